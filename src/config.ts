@@ -1,0 +1,376 @@
+/**
+ * Configuration: every setting is an environment variable, validated at start-up with zod.
+ *
+ * One table (VARIABLES) drives validation, defaults, `sluice config` and the README's table, so the
+ * three cannot drift apart. A bad value stops start-up with a message naming the variable, the value
+ * (masked when secret) and what is allowed.
+ */
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+import { ErrorCode, SluiceError } from './errors.js';
+
+const MASK = '****';
+
+/** Variables of the project's scripts, tests and benches: not the daemon's, so not "unknown". */
+const TOOLING_PREFIXES = ['SLUICE_STACK_', 'SLUICE_TEST_', 'SLUICE_BENCH_'];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+
+const hostPort = /^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/;
+const topicName = /^[A-Za-z0-9._-]{1,249}$/;
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, { message: `an integer from ${min} to ${max}` })
+    .transform(Number)
+    .pipe(z.number().int().min(min, { message: `an integer from ${min} to ${max}` }).max(max, { message: `an integer from ${min} to ${max}` }));
+
+const bool = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'one of true, false, 1, 0, yes, no' }))
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, { message: 'an http:// or https:// URL, e.g. http://127.0.0.1:9200' });
+
+const redisUrl = z
+  .string()
+  .trim()
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === 'redis:' || u.protocol === 'rediss:';
+    } catch {
+      return false;
+    }
+  }, { message: 'a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379' });
+
+const topic = z.string().trim().regex(topicName, { message: 'a Kafka topic name: 1-249 of [A-Za-z0-9._-]' });
+
+interface VariableSpec<S extends z.ZodType<unknown, string> = z.ZodType<unknown, string>> {
+  /** Default as the user would type it; undefined means "unset". */
+  default: string | undefined;
+  schema: S;
+  meaning: string;
+  secret?: boolean;
+  group: 'source' | 'sinks' | 'windows' | 'state' | 'runtime' | 'generator' | 'credentials';
+}
+
+const v = <S extends z.ZodType<unknown, string>>(spec: VariableSpec<S>): VariableSpec<S> => spec;
+
+/** Every variable sluice reads. Order is the order of `sluice config` and the README table. */
+export const VARIABLES = {
+  SLUICE_KAFKA_BROKERS: v({
+    group: 'source',
+    default: undefined,
+    schema: z
+      .string()
+      .trim()
+      .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0))
+      .pipe(z.array(z.string().regex(hostPort, { message: 'comma-separated host:port list, e.g. 127.0.0.1:9092' })).min(1, { message: 'at least one host:port' })),
+    meaning: 'comma-separated host:port; unset => the built-in click generator is the source',
+  }),
+  SLUICE_KAFKA_TOPIC: v({ group: 'source', default: 'user-clicks', schema: topic, meaning: 'input topic' }),
+  SLUICE_KAFKA_GROUP_ID: v({
+    group: 'source',
+    default: 'sluice-clickstream',
+    schema: z.string().trim().min(1, { message: 'a non-empty consumer group id' }),
+    meaning: 'consumer group',
+  }),
+  SLUICE_KAFKA_CLIENT_ID: v({
+    group: 'source',
+    default: 'sluice',
+    schema: z.string().trim().min(1, { message: 'a non-empty client id' }),
+    meaning: 'Kafka client id (shows in broker logs and quotas)',
+  }),
+  SLUICE_DLQ_TOPIC: v({ group: 'source', default: 'user-clicks-dlq', schema: topic, meaning: 'dead letters' }),
+  SLUICE_LATE_TOPIC: v({ group: 'source', default: 'user-clicks-late', schema: topic, meaning: 'late events' }),
+  SLUICE_ES_NODE: v({
+    group: 'sinks',
+    default: undefined,
+    schema: httpUrl,
+    meaning: 'Elasticsearch URL, e.g. http://127.0.0.1:9200; unset => no Elasticsearch sink',
+  }),
+  SLUICE_ES_INDEX: v({
+    group: 'sinks',
+    default: 'user-click-counts',
+    schema: z.string().trim().regex(/^[a-z0-9][a-z0-9._-]{0,254}$/, { message: 'a lowercase Elasticsearch index name' }),
+    meaning: 'index of window results (created with an explicit mapping if missing)',
+  }),
+  SLUICE_ES_BULK_DOCS: v({ group: 'sinks', default: '5000', schema: int(1, 100_000), meaning: 'documents per bulk request at most' }),
+  SLUICE_ES_FLUSH_INTERVAL_MS: v({ group: 'sinks', default: '50', schema: int(1, 60_000), meaning: 'a partial bulk is sent after this long' }),
+  SLUICE_REDIS_URL: v({
+    group: 'sinks',
+    default: undefined,
+    schema: redisUrl,
+    secret: true,
+    meaning: 'e.g. redis://127.0.0.1:6379 (a password inside it is masked); unset => no Redis sink',
+  }),
+  SLUICE_REDIS_KEY_PREFIX: v({ group: 'sinks', default: 'clicks:', schema: z.string().max(200, { message: 'at most 200 characters' }), meaning: 'key prefix' }),
+  SLUICE_REDIS_TTL_SECONDS: v({ group: 'sinks', default: '86400', schema: int(1, 2_147_483_647), meaning: 'TTL of each key' }),
+  SLUICE_REDIS_BATCH_SIZE: v({ group: 'sinks', default: '5000', schema: int(1, 100_000), meaning: 'SET commands per pipeline at most' }),
+  SLUICE_WINDOW_MS: v({ group: 'windows', default: '60000', schema: int(1, 86_400_000), meaning: 'tumbling window size' }),
+  SLUICE_OUT_OF_ORDERNESS_MS: v({ group: 'windows', default: '5000', schema: int(0, 86_400_000), meaning: 'watermark bound' }),
+  SLUICE_ALLOWED_LATENESS_MS: v({ group: 'windows', default: '0', schema: int(0, 86_400_000), meaning: 'a fired window re-fires for events this late' }),
+  SLUICE_IDLE_TIMEOUT_MS: v({
+    group: 'windows',
+    default: '30000',
+    schema: int(0, 86_400_000),
+    meaning: 'a partition silent this long stops holding the watermark back (0 = never)',
+  }),
+  SLUICE_STATE_DIR: v({ group: 'state', default: './data', schema: z.string().trim().min(1, { message: 'a directory path' }), meaning: 'LMDB state, checkpoints, savepoints' }),
+  SLUICE_CHECKPOINT_INTERVAL_MS: v({
+    group: 'state',
+    default: '30000',
+    schema: int(100, 86_400_000),
+    meaning: 'how often progress is made durable (today: offsets committed after sinks flushed)',
+  }),
+  SLUICE_CHECKPOINT_MIN_PAUSE_MS: v({ group: 'state', default: '15000', schema: int(0, 86_400_000), meaning: 'least time between two checkpoints' }),
+  SLUICE_CHECKPOINT_TIMEOUT_MS: v({ group: 'state', default: '600000', schema: int(1000, 86_400_000), meaning: 'a checkpoint not complete by then fails' }),
+  SLUICE_RESTART_ATTEMPTS: v({ group: 'runtime', default: '5', schema: int(0, 1000), meaning: 'fixed-delay restart strategy: attempts' }),
+  SLUICE_RESTART_DELAY_MS: v({ group: 'runtime', default: '10000', schema: int(0, 3_600_000), meaning: 'fixed-delay restart strategy: delay' }),
+  SLUICE_WORKERS: v({
+    group: 'runtime',
+    default: String(availableParallelism()),
+    schema: int(1, 256),
+    meaning: 'worker threads holding keyed actors (default: available cores)',
+  }),
+  SLUICE_METRICS_PORT: v({ group: 'runtime', default: '9464', schema: int(0, 65_535), meaning: 'Prometheus /metrics, /healthz, /readyz on 127.0.0.1 (0 = off)' }),
+  SLUICE_LOG_LEVEL: v({
+    group: 'runtime',
+    default: 'info',
+    schema: z.string().trim().toLowerCase().pipe(z.enum(LOG_LEVELS, { message: LOG_LEVELS.join(', ') })),
+    meaning: 'log level (logs are JSON lines on stderr)',
+  }),
+  SLUICE_GENERATOR_EVENTS_PER_SECOND: v({ group: 'generator', default: '2000', schema: int(1, 10_000_000), meaning: 'embedded generator: events per wall-clock second' }),
+  SLUICE_GENERATOR_USERS: v({ group: 'generator', default: '50', schema: int(1, 100_000_000), meaning: 'embedded generator: distinct users' }),
+  SLUICE_GENERATOR_SPEEDUP: v({
+    group: 'generator',
+    default: '20',
+    schema: int(1, 1_000_000),
+    meaning: 'embedded generator: event time runs this many times faster than the wall clock',
+  }),
+  SLUICE_GENERATOR_MAX_EVENTS: v({ group: 'generator', default: '0', schema: int(0, Number.MAX_SAFE_INTEGER), meaning: 'embedded generator: stop after this many events (0 = never)' }),
+  SLUICE_KAFKA_SSL: v({ group: 'credentials', default: 'false', schema: bool, meaning: 'connect to Kafka over TLS' }),
+  SLUICE_KAFKA_SASL_MECHANISM: v({
+    group: 'credentials',
+    default: undefined,
+    schema: z.string().trim().toLowerCase().pipe(z.enum(SASL_MECHANISMS, { message: SASL_MECHANISMS.join(', ') })),
+    meaning: 'SASL mechanism; needs the two variables below',
+  }),
+  SLUICE_KAFKA_SASL_USERNAME: v({ group: 'credentials', default: undefined, schema: z.string().min(1), secret: true, meaning: 'SASL user name' }),
+  SLUICE_KAFKA_SASL_PASSWORD: v({ group: 'credentials', default: undefined, schema: z.string().min(1), secret: true, meaning: 'SASL password' }),
+  SLUICE_ES_API_KEY: v({ group: 'credentials', default: undefined, schema: z.string().min(1), secret: true, meaning: 'Elasticsearch API key (base64 id:key)' }),
+  SLUICE_ES_USERNAME: v({ group: 'credentials', default: undefined, schema: z.string().min(1), secret: true, meaning: 'Elasticsearch basic-auth user' }),
+  SLUICE_ES_PASSWORD: v({ group: 'credentials', default: undefined, schema: z.string().min(1), secret: true, meaning: 'Elasticsearch basic-auth password' }),
+  SLUICE_REDIS_PASSWORD: v({ group: 'credentials', default: undefined, schema: z.string().min(1), secret: true, meaning: 'Redis password (overrides one in the URL)' }),
+} satisfies Record<string, VariableSpec>;
+
+export type VariableName = keyof typeof VARIABLES;
+
+type Parsed<N extends VariableName> = z.output<(typeof VARIABLES)[N]['schema']>;
+
+export interface SluiceConfig {
+  kafka:
+    | {
+        brokers: string[];
+        topic: string;
+        groupId: string;
+        clientId: string;
+        dlqTopic: string;
+        lateTopic: string;
+        ssl: boolean;
+        sasl?: { mechanism: (typeof SASL_MECHANISMS)[number]; username: string; password: string };
+      }
+    | undefined;
+  /** Topics exist even without Kafka so the embedded mode can print where dead letters would go. */
+  topics: { input: string; dlq: string; late: string };
+  elasticsearch:
+    | { node: string; index: string; bulkDocs: number; flushIntervalMs: number; apiKey?: string; username?: string; password?: string }
+    | undefined;
+  redis: { url: string; keyPrefix: string; ttlSeconds: number; batchSize: number; password?: string } | undefined;
+  windows: { sizeMs: number; outOfOrdernessMs: number; allowedLatenessMs: number; idleTimeoutMs: number };
+  state: { dir: string };
+  checkpoint: { intervalMs: number; minPauseMs: number; timeoutMs: number };
+  restart: { attempts: number; delayMs: number };
+  workers: number;
+  metricsPort: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+  generator: { eventsPerSecond: number; users: number; speedup: number; maxEvents: number };
+}
+
+export interface ConfigProblem {
+  variable: string;
+  value: string;
+  allowed: string;
+}
+
+/** Mask a value for display: secrets fully, URLs only in their credentials. */
+export function displayValue(name: string, raw: string | undefined): string {
+  if (raw === undefined) return '(unset)';
+  const spec = (VARIABLES as Record<string, VariableSpec>)[name];
+  if (spec?.secret) {
+    if (name.endsWith('_URL')) return maskUrlCredentials(raw);
+    return MASK;
+  }
+  return raw;
+}
+
+export function maskUrlCredentials(raw: string): string {
+  try {
+    const u = new URL(raw);
+    if (u.password) u.password = MASK;
+    if (u.username && u.password) u.username = u.username;
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return MASK;
+  }
+}
+
+function readOne<N extends VariableName>(name: N, env: NodeJS.ProcessEnv, problems: ConfigProblem[]): Parsed<N> | undefined {
+  const spec: VariableSpec = VARIABLES[name];
+  const raw = env[name] === '' ? undefined : env[name];
+  const effective = raw ?? spec.default;
+  if (effective === undefined) return undefined;
+  const result = spec.schema.safeParse(effective);
+  if (result.success) return result.data as Parsed<N>;
+  problems.push({
+    variable: name,
+    value: displayValue(name, effective),
+    allowed: result.error.issues.map((i) => i.message).join('; '),
+  });
+  return undefined;
+}
+
+/** Parse and validate the environment. Throws SluiceError(CONFIG_INVALID) listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
+  const problems: ConfigProblem[] = [];
+  const get = <N extends VariableName>(name: N) => readOne(name, env, problems);
+  const must = <N extends VariableName>(name: N) => get(name) as Parsed<N>;
+
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('SLUICE_') && !TOOLING_PREFIXES.some((p) => name.startsWith(p)) && !(name in VARIABLES)) {
+      problems.push({ variable: name, value: displayValue(name, env[name]), allowed: 'a known SLUICE_ variable (see `sluice config`); is it misspelt?' });
+    }
+  }
+
+  const brokers = get('SLUICE_KAFKA_BROKERS');
+  const topics = { input: must('SLUICE_KAFKA_TOPIC'), dlq: must('SLUICE_DLQ_TOPIC'), late: must('SLUICE_LATE_TOPIC') };
+  const saslMechanism = get('SLUICE_KAFKA_SASL_MECHANISM');
+  const saslUser = get('SLUICE_KAFKA_SASL_USERNAME');
+  const saslPassword = get('SLUICE_KAFKA_SASL_PASSWORD');
+  if (saslMechanism && (!saslUser || !saslPassword)) {
+    problems.push({
+      variable: 'SLUICE_KAFKA_SASL_MECHANISM',
+      value: saslMechanism,
+      allowed: 'set together with SLUICE_KAFKA_SASL_USERNAME and SLUICE_KAFKA_SASL_PASSWORD',
+    });
+  }
+  const groupId = must('SLUICE_KAFKA_GROUP_ID');
+  const clientId = must('SLUICE_KAFKA_CLIENT_ID');
+  const ssl = must('SLUICE_KAFKA_SSL');
+
+  const esNode = get('SLUICE_ES_NODE');
+  const esIndex = must('SLUICE_ES_INDEX');
+  const esBulkDocs = must('SLUICE_ES_BULK_DOCS');
+  const esFlush = must('SLUICE_ES_FLUSH_INTERVAL_MS');
+  const esApiKey = get('SLUICE_ES_API_KEY');
+  const esUser = get('SLUICE_ES_USERNAME');
+  const esPassword = get('SLUICE_ES_PASSWORD');
+
+  const redisUrlValue = get('SLUICE_REDIS_URL');
+  const redisPrefix = must('SLUICE_REDIS_KEY_PREFIX');
+  const redisTtl = must('SLUICE_REDIS_TTL_SECONDS');
+  const redisBatch = must('SLUICE_REDIS_BATCH_SIZE');
+  const redisPassword = get('SLUICE_REDIS_PASSWORD');
+
+  const config: SluiceConfig = {
+    kafka:
+      brokers === undefined
+        ? undefined
+        : {
+            brokers,
+            topic: topics.input,
+            groupId,
+            clientId,
+            dlqTopic: topics.dlq,
+            lateTopic: topics.late,
+            ssl,
+            ...(saslMechanism && saslUser && saslPassword ? { sasl: { mechanism: saslMechanism, username: saslUser, password: saslPassword } } : {}),
+          },
+    topics,
+    elasticsearch:
+      esNode === undefined
+        ? undefined
+        : {
+            node: esNode,
+            index: esIndex,
+            bulkDocs: esBulkDocs,
+            flushIntervalMs: esFlush,
+            ...(esApiKey ? { apiKey: esApiKey } : {}),
+            ...(esUser ? { username: esUser } : {}),
+            ...(esPassword ? { password: esPassword } : {}),
+          },
+    redis:
+      redisUrlValue === undefined
+        ? undefined
+        : { url: redisUrlValue, keyPrefix: redisPrefix, ttlSeconds: redisTtl, batchSize: redisBatch, ...(redisPassword ? { password: redisPassword } : {}) },
+    windows: {
+      sizeMs: must('SLUICE_WINDOW_MS'),
+      outOfOrdernessMs: must('SLUICE_OUT_OF_ORDERNESS_MS'),
+      allowedLatenessMs: must('SLUICE_ALLOWED_LATENESS_MS'),
+      idleTimeoutMs: must('SLUICE_IDLE_TIMEOUT_MS'),
+    },
+    state: { dir: must('SLUICE_STATE_DIR') },
+    checkpoint: {
+      intervalMs: must('SLUICE_CHECKPOINT_INTERVAL_MS'),
+      minPauseMs: must('SLUICE_CHECKPOINT_MIN_PAUSE_MS'),
+      timeoutMs: must('SLUICE_CHECKPOINT_TIMEOUT_MS'),
+    },
+    restart: { attempts: must('SLUICE_RESTART_ATTEMPTS'), delayMs: must('SLUICE_RESTART_DELAY_MS') },
+    workers: must('SLUICE_WORKERS'),
+    metricsPort: must('SLUICE_METRICS_PORT'),
+    logLevel: must('SLUICE_LOG_LEVEL'),
+    generator: {
+      eventsPerSecond: must('SLUICE_GENERATOR_EVENTS_PER_SECOND'),
+      users: must('SLUICE_GENERATOR_USERS'),
+      speedup: must('SLUICE_GENERATOR_SPEEDUP'),
+      maxEvents: must('SLUICE_GENERATOR_MAX_EVENTS'),
+    },
+  };
+
+  if (problems.length > 0) {
+    const lines = problems.map((p) => `  ${p.variable}=${JSON.stringify(p.value)}: allowed: ${p.allowed}`);
+    throw new SluiceError(ErrorCode.CONFIG_INVALID, `invalid configuration:\n${lines.join('\n')}`, {
+      details: { problems },
+    });
+  }
+  return config;
+}
+
+/** Rows for `sluice config`: name, effective value (masked), default, meaning. */
+export function describeConfig(env: NodeJS.ProcessEnv = process.env): Array<{ name: string; value: string; default: string; meaning: string }> {
+  return Object.entries(VARIABLES).map(([name, spec]: [string, VariableSpec]) => {
+    const raw = env[name] === '' ? undefined : env[name];
+    return {
+      name,
+      value: raw === undefined ? displayValue(name, spec.default) : displayValue(name, raw),
+      default: spec.default === undefined ? '(unset)' : spec.default,
+      meaning: spec.meaning,
+    };
+  });
+}

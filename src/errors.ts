@@ -1,0 +1,120 @@
+/**
+ * The one errors module: every condition a user can meet has a stable code here.
+ *
+ * Codes are part of the product interface (they appear in logs, in the `sluice-error` header of
+ * dead letters, and in exit messages): add codes, never rename them.
+ */
+
+/** Why a record was diverted to the dead-letter or late topic (the `sluice-error` header). */
+export const RecordErrorCode = {
+  TOO_LARGE: 'TOO_LARGE',
+  MALFORMED_JSON: 'MALFORMED_JSON',
+  NOT_AN_OBJECT: 'NOT_AN_OBJECT',
+  DUPLICATE_KEY: 'DUPLICATE_KEY',
+  MISSING_USER_ID: 'MISSING_USER_ID',
+  BAD_USER_ID: 'BAD_USER_ID',
+  MISSING_EVENT_TYPE: 'MISSING_EVENT_TYPE',
+  BAD_EVENT_TYPE: 'BAD_EVENT_TYPE',
+  BAD_TIMESTAMP: 'BAD_TIMESTAMP',
+  LATE_EVENT: 'LATE_EVENT',
+  SINK_REJECTED: 'SINK_REJECTED',
+} as const;
+export type RecordErrorCode = (typeof RecordErrorCode)[keyof typeof RecordErrorCode];
+
+/** Failures of the daemon itself (configuration, connections, sinks, internal invariants). */
+export const ErrorCode = {
+  CONFIG_INVALID: 'CONFIG_INVALID',
+  USAGE: 'USAGE',
+  KAFKA_UNAVAILABLE: 'KAFKA_UNAVAILABLE',
+  KAFKA_TOPIC_MISSING: 'KAFKA_TOPIC_MISSING',
+  KAFKA_COMMIT_FAILED: 'KAFKA_COMMIT_FAILED',
+  ES_UNAVAILABLE: 'ES_UNAVAILABLE',
+  ES_BULK_FAILED: 'ES_BULK_FAILED',
+  ES_INDEX_SETUP_FAILED: 'ES_INDEX_SETUP_FAILED',
+  REDIS_UNAVAILABLE: 'REDIS_UNAVAILABLE',
+  REDIS_WRITE_FAILED: 'REDIS_WRITE_FAILED',
+  DEAD_LETTER_FAILED: 'DEAD_LETTER_FAILED',
+  PIPELINE_STOPPED: 'PIPELINE_STOPPED',
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface SluiceErrorOptions {
+  /** True when retrying the same operation later may succeed (a broker restart, a 429). */
+  retriable?: boolean;
+  cause?: unknown;
+  /** Structured, secret-free facts for logs (variable names, topic names, HTTP status...). */
+  details?: Record<string, unknown>;
+}
+
+export class SluiceError extends Error {
+  override readonly name = 'SluiceError';
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, options: SluiceErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.retriable = options.retriable ?? false;
+    this.details = options.details ?? {};
+  }
+
+  /** A plain object that survives structured clone (worker messages) and JSON logs. */
+  toJSON(): SerializedError {
+    return serializeError(this);
+  }
+}
+
+export interface SerializedError {
+  name: string;
+  code: string;
+  message: string;
+  retriable: boolean;
+  details?: Record<string, unknown>;
+  stack?: string;
+}
+
+/** Turn anything thrown into a plain object, keeping code and retriable when present. */
+export function serializeError(err: unknown): SerializedError {
+  if (err instanceof SluiceError) {
+    return {
+      name: err.name,
+      code: err.code,
+      message: err.message,
+      retriable: err.retriable,
+      details: err.details,
+      ...(err.stack ? { stack: err.stack } : {}),
+    };
+  }
+  if (err instanceof Error) {
+    const withCode = err as Error & { code?: unknown; retriable?: unknown };
+    return {
+      name: err.name,
+      code: typeof withCode.code === 'string' ? withCode.code : ErrorCode.INTERNAL,
+      message: err.message,
+      retriable: withCode.retriable === true,
+      ...(err.stack ? { stack: err.stack } : {}),
+    };
+  }
+  return { name: 'Error', code: ErrorCode.INTERNAL, message: String(err), retriable: false };
+}
+
+/** Rebuild an error serialized on another thread, so `code`, `retriable` and the stack survive. */
+export function deserializeError(data: SerializedError): SluiceError {
+  const code = (Object.values(ErrorCode) as string[]).includes(data.code)
+    ? (data.code as ErrorCode)
+    : ErrorCode.INTERNAL;
+  const err = new SluiceError(code, data.message, {
+    retriable: data.retriable,
+    details: data.details ?? {},
+  });
+  if (data.stack) err.stack = data.stack;
+  return err;
+}
+
+export function isRetriable(err: unknown): boolean {
+  if (err instanceof SluiceError) return err.retriable;
+  const candidate = err as { retriable?: unknown } | null;
+  return typeof candidate === 'object' && candidate !== null && candidate.retriable === true;
+}

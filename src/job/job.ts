@@ -1,0 +1,23 @@
+/**
+ * What a job is: how to read a record, where its event time and key are, how to aggregate it in a
+ * keyed tumbling window, and how a result maps onto the sinks. The engine (source, watermarks,
+ * windows, sinks, offsets) is the same for every job; the clickstream job is the built-in one.
+ */
+import type { RecordErrorCode } from '../errors.js';
+import type { AggregateFunction } from '../streams/windows.js';
+
+export type JobParseResult<IN> = { ok: true; event: IN } | { ok: false; code: RecordErrorCode; message: string };
+
+export interface JobDefinition<IN, ACC, OUT> {
+  name: string;
+  /** Bytes in, an event or a dead-letter reason out. Must never throw. */
+  parse(value: Uint8Array | null, nowMs: number): JobParseResult<IN>;
+  timestampOf(event: IN): number;
+  keyOf(event: IN): string;
+  aggregate: AggregateFunction<IN, ACC, OUT>;
+  /** Deterministic id of a result: the same key and window always give the same id. */
+  resultId(result: OUT): string;
+  /** Monotonic within a window: a sink refuses to replace a result by one with a lower version. */
+  resultVersion(result: OUT): number;
+  redisValue(result: OUT): string;
+}

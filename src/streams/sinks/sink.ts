@@ -1,0 +1,64 @@
+/**
+ * The sink contracts. A sink owns a bounded buffer: `write` resolves once the results are accepted
+ * (it waits while the buffer is full: that wait is the backpressure reaching the source), and
+ * `flush` resolves once everything written before it is durable in the target. Offsets are only
+ * committed (and, later, checkpoints only completed) after `flush` resolves.
+ */
+import type { RecordErrorCode } from '../../errors.js';
+
+export interface ResultSink<OUT> {
+  readonly name: string;
+  /** Connect and prepare the target (e.g. create the index). Throws SluiceError on failure. */
+  start(): Promise<void>;
+  write(results: readonly OUT[]): Promise<void>;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where a record came from: carried in dead-letter headers. */
+export interface SourcePosition {
+  topic: string;
+  partition: number;
+  /** Kafka offsets are 64-bit: kept as the decimal string kafkajs gives. */
+  offset: string;
+  /** The source record's Kafka timestamp (ms, decimal string), reused so retention treats it as new. */
+  timestamp: string;
+}
+
+export interface DeadLetter {
+  /** The dead-letter topic for bad records, or the late topic for late events. */
+  topic: string;
+  /** The original value bytes, unchanged (a copy, never a view into a fetch buffer). */
+  value: Buffer | null;
+  key: Buffer | null;
+  code: RecordErrorCode;
+  message: string;
+  source: SourcePosition;
+}
+
+export interface DeadLetterSink {
+  readonly name: string;
+  start(): Promise<void>;
+  send(letters: readonly DeadLetter[]): Promise<void>;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Header names of dead-letter and late records (fixed by the contract). */
+export const DeadLetterHeader = {
+  ERROR: 'sluice-error',
+  MESSAGE: 'sluice-error-message',
+  SOURCE_TOPIC: 'sluice-source-topic',
+  SOURCE_PARTITION: 'sluice-source-partition',
+  SOURCE_OFFSET: 'sluice-source-offset',
+} as const;
+
+export function deadLetterHeaders(letter: DeadLetter): Record<string, string> {
+  return {
+    [DeadLetterHeader.ERROR]: letter.code,
+    [DeadLetterHeader.MESSAGE]: letter.message,
+    [DeadLetterHeader.SOURCE_TOPIC]: letter.source.topic,
+    [DeadLetterHeader.SOURCE_PARTITION]: String(letter.source.partition),
+    [DeadLetterHeader.SOURCE_OFFSET]: letter.source.offset,
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * Event-time watermarks: bounded out-of-orderness per source partition, the minimum across the
+ * partitions that are active, idle partitions excluded after a timeout.
+ *
+ * Semantics follow Flink's BoundedOutOfOrdernessWatermarks so results match the reference job:
+ * a partition's watermark is (max event time seen - bound - 1); the combined watermark never goes
+ * back. Wall-clock time is passed in (`nowMs`), never read here, so tests drive it by hand.
+ */
+
+export const NO_WATERMARK = Number.NEGATIVE_INFINITY;
+
+export interface WatermarkOptions {
+  outOfOrdernessMs: number;
+  /** A partition with no event for this long stops holding the watermark back; 0 = never. */
+  idleTimeoutMs: number;
+}
+
+interface PartitionClock {
+  maxTimestamp: number;
+  lastEventAtMs: number;
+}
+
+export class PartitionWatermarks {
+  private readonly partitions = new Map<number, PartitionClock>();
+  private combined: number;
+
+  constructor(
+    private readonly options: WatermarkOptions,
+    /** A watermark restored from a previous run: the combined watermark never goes below it. */
+    initialWatermark: number = NO_WATERMARK,
+  ) {
+    this.combined = initialWatermark;
+  }
+
+  /** Partitions this source reads. A partition with no event yet holds the watermark back until idle. */
+  assign(partitions: Iterable<number>, nowMs: number): void {
+    for (const p of partitions) {
+      if (!this.partitions.has(p)) this.partitions.set(p, { maxTimestamp: NO_WATERMARK, lastEventAtMs: nowMs });
+    }
+  }
+
+  /** Partitions no longer read by this source (a rebalance took them away). */
+  revoke(partitions: Iterable<number>): void {
+    for (const p of partitions) this.partitions.delete(p);
+  }
+
+  observe(partition: number, eventTimestamp: number, nowMs: number): void {
+    let clock = this.partitions.get(partition);
+    if (!clock) {
+      clock = { maxTimestamp: NO_WATERMARK, lastEventAtMs: nowMs };
+      this.partitions.set(partition, clock);
+    }
+    if (eventTimestamp > clock.maxTimestamp) clock.maxTimestamp = eventTimestamp;
+    clock.lastEventAtMs = nowMs;
+  }
+
+  /** The watermark of one partition (its own view, ignoring the others). */
+  partitionWatermark(partition: number): number {
+    const clock = this.partitions.get(partition);
+    return clock ? this.fromMax(clock.maxTimestamp) : NO_WATERMARK;
+  }
+
+  isIdle(partition: number, nowMs: number): boolean {
+    const clock = this.partitions.get(partition);
+    if (!clock || this.options.idleTimeoutMs <= 0) return false;
+    return nowMs - clock.lastEventAtMs >= this.options.idleTimeoutMs;
+  }
+
+  /**
+   * The combined watermark at `nowMs`: the minimum over active partitions, never lower than before.
+   * When every partition is idle the watermark holds where it is (as Flink does).
+   */
+  current(nowMs: number): number {
+    let min = Number.POSITIVE_INFINITY;
+    let active = 0;
+    for (const [p, clock] of this.partitions) {
+      if (this.isIdle(p, nowMs)) continue;
+      active++;
+      const wm = this.fromMax(clock.maxTimestamp);
+      if (wm < min) min = wm;
+    }
+    if (active > 0 && min > this.combined) this.combined = min;
+    return this.combined;
+  }
+
+  /** The last combined watermark computed, without recomputing. */
+  get last(): number {
+    return this.combined;
+  }
+
+  private fromMax(maxTimestamp: number): number {
+    return maxTimestamp === NO_WATERMARK ? NO_WATERMARK : maxTimestamp - this.options.outOfOrdernessMs - 1;
+  }
+}
