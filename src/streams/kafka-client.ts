@@ -1,0 +1,46 @@
+/**
+ * One place that turns configuration into a kafkajs client, with kafkajs's own logs routed into
+ * our structured logger (and never its connection options, which can hold SASL credentials).
+ */
+import { Kafka, logLevel as KafkaLogLevel, type KafkaConfig, type logCreator } from 'kafkajs';
+import type { SluiceConfig } from '../config.js';
+import type { Logger } from '../telemetry/logging.js';
+
+type KafkaSettings = NonNullable<SluiceConfig['kafka']>;
+
+function pinoLogCreator(logger: Logger): logCreator {
+  return () => ({ namespace, level, log }) => {
+    const { message, ...extra } = log;
+    // kafkajs may include broker connection details; keep only fields that carry no secrets.
+    const safe = { namespace, broker: extra.broker, clientId: extra.clientId, groupId: extra.groupId, error: extra.error, retryCount: extra.retryCount };
+    switch (level) {
+      case KafkaLogLevel.ERROR:
+        logger.error(safe, `kafka: ${message}`);
+        break;
+      case KafkaLogLevel.WARN:
+        logger.warn(safe, `kafka: ${message}`);
+        break;
+      case KafkaLogLevel.INFO:
+        logger.debug(safe, `kafka: ${message}`);
+        break;
+      default:
+        logger.trace(safe, `kafka: ${message}`);
+    }
+  };
+}
+
+export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
+  const config: KafkaConfig = {
+    clientId: settings.clientId,
+    brokers: settings.brokers,
+    ssl: settings.ssl,
+    logLevel: KafkaLogLevel.INFO,
+    logCreator: pinoLogCreator(logger.child({ component: 'kafkajs' })),
+    retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 },
+  };
+  if (settings.sasl) {
+    const { mechanism, username, password } = settings.sasl;
+    config.sasl = { mechanism, username, password } as KafkaConfig['sasl'];
+  }
+  return new Kafka(config);
+}

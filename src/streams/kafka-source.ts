@@ -1,0 +1,179 @@
+/**
+ * The Kafka source: a kafkajs consumer in `eachBatch` mode with manual offsets.
+ *
+ * - Offsets are committed only through `commit(progress)`, which the runner calls after the sinks
+ *   flushed (never by kafkajs on its own), with metadata that lets the next run restore its watermark.
+ * - A batch's values are copied out of kafkajs's fetch buffer before they are kept.
+ * - While the pipeline holds a batch (a slow sink), the consumer keeps heartbeating, so a slow sink
+ *   never causes a rebalance.
+ */
+import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { SluiceConfig } from '../config.js';
+import { ErrorCode, SluiceError } from '../errors.js';
+import type { Logger } from '../telemetry/logging.js';
+import { parseProgressMetadata, type Progress, type RestoredPartition } from './pipeline.js';
+import type { SourceHandler } from './source.js';
+
+type KafkaSettings = NonNullable<SluiceConfig['kafka']>;
+
+const HEARTBEAT_WHILE_BLOCKED_MS = 3_000;
+
+export class KafkaSource {
+  private consumer: Consumer | undefined;
+  private assigned = new Set<number>();
+  private intakeStopped = false;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly settings: KafkaSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The input topic must exist; the dead-letter and late topics are created if missing. */
+  async prepareTopics(): Promise<number> {
+    const admin = this.kafka.admin();
+    try {
+      await connect(admin, this.settings);
+      const existing = new Set(await admin.listTopics());
+      if (!existing.has(this.settings.topic)) {
+        throw new SluiceError(
+          ErrorCode.KAFKA_TOPIC_MISSING,
+          `input topic "${this.settings.topic}" does not exist on ${this.settings.brokers.join(',')}; create it (e.g. kafka-topics --create --topic ${this.settings.topic} --partitions 6) or set SLUICE_KAFKA_TOPIC`,
+          { details: { topic: this.settings.topic } },
+        );
+      }
+      const meta = await admin.fetchTopicMetadata({ topics: [this.settings.topic] });
+      const partitions = meta.topics[0]?.partitions.length ?? 1;
+      const missing = [this.settings.dlqTopic, this.settings.lateTopic].filter((t) => !existing.has(t));
+      if (missing.length > 0) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({ topic, numPartitions: partitions })),
+        });
+        this.logger.info({ topics: missing }, 'created missing dead-letter/late topics');
+      }
+      return partitions;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** What the last commit of this group recorded: where to resume and the watermark to restore. */
+  async readRestorePoint(): Promise<RestoredPartition[]> {
+    const admin = this.kafka.admin();
+    try {
+      await connect(admin, this.settings);
+      const result = await admin.fetchOffsets({ groupId: this.settings.groupId, topics: [this.settings.topic] });
+      const restored: RestoredPartition[] = [];
+      for (const topic of result) {
+        for (const p of topic.partitions) {
+          const point = parseProgressMetadata(p.partition, p.metadata);
+          if (point) restored.push(point);
+        }
+      }
+      return restored;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async start(handler: SourceHandler): Promise<void> {
+    const consumer = this.kafka.consumer({
+      groupId: this.settings.groupId,
+      // A rebalance must not be triggered by a batch that waits on a slow sink: we heartbeat
+      // while waiting, and allow a generous session.
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      maxBytesPerPartition: 1024 * 1024,
+      maxBytes: 10 * 1024 * 1024,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      const mine = new Set<number>(event.payload.memberAssignment[this.settings.topic] ?? []);
+      const revoked = [...this.assigned].filter((p) => !mine.has(p));
+      if (revoked.length > 0) handler.onRevoke(revoked);
+      this.assigned = mine;
+      handler.onAssign([...mine]);
+      this.logger.info({ partitions: [...mine].sort((a, b) => a - b), generation: event.payload.groupId }, 'partitions assigned');
+    });
+    await connect(consumer, this.settings);
+    await consumer.subscribe({ topics: [this.settings.topic], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.onBatch(payload, handler),
+    });
+  }
+
+  private async onBatch(payload: EachBatchPayload, handler: SourceHandler): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    if (this.intakeStopped || !isRunning() || isStale() || batch.messages.length === 0) return;
+    const records = batch.messages.map((m) => ({
+      offset: m.offset,
+      // Copies: kafkajs's buffers are views into a fetch buffer it reuses.
+      value: m.value ? Buffer.from(m.value) : null,
+      key: m.key ? Buffer.from(m.key) : null,
+      timestamp: m.timestamp,
+    }));
+    const keepAlive = setInterval(() => {
+      heartbeat().catch((err: unknown) => this.logger.warn({ err }, 'heartbeat while blocked failed'));
+    }, HEARTBEAT_WHILE_BLOCKED_MS);
+    try {
+      await handler.onBatch({ topic: batch.topic, partition: batch.partition, records });
+    } finally {
+      clearInterval(keepAlive);
+    }
+    const last = batch.messages[batch.messages.length - 1];
+    if (last) resolveOffset(last.offset);
+    await heartbeat();
+  }
+
+  async commit(progress: Progress): Promise<void> {
+    const consumer = this.consumer;
+    if (!consumer || progress.offsets.size === 0) return;
+    const partitions = [...progress.offsets].filter(([p]) => this.assigned.has(p));
+    if (partitions.length === 0) return;
+    try {
+      await consumer.commitOffsets(
+        partitions.map(([partition, offset]) => ({
+          topic: this.settings.topic,
+          partition,
+          offset: String(offset),
+          metadata: progress.metadata.get(partition) ?? null,
+        })),
+      );
+    } catch (err) {
+      throw new SluiceError(ErrorCode.KAFKA_COMMIT_FAILED, `committing offsets of ${this.settings.topic} failed: ${(err as Error).message}`, {
+        retriable: true,
+        cause: err,
+      });
+    }
+  }
+
+  /**
+   * Stop taking records but stay in the group, so a final commit can still be made. Batches fetched
+   * but not yet handed over are dropped: they are after the offsets we commit, so they are re-read.
+   */
+  stopIntake(): void {
+    this.intakeStopped = true;
+    this.consumer?.pause([{ topic: this.settings.topic }]);
+  }
+
+  async stop(): Promise<void> {
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    if (consumer) await consumer.disconnect();
+  }
+}
+
+async function connect(client: Admin | Consumer, settings: KafkaSettings): Promise<void> {
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new SluiceError(ErrorCode.KAFKA_UNAVAILABLE, `cannot connect to Kafka at ${settings.brokers.join(',')}: ${(err as Error).message}`, {
+      retriable: true,
+      cause: err,
+    });
+  }
+}

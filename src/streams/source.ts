@@ -1,0 +1,25 @@
+/**
+ * What every source (Kafka, the built-in generator) hands to the pipeline: batches of records of
+ * one partition, in offset order, plus partition assignment changes.
+ */
+
+export interface SourceRecord {
+  offset: string;
+  value: Buffer | null;
+  key: Buffer | null;
+  /** The Kafka record timestamp (ms, decimal string). */
+  timestamp: string;
+}
+
+export interface SourceBatch {
+  topic: string;
+  partition: number;
+  records: readonly SourceRecord[];
+}
+
+export interface SourceHandler {
+  onAssign(partitions: number[]): void;
+  onRevoke(partitions: number[]): void;
+  /** Resolves when the batch is processed; a slow resolve is backpressure on the source. */
+  onBatch(batch: SourceBatch): Promise<void>;
+}

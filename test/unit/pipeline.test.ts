@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { RecordErrorCode } from '../../src/errors.js';
+import { clickstreamJob, type ClickCountResult } from '../../src/job/clickstream.js';
+import type { JobDefinition } from '../../src/job/job.js';
+import { WindowPipeline, parseProgressMetadata, type RestoredPartition } from '../../src/streams/pipeline.js';
+import type { DeadLetter, DeadLetterSink, ResultSink } from '../../src/streams/sinks/sink.js';
+import type { SourceRecord } from '../../src/streams/source.js';
+import { silentLogger } from '../../src/telemetry/logging.js';
+
+const MIN = 60_000;
+const BASE = Date.UTC(2026, 10, 25, 10, 0, 0);
+const NOW = BASE + 3_600_000;
+
+class MemoryResults implements ResultSink<ClickCountResult> {
+  readonly name = 'memory';
+  readonly written: ClickCountResult[] = [];
+  async start() {}
+  async write(results: readonly ClickCountResult[]) {
+    this.written.push(...results);
+  }
+  async flush() {}
+  async close() {}
+}
+class MemoryLetters implements DeadLetterSink {
+  readonly name = 'memory';
+  readonly letters: DeadLetter[] = [];
+  async start() {}
+  async send(letters: readonly DeadLetter[]) {
+    this.letters.push(...letters);
+  }
+  async flush() {}
+  async close() {}
+}
+
+function setup(restored?: RestoredPartition[], allowedLatenessMs = 0) {
+  const results = new MemoryResults();
+  const letters = new MemoryLetters();
+  let now = NOW;
+  const pipeline = new WindowPipeline({
+    job: clickstreamJob as unknown as JobDefinition<unknown, unknown, ClickCountResult>,
+    windows: { sizeMs: MIN, outOfOrdernessMs: 5000, allowedLatenessMs, idleTimeoutMs: 30_000 },
+    topics: { dlq: 'dlq', late: 'late' },
+    sinks: [results],
+    deadLetters: letters,
+    now: () => now,
+    logger: silentLogger,
+    ...(restored ? { restored } : {}),
+  });
+  pipeline.assign([0, 1]);
+  return { pipeline, results, letters, advanceClock: (ms: number) => (now += ms) };
+}
+
+const rec = (offset: number, value: unknown): SourceRecord => ({
+  offset: String(offset),
+  value: Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)),
+  key: null,
+  timestamp: String(NOW),
+});
+const click = (userId: string, t: number, eventType = 'click') => ({ userId, eventType, timestamp: BASE + t });
+
+describe('WindowPipeline', () => {
+  test('counts per user and window once every partition passed the window, and diverts bad records', async () => {
+    const { pipeline, results, letters } = setup();
+    await pipeline.processBatch({ topic: 'in', partition: 0, records: [rec(0, click('a', 1000)), rec(1, '{bad'), rec(2, click('b', 2000, 'view'))] });
+    await pipeline.processBatch({ topic: 'in', partition: 1, records: [rec(0, click('a', 3000, 'view')), rec(1, { userId: '', eventType: 'x', timestamp: BASE })] });
+    assert.equal(results.written.length, 0);
+    // Partition 0 moves past the window + bound, partition 1 still holds it back.
+    await pipeline.processBatch({ topic: 'in', partition: 0, records: [rec(3, click('c', MIN + 5000))] });
+    assert.equal(results.written.length, 0);
+    await pipeline.processBatch({ topic: 'in', partition: 1, records: [rec(2, click('c', MIN + 5000))] });
+    assert.deepEqual(
+      results.written.map((r) => [r.userId, r.windowStart - BASE, r.count, { ...r.byEventType }]),
+      [
+        ['a', 0, 2, { click: 1, view: 1 }],
+        ['b', 0, 1, { view: 1 }],
+      ],
+    );
+    assert.deepEqual(
+      letters.letters.map((l) => [l.topic, l.code, l.source.partition, l.source.offset, l.value?.toString()]),
+      [
+        ['dlq', RecordErrorCode.MALFORMED_JSON, 0, '1', '{bad'],
+        ['dlq', RecordErrorCode.MISSING_USER_ID, 1, '1', JSON.stringify({ userId: '', eventType: 'x', timestamp: BASE })],
+      ],
+    );
+  });
+
+  test('late events go to the late topic with LATE_EVENT', async () => {
+    const { pipeline, results, letters } = setup();
+    await pipeline.processBatch({ topic: 'in', partition: 0, records: [rec(0, click('a', 1000)), rec(1, click('a', 2 * MIN))] });
+    await pipeline.processBatch({ topic: 'in', partition: 1, records: [rec(0, click('a', 2 * MIN))] });
+    assert.equal(results.written.length, 1);
+    await pipeline.processBatch({ topic: 'in', partition: 1, records: [rec(1, click('a', 2000))] });
+    assert.deepEqual(letters.letters.map((l) => [l.topic, l.code, l.source.offset]), [['late', RecordErrorCode.LATE_EVENT, '1']]);
+    assert.equal(results.written.length, 1);
+    assert.equal(pipeline.stats().lateEvents, 1);
+  });
+
+  test('an idle partition releases the watermark on a clock tick', async () => {
+    const { pipeline, results, advanceClock } = setup();
+    await pipeline.processBatch({ topic: 'in', partition: 0, records: [rec(0, click('a', 1000))] });
+    advanceClock(20_000);
+    await pipeline.processBatch({ topic: 'in', partition: 0, records: [rec(1, click('a', MIN + 6000))] });
+    await pipeline.tick();
+    assert.equal(results.written.length, 0);
+    advanceClock(10_000);
+    await pipeline.tick();
+    assert.equal(results.written.length, 1);
+  });
+
+  test('committable offsets stop at the earliest record of a window not yet written', async () => {
+    const { pipeline } = setup();
+    await pipeline.processBatch({ topic: 'in', partition: 0, records: [rec(10, click('a', 1000)), rec(11, '{bad'), rec(12, click('b', MIN + 1000))] });
+    await pipeline.processBatch({ topic: 'in', partition: 1, records: [rec(5, '{bad')] });
+    let progress = await pipeline.progress();
+    assert.deepEqual([...progress.offsets], [[0, 10], [1, 6]]);
+    await pipeline.processBatch({ topic: 'in', partition: 0, records: [rec(13, click('c', 2 * MIN + 4000))] });
+    await pipeline.processBatch({ topic: 'in', partition: 1, records: [rec(6, click('c', 2 * MIN + 4000))] });
+    progress = await pipeline.progress();
+    // Window 0 written; partition 0's earliest unwritten record is offset 12 (window 1).
+    assert.deepEqual([...progress.offsets], [[0, 12], [1, 6]]);
+    const meta = parseProgressMetadata(0, progress.metadata.get(0));
+    assert.equal(meta?.lastProcessed, 13);
+    assert.equal(meta?.watermark, BASE + 2 * MIN + 4000 - 5000 - 1);
+  });
+
+  test('a restart from the commit rebuilds open windows without writing anything twice', async () => {
+    // First run: window 0 complete and written, window 1 open; one bad record; then "crash".
+    const first = setup();
+    const p0 = [rec(0, click('a', 1000)), rec(1, click('b', MIN + 1000)), rec(2, '{bad'), rec(3, click('a', 2 * MIN + 4000))];
+    const p1 = [rec(0, click('a', 2000)), rec(1, click('b', MIN + 2000)), rec(2, click('c', 2 * MIN + 4000))];
+    await first.pipeline.processBatch({ topic: 'in', partition: 0, records: p0 });
+    await first.pipeline.processBatch({ topic: 'in', partition: 1, records: p1 });
+    const progress = await first.pipeline.progress();
+    assert.deepEqual(first.results.written.map((r) => [r.userId, r.count]), [['a', 2]]);
+
+    const restored = [0, 1].map((p) => parseProgressMetadata(p, progress.metadata.get(p))).filter((r) => r !== undefined);
+    const second = setup(restored);
+    // The consumer resumes at the committed offsets and re-reads the rest.
+    await second.pipeline.processBatch({ topic: 'in', partition: 0, records: p0.slice(progress.offsets.get(0)) });
+    await second.pipeline.processBatch({ topic: 'in', partition: 1, records: p1.slice(progress.offsets.get(1)) });
+    await second.pipeline.processBatch({ topic: 'in', partition: 0, records: [rec(4, click('z', 3 * MIN + 6000))] });
+    await second.pipeline.processBatch({ topic: 'in', partition: 1, records: [rec(3, click('z', 3 * MIN + 6000))] });
+    assert.equal(second.letters.letters.length, 0, 'the bad record was written to the DLQ before the commit');
+    assert.deepEqual(second.results.written.map((r) => [r.userId, r.windowStart - BASE, r.count]), [['b', MIN, 2], ['a', 2 * MIN, 1], ['c', 2 * MIN, 1]]);
+  });
+
+  test('records the same run already processed are not counted again (kafkajs re-fetch)', async () => {
+    const { pipeline, results } = setup();
+    const batch = { topic: 'in', partition: 0, records: [rec(0, click('a', 1000)), rec(1, click('a', 2000))] };
+    await pipeline.processBatch(batch);
+    await pipeline.processBatch(batch);
+    await pipeline.finish();
+    assert.deepEqual(results.written.map((r) => r.count), [2]);
+    assert.equal(pipeline.stats().redelivered, 2);
+  });
+
+  test('allowed lateness: a corrected result follows the first one', async () => {
+    const { pipeline, results } = setup(undefined, 30_000);
+    await pipeline.processBatch({ topic: 'in', partition: 0, records: [rec(0, click('a', 1000)), rec(1, click('a', MIN + 6000))] });
+    await pipeline.processBatch({ topic: 'in', partition: 1, records: [rec(0, click('a', MIN + 6000))] });
+    await pipeline.processBatch({ topic: 'in', partition: 1, records: [rec(1, click('a', 2000, 'view'))] });
+    assert.deepEqual(results.written.map((r) => [r.windowStart - BASE, r.count]), [[0, 1], [0, 2]]);
+  });
+});

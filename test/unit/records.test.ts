@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { RecordErrorCode } from '../../src/errors.js';
+import { MAX_VALUE_BYTES, MIN_TIMESTAMP_MS, parseClick } from '../../src/streams/records.js';
+
+const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
+const TS = Date.UTC(2026, 10, 25, 11, 59, 0);
+const bytes = (s: string) => Buffer.from(s, 'utf8');
+const json = (o: unknown) => bytes(JSON.stringify(o));
+
+function rejected(value: Buffer | null, code: RecordErrorCode) {
+  const r = parseClick(value, NOW);
+  assert.equal(r.ok, false, `expected ${code}, got a valid event`);
+  if (!r.ok) {
+    assert.equal(r.code, code, r.message);
+    assert.ok(r.message.length > 0);
+  }
+}
+
+describe('parseClick', () => {
+  test('accepts a valid record and ignores other fields', () => {
+    const r = parseClick(json({ userId: 'u1', eventType: 'click', timestamp: TS, page: '/x', extra: { nested: [1, 2] } }), NOW);
+    assert.deepEqual(r, { ok: true, event: { userId: 'u1', eventType: 'click', timestamp: TS } });
+  });
+
+  test('MALFORMED_JSON: broken JSON, empty and null values, invalid UTF-8', () => {
+    rejected(bytes('{"userId":"u1",'), RecordErrorCode.MALFORMED_JSON);
+    rejected(bytes(''), RecordErrorCode.MALFORMED_JSON);
+    rejected(null, RecordErrorCode.MALFORMED_JSON);
+    rejected(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), RecordErrorCode.MALFORMED_JSON);
+  });
+
+  test('NOT_AN_OBJECT: arrays, strings, numbers, null', () => {
+    for (const text of ['[1,2]', '"u1"', '42', 'null', 'true']) rejected(bytes(text), RecordErrorCode.NOT_AN_OBJECT);
+  });
+
+  test('TOO_LARGE: a value over 1 MiB is refused before parsing', () => {
+    const big = json({ userId: 'u1', eventType: 'click', timestamp: TS, pad: 'x'.repeat(MAX_VALUE_BYTES) });
+    rejected(big, RecordErrorCode.TOO_LARGE);
+    const justUnder = json({ userId: 'u1', eventType: 'click', timestamp: TS, pad: 'x'.repeat(MAX_VALUE_BYTES - 100) });
+    assert.ok(justUnder.length <= MAX_VALUE_BYTES);
+    assert.equal(parseClick(justUnder, NOW).ok, true);
+  });
+
+  test('MISSING_USER_ID: missing, null, empty', () => {
+    rejected(json({ eventType: 'click', timestamp: TS }), RecordErrorCode.MISSING_USER_ID);
+    rejected(json({ userId: null, eventType: 'click', timestamp: TS }), RecordErrorCode.MISSING_USER_ID);
+    rejected(json({ userId: '', eventType: 'click', timestamp: TS }), RecordErrorCode.MISSING_USER_ID);
+  });
+
+  test('BAD_USER_ID: not a string, over 256 bytes (counted in UTF-8), lone surrogate', () => {
+    rejected(json({ userId: 42, eventType: 'click', timestamp: TS }), RecordErrorCode.BAD_USER_ID);
+    rejected(json({ userId: { id: 1 }, eventType: 'click', timestamp: TS }), RecordErrorCode.BAD_USER_ID);
+    rejected(json({ userId: 'é'.repeat(129), eventType: 'click', timestamp: TS }), RecordErrorCode.BAD_USER_ID);
+    assert.equal(parseClick(json({ userId: 'é'.repeat(128), eventType: 'click', timestamp: TS }), NOW).ok, true);
+    rejected(bytes(`{"userId":"\\ud800","eventType":"click","timestamp":${TS}}`), RecordErrorCode.BAD_USER_ID);
+  });
+
+  test('MISSING_EVENT_TYPE and BAD_EVENT_TYPE', () => {
+    rejected(json({ userId: 'u1', timestamp: TS }), RecordErrorCode.MISSING_EVENT_TYPE);
+    rejected(json({ userId: 'u1', eventType: '', timestamp: TS }), RecordErrorCode.MISSING_EVENT_TYPE);
+    rejected(json({ userId: 'u1', eventType: 7, timestamp: TS }), RecordErrorCode.BAD_EVENT_TYPE);
+    rejected(json({ userId: 'u1', eventType: 'x'.repeat(65), timestamp: TS }), RecordErrorCode.BAD_EVENT_TYPE);
+    assert.equal(parseClick(json({ userId: 'u1', eventType: 'x'.repeat(64), timestamp: TS }), NOW).ok, true);
+  });
+
+  test('BAD_TIMESTAMP: missing, string, fraction, before 2000, after now + 1 day', () => {
+    rejected(json({ userId: 'u1', eventType: 'click' }), RecordErrorCode.BAD_TIMESTAMP);
+    rejected(json({ userId: 'u1', eventType: 'click', timestamp: String(TS) }), RecordErrorCode.BAD_TIMESTAMP);
+    rejected(json({ userId: 'u1', eventType: 'click', timestamp: TS + 0.5 }), RecordErrorCode.BAD_TIMESTAMP);
+    rejected(json({ userId: 'u1', eventType: 'click', timestamp: MIN_TIMESTAMP_MS - 1 }), RecordErrorCode.BAD_TIMESTAMP);
+    rejected(json({ userId: 'u1', eventType: 'click', timestamp: NOW + 86_400_000 + 1 }), RecordErrorCode.BAD_TIMESTAMP);
+    rejected(bytes(`{"userId":"u1","eventType":"click","timestamp":1e400}`), RecordErrorCode.BAD_TIMESTAMP);
+    assert.equal(parseClick(json({ userId: 'u1', eventType: 'click', timestamp: MIN_TIMESTAMP_MS }), NOW).ok, true);
+    assert.equal(parseClick(json({ userId: 'u1', eventType: 'click', timestamp: NOW + 86_400_000 }), NOW).ok, true);
+  });
+
+  test('DUPLICATE_KEY: a required field twice, also when spelt with escapes', () => {
+    rejected(bytes(`{"userId":"a","eventType":"click","timestamp":${TS},"userId":"b"}`), RecordErrorCode.DUPLICATE_KEY);
+    rejected(bytes(`{"userId":"a","eventType":"click","timestamp":${TS},"user\\u0049d":"b"}`), RecordErrorCode.DUPLICATE_KEY);
+    // The same name nested, or inside a string value, is no duplicate.
+    const ok = parseClick(bytes(`{"meta":{"userId":"x"},"note":"\\"userId\\":","userId":"a","eventType":"click","timestamp":${TS}}`), NOW);
+    assert.deepEqual(ok, { ok: true, event: { userId: 'a', eventType: 'click', timestamp: TS } });
+  });
+
+  test('__proto__ keys neither supply fields nor pollute prototypes', () => {
+    const r = parseClick(bytes(`{"__proto__":{"userId":"evil","polluted":true},"eventType":"click","timestamp":${TS}}`), NOW);
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.equal(r.code, RecordErrorCode.MISSING_USER_ID);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    const ok = parseClick(bytes(`{"userId":"u1","eventType":"__proto__","timestamp":${TS},"constructor":{"prototype":{"x":1}}}`), NOW);
+    assert.deepEqual(ok, { ok: true, event: { userId: 'u1', eventType: '__proto__', timestamp: TS } });
+    assert.equal(({} as Record<string, unknown>).x, undefined);
+  });
+});

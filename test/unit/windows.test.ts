@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { clickCountAggregate, type ClickCountAccumulator, type ClickCountResult } from '../../src/job/clickstream.js';
+import type { ClickEvent } from '../../src/streams/records.js';
+import { assignTumblingWindow, InMemoryWindowStore, TumblingWindowOperator } from '../../src/streams/windows.js';
+
+const MIN = 60_000;
+const ev = (userId: string, timestamp: number, eventType = 'click'): ClickEvent => ({ userId, eventType, timestamp });
+
+function operator(allowedLatenessMs = 0) {
+  const store = new InMemoryWindowStore<ClickCountAccumulator>();
+  const op = new TumblingWindowOperator<ClickEvent, ClickCountAccumulator, ClickCountResult>({ sizeMs: MIN, allowedLatenessMs }, clickCountAggregate, store);
+  const add = (e: ClickEvent, wm: number) => op.add(e.userId, e.timestamp, e, wm);
+  return { op, store, add };
+}
+
+describe('tumbling windows', () => {
+  test('assignment: [start, start + size), aligned to the epoch', () => {
+    assert.deepEqual(assignTumblingWindow(0, MIN), { start: 0, end: MIN });
+    assert.deepEqual(assignTumblingWindow(MIN - 1, MIN), { start: 0, end: MIN });
+    assert.deepEqual(assignTumblingWindow(MIN, MIN), { start: MIN, end: 2 * MIN });
+    assert.deepEqual(assignTumblingWindow(1_764_072_123_456, MIN), { start: 1_764_072_120_000, end: 1_764_072_180_000 });
+  });
+
+  test('a window fires once, when the watermark reaches its last millisecond, with count and per-type counts', () => {
+    const { op, store, add } = operator();
+    add(ev('a', 1000, 'view'), -Infinity);
+    add(ev('a', 2000, 'click'), -Infinity);
+    add(ev('a', 3000, 'view'), -Infinity);
+    add(ev('b', 59_999), -Infinity);
+    add(ev('a', MIN + 5), -Infinity);
+    assert.deepEqual(op.advance(MIN - 2).fired, []);
+    const { fired, purged } = op.advance(MIN - 1);
+    assert.deepEqual(
+      fired.map((f) => f.result),
+      [
+        { userId: 'a', windowStart: 0, windowEnd: MIN, count: 3, byEventType: Object.assign(Object.create(null), { click: 1, view: 2 }) },
+        { userId: 'b', windowStart: 0, windowEnd: MIN, count: 1, byEventType: Object.assign(Object.create(null), { click: 1 }) },
+      ],
+    );
+    assert.deepEqual(purged, [0]);
+    assert.deepEqual(op.advance(MIN * 10).fired.map((f) => [f.key, f.window.start]), [['a', MIN]]);
+    assert.equal(store.size, 0, 'fired windows leave no state behind');
+  });
+
+  test('windows fire in event-time order, then by key', () => {
+    const { op, add } = operator();
+    add(ev('z', 3 * MIN), -Infinity);
+    add(ev('b', MIN), -Infinity);
+    add(ev('a', 2 * MIN), -Infinity);
+    add(ev('a', MIN), -Infinity);
+    assert.deepEqual(op.advance(10 * MIN).fired.map((f) => `${f.key}@${f.window.start / MIN}`), ['a@1', 'b@1', 'a@2', 'z@3']);
+  });
+
+  test('without allowed lateness, an event for a fired window is late and not counted', () => {
+    const { op, add } = operator();
+    add(ev('a', 1000), -Infinity);
+    op.advance(MIN - 1);
+    assert.equal(add(ev('a', 2000), MIN - 1).kind, 'late');
+    assert.equal(op.isLate(2000, MIN - 1), true);
+    assert.equal(op.isLate(MIN, MIN - 1), false);
+  });
+
+  test('within allowed lateness a late event re-fires the corrected window; beyond it, late', () => {
+    const { op, store, add } = operator(10_000);
+    add(ev('a', 1000), -Infinity);
+    assert.equal(op.advance(MIN - 1).fired[0]?.result.count, 1);
+    const refire = add(ev('a', 2000, 'view'), MIN + 5000);
+    assert.equal(refire.kind, 'refired');
+    if (refire.kind === 'refired') assert.equal(refire.result.count, 2);
+    assert.deepEqual(op.advance(MIN + 9998).fired, [], 'no second firing by the watermark itself');
+    assert.equal(store.size, 1, 'kept until the lateness has passed');
+    assert.deepEqual(op.advance(MIN - 1 + 10_000).purged, [0]);
+    assert.equal(add(ev('a', 3000), MIN - 1 + 10_000).kind, 'late');
+  });
+
+  test('eventType "__proto__" and "constructor" are counted like any other', () => {
+    const { op, add } = operator();
+    add(ev('a', 1, '__proto__'), -Infinity);
+    add(ev('a', 2, 'constructor'), -Infinity);
+    add(ev('a', 3, '__proto__'), -Infinity);
+    const result = op.advance(MIN).fired[0]?.result;
+    assert.equal(JSON.stringify(result?.byEventType), '{"__proto__":2,"constructor":1}');
+  });
+});
