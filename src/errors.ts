@@ -34,6 +34,8 @@ export const ErrorCode = {
   REDIS_UNAVAILABLE: 'REDIS_UNAVAILABLE',
   REDIS_WRITE_FAILED: 'REDIS_WRITE_FAILED',
   DEAD_LETTER_FAILED: 'DEAD_LETTER_FAILED',
+  /** A sink call after (or pending at) close(): what it held was not acknowledged. */
+  SINK_CLOSED: 'SINK_CLOSED',
   PIPELINE_STOPPED: 'PIPELINE_STOPPED',
   INTERNAL: 'INTERNAL',
 } as const;

@@ -7,7 +7,7 @@
  * - While the pipeline holds a batch (a slow sink), the consumer keeps heartbeating, so a slow sink
  *   never causes a rebalance.
  */
-import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import kafkajs, { type Admin, type Consumer, type EachBatchPayload, type Kafka } from 'kafkajs';
 import type { SluiceConfig } from '../config.js';
 import { ErrorCode, SluiceError } from '../errors.js';
 import type { Logger } from '../telemetry/logging.js';
@@ -16,7 +16,10 @@ import type { SourceHandler } from './source.js';
 
 type KafkaSettings = NonNullable<SluiceConfig['kafka']>;
 
+// kafkajs is CommonJS and this export is not visible to ESM named imports.
+const { ConfigResourceTypes } = kafkajs;
 const HEARTBEAT_WHILE_BLOCKED_MS = 3_000;
+const DEAD_LETTER_HEADER_ROOM = 64 * 1024;
 
 export class KafkaSource {
   private consumer: Consumer | undefined;
@@ -46,9 +49,16 @@ export class KafkaSource {
       const partitions = meta.topics[0]?.partitions.length ?? 1;
       const missing = [this.settings.dlqTopic, this.settings.lateTopic].filter((t) => !existing.has(t));
       if (missing.length > 0) {
+        // A dead letter carries the original value unchanged: the topic must take values as large
+        // as the input topic does, plus room for our headers.
+        const maxBytes = await inputMaxMessageBytes(admin, this.settings.topic);
         await admin.createTopics({
           waitForLeaders: true,
-          topics: missing.map((topic) => ({ topic, numPartitions: partitions })),
+          topics: missing.map((topic) => ({
+            topic,
+            numPartitions: partitions,
+            ...(maxBytes ? { configEntries: [{ name: 'max.message.bytes', value: String(maxBytes + DEAD_LETTER_HEADER_ROOM) }] } : {}),
+          })),
         });
         this.logger.info({ topics: missing }, 'created missing dead-letter/late topics');
       }
@@ -165,6 +175,17 @@ export class KafkaSource {
     this.consumer = undefined;
     if (consumer) await consumer.disconnect();
   }
+}
+
+/** The input topic's max.message.bytes (its own or the broker default), if the broker says. */
+async function inputMaxMessageBytes(admin: Admin, topic: string): Promise<number | undefined> {
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }],
+  });
+  const value = described.resources[0]?.configEntries.find((e) => e.configName === 'max.message.bytes')?.configValue;
+  const bytes = Number(value);
+  return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : undefined;
 }
 
 async function connect(client: Admin | Consumer, settings: KafkaSettings): Promise<void> {

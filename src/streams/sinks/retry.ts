@@ -1,0 +1,311 @@
+/**
+ * The delivery machinery shared by the result sinks: a bounded buffer cut into batches, one batch in
+ * flight at a time, and retry with jittered exponential backoff until the batch is acknowledged or
+ * the sink is closed.
+ *
+ * An outage of the target is backpressure, not failure: the buffer fills, `enqueue` waits, and the
+ * wait reaches the source. Only an error the sink classifies as permanent (bad credentials, a bug)
+ * stops the queue; then every pending and later call rejects with that error.
+ */
+import { ErrorCode, SluiceError, isRetriable } from '../../errors.js';
+import type { Logger } from '../../telemetry/logging.js';
+
+export interface BackoffOptions {
+  baseMs: number;
+  capMs: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 100, capMs: 5_000 };
+
+/**
+ * Delay before retry number `attempt` (1-based): exponential up to the cap, "equal jitter" (half
+ * fixed, half random) so many sinks recovering together do not retry in lockstep, yet never retry
+ * at once.
+ */
+export function backoffDelay(attempt: number, options: BackoffOptions = DEFAULT_BACKOFF, random: () => number = Math.random): number {
+  const exp = Math.min(options.capMs, options.baseMs * 2 ** Math.min(Math.max(attempt - 1, 0), 30));
+  return exp / 2 + random() * (exp / 2);
+}
+
+/** Resolves after `ms`, or as soon as `signal` aborts (the caller checks why it woke up). */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Replace every occurrence of a secret, and the credentials of any URL, in a text bound for a log
+ * or an error message. Client libraries sometimes echo what they were configured with.
+ */
+export function scrubSecrets(text: string, secrets: ReadonlyArray<string | undefined>): string {
+  let out = text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1****@');
+  for (const secret of secrets) {
+    if (secret && secret.length > 0) out = out.split(secret).join('****');
+  }
+  return out;
+}
+
+/** What one attempt at a batch left undone: the items to send again, and why (secret-free). */
+export interface BatchSendOutcome<T> {
+  retry: readonly T[];
+  reason?: string;
+}
+
+export interface RetryingBatchQueueOptions<T> {
+  name: string;
+  /** Items per batch at most. */
+  maxBatch: number;
+  /** Items buffered or in flight at most; `enqueue` waits beyond it. At least `maxBatch`. */
+  capacity: number;
+  /** A partial batch is sent this long after its first item arrived. */
+  flushIntervalMs: number;
+  /**
+   * Send a batch. Return the items to retry (transient per-item failures); throw a retriable error
+   * to retry the whole batch; throw anything else to stop the queue for good.
+   */
+  send(batch: readonly T[], signal: AbortSignal): Promise<BatchSendOutcome<T>>;
+  /** A secret-free one-line reason for a thrown retriable error. */
+  describeError(err: unknown): string;
+  logger: Logger;
+  backoff?: BackoffOptions;
+}
+
+export interface BatchQueueStats {
+  buffered: number;
+  inFlight: number;
+  /** Items accepted by `enqueue` since start. */
+  written: number;
+  /** Items acknowledged by the target since start. */
+  acknowledged: number;
+  retries: number;
+}
+
+interface FlushWaiter {
+  target: number;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+interface RoomWaiter {
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+export class RetryingBatchQueue<T> {
+  private readonly options: RetryingBatchQueueOptions<T>;
+  private readonly capacity: number;
+  private readonly abort = new AbortController();
+  private buffer: T[] = [];
+  private inFlight = 0;
+  /** Monotonic counters: items are acknowledged in the order they were written (FIFO, one batch in flight). */
+  private written = 0;
+  private taken = 0;
+  private acked = 0;
+  private retries = 0;
+  /** Highest `written` a flush() asked for: buffered items up to it are sent without waiting. */
+  private flushTarget = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private timerFired = false;
+  private pumping = false;
+  private failure: unknown;
+  private closed = false;
+  private writeChain: Promise<void> = Promise.resolve();
+  private flushWaiters: FlushWaiter[] = [];
+  private roomWaiters: RoomWaiter[] = [];
+
+  constructor(options: RetryingBatchQueueOptions<T>) {
+    this.options = options;
+    this.capacity = Math.max(options.capacity, options.maxBatch);
+  }
+
+  /** Resolves once every item is in the buffer (waiting for room while it is full). Order is kept. */
+  enqueue(items: readonly T[]): Promise<void> {
+    const run = this.writeChain.then(() => this.accept(items));
+    this.writeChain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves once every item enqueued before the call is acknowledged by the target. */
+  flush(): Promise<void> {
+    const stopped = this.stoppedError();
+    if (stopped) return Promise.reject(stopped);
+    const target = this.written;
+    if (this.acked >= target) return Promise.resolve();
+    this.flushTarget = Math.max(this.flushTarget, target);
+    const done = new Promise<void>((resolve, reject) => this.flushWaiters.push({ target, resolve, reject }));
+    this.kick();
+    return done;
+  }
+
+  /**
+   * Stop: abort the retry wait, reject pending calls. Does not flush (call flush() first): a close
+   * during an outage must not hang. Unacknowledged items are abandoned; their source offsets were not
+   * committed, so they are re-read after a restart.
+   */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.abort.abort();
+    this.clearTimer();
+    const abandoned = this.written - this.acked;
+    if (abandoned > 0 && this.failure === undefined) {
+      this.options.logger.warn({ sink: this.options.name, abandoned }, 'sink closed with unacknowledged results (they are replayed after restart)');
+    }
+    this.rejectWaiters(this.closedError());
+    this.buffer = [];
+  }
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  stats(): BatchQueueStats {
+    return {
+      buffered: this.buffer.length,
+      inFlight: this.inFlight,
+      written: this.written,
+      acknowledged: this.acked,
+      retries: this.retries,
+    };
+  }
+
+  private async accept(items: readonly T[]): Promise<void> {
+    let i = 0;
+    while (i < items.length) {
+      const stopped = this.stoppedError();
+      if (stopped) throw stopped;
+      const room = this.capacity - (this.buffer.length + this.inFlight);
+      if (room <= 0) {
+        await new Promise<void>((resolve, reject) => this.roomWaiters.push({ resolve, reject }));
+        continue;
+      }
+      const end = Math.min(items.length, i + room);
+      this.written += end - i;
+      // A loop, not push(...slice): spreading 100k arguments overflows the stack.
+      for (; i < end; i++) this.buffer.push(items[i] as T);
+      this.kick();
+    }
+  }
+
+  private due(): boolean {
+    return this.buffer.length >= this.options.maxBatch || this.flushTarget > this.taken || this.timerFired;
+  }
+
+  /** Start the pump if a batch is due, else make sure the interval timer will send a partial one. */
+  private kick(): void {
+    if (this.stoppedError() || this.buffer.length === 0) return;
+    if (!this.pumping && this.due()) {
+      this.pumping = true;
+      void this.pump();
+      return;
+    }
+    if (this.timer === undefined && !this.timerFired) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.timerFired = true;
+        this.kick();
+      }, this.options.flushIntervalMs);
+    }
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      while (!this.stoppedError() && this.buffer.length > 0 && this.due()) {
+        const batch = this.buffer.splice(0, this.options.maxBatch);
+        this.taken += batch.length;
+        this.timerFired = false;
+        this.clearTimer();
+        this.inFlight = batch.length;
+        await this.deliver(batch);
+        this.inFlight = 0;
+        this.acked += batch.length;
+        this.settle();
+      }
+    } catch (err) {
+      this.fail(err);
+    } finally {
+      this.pumping = false;
+      this.kick();
+    }
+  }
+
+  private async deliver(batch: readonly T[]): Promise<void> {
+    const { logger, name } = this.options;
+    let pending = batch;
+    for (let attempt = 1; ; attempt++) {
+      let outcome: BatchSendOutcome<T>;
+      try {
+        outcome = await this.options.send(pending, this.abort.signal);
+      } catch (err) {
+        if (this.closed) throw this.closedError();
+        if (!isRetriable(err)) throw err;
+        outcome = { retry: pending, reason: this.options.describeError(err) };
+      }
+      if (outcome.retry.length === 0) {
+        if (attempt > 1) logger.info({ sink: name, attempts: attempt }, 'sink recovered; batch acknowledged');
+        return;
+      }
+      if (this.closed) throw this.closedError();
+      const delayMs = Math.round(backoffDelay(attempt, this.options.backoff));
+      this.retries += 1;
+      logger.warn(
+        { sink: name, attempt, delayMs, pending: outcome.retry.length, reason: outcome.reason ?? 'unknown' },
+        'sink write not acknowledged; retrying',
+      );
+      await sleep(delayMs, this.abort.signal);
+      pending = outcome.retry;
+    }
+  }
+
+  private settle(): void {
+    const flushers = this.flushWaiters;
+    this.flushWaiters = [];
+    for (const w of flushers) {
+      if (w.target <= this.acked) w.resolve();
+      else this.flushWaiters.push(w);
+    }
+    const writers = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const w of writers) w.resolve();
+  }
+
+  private fail(err: unknown): void {
+    if (this.closed || this.failure !== undefined) return;
+    this.failure = err;
+    this.clearTimer();
+    this.options.logger.error({ sink: this.options.name, err }, 'sink stopped by a permanent error');
+    this.rejectWaiters(err);
+  }
+
+  private rejectWaiters(err: unknown): void {
+    const all = [...this.flushWaiters, ...this.roomWaiters];
+    this.flushWaiters = [];
+    this.roomWaiters = [];
+    for (const w of all) w.reject(err);
+  }
+
+  private stoppedError(): unknown {
+    if (this.failure !== undefined) return this.failure;
+    if (this.closed) return this.closedError();
+    return undefined;
+  }
+
+  private closedError(): SluiceError {
+    return new SluiceError(ErrorCode.SINK_CLOSED, `${this.options.name} sink is closed`, { retriable: false });
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,252 @@
+/**
+ * RedisSink against a real Redis (scripts/stack up). Every test writes under its own key prefix and
+ * deletes only those keys. Outages come from a TCP proxy in front of the real server that can drop
+ * its connections and refuse new ones, then come back.
+ */
+import assert from 'node:assert/strict';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { after, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import type { SluiceConfig } from '../../src/config.js';
+import { ErrorCode, SluiceError } from '../../src/errors.js';
+import { clickstreamJob, type ClickCountResult } from '../../src/job/clickstream.js';
+import { RedisSink, connectionOptions } from '../../src/streams/sinks/redis.js';
+import { silentLogger, type Logger } from '../../src/telemetry/logging.js';
+import { redisUrl, uniqueName } from '../helpers/services.js';
+
+type RedisConfig = NonNullable<SluiceConfig['redis']>;
+
+const admin = new Redis(redisUrl(), { lazyConnect: true });
+const prefixes: string[] = [];
+const openSinks: Array<RedisSink<ClickCountResult>> = [];
+const T0 = Date.UTC(2024, 0, 1, 12, 0, 0);
+
+after(async () => {
+  await Promise.allSettled(openSinks.map((s) => s.close()));
+  for (const prefix of prefixes) {
+    const keys = await admin.keys(`${prefix}*`);
+    if (keys.length > 0) await admin.del(...keys);
+  }
+  admin.disconnect();
+});
+
+function newPrefix(): string {
+  const prefix = `${uniqueName('sluice-it-redis')}:clicks:`;
+  prefixes.push(prefix);
+  return prefix;
+}
+
+function result(userId: string, minute: number, count: number): ClickCountResult {
+  const windowStart = T0 + minute * 60_000;
+  return { userId, windowStart, windowEnd: windowStart + 60_000, count, byEventType: { click: count } };
+}
+
+function makeSink(overrides: Partial<RedisConfig> = {}, logger: Logger = silentLogger, flushIntervalMs = 60_000): RedisSink<ClickCountResult> {
+  const sink = new RedisSink<ClickCountResult>({
+    config: { url: redisUrl(), keyPrefix: newPrefix(), ttlSeconds: 86_400, batchSize: 500, ...overrides },
+    job: clickstreamJob,
+    logger,
+    flushIntervalMs,
+  });
+  openSinks.push(sink);
+  return sink;
+}
+
+function keyOf(prefix: string, r: ClickCountResult): string {
+  return `${prefix}${r.userId}:${r.windowStart}`;
+}
+
+function capturingLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  return { logger: pino({ level: 'debug' }, stream), lines };
+}
+
+/** A TCP proxy to the real Redis that can go down (drop and refuse connections) and come back. */
+async function tcpProxy(): Promise<{ url: string; down: () => Promise<void>; up: () => Promise<void>; close: () => Promise<void> }> {
+  const target = new URL(redisUrl());
+  const sockets = new Set<Socket>();
+  let port = 0;
+  let server: Server;
+  const listen = (): Promise<void> => {
+    server = createServer((client) => {
+      const upstream = connect(Number(target.port || 6379), target.hostname);
+      sockets.add(client).add(upstream);
+      client.pipe(upstream).pipe(client);
+      const drop = (): void => {
+        client.destroy();
+        upstream.destroy();
+        sockets.delete(client);
+        sockets.delete(upstream);
+      };
+      client.on('error', drop).on('close', drop);
+      upstream.on('error', drop).on('close', drop);
+    });
+    return new Promise((resolve) => server.listen(port, '127.0.0.1', () => {
+      port = (server.address() as AddressInfo).port;
+      resolve();
+    }));
+  };
+  const down = (): Promise<void> =>
+    new Promise((resolve) => {
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+      server.close(() => resolve());
+    });
+  await listen();
+  return { url: `redis://127.0.0.1:${port}`, down, up: listen, close: down };
+}
+
+test('SET <prefix><userId>:<windowStart> = count as a decimal string, with the TTL', async () => {
+  const sink = makeSink({ ttlSeconds: 3_600 });
+  const prefix = prefixes.at(-1) as string;
+  await sink.start();
+  const rs = [result('alice', 0, 3), result('bob', 0, 12), result('alice', 1, 1)];
+  await sink.write(rs);
+  await sink.flush();
+  for (const r of rs) {
+    assert.equal(await admin.get(keyOf(prefix, r)), String(r.count));
+    const ttl = await admin.ttl(keyOf(prefix, r));
+    assert.ok(ttl > 3_590 && ttl <= 3_600, `ttl ${ttl}`);
+    assert.equal(await admin.type(keyOf(prefix, r)), 'string');
+  }
+  assert.equal((await admin.keys(`${prefix}*`)).length, 3);
+});
+
+test('a replayed result writes the same value (never increments) and renews the TTL', async () => {
+  const sink = makeSink({ ttlSeconds: 100 });
+  const prefix = prefixes.at(-1) as string;
+  await sink.start();
+  const r = result('carol', 0, 7);
+  await sink.write([r]);
+  await sink.flush();
+  await admin.expire(keyOf(prefix, r), 10);
+  await sink.write([r, r]);
+  await sink.flush();
+  assert.equal(await admin.get(keyOf(prefix, r)), '7');
+  assert.ok((await admin.ttl(keyOf(prefix, r))) > 90);
+});
+
+test('several firings of one window: the last written wins, within a pipeline and across pipelines', async () => {
+  const sink = makeSink({ batchSize: 3 });
+  const prefix = prefixes.at(-1) as string;
+  await sink.start();
+  const firings = [result('dave', 0, 1), result('dave', 0, 2), result('erin', 0, 5), result('dave', 0, 4), result('dave', 0, 6)];
+  await sink.write(firings);
+  await sink.flush();
+  assert.equal(await admin.get(keyOf(prefix, result('dave', 0, 0))), '6');
+  assert.equal(await admin.get(keyOf(prefix, result('erin', 0, 0))), '5');
+});
+
+test('flush(): resolves at once when empty, sends a partial pipeline, and covers large writes (backpressure)', async () => {
+  const sink = makeSink({ batchSize: 10 });
+  const prefix = prefixes.at(-1) as string;
+  await sink.start();
+  await sink.flush();
+
+  await sink.write([result('frank', 0, 1)]);
+  assert.equal(await admin.get(keyOf(prefix, result('frank', 0, 1))), null, 'not sent before the interval or a flush');
+  await sink.flush();
+  assert.equal(await admin.get(keyOf(prefix, result('frank', 0, 1))), '1');
+
+  const many = Array.from({ length: 1_000 }, (_, i) => result(`user-${i}`, 1, i + 1));
+  await sink.write(many);
+  const stats = sink.stats();
+  assert.ok(stats.buffered + stats.inFlight <= 20, `buffer bounded: ${JSON.stringify(stats)}`);
+  await sink.flush();
+  assert.equal(sink.stats().acknowledged, 1_001);
+  const values = await admin.mget(...many.map((r) => keyOf(prefix, r)));
+  assert.deepEqual(values, many.map((r) => String(r.count)));
+});
+
+test('a partial pipeline is sent after flushIntervalMs without flush()', async () => {
+  const sink = makeSink({}, silentLogger, 50);
+  const prefix = prefixes.at(-1) as string;
+  await sink.start();
+  const r = result('grace', 0, 2);
+  await sink.write([r]);
+  const deadline = Date.now() + 5_000;
+  while ((await admin.get(keyOf(prefix, r))) === null) {
+    assert.ok(Date.now() < deadline, 'written by the interval flush');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+});
+
+test('a Redis outage is retried with backoff until it is over; nothing is lost', async () => {
+  const proxy = await tcpProxy();
+  const { logger, lines } = capturingLogger();
+  const sink = makeSink({ url: proxy.url }, logger);
+  const prefix = prefixes.at(-1) as string;
+  try {
+    await sink.start();
+    await sink.write([result('heidi', 0, 1)]);
+    await sink.flush();
+
+    await proxy.down();
+    const rs = [result('heidi', 0, 3), result('ivan', 0, 2)];
+    await sink.write(rs);
+    const flushing = sink.flush();
+    let settled = false;
+    void flushing.then(() => (settled = true), () => (settled = true));
+    const deadline = Date.now() + 5_000;
+    while (sink.stats().retries < 3) {
+      assert.ok(Date.now() < deadline, 'retrying while Redis is down');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(settled, false, 'flush waits for the outage to end');
+
+    await proxy.up();
+    await flushing;
+    for (const r of rs) assert.equal(await admin.get(keyOf(prefix, r)), String(r.count));
+    const warns = lines.map((l) => JSON.parse(l) as { level: number; msg: string; reason?: string }).filter((l) => l.msg.includes('retrying'));
+    assert.ok(warns.length >= 3 && warns.every((l) => l.level === 40 && typeof l.reason === 'string'));
+  } finally {
+    await sink.close();
+    await proxy.close().catch(() => undefined);
+  }
+});
+
+test('close() during an outage ends the retries: pending flush() rejects with SINK_CLOSED; close() is idempotent', async () => {
+  const proxy = await tcpProxy();
+  const sink = makeSink({ url: proxy.url });
+  try {
+    await sink.start();
+    await proxy.down();
+    await sink.write([result('judy', 0, 1)]);
+    const flushing = sink.flush();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sink.close();
+    await assert.rejects(flushing, (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.SINK_CLOSED);
+    await sink.close(); // idempotent: a second close resolves too
+  } finally {
+    await proxy.close().catch(() => undefined);
+  }
+});
+
+test('start() against an unreachable Redis fails with a retriable REDIS_UNAVAILABLE that hides the password', async () => {
+  const sink = makeSink({ url: 'redis://:pw-hidden-42@127.0.0.1:1', password: 'pw-override-43' });
+  await assert.rejects(sink.start(), (err: unknown) => {
+    assert.ok(err instanceof SluiceError);
+    assert.equal(err.code, ErrorCode.REDIS_UNAVAILABLE);
+    assert.equal(err.retriable, true);
+    const text = JSON.stringify(err.toJSON());
+    assert.ok(!text.includes('pw-hidden-42') && !text.includes('pw-override-43'), text);
+    return true;
+  });
+});
+
+test('connection options: SLUICE_REDIS_PASSWORD overrides the URL password; rediss:// means TLS', () => {
+  const base = { keyPrefix: 'clicks:', ttlSeconds: 1, batchSize: 1 };
+  const tls = connectionOptions({ ...base, url: 'rediss://app:url%40pw@cache.example.com:6380/2', password: 'from-env' });
+  assert.deepEqual(tls, { host: 'cache.example.com', port: 6380, db: 2, username: 'app', password: 'from-env', tls: { servername: 'cache.example.com' } });
+  const plain = connectionOptions({ ...base, url: 'redis://:url%40pw@[::1]:6379' });
+  assert.deepEqual(plain, { host: '::1', port: 6379, password: 'url@pw' });
+});
