@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { describeConfig, loadConfig, VARIABLES } from '../../src/config.js';
+import { ErrorCode, SluiceError } from '../../src/errors.js';
+
+function problemFor(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    assert.ok(err instanceof SluiceError);
+    assert.equal(err.code, ErrorCode.CONFIG_INVALID);
+    return err.message;
+  }
+  assert.fail('expected CONFIG_INVALID');
+}
+
+describe('configuration', () => {
+  test('defaults are the contract defaults; no Kafka means the embedded generator', () => {
+    const c = loadConfig({});
+    assert.equal(c.kafka, undefined);
+    assert.equal(c.elasticsearch, undefined);
+    assert.equal(c.redis, undefined);
+    assert.deepEqual(c.topics, { input: 'user-clicks', dlq: 'user-clicks-dlq', late: 'user-clicks-late' });
+    assert.deepEqual(c.windows, { sizeMs: 60_000, outOfOrdernessMs: 5000, allowedLatenessMs: 0, idleTimeoutMs: 30_000 });
+    assert.deepEqual(c.checkpoint, { intervalMs: 30_000, minPauseMs: 15_000, timeoutMs: 600_000 });
+    assert.deepEqual(c.restart, { attempts: 5, delayMs: 10_000 });
+    assert.equal(c.state.dir, './data');
+    assert.equal(c.metricsPort, 9464);
+    assert.equal(c.logLevel, 'info');
+    assert.ok(c.workers >= 1);
+  });
+
+  test('every contract variable is known', () => {
+    for (const name of [
+      'SLUICE_KAFKA_BROKERS', 'SLUICE_KAFKA_TOPIC', 'SLUICE_KAFKA_GROUP_ID', 'SLUICE_DLQ_TOPIC', 'SLUICE_LATE_TOPIC',
+      'SLUICE_ES_NODE', 'SLUICE_ES_INDEX', 'SLUICE_REDIS_URL', 'SLUICE_REDIS_KEY_PREFIX', 'SLUICE_REDIS_TTL_SECONDS',
+      'SLUICE_WINDOW_MS', 'SLUICE_OUT_OF_ORDERNESS_MS', 'SLUICE_ALLOWED_LATENESS_MS', 'SLUICE_IDLE_TIMEOUT_MS',
+      'SLUICE_STATE_DIR', 'SLUICE_CHECKPOINT_INTERVAL_MS', 'SLUICE_CHECKPOINT_MIN_PAUSE_MS', 'SLUICE_CHECKPOINT_TIMEOUT_MS',
+      'SLUICE_RESTART_ATTEMPTS', 'SLUICE_RESTART_DELAY_MS', 'SLUICE_WORKERS', 'SLUICE_METRICS_PORT', 'SLUICE_LOG_LEVEL',
+    ]) {
+      assert.ok(name in VARIABLES, name);
+    }
+  });
+
+  test('values are parsed into their types', () => {
+    const c = loadConfig({
+      SLUICE_KAFKA_BROKERS: '127.0.0.1:9092, kafka-2:9093',
+      SLUICE_ES_NODE: 'http://127.0.0.1:9200',
+      SLUICE_REDIS_URL: 'redis://127.0.0.1:6379',
+      SLUICE_WINDOW_MS: '30000',
+      SLUICE_LOG_LEVEL: 'DEBUG',
+    });
+    assert.deepEqual(c.kafka?.brokers, ['127.0.0.1:9092', 'kafka-2:9093']);
+    assert.equal(c.elasticsearch?.index, 'user-click-counts');
+    assert.equal(c.redis?.keyPrefix, 'clicks:');
+    assert.equal(c.redis?.ttlSeconds, 86_400);
+    assert.equal(c.windows.sizeMs, 30_000);
+    assert.equal(c.logLevel, 'debug');
+  });
+
+  test('a bad value names the variable, the value and what is allowed; all problems at once', () => {
+    const message = problemFor({ SLUICE_WINDOW_MS: 'one minute', SLUICE_KAFKA_BROKERS: 'localhost', SLUICE_LOG_LEVEL: 'loud' });
+    assert.match(message, /SLUICE_WINDOW_MS="one minute": allowed: an integer from 1 to 86400000/);
+    assert.match(message, /SLUICE_KAFKA_BROKERS="localhost": allowed: .*host:port/);
+    assert.match(message, /SLUICE_LOG_LEVEL="loud": allowed: fatal, error, warn, info, debug, trace, silent/);
+    assert.match(problemFor({ SLUICE_REDIS_TTL_SECONDS: '0' }), /SLUICE_REDIS_TTL_SECONDS="0"/);
+    assert.match(problemFor({ SLUICE_ES_NODE: 'ftp://x' }), /SLUICE_ES_NODE="ftp:\/\/x": allowed: an http/);
+    assert.match(problemFor({ SLUICE_KAFKA_TOPIC: 'bad topic!' }), /SLUICE_KAFKA_TOPIC/);
+  });
+
+  test('a misspelt SLUICE_ variable stops start-up; tooling prefixes do not', () => {
+    assert.match(problemFor({ SLUICE_ES_NOD: 'http://x:9200' }), /SLUICE_ES_NOD=.*misspelt/);
+    assert.doesNotThrow(() => loadConfig({ SLUICE_STACK_DIR: '/tmp/x', SLUICE_TEST_ES_NODE: 'x', SLUICE_BENCH_EVENTS: '1' }));
+  });
+
+  test('secrets never appear in errors or in `sluice config` output', () => {
+    const secretUrl = 'redis://user:hunter2-secret@127.0.0.1:6379';
+    const env = {
+      SLUICE_REDIS_URL: secretUrl,
+      SLUICE_ES_API_KEY: 'apikey-secret-value',
+      SLUICE_ES_PASSWORD: 'es-secret-pass',
+      SLUICE_KAFKA_SASL_MECHANISM: 'plain',
+      SLUICE_KAFKA_SASL_USERNAME: 'kafka-user-secret',
+      SLUICE_KAFKA_SASL_PASSWORD: 'kafka-pass-secret',
+    };
+    const printed = JSON.stringify(describeConfig(env));
+    for (const secret of ['hunter2-secret', 'apikey-secret-value', 'es-secret-pass', 'kafka-user-secret', 'kafka-pass-secret']) {
+      assert.ok(!printed.includes(secret), `${secret} leaked into sluice config`);
+    }
+    assert.ok(printed.includes('redis://user:****@127.0.0.1:6379'));
+    const message = problemFor({ ...env, SLUICE_REDIS_URL: 'http://user:hunter2-secret@host' });
+    assert.ok(!message.includes('hunter2-secret'), message);
+    const sasl = problemFor({ SLUICE_KAFKA_SASL_MECHANISM: 'plain', SLUICE_KAFKA_SASL_PASSWORD: 'kafka-pass-secret' });
+    assert.match(sasl, /SLUICE_KAFKA_SASL_USERNAME/);
+    assert.ok(!sasl.includes('kafka-pass-secret'));
+  });
+});
