@@ -123,6 +123,7 @@ export const VARIABLES = {
   SLUICE_REDIS_KEY_PREFIX: v({ group: 'sinks', default: 'clicks:', schema: z.string().max(200, { message: 'at most 200 characters' }), meaning: 'key prefix' }),
   SLUICE_REDIS_TTL_SECONDS: v({ group: 'sinks', default: '86400', schema: int(1, 2_147_483_647), meaning: 'TTL of each key' }),
   SLUICE_REDIS_BATCH_SIZE: v({ group: 'sinks', default: '5000', schema: int(1, 100_000), meaning: 'SET commands per pipeline at most' }),
+  SLUICE_REDIS_FLUSH_INTERVAL_MS: v({ group: 'sinks', default: '50', schema: int(1, 60_000), meaning: 'a partial pipeline is sent after this long' }),
   SLUICE_WINDOW_MS: v({ group: 'windows', default: '60000', schema: int(1, 86_400_000), meaning: 'tumbling window size' }),
   SLUICE_OUT_OF_ORDERNESS_MS: v({ group: 'windows', default: '5000', schema: int(0, 86_400_000), meaning: 'watermark bound' }),
   SLUICE_ALLOWED_LATENESS_MS: v({ group: 'windows', default: '0', schema: int(0, 86_400_000), meaning: 'a fired window re-fires for events this late' }),
@@ -132,24 +133,24 @@ export const VARIABLES = {
     schema: int(0, 86_400_000),
     meaning: 'a partition silent this long stops holding the watermark back (0 = never)',
   }),
-  SLUICE_STATE_DIR: v({ group: 'state', default: './data', schema: z.string().trim().min(1, { message: 'a directory path' }), meaning: 'LMDB state, checkpoints, savepoints' }),
+  SLUICE_STATE_DIR: v({ group: 'state', default: './data', schema: z.string().trim().min(1, { message: 'a directory path' }), meaning: 'LMDB state, checkpoints, savepoints (not used yet: window state is in memory today)' }),
   SLUICE_CHECKPOINT_INTERVAL_MS: v({
     group: 'state',
     default: '30000',
     schema: int(100, 86_400_000),
     meaning: 'how often progress is made durable (today: offsets committed after sinks flushed)',
   }),
-  SLUICE_CHECKPOINT_MIN_PAUSE_MS: v({ group: 'state', default: '15000', schema: int(0, 86_400_000), meaning: 'least time between two checkpoints' }),
-  SLUICE_CHECKPOINT_TIMEOUT_MS: v({ group: 'state', default: '600000', schema: int(1000, 86_400_000), meaning: 'a checkpoint not complete by then fails' }),
-  SLUICE_RESTART_ATTEMPTS: v({ group: 'runtime', default: '5', schema: int(0, 1000), meaning: 'fixed-delay restart strategy: attempts' }),
-  SLUICE_RESTART_DELAY_MS: v({ group: 'runtime', default: '10000', schema: int(0, 3_600_000), meaning: 'fixed-delay restart strategy: delay' }),
+  SLUICE_CHECKPOINT_MIN_PAUSE_MS: v({ group: 'state', default: '15000', schema: int(0, 86_400_000), meaning: 'least time between two checkpoints (not used yet: barrier checkpoints are in progress)' }),
+  SLUICE_CHECKPOINT_TIMEOUT_MS: v({ group: 'state', default: '600000', schema: int(1000, 86_400_000), meaning: 'a checkpoint not complete by then fails (not used yet: barrier checkpoints are in progress)' }),
+  SLUICE_RESTART_ATTEMPTS: v({ group: 'runtime', default: '5', schema: int(0, 1000), meaning: 'fixed-delay restart strategy: attempts (not used yet: today a failure stops the daemon with exit 1)' }),
+  SLUICE_RESTART_DELAY_MS: v({ group: 'runtime', default: '10000', schema: int(0, 3_600_000), meaning: 'fixed-delay restart strategy: delay (not used yet)' }),
   SLUICE_WORKERS: v({
     group: 'runtime',
     default: String(availableParallelism()),
     schema: int(1, 256),
-    meaning: 'worker threads holding keyed actors (default: available cores)',
+    meaning: 'worker threads holding keyed actors (default: available cores; not used yet: windows run on the main thread today)',
   }),
-  SLUICE_METRICS_PORT: v({ group: 'runtime', default: '9464', schema: int(0, 65_535), meaning: 'Prometheus /metrics, /healthz, /readyz on 127.0.0.1 (0 = off)' }),
+  SLUICE_METRICS_PORT: v({ group: 'runtime', default: '9464', schema: int(0, 65_535), meaning: 'Prometheus /metrics, /healthz, /readyz on 127.0.0.1, 0 = off (not served yet)' }),
   SLUICE_LOG_LEVEL: v({
     group: 'runtime',
     default: 'info',
@@ -202,7 +203,7 @@ export interface SluiceConfig {
   elasticsearch:
     | { node: string; index: string; bulkDocs: number; flushIntervalMs: number; apiKey?: string; username?: string; password?: string }
     | undefined;
-  redis: { url: string; keyPrefix: string; ttlSeconds: number; batchSize: number; password?: string } | undefined;
+  redis: { url: string; keyPrefix: string; ttlSeconds: number; batchSize: number; flushIntervalMs: number; password?: string } | undefined;
   windows: { sizeMs: number; outOfOrdernessMs: number; allowedLatenessMs: number; idleTimeoutMs: number };
   state: { dir: string };
   checkpoint: { intervalMs: number; minPauseMs: number; timeoutMs: number };
@@ -296,6 +297,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
   const redisPrefix = must('SLUICE_REDIS_KEY_PREFIX');
   const redisTtl = must('SLUICE_REDIS_TTL_SECONDS');
   const redisBatch = must('SLUICE_REDIS_BATCH_SIZE');
+  const redisFlush = must('SLUICE_REDIS_FLUSH_INTERVAL_MS');
   const redisPassword = get('SLUICE_REDIS_PASSWORD');
 
   const config: SluiceConfig = {
@@ -328,7 +330,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
     redis:
       redisUrlValue === undefined
         ? undefined
-        : { url: redisUrlValue, keyPrefix: redisPrefix, ttlSeconds: redisTtl, batchSize: redisBatch, ...(redisPassword ? { password: redisPassword } : {}) },
+        : { url: redisUrlValue, keyPrefix: redisPrefix, ttlSeconds: redisTtl, batchSize: redisBatch, flushIntervalMs: redisFlush, ...(redisPassword ? { password: redisPassword } : {}) },
     windows: {
       sizeMs: must('SLUICE_WINDOW_MS'),
       outOfOrdernessMs: must('SLUICE_OUT_OF_ORDERNESS_MS'),

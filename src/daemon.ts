@@ -237,7 +237,14 @@ export class Daemon {
       );
     }
     if (config.redis) {
-      sinks.push(new RedisSink<ClickCountResult>({ config: config.redis, job, logger: options.logger.child({ component: 'redis-sink' }) }));
+      sinks.push(
+        new RedisSink<ClickCountResult>({
+          config: config.redis,
+          job,
+          flushIntervalMs: config.redis.flushIntervalMs,
+          logger: options.logger.child({ component: 'redis-sink' }),
+        }),
+      );
     }
     if (sinks.length === 0) sinks.push(new JsonLinesSink<ClickCountResult>(options.resultsOut ?? process.stdout));
     return sinks;

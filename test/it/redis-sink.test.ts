@@ -46,7 +46,7 @@ function result(userId: string, minute: number, count: number): ClickCountResult
 
 function makeSink(overrides: Partial<RedisConfig> = {}, logger: Logger = silentLogger, flushIntervalMs = 60_000): RedisSink<ClickCountResult> {
   const sink = new RedisSink<ClickCountResult>({
-    config: { url: redisUrl(), keyPrefix: newPrefix(), ttlSeconds: 86_400, batchSize: 500, ...overrides },
+    config: { url: redisUrl(), keyPrefix: newPrefix(), ttlSeconds: 86_400, batchSize: 500, flushIntervalMs: 50, ...overrides },
     job: clickstreamJob,
     logger,
     flushIntervalMs,

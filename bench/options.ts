@@ -1,0 +1,107 @@
+/**
+ * The end-to-end bench's settings: command-line flags, each with a SLUICE_BENCH_* environment
+ * variable as a fallback (the daemon's config ignores that prefix), then the default.
+ */
+
+export interface BenchOptions {
+  /** Valid events to produce (bad records and one trailing event per partition come on top). */
+  events: number;
+  users: number;
+  partitions: number;
+  /** Event time covered by the valid events. */
+  spanMinutes: number;
+  /** Largest disorder of event times; must stay well below the 5 s watermark bound. */
+  disorderMs: number;
+  badRatio: number;
+  runs: number;
+  /** Also run sluice with the Elasticsearch and Redis sinks. */
+  sinks: boolean;
+  /** Skip the raw-kafkajs baseline (e.g. when only profiling sluice). */
+  baseline: boolean;
+  /** Run the daemon of the first sluice run under `node --cpu-prof` and summarise the profile. */
+  cpuProf: boolean;
+  /** Producer: messages per send and sends in flight. */
+  batchSize: number;
+  inFlight: number;
+  /** A mode that makes no progress for this long fails. */
+  stallTimeoutS: number;
+  /** Leave the topic (and index, keys) in place, to re-run by hand. */
+  keep: boolean;
+  seed: number;
+}
+
+interface Flag {
+  key: keyof BenchOptions;
+  env: string;
+  kind: 'int' | 'number' | 'bool';
+  default: number | boolean;
+  help: string;
+}
+
+const FLAGS: Record<string, Flag> = {
+  '--events': { key: 'events', env: 'SLUICE_BENCH_EVENTS', kind: 'int', default: 1_000_000, help: 'valid events to produce' },
+  '--users': { key: 'users', env: 'SLUICE_BENCH_USERS', kind: 'int', default: 100_000, help: 'distinct userIds' },
+  '--partitions': { key: 'partitions', env: 'SLUICE_BENCH_PARTITIONS', kind: 'int', default: 6, help: 'partitions of the input topic' },
+  '--span-minutes': { key: 'spanMinutes', env: 'SLUICE_BENCH_SPAN_MINUTES', kind: 'number', default: 10, help: 'event time covered by the events' },
+  '--disorder-ms': { key: 'disorderMs', env: 'SLUICE_BENCH_DISORDER_MS', kind: 'int', default: 2_000, help: 'largest event-time disorder (< 5000)' },
+  '--bad-ratio': { key: 'badRatio', env: 'SLUICE_BENCH_BAD_RATIO', kind: 'number', default: 0.01, help: 'bad records per valid event' },
+  '--runs': { key: 'runs', env: 'SLUICE_BENCH_RUNS', kind: 'int', default: 1, help: 'repetitions of each mode (medians reported)' },
+  '--sinks': { key: 'sinks', env: 'SLUICE_BENCH_SINKS', kind: 'bool', default: false, help: 'also run sluice with Elasticsearch + Redis sinks' },
+  '--baseline': { key: 'baseline', env: 'SLUICE_BENCH_BASELINE', kind: 'bool', default: true, help: 'run the raw kafkajs baseline (--no-baseline to skip)' },
+  '--cpu-prof': { key: 'cpuProf', env: 'SLUICE_BENCH_CPU_PROF', kind: 'bool', default: false, help: 'profile the first sluice run (node --cpu-prof)' },
+  '--batch-size': { key: 'batchSize', env: 'SLUICE_BENCH_BATCH_SIZE', kind: 'int', default: 5_000, help: 'producer: messages per send' },
+  '--in-flight': { key: 'inFlight', env: 'SLUICE_BENCH_IN_FLIGHT', kind: 'int', default: 4, help: 'producer: sends in flight' },
+  '--stall-timeout-s': { key: 'stallTimeoutS', env: 'SLUICE_BENCH_STALL_TIMEOUT_S', kind: 'int', default: 120, help: 'fail a mode after this long without progress' },
+  '--keep': { key: 'keep', env: 'SLUICE_BENCH_KEEP', kind: 'bool', default: false, help: 'do not delete the topics, index and keys' },
+  '--seed': { key: 'seed', env: 'SLUICE_BENCH_SEED', kind: 'int', default: 42, help: 'seed of the event generator' },
+};
+
+export function usage(): string {
+  const lines = Object.entries(FLAGS).map(([flag, f]) => `  ${`${flag}${f.kind === 'bool' ? '' : ' N'}`.padEnd(22)} ${f.help} (default ${String(f.default)}; env ${f.env})`);
+  return `usage: node dist/bench/end-to-end.js [flags]\n${lines.join('\n')}\n`;
+}
+
+function parseValue(flag: string, f: Flag, raw: string): number | boolean {
+  if (f.kind === 'bool') {
+    const v = raw.trim().toLowerCase();
+    if (['1', 'true', 'yes'].includes(v)) return true;
+    if (['0', 'false', 'no'].includes(v)) return false;
+    throw new Error(`${flag}: expected true or false, got "${raw}"`);
+  }
+  const n = Number(raw.replaceAll('_', ''));
+  if (!Number.isFinite(n) || n < 0 || (f.kind === 'int' && !Number.isSafeInteger(n))) {
+    throw new Error(`${flag}: expected a non-negative ${f.kind === 'int' ? 'integer' : 'number'}, got "${raw}"`);
+  }
+  return n;
+}
+
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
+  const values: Record<string, number | boolean> = {};
+  for (const [flag, f] of Object.entries(FLAGS)) {
+    const raw = env[f.env];
+    values[f.key] = raw !== undefined && raw !== '' ? parseValue(f.env, f, raw) : f.default;
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--help' || arg === '-h') {
+      process.stdout.write(usage());
+      process.exit(0);
+    }
+    const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const negated = name.startsWith('--no-') ? `--${name.slice(5)}` : undefined;
+    const f = FLAGS[negated ?? name];
+    if (!f) throw new Error(`unknown flag "${arg}"\n${usage()}`);
+    if (f.kind === 'bool') {
+      values[f.key] = negated ? false : inline === undefined ? true : parseValue(name, f, inline);
+      continue;
+    }
+    const raw = inline ?? argv[++i];
+    if (raw === undefined) throw new Error(`${name} needs a value`);
+    values[f.key] = parseValue(name, f, raw);
+  }
+  const options = values as unknown as BenchOptions;
+  if (options.events < 1) throw new Error('--events must be at least 1');
+  if (options.users < 1 || options.partitions < 1 || options.runs < 1) throw new Error('--users, --partitions and --runs must be at least 1');
+  if (options.disorderMs >= 5_000) throw new Error('--disorder-ms must stay below the 5000 ms watermark bound, or events would be late');
+  return options;
+}

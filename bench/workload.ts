@@ -1,0 +1,164 @@
+/**
+ * The bench's input: contract-shaped clicks produced straight to a topic (generated on the fly,
+ * never all held in memory), ~1% bad records spread through them, and one trailing event per
+ * partition far ahead in event time so every real window fires. While generating, the number of
+ * results a correct run writes (distinct userId x window among the valid events) is counted here,
+ * independently of sluice's code.
+ */
+import { CompressionTypes, type Kafka, type Message } from 'kafkajs';
+
+export const WINDOW_MS = 60_000;
+const EVENT_TYPES = ['view', 'click', 'add_to_cart', 'purchase', 'remove_from_cart', 'search'];
+const DEVICES = ['mobile', 'desktop', 'tablet'];
+const COUNTRIES = ['DE', 'FR', 'US', 'GB', 'IN', 'BR', 'JP', 'NL'];
+
+export interface WorkloadOptions {
+  topic: string;
+  partitions: number;
+  events: number;
+  users: number;
+  spanMs: number;
+  disorderMs: number;
+  badRatio: number;
+  batchSize: number;
+  inFlight: number;
+  seed: number;
+}
+
+export interface Workload {
+  topic: string;
+  partitions: number;
+  validEvents: number;
+  badRecords: number;
+  trailers: number;
+  /** Every record on the topic: valid + bad + trailers. */
+  totalRecords: number;
+  /** Results (stdout lines, ES documents, Redis keys) a correct run writes. */
+  expectedWindows: number;
+  valueBytes: number;
+  produceMs: number;
+}
+
+/** A small, fast, seeded PRNG (same stream for the same seed). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x9e3779b9) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 16), 0x21f0aaad);
+    t = Math.imul(t ^ (t >>> 15), 0x735a2d97);
+    return ((t ^ (t >>> 15)) >>> 0) / 4294967296;
+  };
+}
+
+/** Bad records of the contract's kinds; each must end in the dead-letter topic. */
+function badValue(n: number, ts: number): string {
+  switch (n % 7) {
+    case 0:
+      return `{"userId":"user-${n}","eventType":"click","timestamp":`; // MALFORMED_JSON
+    case 1:
+      return JSON.stringify({ eventType: 'click', timestamp: ts, page: `/p/${n}` }); // MISSING_USER_ID
+    case 2:
+      return JSON.stringify({ userId: '', eventType: 'view', timestamp: ts }); // MISSING_USER_ID
+    case 3:
+      return JSON.stringify({ userId: `user-${n}`, eventType: 'click', timestamp: String(ts) }); // BAD_TIMESTAMP
+    case 4:
+      return JSON.stringify({ userId: `user-${n}`, eventType: 'click', timestamp: Date.now() + 3 * 86_400_000 }); // BAD_TIMESTAMP
+    case 5:
+      return JSON.stringify([`user-${n}`, 'click', ts]); // NOT_AN_OBJECT
+    default:
+      return JSON.stringify({ userId: `user-${n}`, timestamp: ts }); // MISSING_EVENT_TYPE
+  }
+}
+
+export async function produceWorkload(kafka: Kafka, options: WorkloadOptions, onProgress?: (sent: number) => void): Promise<Workload> {
+  const random = prng(options.seed);
+  // A few hours back, on a window boundary: every timestamp is valid "now" and far from the future bound.
+  const start = Math.floor((Date.now() - 3 * 3_600_000) / WINDOW_MS) * WINDOW_MS;
+  const windows = Math.ceil(options.spanMs / WINDOW_MS) + 1;
+  const seen = new Set<number>();
+  const badEvery = options.badRatio > 0 ? Math.max(1, Math.round(1 / options.badRatio)) : Number.POSITIVE_INFINITY;
+  const userDigits = String(options.users - 1).length;
+
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const began = performance.now();
+  const inFlight = new Set<Promise<unknown>>();
+  let failure: unknown;
+  let sent = 0;
+  let bytes = 0;
+  let bad = 0;
+  let maxTimestamp = start;
+  const send = async (messages: Message[]) => {
+    while (inFlight.size >= options.inFlight) await Promise.race(inFlight);
+    if (failure) throw failure;
+    const p = producer
+      .send({ topic: options.topic, messages, compression: CompressionTypes.None })
+      .then(
+        () => {
+          sent += messages.length;
+          onProgress?.(sent);
+        },
+        (err: unknown) => (failure ??= err),
+      )
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  };
+
+  try {
+    let batch: Message[] = [];
+    for (let i = 0; i < options.events; i++) {
+      const u = Math.floor(random() * options.users);
+      const userId = `user-${String(u).padStart(userDigits, '0')}`;
+      const eventType = EVENT_TYPES[Math.floor(random() * EVENT_TYPES.length)] as string;
+      const ordered = start + Math.floor((i / options.events) * options.spanMs);
+      const timestamp = Math.max(start, ordered - Math.floor(random() * options.disorderMs));
+      if (timestamp > maxTimestamp) maxTimestamp = timestamp;
+      seen.add(u * windows + Math.floor((timestamp - start) / WINDOW_MS));
+      // ~170-200 bytes, with fields the job must ignore.
+      const value =
+        `{"userId":"${userId}","eventType":"${eventType}","timestamp":${timestamp},"sessionId":"s-${u.toString(36)}-${(i % 97).toString(36)}",` +
+        `"page":"/product/${i % 50_021}","device":"${DEVICES[i % DEVICES.length]}","country":"${COUNTRIES[u % COUNTRIES.length]}","ua":"Mozilla/5.0 (X11; Linux x86_64)"}`;
+      bytes += value.length;
+      batch.push({ key: userId, value });
+      if ((i + 1) % badEvery === 0) {
+        const v = badValue(bad, timestamp);
+        bytes += v.length;
+        batch.push({ key: bad % 3 === 0 ? null : `bad-${bad}`, value: v });
+        bad++;
+      }
+      if (batch.length >= options.batchSize) {
+        await send(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) await send(batch);
+    await Promise.all(inFlight);
+    if (failure) throw failure;
+    // Trailing events: only after every real event is on the topic, one per partition, far ahead
+    // in event time. Their own windows never close, so they write nothing.
+    const trailingTs = maxTimestamp + 10 * WINDOW_MS;
+    await producer.send({
+      topic: options.topic,
+      messages: Array.from({ length: options.partitions }, (_, partition) => ({
+        partition,
+        key: `trailer-${partition}`,
+        value: JSON.stringify({ userId: `trailer-${partition}`, eventType: 'view', timestamp: trailingTs }),
+      })),
+    });
+  } finally {
+    await producer.disconnect();
+  }
+  const produceMs = performance.now() - began;
+  return {
+    topic: options.topic,
+    partitions: options.partitions,
+    validEvents: options.events,
+    badRecords: bad,
+    trailers: options.partitions,
+    totalRecords: options.events + bad + options.partitions,
+    expectedWindows: seen.size,
+    valueBytes: bytes,
+    produceMs,
+  };
+}
