@@ -241,7 +241,6 @@ export class Daemon {
         new RedisSink<ClickCountResult>({
           config: config.redis,
           job,
-          flushIntervalMs: config.redis.flushIntervalMs,
           logger: options.logger.child({ component: 'redis-sink' }),
         }),
       );

@@ -46,10 +46,9 @@ function result(userId: string, minute: number, count: number): ClickCountResult
 
 function makeSink(overrides: Partial<RedisConfig> = {}, logger: Logger = silentLogger, flushIntervalMs = 60_000): RedisSink<ClickCountResult> {
   const sink = new RedisSink<ClickCountResult>({
-    config: { url: redisUrl(), keyPrefix: newPrefix(), ttlSeconds: 86_400, batchSize: 500, flushIntervalMs: 50, ...overrides },
+    config: { url: redisUrl(), keyPrefix: newPrefix(), ttlSeconds: 86_400, batchSize: 500, flushIntervalMs, ...overrides },
     job: clickstreamJob,
     logger,
-    flushIntervalMs,
   });
   openSinks.push(sink);
   return sink;
@@ -244,7 +243,7 @@ test('start() against an unreachable Redis fails with a retriable REDIS_UNAVAILA
 });
 
 test('connection options: SLUICE_REDIS_PASSWORD overrides the URL password; rediss:// means TLS', () => {
-  const base = { keyPrefix: 'clicks:', ttlSeconds: 1, batchSize: 1 };
+  const base = { keyPrefix: 'clicks:', ttlSeconds: 1, batchSize: 1, flushIntervalMs: 50 };
   const tls = connectionOptions({ ...base, url: 'rediss://app:url%40pw@cache.example.com:6380/2', password: 'from-env' });
   assert.deepEqual(tls, { host: 'cache.example.com', port: 6380, db: 2, username: 'app', password: 'from-env', tls: { servername: 'cache.example.com' } });
   const plain = connectionOptions({ ...base, url: 'redis://:url%40pw@[::1]:6379' });

@@ -24,8 +24,6 @@ export interface RedisSinkOptions<OUT> {
   config: NonNullable<SluiceConfig['redis']>;
   job: Pick<JobDefinition<unknown, unknown, OUT>, 'resultId' | 'redisValue'>;
   logger: Logger;
-  /** A partial pipeline is sent after this long (ms). */
-  flushIntervalMs?: number;
   connectTimeoutMs?: number;
 }
 
@@ -69,7 +67,7 @@ export class RedisSink<OUT> implements ResultSink<OUT> {
       name: this.name,
       maxBatch: options.config.batchSize,
       capacity: options.config.batchSize * 2,
-      flushIntervalMs: options.flushIntervalMs ?? 50,
+      flushIntervalMs: options.config.flushIntervalMs,
       send: (batch) => this.sendBatch(batch),
       describeError: (err) => this.describe(err),
       logger: options.logger,
