@@ -51,7 +51,7 @@ const FLAGS: Record<string, Flag> = {
   '--cpu-prof': { key: 'cpuProf', env: 'SLUICE_BENCH_CPU_PROF', kind: 'bool', default: false, help: 'profile the first sluice run (node --cpu-prof)' },
   '--batch-size': { key: 'batchSize', env: 'SLUICE_BENCH_BATCH_SIZE', kind: 'int', default: 5_000, help: 'producer: messages per send' },
   '--in-flight': { key: 'inFlight', env: 'SLUICE_BENCH_IN_FLIGHT', kind: 'int', default: 4, help: 'producer: sends in flight' },
-  '--stall-timeout-s': { key: 'stallTimeoutS', env: 'SLUICE_BENCH_STALL_TIMEOUT_S', kind: 'int', default: 120, help: 'fail a mode after this long without progress' },
+  '--stall-timeout-s': { key: 'stallTimeoutS', env: 'SLUICE_BENCH_STALL_TIMEOUT_S', kind: 'int', default: 60, help: 'fail a mode after this long without progress' },
   '--keep': { key: 'keep', env: 'SLUICE_BENCH_KEEP', kind: 'bool', default: false, help: 'do not delete the topics, index and keys' },
   '--seed': { key: 'seed', env: 'SLUICE_BENCH_SEED', kind: 'int', default: 42, help: 'seed of the event generator' },
 };

@@ -84,7 +84,9 @@ export async function readTopic(kafka: Kafka, topic: string, expected: number, t
         if (records.length >= expected) done();
       },
     });
-    await Promise.race([enough, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([enough, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
     // A short grace period catches records beyond the expected count ("nothing else was written").
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   } finally {
