@@ -83,30 +83,49 @@ export async function produceWorkload(kafka: Kafka, options: WorkloadOptions, on
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const began = performance.now();
-  const inFlight = new Set<Promise<unknown>>();
+  // Concurrent send() calls of kafkajs may reach the broker in any order (measured: 30 s of event
+  // time disorder with 4 sends in flight, hence late events). So each partition has its own chain
+  // of sends, one at a time, and the partitions' chains run concurrently: order within a
+  // partition is the order of generation, as a real producer with max.in.flight=1 keeps it.
+  const chains: Array<Promise<void>> = Array.from({ length: options.partitions }, () => Promise.resolve());
+  const inFlight = new Set<Promise<void>>();
+  const limit = Math.max(options.inFlight, options.partitions);
   let failure: unknown;
   let sent = 0;
   let bytes = 0;
   let bad = 0;
+  let badRoundRobin = 0;
   let maxTimestamp = start;
-  const send = async (messages: Message[]) => {
-    while (inFlight.size >= options.inFlight) await Promise.race(inFlight);
+  const send = async (partition: number, messages: Message[]) => {
+    while (inFlight.size >= limit) await Promise.race(inFlight);
     if (failure) throw failure;
-    const p = producer
-      .send({ topic: options.topic, messages, compression: CompressionTypes.None })
+    const link: Promise<void> = (chains[partition] as Promise<void>)
+      .then(() => (failure ? undefined : producer.send({ topic: options.topic, messages, compression: CompressionTypes.None })))
       .then(
         () => {
           sent += messages.length;
           onProgress?.(sent);
         },
-        (err: unknown) => (failure ??= err),
-      )
-      .finally(() => inFlight.delete(p));
-    inFlight.add(p);
+        (err: unknown) => {
+          failure ??= err;
+        },
+      );
+    chains[partition] = link;
+    const tracked = link.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
   };
 
   try {
-    let batch: Message[] = [];
+    const perPartition = options.batchSize;
+    const batches: Message[][] = Array.from({ length: options.partitions }, () => []);
+    const push = async (partition: number, message: Message) => {
+      const batch = batches[partition] as Message[];
+      batch.push(message);
+      if (batch.length >= perPartition) {
+        batches[partition] = [];
+        await send(partition, batch);
+      }
+    };
     for (let i = 0; i < options.events; i++) {
       const u = Math.floor(random() * options.users);
       const userId = `user-${String(u).padStart(userDigits, '0')}`;
@@ -120,20 +139,19 @@ export async function produceWorkload(kafka: Kafka, options: WorkloadOptions, on
         `{"userId":"${userId}","eventType":"${eventType}","timestamp":${timestamp},"sessionId":"s-${u.toString(36)}-${(i % 97).toString(36)}",` +
         `"page":"/product/${i % 50_021}","device":"${DEVICES[i % DEVICES.length]}","country":"${COUNTRIES[u % COUNTRIES.length]}","ua":"Mozilla/5.0 (X11; Linux x86_64)"}`;
       bytes += value.length;
-      batch.push({ key: userId, value });
+      // Keyed by userId, partitioned by user (sluice must not rely on either).
+      const partition = u % options.partitions;
+      await push(partition, { key: userId, value, partition });
       if ((i + 1) % badEvery === 0) {
         const v = badValue(bad, timestamp);
         bytes += v.length;
-        batch.push({ key: bad % 3 === 0 ? null : `bad-${bad}`, value: v });
+        const p = badRoundRobin++ % options.partitions;
+        await push(p, { key: bad % 3 === 0 ? null : `bad-${bad}`, value: v, partition: p });
         bad++;
       }
-      if (batch.length >= options.batchSize) {
-        await send(batch);
-        batch = [];
-      }
     }
-    if (batch.length > 0) await send(batch);
-    await Promise.all(inFlight);
+    for (const [partition, batch] of batches.entries()) if (batch.length > 0) await send(partition, batch);
+    await Promise.all(chains);
     if (failure) throw failure;
     // Trailing events: only after every real event is on the topic, one per partition, far ahead
     // in event time. Their own windows never close, so they write nothing.

@@ -15,6 +15,8 @@ import { createKafka } from './streams/kafka-client.js';
 import { KafkaSource } from './streams/kafka-source.js';
 import { WindowPipeline, type PipelineStats } from './streams/pipeline.js';
 import { SerialExecutor } from './streams/serial.js';
+import { LocalKeyedStage } from './streams/local-stage.js';
+import { InMemoryWindowStore } from './streams/windows.js';
 import { KafkaDeadLetterSink, LoggingDeadLetterSink } from './streams/sinks/dead-letter.js';
 import { ElasticsearchSink } from './streams/sinks/elasticsearch.js';
 import { RedisSink } from './streams/sinks/redis.js';
@@ -108,7 +110,10 @@ export class Daemon {
         now: this.now,
         logger,
         restored,
+        keyedStage: (onResults) =>
+          new LocalKeyedStage(config.windows, job.aggregate, new InMemoryWindowStore(), onResults),
       });
+      await this.pipeline.start();
       if (restored.length > 0) logger.info({ partitions: restored.length }, 'resuming from the last commit and its watermark');
 
       const handler: SourceHandler = {
@@ -275,6 +280,7 @@ export class Daemon {
 
   private async closeAll(): Promise<void> {
     const closing: Array<Promise<void>> = [...this.sinks.map((s) => s.close())];
+    if (this.pipeline) closing.push(this.pipeline.stop());
     if (this.deadLetters) closing.push(this.deadLetters.close());
     if (this.source) closing.push(this.source.stop());
     const results = await Promise.allSettled(closing);

@@ -36,6 +36,11 @@ export class OffsetTracker {
     this.held.delete(windowStart);
   }
 
+  /** Release every window starting at or before `lastPurgedStart` (the watermark purged them). */
+  releaseThrough(lastPurgedStart: number): void {
+    for (const start of this.held.keys()) if (start <= lastPurgedStart) this.held.delete(start);
+  }
+
   /** Forget a partition (revoked in a rebalance): its new owner starts from the committed offset. */
   forget(partition: number): void {
     this.processed.delete(partition);

@@ -9,11 +9,12 @@
 import { RecordErrorCode } from '../errors.js';
 import type { JobDefinition } from '../job/job.js';
 import type { Logger } from '../telemetry/logging.js';
+import type { KeyedEvent, KeyedStage, ResultsCallback } from './keyed-stage.js';
 import { OffsetTracker } from './offset-tracker.js';
 import type { DeadLetter, DeadLetterSink, ResultSink } from './sinks/sink.js';
 import type { SourceBatch, SourceRecord } from './source.js';
 import { NO_WATERMARK, PartitionWatermarks } from './watermarks.js';
-import { InMemoryWindowStore, TumblingWindowOperator } from './windows.js';
+import { assignTumblingWindow } from './windows.js';
 
 /** What a previous run recorded with its last commit of one partition (see progressMetadata). */
 export interface RestoredPartition {
@@ -52,15 +53,18 @@ export interface PipelineOptions<IN, ACC, OUT> {
   now: () => number;
   logger: Logger;
   restored?: readonly RestoredPartition[];
+  /** Builds the keyed stage (windows), given where it must hand its results. */
+  keyedStage: (onResults: ResultsCallback<OUT>) => KeyedStage<IN>;
 }
 
 const METADATA_VERSION = 1;
 
 export class WindowPipeline<IN, ACC, OUT> {
   private readonly watermarks: PartitionWatermarks;
-  private readonly store = new InMemoryWindowStore<ACC>();
-  private readonly operator: TumblingWindowOperator<IN, ACC, OUT>;
+  private readonly stage: KeyedStage<IN>;
   private readonly offsets = new OffsetTracker();
+  /** The watermark the keyed stage was last advanced to. */
+  private stageWatermark = NO_WATERMARK;
   /** partition -> last offset processed by the previous run: records up to it are a replay. */
   private readonly replayUpTo = new Map<number, number>();
   private readonly counters = { recordsIn: 0, eventsCounted: 0, deadLetters: 0, lateEvents: 0, replaySkipped: 0, redelivered: 0, resultsOut: 0 };
@@ -70,7 +74,16 @@ export class WindowPipeline<IN, ACC, OUT> {
     const floor = restored.length > 0 ? Math.min(...restored.map((r) => r.watermark)) : NO_WATERMARK;
     this.watermarks = new PartitionWatermarks(options.windows, floor);
     for (const r of restored) this.replayUpTo.set(r.partition, r.lastProcessed);
-    this.operator = new TumblingWindowOperator(options.windows, options.job.aggregate, this.store);
+    this.stageWatermark = floor;
+    this.stage = options.keyedStage((results) => this.writeResults(results));
+  }
+
+  start(): Promise<void> {
+    return this.stage.start();
+  }
+
+  stop(): Promise<void> {
+    return this.stage.stop();
   }
 
   assign(partitions: readonly number[]): void {
@@ -88,8 +101,9 @@ export class WindowPipeline<IN, ACC, OUT> {
     const partition = batch.partition;
     const replayBound = this.replayUpTo.get(partition);
     const watermark = this.watermarks.last;
-    const results: OUT[] = [];
+    const events: Array<KeyedEvent<IN>> = [];
     const letters: DeadLetter[] = [];
+    const { sizeMs, allowedLatenessMs } = this.options.windows;
 
     const alreadyProcessed = this.offsets.lastProcessed(partition) ?? -1;
     for (const record of batch.records) {
@@ -118,8 +132,8 @@ export class WindowPipeline<IN, ACC, OUT> {
       const event = parsed.event;
       const timestamp = job.timestampOf(event);
       this.watermarks.observe(partition, timestamp, now);
-      const outcome = this.operator.add(job.keyOf(event), timestamp, event, watermark);
-      if (outcome.kind === 'late') {
+      const window = assignTumblingWindow(timestamp, sizeMs);
+      if (window.end - 1 + allowedLatenessMs <= watermark) {
         if (replay) this.counters.replaySkipped++;
         else {
           this.counters.lateEvents++;
@@ -136,33 +150,32 @@ export class WindowPipeline<IN, ACC, OUT> {
         continue;
       }
       this.counters.eventsCounted++;
-      this.offsets.hold(outcome.window.start, partition, offset);
+      this.offsets.hold(window.start, partition, offset);
       // A replayed record rebuilds a window whose corrected result was already written.
-      if (outcome.kind === 'refired' && !replay) results.push(outcome.result);
+      events.push({ key: job.keyOf(event), timestamp, event, replay });
     }
     if (replayBound !== undefined && (this.offsets.lastProcessed(partition) ?? -1) >= replayBound) {
       this.replayUpTo.delete(partition);
     }
-    this.fire(this.watermarks.current(now), results);
-    await this.emit(results, letters);
+    const sending = letters.length > 0 ? this.options.deadLetters.send(letters) : undefined;
+    await this.step(events, watermark, this.watermarks.current(now));
+    await sending;
   }
 
   /** Let wall-clock time pass: idle partitions may release the watermark and windows fire. */
   async tick(): Promise<void> {
-    const results: OUT[] = [];
-    this.fire(this.watermarks.current(this.options.now()), results);
-    await this.emit(results, []);
+    const watermark = this.watermarks.current(this.options.now());
+    if (watermark > this.stageWatermark) await this.step([], watermark, watermark);
   }
 
   /** End of a bounded input: every window fires, as with Flink's final watermark. */
   async finish(): Promise<void> {
-    const results: OUT[] = [];
-    this.fire(Number.POSITIVE_INFINITY, results);
-    await this.emit(results, []);
+    await this.step([], this.watermarks.last, Number.POSITIVE_INFINITY);
   }
 
-  /** Flush every sink, then say which offsets are safe to commit. */
+  /** Wait for the keyed stage, flush every sink, then say which offsets are safe to commit. */
   async progress(): Promise<Progress> {
+    await this.stage.drain();
     await Promise.all([...this.options.sinks.map((s) => s.flush()), this.options.deadLetters.flush()]);
     const offsets = this.offsets.committable();
     const watermark = this.watermarks.last;
@@ -178,23 +191,22 @@ export class WindowPipeline<IN, ACC, OUT> {
   }
 
   stats(): PipelineStats {
-    return { ...this.counters, watermark: this.watermarks.last, openWindows: this.store.size };
+    return { ...this.counters, watermark: this.watermarks.last, openWindows: this.stage.openWindows() };
   }
 
-  private fire(watermark: number, results: OUT[]): void {
-    const { fired, purged } = this.operator.advance(watermark);
-    for (const f of fired) results.push(f.result);
-    for (const start of purged) this.offsets.release(start);
+  private async step(events: Array<KeyedEvent<IN>>, watermarkBefore: number, watermarkAfter: number): Promise<void> {
+    if (events.length === 0 && watermarkAfter <= this.stageWatermark) return;
+    this.stageWatermark = Math.max(this.stageWatermark, watermarkAfter);
+    // Windows purged at this watermark: their records stop holding offsets once the stage has
+    // handed their results over (progress() drains the stage before it commits).
+    const { sizeMs, allowedLatenessMs } = this.options.windows;
+    this.offsets.releaseThrough(watermarkAfter - allowedLatenessMs + 1 - sizeMs);
+    await this.stage.process({ events, watermarkBefore, watermarkAfter });
   }
 
-  private async emit(results: OUT[], letters: DeadLetter[]): Promise<void> {
-    const writes: Array<Promise<void>> = [];
-    if (results.length > 0) {
-      this.counters.resultsOut += results.length;
-      for (const sink of this.options.sinks) writes.push(sink.write(results));
-    }
-    if (letters.length > 0) writes.push(this.options.deadLetters.send(letters));
-    await Promise.all(writes);
+  private async writeResults(results: OUT[]): Promise<void> {
+    this.counters.resultsOut += results.length;
+    await Promise.all(this.options.sinks.map((sink) => sink.write(results)));
   }
 
   private letter(topic: string, batch: SourceBatch, record: SourceRecord, code: RecordErrorCode, message: string): DeadLetter {

@@ -7,6 +7,8 @@ import { WindowPipeline, parseProgressMetadata, type RestoredPartition } from '.
 import type { DeadLetter, DeadLetterSink, ResultSink } from '../../src/streams/sinks/sink.js';
 import type { SourceRecord } from '../../src/streams/source.js';
 import { silentLogger } from '../../src/telemetry/logging.js';
+import { LocalKeyedStage } from '../../src/streams/local-stage.js';
+import { InMemoryWindowStore } from '../../src/streams/windows.js';
 
 const MIN = 60_000;
 const BASE = Date.UTC(2026, 10, 25, 10, 0, 0);
@@ -37,14 +39,16 @@ function setup(restored?: RestoredPartition[], allowedLatenessMs = 0) {
   const results = new MemoryResults();
   const letters = new MemoryLetters();
   let now = NOW;
+  const job = clickstreamJob as unknown as JobDefinition<unknown, unknown, ClickCountResult>;
   const pipeline = new WindowPipeline({
-    job: clickstreamJob as unknown as JobDefinition<unknown, unknown, ClickCountResult>,
+    job,
     windows: { sizeMs: MIN, outOfOrdernessMs: 5000, allowedLatenessMs, idleTimeoutMs: 30_000 },
     topics: { dlq: 'dlq', late: 'late' },
     sinks: [results],
     deadLetters: letters,
     now: () => now,
     logger: silentLogger,
+    keyedStage: (onResults) => new LocalKeyedStage({ sizeMs: MIN, allowedLatenessMs }, job.aggregate, new InMemoryWindowStore(), onResults),
     ...(restored ? { restored } : {}),
   });
   pipeline.assign([0, 1]);

@@ -1,0 +1,35 @@
+/**
+ * The keyed part of a job (keyBy -> window -> aggregate), seen from the pipeline. It takes steps:
+ * the validated, on-time events of one source batch with the watermark before and after it. Where
+ * the keyed state lives (this thread, or actors on worker threads) is the stage's business.
+ */
+
+export interface KeyedEvent<IN> {
+  key: string;
+  timestamp: number;
+  event: IN;
+  /** Re-read after a restart and already reflected in written results: rebuild state, emit nothing. */
+  replay: boolean;
+}
+
+export interface KeyedStep<IN> {
+  events: Array<KeyedEvent<IN>>;
+  /** Lateness and re-firing are judged against this (the watermark when the batch arrived). */
+  watermarkBefore: number;
+  /** Windows up to this watermark fire after the events are added. */
+  watermarkAfter: number;
+}
+
+export interface KeyedStage<IN> {
+  start(): Promise<void>;
+  /** Resolves once the step is accepted; a slow resolve is backpressure. Results go to the stage's results callback. */
+  process(step: KeyedStep<IN>): Promise<void>;
+  /** Resolves once every step before it was processed and its results were handed over. */
+  drain(): Promise<void>;
+  stop(): Promise<void>;
+  /** (key, window) entries held: for status and metrics. */
+  openWindows(): number;
+}
+
+/** Where a stage hands its results; awaited, so a slow sink slows the stage. */
+export type ResultsCallback<OUT> = (results: OUT[]) => Promise<void>;

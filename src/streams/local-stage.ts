@@ -1,0 +1,37 @@
+/**
+ * The keyed stage on the calling thread: one window actor over every key group. The reference the
+ * multi-worker stage is tested against, and the choice for SLUICE_WORKERS=0 style tests.
+ */
+import { WindowActor, type CommittableStore } from '../actors/window-actor.js';
+import type { KeyedStage, KeyedStep, ResultsCallback } from './keyed-stage.js';
+import type { AggregateFunction, WindowOptions } from './windows.js';
+
+export class LocalKeyedStage<IN, ACC, OUT> implements KeyedStage<IN> {
+  private readonly actor: WindowActor<IN, ACC, OUT>;
+
+  constructor(
+    options: WindowOptions,
+    aggregate: AggregateFunction<IN, ACC, OUT>,
+    store: CommittableStore<ACC>,
+    private readonly onResults: ResultsCallback<OUT>,
+  ) {
+    this.actor = new WindowActor(options, aggregate, store);
+  }
+
+  async start(): Promise<void> {}
+
+  async process(step: KeyedStep<IN>): Promise<void> {
+    const results = this.actor.step(step);
+    if (results.length > 0) await this.onResults(results);
+  }
+
+  async drain(): Promise<void> {}
+
+  async stop(): Promise<void> {
+    await this.actor.close();
+  }
+
+  openWindows(): number {
+    return this.actor.openWindows();
+  }
+}
