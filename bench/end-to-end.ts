@@ -11,10 +11,10 @@
  *
  * usage: npm run bench -- [--events 200000] [--runs 3] [--sinks] [--cpu-prof]   (--help for all)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
@@ -24,7 +24,7 @@ import { esNode, redisUrl, uniqueName, waitForElasticsearch } from '../test/help
 import type { BaselineReport } from './baseline-consumer.js';
 import { formatSummary, summariseProfile } from './cpu-profile.js';
 import { parseOptions, type BenchOptions } from './options.js';
-import { findPid, machineBusySeconds, processCpuSeconds, RssSampler, statusKiB } from './proc.js';
+import { allProcessesCpu, findPid, machineBusySeconds, processCpuSeconds, RssSampler, statusKiB, topCpuUsers } from './proc.js';
 import { produceWorkload, type Workload } from './workload.js';
 
 const BASELINE_JS = fileURLToPath(new URL('./baseline-consumer.js', import.meta.url));
@@ -55,6 +55,7 @@ class CpuAccount {
   private readonly busy0 = machineBusySeconds();
   private readonly parent0 = process.cpuUsage();
   private readonly services0: number;
+  private readonly processes0 = allProcessesCpu();
 
   constructor(private readonly servicePids: number[]) {
     this.services0 = this.servicesCpu();
@@ -64,13 +65,16 @@ class CpuAccount {
     return this.servicePids.reduce((sum, pid) => sum + (processCpuSeconds(pid) ?? 0), 0);
   }
 
-  /** childCpuS: what the measured child used. */
-  finish(childCpuS: number): { servicesCpuS: number; otherCpuS: number } {
+  /** childCpuS: what the measured child used; "others" names who else used the CPU meanwhile. */
+  finish(childPid: number | undefined, childCpuS: number): { servicesCpuS: number; otherCpuS: number; others: string } {
     const busy = machineBusySeconds() - this.busy0;
     const parent = process.cpuUsage(this.parent0);
     const parentS = (parent.user + parent.system) / 1e6;
     const servicesCpuS = this.servicesCpu() - this.services0;
-    return { servicesCpuS, otherCpuS: Math.max(0, busy - childCpuS - parentS - servicesCpuS) };
+    const exclude = [process.pid, ...this.servicePids, ...(childPid ? [childPid] : [])];
+    const top = topCpuUsers(this.processes0, allProcessesCpu(), exclude);
+    const others = top.length === 0 ? 'none over 0.3 s' : top.map((t) => `${t.name}[${t.pid}] ${t.cpuS.toFixed(1)} s`).join(', ');
+    return { servicesCpuS, otherCpuS: Math.max(0, busy - childCpuS - parentS - servicesCpuS), others };
   }
 }
 
@@ -156,8 +160,9 @@ async function runBaseline(kafka: Kafka, workload: Workload, run: number, option
   }
   const report = JSON.parse(out.trim().split('\n')[0] as string) as BaselineReport;
   const childCpuS = report.cpuUserS + report.cpuSystemS;
-  const { servicesCpuS, otherCpuS } = cpu.finish(childCpuS);
+  const { servicesCpuS, otherCpuS, others } = cpu.finish(child.pid, childCpuS);
   const notes: string[] = [
+    `other processes using CPU meanwhile: ${others}`,
     `connect+subscribe ${((report.subscribedMs - report.connectStartMs) / 1000).toFixed(2)} s, group join ${((report.joinedMs - report.runMs) / 1000).toFixed(2)} s, join->first batch ${((report.firstBatchMs - report.joinedMs) / 1000).toFixed(2)} s`,
   ];
   if (report.records !== workload.totalRecords) notes.push(`saw ${report.records} records, expected ${workload.totalRecords}`);
@@ -257,15 +262,20 @@ async function runSluice(
   });
 
   let sinks: SinkTargets | undefined;
+  /** Drops this run's index and keys: right after the run (they are big), or at exit if it failed. */
+  let dropSinkData: (() => Promise<void>) | undefined;
   if (withSinks) {
     const { redis, db } = await pickRedisDb();
     sinks = { index: uniqueName('bench-counts'), redisDb: db, keyPrefix: `${uniqueName('bench')}:`, redis };
     const s = sinks;
-    cleanups.push(async () => {
+    dropSinkData = async () => {
+      const i = cleanups.indexOf(dropSinkData as () => Promise<void>);
+      if (i >= 0) cleanups.splice(i, 1);
       await esFetch(`/${s.index}`, { method: 'DELETE' }).catch(() => undefined);
       await scanCount(s.redis, s.keyPrefix, true).catch(() => undefined);
       s.redis.disconnect();
-    });
+    };
+    cleanups.push(dropSinkData);
   }
 
   const env: NodeJS.ProcessEnv = {
@@ -293,7 +303,7 @@ async function runSluice(
 
   const cpu = new CpuAccount(servicePids);
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, CLI, 'run'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, options.cli ?? CLI, 'run'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   const log = createWriteStream(logFile);
   child.stderr.pipe(log);
@@ -359,7 +369,7 @@ async function runSluice(
   const hwmKiB = statusKiB(pid, 'VmHWM');
   const childCpuS = processCpuSeconds(pid) ?? Number.NaN;
   sampler.stop();
-  const { servicesCpuS, otherCpuS } = cpu.finish(childCpuS);
+  const { servicesCpuS, otherCpuS, others } = cpu.finish(pid, childCpuS);
 
   const notes: string[] = [];
   let ok = stalled === undefined;
@@ -403,6 +413,7 @@ async function runSluice(
       ? 'committed = end - 1 on every partition (only the trailing event is held)'
       : `committed offsets short of end - 1 on partitions ${lagging.map(([p, end]) => `${p}: ${committed.get(p)}/${end - 1}`).join(', ')}`,
   );
+  notes.push(`other processes using CPU meanwhile: ${others}`);
   if (sampler.maxKiB > 0 && hwmKiB !== undefined) notes.push(`RSS sampled every 0.2 s peaked at ${(sampler.maxKiB / 1024).toFixed(0)} MiB (VmHWM ${(hwmKiB / 1024).toFixed(0)} MiB)`);
   if (profDir) {
     const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
@@ -414,6 +425,10 @@ async function runSluice(
     } else notes.push('no CPU profile was written');
     rmSync(profDir, { recursive: true, force: true });
   }
+
+  if (dropSinkData && !keep) await dropSinkData();
+  if (ok && !keep) rmSync(logFile, { force: true });
+  else notes.push(`daemon log: ${logFile}`);
 
   return {
     mode,
@@ -519,6 +534,26 @@ function report(results: RunResult[], workload: Workload, options: BenchOptions)
   process.stdout.write(out.join('\n') + '\n');
 }
 
+/** Which build of the daemon runs: its path, when it was built, and the git commit of its checkout. */
+function describeDaemon(cli: string): string {
+  let built = '?';
+  try {
+    built = statSync(cli).mtime.toISOString();
+  } catch {
+    throw new Error(`no daemon at ${cli}: build it first (npx tsc -p tsconfig.json)`);
+  }
+  let commit = 'not a git checkout';
+  try {
+    const dir = dirname(cli);
+    const head = execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['-C', dir, 'status', '--porcelain', '--', ':/src'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    commit = `git ${head}${dirty ? ' + uncommitted changes in src/' : ''}`;
+  } catch {
+    // a snapshot without .git
+  }
+  return `${cli} (built ${built}; ${commit})`;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
@@ -532,6 +567,7 @@ async function main(): Promise<number> {
     [
       `machine: ${cpu.length} logical CPUs (availableParallelism ${availableParallelism()}), ${cpu[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Linux ${release()}`,
       `node ${process.version}; Kafka ${kafkaBrokers().join(',')}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+      `daemon: ${describeDaemon(options.cli ?? CLI)}`,
       `services found for CPU accounting: ${servicePids.length} (${servicePids.join(', ')})`,
       `workload: ${options.events.toLocaleString('en-US')} events, ${options.users.toLocaleString('en-US')} users, ${options.partitions} partitions, ${options.spanMinutes} min of event time, disorder < ${options.disorderMs} ms, bad ratio ${options.badRatio}; ${options.runs} run(s) per mode${options.sinks ? ', with the sinks mode' : ''}`,
       '',

@@ -28,13 +28,15 @@ export interface BenchOptions {
   /** Leave the topic (and index, keys) in place, to re-run by hand. */
   keep: boolean;
   seed: number;
+  /** The daemon's entry point; default: this checkout's dist/src/cli.js. */
+  cli: string | undefined;
 }
 
 interface Flag {
   key: keyof BenchOptions;
   env: string;
-  kind: 'int' | 'number' | 'bool';
-  default: number | boolean;
+  kind: 'int' | 'number' | 'bool' | 'string';
+  default: number | boolean | undefined;
   help: string;
 }
 
@@ -53,15 +55,23 @@ const FLAGS: Record<string, Flag> = {
   '--in-flight': { key: 'inFlight', env: 'SLUICE_BENCH_IN_FLIGHT', kind: 'int', default: 4, help: 'producer: sends in flight (at least one per partition, one at a time within a partition)' },
   '--stall-timeout-s': { key: 'stallTimeoutS', env: 'SLUICE_BENCH_STALL_TIMEOUT_S', kind: 'int', default: 60, help: 'fail a mode after this long without progress' },
   '--keep': { key: 'keep', env: 'SLUICE_BENCH_KEEP', kind: 'bool', default: false, help: 'do not delete the topics, index and keys' },
+  '--cli': {
+    key: 'cli',
+    env: 'SLUICE_BENCH_CLI',
+    kind: 'string',
+    default: undefined,
+    help: 'the daemon to run: path to a built cli.js (e.g. a snapshot of a commit); default dist/src/cli.js of this checkout',
+  },
   '--seed': { key: 'seed', env: 'SLUICE_BENCH_SEED', kind: 'int', default: 42, help: 'seed of the event generator' },
 };
 
 export function usage(): string {
-  const lines = Object.entries(FLAGS).map(([flag, f]) => `  ${`${flag}${f.kind === 'bool' ? '' : ' N'}`.padEnd(22)} ${f.help} (default ${String(f.default)}; env ${f.env})`);
+  const lines = Object.entries(FLAGS).map(([flag, f]) => `  ${`${flag}${f.kind === 'bool' ? '' : f.kind === 'string' ? ' PATH' : ' N'}`.padEnd(22)} ${f.help} (default ${String(f.default ?? '-')}; env ${f.env})`);
   return `usage: node dist/bench/end-to-end.js [flags]\n${lines.join('\n')}\n`;
 }
 
-function parseValue(flag: string, f: Flag, raw: string): number | boolean {
+function parseValue(flag: string, f: Flag, raw: string): number | boolean | string {
+  if (f.kind === 'string') return raw;
   if (f.kind === 'bool') {
     const v = raw.trim().toLowerCase();
     if (['1', 'true', 'yes'].includes(v)) return true;
@@ -76,7 +86,7 @@ function parseValue(flag: string, f: Flag, raw: string): number | boolean {
 }
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
-  const values: Record<string, number | boolean> = {};
+  const values: Record<string, number | boolean | string | undefined> = {};
   for (const [flag, f] of Object.entries(FLAGS)) {
     const raw = env[f.env];
     values[f.key] = raw !== undefined && raw !== '' ? parseValue(f.env, f, raw) : f.default;

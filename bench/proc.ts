@@ -85,3 +85,39 @@ export class RssSampler {
     clearInterval(this.timer);
   }
 }
+
+/** CPU seconds of every process now, its reaped children included: diff two to see who ran meanwhile. */
+export function allProcessesCpu(): Map<number, { name: string; cpuS: number }> {
+  const out = new Map<number, { name: string; cpuS: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      // utime + stime + cutime + cstime: children that exited and were reaped count for their parent.
+      const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      out.set(Number(entry), { name, cpuS: ticks / ticksPerSecond() });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** The processes (other than `exclude`) that used the most CPU between two snapshots. */
+export function topCpuUsers(
+  before: Map<number, { name: string; cpuS: number }>,
+  after: Map<number, { name: string; cpuS: number }>,
+  exclude: Iterable<number>,
+  minS = 0.3,
+): Array<{ pid: number; name: string; cpuS: number }> {
+  const skip = new Set(exclude);
+  const users: Array<{ pid: number; name: string; cpuS: number }> = [];
+  for (const [pid, a] of after) {
+    if (skip.has(pid)) continue;
+    const used = a.cpuS - (before.get(pid)?.cpuS ?? 0);
+    if (used >= minS) users.push({ pid, name: a.name, cpuS: used });
+  }
+  return users.sort((x, y) => y.cpuS - x.cpuS).slice(0, 4);
+}

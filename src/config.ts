@@ -133,7 +133,7 @@ export const VARIABLES = {
     schema: int(0, 86_400_000),
     meaning: 'a partition silent this long stops holding the watermark back (0 = never)',
   }),
-  SLUICE_STATE_DIR: v({ group: 'state', default: './data', schema: z.string().trim().min(1, { message: 'a directory path' }), meaning: 'LMDB state, checkpoints, savepoints (not used yet: window state is in memory today)' }),
+  SLUICE_STATE_DIR: v({ group: 'state', default: './data', schema: z.string().trim().min(1, { message: 'a directory path' }), meaning: 'LMDB window state (today rebuilt from Kafka at each start), later checkpoints and savepoints; one daemon per directory' }),
   SLUICE_CHECKPOINT_INTERVAL_MS: v({
     group: 'state',
     default: '30000',
@@ -148,7 +148,25 @@ export const VARIABLES = {
     group: 'runtime',
     default: String(availableParallelism()),
     schema: int(1, 256),
-    meaning: 'worker threads holding keyed actors (default: available cores; not used yet: windows run on the main thread today)',
+    meaning: 'worker threads holding keyed window actors (default: available cores)',
+  }),
+  SLUICE_WORKER_INBOX_EVENTS: v({
+    group: 'runtime',
+    default: '20000',
+    schema: int(1, 10_000_000),
+    meaning: 'events in flight to one worker at most (credit): the bound between Kafka and the windows',
+  }),
+  SLUICE_WORKER_INBOX_BYTES: v({
+    group: 'runtime',
+    default: String(16 * 1024 * 1024),
+    schema: int(1024, 2 ** 40),
+    meaning: 'bytes in flight to one worker at most (credit, estimated)',
+  }),
+  SLUICE_WORKER_MAX_HEAP_MB: v({
+    group: 'runtime',
+    default: '512',
+    schema: int(16, 1_000_000),
+    meaning: 'heap limit of each worker thread; exceeding it fails the worker, not the process',
   }),
   SLUICE_METRICS_PORT: v({ group: 'runtime', default: '9464', schema: int(0, 65_535), meaning: 'Prometheus /metrics, /healthz, /readyz on 127.0.0.1, 0 = off (not served yet)' }),
   SLUICE_LOG_LEVEL: v({
@@ -209,6 +227,8 @@ export interface SluiceConfig {
   checkpoint: { intervalMs: number; minPauseMs: number; timeoutMs: number };
   restart: { attempts: number; delayMs: number };
   workers: number;
+  workerInbox: { events: number; bytes: number };
+  workerMaxHeapMb: number;
   metricsPort: number;
   logLevel: (typeof LOG_LEVELS)[number];
   generator: { eventsPerSecond: number; users: number; speedup: number; maxEvents: number };
@@ -345,6 +365,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
     },
     restart: { attempts: must('SLUICE_RESTART_ATTEMPTS'), delayMs: must('SLUICE_RESTART_DELAY_MS') },
     workers: must('SLUICE_WORKERS'),
+    workerInbox: { events: must('SLUICE_WORKER_INBOX_EVENTS'), bytes: must('SLUICE_WORKER_INBOX_BYTES') },
+    workerMaxHeapMb: must('SLUICE_WORKER_MAX_HEAP_MB'),
     metricsPort: must('SLUICE_METRICS_PORT'),
     logLevel: must('SLUICE_LOG_LEVEL'),
     generator: {

@@ -7,7 +7,9 @@
  */
 import type { Writable } from 'node:stream';
 import type { SluiceConfig } from './config.js';
+import { WorkerKeyedStage } from './actors/worker-stage.js';
 import { ErrorCode, SluiceError } from './errors.js';
+import { StateDirectoryLock } from './state/state-lock.js';
 import { clickstreamJob, type ClickCountResult } from './job/clickstream.js';
 import type { JobDefinition } from './job/job.js';
 import { ClickGenerator } from './streams/generator.js';
@@ -15,8 +17,6 @@ import { createKafka } from './streams/kafka-client.js';
 import { KafkaSource } from './streams/kafka-source.js';
 import { WindowPipeline, type PipelineStats } from './streams/pipeline.js';
 import { SerialExecutor } from './streams/serial.js';
-import { LocalKeyedStage } from './streams/local-stage.js';
-import { InMemoryWindowStore } from './streams/windows.js';
 import { KafkaDeadLetterSink, LoggingDeadLetterSink } from './streams/sinks/dead-letter.js';
 import { ElasticsearchSink } from './streams/sinks/elasticsearch.js';
 import { RedisSink } from './streams/sinks/redis.js';
@@ -53,6 +53,7 @@ export class Daemon {
   private sinks: Array<ResultSink<ClickCountResult>> = [];
   private deadLetters: DeadLetterSink | undefined;
   private tickPending = false;
+  private lock: StateDirectoryLock | undefined;
   private commitPending = false;
   private resolveFinished!: () => void;
   private rejectFinished!: (err: unknown) => void;
@@ -87,6 +88,7 @@ export class Daemon {
     const logger = this.options.logger;
     const job = clickstreamJob as unknown as JobDefinition<unknown, unknown, ClickCountResult>;
     try {
+      this.lock = await StateDirectoryLock.acquire(config.state.dir);
       const kafka = config.kafka ? createKafka(config.kafka, logger) : undefined;
       let restored: Awaited<ReturnType<KafkaSource['readRestorePoint']>> = [];
       if (kafka && config.kafka) {
@@ -111,7 +113,17 @@ export class Daemon {
         logger,
         restored,
         keyedStage: (onResults) =>
-          new LocalKeyedStage(config.windows, job.aggregate, new InMemoryWindowStore(), onResults),
+          new WorkerKeyedStage({
+            workers: config.workers,
+            job: job.name,
+            windows: config.windows,
+            stateDir: config.state.dir,
+            inbox: config.workerInbox,
+            maxHeapMb: config.workerMaxHeapMb,
+            onResults,
+            onFailure: (err) => void this.fail(err),
+            logger: logger.child({ component: 'window-workers' }),
+          }),
       });
       await this.pipeline.start();
       if (restored.length > 0) logger.info({ partitions: restored.length }, 'resuming from the last commit and its watermark');
@@ -284,6 +296,8 @@ export class Daemon {
     if (this.deadLetters) closing.push(this.deadLetters.close());
     if (this.source) closing.push(this.source.stop());
     const results = await Promise.allSettled(closing);
+    await this.lock?.release();
+    this.lock = undefined;
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }

@@ -37,6 +37,8 @@ export const ErrorCode = {
   /** A sink call after (or pending at) close(): what it held was not acknowledged. */
   SINK_CLOSED: 'SINK_CLOSED',
   PIPELINE_STOPPED: 'PIPELINE_STOPPED',
+  WORKER_FAILED: 'WORKER_FAILED',
+  STATE_DIR_LOCKED: 'STATE_DIR_LOCKED',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

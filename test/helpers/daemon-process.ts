@@ -3,7 +3,7 @@
  * kept in a file for the test's failure message.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +25,9 @@ export function startDaemon(env: Record<string, string>, args: string[] = ['run'
   const log = createWriteStream(logFile);
   // Only the variables given: a developer's own SLUICE_* exports must not leak into the test.
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SLUICE_')));
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Each daemon gets its own state directory unless the test shares one on purpose.
+  const stateDir = env.SLUICE_STATE_DIR ?? mkdtempSync(join(tmpdir(), 'sluice-state-'));
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...base, SLUICE_STATE_DIR: stateDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.pipe(log);

@@ -1,0 +1,37 @@
+/**
+ * The messages between the main thread and a window worker: a discriminated union on `type`.
+ * Events travel in batches (a step), never one per message; errors travel serialized and are
+ * rebuilt with their code and stack on the other side.
+ */
+import type { SerializedError } from '../errors.js';
+import type { KeyedStep } from '../streams/keyed-stage.js';
+
+/** Sent once as workerData. */
+export interface WorkerInit {
+  workerIndex: number;
+  workers: number;
+  keyGroups: number[];
+  job: string;
+  windows: { sizeMs: number; allowedLatenessMs: number };
+  /** LMDB directory of this worker's window state. */
+  statePath: string;
+}
+
+export type ToWorker =
+  /** Apply a step; `credit` is what the sender reserved for it and gets back with the reply. */
+  | { type: 'step'; seq: number; step: KeyedStep<unknown>; credit: Credit }
+  /** Reply `drained` once everything sent before has been processed. */
+  | { type: 'drain'; seq: number }
+  | { type: 'stop' };
+
+export type FromWorker =
+  | { type: 'ready'; workerIndex: number; openWindows: number }
+  | { type: 'results'; seq: number; results: unknown[]; credit: Credit; openWindows: number }
+  | { type: 'drained'; seq: number }
+  | { type: 'failed'; error: SerializedError }
+  | { type: 'stopped' };
+
+export interface Credit {
+  events: number;
+  bytes: number;
+}

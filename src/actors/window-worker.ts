@@ -1,0 +1,62 @@
+/**
+ * Entry point of a window worker thread: hosts the window actor of the key groups it was given,
+ * with their state in its own LMDB environment. Messages are handled one at a time, in order, as
+ * an RxJS stream; each step's results go back with the credit it consumed.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { map, Observable } from 'rxjs';
+import { serializeError } from '../errors.js';
+import { jobByName } from '../job/registry.js';
+import { LmdbWindowStore } from '../state/lmdb-window-store.js';
+import { keyGroupOf } from './key-groups.js';
+import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
+import { WindowActor } from './window-actor.js';
+
+const port = parentPort;
+if (!port) throw new Error('window-worker.js must run as a worker thread');
+const init = workerData as WorkerInit;
+const send = (message: FromWorker) => port.postMessage(message);
+
+try {
+  const job = jobByName(init.job);
+  // No checkpoints yet: state is rebuilt from Kafka on every start, so start from empty.
+  const store = new LmdbWindowStore<unknown>({ path: init.statePath, keyGroups: init.keyGroups, keyGroupOf: (k) => keyGroupOf(k), clear: true });
+  const actor = new WindowActor(init.windows, job.aggregate, store);
+
+  // One message at a time, synchronously: the inbox is bounded by the sender's credit, so no
+  // operator here needs a buffer.
+  // Node's `on('message')` hands over the message itself (RxJS's fromEvent would pick the
+  // EventTarget interface and hand over a MessageEvent wrapper).
+  new Observable<ToWorker>((subscriber) => {
+    const onMessage = (message: ToWorker) => subscriber.next(message);
+    port.on('message', onMessage);
+    return () => port.off('message', onMessage);
+  })
+    .pipe(
+      map((message): FromWorker | undefined => {
+        switch (message.type) {
+          case 'step':
+            return { type: 'results', seq: message.seq, results: actor.step(message.step), credit: message.credit, openWindows: actor.openWindows() };
+          case 'drain':
+            return { type: 'drained', seq: message.seq };
+          case 'stop':
+            void actor.close().then(() => {
+              send({ type: 'stopped' });
+              port.close();
+            });
+            return undefined;
+        }
+      }),
+    )
+    .subscribe({
+      next: (reply) => reply && send(reply),
+      error: (err: unknown) => fail(err),
+    });
+  send({ type: 'ready', workerIndex: init.workerIndex, openWindows: actor.openWindows() });
+} catch (err) {
+  fail(err);
+}
+
+function fail(err: unknown): void {
+  send({ type: 'failed', error: serializeError(err) });
+}

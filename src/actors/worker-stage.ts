@@ -1,0 +1,281 @@
+/**
+ * The keyed stage on worker threads: routes each event to the worker owning its key group and
+ * keeps every worker's inbox bounded with credits.
+ *
+ * Credit path: `process` reserves credit (events and bytes) on each worker before posting; a worker
+ * returns the credit with the step's results, and the credit is released only after those results
+ * were handed to the sinks. So a slow sink holds credit back, `process` waits, the pipeline's batch
+ * waits, and the Kafka consumer stops taking records (while heartbeating). Nothing here buffers
+ * without bound: each worker's results run through an RxJS `concatMap` whose queue is bounded by the
+ * credit the worker could have received.
+ */
+import type { Worker } from 'node:worker_threads';
+import { Subject, concatMap, type Subscription } from 'rxjs';
+import { deserializeError, ErrorCode, SluiceError } from '../errors.js';
+import type { KeyedEvent, KeyedStage, KeyedStep, ResultsCallback } from '../streams/keyed-stage.js';
+import { ThreadSupervisor } from '../supervision/thread-supervisor.js';
+import type { Logger } from '../telemetry/logging.js';
+import { assignmentTable, KEY_GROUPS, keyGroupOf, keyGroupsOfWorker } from './key-groups.js';
+import type { Credit, FromWorker, ToWorker, WorkerInit } from './protocol.js';
+
+export interface WorkerStageOptions<OUT> {
+  workers: number;
+  job: string;
+  windows: { sizeMs: number; allowedLatenessMs: number };
+  /** Each worker's state lives in `${stateDir}/windows/worker-<n>`. */
+  stateDir: string;
+  /** Inbox bound of each worker. */
+  inbox: Credit;
+  /** Heap limit of each worker thread (MiB); exceeding it is a worker failure, not a daemon crash. */
+  maxHeapMb?: number;
+  onResults: ResultsCallback<OUT>;
+  /** Called once when a worker fails; the stage rejects everything pending with the same error. */
+  onFailure: (err: SluiceError) => void;
+  logger: Logger;
+}
+
+/** A rough size of an event in a message (structured clone): bounds inbox memory without measuring. */
+const EVENT_OVERHEAD_BYTES = 96;
+
+interface WorkerHandle {
+  index: number;
+  worker: Worker;
+  available: Credit;
+  /** Each returns true once it took its credit. */
+  creditWaiters: Array<() => boolean>;
+  replies: Subject<FromWorker>;
+  subscription: Subscription;
+  drainWaiters: Map<number, () => void>;
+  openWindows: number;
+}
+
+export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
+  private readonly table: Uint16Array;
+  private readonly supervisor: ThreadSupervisor;
+  private readonly handles: Array<WorkerHandle> = [];
+  private seq = 0;
+  private failure: SluiceError | undefined;
+  private readonly failureWaiters = new Set<(err: SluiceError) => void>();
+
+  constructor(private readonly options: WorkerStageOptions<OUT>) {
+    this.table = assignmentTable(options.workers);
+    this.supervisor = new ThreadSupervisor(options.logger, (err) => this.fail(err));
+  }
+
+  async start(): Promise<void> {
+    const { workers } = this.options;
+    const ready: Array<Promise<void>> = [];
+    for (let index = 0; index < workers; index++) {
+      const init: WorkerInit = {
+        workerIndex: index,
+        workers,
+        keyGroups: keyGroupsOfWorker(index, workers),
+        job: this.options.job,
+        windows: this.options.windows,
+        statePath: `${this.options.stateDir}/windows/worker-${index}`,
+      };
+      const worker = this.supervisor.start({
+        id: `window-worker-${index}`,
+        file: new URL('./window-worker.js', import.meta.url),
+        workerData: init,
+        ...(this.options.maxHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb } } : {}),
+      });
+      const handle = this.attach(index, worker);
+      this.handles.push(handle);
+      ready.push(
+        this.untilFailure(
+          new Promise<void>((resolve) => {
+            const onReady = (m: FromWorker) => {
+              if (m.type === 'ready') {
+                worker.off('message', onReady);
+                resolve();
+              }
+            };
+            worker.on('message', onReady);
+          }),
+        ),
+      );
+    }
+    await Promise.all(ready);
+    this.options.logger.info({ workers, keyGroups: KEY_GROUPS }, 'window workers ready');
+  }
+
+  async process(step: KeyedStep<IN>): Promise<void> {
+    this.throwIfFailed();
+    const byWorker: Array<Array<KeyedEvent<IN>>> = this.handles.map(() => []);
+    for (const e of step.events) byWorker[this.table[keyGroupOf(e.key)] as number]?.push(e);
+    const advancing = step.watermarkAfter > step.watermarkBefore;
+    for (const handle of this.handles) {
+      const events = byWorker[handle.index] as Array<KeyedEvent<IN>>;
+      if (events.length === 0 && !advancing) continue;
+      const credit = { events: events.length, bytes: estimateBytes(events) };
+      await this.untilFailure(this.reserve(handle, credit));
+      this.post(handle, { type: 'step', seq: ++this.seq, step: { ...step, events }, credit });
+    }
+  }
+
+  async drain(): Promise<void> {
+    this.throwIfFailed();
+    await this.untilFailure(
+      Promise.all(
+        this.handles.map(
+          (handle) =>
+            new Promise<void>((resolve) => {
+              const seq = ++this.seq;
+              handle.drainWaiters.set(seq, resolve);
+              this.post(handle, { type: 'drain', seq });
+            }),
+        ),
+      ).then(() => undefined),
+    );
+  }
+
+  async stop(): Promise<void> {
+    const stopped = this.handles.map(
+      (handle) =>
+        new Promise<void>((resolve) => {
+          this.supervisor.expectExit(`window-worker-${handle.index}`);
+          const timer = setTimeout(resolve, 5_000);
+          handle.worker.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          if (!this.failure) this.post(handle, { type: 'stop' });
+        }),
+    );
+    await Promise.all(stopped);
+    await this.supervisor.terminateAll();
+    for (const handle of this.handles) handle.subscription.unsubscribe();
+  }
+
+  openWindows(): number {
+    return this.handles.reduce((n, h) => n + h.openWindows, 0);
+  }
+
+  private attach(index: number, worker: Worker): WorkerHandle {
+    const replies = new Subject<FromWorker>();
+    const handle: WorkerHandle = {
+      index,
+      worker,
+      available: { ...this.options.inbox },
+      creditWaiters: [],
+      replies,
+      drainWaiters: new Map(),
+      openWindows: 0,
+      subscription: undefined as unknown as Subscription,
+    };
+    // Replies are handled in arrival order; a step's credit comes back only after its results
+    // were accepted by the sinks.
+    handle.subscription = replies.pipe(concatMap((reply) => this.onReply(handle, reply))).subscribe({
+      error: (err: unknown) => this.fail(toSluiceError(err)),
+    });
+    worker.on('message', (message: FromWorker) => replies.next(message));
+    return handle;
+  }
+
+  private async onReply(handle: WorkerHandle, reply: FromWorker): Promise<void> {
+    switch (reply.type) {
+      case 'results':
+        handle.openWindows = reply.openWindows;
+        if (reply.results.length > 0) await this.options.onResults(reply.results as OUT[]);
+        this.release(handle, reply.credit);
+        return;
+      case 'drained': {
+        const resolve = handle.drainWaiters.get(reply.seq);
+        handle.drainWaiters.delete(reply.seq);
+        resolve?.();
+        return;
+      }
+      case 'failed':
+        this.fail(deserializeError(reply.error));
+        return;
+      case 'ready':
+        handle.openWindows = reply.openWindows;
+        return;
+      case 'stopped':
+        return;
+    }
+  }
+
+  private reserve(handle: WorkerHandle, credit: Credit): Promise<void> {
+    const fits = () => {
+      const { available } = handle;
+      const full = available.events >= this.options.inbox.events && available.bytes >= this.options.inbox.bytes;
+      // A step larger than the whole inbox still goes, alone, once the inbox is empty.
+      return full || (available.events >= credit.events && available.bytes >= credit.bytes);
+    };
+    const take = () => {
+      handle.available.events -= credit.events;
+      handle.available.bytes -= credit.bytes;
+    };
+    if (handle.creditWaiters.length === 0 && fits()) {
+      take();
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const attempt = () => {
+        if (!fits()) return false;
+        take();
+        resolve();
+        return true;
+      };
+      handle.creditWaiters.push(attempt);
+    });
+  }
+
+  private release(handle: WorkerHandle, credit: Credit): void {
+    handle.available.events += credit.events;
+    handle.available.bytes += credit.bytes;
+    // Wake waiters in order while their credit fits.
+    while (handle.creditWaiters.length > 0) {
+      const waiter = handle.creditWaiters[0] as () => boolean;
+      if (!waiter()) break;
+      handle.creditWaiters.shift();
+    }
+  }
+
+  private post(handle: WorkerHandle, message: ToWorker): void {
+    handle.worker.postMessage(message);
+  }
+
+  private fail(err: SluiceError): void {
+    if (this.failure) return;
+    this.failure = err;
+    for (const waiter of this.failureWaiters) waiter(err);
+    this.failureWaiters.clear();
+    this.options.onFailure(err);
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  /** Settle with the promise, or reject as soon as a worker fails: no wait outlives a failure. */
+  private untilFailure<T>(promise: Promise<T>): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<T>((resolve, reject) => {
+      const onFailure = (err: SluiceError) => reject(err);
+      this.failureWaiters.add(onFailure);
+      promise.then(
+        (value) => {
+          this.failureWaiters.delete(onFailure);
+          resolve(value);
+        },
+        (err: unknown) => {
+          this.failureWaiters.delete(onFailure);
+          reject(err);
+        },
+      );
+    });
+  }
+}
+
+function estimateBytes(events: ReadonlyArray<KeyedEvent<unknown>>): number {
+  let bytes = 0;
+  for (const e of events) bytes += EVENT_OVERHEAD_BYTES + e.key.length * 2;
+  return bytes;
+}
+
+function toSluiceError(err: unknown): SluiceError {
+  return err instanceof SluiceError ? err : new SluiceError(ErrorCode.INTERNAL, err instanceof Error ? err.message : String(err), { cause: err });
+}

@@ -1,0 +1,14 @@
+/** Jobs by name: a worker thread is told which job to run by name, never by code. */
+import { ErrorCode, SluiceError } from '../errors.js';
+import { clickstreamJob } from './clickstream.js';
+import type { JobDefinition } from './job.js';
+
+const JOBS: Record<string, JobDefinition<unknown, unknown, unknown>> = {
+  [clickstreamJob.name]: clickstreamJob as unknown as JobDefinition<unknown, unknown, unknown>,
+};
+
+export function jobByName(name: string): JobDefinition<unknown, unknown, unknown> {
+  const job = JOBS[name];
+  if (!job) throw new SluiceError(ErrorCode.INTERNAL, `unknown job "${name}"; known: ${Object.keys(JOBS).join(', ')}`);
+  return job;
+}
