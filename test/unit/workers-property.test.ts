@@ -1,0 +1,140 @@
+/**
+ * Property: for any stream (out of order, bad records, late events, allowed lateness or not) and any
+ * interleaving of partition batches, window actors on 1, 2 or 4 worker threads write exactly what
+ * the single-threaded reference writes, and each key's results come in the same order.
+ */
+import fc from 'fast-check';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { WorkerKeyedStage } from '../../src/actors/worker-stage.js';
+import { clickstreamJob, type ClickCountResult } from '../../src/job/clickstream.js';
+import type { JobDefinition } from '../../src/job/job.js';
+import type { KeyedStage, ResultsCallback } from '../../src/streams/keyed-stage.js';
+import { LocalKeyedStage } from '../../src/streams/local-stage.js';
+import { WindowPipeline } from '../../src/streams/pipeline.js';
+import type { DeadLetter, DeadLetterSink, ResultSink } from '../../src/streams/sinks/sink.js';
+import type { SourceBatch } from '../../src/streams/source.js';
+import { InMemoryWindowStore } from '../../src/streams/windows.js';
+import { silentLogger } from '../../src/telemetry/logging.js';
+
+const MIN = 60_000;
+const BASE = Date.UTC(2026, 10, 25, 8, 0, 0);
+const NOW = BASE + 6 * 3_600_000;
+const PARTITIONS = 3;
+const job = clickstreamJob as unknown as JobDefinition<unknown, unknown, ClickCountResult>;
+
+const recordArb = fc.oneof(
+  { weight: 20, arbitrary: fc.record({ user: fc.integer({ min: 0, max: 12 }), type: fc.constantFrom('view', 'click', 'add_to_cart'), step: fc.integer({ min: 0, max: 40_000 }), jitter: fc.integer({ min: 0, max: 90_000 }) }) },
+  { weight: 1, arbitrary: fc.constant('bad' as const) },
+);
+const streamArb = fc.record({
+  partitions: fc.array(fc.array(recordArb, { maxLength: 60 }), { minLength: PARTITIONS, maxLength: PARTITIONS }),
+  batchSizes: fc.array(fc.integer({ min: 1, max: 15 }), { minLength: 1, maxLength: 10 }),
+  order: fc.array(fc.nat(), { maxLength: 40 }),
+  allowedLatenessMs: fc.constantFrom(0, 30_000),
+});
+type Stream = typeof streamArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** Turn a generated stream into a schedule of source batches (the same for every run). */
+function schedule(stream: Stream): SourceBatch[] {
+  const perPartition = stream.partitions.map((records, partition) => {
+    let t = BASE;
+    const values = records.map((r, offset) => {
+      if (r === 'bad') return { offset: String(offset), value: Buffer.from('{not json'), key: null, timestamp: String(NOW) };
+      t += r.step;
+      const timestamp = Math.max(BASE, t - r.jitter);
+      return { offset: String(offset), value: Buffer.from(JSON.stringify({ userId: `u${r.user}`, eventType: r.type, timestamp })), key: null, timestamp: String(NOW) };
+    });
+    const batches: SourceBatch[] = [];
+    let i = 0;
+    let b = 0;
+    while (i < values.length) {
+      const size = stream.batchSizes[b++ % stream.batchSizes.length] as number;
+      batches.push({ topic: 'in', partition, records: values.slice(i, i + size) });
+      i += size;
+    }
+    return batches;
+  });
+  const out: SourceBatch[] = [];
+  let k = 0;
+  while (perPartition.some((q) => q.length > 0)) {
+    const nonEmpty = perPartition.filter((q) => q.length > 0);
+    const pick = nonEmpty[(stream.order[k++ % Math.max(1, stream.order.length)] ?? 0) % nonEmpty.length] as SourceBatch[];
+    out.push(pick.shift() as SourceBatch);
+  }
+  return out;
+}
+
+class Collect implements ResultSink<ClickCountResult>, DeadLetterSink {
+  readonly name = 'collect';
+  readonly results: ClickCountResult[] = [];
+  readonly letters: string[] = [];
+  async start() {}
+  async write(results: readonly ClickCountResult[]) {
+    for (const r of results) this.results.push({ ...r, byEventType: { ...r.byEventType } });
+  }
+  async send(letters: readonly DeadLetter[]) {
+    for (const l of letters) this.letters.push(`${l.topic}/${l.code}/${l.source.partition}/${l.source.offset}`);
+  }
+  async flush() {}
+  async close() {}
+}
+
+async function run(batches: SourceBatch[], allowedLatenessMs: number, stage: (onResults: ResultsCallback<ClickCountResult>) => KeyedStage<unknown>) {
+  const out = new Collect();
+  const pipeline = new WindowPipeline({
+    job,
+    windows: { sizeMs: MIN, outOfOrdernessMs: 5000, allowedLatenessMs, idleTimeoutMs: 0 },
+    topics: { dlq: 'dlq', late: 'late' },
+    sinks: [out],
+    deadLetters: out,
+    now: () => NOW,
+    logger: silentLogger,
+    keyedStage: stage,
+  });
+  await pipeline.start();
+  pipeline.assign([0, 1, 2]);
+  try {
+    for (const batch of batches) await pipeline.processBatch(batch);
+    await pipeline.finish();
+    await pipeline.progress();
+  } finally {
+    await pipeline.stop();
+  }
+  return out;
+}
+
+const byKey = (results: ClickCountResult[]) => {
+  const m = new Map<string, string[]>();
+  for (const r of results) m.set(r.userId, [...(m.get(r.userId) ?? []), JSON.stringify(r)]);
+  return m;
+};
+
+test('1, 2 and 4 window workers write what the single-threaded reference writes', { timeout: 240_000 }, async () => {
+  const stateRoot = mkdtempSync(join(tmpdir(), 'sluice-prop-'));
+  let runs = 0;
+  try {
+    await fc.assert(
+      fc.asyncProperty(streamArb, async (stream) => {
+        const batches = schedule(stream);
+        const windows = { sizeMs: MIN, allowedLatenessMs: stream.allowedLatenessMs };
+        const reference = await run(batches, stream.allowedLatenessMs, (onResults) => new LocalKeyedStage(windows, job.aggregate, new InMemoryWindowStore(), onResults));
+        for (const workers of [1, 2, 4]) {
+          const stateDir = join(stateRoot, `run-${runs++}`);
+          const actual = await run(batches, stream.allowedLatenessMs, (onResults) =>
+            new WorkerKeyedStage({ workers, job: job.name, windows, stateDir, inbox: { events: 7, bytes: 1 << 20 }, onResults, onFailure: () => undefined, logger: silentLogger }),
+          );
+          assert.deepEqual(actual.letters, reference.letters, `dead letters with ${workers} workers`);
+          assert.deepEqual(byKey(actual.results), byKey(reference.results), `results with ${workers} workers`);
+          assert.equal(actual.results.length, reference.results.length);
+        }
+      }),
+      { numRuns: 15 },
+    );
+  } finally {
+    rmSync(stateRoot, { recursive: true, force: true });
+  }
+});
