@@ -13,6 +13,8 @@ export interface CommittableStore<ACC> extends WindowStateStore<ACC> {
   close?(): Promise<void>;
 }
 
+const DEFAULT_CHUNK = 5000;
+
 export class WindowActor<IN, ACC, OUT> {
   private readonly operator: TumblingWindowOperator<IN, ACC, OUT>;
 
@@ -24,17 +26,29 @@ export class WindowActor<IN, ACC, OUT> {
     this.operator = new TumblingWindowOperator(options, aggregate, store);
   }
 
-  step(step: KeyedStep<IN>): OUT[] {
-    const results: OUT[] = [];
+  /**
+   * Apply a step. Results go to `emit` in chunks of at most `chunkSize`, so firing a million
+   * windows never holds a million results; the last call (possibly empty) comes after the state
+   * changes are committed.
+   */
+  step(step: KeyedStep<IN>, emit: (results: OUT[], last: boolean) => void, chunkSize = DEFAULT_CHUNK): void {
+    let results: OUT[] = [];
+    const push = (result: OUT) => {
+      results.push(result);
+      if (results.length >= chunkSize) {
+        emit(results, false);
+        results = [];
+      }
+    };
     for (const e of step.events) {
       const outcome = this.operator.add(e.key, e.timestamp, e.event, step.watermarkBefore);
-      if (outcome.kind === 'refired' && !e.replay) results.push(outcome.result);
+      if (outcome.kind === 'refired' && !e.replay) push(outcome.result);
     }
     if (step.watermarkAfter > Number.NEGATIVE_INFINITY) {
-      for (const fired of this.operator.advance(step.watermarkAfter).fired) results.push(fired.result);
+      this.operator.advance(step.watermarkAfter, (fired) => push(fired.result));
     }
     this.store.commit?.();
-    return results;
+    emit(results, true);
   }
 
   openWindows(): number {

@@ -35,8 +35,14 @@ try {
     .pipe(
       map((message): FromWorker | undefined => {
         switch (message.type) {
-          case 'step':
-            return { type: 'results', seq: message.seq, results: actor.step(message.step), credit: message.credit, openWindows: actor.openWindows() };
+          case 'step': {
+            // Chunks before the last carry no credit: the step's credit comes back with the last.
+            const noCredit = { events: 0, bytes: 0 };
+            actor.step(message.step, (results, last) =>
+              send({ type: 'results', seq: message.seq, results, credit: last ? message.credit : noCredit, openWindows: actor.openWindows() }),
+            );
+            return undefined;
+          }
           case 'drain':
             return { type: 'drained', seq: message.seq };
           case 'stop':

@@ -26,6 +26,7 @@ export interface LmdbWindowStoreOptions {
 }
 
 const DELETED = Symbol('deleted');
+const DELETE_SLICE = 10_000;
 
 export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
   private readonly env: RootDatabase;
@@ -88,9 +89,13 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
     this.db.transactionSync(() => {
       for (const start of this.pendingWindowDeletes) {
         for (const keyGroup of this.keyGroups) {
-          // Collect first: deleting while a cursor walks the same range is not safe.
-          const keys = [...this.db.getKeys({ start: [keyGroup, start], end: [keyGroup, start + 1] })];
-          for (const key of keys) this.db.removeSync(key);
+          // In slices: deleting while a cursor walks the same range is not safe, and collecting a
+          // million keys at once would not fit a small worker heap.
+          for (;;) {
+            const keys = [...this.db.getKeys({ start: [keyGroup, start], end: [keyGroup, start + 1], limit: DELETE_SLICE })];
+            for (const key of keys) this.db.removeSync(key);
+            if (keys.length < DELETE_SLICE) break;
+          }
         }
       }
       for (const { start, key, entry } of this.pending.values()) {

@@ -21,8 +21,11 @@ export class LocalKeyedStage<IN, ACC, OUT> implements KeyedStage<IN> {
   async start(): Promise<void> {}
 
   async process(step: KeyedStep<IN>): Promise<void> {
-    const results = this.actor.step(step);
-    if (results.length > 0) await this.onResults(results);
+    const chunks: OUT[][] = [];
+    this.actor.step(step, (results) => {
+      if (results.length > 0) chunks.push(results);
+    });
+    for (const results of chunks) await this.onResults(results);
   }
 
   async drain(): Promise<void> {}

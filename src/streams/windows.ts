@@ -125,36 +125,33 @@ export class TumblingWindowOperator<IN, ACC, OUT> {
   }
 
   /**
-   * Move event time to `watermark`: fire every window whose last millisecond it reached (in event-time
-   * order, then by key), and purge windows past their allowed lateness. Returns the results to emit
-   * and the window starts purged.
+   * Move event time to `watermark`: fire every window whose last millisecond it reached, in
+   * event-time order, and purge windows past their allowed lateness. Fired windows are handed to
+   * `onFired` one by one (a watermark step may fire millions: nothing collects them all); returns
+   * the window starts purged.
    */
-  advance(watermark: number): { fired: Array<FiredWindow<OUT>>; purged: number[] } {
-    const fired: Array<FiredWindow<OUT>> = [];
+  advance(watermark: number, onFired: (fired: FiredWindow<OUT>) => void): number[] {
     const purged: number[] = [];
     const starts = [...this.store.windowStarts()].sort((a, b) => a - b);
     for (const start of starts) {
       const window = { start, end: start + this.options.sizeMs };
       const lastMs = window.end - 1;
       if (lastMs > watermark) break;
-      const due: Array<FiredWindow<OUT>> = [];
+      const purge = lastMs + this.options.allowedLatenessMs <= watermark;
+      const retained: Array<[string, WindowEntry<ACC>]> = [];
       for (const [key, entry] of this.store.entries(start)) {
         if (entry.fired) continue;
-        entry.fired = true;
-        due.push({ window, key, result: this.aggregate.result(entry.accumulator, key, window) });
+        onFired({ window, key, result: this.aggregate.result(entry.accumulator, key, window) });
+        if (!purge) retained.push([key, { accumulator: entry.accumulator, fired: true }]);
       }
-      due.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      fired.push(...due);
-      if (lastMs + this.options.allowedLatenessMs <= watermark) {
+      if (purge) {
         this.store.deleteWindow(start);
         purged.push(start);
       } else {
-        for (const { key } of due) {
-          const entry = this.store.get(start, key);
-          if (entry) this.store.put(start, key, entry);
-        }
+        // Kept for lateness corrections: remember that these fired.
+        for (const [key, entry] of retained) this.store.put(start, key, entry);
       }
     }
-    return { fired, purged };
+    return purged;
   }
 }

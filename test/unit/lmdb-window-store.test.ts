@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { keyGroupOf } from '../../src/actors/key-groups.js';
+import { WorkerKeyedStage } from '../../src/actors/worker-stage.js';
+import type { ClickCountAccumulator, ClickCountResult } from '../../src/job/clickstream.js';
+import { LmdbWindowStore } from '../../src/state/lmdb-window-store.js';
+import type { KeyedEvent } from '../../src/streams/keyed-stage.js';
+import type { ClickEvent } from '../../src/streams/records.js';
+import { silentLogger } from '../../src/telemetry/logging.js';
+
+const root = mkdtempSync(join(tmpdir(), 'sluice-lmdb-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+const allGroups = Array.from({ length: 128 }, (_, g) => g);
+const acc = (count: number): ClickCountAccumulator => ({ count, byEventType: new Map([['view', count]]) });
+
+describe('LmdbWindowStore', () => {
+  test('buffered writes are visible before and after commit; windows delete as a whole', async () => {
+    const path = join(root, 'basic');
+    const store = new LmdbWindowStore<ClickCountAccumulator>({ path, keyGroups: allGroups, keyGroupOf: (k) => keyGroupOf(k), clear: true });
+    store.put(0, 'a', { accumulator: acc(1), fired: false });
+    store.put(0, 'b', { accumulator: acc(2), fired: false });
+    store.put(60_000, 'a', { accumulator: acc(3), fired: false });
+    assert.equal(store.get(0, 'b')?.accumulator.count, 2, 'visible before commit');
+    store.commit();
+    assert.equal(store.get(0, 'b')?.accumulator.count, 2, 'and after');
+    assert.equal(store.get(0, 'b')?.accumulator.byEventType.get('view'), 2, 'Maps survive encoding');
+    assert.deepEqual([...store.windowStarts()].sort(), [0, 60_000]);
+    assert.deepEqual(new Set([...store.entries(0)].map(([k]) => k)), new Set(['a', 'b']));
+    assert.equal(store.size, 3);
+    store.deleteWindow(0);
+    assert.equal(store.get(0, 'a'), undefined, 'deleted before commit');
+    store.commit();
+    assert.equal(store.size, 1);
+    assert.deepEqual([...store.entries(0)], []);
+    await store.close();
+
+    const reopened = new LmdbWindowStore<ClickCountAccumulator>({ path, keyGroups: allGroups, keyGroupOf: (k) => keyGroupOf(k) });
+    assert.deepEqual([...reopened.windowStarts()], [60_000], 'the window index is rebuilt from disk');
+    assert.equal(reopened.get(60_000, 'a')?.accumulator.count, 3);
+    await reopened.close();
+  });
+
+  test('a store only sees its own key groups', async () => {
+    const path = join(root, 'groups');
+    const key = 'user-1';
+    const mine = keyGroupOf(key);
+    const store = new LmdbWindowStore<ClickCountAccumulator>({ path, keyGroups: [mine], keyGroupOf: (k) => keyGroupOf(k), clear: true });
+    store.put(0, key, { accumulator: acc(1), fired: false });
+    store.commit();
+    await store.close();
+    const other = new LmdbWindowStore<ClickCountAccumulator>({ path, keyGroups: allGroups.filter((g) => g !== mine), keyGroupOf: (k) => keyGroupOf(k) });
+    assert.equal(other.size, 0);
+    await other.close();
+  });
+});
+
+test('a worker with a 96 MiB heap holds 1,000,000 live keys in LMDB and fires them all', { timeout: 300_000 }, async () => {
+  const KEYS = 1_000_000;
+  const STEP = 20_000;
+  const windowStart = Date.UTC(2026, 10, 25, 9, 0, 0);
+  let results = 0;
+  let total = 0;
+  const users = new Set<string>();
+  const stateDir = join(root, 'million');
+  const stage = new WorkerKeyedStage<ClickEvent, ClickCountResult>({
+    workers: 1,
+    job: 'clickstream',
+    windows: { sizeMs: 60_000, allowedLatenessMs: 0 },
+    stateDir,
+    inbox: { events: 40_000, bytes: 64 << 20 },
+    // Far less than the state would need as JavaScript objects (about 1,000,000 x 200+ bytes).
+    maxHeapMb: 96,
+    onResults: async (chunk) => {
+      results += chunk.length;
+      for (const r of chunk) {
+        total += r.count;
+        if (users.size < 1000) users.add(r.userId);
+      }
+    },
+    onFailure: () => undefined,
+    logger: silentLogger,
+  });
+  await stage.start();
+  try {
+    for (let i = 0; i < KEYS; i += STEP) {
+      const events: Array<KeyedEvent<ClickEvent>> = [];
+      for (let j = i; j < i + STEP; j++) {
+        const userId = `live-user-${j}`;
+        const timestamp = windowStart + (j % 60_000);
+        events.push({ key: userId, timestamp, event: { userId, eventType: 'view', timestamp }, replay: false });
+      }
+      await stage.process({ events, watermarkBefore: windowStart - 10_000, watermarkAfter: windowStart - 10_000 });
+    }
+    await stage.drain();
+    assert.equal(stage.openWindows(), KEYS, 'every key is live at once');
+    const bytesOnDisk = readdirSync(join(stateDir, 'windows', 'worker-0')).reduce((n, f) => n + statSync(join(stateDir, 'windows', 'worker-0', f)).size, 0);
+    assert.ok(bytesOnDisk > 50 * 1024 * 1024, `state is on disk (${bytesOnDisk} bytes)`);
+
+    await stage.process({ events: [], watermarkBefore: windowStart - 10_000, watermarkAfter: windowStart + 60_000 });
+    await stage.drain();
+    assert.equal(results, KEYS, 'one result per key');
+    assert.equal(total, KEYS, 'each counted once');
+    assert.equal(stage.openWindows(), 0, 'fired windows leave no state');
+  } finally {
+    await stage.stop();
+  }
+});
