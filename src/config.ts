@@ -127,6 +127,12 @@ export const VARIABLES = {
   SLUICE_WINDOW_MS: v({ group: 'windows', default: '60000', schema: int(1, 86_400_000), meaning: 'tumbling window size' }),
   SLUICE_OUT_OF_ORDERNESS_MS: v({ group: 'windows', default: '5000', schema: int(0, 86_400_000), meaning: 'watermark bound' }),
   SLUICE_ALLOWED_LATENESS_MS: v({ group: 'windows', default: '0', schema: int(0, 86_400_000), meaning: 'a fired window re-fires for events this late' }),
+  SLUICE_STATE_TTL_MS: v({
+    group: 'windows',
+    default: String(2 * 86_400_000),
+    schema: int(0, 365 * 86_400_000),
+    meaning: 'a window no event touched for this long (wall clock) is fired as it is and dropped, so a stalled watermark cannot grow state forever (0 = never)',
+  }),
   SLUICE_IDLE_TIMEOUT_MS: v({
     group: 'windows',
     default: '30000',
@@ -222,7 +228,7 @@ export interface SluiceConfig {
     | { node: string; index: string; bulkDocs: number; flushIntervalMs: number; apiKey?: string; username?: string; password?: string }
     | undefined;
   redis: { url: string; keyPrefix: string; ttlSeconds: number; batchSize: number; flushIntervalMs: number; password?: string } | undefined;
-  windows: { sizeMs: number; outOfOrdernessMs: number; allowedLatenessMs: number; idleTimeoutMs: number };
+  windows: { sizeMs: number; outOfOrdernessMs: number; allowedLatenessMs: number; idleTimeoutMs: number; stateTtlMs: number };
   state: { dir: string };
   checkpoint: { intervalMs: number; minPauseMs: number; timeoutMs: number };
   restart: { attempts: number; delayMs: number };
@@ -356,6 +362,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
       outOfOrdernessMs: must('SLUICE_OUT_OF_ORDERNESS_MS'),
       allowedLatenessMs: must('SLUICE_ALLOWED_LATENESS_MS'),
       idleTimeoutMs: must('SLUICE_IDLE_TIMEOUT_MS'),
+      stateTtlMs: must('SLUICE_STATE_TTL_MS'),
     },
     state: { dir: must('SLUICE_STATE_DIR') },
     checkpoint: {

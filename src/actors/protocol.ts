@@ -12,7 +12,7 @@ export interface WorkerInit {
   workers: number;
   keyGroups: number[];
   job: string;
-  windows: { sizeMs: number; allowedLatenessMs: number };
+  windows: { sizeMs: number; allowedLatenessMs: number; stateTtlMs?: number };
   /** LMDB directory of this worker's window state. */
   statePath: string;
 }

@@ -15,15 +15,31 @@ export interface CommittableStore<ACC> extends WindowStateStore<ACC> {
 
 const DEFAULT_CHUNK = 5000;
 
+export interface WindowActorOptions extends WindowOptions {
+  /** A window no event touched for this long (wall clock) is fired and dropped; 0 = never. */
+  stateTtlMs?: number;
+}
+
 export class WindowActor<IN, ACC, OUT> {
   private readonly operator: TumblingWindowOperator<IN, ACC, OUT>;
+  /** windowStart -> wall-clock time an event last touched it (state TTL). */
+  private readonly touched = new Map<number, number>();
+  private expired = 0;
 
   constructor(
-    options: WindowOptions,
+    private readonly options: WindowActorOptions,
     aggregate: AggregateFunction<IN, ACC, OUT>,
     private readonly store: CommittableStore<ACC>,
+    startedAtMs: number = Date.now(),
   ) {
     this.operator = new TumblingWindowOperator(options, aggregate, store);
+    // State found at start counts as touched now: its TTL starts over.
+    for (const start of store.windowStarts()) this.touched.set(start, startedAtMs);
+  }
+
+  /** Windows dropped by the state TTL so far. */
+  get expiredWindows(): number {
+    return this.expired;
   }
 
   /**
@@ -42,10 +58,21 @@ export class WindowActor<IN, ACC, OUT> {
     };
     for (const e of step.events) {
       const outcome = this.operator.add(e.key, e.timestamp, e.event, step.watermarkBefore);
+      if (outcome.kind !== 'late') this.touched.set(outcome.window.start, step.nowMs);
       if (outcome.kind === 'refired' && !e.replay) push(outcome.result);
     }
     if (step.watermarkAfter > Number.NEGATIVE_INFINITY) {
-      this.operator.advance(step.watermarkAfter, (fired) => push(fired.result));
+      const purged = this.operator.advance(step.watermarkAfter, (fired) => push(fired.result));
+      for (const start of purged) this.touched.delete(start);
+    }
+    const ttl = this.options.stateTtlMs ?? 0;
+    if (ttl > 0) {
+      for (const [start, at] of this.touched) {
+        if (step.nowMs - at < ttl) continue;
+        this.operator.expireWindow(start, (fired) => push(fired.result));
+        this.touched.delete(start);
+        this.expired++;
+      }
     }
     this.store.commit?.();
     emit(results, true);

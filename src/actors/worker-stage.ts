@@ -21,7 +21,7 @@ import type { Credit, FromWorker, ToWorker, WorkerInit } from './protocol.js';
 export interface WorkerStageOptions<OUT> {
   workers: number;
   job: string;
-  windows: { sizeMs: number; allowedLatenessMs: number };
+  windows: { sizeMs: number; allowedLatenessMs: number; stateTtlMs?: number };
   /** Each worker's state lives in `${stateDir}/windows/worker-<n>`. */
   stateDir: string;
   /** Inbox bound of each worker. */

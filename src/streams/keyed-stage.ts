@@ -18,6 +18,8 @@ export interface KeyedStep<IN> {
   watermarkBefore: number;
   /** Windows up to this watermark fire after the events are added. */
   watermarkAfter: number;
+  /** Wall-clock time of the step (the main thread's clock): drives the state TTL. */
+  nowMs: number;
 }
 
 export interface KeyedStage<IN> {

@@ -4,13 +4,14 @@
  */
 import { WindowActor, type CommittableStore } from '../actors/window-actor.js';
 import type { KeyedStage, KeyedStep, ResultsCallback } from './keyed-stage.js';
-import type { AggregateFunction, WindowOptions } from './windows.js';
+import type { WindowActorOptions } from '../actors/window-actor.js';
+import type { AggregateFunction } from './windows.js';
 
 export class LocalKeyedStage<IN, ACC, OUT> implements KeyedStage<IN> {
   private readonly actor: WindowActor<IN, ACC, OUT>;
 
   constructor(
-    options: WindowOptions,
+    options: WindowActorOptions,
     aggregate: AggregateFunction<IN, ACC, OUT>,
     store: CommittableStore<ACC>,
     private readonly onResults: ResultsCallback<OUT>,

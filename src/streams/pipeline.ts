@@ -46,7 +46,7 @@ export interface PipelineStats {
 
 export interface PipelineOptions<IN, ACC, OUT> {
   job: JobDefinition<IN, ACC, OUT>;
-  windows: { sizeMs: number; outOfOrdernessMs: number; allowedLatenessMs: number; idleTimeoutMs: number };
+  windows: { sizeMs: number; outOfOrdernessMs: number; allowedLatenessMs: number; idleTimeoutMs: number; stateTtlMs?: number };
   topics: { dlq: string; late: string };
   sinks: ReadonlyArray<ResultSink<OUT>>;
   deadLetters: DeadLetterSink;
@@ -201,7 +201,7 @@ export class WindowPipeline<IN, ACC, OUT> {
     // handed their results over (progress() drains the stage before it commits).
     const { sizeMs, allowedLatenessMs } = this.options.windows;
     this.offsets.releaseThrough(watermarkAfter - allowedLatenessMs + 1 - sizeMs);
-    await this.stage.process({ events, watermarkBefore, watermarkAfter });
+    await this.stage.process({ events, watermarkBefore, watermarkAfter, nowMs: this.options.now() });
   }
 
   private async writeResults(results: OUT[]): Promise<void> {

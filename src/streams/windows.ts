@@ -154,4 +154,17 @@ export class TumblingWindowOperator<IN, ACC, OUT> {
     }
     return purged;
   }
+
+  /**
+   * Fire a window's entries that have not fired yet and delete it, whatever the watermark: the
+   * state TTL's way out for a window the watermark never reaches (a stalled input), so its counts
+   * are written rather than silently dropped.
+   */
+  expireWindow(start: number, onFired: (fired: FiredWindow<OUT>) => void): void {
+    const window = { start, end: start + this.options.sizeMs };
+    for (const [key, entry] of this.store.entries(start)) {
+      if (!entry.fired) onFired({ window, key, result: this.aggregate.result(entry.accumulator, key, window) });
+    }
+    this.store.deleteWindow(start);
+  }
 }

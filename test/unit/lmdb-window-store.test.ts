@@ -92,14 +92,14 @@ test('a worker with a 96 MiB heap holds 1,000,000 live keys in LMDB and fires th
         const timestamp = windowStart + (j % 60_000);
         events.push({ key: userId, timestamp, event: { userId, eventType: 'view', timestamp }, replay: false });
       }
-      await stage.process({ events, watermarkBefore: windowStart - 10_000, watermarkAfter: windowStart - 10_000 });
+      await stage.process({ events, watermarkBefore: windowStart - 10_000, watermarkAfter: windowStart - 10_000, nowMs: Date.now() });
     }
     await stage.drain();
     assert.equal(stage.openWindows(), KEYS, 'every key is live at once');
     const bytesOnDisk = readdirSync(join(stateDir, 'windows', 'worker-0')).reduce((n, f) => n + statSync(join(stateDir, 'windows', 'worker-0', f)).size, 0);
     assert.ok(bytesOnDisk > 50 * 1024 * 1024, `state is on disk (${bytesOnDisk} bytes)`);
 
-    await stage.process({ events: [], watermarkBefore: windowStart - 10_000, watermarkAfter: windowStart + 60_000 });
+    await stage.process({ events: [], watermarkBefore: windowStart - 10_000, watermarkAfter: windowStart + 60_000, nowMs: Date.now() });
     await stage.drain();
     assert.equal(results, KEYS, 'one result per key');
     assert.equal(total, KEYS, 'each counted once');
