@@ -212,8 +212,9 @@ export class WindowPipeline<IN, ACC, OUT> {
   private letter(topic: string, batch: SourceBatch, record: SourceRecord, code: RecordErrorCode, message: string): DeadLetter {
     return {
       topic,
-      value: record.value,
-      key: record.key,
+      // Copies: the record's buffers belong to the source and are reused after this batch.
+      value: record.value ? Buffer.from(record.value) : null,
+      key: record.key ? Buffer.from(record.key) : null,
       code,
       message,
       source: { topic: batch.topic, partition: batch.partition, offset: record.offset, timestamp: record.timestamp },

@@ -28,6 +28,7 @@ export type ParseResult =
   | { ok: false; code: RecordErrorCode; message: string };
 
 const REQUIRED_FIELDS = ['userId', 'eventType', 'timestamp'] as const;
+const QUOTED_FIELDS = REQUIRED_FIELDS.map((f) => `"${f}"`);
 const hasOwn = Object.prototype.hasOwnProperty;
 
 function reject(code: RecordErrorCode, message: string): ParseResult {
@@ -48,7 +49,8 @@ export function parseClick(value: Uint8Array | null | undefined, nowMs: number):
   if (!isUtf8(value)) {
     return reject(RecordErrorCode.MALFORMED_JSON, 'value is not valid UTF-8');
   }
-  const text = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
+  const bytes = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  const text = bytes.toString('utf8');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -125,16 +127,12 @@ function typeName(v: unknown): string {
  * when the text could hold a duplicate (a field name twice, or an escape that could spell one).
  */
 function findDuplicateRequiredKey(text: string): string | undefined {
-  let suspicious = text.includes('\\u');
-  if (!suspicious) {
-    for (const field of REQUIRED_FIELDS) {
-      const quoted = `"${field}"`;
-      const first = text.indexOf(quoted);
-      if (first !== -1 && text.indexOf(quoted, first + 1) !== -1) {
-        suspicious = true;
-        break;
-      }
-    }
+  // Any escape could spell a field name; otherwise a duplicate needs a quoted name twice.
+  let suspicious = text.includes('\\');
+  for (let i = 0; !suspicious && i < QUOTED_FIELDS.length; i++) {
+    const quoted = QUOTED_FIELDS[i] as string;
+    const first = text.indexOf(quoted);
+    suspicious = first !== -1 && text.indexOf(quoted, first + quoted.length) !== -1;
   }
   if (!suspicious) return undefined;
   const seen = new Set<string>();

@@ -3,6 +3,10 @@
  * one partition, in offset order, plus partition assignment changes.
  */
 
+/**
+ * `value` and `key` may be views into a source's buffer, valid only until `onBatch` resolves:
+ * whatever outlives the call (a dead letter) must be copied.
+ */
 export interface SourceRecord {
   offset: string;
   value: Buffer | null;
