@@ -5,14 +5,25 @@
  *
  * Writes of one step (a batch of events, a watermark advance) are buffered in memory and applied in
  * a single write transaction (`commit`), so a fired window's deletion and the results it emitted
- * belong to one transaction. LMDB is opened without fsync: durability comes from checkpoints, not
- * from the live store.
+ * belong to one transaction. Commits do not wait for fsync; `flushed()` does.
+ *
+ * Incremental snapshots by undo log: after `barrier(n)`, the first change of an entry in epoch n
+ * saves the entry's value as of barrier n into the `undo` database (same transaction). The live
+ * store plus the undo logs of epochs >= n can always be rolled back to exactly the state at barrier
+ * n (`rollbackTo`), so a checkpoint costs a commit, an fsync and the entries changed since the last
+ * barrier, never a copy of the whole state.
  */
-import { open, type Database, type RootDatabase } from 'lmdb';
+import { open, TransactionFlags, type Database, type RootDatabase } from 'lmdb';
 import { mkdirSync } from 'node:fs';
 import type { WindowEntry, WindowStateStore } from '../streams/windows.js';
 
 type StateKey = [keyGroup: number, windowStart: number, key: string];
+type UndoKey = [epoch: number, keyGroup: number, windowStart: number, key: string];
+/** The value an entry had at the barrier; `absent` when it did not exist then. */
+type UndoValue<ACC> = { absent: true } | { absent: false; entry: WindowEntry<ACC> };
+
+/** Step commits return without waiting for the disk; barriers wait for `flushed`. */
+const STEP_COMMIT = TransactionFlags.ABORTABLE | TransactionFlags.SYNCHRONOUS_COMMIT | TransactionFlags.NO_SYNC_FLUSH;
 
 export interface LmdbWindowStoreOptions {
   path: string;
@@ -31,6 +42,12 @@ const DELETE_SLICE = 10_000;
 export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
   private readonly env: RootDatabase;
   private readonly db: Database<WindowEntry<ACC>, StateKey>;
+  private readonly undo: Database<UndoValue<ACC>, UndoKey>;
+  /** The last barrier seen; undefined before the first (nothing to roll back to: state is dropped). */
+  private epoch: number | undefined;
+  /** Entries already saved in this epoch's undo log (bounded by the entries changed since the barrier). */
+  private readonly saved = new Set<string>();
+  private changedThisEpoch = 0;
   private readonly keyGroups: readonly number[];
   private readonly keyGroupOf: (key: string) => number;
   /** Writes not yet committed: `${windowStart}\u0000${key}` -> entry (or DELETED). */
@@ -41,12 +58,15 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
 
   constructor(options: LmdbWindowStoreOptions) {
     mkdirSync(options.path, { recursive: true });
-    this.env = open({ path: options.path, noSync: true, noMetaSync: true, mapSize: options.mapSize ?? 64 * 1024 ** 3 });
+    this.env = open({ path: options.path, mapSize: options.mapSize ?? 64 * 1024 ** 3 });
     this.db = this.env.openDB<WindowEntry<ACC>, StateKey>({ name: 'windows' });
+    this.undo = this.env.openDB<UndoValue<ACC>, UndoKey>({ name: 'undo' });
     this.keyGroups = [...options.keyGroups].sort((a, b) => a - b);
     this.keyGroupOf = options.keyGroupOf;
-    if (options.clear) this.db.clearSync();
-    else this.rebuildIndex();
+    if (options.clear) {
+      this.db.clearSync();
+      this.undo.clearSync();
+    } else this.rebuildIndex();
   }
 
   get(windowStart: number, key: string): WindowEntry<ACC> | undefined {
@@ -83,7 +103,7 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
     this.windows.delete(windowStart);
   }
 
-  /** Apply every buffered write in one transaction. */
+  /** Apply every buffered write in one transaction (saving undo entries first in an epoch). */
   commit(): void {
     if (this.pending.size === 0 && this.pendingWindowDeletes.size === 0) return;
     this.db.transactionSync(() => {
@@ -93,19 +113,108 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
           // million keys at once would not fit a small worker heap.
           for (;;) {
             const keys = [...this.db.getKeys({ start: [keyGroup, start], end: [keyGroup, start + 1], limit: DELETE_SLICE })];
-            for (const key of keys) this.db.removeSync(key);
+            for (const key of keys) {
+              this.saveUndo(key);
+              this.db.removeSync(key);
+            }
             if (keys.length < DELETE_SLICE) break;
           }
         }
       }
       for (const { start, key, entry } of this.pending.values()) {
         const stateKey: StateKey = [this.keyGroupOf(key), start, key];
+        this.saveUndo(stateKey);
         if (entry === DELETED) this.db.removeSync(stateKey);
         else this.db.putSync(stateKey, entry);
       }
-    });
+    }, STEP_COMMIT);
     this.pending.clear();
     this.pendingWindowDeletes.clear();
+  }
+
+  /**
+   * Barrier `epoch`: the state as of now is what checkpoint `epoch` holds. Commits what is buffered
+   * and starts a new undo log; await `flushed()` before acknowledging the barrier.
+   * Returns the entries changed since the previous barrier (the incremental size).
+   */
+  barrier(epoch: number): number {
+    this.commit();
+    const changed = this.changedThisEpoch;
+    this.epoch = epoch;
+    this.saved.clear();
+    this.changedThisEpoch = 0;
+    return changed;
+  }
+
+  /** Resolves once every commit so far is on disk. */
+  async flushed(): Promise<void> {
+    await this.env.flushed;
+  }
+
+  /**
+   * Bring the live state back to what it was at barrier `epoch`: undo logs of epochs >= `epoch`
+   * are applied newest first, then dropped (older ones stay, for older retained checkpoints).
+   * Returns the entries restored.
+   */
+  rollbackTo(epoch: number): number {
+    this.pending.clear();
+    this.pendingWindowDeletes.clear();
+    const epochs = new Set<number>();
+    for (const key of this.undo.getKeys({ start: [epoch] })) epochs.add(key[0]);
+    let restored = 0;
+    this.db.transactionSync(() => {
+      for (const e of [...epochs].sort((a, b) => b - a)) {
+        for (const { key, value } of this.undo.getRange({ start: [e], end: [e + 1] })) {
+          const stateKey: StateKey = [key[1], key[2], key[3]];
+          if (value.absent) this.db.removeSync(stateKey);
+          else this.db.putSync(stateKey, value.entry);
+          restored++;
+        }
+      }
+      for (;;) {
+        const keys = [...this.undo.getKeys({ start: [epoch], limit: DELETE_SLICE })];
+        for (const key of keys) this.undo.removeSync(key);
+        if (keys.length < DELETE_SLICE) break;
+      }
+    });
+    this.epoch = epoch;
+    this.saved.clear();
+    this.changedThisEpoch = 0;
+    this.rebuildIndex();
+    return restored;
+  }
+
+  /** Undo logs older than `epoch` are no longer needed (checkpoint `epoch` is the oldest kept). */
+  pruneBefore(epoch: number): void {
+    this.db.transactionSync(() => {
+      for (;;) {
+        const keys = [...this.undo.getKeys({ end: [epoch], limit: DELETE_SLICE })];
+        for (const key of keys) this.undo.removeSync(key);
+        if (keys.length < DELETE_SLICE) break;
+      }
+    }, STEP_COMMIT);
+  }
+
+  /** Drop all state and undo logs (no checkpoint to restore). */
+  clearAll(): void {
+    this.pending.clear();
+    this.pendingWindowDeletes.clear();
+    this.db.clearSync();
+    this.undo.clearSync();
+    this.epoch = undefined;
+    this.saved.clear();
+    this.windows.clear();
+  }
+
+  /** Inside a write transaction: the first change of an entry in this epoch saves its old value. */
+  private saveUndo(stateKey: StateKey): void {
+    if (this.epoch === undefined) return;
+    const id = `${stateKey[0]}\u0000${pendingKey(stateKey[1], stateKey[2])}`;
+    if (this.saved.has(id)) return;
+    this.saved.add(id);
+    this.changedThisEpoch++;
+    const before = this.db.get(stateKey);
+    this.undo.putSync([this.epoch, ...stateKey], before === undefined ? { absent: true } : { absent: false, entry: before });
   }
 
   /** (key, window) entries held. */
