@@ -150,7 +150,13 @@ export const VARIABLES = {
     schema: int(1, 256),
     meaning: 'worker threads holding keyed actors (default: available cores; not used yet: windows run on the main thread today)',
   }),
-  SLUICE_METRICS_PORT: v({ group: 'runtime', default: '9464', schema: int(0, 65_535), meaning: 'Prometheus /metrics, /healthz, /readyz on 127.0.0.1, 0 = off (not served yet)' }),
+  SLUICE_METRICS_PORT: v({ group: 'runtime', default: '9464', schema: int(0, 65_535), meaning: 'Prometheus /metrics, /healthz, /readyz on 127.0.0.1, 0 = off' }),
+  SLUICE_SHUTDOWN_TIMEOUT_MS: v({
+    group: 'runtime',
+    default: '25000',
+    schema: int(1000, 3_600_000),
+    meaning: 'a graceful stop (SIGTERM/SIGINT) not finished by then exits with code 1 and a message; keep it below the orchestrator\'s grace period',
+  }),
   SLUICE_LOG_LEVEL: v({
     group: 'runtime',
     default: 'info',
@@ -210,6 +216,7 @@ export interface SluiceConfig {
   restart: { attempts: number; delayMs: number };
   workers: number;
   metricsPort: number;
+  shutdownTimeoutMs: number;
   logLevel: (typeof LOG_LEVELS)[number];
   generator: { eventsPerSecond: number; users: number; speedup: number; maxEvents: number };
 }
@@ -346,6 +353,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
     restart: { attempts: must('SLUICE_RESTART_ATTEMPTS'), delayMs: must('SLUICE_RESTART_DELAY_MS') },
     workers: must('SLUICE_WORKERS'),
     metricsPort: must('SLUICE_METRICS_PORT'),
+    shutdownTimeoutMs: must('SLUICE_SHUTDOWN_TIMEOUT_MS'),
     logLevel: must('SLUICE_LOG_LEVEL'),
     generator: {
       eventsPerSecond: must('SLUICE_GENERATOR_EVENTS_PER_SECOND'),

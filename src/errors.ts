@@ -37,6 +37,10 @@ export const ErrorCode = {
   /** A sink call after (or pending at) close(): what it held was not acknowledged. */
   SINK_CLOSED: 'SINK_CLOSED',
   PIPELINE_STOPPED: 'PIPELINE_STOPPED',
+  /** The /metrics, /healthz, /readyz endpoint could not listen (port in use...). */
+  METRICS_SERVER_FAILED: 'METRICS_SERVER_FAILED',
+  /** A graceful stop did not finish within SLUICE_SHUTDOWN_TIMEOUT_MS. */
+  SHUTDOWN_TIMEOUT: 'SHUTDOWN_TIMEOUT',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -11,8 +11,9 @@ import kafkajs, { type Admin, type Consumer, type EachBatchPayload, type Kafka }
 import type { SluiceConfig } from '../config.js';
 import { ErrorCode, SluiceError } from '../errors.js';
 import type { Logger } from '../telemetry/logging.js';
+import { carrierFromHeaders } from '../telemetry/tracing.js';
 import { parseProgressMetadata, type Progress, type RestoredPartition } from './pipeline.js';
-import type { SourceHandler } from './source.js';
+import type { SourceHandler, SourceRecord } from './source.js';
 
 type KafkaSettings = NonNullable<SluiceConfig['kafka']>;
 
@@ -119,18 +120,23 @@ export class KafkaSource {
   private async onBatch(payload: EachBatchPayload, handler: SourceHandler): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     if (this.intakeStopped || !isRunning() || isStale() || batch.messages.length === 0) return;
-    const records = batch.messages.map((m) => ({
-      offset: m.offset,
-      // Copies: kafkajs's buffers are views into a fetch buffer it reuses.
-      value: m.value ? Buffer.from(m.value) : null,
-      key: m.key ? Buffer.from(m.key) : null,
-      timestamp: m.timestamp,
-    }));
+    const records = batch.messages.map((m) => {
+      const record: SourceRecord = {
+        offset: m.offset,
+        // Copies: kafkajs's buffers are views into a fetch buffer it reuses.
+        value: m.value ? Buffer.from(m.value) : null,
+        key: m.key ? Buffer.from(m.key) : null,
+        timestamp: m.timestamp,
+      };
+      const trace = m.headers?.traceparent === undefined ? undefined : carrierFromHeaders(m.headers);
+      if (trace) record.trace = trace;
+      return record;
+    });
     const keepAlive = setInterval(() => {
       heartbeat().catch((err: unknown) => this.logger.warn({ err }, 'heartbeat while blocked failed'));
     }, HEARTBEAT_WHILE_BLOCKED_MS);
     try {
-      await handler.onBatch({ topic: batch.topic, partition: batch.partition, records });
+      await handler.onBatch({ topic: batch.topic, partition: batch.partition, records, highWatermark: batch.highWatermark });
     } finally {
       clearInterval(keepAlive);
     }

@@ -9,6 +9,7 @@
 import { RecordErrorCode } from '../errors.js';
 import type { JobDefinition } from '../job/job.js';
 import type { Logger } from '../telemetry/logging.js';
+import { NO_PIPELINE_TELEMETRY, type FireScope, type PipelineTelemetry } from '../telemetry/pipeline-hooks.js';
 import { OffsetTracker } from './offset-tracker.js';
 import type { DeadLetter, DeadLetterSink, ResultSink } from './sinks/sink.js';
 import type { SourceBatch, SourceRecord } from './source.js';
@@ -52,6 +53,8 @@ export interface PipelineOptions<IN, ACC, OUT> {
   now: () => number;
   logger: Logger;
   restored?: readonly RestoredPartition[];
+  /** Metrics and tracing hooks (src/telemetry); none by default. */
+  telemetry?: PipelineTelemetry;
 }
 
 const METADATA_VERSION = 1;
@@ -63,6 +66,7 @@ export class WindowPipeline<IN, ACC, OUT> {
   private readonly offsets = new OffsetTracker();
   /** partition -> last offset processed by the previous run: records up to it are a replay. */
   private readonly replayUpTo = new Map<number, number>();
+  private readonly telemetry: PipelineTelemetry;
   private readonly counters = { recordsIn: 0, eventsCounted: 0, deadLetters: 0, lateEvents: 0, replaySkipped: 0, redelivered: 0, resultsOut: 0 };
 
   constructor(private readonly options: PipelineOptions<IN, ACC, OUT>) {
@@ -71,6 +75,7 @@ export class WindowPipeline<IN, ACC, OUT> {
     this.watermarks = new PartitionWatermarks(options.windows, floor);
     for (const r of restored) this.replayUpTo.set(r.partition, r.lastProcessed);
     this.operator = new TumblingWindowOperator(options.windows, options.job.aggregate, this.store);
+    this.telemetry = options.telemetry ?? NO_PIPELINE_TELEMETRY;
   }
 
   assign(partitions: readonly number[]): void {
@@ -92,7 +97,10 @@ export class WindowPipeline<IN, ACC, OUT> {
     const letters: DeadLetter[] = [];
 
     const alreadyProcessed = this.offsets.lastProcessed(partition) ?? -1;
-    for (const record of batch.records) {
+    // Parse and validate the whole batch first: one stage, one span (and, later, off the main thread).
+    const parsedBatch = this.telemetry.parse(batch, () => batch.records.map((r) => job.parse(r.value, now)));
+    for (let i = 0; i < batch.records.length; i++) {
+      const record = batch.records[i] as SourceRecord;
       const offset = Number(record.offset);
       // The same run saw this record already (kafkajs re-fetches after a rejoin): its effect is in
       // the window state, so counting it again would count it twice.
@@ -106,7 +114,7 @@ export class WindowPipeline<IN, ACC, OUT> {
       const replay = replayBound !== undefined && offset <= replayBound;
       this.offsets.markProcessed(partition, offset);
 
-      const parsed = job.parse(record.value, now);
+      const parsed = parsedBatch[i] as (typeof parsedBatch)[number];
       if (!parsed.ok) {
         if (replay) this.counters.replaySkipped++;
         else {
@@ -118,7 +126,8 @@ export class WindowPipeline<IN, ACC, OUT> {
       const event = parsed.event;
       const timestamp = job.timestampOf(event);
       this.watermarks.observe(partition, timestamp, now);
-      const outcome = this.operator.add(job.keyOf(event), timestamp, event, watermark);
+      const key = job.keyOf(event);
+      const outcome = this.operator.add(key, timestamp, event, watermark);
       if (outcome.kind === 'late') {
         if (replay) this.counters.replaySkipped++;
         else {
@@ -137,28 +146,29 @@ export class WindowPipeline<IN, ACC, OUT> {
       }
       this.counters.eventsCounted++;
       this.offsets.hold(outcome.window.start, partition, offset);
+      if (record.trace !== undefined) this.telemetry.counted(record.trace, key, outcome.window.start);
       // A replayed record rebuilds a window whose corrected result was already written.
       if (outcome.kind === 'refired' && !replay) results.push(outcome.result);
     }
     if (replayBound !== undefined && (this.offsets.lastProcessed(partition) ?? -1) >= replayBound) {
       this.replayUpTo.delete(partition);
     }
-    this.fire(this.watermarks.current(now), results);
-    await this.emit(results, letters);
+    const firing = this.fire(this.watermarks.current(now), results);
+    await firing.run(() => this.emit(results, letters));
   }
 
   /** Let wall-clock time pass: idle partitions may release the watermark and windows fire. */
   async tick(): Promise<void> {
     const results: OUT[] = [];
-    this.fire(this.watermarks.current(this.options.now()), results);
-    await this.emit(results, []);
+    const firing = this.fire(this.watermarks.current(this.options.now()), results);
+    await firing.run(() => this.emit(results, []));
   }
 
   /** End of a bounded input: every window fires, as with Flink's final watermark. */
   async finish(): Promise<void> {
     const results: OUT[] = [];
-    this.fire(Number.POSITIVE_INFINITY, results);
-    await this.emit(results, []);
+    const firing = this.fire(Number.POSITIVE_INFINITY, results);
+    await firing.run(() => this.emit(results, []));
   }
 
   /** Flush every sink, then say which offsets are safe to commit. */
@@ -181,10 +191,11 @@ export class WindowPipeline<IN, ACC, OUT> {
     return { ...this.counters, watermark: this.watermarks.last, openWindows: this.store.size };
   }
 
-  private fire(watermark: number, results: OUT[]): void {
+  private fire(watermark: number, results: OUT[]): FireScope {
     const { fired, purged } = this.operator.advance(watermark);
     for (const f of fired) results.push(f.result);
     for (const start of purged) this.offsets.release(start);
+    return this.telemetry.fired(fired, watermark);
   }
 
   private async emit(results: OUT[], letters: DeadLetter[]): Promise<void> {
