@@ -300,7 +300,7 @@ export class SluiceMetrics {
       for (const refresh of this.refreshers) refresh();
       return this.registry.metrics();
     }
-    return AggregatorRegistry.aggregate(await this.merged()).metrics();
+    return AggregatorRegistry.aggregate([await this.merged()]).metrics();
   }
 
   get contentType(): string {

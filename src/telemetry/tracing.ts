@@ -20,6 +20,7 @@
  */
 import {
   context,
+  createTraceState,
   propagation,
   ROOT_CONTEXT,
   SpanKind,
@@ -142,15 +143,24 @@ export function carrierOf(ctx: Context = context.active()): TraceCarrier | undef
 
 /** The context a carrier describes (remote parent), on this thread. */
 export function contextOf(carrier: TraceCarrier | undefined, base: Context = ROOT_CONTEXT): Context {
-  if (!carrier) return base;
-  return propagation.extract(base, carrier);
+  const sc = spanContextOf(carrier);
+  return sc ? trace.setSpanContext(base, sc) : base;
 }
 
-/** The remote span context in a carrier, when it is valid. */
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+
+/**
+ * The remote span context in a carrier, when it is valid (W3C Trace Context, parsed here so it
+ * does not depend on which propagators OTEL_PROPAGATORS installs: the carrier is W3C by definition).
+ */
 export function spanContextOf(carrier: TraceCarrier | undefined): SpanContext | undefined {
   if (!carrier) return undefined;
-  const sc = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, carrier));
-  return sc && trace.isSpanContextValid(sc) ? sc : undefined;
+  const m = TRACEPARENT.exec(carrier.traceparent.trim());
+  if (!m || m[1] === 'ff' || (m[1] === '00' && m[5] !== undefined)) return undefined;
+  const sc: SpanContext = { traceId: m[2] as string, spanId: m[3] as string, traceFlags: Number.parseInt(m[4] as string, 16) & 0xff, isRemote: true };
+  if (!trace.isSpanContextValid(sc)) return undefined;
+  if (carrier.tracestate) sc.traceState = createTraceState(carrier.tracestate);
+  return sc;
 }
 
 /** The span context active here, for a sink item to remember which firing produced it. */
