@@ -5,7 +5,7 @@
  * batch brings its partition's high watermark (kafkajs `batch.highWatermark`), and a poller asks
  * the cluster (admin fetchTopicOffsets) every few seconds, which catches a consumer that is stuck
  * (no batches) while producers keep writing. Before a partition's first batch in this run, the next
- * offset is the group's committed offset.
+ * offset is the group's committed offset (or the partition's first offset for a new group).
  */
 import type { Admin, Kafka } from 'kafkajs';
 import type { Logger } from './logging.js';
@@ -17,6 +17,7 @@ export class KafkaLagWatcher {
   private readonly processed = new Map<number, number>();
   private readonly high = new Map<number, number>();
   private readonly committed = new Map<number, number>();
+  private readonly low = new Map<number, number>();
   private admin: Admin | undefined;
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
@@ -63,7 +64,10 @@ export class KafkaLagWatcher {
         this.connected = true;
       }
       const offsets = await admin.fetchTopicOffsets(this.topic);
-      for (const o of offsets) this.high.set(o.partition, Number(o.high));
+      for (const o of offsets) {
+        this.high.set(o.partition, Number(o.high));
+        this.low.set(o.partition, Number(o.low));
+      }
       const [group] = await admin.fetchOffsets({ groupId: this.groupId, topics: [this.topic] });
       for (const p of group?.partitions ?? []) {
         const committed = Number(p.offset);
@@ -87,7 +91,9 @@ export class KafkaLagWatcher {
     if (processed !== undefined) this.metrics.processedOffset.set(labels, processed);
     if (high === undefined) return;
     this.metrics.highWatermark.set(labels, high);
-    const next = processed !== undefined ? processed + 1 : this.committed.get(partition);
+    // Nothing processed yet in this run: it resumes at the group's commit, or (a new group, which
+    // reads from the beginning) at the partition's first offset.
+    const next = processed !== undefined ? processed + 1 : (this.committed.get(partition) ?? this.low.get(partition));
     if (next !== undefined) this.metrics.consumerLag.set(labels, Math.max(0, high - next));
   }
 

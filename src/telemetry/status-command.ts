@@ -83,7 +83,7 @@ export function formatStatusReport(first: Sample[], second: Sample[], seconds: n
   const wmLag = b.one(M.watermarkLag);
   row(
     'watermark',
-    wm === undefined || !Number.isFinite(wm) ? 'none yet' : `${formatWatermark(wm * 1000)} (${duration(wmLag ?? NaN)} behind the clock)`,
+    wm === undefined || !Number.isFinite(wm) ? 'none yet' : `${formatWatermark(wm * 1000).replace(/\.\d{3}Z$/, 'Z')} (${duration(wmLag ?? NaN)} behind the clock)`,
   );
   row('windows', `${n(b.sum(M.openWindows) ?? 0)} open, ${n(b.sum(M.windowsFired) ?? 0)} fired`);
 
