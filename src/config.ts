@@ -103,7 +103,9 @@ export const VARIABLES = {
     group: 'sinks',
     default: undefined,
     schema: httpUrl,
-    meaning: 'Elasticsearch URL, e.g. http://127.0.0.1:9200; unset => no Elasticsearch sink',
+    // May carry basic-auth credentials (http://user:password@host): shown with the password masked.
+    secret: true,
+    meaning: 'Elasticsearch URL, e.g. http://127.0.0.1:9200 (a password inside it is masked); unset => no Elasticsearch sink',
   }),
   SLUICE_ES_INDEX: v({
     group: 'sinks',
@@ -232,7 +234,7 @@ export function displayValue(name: string, raw: string | undefined): string {
   if (raw === undefined) return '(unset)';
   const spec = (VARIABLES as Record<string, VariableSpec>)[name];
   if (spec?.secret) {
-    if (name.endsWith('_URL')) return maskUrlCredentials(raw);
+    if (name.endsWith('_URL') || name.endsWith('_NODE')) return maskUrlCredentials(raw);
     return MASK;
   }
   return raw;
