@@ -184,8 +184,11 @@ async function main(): Promise<void> {
       `${mode.padEnd(14)} ${k(med).padStart(9)} ${pct(med, bare).padStart(8)} ${k(best).padStart(9)} ${pct(best, bareBest).padStart(8)} ${k(median(wall.get(mode) ?? [])).padStart(10)} ${String(info.get(mode)?.spans ?? 0).padStart(9)}\n`,
     );
   }
-  process.stdout.write(`\nnoise floor: the interquartile range of the bare runs is ${(iqr * 100).toFixed(1)}% of their median; a smaller difference is not measurable here.\n`);
-  process.stdout.write(`every run wrote ${info.get('bare')?.results.toLocaleString('en-US')} window results.\n`);
+  if (bareRuns.length > 0) {
+    process.stdout.write(`\nnoise floor: the interquartile range of the bare runs is ${(iqr * 100).toFixed(1)}% of their median; a smaller difference is not measurable here.\n`);
+  }
+  process.stdout.write('To see what telemetry itself costs, profile one mode: node --expose-gc --cpu-prof dist/bench/tracing-overhead.js --only off, then node dist/bench/cpu-profile.js <file>.\n');
+  process.stdout.write(`every run wrote ${[...info.values()][0]?.results.toLocaleString('en-US')} window results.\n`);
 }
 
 main().catch((err: unknown) => {
