@@ -1,17 +1,32 @@
 #!/usr/bin/env node
 /**
- * `sluice run` (the daemon), `sluice config` (effective configuration, secrets masked), `sluice help`.
- * Exit codes: 0 clean stop, 1 runtime failure, 2 bad usage or configuration, 130 stopped by a second signal.
+ * `sluice run` (the daemon), `sluice status` (ask a running daemon), `sluice config` (effective
+ * configuration, secrets masked), `sluice help`.
+ * Exit codes: 0 clean stop, 1 runtime failure (or a graceful stop over SLUICE_SHUTDOWN_TIMEOUT_MS),
+ * 2 bad usage or configuration, 130 stopped by a second signal.
  */
-import { describeConfig, loadConfig } from './config.js';
+import { readFileSync } from 'node:fs';
+import { describeConfig, loadConfig, VARIABLES } from './config.js';
 import { Daemon } from './daemon.js';
 import { ErrorCode, SluiceError } from './errors.js';
 import { createLogger } from './telemetry/logging.js';
+import { runStatus } from './telemetry/status-command.js';
+import { startTracing } from './telemetry/tracing.js';
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
 
 const USAGE = `sluice: a stream processor for clickstream windows (Kafka in, Elasticsearch and Redis out)
 
 usage:
   sluice run       run the daemon (with no SLUICE_KAFKA_BROKERS: the built-in generator, results on stdout)
+  sluice status    how a running daemon is doing: events/s, watermark, windows, last checkpoint, lag,
+                   backpressure (asks http://127.0.0.1:$SLUICE_METRICS_PORT; --url URL, --interval MS)
   sluice config    print every setting (environment variables) with its value, default and meaning
   sluice help      this text
 
@@ -51,20 +66,35 @@ async function run(): Promise<number> {
   }
   const logger = createLogger(config.logLevel);
   const embedded = config.kafka === undefined;
+  const tracing = await startTracing({ logger, version: version() });
   const daemon = new Daemon(config, {
     logger,
     resultsOut: process.stdout,
+    version: version(),
     ...(embedded ? { statusOut: process.stderr } : {}),
   });
 
   let signals = 0;
+  let stopBound: NodeJS.Timeout | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     signals++;
     if (signals > 1) {
       logger.warn({ signal }, 'second signal: exiting at once');
       process.exit(130);
     }
-    logger.info({ signal }, 'stopping: finishing in-flight work, flushing sinks, committing (signal again to exit at once)');
+    logger.info(
+      { signal, timeoutMs: config.shutdownTimeoutMs },
+      'stopping: finishing in-flight work, flushing sinks, committing (signal again to exit at once)',
+    );
+    // The bound of a graceful stop (a sink in an outage would otherwise hold it forever). Not
+    // unref'd: a stop stuck on nothing but a promise must still end here, not exit 0 silently.
+    stopBound = setTimeout(() => {
+      const phase = daemon.stopPhase || 'stopping';
+      const message = `graceful stop did not finish within SLUICE_SHUTDOWN_TIMEOUT_MS=${config.shutdownTimeoutMs} ms (still ${phase}); nothing more was committed, a restart re-reads from the last commit`;
+      logger.error({ code: ErrorCode.SHUTDOWN_TIMEOUT, phase }, message);
+      process.stderr.write(`sluice: stopped on ${ErrorCode.SHUTDOWN_TIMEOUT}: ${message}\n`);
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
     void daemon.stop();
   };
   process.on('SIGINT', onSignal);
@@ -80,7 +110,39 @@ async function run(): Promise<number> {
     const code = err instanceof SluiceError ? err.code : ErrorCode.INTERNAL;
     process.stderr.write(`sluice: stopped on ${code}: ${message}\n`);
     return 1;
+  } finally {
+    clearTimeout(stopBound);
+    // Send the spans still buffered, without letting an unreachable collector hold the exit.
+    await Promise.race([tracing.shutdown().catch(() => undefined), new Promise((r) => setTimeout(r, 5_000).unref())]);
   }
+}
+
+function status(args: string[]): Promise<number> {
+  let url: string | undefined;
+  let intervalMs = 1000;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--url') url = args[++i];
+    else if (arg === '--interval') intervalMs = Number(args[++i]);
+    else {
+      process.stderr.write(`sluice status: unknown option "${arg}" (allowed: --url URL, --interval MS)\n`);
+      return Promise.resolve(2);
+    }
+  }
+  if (!url) {
+    const raw = process.env.SLUICE_METRICS_PORT?.trim() || VARIABLES.SLUICE_METRICS_PORT.default;
+    const port = Number(raw);
+    if (!Number.isInteger(port) || port <= 0 || port > 65_535) {
+      process.stderr.write(`sluice status: SLUICE_METRICS_PORT=${JSON.stringify(raw)} has no endpoint to ask (0 = off); pass --url\n`);
+      return Promise.resolve(2);
+    }
+    url = `http://127.0.0.1:${port}`;
+  }
+  if (!Number.isFinite(intervalMs) || intervalMs < 100 || intervalMs > 60_000) {
+    process.stderr.write('sluice status: --interval must be 100 to 60000 ms\n');
+    return Promise.resolve(2);
+  }
+  return runStatus(url, intervalMs);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -88,6 +150,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run':
       return run();
+    case 'status':
+      return status(argv.slice(1));
     case 'config':
       return printConfig();
     case 'help':

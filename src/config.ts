@@ -103,7 +103,9 @@ export const VARIABLES = {
     group: 'sinks',
     default: undefined,
     schema: httpUrl,
-    meaning: 'Elasticsearch URL, e.g. http://127.0.0.1:9200; unset => no Elasticsearch sink',
+    // May carry basic-auth credentials (http://user:password@host): shown with the password masked.
+    secret: true,
+    meaning: 'Elasticsearch URL, e.g. http://127.0.0.1:9200 (a password inside it is masked); unset => no Elasticsearch sink',
   }),
   SLUICE_ES_INDEX: v({
     group: 'sinks',
@@ -174,7 +176,13 @@ export const VARIABLES = {
     schema: int(16, 1_000_000),
     meaning: 'heap limit of each worker thread; exceeding it fails the worker, not the process',
   }),
-  SLUICE_METRICS_PORT: v({ group: 'runtime', default: '9464', schema: int(0, 65_535), meaning: 'Prometheus /metrics, /healthz, /readyz on 127.0.0.1, 0 = off (not served yet)' }),
+  SLUICE_METRICS_PORT: v({ group: 'runtime', default: '9464', schema: int(0, 65_535), meaning: 'Prometheus /metrics, /healthz, /readyz on 127.0.0.1, 0 = off' }),
+  SLUICE_SHUTDOWN_TIMEOUT_MS: v({
+    group: 'runtime',
+    default: '25000',
+    schema: int(1000, 3_600_000),
+    meaning: 'a graceful stop (SIGTERM/SIGINT) not finished by then exits with code 1 and a message; keep it below the orchestrator\'s grace period',
+  }),
   SLUICE_LOG_LEVEL: v({
     group: 'runtime',
     default: 'info',
@@ -236,6 +244,7 @@ export interface SluiceConfig {
   workerInbox: { events: number; bytes: number };
   workerMaxHeapMb: number;
   metricsPort: number;
+  shutdownTimeoutMs: number;
   logLevel: (typeof LOG_LEVELS)[number];
   generator: { eventsPerSecond: number; users: number; speedup: number; maxEvents: number };
 }
@@ -251,7 +260,7 @@ export function displayValue(name: string, raw: string | undefined): string {
   if (raw === undefined) return '(unset)';
   const spec = (VARIABLES as Record<string, VariableSpec>)[name];
   if (spec?.secret) {
-    if (name.endsWith('_URL')) return maskUrlCredentials(raw);
+    if (name.endsWith('_URL') || name.endsWith('_NODE')) return maskUrlCredentials(raw);
     return MASK;
   }
   return raw;
@@ -375,6 +384,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
     workerInbox: { events: must('SLUICE_WORKER_INBOX_EVENTS'), bytes: must('SLUICE_WORKER_INBOX_BYTES') },
     workerMaxHeapMb: must('SLUICE_WORKER_MAX_HEAP_MB'),
     metricsPort: must('SLUICE_METRICS_PORT'),
+    shutdownTimeoutMs: must('SLUICE_SHUTDOWN_TIMEOUT_MS'),
     logLevel: must('SLUICE_LOG_LEVEL'),
     generator: {
       eventsPerSecond: must('SLUICE_GENERATOR_EVENTS_PER_SECOND'),

@@ -23,6 +23,7 @@ import { RedisSink } from './streams/sinks/redis.js';
 import type { DeadLetterSink, ResultSink } from './streams/sinks/sink.js';
 import { JsonLinesSink } from './streams/sinks/stdout.js';
 import type { SourceHandler } from './streams/source.js';
+import { DaemonTelemetry } from './telemetry/daemon-telemetry.js';
 import type { Logger } from './telemetry/logging.js';
 import { formatStatus } from './telemetry/status.js';
 
@@ -36,6 +37,8 @@ export interface DaemonOptions {
   statusOut?: Writable;
   statusIntervalMs?: number;
   now?: () => number;
+  /** sluice's version, for sluice_build_info and spans. */
+  version?: string;
 }
 
 /** How often the watermark is recomputed without new input (idle partitions, all-quiet streams). */
@@ -55,6 +58,9 @@ export class Daemon {
   private tickPending = false;
   private lock: StateDirectoryLock | undefined;
   private commitPending = false;
+  private phase = '';
+  /** Metrics, /metrics /healthz /readyz, tracing hooks (src/telemetry). */
+  readonly telemetry: DaemonTelemetry;
   private resolveFinished!: () => void;
   private rejectFinished!: (err: unknown) => void;
   /** Settles when the daemon has stopped: resolves after a clean stop, rejects with the failure. */
@@ -71,10 +77,16 @@ export class Daemon {
     });
     // A caller that only awaits stop() must not see an unhandled rejection.
     this.finished.catch(() => undefined);
+    this.telemetry = new DaemonTelemetry({ config, logger: options.logger, now: this.now, state: () => this.state, stats: () => this.stats(), ...(options.version ? { version: options.version } : {}) });
   }
 
   get currentState(): DaemonState {
     return this.state;
+  }
+
+  /** During a graceful stop: what it is doing (for a stop that takes too long). */
+  get stopPhase(): string {
+    return this.phase;
   }
 
   stats(): PipelineStats | undefined {
@@ -88,6 +100,7 @@ export class Daemon {
     const logger = this.options.logger;
     const job = clickstreamJob as unknown as JobDefinition<unknown, unknown, ClickCountResult>;
     try {
+      await this.telemetry.start();
       this.lock = await StateDirectoryLock.acquire(config.state.dir);
       const kafka = config.kafka ? createKafka(config.kafka, logger) : undefined;
       let restored: Awaited<ReturnType<KafkaSource['readRestorePoint']>> = [];
@@ -99,7 +112,9 @@ export class Daemon {
       } else {
         this.deadLetters = new LoggingDeadLetterSink(logger.child({ component: 'dead-letters' }));
       }
-      this.sinks = this.buildSinks(job);
+      this.deadLetters = this.telemetry.instrumentDeadLetters(this.deadLetters);
+      if (kafka) this.telemetry.watchKafka(kafka);
+      this.sinks = this.buildSinks(job).map((sink) => this.telemetry.instrumentSink(sink));
       await this.deadLetters.start();
       for (const sink of this.sinks) await sink.start();
 
@@ -124,11 +139,12 @@ export class Daemon {
             onFailure: (err) => void this.fail(err),
             logger: logger.child({ component: 'window-workers' }),
           }),
+        telemetry: this.telemetry.pipeline,
       });
       await this.pipeline.start();
       if (restored.length > 0) logger.info({ partitions: restored.length }, 'resuming from the last commit and its watermark');
 
-      const handler: SourceHandler = {
+      const handler: SourceHandler = this.telemetry.instrumentSource({
         onAssign: (partitions) => this.pipeline?.assign(partitions),
         onRevoke: (partitions) =>
           this.fail(
@@ -139,7 +155,7 @@ export class Daemon {
             ),
           ),
         onBatch: (batch) => this.onBatch(batch),
-      };
+      });
 
       this.state = 'running';
       this.every(TICK_MS, () => this.tick());
@@ -174,11 +190,15 @@ export class Daemon {
     this.state = 'stopping';
     this.clearTimers();
     try {
+      this.phase = 'stopping intake';
       this.source?.stopIntake();
       this.generatorStop?.abort();
       await this.generatorDone;
+      this.phase = 'finishing the batch in progress';
       await this.executor.idle();
+      this.phase = 'flushing sinks and committing offsets';
       if (this.source) await this.executor.run(() => this.commitNow());
+      this.phase = 'closing connections';
       await this.closeAll();
       this.state = 'stopped';
       this.resolveFinished();
@@ -218,9 +238,13 @@ export class Daemon {
 
   private async commitNow(): Promise<void> {
     if (!this.pipeline || !this.source || this.state === 'failed') return;
-    const progress = await this.pipeline.progress();
-    await this.source.commit(progress);
-    this.options.logger.debug({ offsets: Object.fromEntries(progress.offsets) }, 'offsets committed');
+    const { pipeline, source } = this;
+    await this.telemetry.checkpoint(async (step) => {
+      const progress = await step('flush sinks', () => pipeline.progress());
+      await step('commit offsets', () => source.commit(progress));
+      this.options.logger.debug({ offsets: Object.fromEntries(progress.offsets) }, 'offsets committed');
+      return progress;
+    });
   }
 
   private startGenerator(handler: SourceHandler): void {
@@ -295,6 +319,7 @@ export class Daemon {
     if (this.pipeline) closing.push(this.pipeline.stop());
     if (this.deadLetters) closing.push(this.deadLetters.close());
     if (this.source) closing.push(this.source.stop());
+    closing.push(this.telemetry.close());
     const results = await Promise.allSettled(closing);
     await this.lock?.release();
     this.lock = undefined;

@@ -39,6 +39,10 @@ export const ErrorCode = {
   PIPELINE_STOPPED: 'PIPELINE_STOPPED',
   WORKER_FAILED: 'WORKER_FAILED',
   STATE_DIR_LOCKED: 'STATE_DIR_LOCKED',
+  /** The /metrics, /healthz, /readyz endpoint could not listen (port in use...). */
+  METRICS_SERVER_FAILED: 'METRICS_SERVER_FAILED',
+  /** A graceful stop did not finish within SLUICE_SHUTDOWN_TIMEOUT_MS. */
+  SHUTDOWN_TIMEOUT: 'SHUTDOWN_TIMEOUT',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -50,4 +50,5 @@ export const clickstreamJob: JobDefinition<ClickEvent, ClickCountAccumulator, Cl
   /** Grows with every correction of a window, so an earlier result never replaces a later one. */
   resultVersion: (result) => result.count,
   redisValue: (result) => String(result.count),
+  resultRef: (result) => ({ key: result.userId, window: { start: result.windowStart, end: result.windowEnd } }),
 };

@@ -20,4 +20,6 @@ export interface JobDefinition<IN, ACC, OUT> {
   /** Monotonic within a window: a sink refuses to replace a result by one with a lower version. */
   resultVersion(result: OUT): number;
   redisValue(result: OUT): string;
+  /** The key and window a result belongs to (telemetry: traces and fire latency). */
+  resultRef(result: OUT): { key: string; window: { start: number; end: number } };
 }

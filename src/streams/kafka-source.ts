@@ -11,8 +11,9 @@ import kafkajs, { type Admin, type Consumer, type EachBatchPayload, type Kafka }
 import type { SluiceConfig } from '../config.js';
 import { ErrorCode, SluiceError } from '../errors.js';
 import type { Logger } from '../telemetry/logging.js';
+import { carrierFromHeaders } from '../telemetry/tracing.js';
 import { parseProgressMetadata, type Progress, type RestoredPartition } from './pipeline.js';
-import type { SourceHandler } from './source.js';
+import type { SourceHandler, SourceRecord } from './source.js';
 
 type KafkaSettings = NonNullable<SluiceConfig['kafka']>;
 
@@ -121,12 +122,17 @@ export class KafkaSource {
     if (this.intakeStopped || !isRunning() || isStale() || batch.messages.length === 0) return;
     // Views into kafkajs's fetch buffer, valid while this handler runs: the pipeline parses them
     // in place and copies only what it keeps (dead letters), so valid records cost no copy.
-    const records = batch.messages.map((m) => ({ offset: m.offset, value: m.value, key: m.key, timestamp: m.timestamp }));
+    const records = batch.messages.map((m) => {
+      const record: SourceRecord = { offset: m.offset, value: m.value, key: m.key, timestamp: m.timestamp };
+      const trace = m.headers?.traceparent === undefined ? undefined : carrierFromHeaders(m.headers);
+      if (trace) record.trace = trace;
+      return record;
+    });
     const keepAlive = setInterval(() => {
       heartbeat().catch((err: unknown) => this.logger.warn({ err }, 'heartbeat while blocked failed'));
     }, HEARTBEAT_WHILE_BLOCKED_MS);
     try {
-      await handler.onBatch({ topic: batch.topic, partition: batch.partition, records });
+      await handler.onBatch({ topic: batch.topic, partition: batch.partition, records, highWatermark: batch.highWatermark });
     } finally {
       clearInterval(keepAlive);
     }

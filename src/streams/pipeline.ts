@@ -9,6 +9,7 @@
 import { RecordErrorCode } from '../errors.js';
 import type { JobDefinition } from '../job/job.js';
 import type { Logger } from '../telemetry/logging.js';
+import { NO_PIPELINE_TELEMETRY, type PipelineTelemetry } from '../telemetry/pipeline-hooks.js';
 import type { KeyedEvent, KeyedStage, ResultsCallback } from './keyed-stage.js';
 import { OffsetTracker } from './offset-tracker.js';
 import type { DeadLetter, DeadLetterSink, ResultSink } from './sinks/sink.js';
@@ -55,6 +56,8 @@ export interface PipelineOptions<IN, ACC, OUT> {
   restored?: readonly RestoredPartition[];
   /** Builds the keyed stage (windows), given where it must hand its results. */
   keyedStage: (onResults: ResultsCallback<OUT>) => KeyedStage<IN>;
+  /** Metrics and tracing hooks (src/telemetry); none by default. */
+  telemetry?: PipelineTelemetry;
 }
 
 const METADATA_VERSION = 1;
@@ -67,6 +70,7 @@ export class WindowPipeline<IN, ACC, OUT> {
   private stageWatermark = NO_WATERMARK;
   /** partition -> last offset processed by the previous run: records up to it are a replay. */
   private readonly replayUpTo = new Map<number, number>();
+  private readonly telemetry: PipelineTelemetry;
   private readonly counters = { recordsIn: 0, eventsCounted: 0, deadLetters: 0, lateEvents: 0, replaySkipped: 0, redelivered: 0, resultsOut: 0 };
 
   constructor(private readonly options: PipelineOptions<IN, ACC, OUT>) {
@@ -75,6 +79,7 @@ export class WindowPipeline<IN, ACC, OUT> {
     this.watermarks = new PartitionWatermarks(options.windows, floor);
     for (const r of restored) this.replayUpTo.set(r.partition, r.lastProcessed);
     this.stageWatermark = floor;
+    this.telemetry = options.telemetry ?? NO_PIPELINE_TELEMETRY;
     this.stage = options.keyedStage((results) => this.writeResults(results));
   }
 
@@ -106,7 +111,10 @@ export class WindowPipeline<IN, ACC, OUT> {
     const { sizeMs, allowedLatenessMs } = this.options.windows;
 
     const alreadyProcessed = this.offsets.lastProcessed(partition) ?? -1;
-    for (const record of batch.records) {
+    // Parse and validate the whole batch first: one stage, one span.
+    const parsedBatch = this.telemetry.parse(batch, () => batch.records.map((r) => job.parse(r.value, now)));
+    for (let i = 0; i < batch.records.length; i++) {
+      const record = batch.records[i] as SourceRecord;
       const offset = Number(record.offset);
       // The same run saw this record already (kafkajs re-fetches after a rejoin): its effect is in
       // the window state, so counting it again would count it twice.
@@ -120,7 +128,7 @@ export class WindowPipeline<IN, ACC, OUT> {
       const replay = replayBound !== undefined && offset <= replayBound;
       this.offsets.markProcessed(partition, offset);
 
-      const parsed = job.parse(record.value, now);
+      const parsed = parsedBatch[i] as ReturnType<typeof job.parse>;
       if (!parsed.ok) {
         if (replay) this.counters.replaySkipped++;
         else {
@@ -151,8 +159,10 @@ export class WindowPipeline<IN, ACC, OUT> {
       }
       this.counters.eventsCounted++;
       this.offsets.hold(window.start, partition, offset);
+      const key = job.keyOf(event);
+      if (record.trace !== undefined) this.telemetry.counted(record.trace, key, window.start);
       // A replayed record rebuilds a window whose corrected result was already written.
-      events.push({ key: job.keyOf(event), timestamp, event, replay });
+      events.push({ key, timestamp, event, replay });
     }
     if (replayBound !== undefined && (this.offsets.lastProcessed(partition) ?? -1) >= replayBound) {
       this.replayUpTo.delete(partition);
@@ -206,7 +216,8 @@ export class WindowPipeline<IN, ACC, OUT> {
 
   private async writeResults(results: OUT[]): Promise<void> {
     this.counters.resultsOut += results.length;
-    await Promise.all(this.options.sinks.map((sink) => sink.write(results)));
+    const scope = this.telemetry.fired(results.map((r) => this.options.job.resultRef(r)), this.stageWatermark);
+    await scope.run(() => Promise.all(this.options.sinks.map((sink) => sink.write(results))));
   }
 
   private letter(topic: string, batch: SourceBatch, record: SourceRecord, code: RecordErrorCode, message: string): DeadLetter {

@@ -2,6 +2,7 @@
  * What every source (Kafka, the built-in generator) hands to the pipeline: batches of records of
  * one partition, in offset order, plus partition assignment changes.
  */
+import type { TraceCarrier } from '../telemetry/tracing.js';
 
 /**
  * `value` and `key` may be views into a source's buffer, valid only until `onBatch` resolves:
@@ -13,12 +14,16 @@ export interface SourceRecord {
   key: Buffer | null;
   /** The Kafka record timestamp (ms, decimal string). */
   timestamp: string;
+  /** The producer's W3C trace context (`traceparent` header), when it sent one. */
+  trace?: TraceCarrier;
 }
 
 export interface SourceBatch {
   topic: string;
   partition: number;
   records: readonly SourceRecord[];
+  /** The partition's high watermark when the batch was fetched (Kafka), for consumer lag. */
+  highWatermark?: string;
 }
 
 export interface SourceHandler {

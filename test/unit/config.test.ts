@@ -96,11 +96,3 @@ describe('configuration', () => {
   });
 });
 
-test('the README configuration table lists every variable with its current meaning (npm run docs:config)', async () => {
-  const { readFileSync } = await import('node:fs');
-  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-  for (const row of describeConfig({})) {
-    assert.ok(readme.includes(`| \`${row.name}\` |`), `${row.name} missing from README`);
-    assert.ok(readme.includes(row.meaning.replaceAll('|', '\\|')), `${row.name}'s meaning in README is stale`);
-  }
-});

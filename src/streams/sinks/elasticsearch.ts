@@ -14,6 +14,7 @@ import { maskUrlCredentials, type SluiceConfig } from '../../config.js';
 import { ErrorCode, RecordErrorCode, SluiceError } from '../../errors.js';
 import type { JobDefinition } from '../../job/job.js';
 import type { Logger } from '../../telemetry/logging.js';
+import { activeSpanContext, traceSinkSend, type SpanContextRef } from '../../telemetry/tracing.js';
 import { RetryingBatchQueue, scrubSecrets, type BatchQueueStats, type BatchSendOutcome } from './retry.js';
 import type { DeadLetter, DeadLetterSink, ResultSink } from './sink.js';
 
@@ -68,6 +69,8 @@ interface PendingDoc {
   source: string;
   /** Set when the result cannot be sent at all (e.g. an invalid version): dead-lettered directly. */
   invalid?: string;
+  /** The span (a window firing) that wrote it, for the bulk span's links; undefined when tracing is off. */
+  trace?: SpanContextRef | undefined;
 }
 
 interface BulkItemResult {
@@ -122,7 +125,9 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
       maxBatch: config.bulkDocs,
       capacity: config.bulkDocs * 2,
       flushIntervalMs: config.flushIntervalMs,
-      send: (batch, signal) => this.sendBatch(batch, signal),
+      send: traceSinkSend(`bulk ${config.index}`, { 'db.system.name': 'elasticsearch', 'db.operation.name': 'bulk', 'db.collection.name': config.index }, (batch, signal) =>
+        this.sendBatch(batch, signal),
+      ),
       describeError: (err) => this.describe(err),
       logger: options.logger,
     });
@@ -148,7 +153,9 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
 
   async write(results: readonly OUT[]): Promise<void> {
     const docs = new Array<PendingDoc>(results.length);
+    const trace = activeSpanContext();
     for (let i = 0; i < results.length; i++) docs[i] = this.toPending(results[i] as OUT);
+    if (trace) for (const doc of docs) doc.trace = trace;
     await this.queue.enqueue(docs);
   }
 

@@ -11,6 +11,7 @@ import { maskUrlCredentials, type SluiceConfig } from '../../config.js';
 import { ErrorCode, SluiceError } from '../../errors.js';
 import type { JobDefinition } from '../../job/job.js';
 import type { Logger } from '../../telemetry/logging.js';
+import { activeSpanContext, traceSinkSend, type SpanContextRef } from '../../telemetry/tracing.js';
 import { RetryingBatchQueue, backoffDelay, scrubSecrets, type BatchQueueStats, type BatchSendOutcome } from './retry.js';
 import type { ResultSink } from './sink.js';
 
@@ -30,6 +31,8 @@ export interface RedisSinkOptions<OUT> {
 interface PendingSet {
   key: string;
   value: string;
+  /** The span (a window firing) that wrote it, for the pipeline span's links; undefined when tracing is off. */
+  trace?: SpanContextRef | undefined;
 }
 
 export class RedisSink<OUT> implements ResultSink<OUT> {
@@ -68,7 +71,7 @@ export class RedisSink<OUT> implements ResultSink<OUT> {
       maxBatch: options.config.batchSize,
       capacity: options.config.batchSize * 2,
       flushIntervalMs: options.config.flushIntervalMs,
-      send: (batch) => this.sendBatch(batch),
+      send: traceSinkSend('pipeline SET', { 'db.system.name': 'redis', 'db.operation.name': 'PIPELINE' }, (batch) => this.sendBatch(batch)),
       describeError: (err) => this.describe(err),
       logger: options.logger,
     });
@@ -100,6 +103,8 @@ export class RedisSink<OUT> implements ResultSink<OUT> {
       const r = results[i] as OUT;
       sets[i] = { key: config.keyPrefix + job.resultId(r), value: job.redisValue(r) };
     }
+    const trace = activeSpanContext();
+    if (trace) for (const set of sets) set.trace = trace;
     await this.queue.enqueue(sets);
   }
 

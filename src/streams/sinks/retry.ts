@@ -88,6 +88,8 @@ export interface BatchQueueStats {
   /** Items acknowledged by the target since start. */
   acknowledged: number;
   retries: number;
+  /** Items held at most (buffered + in flight) before `enqueue` waits. */
+  capacity: number;
 }
 
 interface FlushWaiter {
@@ -176,6 +178,7 @@ export class RetryingBatchQueue<T> {
       written: this.written,
       acknowledged: this.acked,
       retries: this.retries,
+      capacity: this.capacity,
     };
   }
 

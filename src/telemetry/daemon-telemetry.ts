@@ -1,0 +1,394 @@
+/**
+ * Telemetry of one daemon: the metrics registry, the /metrics /healthz /readyz endpoint, consumer
+ * lag, and the instrumentation wrapped around the daemon's parts (source handler, sinks, dead
+ * letters, pipeline hooks, checkpoints). The daemon calls into it in a few places; everything
+ * that measures or traces lives here.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Kafka } from 'kafkajs';
+import type { SluiceConfig } from '../config.js';
+import { ErrorCode } from '../errors.js';
+import type { PipelineStats, Progress } from '../streams/pipeline.js';
+import type { DeadLetter, DeadLetterSink, ResultSink } from '../streams/sinks/sink.js';
+import type { SourceBatch, SourceHandler } from '../streams/source.js';
+import { startOpsServer, type OpsServer, type Probe } from './http-server.js';
+import { KafkaLagWatcher } from './kafka-lag.js';
+import type { Logger } from './logging.js';
+import { DAEMON_STATES, METRIC_NAMES, SluiceMetrics } from './metrics.js';
+import { IMMEDIATE_SCOPE, type FiredWindowRef, type FireScope, type PipelineTelemetry } from './pipeline-hooks.js';
+import {
+  inSpanAsync,
+  LinkSet,
+  otelContext,
+  otelTrace,
+  startBatchSpan,
+  startSpan,
+  tracingEnabled,
+  WindowTraceIndex,
+  type TraceCarrier,
+} from './tracing.js';
+
+export type DaemonStateName = (typeof DAEMON_STATES)[number];
+
+/** Statistics a sink's bounded queue reports (RetryingBatchQueue.stats()). */
+interface QueueStatsLike {
+  buffered: number;
+  inFlight: number;
+  acknowledged: number;
+  retries: number;
+  capacity?: number;
+}
+
+export interface DaemonTelemetryOptions {
+  config: Pick<SluiceConfig, 'metricsPort' | 'kafka' | 'windows'>;
+  logger: Logger;
+  state: () => DaemonStateName;
+  stats: () => PipelineStats | undefined;
+  now?: () => number;
+  version?: string;
+  /** prom-client's process metrics (default true); off in benches that build many. */
+  defaultMetrics?: boolean;
+}
+
+/** Wall time during which at least one of several overlapping waits was pending. */
+class BusyClock {
+  private pending = 0;
+  private since = 0;
+  constructor(private readonly onBusy: (seconds: number) => void) {}
+  enter(): void {
+    if (this.pending++ === 0) this.since = performance.now();
+  }
+  exit(): void {
+    if (--this.pending === 0) this.onBusy((performance.now() - this.since) / 1000);
+  }
+}
+
+export class DaemonTelemetry {
+  readonly metrics: SluiceMetrics;
+  readonly pipeline: PipelineTelemetry;
+  private readonly options: DaemonTelemetryOptions;
+  private readonly now: () => number;
+  private readonly startedAt: number;
+  private readonly assigned = new Set<number>();
+  private readonly sinkStats: Array<{ name: string; stats: () => QueueStatsLike }> = [];
+  private readonly busy: BusyClock;
+  private readonly windowIndex = new WindowTraceIndex();
+  private server: OpsServer | undefined;
+  private lag: KafkaLagWatcher | undefined;
+  private lastCheckpointAt: number | undefined;
+
+  constructor(options: DaemonTelemetryOptions) {
+    this.options = options;
+    this.now = options.now ?? Date.now;
+    this.startedAt = this.now();
+    this.metrics = new SluiceMetrics({ defaultMetrics: options.defaultMetrics ?? true, ...(options.version ? { version: options.version } : {}) });
+    this.busy = new BusyClock((s) => this.metrics.backpressure.inc(s));
+    this.metrics.onCollect(() => this.refresh());
+    // Without Kafka there are no checkpoints: no age to alert on.
+    if (!options.config.kafka) this.metrics.registry.removeSingleMetric(METRIC_NAMES.checkpointAge);
+    this.pipeline = {
+      parse: (batch, parse) => this.parse(batch, parse),
+      counted: (trace, key, windowStart) => this.counted(trace, key, windowStart),
+      fired: (fired, watermark) => this.fired(fired, watermark),
+    };
+  }
+
+  /** Serve the endpoint (when SLUICE_METRICS_PORT is not 0). Call first: probes answer while restoring. */
+  async start(): Promise<void> {
+    const port = this.options.config.metricsPort;
+    if (port === 0 || this.server) return;
+    this.server = await startOpsServer(port, {
+      metrics: async () => ({ contentType: this.metrics.contentType, body: await this.metrics.exposition() }),
+      health: () => this.health(),
+      readiness: () => this.readiness(),
+    });
+    this.options.logger.info({ url: `http://127.0.0.1:${this.server.port}/metrics` }, 'serving /metrics, /healthz, /readyz');
+  }
+
+  /** The port the endpoint listens on (undefined when off). */
+  get port(): number | undefined {
+    return this.server?.port;
+  }
+
+  health(): Probe {
+    const state = this.options.state();
+    if (state === 'failed') return { ok: false, detail: 'failed: the daemon stopped on a failure (see the logs) and is exiting' };
+    return { ok: true, detail: `alive, ${state}` };
+  }
+
+  readiness(): Probe {
+    const state = this.options.state();
+    const kafka = this.options.config.kafka;
+    switch (state) {
+      case 'created':
+      case 'starting':
+        return { ok: false, detail: `${state}: connecting and restoring from the last commit` };
+      case 'running':
+        if (this.assigned.size === 0) {
+          return { ok: false, detail: kafka ? `running, but no partitions assigned yet (joining consumer group "${kafka.groupId}")` : 'running, the generator has not started' };
+        }
+        return {
+          ok: true,
+          detail: kafka
+            ? `consuming ${this.assigned.size} partition(s) of ${kafka.topic} as group "${kafka.groupId}"`
+            : `the built-in generator is running (${this.assigned.size} partitions)`,
+        };
+      default:
+        return { ok: false, detail: state };
+    }
+  }
+
+  /** Watch per-partition consumer lag of the input topic (only useful with the endpoint on). */
+  watchKafka(kafka: Kafka): void {
+    const settings = this.options.config.kafka;
+    if (!settings || this.lag) return;
+    this.lag = new KafkaLagWatcher(settings.topic, settings.groupId, this.metrics, this.options.logger.child({ component: 'consumer-lag' }));
+    if (this.options.config.metricsPort !== 0) this.lag.start(kafka);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // instrumentation around the daemon's parts
+
+  /** Batch spans, batch durations, lag and readiness from what the source hands over. */
+  instrumentSource(handler: SourceHandler): SourceHandler {
+    return {
+      onAssign: (partitions) => {
+        this.assigned.clear();
+        for (const p of partitions) this.assigned.add(p);
+        handler.onAssign(partitions);
+      },
+      onRevoke: (partitions) => {
+        for (const p of partitions) this.assigned.delete(p);
+        handler.onRevoke(partitions);
+      },
+      onBatch: async (batch) => {
+        const t0 = performance.now();
+        const traced = startBatchSpan(batch);
+        try {
+          if (traced) await otelContext.with(traced.context, () => handler.onBatch(batch));
+          else await handler.onBatch(batch);
+        } finally {
+          traced?.span.end();
+          this.metrics.batchDuration.observe((performance.now() - t0) / 1000);
+          this.noteBatch(batch);
+        }
+      },
+    };
+  }
+
+  /** Counts, write waits (backpressure) and buffer statistics of a result sink. */
+  instrumentSink<OUT>(sink: ResultSink<OUT>): ResultSink<OUT> {
+    const name = sink.name;
+    const withStats = sink as ResultSink<OUT> & { stats?: () => QueueStatsLike };
+    if (typeof withStats.stats === 'function') this.sinkStats.push({ name, stats: () => (withStats.stats as () => QueueStatsLike).call(sink) });
+    const labels = { sink: name };
+    return {
+      name,
+      start: () => sink.start(),
+      flush: () => sink.flush(),
+      close: () => sink.close(),
+      write: async (results) => {
+        this.metrics.sinkResults.inc(labels, results.length);
+        const t0 = performance.now();
+        this.busy.enter();
+        try {
+          await sink.write(results);
+        } finally {
+          this.busy.exit();
+          this.metrics.sinkWriteWait.inc(labels, (performance.now() - t0) / 1000);
+        }
+      },
+      // The wrapped sink's own statistics stay reachable.
+      ...(typeof withStats.stats === 'function' ? { stats: () => (withStats.stats as () => QueueStatsLike).call(sink) } : {}),
+    } as ResultSink<OUT>;
+  }
+
+  /** Dead letters by code, late events, and the wait when too many sends are in flight. */
+  instrumentDeadLetters(sink: DeadLetterSink): DeadLetterSink {
+    const labels = { sink: 'dead-letters' };
+    return {
+      name: sink.name,
+      start: () => sink.start(),
+      flush: () => sink.flush(),
+      close: () => sink.close(),
+      send: async (letters: readonly DeadLetter[]) => {
+        this.countLetters(letters);
+        this.metrics.sinkResults.inc(labels, letters.length);
+        const t0 = performance.now();
+        this.busy.enter();
+        try {
+          await sink.send(letters);
+        } finally {
+          this.busy.exit();
+          this.metrics.sinkWriteWait.inc(labels, (performance.now() - t0) / 1000);
+        }
+      },
+    };
+  }
+
+  /**
+   * One checkpoint (today: flush the sinks, then commit offsets): a `checkpoint` span with a child
+   * per step, its duration, size and outcome.
+   */
+  async checkpoint(run: (step: <T>(name: string, fn: () => Promise<T>) => Promise<T>) => Promise<Progress | undefined>): Promise<void> {
+    const t0 = performance.now();
+    const step = <T>(name: string, fn: () => Promise<T>) => inSpanAsync(name, {}, () => fn());
+    try {
+      await inSpanAsync('checkpoint', {}, async (span) => {
+        const progress = await run(step);
+        const bytes = progress ? checkpointBytes(progress) : 0;
+        span?.setAttribute('sluice.checkpoint.partitions', progress?.offsets.size ?? 0);
+        span?.setAttribute('sluice.checkpoint.bytes', bytes);
+        this.metrics.checkpointSize.set(bytes);
+      });
+      this.metrics.checkpointsCompleted.inc();
+      this.lastCheckpointAt = this.now();
+      this.metrics.checkpointLastCompleted.set(this.lastCheckpointAt / 1000);
+    } catch (err) {
+      const code = (err as { code?: unknown } | null)?.code;
+      this.metrics.checkpointFailures.inc({ code: typeof code === 'string' ? code : ErrorCode.INTERNAL });
+      throw err;
+    } finally {
+      this.metrics.checkpointDuration.observe((performance.now() - t0) / 1000);
+    }
+  }
+
+  /** For the future supervisor: a worker thread was restarted. */
+  workerRestarted(): void {
+    this.metrics.workerRestarts.inc();
+  }
+
+  async close(): Promise<void> {
+    await this.lag?.close();
+    await this.server?.close();
+    this.server = undefined;
+    this.metrics.close();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // pipeline hooks
+
+  private parse<T>(batch: { topic: string; partition: number; records: { length: number } }, parse: () => T): T {
+    if (!tracingEnabled()) return parse();
+    const span = startSpan('parse', { attributes: { 'messaging.batch.message_count': batch.records.length } });
+    try {
+      const result = otelContext.with(otelTrace.setSpan(otelContext.active(), span as NonNullable<typeof span>), parse);
+      if (Array.isArray(result)) span?.setAttribute('sluice.parse.invalid', result.filter((r: { ok?: boolean }) => r && r.ok === false).length);
+      return result;
+    } finally {
+      span?.end();
+    }
+  }
+
+  private counted(trace: TraceCarrier, key: string, windowStart: number): void {
+    if (tracingEnabled()) this.windowIndex.add(trace, key, windowStart);
+  }
+
+  private fired(fired: readonly FiredWindowRef[], watermark: number): FireScope {
+    if (fired.length === 0) return IMMEDIATE_SCOPE;
+    const t0 = performance.now();
+    this.metrics.windowsFired.inc(fired.length);
+    let span: ReturnType<typeof startSpan>;
+    if (tracingEnabled()) {
+      const links = new LinkSet();
+      let first = Number.POSITIVE_INFINITY;
+      let last = Number.NEGATIVE_INFINITY;
+      for (const f of fired) {
+        for (const sc of this.windowIndex.take(f.key, f.window.start)) links.add(sc);
+        first = Math.min(first, f.window.start);
+        last = Math.max(last, f.window.start);
+      }
+      const { sizeMs, allowedLatenessMs } = this.options.config.windows;
+      if (Number.isFinite(watermark)) this.windowIndex.forgetBefore(watermark - sizeMs + 2 - allowedLatenessMs);
+      span = startSpan('window fire', {
+        links: links.links,
+        attributes: {
+          'sluice.windows.fired': fired.length,
+          'sluice.window.start.first': first,
+          'sluice.window.start.last': last,
+          ...(Number.isFinite(watermark) ? { 'sluice.watermark': watermark } : { 'sluice.watermark.final': true }),
+          ...(links.dropped > 0 ? { 'sluice.links.dropped': links.dropped } : {}),
+        },
+      });
+    }
+    return {
+      run: async (handOver) => {
+        try {
+          return span ? await otelContext.with(otelTrace.setSpan(otelContext.active(), span), handOver) : await handOver();
+        } finally {
+          span?.end();
+          const seconds = (performance.now() - t0) / 1000;
+          for (let i = 0; i < fired.length; i++) this.metrics.windowFireLatency.observe(seconds);
+        }
+      },
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private noteBatch(batch: SourceBatch): void {
+    const last = batch.records[batch.records.length - 1];
+    if (!last || !this.lag) return;
+    const high = batch.highWatermark === undefined ? undefined : Number(batch.highWatermark);
+    this.lag.noteBatch(batch.partition, Number(last.offset), high);
+  }
+
+  private countLetters(letters: readonly DeadLetter[]): void {
+    let late = 0;
+    const byCode = new Map<string, number>();
+    for (const l of letters) {
+      if (l.code === 'LATE_EVENT') late++;
+      else byCode.set(l.code, (byCode.get(l.code) ?? 0) + 1);
+    }
+    if (late > 0) this.metrics.lateEvents.inc(late);
+    for (const [code, n] of byCode) this.metrics.deadLetters.inc({ code }, n);
+  }
+
+  /** Before each scrape: copy the pipeline's totals and the sinks' queue statistics. */
+  private refresh(): void {
+    const m = this.metrics;
+    const state = this.options.state();
+    m.setState(state);
+    m.ready.set(this.readiness().ok ? 1 : 0);
+    const stats = this.options.stats();
+    if (stats) {
+      m.setTotal(m.recordsIn, stats.recordsIn);
+      m.setTotal(m.eventsCounted, stats.eventsCounted);
+      m.setTotal(m.redelivered, stats.redelivered);
+      m.setTotal(m.replaySkipped, stats.replaySkipped);
+      m.setTotal(m.resultsOut, stats.resultsOut);
+      m.openWindows.set(stats.openWindows);
+      const wm = stats.watermark;
+      if (Number.isFinite(wm)) {
+        m.watermark.set(wm / 1000);
+        m.watermarkLag.set((this.now() - wm) / 1000);
+      } else {
+        m.watermark.set(Number.NaN);
+        m.watermarkLag.set(Number.NaN);
+      }
+    }
+    for (const s of this.sinkStats) {
+      const q = s.stats();
+      const labels = { sink: s.name };
+      m.sinkBuffered.set(labels, q.buffered);
+      m.sinkInFlight.set(labels, q.inFlight);
+      m.setTotal(m.sinkAcknowledged, q.acknowledged, labels);
+      m.setTotal(m.sinkRetries, q.retries, labels);
+      if (q.capacity !== undefined && q.capacity > 0) {
+        m.sinkCapacity.set(labels, q.capacity);
+        m.sinkBufferFill.set(labels, (q.buffered + q.inFlight) / q.capacity);
+      }
+    }
+    if (this.options.config.kafka) {
+      const since = this.lastCheckpointAt ?? this.startedAt;
+      m.checkpointAge.set((this.now() - since) / 1000);
+    }
+  }
+}
+
+/** What a checkpoint persists today: per partition an offset (8 bytes) and its metadata. */
+function checkpointBytes(progress: Progress): number {
+  let bytes = 0;
+  for (const p of progress.offsets.keys()) bytes += 8 + Buffer.byteLength(progress.metadata.get(p) ?? '');
+  return bytes;
+}

@@ -1,0 +1,36 @@
+/**
+ * What the pipeline tells telemetry, in three calls: the parse stage of a batch, an event counted
+ * into a window, and windows fired. The default does nothing; DaemonTelemetry implements them
+ * (metrics and, when tracing is on, spans). Kept in its own small module so the dataflow code
+ * depends on an interface only, wherever it runs (main thread today, worker threads later).
+ */
+import type { TraceCarrier } from './tracing.js';
+
+export interface FiredWindowRef {
+  key: string;
+  window: { start: number; end: number };
+}
+
+export interface FireScope {
+  /** Run the hand-over of the fired results to the sinks; the firing ends when it settles. */
+  run<T>(handOver: () => Promise<T>): Promise<T>;
+}
+
+export interface PipelineTelemetry {
+  /** The parse and validate stage of one batch (`parse` runs synchronously, once). */
+  parse<T>(batch: { topic: string; partition: number; records: { length: number } }, parse: () => T): T;
+  /** An event carrying a trace context was counted into window (key, windowStart). */
+  counted(trace: TraceCarrier, key: string, windowStart: number): void;
+  /** The watermark fired these windows; their results are handed to the sinks inside the scope. */
+  fired(fired: readonly FiredWindowRef[], watermark: number): FireScope;
+}
+
+const IMMEDIATE: FireScope = { run: (handOver) => handOver() };
+
+export const NO_PIPELINE_TELEMETRY: PipelineTelemetry = {
+  parse: (_batch, parse) => parse(),
+  counted: () => undefined,
+  fired: () => IMMEDIATE,
+};
+
+export const IMMEDIATE_SCOPE = IMMEDIATE;
