@@ -39,6 +39,12 @@ export const ErrorCode = {
   PIPELINE_STOPPED: 'PIPELINE_STOPPED',
   WORKER_FAILED: 'WORKER_FAILED',
   STATE_DIR_LOCKED: 'STATE_DIR_LOCKED',
+  /** A checkpoint failed; `details.reason` is a CheckpointFailureReason. Also: too many failed in a row. */
+  CHECKPOINT_FAILED: 'CHECKPOINT_FAILED',
+  /** A supervisor's restart strategy gave up: the message names the strategy, the failures and the last cause. */
+  RESTARTS_EXHAUSTED: 'RESTARTS_EXHAUSTED',
+  /** A supervised child failed in its very first start (not retried); used when the cause has no code of its own. */
+  STARTUP_FAILED: 'STARTUP_FAILED',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
