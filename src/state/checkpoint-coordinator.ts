@@ -108,7 +108,7 @@ export type CoordinatorState = 'created' | 'running' | 'stopping' | 'stopped' | 
 
 export interface CheckpointStats {
   state: CoordinatorState;
-  inFlight?: { id: number; kind: CheckpointKind; phase: Phase; triggeredAt: number; waitingFor: string[] };
+  inFlight?: { id: number; kind: CheckpointKind; phase: CheckpointPhase; triggeredAt: number; waitingFor: string[] };
   lastCompleted?: { id: number; kind: CheckpointKind; completedAt: number; durationMs: number; sizeBytes: number };
   completed: number;
   failed: Record<CheckpointFailureReason, number>;
@@ -118,7 +118,7 @@ export interface CheckpointStats {
   nextTriggerAt?: number;
 }
 
-type Phase = 'triggering' | 'acknowledging' | 'persisting';
+export type CheckpointPhase = 'triggering' | 'acknowledging' | 'persisting';
 
 interface Waiter<B, A> {
   resolve(completed: CompletedCheckpoint<B, A>): void;
@@ -129,7 +129,7 @@ interface Pending<B, A> {
   id: number;
   kind: CheckpointKind;
   triggeredAt: number;
-  phase: Phase;
+  phase: CheckpointPhase;
   placement?: { value: B };
   acks: Map<string, A>;
   sizeBytes: number;

@@ -80,11 +80,11 @@ export interface SupervisorOptions {
 }
 
 export type SupervisorState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
-type SlotState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed' | 'waiting' | 'done';
+export type ChildState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed' | 'waiting' | 'done';
 
 interface Slot {
   spec: ChildSpec;
-  state: SlotState;
+  state: ChildState;
   child: RunningChild | undefined;
   /** Bumped at every start and stop: an exit of an older generation is not news. */
   generation: number;
@@ -95,7 +95,7 @@ export interface SupervisorStats {
   state: SupervisorState;
   failures: number;
   restarts: number;
-  children: Record<string, SlotState>;
+  children: Record<string, ChildState>;
 }
 
 export class Supervisor {
