@@ -150,6 +150,12 @@ export const VARIABLES = {
   }),
   SLUICE_CHECKPOINT_MIN_PAUSE_MS: v({ group: 'state', default: '15000', schema: int(0, 86_400_000), meaning: 'least time between two checkpoints (not used yet: barrier checkpoints are in progress)' }),
   SLUICE_CHECKPOINT_TIMEOUT_MS: v({ group: 'state', default: '600000', schema: int(1000, 86_400_000), meaning: 'a checkpoint not complete by then fails (not used yet: barrier checkpoints are in progress)' }),
+  SLUICE_CHECKPOINT_TOLERABLE_FAILURES: v({
+    group: 'state',
+    default: '3',
+    schema: int(0, 1000),
+    meaning: 'checkpoints that may fail in a row; one more fails the job, which the restart strategy then restarts (not used yet: barrier checkpoints are in progress)',
+  }),
   SLUICE_RESTART_ATTEMPTS: v({ group: 'runtime', default: '5', schema: int(0, 1000), meaning: 'fixed-delay restart strategy: attempts (not used yet: today a failure stops the daemon with exit 1)' }),
   SLUICE_RESTART_DELAY_MS: v({ group: 'runtime', default: '10000', schema: int(0, 3_600_000), meaning: 'fixed-delay restart strategy: delay (not used yet)' }),
   SLUICE_WORKERS: v({
@@ -238,7 +244,7 @@ export interface SluiceConfig {
   redis: { url: string; keyPrefix: string; ttlSeconds: number; batchSize: number; flushIntervalMs: number; password?: string } | undefined;
   windows: { sizeMs: number; outOfOrdernessMs: number; allowedLatenessMs: number; idleTimeoutMs: number; stateTtlMs: number };
   state: { dir: string };
-  checkpoint: { intervalMs: number; minPauseMs: number; timeoutMs: number };
+  checkpoint: { intervalMs: number; minPauseMs: number; timeoutMs: number; tolerableFailures: number };
   restart: { attempts: number; delayMs: number };
   workers: number;
   workerInbox: { events: number; bytes: number };
@@ -378,6 +384,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
       intervalMs: must('SLUICE_CHECKPOINT_INTERVAL_MS'),
       minPauseMs: must('SLUICE_CHECKPOINT_MIN_PAUSE_MS'),
       timeoutMs: must('SLUICE_CHECKPOINT_TIMEOUT_MS'),
+      tolerableFailures: must('SLUICE_CHECKPOINT_TOLERABLE_FAILURES'),
     },
     restart: { attempts: must('SLUICE_RESTART_ATTEMPTS'), delayMs: must('SLUICE_RESTART_DELAY_MS') },
     workers: must('SLUICE_WORKERS'),

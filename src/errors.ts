@@ -43,6 +43,12 @@ export const ErrorCode = {
   METRICS_SERVER_FAILED: 'METRICS_SERVER_FAILED',
   /** A graceful stop did not finish within SLUICE_SHUTDOWN_TIMEOUT_MS. */
   SHUTDOWN_TIMEOUT: 'SHUTDOWN_TIMEOUT',
+  /** A checkpoint failed; `details.reason` is a CheckpointFailureReason. Also: too many failed in a row. */
+  CHECKPOINT_FAILED: 'CHECKPOINT_FAILED',
+  /** A supervisor's restart strategy gave up: the message names the strategy, the failures and the last cause. */
+  RESTARTS_EXHAUSTED: 'RESTARTS_EXHAUSTED',
+  /** A supervised child failed in its very first start (not retried); used when the cause has no code of its own. */
+  STARTUP_FAILED: 'STARTUP_FAILED',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
