@@ -26,7 +26,8 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'ready'; workerIndex: number; openWindows: number }
-  | { type: 'results'; seq: number; results: unknown[]; credit: Credit; openWindows: number }
+  /** `last` marks the step's final chunk, which carries its credit. */
+  | { type: 'results'; seq: number; results: unknown[]; credit: Credit; openWindows: number; last: boolean }
   | { type: 'drained'; seq: number }
   | { type: 'failed'; error: SerializedError }
   | { type: 'stopped' };

@@ -39,7 +39,7 @@ try {
             // Chunks before the last carry no credit: the step's credit comes back with the last.
             const noCredit = { events: 0, bytes: 0 };
             actor.step(message.step, (results, last) =>
-              send({ type: 'results', seq: message.seq, results, credit: last ? message.credit : noCredit, openWindows: actor.openWindows() }),
+              send({ type: 'results', seq: message.seq, results, credit: last ? message.credit : noCredit, openWindows: actor.openWindows(), last }),
             );
             return undefined;
           }

@@ -47,6 +47,10 @@ interface WorkerHandle {
   subscription: Subscription;
   drainWaiters: Map<number, () => void>;
   openWindows: number;
+  /** watermarkAfter of each step posted and not yet fully answered, in order. */
+  pendingWatermarks: number[];
+  /** The watermark of the last step whose results were all handed over. */
+  handedOver: number;
 }
 
 export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
@@ -110,6 +114,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
       if (events.length === 0 && !advancing) continue;
       const credit = { events: events.length, bytes: estimateBytes(events) };
       await this.untilFailure(this.reserve(handle, credit));
+      handle.pendingWatermarks.push(step.watermarkAfter);
       this.post(handle, { type: 'step', seq: ++this.seq, step: { ...step, events }, credit });
     }
   }
@@ -152,6 +157,10 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
     return this.handles.reduce((n, h) => n + h.openWindows, 0);
   }
 
+  handedOverWatermark(): number {
+    return this.handles.reduce((wm, h) => Math.min(wm, h.handedOver), Number.POSITIVE_INFINITY);
+  }
+
   private attach(index: number, worker: Worker): WorkerHandle {
     const replies = new Subject<FromWorker>();
     const handle: WorkerHandle = {
@@ -162,6 +171,8 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
       replies,
       drainWaiters: new Map(),
       openWindows: 0,
+      pendingWatermarks: [],
+      handedOver: Number.NEGATIVE_INFINITY,
       subscription: undefined as unknown as Subscription,
     };
     // Replies are handled in arrival order; a step's credit comes back only after its results
@@ -178,6 +189,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
       case 'results':
         handle.openWindows = reply.openWindows;
         if (reply.results.length > 0) await this.options.onResults(reply.results as OUT[]);
+        if (reply.last) handle.handedOver = Math.max(handle.handedOver, handle.pendingWatermarks.shift() ?? handle.handedOver);
         this.release(handle, reply.credit);
         return;
       case 'drained': {

@@ -31,6 +31,8 @@ export interface KeyedStage<IN> {
   stop(): Promise<void>;
   /** (key, window) entries held: for status and metrics. */
   openWindows(): number;
+  /** Every result of every window up to this watermark has been handed to the results callback. */
+  handedOverWatermark(): number;
 }
 
 /** Where a stage hands its results; awaited, so a slow sink slows the stage. */

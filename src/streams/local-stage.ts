@@ -9,6 +9,7 @@ import type { AggregateFunction } from './windows.js';
 
 export class LocalKeyedStage<IN, ACC, OUT> implements KeyedStage<IN> {
   private readonly actor: WindowActor<IN, ACC, OUT>;
+  private handedOver = Number.NEGATIVE_INFINITY;
 
   constructor(
     options: WindowActorOptions,
@@ -27,6 +28,11 @@ export class LocalKeyedStage<IN, ACC, OUT> implements KeyedStage<IN> {
       if (results.length > 0) chunks.push(results);
     });
     for (const results of chunks) await this.onResults(results);
+    this.handedOver = Math.max(this.handedOver, step.watermarkAfter);
+  }
+
+  handedOverWatermark(): number {
+    return this.handedOver;
   }
 
   async drain(): Promise<void> {}

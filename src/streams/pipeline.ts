@@ -216,7 +216,9 @@ export class WindowPipeline<IN, ACC, OUT> {
 
   private async writeResults(results: OUT[]): Promise<void> {
     this.counters.resultsOut += results.length;
-    const scope = this.telemetry.fired(results.map((r) => this.options.job.resultRef(r)), this.stageWatermark);
+    // Results reach here per worker, possibly long after the watermark moved on: telemetry may
+    // only forget traced windows every worker has handed over, or later results would lose links.
+    const scope = this.telemetry.fired(results.map((r) => this.options.job.resultRef(r)), this.stage.handedOverWatermark());
     await scope.run(() => Promise.all(this.options.sinks.map((sink) => sink.write(results))));
   }
 
