@@ -137,6 +137,7 @@ export class Daemon {
             maxHeapMb: config.workerMaxHeapMb,
             onResults,
             onFailure: (err) => void this.fail(err),
+            onMetrics: (thread, snapshot) => this.telemetry.metrics.mergeThread(thread, snapshot),
             logger: logger.child({ component: 'window-workers' }),
           }),
         telemetry: this.telemetry.pipeline,

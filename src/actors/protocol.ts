@@ -4,6 +4,7 @@
  * rebuilt with their code and stack on the other side.
  */
 import type { SerializedError } from '../errors.js';
+import type { MetricsSnapshot } from '../telemetry/metrics.js';
 import type { KeyedStep } from '../streams/keyed-stage.js';
 
 /** Sent once as workerData. */
@@ -22,6 +23,8 @@ export type ToWorker =
   | { type: 'step'; seq: number; step: KeyedStep<unknown>; credit: Credit }
   /** Reply `drained` once everything sent before has been processed. */
   | { type: 'drain'; seq: number }
+  /** Reply with this thread's metrics (merged into the one /metrics endpoint). */
+  | { type: 'metrics'; seq: number }
   | { type: 'stop' };
 
 export type FromWorker =
@@ -29,6 +32,7 @@ export type FromWorker =
   /** `last` marks the step's final chunk, which carries its credit. */
   | { type: 'results'; seq: number; results: unknown[]; credit: Credit; openWindows: number; last: boolean }
   | { type: 'drained'; seq: number }
+  | { type: 'metrics'; seq: number; snapshot: MetricsSnapshot }
   | { type: 'failed'; error: SerializedError }
   | { type: 'stopped' };
 

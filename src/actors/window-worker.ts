@@ -8,6 +8,7 @@ import { map, Observable } from 'rxjs';
 import { serializeError } from '../errors.js';
 import { jobByName } from '../job/registry.js';
 import { LmdbWindowStore } from '../state/lmdb-window-store.js';
+import { SluiceMetrics } from '../telemetry/metrics.js';
 import { keyGroupOf } from './key-groups.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 import { WindowActor } from './window-actor.js';
@@ -22,6 +23,8 @@ try {
   // No checkpoints yet: state is rebuilt from Kafka on every start, so start from empty.
   const store = new LmdbWindowStore<unknown>({ path: init.statePath, keyGroups: init.keyGroups, keyGroupOf: (k) => keyGroupOf(k), clear: true });
   const actor = new WindowActor(init.windows, job.aggregate, store);
+  // This thread's heap and event-loop delay, sent to the main thread on request.
+  const metrics = new SluiceMetrics({ thread: `worker-${init.workerIndex}`, defaultMetrics: false });
 
   // One message at a time, synchronously: the inbox is bounded by the sender's credit, so no
   // operator here needs a buffer.
@@ -45,6 +48,9 @@ try {
           }
           case 'drain':
             return { type: 'drained', seq: message.seq };
+          case 'metrics':
+            void metrics.snapshot().then((snapshot) => send({ type: 'metrics', seq: message.seq, snapshot }), fail);
+            return undefined;
           case 'stop':
             void actor.close().then(() => {
               send({ type: 'stopped' });

@@ -16,6 +16,7 @@ import type { KeyedEvent, KeyedStage, KeyedStep, ResultsCallback } from '../stre
 import { ThreadSupervisor } from '../supervision/thread-supervisor.js';
 import type { Logger } from '../telemetry/logging.js';
 import { assignmentTable, KEY_GROUPS, keyGroupOf, keyGroupsOfWorker } from './key-groups.js';
+import type { MetricsSnapshot } from '../telemetry/metrics.js';
 import type { Credit, FromWorker, ToWorker, WorkerInit } from './protocol.js';
 
 export interface WorkerStageOptions<OUT> {
@@ -31,6 +32,9 @@ export interface WorkerStageOptions<OUT> {
   onResults: ResultsCallback<OUT>;
   /** Called once when a worker fails; the stage rejects everything pending with the same error. */
   onFailure: (err: SluiceError) => void;
+  /** Receives each worker's metrics every `metricsIntervalMs` (e.g. SluiceMetrics.mergeThread). */
+  onMetrics?: (thread: string, snapshot: MetricsSnapshot) => void;
+  metricsIntervalMs?: number;
   logger: Logger;
 }
 
@@ -59,6 +63,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
   private readonly handles: Array<WorkerHandle> = [];
   private seq = 0;
   private failure: SluiceError | undefined;
+  private metricsTimer: NodeJS.Timeout | undefined;
   private readonly failureWaiters = new Set<(err: SluiceError) => void>();
 
   constructor(private readonly options: WorkerStageOptions<OUT>) {
@@ -101,6 +106,13 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
       );
     }
     await Promise.all(ready);
+    if (this.options.onMetrics) {
+      this.metricsTimer = setInterval(() => {
+        if (this.failure) return;
+        for (const handle of this.handles) this.post(handle, { type: 'metrics', seq: ++this.seq });
+      }, this.options.metricsIntervalMs ?? 5_000);
+      this.metricsTimer.unref();
+    }
     this.options.logger.info({ workers, keyGroups: KEY_GROUPS }, 'window workers ready');
   }
 
@@ -136,6 +148,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.metricsTimer);
     const stopped = this.handles.map(
       (handle) =>
         new Promise<void>((resolve) => {
@@ -203,6 +216,9 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
         return;
       case 'ready':
         handle.openWindows = reply.openWindows;
+        return;
+      case 'metrics':
+        this.options.onMetrics?.(`worker-${handle.index}`, reply.snapshot);
         return;
       case 'stopped':
         return;
