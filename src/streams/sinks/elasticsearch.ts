@@ -45,6 +45,9 @@ const RETRIABLE_ITEM_ERRORS = new Set(['index_closed_exception', 'cluster_block_
 
 const DEFAULT_DEAD_LETTER_TOPIC = 'user-clicks-dlq';
 
+/** The defaults of SLUICE_ES_BULK_BYTES and SLUICE_ES_BUFFER_BYTES, for configs built by hand. */
+const DEFAULT_BULK_BYTES = 5 * 1024 * 1024;
+
 /** Dead-letter messages are Kafka headers: keep them readable and bounded. */
 const MAX_REASON_CHARS = 2_000;
 
@@ -66,6 +69,8 @@ interface PendingDoc {
   /** The bulk action line (no index: it is in the request path). */
   action: string;
   source: string;
+  /** UTF-8 bytes of both NDJSON lines: what the buffer and bulk byte bounds count. */
+  bytes: number;
   /** Set when the result cannot be sent at all (e.g. an invalid version): dead-lettered directly. */
   invalid?: string;
 }
@@ -117,10 +122,14 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
       requestTimeout: options.requestTimeoutMs ?? 30_000,
       name: 'sluice',
     });
+    const bulkBytes = config.bulkBytes ?? DEFAULT_BULK_BYTES;
     this.queue = new RetryingBatchQueue<PendingDoc>({
       name: this.name,
       maxBatch: config.bulkDocs,
-      capacity: config.bulkDocs * 2,
+      capacity: config.bufferDocs ?? config.bulkDocs * 2,
+      sizeOf: (doc) => doc.bytes,
+      maxBatchBytes: bulkBytes,
+      capacityBytes: config.bufferBytes ?? bulkBytes * 2,
       flushIntervalMs: config.flushIntervalMs,
       send: (batch, signal) => this.sendBatch(batch, signal),
       describeError: (err) => this.describe(err),
@@ -146,10 +155,9 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
     await this.ensureIndex();
   }
 
+  /** Serialized only as buffer room frees up, so a large write is not held twice. */
   async write(results: readonly OUT[]): Promise<void> {
-    const docs = new Array<PendingDoc>(results.length);
-    for (let i = 0; i < results.length; i++) docs[i] = this.toPending(results[i] as OUT);
-    await this.queue.enqueue(docs);
+    await this.queue.enqueueMapped(results, (result) => this.toPending(result));
   }
 
   async flush(): Promise<void> {
@@ -181,10 +189,10 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
     const source = JSON.stringify(result);
     // External versions must be integers in [0, 2^63); ES would fail the whole bulk request otherwise.
     if (!Number.isSafeInteger(version) || version < 0) {
-      return { id, action: '', source, invalid: `resultVersion ${String(version)} is not a non-negative integer` };
+      return { id, action: '', source, bytes: Buffer.byteLength(source), invalid: `resultVersion ${String(version)} is not a non-negative integer` };
     }
     const action = JSON.stringify({ index: { _id: id, version, version_type: 'external_gte' } });
-    return { id, action, source };
+    return { id, action, source, bytes: Buffer.byteLength(action) + Buffer.byteLength(source) + 2 };
   }
 
   private async ensureIndex(): Promise<void> {
