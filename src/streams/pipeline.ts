@@ -163,7 +163,7 @@ export class WindowPipeline<IN, ACC, OUT> {
 
   /** Flush every sink, then say which offsets are safe to commit. */
   async progress(): Promise<Progress> {
-    await Promise.all([...this.options.sinks.map((s) => s.flush()), this.options.deadLetters.flush()]);
+    await this.whileBlocked(Promise.all([...this.options.sinks.map((s) => s.flush()), this.options.deadLetters.flush()]));
     const offsets = this.offsets.committable();
     const watermark = this.watermarks.last;
     const metadata = new Map<number, string>();
@@ -194,7 +194,17 @@ export class WindowPipeline<IN, ACC, OUT> {
       for (const sink of this.options.sinks) writes.push(sink.write(results));
     }
     if (letters.length > 0) writes.push(this.options.deadLetters.send(letters));
-    await Promise.all(writes);
+    await this.whileBlocked(Promise.all(writes));
+  }
+
+  /** Wait on the sinks with the idleness clock stopped: records waiting upstream are no partition's silence. */
+  private async whileBlocked<T>(wait: Promise<T>): Promise<T> {
+    this.watermarks.pauseIdleness(this.options.now());
+    try {
+      return await wait;
+    } finally {
+      this.watermarks.resumeIdleness(this.options.now());
+    }
   }
 
   private letter(topic: string, batch: SourceBatch, record: SourceRecord, code: RecordErrorCode, message: string): DeadLetter {
