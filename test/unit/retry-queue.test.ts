@@ -133,6 +133,24 @@ describe('RetryingBatchQueue bounds', () => {
     queue.close();
   });
 
+  test('a flush that waits longer than the threshold is logged at warn, and again when done', async () => {
+    const lines: Array<{ level: number; msg: string; unacknowledged?: number }> = [];
+    const logger = pino({ level: 'info' }, new Writable({ write: (c: Buffer, _e, done) => (lines.push(JSON.parse(c.toString())), done()) }));
+    const target = new GatedTarget();
+    const queue = queueFor(target, { logger, backpressureLogAfterMs: 50 });
+    await queue.enqueue(['a', 'b', 'c']);
+    const flushing = queue.flush();
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    const warn = lines.find((l) => l.level === 40);
+    assert.match(warn?.msg ?? '', /flush waiting/);
+    assert.equal(warn?.unacknowledged, 3);
+    target.open();
+    await flushing;
+    await tick();
+    assert.ok(lines.some((l) => l.level === 30 && /flush done/.test(l.msg)));
+    queue.close();
+  });
+
   test('close() while a write waits for room rejects it with SINK_CLOSED', async () => {
     const target = new GatedTarget();
     const queue = queueFor(target, {});

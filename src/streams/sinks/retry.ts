@@ -172,7 +172,11 @@ export class RetryingBatchQueue<T> {
     return run;
   }
 
-  /** Resolves once every item enqueued before the call is acknowledged by the target. */
+  /**
+   * Resolves once every item enqueued before the call is acknowledged by the target. Offsets are
+   * committed only after this, so a flush that waits long is logged: progress is not made durable
+   * (and the source is paused, the commit holding the pipeline) until the target catches up.
+   */
   flush(): Promise<void> {
     const stopped = this.stoppedError();
     if (stopped) return Promise.reject(stopped);
@@ -181,6 +185,21 @@ export class RetryingBatchQueue<T> {
     this.flushTarget = Math.max(this.flushTarget, target);
     const done = new Promise<void>((resolve, reject) => this.flushWaiters.push({ target, resolve, reject }));
     this.kick();
+    const startedAt = Date.now();
+    let warned = false;
+    const warnTimer = setTimeout(() => {
+      warned = true;
+      this.options.logger.warn(
+        { sink: this.options.name, waitedMs: Date.now() - startedAt, unacknowledged: target - this.acked, ...this.stats(), lastReason: this.lastReason ?? 'slow target' },
+        'sink flush waiting: offsets are not committed until the target acknowledges what was written (backpressure)',
+      );
+    }, this.options.backpressureLogAfterMs ?? BACKPRESSURE_LOG_AFTER_MS);
+    warnTimer.unref();
+    const settled = (): void => {
+      clearTimeout(warnTimer);
+      if (warned) this.options.logger.info({ sink: this.options.name, waitedMs: Date.now() - startedAt }, 'sink flush done: commits resume');
+    };
+    done.then(settled, settled);
     return done;
   }
 
