@@ -415,7 +415,10 @@ async function faultScenario(
       // waited 10 s (both logged). From then on no commit can complete: a commit waits for every
       // sink to flush, and batches, ticks and commits run one at a time.
       const stuck = await waitFor(
-        () => s.logLines().some((l) => l.sink === faulted && typeof l.msg === 'string' && /sink buffer full|sink flush waiting/.test(l.msg)),
+        () =>
+          s.logLines().some(
+            (l) => l.sink === faulted && typeof l.msg === 'string' && /sink buffer full|sink flush waiting/.test(l.msg) && Date.parse(String(l.time)) >= faultStart,
+          ),
         faultMs - 10_000,
         1_000,
       );
