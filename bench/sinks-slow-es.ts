@@ -42,6 +42,9 @@ interface Options {
   sampleS: number;
   checkpointMs: number;
   contrast: boolean;
+  throughput: boolean;
+  /** NODE_OPTIONS=--max-old-space-size for the daemon; 0 = Node's default. */
+  heapMib: number;
   /** Give up on a mode after this long without progress. */
   stallS: number;
 }
@@ -54,8 +57,10 @@ const FLAGS: Record<string, { key: keyof Options; help: string; def: number | bo
   '--factor': { key: 'factor', help: 'how many times slower Elasticsearch is made', def: 10 },
   '--slow-s': { key: 'slowS', help: 'seconds Elasticsearch stays slow', def: 120 },
   '--sample-s': { key: 'sampleS', help: 'seconds between table rows', def: 5 },
-  '--checkpoint-ms': { key: 'checkpointMs', help: 'SLUICE_CHECKPOINT_INTERVAL_MS of the daemon', def: 5_000 },
+  '--checkpoint-ms': { key: 'checkpointMs', help: 'SLUICE_CHECKPOINT_INTERVAL_MS of the daemon (its default)', def: 30_000 },
   '--contrast': { key: 'contrast', help: 'also run slow ES with an unbounded ES buffer (--no-contrast to skip)', def: true },
+  '--throughput': { key: 'throughput', help: 'run the sinks off / sinks on modes (--no-throughput to skip)', def: true },
+  '--heap-mib': { key: 'heapMib', help: "the daemon's V8 old-space cap in MiB (0 = Node's default)", def: 0 },
   '--stall-s': { key: 'stallS', help: 'fail a mode after this long without progress', def: 120 },
 };
 
@@ -78,7 +83,7 @@ function parse(argv: string[]): Options {
       continue;
     }
     const n = Number((argv[++i] ?? '').replaceAll('_', ''));
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`${arg} needs a positive number`);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`${arg} needs a non-negative number`);
     (o as unknown as Record<string, unknown>)[f.key] = n;
   }
   return o;
@@ -176,6 +181,7 @@ async function runMode(kafka: Kafka, admin: Admin, workload: Workload, options: 
     SLUICE_METRICS_PORT: '0',
     SLUICE_LOG_LEVEL: 'info',
     SLUICE_CHECKPOINT_INTERVAL_MS: String(options.checkpointMs),
+    ...(options.heapMib > 0 ? { NODE_OPTIONS: `--max-old-space-size=${options.heapMib}` } : {}),
     ...(spec.sinks
       ? { SLUICE_ES_NODE: proxy ? proxy.url('http') : esNode(), SLUICE_ES_INDEX: index, SLUICE_REDIS_URL: redisUrl(), SLUICE_REDIS_KEY_PREFIX: prefix }
       : {}),
@@ -263,7 +269,8 @@ async function runMode(kafka: Kafka, admin: Admin, workload: Workload, options: 
 }
 
 function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
+  const data = rows.filter((r) => r[0] !== '');
+  const widths = rows[0]?.map((_, c) => Math.max(...data.map((r) => (r[c] ?? '').length))) ?? [];
   return rows
     .map((r, i) => {
       if (r[0] === '' && r[5]) return `  -- ${r[5]} --`;
@@ -281,6 +288,7 @@ async function main(): Promise<number> {
   cleanups.push(() => admin.disconnect());
   await waitForElasticsearch(30_000);
   process.stdout.write(
+    `daemon: SLUICE_CHECKPOINT_INTERVAL_MS=${options.checkpointMs}, ${options.heapMib > 0 ? `NODE_OPTIONS=--max-old-space-size=${options.heapMib}` : "Node's default heap"}\n` +
     `machine: ${cpus().length} CPUs (availableParallelism ${availableParallelism()}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB; node ${process.version}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`,
   );
 
@@ -313,8 +321,12 @@ async function main(): Promise<number> {
 
   const results: ModeResult[] = [];
   const modes: ModeSpec[] = [
-    { name: 'sinks off (stdout)', sinks: false },
-    { name: 'sinks on (ES + Redis)', sinks: true },
+    ...(options.throughput
+      ? [
+          { name: 'sinks off (stdout)', sinks: false },
+          { name: 'sinks on (ES + Redis)', sinks: true },
+        ]
+      : []),
     { name: `ES ${options.factor}x slower for ${options.slowS} s (bounded: 10,000 docs)`, sinks: true, throttleBytesPerSecond: throttle.bytesPerSecond },
   ];
   if (options.contrast) {
@@ -327,13 +339,27 @@ async function main(): Promise<number> {
   }
   for (const spec of modes) {
     process.stderr.write(`${spec.name}...\n`);
-    results.push(await runMode(kafka, admin, workload, options, spec));
+    try {
+      results.push(await runMode(kafka, admin, workload, options, spec));
+    } catch (err) {
+      // The unbounded contrast may run out of heap under --heap-mib: that is a result, not a crash.
+      const message = err instanceof Error ? err.message : String(err);
+      results.push({ name: spec.name, seconds: Number.NaN, peakRssMiB: Number.NaN, note: `DIED: ${message.split('\n').slice(0, 1).join('')} ${/heap out of memory|Allocation failed/i.test(message) ? '(JavaScript heap out of memory)' : ''}` });
+    }
     await sleep(2_000);
   }
 
   const out: string[] = ['== throughput (backlog consumed until every window is written) =='];
   const header = ['mode', 'seconds', 'events/s', 'windows/s', 'peak RSS MiB'];
-  const rows = [header, ...results.map((r) => [r.name, r.seconds.toFixed(1), fmtInt(workload.totalRecords / r.seconds), fmtInt(workload.expectedWindows / r.seconds), r.peakRssMiB.toFixed(0)])];
+  const ok = (r: ModeResult) => Number.isFinite(r.seconds);
+  const rows = [
+    header,
+    ...results.map((r) =>
+      ok(r)
+        ? [r.name, r.seconds.toFixed(1), fmtInt(workload.totalRecords / r.seconds), fmtInt(workload.expectedWindows / r.seconds), r.peakRssMiB.toFixed(0)]
+        : [r.name, '-', '-', '-', '-'],
+    ),
+  ];
   const widths = header.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
   out.push(rows.map((r, i) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ') + (i === 0 ? `\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : '')).join('\n'));
   out.push('(start-up included; seconds and rates of the slow modes include the slow period)');
