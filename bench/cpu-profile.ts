@@ -30,6 +30,10 @@ export interface SelfTime {
 
 export interface ProfileSummary {
   totalMs: number;
+  /** Every script URL the profile saw: tells a window worker's profile from the main thread's. */
+  urls: Set<string>;
+  /** Self time of the (idle) pseudo-frame: the thread waited for work. */
+  idleMs: number;
   byFunction: SelfTime[];
   byFile: SelfTime[];
 }
@@ -76,13 +80,23 @@ export function summariseProfile(file: string): ProfileSummary {
     [...m]
       .map(([name, us]) => ({ name, ms: us / 1000, share: total > 0 ? us / total : 0 }))
       .sort((a, b) => b.ms - a.ms);
-  return { totalMs: total / 1000, byFunction: rank(fn), byFile: rank(files) };
+  const urls = new Set(profile.nodes.map((n) => n.callFrame.url).filter((u) => u !== ''));
+  return { totalMs: total / 1000, urls, idleMs: (fn.get('(idle)') ?? 0) / 1000, byFunction: rank(fn), byFile: rank(files) };
 }
 
-export function formatSummary(summary: ProfileSummary, top = 25): string {
+/**
+ * Which thread a `node --cpu-prof` file is from: its name is CPU.<date>.<time>.<pid>.<threadId>.<seq>.cpuprofile,
+ * thread 0 being the main thread.
+ */
+export function profileThreadId(file: string): number | undefined {
+  const m = /\.(\d+)\.(\d+)\.(\d+)\.cpuprofile$/.exec(file);
+  return m ? Number(m[2]) : undefined;
+}
+
+export function formatSummary(summary: ProfileSummary, top = 25, label = 'the main thread'): string {
   const row = (s: SelfTime) => `  ${s.ms.toFixed(0).padStart(8)} ms ${(s.share * 100).toFixed(1).padStart(5)}%  ${s.name}`;
   return [
-    `profiled ${(summary.totalMs / 1000).toFixed(1)} s of the main thread`,
+    `profiled ${(summary.totalMs / 1000).toFixed(1)} s of ${label}: busy ${((summary.totalMs - summary.idleMs) / 1000).toFixed(1)} s, (idle) ${(summary.idleMs / 1000).toFixed(1)} s (shares below are of the whole profile)`,
     `top ${top} functions by self time:`,
     ...summary.byFunction.slice(0, top).map(row),
     `top ${Math.min(15, top)} files/packages by self time:`,

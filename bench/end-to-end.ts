@@ -5,11 +5,19 @@
  *     trailing event per partition far ahead in event time so every real window fires);
  *  2. baseline: a child process consumes and discards the whole topic with raw kafkajs (eachBatch);
  *  3. sluice: the real daemon (`node dist/src/cli.js run`) as a child process, results on stdout
- *     (no sinks configured), counted by line until the expected number of windows arrived;
- *  4. with --sinks: the daemon with Elasticsearch + Redis, until both hold every window.
- * Each mode runs --runs times; the table shows every run and the medians.
+ *     (no sinks configured), counted by line until the expected number of windows arrived, once
+ *     per worker count of --workers (SLUICE_WORKERS);
+ *  4. with --sinks: the daemon with Elasticsearch + Redis, until both hold every window, again per
+ *     worker count.
+ * Each mode runs --runs times; the table shows every run and the medians, the ratio of each mode's
+ * events/s to the baseline's, peak RSS (VmHWM: worker threads live in the same process), the CPU of
+ * the daemon's main thread, and the window state on disk (du of SLUICE_STATE_DIR after the daemon
+ * stopped, and the largest seen while it ran).
+ * With --cpu-prof, one extra run per worker count (sinks off, not in the medians) runs under
+ * `node --cpu-prof`; every thread writes a profile, and the main thread's and the window workers'
+ * top self times are printed.
  *
- * usage: npm run bench -- [--events 200000] [--runs 3] [--sinks] [--cpu-prof]   (--help for all)
+ * usage: npm run bench -- [--events 1000000] [--workers 1,2] [--runs 3] [--sinks] [--cpu-prof] [--cli PATH]   (--help for all)
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
@@ -22,9 +30,20 @@ import { CLI } from '../test/helpers/daemon-process.js';
 import { createTopics, deleteTopics, kafkaBrokers, testKafka } from '../test/helpers/kafka.js';
 import { esNode, redisUrl, uniqueName, waitForElasticsearch } from '../test/helpers/services.js';
 import type { BaselineReport } from './baseline-consumer.js';
-import { formatSummary, summariseProfile } from './cpu-profile.js';
+import { formatSummary, profileThreadId, summariseProfile } from './cpu-profile.js';
 import { parseOptions, type BenchOptions } from './options.js';
-import { allProcessesCpu, findPid, machineBusySeconds, processCpuSeconds, RssSampler, statusKiB, topCpuUsers } from './proc.js';
+import {
+  allProcessesCpu,
+  diskUsage,
+  findPid,
+  machineBusySeconds,
+  processCpuSeconds,
+  RssSampler,
+  statusKiB,
+  threadCpuSeconds,
+  topCpuUsers,
+  waitForQuiet,
+} from './proc.js';
 import { produceWorkload, type Workload } from './workload.js';
 
 const BASELINE_JS = fileURLToPath(new URL('./baseline-consumer.js', import.meta.url));
@@ -35,7 +54,15 @@ type Mode = 'baseline' | 'sluice' | 'sluice+sinks';
 
 interface RunResult {
   mode: Mode;
+  /** SLUICE_WORKERS of a sluice mode; undefined for the baseline. */
+  workers: number | undefined;
   run: number;
+  /** An extra run under the CPU profiler: shown, never in the medians. */
+  profiled: boolean;
+  /** Other processes used more than --max-other-cores during the run. */
+  perturbed: boolean;
+  /** A perturbed run that was run again: shown, never in the medians. */
+  discarded: boolean;
   ok: boolean;
   /** Spawn of the child process -> the last record seen (baseline) / the last result observed (sluice). */
   wallS: number;
@@ -43,8 +70,15 @@ interface RunResult {
   activeS: number | undefined;
   /** baseline only: consumer.run() (group join included) -> last record. */
   consumeS: number | undefined;
+  /** After start-up: baseline group joined -> last record; sluice partitions assigned -> every window written. */
+  steadyS: number | undefined;
   peakRssMiB: number | undefined;
   childCpuS: number | undefined;
+  /** sluice only: CPU of the daemon's main thread (Kafka fetch + decode, parse, routing, sinks). */
+  mainThreadCpuS: number | undefined;
+  /** sluice only: du of SLUICE_STATE_DIR after the daemon stopped, and the largest seen while it ran. */
+  stateMiB: number | undefined;
+  statePeakMiB: number | undefined;
   servicesCpuS: number;
   otherCpuS: number;
   notes: string[];
@@ -127,6 +161,9 @@ async function committedOffsets(kafka: Kafka, groupId: string, topic: string): P
   }
 }
 
+/** Sluice runs started so far, attempts included: names each run's dead-letter and late topics. */
+let attempts = 0;
+
 const sum = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 
 // ---------------------------------------------------------------------------------------------
@@ -168,13 +205,21 @@ async function runBaseline(kafka: Kafka, workload: Workload, run: number, option
   if (report.records !== workload.totalRecords) notes.push(`saw ${report.records} records, expected ${workload.totalRecords}`);
   return {
     mode: 'baseline',
+    workers: undefined,
     run,
+    profiled: false,
+    perturbed: false,
+    discarded: false,
     ok: report.records === workload.totalRecords,
     wallS: (reportedAt - spawnedAt) / 1000,
     activeS: (report.lastRecordMs - report.firstBatchMs) / 1000,
     consumeS: (report.lastRecordMs - report.runMs) / 1000,
+    steadyS: report.joinedMs > 0 ? (report.lastRecordMs - report.joinedMs) / 1000 : undefined,
     peakRssMiB: report.maxRssKiB / 1024,
     childCpuS,
+    mainThreadCpuS: undefined,
+    stateMiB: undefined,
+    statePeakMiB: undefined,
     servicesCpuS,
     otherCpuS,
     notes,
@@ -246,14 +291,17 @@ async function runSluice(
   options: BenchOptions,
   servicePids: number[],
   withSinks: boolean,
+  workers: number,
   profile: boolean,
 ): Promise<RunResult> {
   const mode: Mode = withSinks ? 'sluice+sinks' : 'sluice';
   const groupId = uniqueName('bench-sluice');
-  const dlqTopic = `${workload.topic}-dlq-${run}${withSinks ? 's' : ''}`;
-  const lateTopic = `${workload.topic}-late-${run}${withSinks ? 's' : ''}`;
+  // Unique per attempt: a repeated (perturbed) run must not find the dead letters of the one before.
+  const tag = `${run}${profile ? 'p' : ''}w${workers}${withSinks ? 's' : ''}-${++attempts}`;
+  const dlqTopic = `${workload.topic}-dlq-${tag}`;
+  const lateTopic = `${workload.topic}-late-${tag}`;
   const stateDir = mkdtempSync(join(tmpdir(), 'sluice-bench-state-'));
-  const logFile = join(tmpdir(), `sluice-bench-${process.pid}-${mode}-${run}.log`);
+  const logFile = join(tmpdir(), `sluice-bench-${process.pid}-${mode}-${tag}.log`);
   const profDir = profile ? mkdtempSync(join(tmpdir(), 'sluice-bench-prof-')) : undefined;
   cleanups.push(async () => {
     rmSync(stateDir, { recursive: true, force: true });
@@ -286,8 +334,10 @@ async function runSluice(
     SLUICE_DLQ_TOPIC: dlqTopic,
     SLUICE_LATE_TOPIC: lateTopic,
     SLUICE_STATE_DIR: stateDir,
+    SLUICE_WORKERS: String(workers),
     SLUICE_METRICS_PORT: '0',
-    SLUICE_LOG_LEVEL: 'warn',
+    // info: a handful of lines per run, among them "partitions assigned" (the end of start-up).
+    SLUICE_LOG_LEVEL: 'info',
     SLUICE_CHECKPOINT_INTERVAL_MS: '1000',
     SLUICE_CHECKPOINT_MIN_PAUSE_MS: '500',
     ...(sinks
@@ -303,12 +353,21 @@ async function runSluice(
 
   const cpu = new CpuAccount(servicePids);
   const spawnedAt = performance.now();
+  const spawnedAtEpoch = Date.now();
   const child = spawn(process.execPath, [...nodeArgs, options.cli ?? CLI, 'run'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   const log = createWriteStream(logFile);
+  const logClosed = new Promise<void>((resolve) => log.once('close', () => resolve()));
   child.stderr.pipe(log);
   const pid = child.pid as number;
   const sampler = new RssSampler(pid);
+  // The state directory's size while the daemon runs (a few files: a stat each, every second).
+  let statePeak = 0;
+  let stateSampledAt = 0;
+  const sampleState = () => {
+    stateSampledAt = performance.now();
+    statePeak = Math.max(statePeak, diskUsage(stateDir).allocated);
+  };
 
   let lines = 0;
   let firstLineAt = 0;
@@ -343,6 +402,7 @@ async function runSluice(
       throw new Error(`${mode}: the daemon exited (${exited.code ?? exited.signal}) before writing every window (${lines} lines, ${esDocs} docs, ${redisKeys} keys of ${expected}); log ${logFile}:\n${tail(logFile)}`);
     }
     let now = performance.now();
+    if (now - stateSampledAt >= 1000) sampleState();
     let current: number;
     if (sinks) {
       esDocs = await esCount(sinks.index).catch(() => esDocs);
@@ -368,7 +428,9 @@ async function runSluice(
 
   const hwmKiB = statusKiB(pid, 'VmHWM');
   const childCpuS = processCpuSeconds(pid) ?? Number.NaN;
+  const threads = threadCpuSeconds(pid);
   sampler.stop();
+  sampleState();
   const { servicesCpuS, otherCpuS, others } = cpu.finish(pid, childCpuS);
 
   const notes: string[] = [];
@@ -381,6 +443,13 @@ async function runSluice(
   clearTimeout(killer);
   live.delete(child);
   const stopS = (performance.now() - stopAt) / 1000;
+  // What the windows left on disk once the daemon closed LMDB (LMDB never shrinks its file: this
+  // is also the largest the state got, give or take the free pages it reuses).
+  const stateAfter = diskUsage(stateDir);
+  statePeak = Math.max(statePeak, stateAfter.allocated);
+  if (!keep) rmSync(stateDir, { recursive: true, force: true });
+  await Promise.race([logClosed, sleep(2_000)]);
+  const assignedAt = firstLogTime(logFile, 'partitions assigned');
   if (exited?.code !== 0) {
     ok = false;
     notes.push(`SIGTERM -> exit ${exited?.code ?? exited?.signal} after ${stopS.toFixed(2)} s (expected 0); log ${logFile}:\n${tail(logFile, 15)}`);
@@ -415,34 +484,95 @@ async function runSluice(
   );
   notes.push(`other processes using CPU meanwhile: ${others}`);
   if (sampler.maxKiB > 0 && hwmKiB !== undefined) notes.push(`RSS sampled every 0.2 s peaked at ${(sampler.maxKiB / 1024).toFixed(0)} MiB (VmHWM ${(hwmKiB / 1024).toFixed(0)} MiB)`);
-  if (profDir) {
-    const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
-    if (file) {
-      mkdirSync(PROFILE_DIR, { recursive: true });
-      const kept = join(PROFILE_DIR, `sluice-${workload.validEvents}-${Date.now()}.cpuprofile`);
-      renameSync(join(profDir, file), kept);
-      notes.push(`CPU profile (the run is slower under the profiler): ${kept}\n${formatSummary(summariseProfile(kept), 25)}`);
-    } else notes.push('no CPU profile was written');
-    rmSync(profDir, { recursive: true, force: true });
-  }
+  const mainThread = threads.find((t) => t.main);
+  notes.push(
+    `CPU by thread (s): main ${fmt(mainThread?.cpuS, 1)}; others ${threads
+      .filter((t) => !t.main && t.cpuS >= 0.05)
+      .map((t) => t.cpuS.toFixed(1))
+      .join(', ')} (the ${workers} window worker(s) are the largest; the rest are V8 GC/compiler and libuv threads)`,
+  );
+  notes.push(
+    `state dir: ${mib(stateAfter.allocated)} MiB on disk after stop (apparent ${mib(stateAfter.apparent)} MiB), ${mib(statePeak)} MiB largest seen (sampled every 1 s)`,
+  );
+  if (profDir) notes.push(...keepProfiles(profDir, workload, workers));
 
   if (dropSinkData && !keep) await dropSinkData();
   if (ok && !keep) rmSync(logFile, { force: true });
   else notes.push(`daemon log: ${logFile}`);
 
+  // The daemon's log clock (ISO time, ms) against ours at spawn: start-up = spawn -> assignment.
+  const assignedS = assignedAt !== undefined ? (assignedAt - spawnedAtEpoch) / 1000 : undefined;
+  const wallS = stalled ? Number.NaN : (doneAt - spawnedAt) / 1000;
+  if (assignedS !== undefined) notes.push(`start-up (spawn -> partitions assigned) ${assignedS.toFixed(2)} s`);
   return {
     mode,
+    workers,
     run,
+    profiled: profile,
+    perturbed: false,
+    discarded: false,
     ok,
-    wallS: stalled ? Number.NaN : (doneAt - spawnedAt) / 1000,
+    wallS,
     activeS: withSinks || firstLineAt === 0 ? undefined : (lastLineAt - firstLineAt) / 1000,
     consumeS: undefined,
+    steadyS: assignedS !== undefined && Number.isFinite(wallS) ? wallS - assignedS : undefined,
     peakRssMiB: hwmKiB !== undefined ? hwmKiB / 1024 : sampler.maxKiB / 1024,
     childCpuS,
+    mainThreadCpuS: mainThread?.cpuS,
+    stateMiB: stateAfter.allocated / 2 ** 20,
+    statePeakMiB: statePeak / 2 ** 20,
     servicesCpuS,
     otherCpuS,
-    notes: profile ? [`profiled run: ${notes[0]}`, ...notes.slice(1)] : notes,
+    notes: profile ? [`profiled run (slower under the profiler; not in the medians): ${notes[0]}`, ...notes.slice(1)] : notes,
   };
+}
+
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+
+/** The time (epoch ms) of the first JSON log line whose msg is `msg`, or undefined. */
+function firstLogTime(file: string, msg: string): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  for (const line of text.split('\n')) {
+    if (!line.includes(msg)) continue;
+    try {
+      const entry = JSON.parse(line) as { msg?: string; time?: string | number };
+      if (entry.msg === msg && entry.time !== undefined) return typeof entry.time === 'number' ? entry.time : Date.parse(entry.time);
+    } catch {
+      // not a log line
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Keep every thread's profile of a `--cpu-prof` run under .bench/profiles and summarise them: the
+ * main thread (thread 0), and each window worker (a thread whose profile ran window-worker.js).
+ */
+function keepProfiles(profDir: string, workload: Workload, workers: number): string[] {
+  const files = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'));
+  if (files.length === 0) {
+    rmSync(profDir, { recursive: true, force: true });
+    return ['no CPU profile was written (did the daemon exit cleanly?)'];
+  }
+  mkdirSync(PROFILE_DIR, { recursive: true });
+  const stamp = Date.now();
+  const notes: string[] = [];
+  const sorted = files.map((f) => ({ f, tid: profileThreadId(f) ?? -1 })).sort((a, b) => a.tid - b.tid);
+  for (const { f, tid } of sorted) {
+    const kept = join(PROFILE_DIR, `sluice-w${workers}-${workload.validEvents}-${stamp}-thread${tid}.cpuprofile`);
+    renameSync(join(profDir, f), kept);
+    const summary = summariseProfile(kept);
+    const isWindowWorker = [...summary.urls].some((u) => u.endsWith('/actors/window-worker.js'));
+    const label = tid === 0 ? 'the main thread' : isWindowWorker ? `window worker thread ${tid}` : `thread ${tid}`;
+    notes.push(`CPU profile of ${label}: ${kept}\n${formatSummary(summary, tid === 0 ? 30 : 20, label)}`);
+  }
+  rmSync(profDir, { recursive: true, force: true });
+  return notes;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -470,66 +600,117 @@ function table(rows: string[][]): string {
 
 function report(results: RunResult[], workload: Workload, options: BenchOptions): void {
   const records = workload.totalRecords;
-  const header = ['mode', 'run', 'events', 'wall s', 'events/s', 'active s', 'events/s (active)', 'consume s', 'peak RSS MiB', 'child CPU s', 'services CPU s', 'other CPU s'];
-  const row = (r: Pick<RunResult, 'mode' | 'wallS' | 'activeS' | 'consumeS' | 'peakRssMiB' | 'childCpuS' | 'servicesCpuS' | 'otherCpuS'>, run: string) => [
+  const groupOf = (r: Pick<RunResult, 'mode' | 'workers'>) => `${r.mode}${r.workers === undefined ? '' : ` w${r.workers}`}`;
+  const groups: string[] = ['baseline'];
+  for (const withSinks of [false, true]) for (const w of options.workers) groups.push(`${withSinks ? 'sluice+sinks' : 'sluice'} w${w}`);
+  const medians = new Map<string, RunResult>();
+  for (const group of groups) {
+    const rs = results.filter((r) => groupOf(r) === group && r.ok && !r.profiled && !r.discarded);
+    const first = rs[0];
+    if (!first) continue;
+    const m = (pick: (r: RunResult) => number | undefined) => median(rs.map(pick));
+    medians.set(group, {
+      mode: first.mode,
+      workers: first.workers,
+      run: 0,
+      profiled: false,
+      perturbed: false,
+      discarded: false,
+      ok: true,
+      wallS: m((r) => r.wallS) as number,
+      activeS: m((r) => r.activeS),
+      consumeS: m((r) => r.consumeS),
+      steadyS: m((r) => r.steadyS),
+      peakRssMiB: m((r) => r.peakRssMiB),
+      childCpuS: m((r) => r.childCpuS),
+      mainThreadCpuS: m((r) => r.mainThreadCpuS),
+      stateMiB: m((r) => r.stateMiB),
+      statePeakMiB: m((r) => r.statePeakMiB),
+      servicesCpuS: m((r) => r.servicesCpuS) as number,
+      otherCpuS: m((r) => r.otherCpuS) as number,
+      notes: [],
+    });
+  }
+  const base = medians.get('baseline');
+  const ratio = (baseS: number | undefined, s: number | undefined) => (baseS !== undefined && s !== undefined && s > 0 ? baseS / s : undefined);
+
+  const header = [
+    'mode',
+    'workers',
+    'run',
+    'events',
+    'wall s',
+    'events/s',
+    'x base',
+    'steady s',
+    'events/s (steady)',
+    'x base (steady)',
+    'peak RSS MiB',
+    'state MiB',
+    'state peak MiB',
+    'CPU s',
+    'main thr CPU s',
+    'CPU us/event',
+    'services CPU s',
+    'other CPU s',
+  ];
+  const row = (r: RunResult, run: string) => [
     r.mode,
+    r.workers === undefined ? '-' : String(r.workers),
     run,
     records.toLocaleString('en-US'),
     fmt(r.wallS, 2),
     fmtRate(records, r.wallS),
-    fmt(r.activeS, 2),
-    r.mode === 'baseline' ? fmtRate(records, r.activeS) : '-',
-    fmt(r.consumeS, 2),
+    fmt(ratio(base?.wallS, r.wallS), 3),
+    fmt(r.steadyS, 2),
+    fmtRate(records, r.steadyS),
+    fmt(ratio(base?.steadyS, r.steadyS), 3),
     fmt(r.peakRssMiB, 0),
+    fmt(r.stateMiB, 1),
+    fmt(r.statePeakMiB, 1),
     fmt(r.childCpuS, 1),
+    fmt(r.mainThreadCpuS, 1),
+    fmt(r.childCpuS !== undefined ? (r.childCpuS / records) * 1e6 : undefined, 1),
     fmt(r.servicesCpuS, 1),
     fmt(r.otherCpuS, 1),
   ];
-  const modes: Mode[] = ['baseline', 'sluice', 'sluice+sinks'];
-  const medians = new Map<Mode, RunResult>();
-  for (const mode of modes) {
-    const rs = results.filter((r) => r.mode === mode && r.ok);
-    if (rs.length === 0) continue;
-    medians.set(mode, {
-      mode,
-      run: 0,
-      ok: true,
-      wallS: median(rs.map((r) => r.wallS)) as number,
-      activeS: median(rs.map((r) => r.activeS)),
-      consumeS: median(rs.map((r) => r.consumeS)),
-      peakRssMiB: median(rs.map((r) => r.peakRssMiB)),
-      childCpuS: median(rs.map((r) => r.childCpuS)),
-      servicesCpuS: median(rs.map((r) => r.servicesCpuS)) as number,
-      otherCpuS: median(rs.map((r) => r.otherCpuS)) as number,
-      notes: [],
-    });
-  }
-  const rows = [header, ...results.map((r) => row(r, `${r.run}${r.ok ? '' : ' FAIL'}`))];
+  const ordered = [...results].sort((a, b) => groups.indexOf(groupOf(a)) - groups.indexOf(groupOf(b)) || Number(a.profiled) - Number(b.profiled) || a.run - b.run);
+  const rows = [header, ...ordered.map((r) => row(r, `${r.profiled ? 'prof' : r.run}${r.ok ? '' : ' FAIL'}${r.discarded ? ' discarded' : r.perturbed ? ' perturbed' : ''}`))];
   if (options.runs > 1) rows.push(...[...medians.values()].map((m) => row(m, 'median')));
 
   const out: string[] = [];
   out.push('', '== per-run notes ==');
-  for (const r of results) {
-    out.push(`${r.mode} #${r.run}${r.ok ? '' : ' (FAILED CHECKS)'}:`);
+  for (const r of ordered) {
+    out.push(`${groupOf(r)} #${r.profiled ? 'profiled' : r.run}${r.ok ? '' : ' (FAILED CHECKS)'}${r.discarded ? ' (perturbed, discarded, run again)' : r.perturbed ? ' (perturbed, kept)' : ''}:`);
+    if (r.mode === 'baseline') out.push(`  active (first batch -> last record) ${fmt(r.activeS, 2)} s, consume (run() -> last record) ${fmt(r.consumeS, 2)} s`);
+    else if (r.activeS !== undefined) out.push(`  active (first result line -> last) ${fmt(r.activeS, 2)} s`);
     for (const n of r.notes) out.push('  ' + n.split('\n').join('\n    '));
   }
   out.push('', '== results ==', table(rows), '');
   out.push(
     `events = every record on the topic: ${workload.validEvents.toLocaleString('en-US')} valid + ${workload.badRecords.toLocaleString('en-US')} bad + ${workload.trailers} trailing; ${workload.expectedWindows.toLocaleString('en-US')} windows expected.`,
     'wall s   = spawn of the child process -> last record seen (baseline) / every window written (sluice), start-up included.',
-    'active s = baseline: first batch -> last record; sluice: first result line -> last one (the first window fires ~1 window of event time in).',
-    'consume s = baseline: consumer.run() (group join included) -> last record.',
-    'child CPU = user+system of the measured process; services = Kafka + Elasticsearch + Redis; other = the rest of the machine minus this bench process',
-    '  (other > ~1 s means something else ran meanwhile, e.g. someone else\'s tests on the same box).',
+    'steady s = after start-up: baseline group joined -> last record; sluice partitions assigned (its log) -> every window written.',
+    'x base   = events/s over the baseline median\'s events/s (same clock); median rows compare medians.',
+    'peak RSS = VmHWM of the process (sluice: main thread and window workers together); state MiB = du of SLUICE_STATE_DIR after the',
+    '  daemon stopped (LMDB files never shrink, so this is about the largest the state got); state peak = largest du seen, sampled every 1 s.',
+    'CPU = user+system of the measured process, all threads; main thr = the daemon\'s main thread alone; services = Kafka + Elasticsearch + Redis;',
+    '  other = the rest of the machine minus this bench process (other > ~1 s means something else ran meanwhile, e.g. someone else\'s tests).',
+    'prof rows: extra runs under node --cpu-prof, slower, not in the medians. discarded: other processes used more than',
+    `  ${options.maxOtherCores} cores meanwhile, so the run was repeated (not in the medians); perturbed: still so after ${options.retries} repeats (kept).`,
   );
-  const base = medians.get('baseline');
-  for (const mode of ['sluice', 'sluice+sinks'] as const) {
-    const m = medians.get(mode);
-    if (!base || !m) continue;
-    out.push(
-      `${mode}/baseline events/s (wall, start-up included): ${(base.wallS / m.wallS).toFixed(3)}  ` +
-        `(sluice ${fmtRate(records, m.wallS)}/s vs baseline ${fmtRate(records, base.wallS)}/s; vs baseline active ${fmtRate(records, base.activeS)}/s: ${((base.activeS ?? Number.NaN) / m.wallS).toFixed(3)})`,
-    );
+  if (base) {
+    out.push('', `target: sluice with sinks off >= 0.8x the raw kafkajs consume baseline (${fmtRate(records, base.wallS)} events/s wall, ${fmtRate(records, base.steadyS)} events/s steady)`);
+    for (const group of groups.slice(1)) {
+      const m = medians.get(group);
+      if (!m) continue;
+      const wall = ratio(base.wallS, m.wallS);
+      const steady = ratio(base.steadyS, m.steadyS);
+      const verdict = m.mode === 'sluice' ? `  -> target ${wall !== undefined && wall >= 0.8 ? 'MET' : 'MISSED'} (wall)` : '';
+      out.push(
+        `  ${group.padEnd(16)} ${fmtRate(records, m.wallS).padStart(9)} events/s = ${fmt(wall, 3)}x baseline (wall); ${fmtRate(records, m.steadyS).padStart(9)} events/s = ${fmt(steady, 3)}x (steady)${verdict}`,
+      );
+    }
   }
   process.stdout.write(out.join('\n') + '\n');
 }
@@ -549,7 +730,15 @@ function describeDaemon(cli: string): string {
     const dirty = execFileSync('git', ['-C', dir, 'status', '--porcelain', '--', ':/src'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     commit = `git ${head}${dirty ? ' + uncommitted changes in src/' : ''}`;
   } catch {
-    // a snapshot without .git
+    // A snapshot without .git (git archive HEAD | tar -x): a `.commit` file at its root may name the commit.
+    for (let dir = dirname(cli); dir !== dirname(dir); dir = dirname(dir)) {
+      try {
+        commit = `snapshot of git ${readFileSync(join(dir, '.commit'), 'utf8').trim().slice(0, 12)} (${join(dir, '.commit')})`;
+        break;
+      } catch {
+        // not here
+      }
+    }
   }
   return `${cli} (built ${built}; ${commit})`;
 }
@@ -569,7 +758,7 @@ async function main(): Promise<number> {
       `node ${process.version}; Kafka ${kafkaBrokers().join(',')}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
       `daemon: ${describeDaemon(options.cli ?? CLI)}`,
       `services found for CPU accounting: ${servicePids.length} (${servicePids.join(', ')})`,
-      `workload: ${options.events.toLocaleString('en-US')} events, ${options.users.toLocaleString('en-US')} users, ${options.partitions} partitions, ${options.spanMinutes} min of event time, disorder < ${options.disorderMs} ms, bad ratio ${options.badRatio}; ${options.runs} run(s) per mode${options.sinks ? ', with the sinks mode' : ''}`,
+      `workload: ${options.events.toLocaleString('en-US')} events, ${options.users.toLocaleString('en-US')} users, ${options.partitions} partitions, ${options.spanMinutes} min of event time, disorder < ${options.disorderMs} ms, bad ratio ${options.badRatio}; ${options.runs} run(s) per mode; workers ${options.workers.join(',')}${options.sinks ? '; sinks off and on' : '; sinks off'}${options.cpuProf ? '; + one profiled run per worker count' : ''}`,
       '',
     ].join('\n'),
   );
@@ -612,18 +801,39 @@ async function main(): Promise<number> {
   if (sum(ends) !== workload.totalRecords) throw new Error(`the topic holds ${sum(ends)} records, expected ${workload.totalRecords}`);
 
   const results: RunResult[] = [];
-  for (let run = 1; run <= options.runs; run++) {
-    const modes: Array<[Mode, () => Promise<RunResult>]> = [];
-    if (options.baseline) modes.push(['baseline', () => runBaseline(kafka, workload, run, options, servicePids)]);
-    modes.push(['sluice', () => runSluice(kafka, workload, run, options, servicePids, false, options.cpuProf && run === 1)]);
-    if (options.sinks) modes.push(['sluice+sinks', () => runSluice(kafka, workload, run, options, servicePids, true, false)]);
-    for (const [mode, fn] of modes) {
-      process.stderr.write(`run ${run}/${options.runs}: ${mode}... `);
+  const step = async (label: string, fn: () => Promise<RunResult>) => {
+    for (let attempt = 0; ; attempt++) {
+      if (options.quietCores > 0) {
+        // The services count here too: between modes they should idle, unless someone else's test drives them.
+        const q = await waitForQuiet({ exclude: [process.pid], maxCores: options.quietCores, timeoutMs: 300_000 });
+        if (q.waitedS > 5) process.stderr.write(`(waited ${q.waitedS.toFixed(0)} s for a quiet machine: ${q.cores.toFixed(2)} other cores${q.quiet ? '' : ', gave up'}) `);
+      }
+      process.stderr.write(`${label}... `);
       const r = await fn();
-      process.stderr.write(`${fmt(r.wallS, 2)} s${r.ok ? '' : ' (FAILED CHECKS)'}\n`);
+      const otherCores = r.otherCpuS / r.wallS;
+      r.perturbed = otherCores > options.maxOtherCores;
+      r.discarded = r.perturbed && attempt < options.retries;
+      process.stderr.write(
+        `${fmt(r.wallS, 2)} s${r.ok ? '' : ' (FAILED CHECKS)'}, other CPU ${fmt(r.otherCpuS, 1)} s (${fmt(otherCores, 2)} cores)${r.discarded ? ': perturbed, again' : r.perturbed ? ': perturbed, kept' : ''}\n`,
+      );
       results.push(r);
       // Let Kafka's and the page cache's after-effects settle between modes.
       await sleep(2_000);
+      if (!r.discarded) return;
+    }
+  };
+  for (let run = 1; run <= options.runs; run++) {
+    if (options.baseline) await step(`run ${run}/${options.runs}: baseline`, () => runBaseline(kafka, workload, run, options, servicePids));
+    for (const withSinks of options.sinks ? [false, true] : [false]) {
+      for (const workers of options.workers) {
+        const mode = withSinks ? 'sluice+sinks' : 'sluice';
+        await step(`run ${run}/${options.runs}: ${mode} w${workers}`, () => runSluice(kafka, workload, run, options, servicePids, withSinks, workers, false));
+      }
+    }
+  }
+  if (options.cpuProf) {
+    for (const workers of options.workers) {
+      await step(`profiled: sluice w${workers}`, () => runSluice(kafka, workload, 0, options, servicePids, false, workers, true));
     }
   }
   report(results, workload, options);

@@ -30,13 +30,20 @@ export interface BenchOptions {
   seed: number;
   /** The daemon's entry point; default: this checkout's dist/src/cli.js. */
   cli: string | undefined;
+  /** SLUICE_WORKERS of the sluice modes: each count is its own mode (e.g. 1,2). */
+  workers: number[];
+  /** Before each mode, wait until the rest of the machine uses at most this many cores (0 = do not wait). */
+  quietCores: number;
+  /** A run during which the rest of the machine used more cores than this on average is run again. */
+  maxOtherCores: number;
+  retries: number;
 }
 
 interface Flag {
   key: keyof BenchOptions;
   env: string;
-  kind: 'int' | 'number' | 'bool' | 'string';
-  default: number | boolean | undefined;
+  kind: 'int' | 'number' | 'bool' | 'string' | 'ints';
+  default: number | boolean | number[] | undefined;
   help: string;
 }
 
@@ -50,7 +57,20 @@ const FLAGS: Record<string, Flag> = {
   '--runs': { key: 'runs', env: 'SLUICE_BENCH_RUNS', kind: 'int', default: 1, help: 'repetitions of each mode (medians reported)' },
   '--sinks': { key: 'sinks', env: 'SLUICE_BENCH_SINKS', kind: 'bool', default: false, help: 'also run sluice with Elasticsearch + Redis sinks' },
   '--baseline': { key: 'baseline', env: 'SLUICE_BENCH_BASELINE', kind: 'bool', default: true, help: 'run the raw kafkajs baseline (--no-baseline to skip)' },
-  '--cpu-prof': { key: 'cpuProf', env: 'SLUICE_BENCH_CPU_PROF', kind: 'bool', default: false, help: 'profile the first sluice run (node --cpu-prof)' },
+  '--workers': {
+    key: 'workers',
+    env: 'SLUICE_BENCH_WORKERS',
+    kind: 'ints',
+    default: [1, 2],
+    help: 'comma-separated SLUICE_WORKERS values: each is a sluice mode of its own',
+  },
+  '--cpu-prof': {
+    key: 'cpuProf',
+    env: 'SLUICE_BENCH_CPU_PROF',
+    kind: 'bool',
+    default: false,
+    help: 'after the measured runs, one extra sluice run per worker count (sinks off) under node --cpu-prof, every thread profiled; not in the medians',
+  },
   '--batch-size': { key: 'batchSize', env: 'SLUICE_BENCH_BATCH_SIZE', kind: 'int', default: 2_500, help: 'producer: messages per send; a send holds one partition, so ~2,500 x 190 B stays under the 1 MiB max.message.bytes' },
   '--in-flight': { key: 'inFlight', env: 'SLUICE_BENCH_IN_FLIGHT', kind: 'int', default: 4, help: 'producer: sends in flight (at least one per partition, one at a time within a partition)' },
   '--stall-timeout-s': { key: 'stallTimeoutS', env: 'SLUICE_BENCH_STALL_TIMEOUT_S', kind: 'int', default: 60, help: 'fail a mode after this long without progress' },
@@ -62,16 +82,39 @@ const FLAGS: Record<string, Flag> = {
     default: undefined,
     help: 'the daemon to run: path to a built cli.js (e.g. a snapshot of a commit); default dist/src/cli.js of this checkout',
   },
+  '--quiet-cores': {
+    key: 'quietCores',
+    env: 'SLUICE_BENCH_QUIET_CORES',
+    kind: 'number',
+    default: 0.3,
+    help: 'before each mode, wait (up to 5 min) until everything but this bench (services included) uses at most this many cores; 0 = do not wait',
+  },
+  '--max-other-cores': {
+    key: 'maxOtherCores',
+    env: 'SLUICE_BENCH_MAX_OTHER_CORES',
+    kind: 'number',
+    default: 0.3,
+    help: 'a run during which other processes used more cores than this on average (other CPU s / wall s) is perturbed: run again',
+  },
+  '--retries': { key: 'retries', env: 'SLUICE_BENCH_RETRIES', kind: 'int', default: 2, help: 'perturbed runs are repeated up to this many times; the last is kept (marked)' },
   '--seed': { key: 'seed', env: 'SLUICE_BENCH_SEED', kind: 'int', default: 42, help: 'seed of the event generator' },
 };
 
 export function usage(): string {
-  const lines = Object.entries(FLAGS).map(([flag, f]) => `  ${`${flag}${f.kind === 'bool' ? '' : f.kind === 'string' ? ' PATH' : ' N'}`.padEnd(22)} ${f.help} (default ${String(f.default ?? '-')}; env ${f.env})`);
+  const lines = Object.entries(FLAGS).map(
+    ([flag, f]) =>
+      `  ${`${flag}${f.kind === 'bool' ? '' : f.kind === 'string' ? ' PATH' : f.kind === 'ints' ? ' N,N' : ' N'}`.padEnd(22)} ${f.help} (default ${String(f.default ?? '-')}; env ${f.env})`,
+  );
   return `usage: node dist/bench/end-to-end.js [flags]\n${lines.join('\n')}\n`;
 }
 
-function parseValue(flag: string, f: Flag, raw: string): number | boolean | string {
+function parseValue(flag: string, f: Flag, raw: string): number | boolean | string | number[] {
   if (f.kind === 'string') return raw;
+  if (f.kind === 'ints') {
+    const list = raw.split(',').map((part) => parseValue(flag, { ...f, kind: 'int' }, part.trim()) as number);
+    if (list.length === 0 || list.some((n) => n < 1)) throw new Error(`${flag}: expected a comma-separated list of positive integers, got "${raw}"`);
+    return [...new Set(list)];
+  }
   if (f.kind === 'bool') {
     const v = raw.trim().toLowerCase();
     if (['1', 'true', 'yes'].includes(v)) return true;
@@ -86,7 +129,7 @@ function parseValue(flag: string, f: Flag, raw: string): number | boolean | stri
 }
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
-  const values: Record<string, number | boolean | string | undefined> = {};
+  const values: Record<string, number | boolean | string | number[] | undefined> = {};
   for (const [flag, f] of Object.entries(FLAGS)) {
     const raw = env[f.env];
     values[f.key] = raw !== undefined && raw !== '' ? parseValue(f.env, f, raw) : f.default;

@@ -3,7 +3,8 @@
  * the whole machine's busy CPU time (to see whether something else was running during a mode).
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 let clockTicks: number | undefined;
 function ticksPerSecond(): number {
@@ -38,6 +39,59 @@ export function processCpuSeconds(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * User + system CPU seconds of each thread of a process, largest first; the main thread is the one
+ * whose tid is the pid. (Node 20 names every thread "node", so tids are all there is to tell them apart.)
+ */
+export function threadCpuSeconds(pid: number): Array<{ tid: number; main: boolean; cpuS: number }> {
+  const threads: Array<{ tid: number; main: boolean; cpuS: number }> = [];
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return threads;
+  }
+  for (const tid of tids) {
+    try {
+      const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      threads.push({ tid: Number(tid), main: Number(tid) === pid, cpuS: (Number(fields[11]) + Number(fields[12])) / ticksPerSecond() });
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return threads.sort((a, b) => b.cpuS - a.cpuS);
+}
+
+/**
+ * The disk a directory tree takes: `allocated` as du counts it (blocks, so sparse files count only
+ * what they hold) and `apparent` (file lengths). Sub-millisecond for a state directory of a few files.
+ */
+export function diskUsage(path: string): { allocated: number; apparent: number } {
+  let allocated = 0;
+  let apparent = 0;
+  const walk = (p: string) => {
+    let st;
+    try {
+      st = lstatSync(p);
+    } catch {
+      return;
+    }
+    allocated += st.blocks * 512;
+    if (st.isDirectory()) {
+      let entries: string[] = [];
+      try {
+        entries = readdirSync(p);
+      } catch {
+        return;
+      }
+      for (const e of entries) walk(join(p, e));
+    } else apparent += st.size;
+  };
+  walk(path);
+  return { allocated, apparent };
 }
 
 /** Busy CPU seconds of the whole machine, summed over cores (everything but idle and iowait). */
@@ -120,4 +174,24 @@ export function topCpuUsers(
     if (used >= minS) users.push({ pid, name: a.name, cpuS: used });
   }
   return users.sort((x, y) => y.cpuS - x.cpuS).slice(0, 4);
+}
+
+/**
+ * Wait until the rest of the machine is quiet: the busy CPU not used by `exclude` (this process and
+ * the services, say) averaged over `windowMs` stays under `maxCores`. Other engineers' tests share
+ * the box; a run started in their middle measures them. Gives up after `timeoutMs` (then runs anyway).
+ */
+export async function waitForQuiet(options: { exclude: number[]; maxCores?: number; windowMs?: number; timeoutMs?: number }): Promise<{ waitedS: number; cores: number; quiet: boolean }> {
+  const { exclude, maxCores = 0.3, windowMs = 2_000, timeoutMs = 180_000 } = options;
+  const began = performance.now();
+  const excludedCpu = () => exclude.reduce((sum, pid) => sum + (processCpuSeconds(pid) ?? 0), 0);
+  for (;;) {
+    const busy0 = machineBusySeconds();
+    const excluded0 = excludedCpu();
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const cores = (machineBusySeconds() - busy0 - (excludedCpu() - excluded0)) / (windowMs / 1000);
+    const waitedS = (performance.now() - began) / 1000;
+    if (cores <= maxCores) return { waitedS, cores, quiet: true };
+    if (waitedS * 1000 >= timeoutMs) return { waitedS, cores, quiet: false };
+  }
 }

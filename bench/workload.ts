@@ -8,7 +8,7 @@
 import { CompressionTypes, type Kafka, type Message } from 'kafkajs';
 
 export const WINDOW_MS = 60_000;
-const EVENT_TYPES = ['view', 'click', 'add_to_cart', 'purchase', 'remove_from_cart', 'search'];
+export const EVENT_TYPES = ['view', 'click', 'add_to_cart', 'purchase', 'remove_from_cart', 'search'];
 const DEVICES = ['mobile', 'desktop', 'tablet'];
 const COUNTRIES = ['DE', 'FR', 'US', 'GB', 'IN', 'BR', 'JP', 'NL'];
 
@@ -52,7 +52,7 @@ export function prng(seed: number): () => number {
 }
 
 /** Bad records of the contract's kinds; each must end in the dead-letter topic. */
-function badValue(n: number, ts: number): string {
+export function badValue(n: number, ts: number): string {
   switch (n % 7) {
     case 0:
       return `{"userId":"user-${n}","eventType":"click","timestamp":`; // MALFORMED_JSON
@@ -69,6 +69,14 @@ function badValue(n: number, ts: number): string {
     default:
       return JSON.stringify({ userId: `user-${n}`, timestamp: ts }); // MISSING_EVENT_TYPE
   }
+}
+
+/** The value of the i-th valid click of user u: ~170-200 bytes, with fields the job must ignore. */
+export function clickValue(i: number, u: number, userId: string, eventType: string, timestamp: number): string {
+  return (
+    `{"userId":"${userId}","eventType":"${eventType}","timestamp":${timestamp},"sessionId":"s-${u.toString(36)}-${(i % 97).toString(36)}",` +
+    `"page":"/product/${i % 50_021}","device":"${DEVICES[i % DEVICES.length]}","country":"${COUNTRIES[u % COUNTRIES.length]}","ua":"Mozilla/5.0 (X11; Linux x86_64)"}`
+  );
 }
 
 export async function produceWorkload(kafka: Kafka, options: WorkloadOptions, onProgress?: (sent: number) => void): Promise<Workload> {
@@ -134,10 +142,7 @@ export async function produceWorkload(kafka: Kafka, options: WorkloadOptions, on
       const timestamp = Math.max(start, ordered - Math.floor(random() * options.disorderMs));
       if (timestamp > maxTimestamp) maxTimestamp = timestamp;
       seen.add(u * windows + Math.floor((timestamp - start) / WINDOW_MS));
-      // ~170-200 bytes, with fields the job must ignore.
-      const value =
-        `{"userId":"${userId}","eventType":"${eventType}","timestamp":${timestamp},"sessionId":"s-${u.toString(36)}-${(i % 97).toString(36)}",` +
-        `"page":"/product/${i % 50_021}","device":"${DEVICES[i % DEVICES.length]}","country":"${COUNTRIES[u % COUNTRIES.length]}","ua":"Mozilla/5.0 (X11; Linux x86_64)"}`;
+      const value = clickValue(i, u, userId, eventType, timestamp);
       bytes += value.length;
       // Keyed by userId, partitioned by user (sluice must not rely on either).
       const partition = u % options.partitions;

@@ -115,6 +115,24 @@ export const VARIABLES = {
   }),
   SLUICE_ES_BULK_DOCS: v({ group: 'sinks', default: '5000', schema: int(1, 100_000), meaning: 'documents per bulk request at most' }),
   SLUICE_ES_FLUSH_INTERVAL_MS: v({ group: 'sinks', default: '50', schema: int(1, 60_000), meaning: 'a partial bulk is sent after this long' }),
+  SLUICE_ES_BULK_BYTES: v({
+    group: 'sinks',
+    default: String(5 * 1024 * 1024),
+    schema: int(1024, 100 * 1024 * 1024),
+    meaning: 'bytes per bulk request at most (a larger document is sent alone)',
+  }),
+  SLUICE_ES_BUFFER_DOCS: v({
+    group: 'sinks',
+    default: '10000',
+    schema: int(1, 10_000_000),
+    meaning: 'documents the Elasticsearch sink holds at most, waiting or in flight (never fewer than SLUICE_ES_BULK_DOCS); when full, writes wait and the Kafka consumer stops fetching (backpressure)',
+  }),
+  SLUICE_ES_BUFFER_BYTES: v({
+    group: 'sinks',
+    default: String(10 * 1024 * 1024),
+    schema: int(1024, 2 ** 40),
+    meaning: 'serialized bytes the Elasticsearch sink holds at most, waiting or in flight (never fewer than SLUICE_ES_BULK_BYTES)',
+  }),
   SLUICE_REDIS_URL: v({
     group: 'sinks',
     default: undefined,
@@ -126,6 +144,12 @@ export const VARIABLES = {
   SLUICE_REDIS_TTL_SECONDS: v({ group: 'sinks', default: '86400', schema: int(1, 2_147_483_647), meaning: 'TTL of each key' }),
   SLUICE_REDIS_BATCH_SIZE: v({ group: 'sinks', default: '5000', schema: int(1, 100_000), meaning: 'SET commands per pipeline at most' }),
   SLUICE_REDIS_FLUSH_INTERVAL_MS: v({ group: 'sinks', default: '50', schema: int(1, 60_000), meaning: 'a partial pipeline is sent after this long' }),
+  SLUICE_REDIS_BUFFER_KEYS: v({
+    group: 'sinks',
+    default: '10000',
+    schema: int(1, 10_000_000),
+    meaning: 'SET commands the Redis sink holds at most, waiting or in flight (never fewer than SLUICE_REDIS_BATCH_SIZE); when full, writes wait and the Kafka consumer stops fetching (backpressure)',
+  }),
   SLUICE_WINDOW_MS: v({ group: 'windows', default: '60000', schema: int(1, 86_400_000), meaning: 'tumbling window size' }),
   SLUICE_OUT_OF_ORDERNESS_MS: v({ group: 'windows', default: '5000', schema: int(0, 86_400_000), meaning: 'watermark bound' }),
   SLUICE_ALLOWED_LATENESS_MS: v({ group: 'windows', default: '0', schema: int(0, 86_400_000), meaning: 'a fired window re-fires for events this late' }),
@@ -239,9 +263,23 @@ export interface SluiceConfig {
   /** Topics exist even without Kafka so the embedded mode can print where dead letters would go. */
   topics: { input: string; dlq: string; late: string };
   elasticsearch:
-    | { node: string; index: string; bulkDocs: number; flushIntervalMs: number; apiKey?: string; username?: string; password?: string }
+    | {
+        node: string;
+        index: string;
+        bulkDocs: number;
+        flushIntervalMs: number;
+        /** The buffer bounds: optional so a hand-built config (tests, embedding) gets the defaults. */
+        bulkBytes?: number;
+        bufferDocs?: number;
+        bufferBytes?: number;
+        apiKey?: string;
+        username?: string;
+        password?: string;
+      }
     | undefined;
-  redis: { url: string; keyPrefix: string; ttlSeconds: number; batchSize: number; flushIntervalMs: number; password?: string } | undefined;
+  redis:
+    | { url: string; keyPrefix: string; ttlSeconds: number; batchSize: number; flushIntervalMs: number; bufferKeys?: number; password?: string }
+    | undefined;
   windows: { sizeMs: number; outOfOrdernessMs: number; allowedLatenessMs: number; idleTimeoutMs: number; stateTtlMs: number };
   state: { dir: string };
   checkpoint: { intervalMs: number; minPauseMs: number; timeoutMs: number; tolerableFailures: number };
@@ -330,6 +368,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
   const esIndex = must('SLUICE_ES_INDEX');
   const esBulkDocs = must('SLUICE_ES_BULK_DOCS');
   const esFlush = must('SLUICE_ES_FLUSH_INTERVAL_MS');
+  const esBulkBytes = must('SLUICE_ES_BULK_BYTES');
+  const esBufferDocs = must('SLUICE_ES_BUFFER_DOCS');
+  const esBufferBytes = must('SLUICE_ES_BUFFER_BYTES');
   const esApiKey = get('SLUICE_ES_API_KEY');
   const esUser = get('SLUICE_ES_USERNAME');
   const esPassword = get('SLUICE_ES_PASSWORD');
@@ -339,6 +380,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
   const redisTtl = must('SLUICE_REDIS_TTL_SECONDS');
   const redisBatch = must('SLUICE_REDIS_BATCH_SIZE');
   const redisFlush = must('SLUICE_REDIS_FLUSH_INTERVAL_MS');
+  const redisBufferKeys = must('SLUICE_REDIS_BUFFER_KEYS');
   const redisPassword = get('SLUICE_REDIS_PASSWORD');
 
   const config: SluiceConfig = {
@@ -364,6 +406,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
             index: esIndex,
             bulkDocs: esBulkDocs,
             flushIntervalMs: esFlush,
+            // A buffer smaller than one bulk could never fill a bulk: the documented floor.
+            bulkBytes: esBulkBytes,
+            bufferDocs: Math.max(esBufferDocs, esBulkDocs),
+            bufferBytes: Math.max(esBufferBytes, esBulkBytes),
             ...(esApiKey ? { apiKey: esApiKey } : {}),
             ...(esUser ? { username: esUser } : {}),
             ...(esPassword ? { password: esPassword } : {}),
@@ -371,7 +417,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
     redis:
       redisUrlValue === undefined
         ? undefined
-        : { url: redisUrlValue, keyPrefix: redisPrefix, ttlSeconds: redisTtl, batchSize: redisBatch, flushIntervalMs: redisFlush, ...(redisPassword ? { password: redisPassword } : {}) },
+        : {
+            url: redisUrlValue,
+            keyPrefix: redisPrefix,
+            ttlSeconds: redisTtl,
+            batchSize: redisBatch,
+            flushIntervalMs: redisFlush,
+            bufferKeys: Math.max(redisBufferKeys, redisBatch),
+            ...(redisPassword ? { password: redisPassword } : {}),
+          },
     windows: {
       sizeMs: must('SLUICE_WINDOW_MS'),
       outOfOrdernessMs: must('SLUICE_OUT_OF_ORDERNESS_MS'),

@@ -105,7 +105,7 @@ export class KafkaSource {
       if (revoked.length > 0) handler.onRevoke(revoked);
       this.assigned = mine;
       handler.onAssign([...mine]);
-      this.logger.info({ partitions: [...mine].sort((a, b) => a - b), generation: event.payload.groupId }, 'partitions assigned');
+      this.logger.info({ partitions: [...mine].sort((a, b) => a - b), memberId: event.payload.memberId }, 'partitions assigned');
     });
     await connect(consumer, this.settings);
     await consumer.subscribe({ topics: [this.settings.topic], fromBeginning: true });

@@ -169,7 +169,7 @@ export class WindowPipeline<IN, ACC, OUT> {
     }
     const sending = letters.length > 0 ? this.options.deadLetters.send(letters) : undefined;
     await this.step(events, watermark, this.watermarks.current(now));
-    await sending;
+    if (sending) await this.whileBlocked(sending);
   }
 
   /** Let wall-clock time pass: idle partitions may release the watermark and windows fire. */
@@ -185,8 +185,8 @@ export class WindowPipeline<IN, ACC, OUT> {
 
   /** Wait for the keyed stage, flush every sink, then say which offsets are safe to commit. */
   async progress(): Promise<Progress> {
-    await this.stage.drain();
-    await Promise.all([...this.options.sinks.map((s) => s.flush()), this.options.deadLetters.flush()]);
+    await this.whileBlocked(this.stage.drain());
+    await this.whileBlocked(Promise.all([...this.options.sinks.map((s) => s.flush()), this.options.deadLetters.flush()]));
     const offsets = this.offsets.committable();
     const watermark = this.watermarks.last;
     const metadata = new Map<number, string>();
@@ -211,7 +211,8 @@ export class WindowPipeline<IN, ACC, OUT> {
     // handed their results over (progress() drains the stage before it commits).
     const { sizeMs, allowedLatenessMs } = this.options.windows;
     this.offsets.releaseThrough(watermarkAfter - allowedLatenessMs + 1 - sizeMs);
-    await this.stage.process({ events, watermarkBefore, watermarkAfter, nowMs: this.options.now() });
+    // Waiting for worker credit is waiting on the sinks (credit returns once results are written).
+    await this.whileBlocked(this.stage.process({ events, watermarkBefore, watermarkAfter, nowMs: this.options.now() }));
   }
 
   private async writeResults(results: OUT[]): Promise<void> {
@@ -220,6 +221,16 @@ export class WindowPipeline<IN, ACC, OUT> {
     // only forget traced windows every worker has handed over, or later results would lose links.
     const scope = this.telemetry.fired(results.map((r) => this.options.job.resultRef(r)), this.stage.handedOverWatermark());
     await scope.run(() => Promise.all(this.options.sinks.map((sink) => sink.write(results))));
+  }
+
+  /** Wait on the sinks with the idleness clock stopped: records waiting upstream are no partition's silence. */
+  private async whileBlocked<T>(wait: Promise<T>): Promise<T> {
+    this.watermarks.pauseIdleness(this.options.now());
+    try {
+      return await wait;
+    } finally {
+      this.watermarks.resumeIdleness(this.options.now());
+    }
   }
 
   private letter(topic: string, batch: SourceBatch, record: SourceRecord, code: RecordErrorCode, message: string): DeadLetter {

@@ -5,6 +5,13 @@
  * Semantics follow Flink's BoundedOutOfOrdernessWatermarks so results match the reference job:
  * a partition's watermark is (max event time seen - bound - 1); the combined watermark never goes
  * back. Wall-clock time is passed in (`nowMs`), never read here, so tests drive it by hand.
+ *
+ * Idleness is measured on a clock that stops while the pipeline is blocked downstream
+ * (`pauseIdleness` / `resumeIdleness`, as Flink's PausableRelativeClock stops during backpressure):
+ * a partition whose records wait in Kafka because a sink is slow or down is not silent. Without
+ * this, a sink outage longer than the idle timeout made every partition but the first to deliver
+ * afterwards look idle, the watermark jumped to that partition's event time, and the others'
+ * records became late.
  */
 
 export const NO_WATERMARK = Number.NEGATIVE_INFINITY;
@@ -23,6 +30,10 @@ interface PartitionClock {
 export class PartitionWatermarks {
   private readonly partitions = new Map<number, PartitionClock>();
   private combined: number;
+  /** The idleness clock: wall time minus the time spent paused (nested pauses count once). */
+  private pausedDepth = 0;
+  private pausedSinceMs = 0;
+  private pausedTotalMs = 0;
 
   constructor(
     private readonly options: WatermarkOptions,
@@ -35,7 +46,7 @@ export class PartitionWatermarks {
   /** Partitions this source reads. A partition with no event yet holds the watermark back until idle. */
   assign(partitions: Iterable<number>, nowMs: number): void {
     for (const p of partitions) {
-      if (!this.partitions.has(p)) this.partitions.set(p, { maxTimestamp: NO_WATERMARK, lastEventAtMs: nowMs });
+      if (!this.partitions.has(p)) this.partitions.set(p, { maxTimestamp: NO_WATERMARK, lastEventAtMs: this.idleClock(nowMs) });
     }
   }
 
@@ -45,13 +56,25 @@ export class PartitionWatermarks {
   }
 
   observe(partition: number, eventTimestamp: number, nowMs: number): void {
+    const at = this.idleClock(nowMs);
     let clock = this.partitions.get(partition);
     if (!clock) {
-      clock = { maxTimestamp: NO_WATERMARK, lastEventAtMs: nowMs };
+      clock = { maxTimestamp: NO_WATERMARK, lastEventAtMs: at };
       this.partitions.set(partition, clock);
     }
     if (eventTimestamp > clock.maxTimestamp) clock.maxTimestamp = eventTimestamp;
-    clock.lastEventAtMs = nowMs;
+    clock.lastEventAtMs = at;
+  }
+
+  /** The pipeline is blocked downstream (a sink): from now on, time does not count towards idleness. */
+  pauseIdleness(nowMs: number): void {
+    if (this.pausedDepth++ === 0) this.pausedSinceMs = nowMs;
+  }
+
+  /** The pipeline can take records again: idleness time runs again. */
+  resumeIdleness(nowMs: number): void {
+    if (this.pausedDepth === 0) return;
+    if (--this.pausedDepth === 0) this.pausedTotalMs += Math.max(0, nowMs - this.pausedSinceMs);
   }
 
   /** The watermark of one partition (its own view, ignoring the others). */
@@ -63,7 +86,7 @@ export class PartitionWatermarks {
   isIdle(partition: number, nowMs: number): boolean {
     const clock = this.partitions.get(partition);
     if (!clock || this.options.idleTimeoutMs <= 0) return false;
-    return nowMs - clock.lastEventAtMs >= this.options.idleTimeoutMs;
+    return this.idleClock(nowMs) - clock.lastEventAtMs >= this.options.idleTimeoutMs;
   }
 
   /**
@@ -86,6 +109,11 @@ export class PartitionWatermarks {
   /** The last combined watermark computed, without recomputing. */
   get last(): number {
     return this.combined;
+  }
+
+  private idleClock(nowMs: number): number {
+    const pausedNow = this.pausedDepth > 0 ? Math.max(0, nowMs - this.pausedSinceMs) : 0;
+    return nowMs - this.pausedTotalMs - pausedNow;
   }
 
   private fromMax(maxTimestamp: number): number {

@@ -4,7 +4,8 @@
  */
 
 export const MINUTE = 60_000;
-const EVENT_TYPES = ['view', 'click', 'add_to_cart', 'purchase', 'remove_from_cart'];
+/** The event types of the fixture's valid events (unless `rareEventTypes` adds others). */
+export const EVENT_TYPES = ['view', 'click', 'add_to_cart', 'purchase', 'remove_from_cart'];
 
 export interface FixtureMessage {
   key: string | null;
@@ -50,6 +51,8 @@ export interface FixtureOptions {
   seed?: number;
   /** Include a value over 1 MiB among the bad records (the topic must allow 2 MiB messages). */
   includeTooLarge?: boolean;
+  /** This share of the valid events gets an event type drawn from `types` instead of the usual ones. */
+  rareEventTypes?: { types: string[]; ratio: number };
 }
 
 function prng(seed: number): () => number {
@@ -74,7 +77,10 @@ export function buildFixture(options: FixtureOptions): Fixture {
 
   for (let i = 0; i < options.events; i++) {
     const userId = `user-${Math.floor(random() * options.users)}`;
-    const eventType = EVENT_TYPES[Math.floor(random() * EVENT_TYPES.length)] as string;
+    let eventType = EVENT_TYPES[Math.floor(random() * EVENT_TYPES.length)] as string;
+    // Drawn only when asked for, so fixtures without it keep their exact event sequence.
+    const rare = options.rareEventTypes;
+    if (rare && random() < rare.ratio) eventType = rare.types[Math.floor(random() * rare.types.length)] as string;
     const ordered = start + Math.floor((i / options.events) * options.spanMs);
     const timestamp = Math.max(start, ordered - Math.floor(random() * options.maxDisorderMs));
     maxTimestamp = Math.max(maxTimestamp, timestamp);

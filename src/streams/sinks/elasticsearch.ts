@@ -46,6 +46,9 @@ const RETRIABLE_ITEM_ERRORS = new Set(['index_closed_exception', 'cluster_block_
 
 const DEFAULT_DEAD_LETTER_TOPIC = 'user-clicks-dlq';
 
+/** The defaults of SLUICE_ES_BULK_BYTES and SLUICE_ES_BUFFER_BYTES, for configs built by hand. */
+const DEFAULT_BULK_BYTES = 5 * 1024 * 1024;
+
 /** Dead-letter messages are Kafka headers: keep them readable and bounded. */
 const MAX_REASON_CHARS = 2_000;
 
@@ -67,6 +70,8 @@ interface PendingDoc {
   /** The bulk action line (no index: it is in the request path). */
   action: string;
   source: string;
+  /** UTF-8 bytes of both NDJSON lines: what the buffer and bulk byte bounds count. */
+  bytes: number;
   /** Set when the result cannot be sent at all (e.g. an invalid version): dead-lettered directly. */
   invalid?: string;
   /** The span (a window firing) that wrote it, for the bulk span's links; undefined when tracing is off. */
@@ -120,10 +125,14 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
       requestTimeout: options.requestTimeoutMs ?? 30_000,
       name: 'sluice',
     });
+    const bulkBytes = config.bulkBytes ?? DEFAULT_BULK_BYTES;
     this.queue = new RetryingBatchQueue<PendingDoc>({
       name: this.name,
       maxBatch: config.bulkDocs,
-      capacity: config.bulkDocs * 2,
+      capacity: config.bufferDocs ?? config.bulkDocs * 2,
+      sizeOf: (doc) => doc.bytes,
+      maxBatchBytes: bulkBytes,
+      capacityBytes: config.bufferBytes ?? bulkBytes * 2,
       flushIntervalMs: config.flushIntervalMs,
       send: traceSinkSend(`bulk ${config.index}`, { 'db.system.name': 'elasticsearch', 'db.operation.name': 'bulk', 'db.collection.name': config.index }, (batch, signal) =>
         this.sendBatch(batch, signal),
@@ -151,12 +160,15 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
     await this.ensureIndex();
   }
 
+  /** Serialized only as buffer room frees up, so a large write is not held twice. */
   async write(results: readonly OUT[]): Promise<void> {
-    const docs = new Array<PendingDoc>(results.length);
+    // The firing's span context (when tracing) travels with each document into its bulk span.
     const trace = activeSpanContext();
-    for (let i = 0; i < results.length; i++) docs[i] = this.toPending(results[i] as OUT);
-    if (trace) for (const doc of docs) doc.trace = trace;
-    await this.queue.enqueue(docs);
+    await this.queue.enqueueMapped(results, (result) => {
+      const doc = this.toPending(result);
+      if (trace) doc.trace = trace;
+      return doc;
+    });
   }
 
   async flush(): Promise<void> {
@@ -188,10 +200,10 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
     const source = JSON.stringify(result);
     // External versions must be integers in [0, 2^63); ES would fail the whole bulk request otherwise.
     if (!Number.isSafeInteger(version) || version < 0) {
-      return { id, action: '', source, invalid: `resultVersion ${String(version)} is not a non-negative integer` };
+      return { id, action: '', source, bytes: Buffer.byteLength(source), invalid: `resultVersion ${String(version)} is not a non-negative integer` };
     }
     const action = JSON.stringify({ index: { _id: id, version, version_type: 'external_gte' } });
-    return { id, action, source };
+    return { id, action, source, bytes: Buffer.byteLength(action) + Buffer.byteLength(source) + 2 };
   }
 
   private async ensureIndex(): Promise<void> {

@@ -69,7 +69,7 @@ export class RedisSink<OUT> implements ResultSink<OUT> {
     this.queue = new RetryingBatchQueue<PendingSet>({
       name: this.name,
       maxBatch: options.config.batchSize,
-      capacity: options.config.batchSize * 2,
+      capacity: options.config.bufferKeys ?? options.config.batchSize * 2,
       flushIntervalMs: options.config.flushIntervalMs,
       send: traceSinkSend('pipeline SET', { 'db.system.name': 'redis', 'db.operation.name': 'PIPELINE' }, (batch) => this.sendBatch(batch)),
       describeError: (err) => this.describe(err),
@@ -96,16 +96,15 @@ export class RedisSink<OUT> implements ResultSink<OUT> {
     }
   }
 
+  /** Converted only as buffer room frees up, so a large write is not held twice. */
   async write(results: readonly OUT[]): Promise<void> {
     const { job, config } = this.options;
-    const sets = new Array<PendingSet>(results.length);
-    for (let i = 0; i < results.length; i++) {
-      const r = results[i] as OUT;
-      sets[i] = { key: config.keyPrefix + job.resultId(r), value: job.redisValue(r) };
-    }
     const trace = activeSpanContext();
-    if (trace) for (const set of sets) set.trace = trace;
-    await this.queue.enqueue(sets);
+    await this.queue.enqueueMapped(results, (r): PendingSet => {
+      const set: PendingSet = { key: config.keyPrefix + job.resultId(r), value: job.redisValue(r) };
+      if (trace) set.trace = trace;
+      return set;
+    });
   }
 
   flush(): Promise<void> {

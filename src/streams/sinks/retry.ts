@@ -3,6 +3,10 @@
  * flight at a time, and retry with jittered exponential backoff until the batch is acknowledged or
  * the sink is closed.
  *
+ * The bound counts items and, when the sink gives a size, bytes; it covers everything the queue
+ * holds (waiting and in flight), and results are converted to their wire form only as room frees
+ * up, so a large write does not hold a second, serialized copy of itself.
+ *
  * An outage of the target is backpressure, not failure: the buffer fills, `enqueue` waits, and the
  * wait reaches the source. Only an error the sink classifies as permanent (bad credentials, a bug)
  * stops the queue; then every pending and later call rejects with that error.
@@ -16,6 +20,9 @@ export interface BackoffOptions {
 }
 
 export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 100, capMs: 5_000 };
+
+/** A write that waited this long for room is logged: the operator sees why consumer lag grows. */
+const BACKPRESSURE_LOG_AFTER_MS = 10_000;
 
 /**
  * Delay before retry number `attempt` (1-based): exponential up to the cap, "equal jitter" (half
@@ -67,6 +74,15 @@ export interface RetryingBatchQueueOptions<T> {
   maxBatch: number;
   /** Items buffered or in flight at most; `enqueue` waits beyond it. At least `maxBatch`. */
   capacity: number;
+  /** Size of an item in bytes (as sent); without it only items are counted. */
+  sizeOf?: (item: T) => number;
+  /** Bytes per batch at most (an item larger than this is sent alone). Needs `sizeOf`. */
+  maxBatchBytes?: number;
+  /**
+   * Bytes buffered or in flight at most (an item larger than this is taken once the queue is
+   * empty, so it cannot block for ever). At least `maxBatchBytes`. Needs `sizeOf`.
+   */
+  capacityBytes?: number;
   /** A partial batch is sent this long after its first item arrived. */
   flushIntervalMs: number;
   /**
@@ -78,11 +94,15 @@ export interface RetryingBatchQueueOptions<T> {
   describeError(err: unknown): string;
   logger: Logger;
   backoff?: BackoffOptions;
+  /** A write that waited this long for room is logged at warn (default 10 s). */
+  backpressureLogAfterMs?: number;
 }
 
 export interface BatchQueueStats {
   buffered: number;
   inFlight: number;
+  /** Bytes of the buffered and in-flight items (0 when the sink gives no sizes). */
+  heldBytes: number;
   /** Items accepted by `enqueue` since start. */
   written: number;
   /** Items acknowledged by the target since start. */
@@ -108,7 +128,14 @@ export class RetryingBatchQueue<T> {
   private readonly capacity: number;
   private readonly abort = new AbortController();
   private buffer: T[] = [];
+  /** Sizes of `buffer`'s items, kept beside it (only with `sizeOf`). */
+  private sizes: number[] = [];
   private inFlight = 0;
+  private bufferedBytes = 0;
+  private inFlightBytes = 0;
+  private readonly capacityBytes: number;
+  private readonly maxBatchBytes: number;
+  private lastReason: string | undefined;
   /** Monotonic counters: items are acknowledged in the order they were written (FIFO, one batch in flight). */
   private written = 0;
   private taken = 0;
@@ -128,16 +155,30 @@ export class RetryingBatchQueue<T> {
   constructor(options: RetryingBatchQueueOptions<T>) {
     this.options = options;
     this.capacity = Math.max(options.capacity, options.maxBatch);
+    this.maxBatchBytes = options.sizeOf ? (options.maxBatchBytes ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
+    this.capacityBytes = options.sizeOf ? Math.max(options.capacityBytes ?? Number.POSITIVE_INFINITY, this.maxBatchBytes) : Number.POSITIVE_INFINITY;
   }
 
   /** Resolves once every item is in the buffer (waiting for room while it is full). Order is kept. */
   enqueue(items: readonly T[]): Promise<void> {
-    const run = this.writeChain.then(() => this.accept(items));
+    return this.enqueueMapped(items, identity as (item: T) => T);
+  }
+
+  /**
+   * As `enqueue`, converting each item with `convert` only when there is room for it: what waits
+   * for room stays in the caller's form, never in a second, serialized copy.
+   */
+  enqueueMapped<S>(items: readonly S[], convert: (item: S) => T): Promise<void> {
+    const run = this.writeChain.then(() => this.accept(items, convert));
     this.writeChain = run.catch(() => undefined);
     return run;
   }
 
-  /** Resolves once every item enqueued before the call is acknowledged by the target. */
+  /**
+   * Resolves once every item enqueued before the call is acknowledged by the target. Offsets are
+   * committed only after this, so a flush that waits long is logged: progress is not made durable
+   * (and the source is paused, the commit holding the pipeline) until the target catches up.
+   */
   flush(): Promise<void> {
     const stopped = this.stoppedError();
     if (stopped) return Promise.reject(stopped);
@@ -146,6 +187,21 @@ export class RetryingBatchQueue<T> {
     this.flushTarget = Math.max(this.flushTarget, target);
     const done = new Promise<void>((resolve, reject) => this.flushWaiters.push({ target, resolve, reject }));
     this.kick();
+    const startedAt = Date.now();
+    let warned = false;
+    const warnTimer = setTimeout(() => {
+      warned = true;
+      this.options.logger.warn(
+        { sink: this.options.name, waitedMs: Date.now() - startedAt, unacknowledged: target - this.acked, ...this.stats(), lastReason: this.lastReason ?? 'slow target' },
+        'sink flush waiting: offsets are not committed until the target acknowledges what was written (backpressure)',
+      );
+    }, this.options.backpressureLogAfterMs ?? BACKPRESSURE_LOG_AFTER_MS);
+    warnTimer.unref();
+    const settled = (): void => {
+      clearTimeout(warnTimer);
+      if (warned) this.options.logger.info({ sink: this.options.name, waitedMs: Date.now() - startedAt }, 'sink flush done: commits resume');
+    };
+    done.then(settled, settled);
     return done;
   }
 
@@ -165,6 +221,8 @@ export class RetryingBatchQueue<T> {
     }
     this.rejectWaiters(this.closedError());
     this.buffer = [];
+    this.sizes = [];
+    this.bufferedBytes = 0;
   }
 
   get signal(): AbortSignal {
@@ -175,6 +233,7 @@ export class RetryingBatchQueue<T> {
     return {
       buffered: this.buffer.length,
       inFlight: this.inFlight,
+      heldBytes: this.bufferedBytes + this.inFlightBytes,
       written: this.written,
       acknowledged: this.acked,
       retries: this.retries,
@@ -182,26 +241,74 @@ export class RetryingBatchQueue<T> {
     };
   }
 
-  private async accept(items: readonly T[]): Promise<void> {
-    let i = 0;
-    while (i < items.length) {
-      const stopped = this.stoppedError();
-      if (stopped) throw stopped;
-      const room = this.capacity - (this.buffer.length + this.inFlight);
-      if (room <= 0) {
-        await new Promise<void>((resolve, reject) => this.roomWaiters.push({ resolve, reject }));
-        continue;
+  private async accept<S>(items: readonly S[], convert: (item: S) => T): Promise<void> {
+    const { sizeOf } = this.options;
+    const startedAt = Date.now();
+    let warned = false;
+    const warnTimer = setTimeout(() => {
+      warned = true;
+      this.options.logger.warn(
+        { sink: this.options.name, waitedMs: Date.now() - startedAt, ...this.stats(), lastReason: this.lastReason ?? 'slow target' },
+        'sink buffer full: writes wait, so the source stops taking records until the target catches up (backpressure)',
+      );
+    }, this.options.backpressureLogAfterMs ?? BACKPRESSURE_LOG_AFTER_MS);
+    warnTimer.unref();
+    try {
+      let i = 0;
+      // One converted item waiting for byte room (it is already in its wire form).
+      let pending: T | undefined;
+      let pendingSize = 0;
+      while (i < items.length) {
+        const stopped = this.stoppedError();
+        if (stopped) throw stopped;
+        const held = this.buffer.length + this.inFlight;
+        if (held >= this.capacity) {
+          await this.waitForRoom();
+          continue;
+        }
+        if (pending === undefined) {
+          pending = convert(items[i] as S);
+          pendingSize = sizeOf ? sizeOf(pending) : 0;
+        }
+        // An item larger than the byte bound is taken alone, once nothing else is held.
+        if (held > 0 && this.bufferedBytes + this.inFlightBytes + pendingSize > this.capacityBytes) {
+          await this.waitForRoom();
+          continue;
+        }
+        this.buffer.push(pending);
+        if (sizeOf) this.sizes.push(pendingSize);
+        this.bufferedBytes += pendingSize;
+        this.written += 1;
+        pending = undefined;
+        i += 1;
+        // Kick once a batch's worth is in, or at the end: not per item.
+        if (this.buffer.length >= this.options.maxBatch || this.bufferedBytes >= this.maxBatchBytes) this.kick();
       }
-      const end = Math.min(items.length, i + room);
-      this.written += end - i;
-      // A loop, not push(...slice): spreading 100k arguments overflows the stack.
-      for (; i < end; i++) this.buffer.push(items[i] as T);
       this.kick();
+    } finally {
+      clearTimeout(warnTimer);
+      if (warned) {
+        this.options.logger.info({ sink: this.options.name, waitedMs: Date.now() - startedAt }, 'sink buffer has room again: the source resumes');
+      }
     }
   }
 
+  /** Waits until a batch is acknowledged (or the queue stops); a waiting writer makes a batch due. */
+  private waitForRoom(): Promise<void> {
+    const room = new Promise<void>((resolve, reject) => this.roomWaiters.push({ resolve, reject }));
+    this.kick();
+    return room;
+  }
+
   private due(): boolean {
-    return this.buffer.length >= this.options.maxBatch || this.flushTarget > this.taken || this.timerFired;
+    return (
+      this.buffer.length >= this.options.maxBatch ||
+      this.bufferedBytes >= this.maxBatchBytes ||
+      // A writer waits for room: waiting for the interval would only add latency.
+      this.roomWaiters.length > 0 ||
+      this.flushTarget > this.taken ||
+      this.timerFired
+    );
   }
 
   /** Start the pump if a batch is due, else make sure the interval timer will send a partial one. */
@@ -224,13 +331,15 @@ export class RetryingBatchQueue<T> {
   private async pump(): Promise<void> {
     try {
       while (!this.stoppedError() && this.buffer.length > 0 && this.due()) {
-        const batch = this.buffer.splice(0, this.options.maxBatch);
+        const { batch, bytes } = this.takeBatch();
         this.taken += batch.length;
         this.timerFired = false;
         this.clearTimer();
         this.inFlight = batch.length;
+        this.inFlightBytes = bytes;
         await this.deliver(batch);
         this.inFlight = 0;
+        this.inFlightBytes = 0;
         this.acked += batch.length;
         this.settle();
       }
@@ -240,6 +349,24 @@ export class RetryingBatchQueue<T> {
       this.pumping = false;
       this.kick();
     }
+  }
+
+  /** The next batch: up to `maxBatch` items and `maxBatchBytes` bytes, at least one item. */
+  private takeBatch(): { batch: T[]; bytes: number } {
+    let n = Math.min(this.buffer.length, this.options.maxBatch);
+    let bytes = 0;
+    if (this.options.sizeOf) {
+      let k = 0;
+      for (; k < n; k++) {
+        const size = this.sizes[k] as number;
+        if (k > 0 && bytes + size > this.maxBatchBytes) break;
+        bytes += size;
+      }
+      n = k;
+      this.sizes.splice(0, n);
+      this.bufferedBytes -= bytes;
+    }
+    return { batch: this.buffer.splice(0, n), bytes };
   }
 
   private async deliver(batch: readonly T[]): Promise<void> {
@@ -256,8 +383,10 @@ export class RetryingBatchQueue<T> {
       }
       if (outcome.retry.length === 0) {
         if (attempt > 1) logger.info({ sink: name, attempts: attempt }, 'sink recovered; batch acknowledged');
+        this.lastReason = undefined;
         return;
       }
+      this.lastReason = outcome.reason;
       if (this.closed) throw this.closedError();
       const delayMs = Math.round(backoffDelay(attempt, this.options.backoff));
       this.retries += 1;
@@ -311,4 +440,8 @@ export class RetryingBatchQueue<T> {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
   }
+}
+
+function identity<T>(item: T): T {
+  return item;
 }
