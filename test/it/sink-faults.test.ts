@@ -56,7 +56,14 @@ const DAEMON_HEAP_MIB = 160;
  * generation (up to 3 x 16 MiB semi-spaces), code, and memory outside the heap (kafkajs's fetch
  * buffers, up to 10 MiB a fetch; copies of a batch's records).
  */
-const RSS_BOUND_MIB = DAEMON_HEAP_MIB + 128;
+/** Window workers, each with its old space capped too (SLUICE_WORKER_MAX_HEAP_MB). */
+const WORKERS = 2;
+const WORKER_HEAP_MIB = 64;
+/**
+ * ...plus, per worker thread, its capped old space and ~32 MiB more (its own young generation and
+ * isolate, and the LMDB pages it touched, which count as resident).
+ */
+const RSS_BOUND_MIB = DAEMON_HEAP_MIB + 128 + WORKERS * (WORKER_HEAP_MIB + 32);
 /**
  * One fetch brings at most 1 MiB per partition (kafka-source.ts), which in these streams spans less
  * than two minutes of event time; so one step of the watermark fires at most the windows of a few
@@ -159,7 +166,8 @@ class Scenario {
       SLUICE_REDIS_KEY_PREFIX: this.prefix,
       SLUICE_REDIS_BUFFER_KEYS: String(SINK_BUFFER),
       SLUICE_CHECKPOINT_INTERVAL_MS: '5000',
-      SLUICE_WORKERS: '2',
+      SLUICE_WORKERS: String(WORKERS),
+      SLUICE_WORKER_MAX_HEAP_MB: String(WORKER_HEAP_MIB),
       SLUICE_METRICS_PORT: '0',
       SLUICE_LOG_LEVEL: 'info',
       // The configured memory bound: a heap this size must hold everything the daemon keeps.
