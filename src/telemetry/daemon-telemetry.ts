@@ -253,6 +253,20 @@ export class DaemonTelemetry {
     }
   }
 
+  /** A barrier checkpoint completed (from the coordinator): duration from trigger to recorded, size. */
+  checkpointCompleted(durationMs: number, sizeBytes: number): void {
+    this.metrics.checkpointDuration.observe(durationMs / 1000);
+    this.metrics.checkpointSize.set(sizeBytes);
+    this.metrics.checkpointsCompleted.inc();
+    this.lastCheckpointAt = this.now();
+    this.metrics.checkpointLastCompleted.set(this.lastCheckpointAt / 1000);
+  }
+
+  /** A barrier checkpoint failed; `code` is its CheckpointFailureReason. */
+  checkpointFailed(code: string): void {
+    this.metrics.checkpointFailures.inc({ code });
+  }
+
   /** For the future supervisor: a worker thread was restarted. */
   workerRestarted(): void {
     this.metrics.workerRestarts.inc();
