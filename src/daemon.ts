@@ -2,8 +2,9 @@
  * The daemon: builds the job's source, pipeline and sinks from the configuration and runs them
  * until stopped, the bounded input ends, or something fails.
  *
- * Life cycle: starting -> running -> stopping -> stopped | failed. A failure stops intake at once
- * and never commits again, so a restart re-reads everything whose results were not written.
+ * Life cycle: starting -> running -> stopping -> stopped | failed. Barrier checkpoints make results
+ * exactly-once: a start restores the latest complete checkpoint (window state, offsets, watermarks);
+ * a failure stops intake at once and completes no checkpoint after it.
  */
 import type { Writable } from 'node:stream';
 import type { SluiceConfig } from './config.js';
@@ -188,7 +189,7 @@ export class Daemon {
           this.fail(
             new SluiceError(
               ErrorCode.PIPELINE_STOPPED,
-              `partitions ${partitions.join(',')} were taken away by a rebalance; sluice must be the only member of consumer group "${config.kafka?.groupId}" (window state is keyed by user, not by partition); restarting re-reads from the last commit`,
+              `partitions ${partitions.join(',')} were taken away by a rebalance; sluice must be the only member of consumer group "${config.kafka?.groupId}" (window state is keyed by user, not by partition); restarting restores the last complete checkpoint`,
               { retriable: true },
             ),
           ),

@@ -246,5 +246,12 @@ test('a crashed worker thread stops the daemon with WORKER_FAILED; a restart rec
   assert.match(log(daemon), /restored the latest complete checkpoint|no checkpoint to restore/);
   const exit = await daemon.stop('SIGTERM');
   assert.equal(exit.code, 0, `exit ${JSON.stringify(exit)}\n${daemon.tail()}`);
+
+  // The graceful stop took a final checkpoint with 2 workers: 3 workers cannot restore it (yet).
+  const rescaled = start(run, { SLUICE_WORKERS: '3' });
+  const rescaledExit = await rescaled.exited;
+  assert.notEqual(rescaledExit.code, 0);
+  assert.match(log(rescaled), /CHECKPOINT_INCOMPATIBLE/, rescaled.tail());
+  assert.match(log(rescaled), /SLUICE_WORKERS=2/, rescaled.tail());
 });
 
