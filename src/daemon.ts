@@ -28,7 +28,7 @@ import { RedisSink } from './streams/sinks/redis.js';
 import type { DeadLetterSink, ResultSink } from './streams/sinks/sink.js';
 import { JsonLinesSink } from './streams/sinks/stdout.js';
 import type { SourceHandler } from './streams/source.js';
-import { DaemonTelemetry } from './telemetry/daemon-telemetry.js';
+import { DaemonTelemetry, type CheckpointTrace } from './telemetry/daemon-telemetry.js';
 import type { Logger } from './telemetry/logging.js';
 import { formatStatus } from './telemetry/status.js';
 
@@ -73,6 +73,8 @@ export class Daemon {
   private coordinator: CheckpointCoordinator<PipelinePlacement, WorkerAck> | undefined;
   /** Checkpoint id -> workers whose barrier ack was handed over (the sinks ack once all have). */
   private readonly barrierAcks = new Map<number, Set<number>>();
+  /** Checkpoint id -> its `checkpoint` span (ended when it completes or fails). */
+  private readonly checkpointTraces = new Map<number, CheckpointTrace>();
   /** Set by persist for onCompleted: the oldest checkpoint still kept. */
   private oldestRetainedId = 0;
   /** Metrics, /metrics /healthz /readyz, tracing hooks (src/telemetry). */
@@ -127,6 +129,13 @@ export class Daemon {
         this.checkpoints = new CheckpointStore(config.state.dir);
         restore = this.checkpoints.latest(config.checkpoint.onCorrupt, logger);
         const record = restore.record;
+        if (record && (record.source?.topic !== config.kafka.topic || record.source?.groupId !== config.kafka.groupId)) {
+          throw new SluiceError(
+            ErrorCode.CHECKPOINT_INCOMPATIBLE,
+            `checkpoint ${record.id} in ${config.state.dir} belongs to topic "${record.source?.topic}" (group "${record.source?.groupId}"), not to topic "${config.kafka.topic}" (group "${config.kafka.groupId}"); give each job its own SLUICE_STATE_DIR, or remove ${config.state.dir} to start from empty state`,
+            { details: { checkpointId: record.id } },
+          );
+        }
         if (record && record.workers !== config.workers) {
           throw new SluiceError(
             ErrorCode.CHECKPOINT_INCOMPATIBLE,
@@ -295,12 +304,16 @@ export class Daemon {
           // describe the same cut (each worker's port is FIFO).
           const placement = pipeline.placement();
           this.barrierAcks.set(id, new Set());
+          this.checkpointTraces.set(id, this.telemetry.checkpointTrace(id));
           stage.barrier(id);
           return placement;
         }),
       persist: async (completed) => {
         const record = this.checkpointRecord(completed);
-        const { oldestRetainedId } = await (this.checkpoints as CheckpointStore).write(record, config.checkpoint.retained);
+        const store = this.checkpoints as CheckpointStore;
+        const trace = this.checkpointTraces.get(completed.id);
+        const write = () => store.write(record, config.checkpoint.retained);
+        const { oldestRetainedId } = await (trace ? trace.step('persist', write) : write());
         this.oldestRetainedId = oldestRetainedId;
       },
       onCompleted: async (completed) => {
@@ -311,10 +324,22 @@ export class Daemon {
         // For lag monitoring only: a restart seeks to the checkpoint's offsets, not to these.
         const offsets = new Map(Object.entries(completed.placement.offsets).map(([p, o]) => [Number(p), o]));
         const metadata = new Map([...offsets.keys()].map((p) => [p, JSON.stringify({ checkpoint: completed.id })]));
-        if (this.state === 'running' || this.state === 'stopping') await this.source?.commit({ offsets, metadata });
+        const trace = this.checkpointTraces.get(completed.id);
+        this.checkpointTraces.delete(completed.id);
+        const source = this.source;
+        try {
+          if (source && (this.state === 'running' || this.state === 'stopping')) {
+            const commit = () => source.commit({ offsets, metadata });
+            await (trace ? trace.step('commit offsets', commit) : commit());
+          }
+        } finally {
+          trace?.end();
+        }
       },
       onAborted: (failure) => {
         this.barrierAcks.delete(failure.checkpointId);
+        this.checkpointTraces.get(failure.checkpointId)?.end(failure.error);
+        this.checkpointTraces.delete(failure.checkpointId);
         this.telemetry.checkpointFailed(failure.reason);
         if (failure.reason !== 'ABORTED_BY_STOP') logger.warn({ err: failure.error, checkpointId: failure.checkpointId, reason: failure.reason }, 'checkpoint failed');
       },
@@ -336,8 +361,9 @@ export class Daemon {
     if (!acked) return;
     acked.add(worker);
     if (acked.size < this.config.workers) return;
-    const flushes = [...this.sinks.map((s) => s.flush()), ...(this.deadLetters ? [this.deadLetters.flush()] : [])];
-    Promise.all(flushes).then(
+    const flush = () => Promise.all([...this.sinks.map((s) => s.flush()), ...(this.deadLetters ? [this.deadLetters.flush()] : [])]);
+    const trace = this.checkpointTraces.get(id);
+    (trace ? trace.step('flush sinks', flush) : flush()).then(
       () => coordinator.acknowledge(id, 'sinks', { changed: 0 }),
       (err: unknown) => coordinator.decline(id, 'sinks', err),
     );
@@ -356,6 +382,7 @@ export class Daemon {
       triggeredAt: completed.triggeredAt,
       workers: this.config.workers,
       keyGroups: KEY_GROUPS,
+      source: { topic: this.config.kafka?.topic ?? '', groupId: this.config.kafka?.groupId ?? '' },
       placement: completed.placement,
       changed,
     };

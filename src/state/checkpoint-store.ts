@@ -27,6 +27,8 @@ export interface CheckpointRecord {
   /** SLUICE_WORKERS when it was taken: restoring with another count needs rescaling (not built). */
   workers: number;
   keyGroups: number;
+  /** The input it belongs to: a state directory holds the checkpoints of one job. */
+  source: { topic: string; groupId: string };
   /** Where barrier `id` entered the input: offsets and watermark clocks. */
   placement: PipelinePlacement;
   /** worker index -> entries changed since the previous barrier (the incremental size). */

@@ -15,6 +15,7 @@ function record(id: number): CheckpointRecord {
     triggeredAt: 900 + id,
     workers: 2,
     keyGroups: 128,
+    source: { topic: 'clicks', groupId: 'sluice' },
     placement: { offsets: { '0': 10 * id, '1': 5 * id }, maxTimestamps: { '0': 1000 * id, '1': null }, watermark: 990 * id, stageWatermark: 990 * id },
     changed: { '0': id, '1': 2 * id },
   };
