@@ -181,13 +181,17 @@ export class Daemon {
           })),
         telemetry: this.telemetry.pipeline,
       });
+      const restoreStartedAt = this.now();
       await this.pipeline.start();
       if (restore.record) {
         const record = restore.record;
         // Records newer than the one restored cannot be restored any more (their undo logs are gone).
         await this.checkpoints?.dropAfter(record.id);
         this.source?.startAtOffsets(new Map(Object.entries(record.placement.offsets).map(([p, o]) => [Number(p), o])));
-        logger.info({ checkpointId: record.id, offsets: record.placement.offsets, watermark: record.placement.watermark }, 'restored the latest complete checkpoint');
+        logger.info(
+          { checkpointId: record.id, offsets: record.placement.offsets, watermark: record.placement.watermark, restoreMs: this.now() - restoreStartedAt },
+          'restored the latest complete checkpoint',
+        );
       } else if (this.checkpoints) {
         logger.info('no checkpoint to restore: starting from empty window state');
       }
@@ -320,7 +324,10 @@ export class Daemon {
         this.barrierAcks.delete(completed.id);
         this.telemetry.checkpointCompleted(this.now() - completed.triggeredAt, completed.sizeBytes);
         this.stage?.checkpointComplete(this.oldestRetainedId);
-        logger.debug({ checkpointId: completed.id, offsets: completed.placement.offsets, changed: completed.sizeBytes }, 'checkpoint complete');
+        logger.debug(
+          { checkpointId: completed.id, offsets: completed.placement.offsets, changed: completed.sizeBytes, durationMs: this.now() - completed.triggeredAt },
+          'checkpoint complete',
+        );
         // For lag monitoring only: a restart seeks to the checkpoint's offsets, not to these.
         const offsets = new Map(Object.entries(completed.placement.offsets).map(([p, o]) => [Number(p), o]));
         const metadata = new Map([...offsets.keys()].map((p) => [p, JSON.stringify({ checkpoint: completed.id })]));
