@@ -77,6 +77,8 @@ export class Daemon {
   private readonly checkpointTraces = new Map<number, CheckpointTrace>();
   /** Set by persist for onCompleted: the oldest checkpoint still kept. */
   private oldestRetainedId = 0;
+  /** Size of the last checkpoint record written (sluice_checkpoint_size_bytes). */
+  private lastRecordBytes = 0;
   /** Metrics, /metrics /healthz /readyz, tracing hooks (src/telemetry). */
   readonly telemetry: DaemonTelemetry;
   private resolveFinished!: () => void;
@@ -252,6 +254,11 @@ export class Daemon {
       if (this.coordinator) {
         await this.coordinator.triggerNow({ final: true });
         await this.coordinator.stop();
+      } else if (this.pipeline) {
+        // No checkpoints (the built-in generator): hand over every result and flush the sinks.
+        this.phase = 'flushing sinks';
+        const pipeline = this.pipeline;
+        await this.executor.run(() => pipeline.progress().then(() => undefined));
       }
       this.phase = 'closing connections';
       await this.closeAll();
@@ -317,12 +324,13 @@ export class Daemon {
         const store = this.checkpoints as CheckpointStore;
         const trace = this.checkpointTraces.get(completed.id);
         const write = () => store.write(record, config.checkpoint.retained);
-        const { oldestRetainedId } = await (trace ? trace.step('persist', write) : write());
+        const { oldestRetainedId, bytes } = await (trace ? trace.step('persist', write) : write());
         this.oldestRetainedId = oldestRetainedId;
+        this.lastRecordBytes = bytes;
       },
       onCompleted: async (completed) => {
         this.barrierAcks.delete(completed.id);
-        this.telemetry.checkpointCompleted(this.now() - completed.triggeredAt, completed.sizeBytes);
+        this.telemetry.checkpointCompleted(this.now() - completed.triggeredAt, this.lastRecordBytes);
         this.stage?.checkpointComplete(this.oldestRetainedId);
         logger.debug(
           { checkpointId: completed.id, offsets: completed.placement.offsets, changed: completed.sizeBytes, durationMs: this.now() - completed.triggeredAt },

@@ -79,7 +79,7 @@ export class CheckpointStore {
   }
 
   /** Record a completed checkpoint durably (synchronous commit, flushed), then keep the newest `retained`. */
-  async write(record: CheckpointRecord, retained: number): Promise<{ oldestRetainedId: number }> {
+  async write(record: CheckpointRecord, retained: number): Promise<{ oldestRetainedId: number; bytes: number }> {
     const json = canonicalJson(record);
     await this.db.put(record.id, { json, sha256: sha256(json) });
     await this.env.flushed;
@@ -91,7 +91,7 @@ export class CheckpointStore {
         for (const id of drop) this.db.remove(id);
       });
     }
-    return { oldestRetainedId: keep[0] ?? record.id };
+    return { oldestRetainedId: keep[0] ?? record.id, bytes: Buffer.byteLength(json) };
   }
 
   /** Ids of the records held, oldest first. */
