@@ -90,7 +90,7 @@ async function run(): Promise<number> {
     // unref'd: a stop stuck on nothing but a promise must still end here, not exit 0 silently.
     stopBound = setTimeout(() => {
       const phase = daemon.stopPhase || 'stopping';
-      const message = `graceful stop did not finish within SLUICE_SHUTDOWN_TIMEOUT_MS=${config.shutdownTimeoutMs} ms (still ${phase}); nothing more was committed, a restart re-reads from the last commit`;
+      const message = `graceful stop did not finish within SLUICE_SHUTDOWN_TIMEOUT_MS=${config.shutdownTimeoutMs} ms (still ${phase}); no checkpoint completed after that, a restart restores the last complete checkpoint`;
       logger.error({ code: ErrorCode.SHUTDOWN_TIMEOUT, phase }, message);
       process.stderr.write(`sluice: stopped on ${ErrorCode.SHUTDOWN_TIMEOUT}: ${message}\n`);
       process.exit(1);

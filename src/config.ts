@@ -165,20 +165,27 @@ export const VARIABLES = {
     schema: int(0, 86_400_000),
     meaning: 'a partition silent this long stops holding the watermark back (0 = never)',
   }),
-  SLUICE_STATE_DIR: v({ group: 'state', default: './data', schema: z.string().trim().min(1, { message: 'a directory path' }), meaning: 'LMDB window state (today rebuilt from Kafka at each start), later checkpoints and savepoints; one daemon per directory' }),
+  SLUICE_STATE_DIR: v({ group: 'state', default: './data', schema: z.string().trim().min(1, { message: 'a directory path' }), meaning: 'LMDB window state (with its undo logs) and completed checkpoints (`checkpoints/`); keep it across restarts; one daemon per directory' }),
   SLUICE_CHECKPOINT_INTERVAL_MS: v({
     group: 'state',
     default: '30000',
     schema: int(100, 86_400_000),
-    meaning: 'how often progress is made durable (today: offsets committed after sinks flushed)',
+    meaning: 'how often a barrier checkpoint starts (window state, offsets and watermarks; exactly-once across crashes)',
   }),
-  SLUICE_CHECKPOINT_MIN_PAUSE_MS: v({ group: 'state', default: '15000', schema: int(0, 86_400_000), meaning: 'least time between two checkpoints (not used yet: barrier checkpoints are in progress)' }),
-  SLUICE_CHECKPOINT_TIMEOUT_MS: v({ group: 'state', default: '600000', schema: int(1000, 86_400_000), meaning: 'a checkpoint not complete by then fails (not used yet: barrier checkpoints are in progress)' }),
+  SLUICE_CHECKPOINT_MIN_PAUSE_MS: v({ group: 'state', default: '15000', schema: int(0, 86_400_000), meaning: 'least time between the end of one checkpoint and the start of the next' }),
+  SLUICE_CHECKPOINT_TIMEOUT_MS: v({ group: 'state', default: '600000', schema: int(1000, 86_400_000), meaning: 'a checkpoint not acknowledged by every worker and the sinks by then fails' }),
   SLUICE_CHECKPOINT_TOLERABLE_FAILURES: v({
     group: 'state',
     default: '3',
     schema: int(0, 1000),
-    meaning: 'checkpoints that may fail in a row; one more fails the job, which the restart strategy then restarts (not used yet: barrier checkpoints are in progress)',
+    meaning: 'periodic checkpoints that may fail in a row; one more stops the daemon with CHECKPOINT_FAILED',
+  }),
+  SLUICE_CHECKPOINTS_RETAINED: v({ group: 'state', default: '3', schema: int(1, 100), meaning: 'completed checkpoints kept (and the undo logs to restore them)' }),
+  SLUICE_CHECKPOINT_ON_CORRUPT: v({
+    group: 'state',
+    default: 'fallback',
+    schema: z.enum(['fallback', 'fail'], { message: 'fallback or fail' }),
+    meaning: 'a damaged latest checkpoint at start: fallback (warn, restore the previous retained one) or fail (stop with CHECKPOINT_CORRUPT)',
   }),
   SLUICE_RESTART_ATTEMPTS: v({ group: 'runtime', default: '5', schema: int(0, 1000), meaning: 'fixed-delay restart strategy: attempts (not used yet: today a failure stops the daemon with exit 1)' }),
   SLUICE_RESTART_DELAY_MS: v({ group: 'runtime', default: '10000', schema: int(0, 3_600_000), meaning: 'fixed-delay restart strategy: delay (not used yet)' }),
@@ -282,7 +289,7 @@ export interface SluiceConfig {
     | undefined;
   windows: { sizeMs: number; outOfOrdernessMs: number; allowedLatenessMs: number; idleTimeoutMs: number; stateTtlMs: number };
   state: { dir: string };
-  checkpoint: { intervalMs: number; minPauseMs: number; timeoutMs: number; tolerableFailures: number };
+  checkpoint: { intervalMs: number; minPauseMs: number; timeoutMs: number; tolerableFailures: number; retained: number; onCorrupt: 'fallback' | 'fail' };
   restart: { attempts: number; delayMs: number };
   workers: number;
   workerInbox: { events: number; bytes: number };
@@ -439,6 +446,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
       minPauseMs: must('SLUICE_CHECKPOINT_MIN_PAUSE_MS'),
       timeoutMs: must('SLUICE_CHECKPOINT_TIMEOUT_MS'),
       tolerableFailures: must('SLUICE_CHECKPOINT_TOLERABLE_FAILURES'),
+      retained: must('SLUICE_CHECKPOINTS_RETAINED'),
+      onCorrupt: must('SLUICE_CHECKPOINT_ON_CORRUPT'),
     },
     restart: { attempts: must('SLUICE_RESTART_ATTEMPTS'), delayMs: must('SLUICE_RESTART_DELAY_MS') },
     workers: must('SLUICE_WORKERS'),

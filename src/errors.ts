@@ -45,6 +45,10 @@ export const ErrorCode = {
   SHUTDOWN_TIMEOUT: 'SHUTDOWN_TIMEOUT',
   /** A checkpoint failed; `details.reason` is a CheckpointFailureReason. Also: too many failed in a row. */
   CHECKPOINT_FAILED: 'CHECKPOINT_FAILED',
+  /** A checkpoint record's checksum does not verify (and SLUICE_CHECKPOINT_ON_CORRUPT=fail), or its format is unknown. */
+  CHECKPOINT_CORRUPT: 'CHECKPOINT_CORRUPT',
+  /** The checkpoint to restore was taken with another SLUICE_WORKERS (rescaling is not built yet). */
+  CHECKPOINT_INCOMPATIBLE: 'CHECKPOINT_INCOMPATIBLE',
   /** A supervisor's restart strategy gave up: the message names the strategy, the failures and the last cause. */
   RESTARTS_EXHAUSTED: 'RESTARTS_EXHAUSTED',
   /** A supervised child failed in its very first start (not retried); used when the cause has no code of its own. */

@@ -16,6 +16,13 @@ export interface WorkerInit {
   windows: { sizeMs: number; allowedLatenessMs: number; stateTtlMs?: number };
   /** LMDB directory of this worker's window state. */
   statePath: string;
+  /**
+   * Checkpoint to restore the state to (`LmdbWindowStore.rollbackTo`); undefined: no checkpoint,
+   * start from empty state (`clearAll`).
+   */
+  restoreTo?: number;
+  /** Test only (SLUICE_TEST_WORKER_EXIT_AFTER_STEPS): the worker thread exits after this many steps. */
+  exitAfterSteps?: number;
 }
 
 export type ToWorker =
@@ -25,6 +32,13 @@ export type ToWorker =
   | { type: 'drain'; seq: number }
   /** Reply with this thread's metrics (merged into the one /metrics endpoint). */
   | { type: 'metrics'; seq: number }
+  /**
+   * Barrier of checkpoint `id`: every step posted before it is in checkpoint `id`'s state, none
+   * after. The worker commits, starts undo epoch `id`, waits for the disk and replies `barrier-ack`.
+   */
+  | { type: 'barrier'; id: number }
+  /** Checkpoint `oldestRetainedId` is the oldest one kept: undo logs before it can go. */
+  | { type: 'checkpoint-complete'; oldestRetainedId: number }
   | { type: 'stop' };
 
 export type FromWorker =
@@ -33,6 +47,10 @@ export type FromWorker =
   | { type: 'results'; seq: number; results: unknown[]; credit: Credit; openWindows: number; last: boolean }
   | { type: 'drained'; seq: number }
   | { type: 'metrics'; seq: number; snapshot: MetricsSnapshot }
+  /** Checkpoint `id`'s state is on disk; `changed`: entries changed since the previous barrier. */
+  | { type: 'barrier-ack'; id: number; changed: number }
+  /** The snapshot of checkpoint `id` failed (the checkpoint is declined; the worker goes on). */
+  | { type: 'barrier-declined'; id: number; error: SerializedError }
   | { type: 'failed'; error: SerializedError }
   | { type: 'stopped' };
 

@@ -20,8 +20,11 @@ const send = (message: FromWorker) => port.postMessage(message);
 
 try {
   const job = jobByName(init.job);
-  // No checkpoints yet: state is rebuilt from Kafka on every start, so start from empty.
-  const store = new LmdbWindowStore<unknown>({ path: init.statePath, keyGroups: init.keyGroups, keyGroupOf: (k) => keyGroupOf(k), clear: true });
+  const store = new LmdbWindowStore<unknown>({ path: init.statePath, keyGroups: init.keyGroups, keyGroupOf: (k) => keyGroupOf(k) });
+  // Restore: back to checkpoint `restoreTo` by its undo logs; with no checkpoint, from empty.
+  if (init.restoreTo === undefined) store.clearAll();
+  else store.rollbackTo(init.restoreTo);
+  let steps = 0;
   const actor = new WindowActor(init.windows, job.aggregate, store);
   // This thread's heap and event-loop delay, sent to the main thread on request.
   const metrics = new SluiceMetrics({ thread: `worker-${init.workerIndex}`, defaultMetrics: false });
@@ -39,6 +42,7 @@ try {
       map((message): FromWorker | undefined => {
         switch (message.type) {
           case 'step': {
+            if (init.exitAfterSteps !== undefined && ++steps > init.exitAfterSteps) process.exit(3);
             // Chunks before the last carry no credit: the step's credit comes back with the last.
             const noCredit = { events: 0, bytes: 0 };
             actor.step(message.step, (results, last) =>
@@ -50,6 +54,24 @@ try {
             return { type: 'drained', seq: message.seq };
           case 'metrics':
             void metrics.snapshot().then((snapshot) => send({ type: 'metrics', seq: message.seq, snapshot }), fail);
+            return undefined;
+          case 'barrier': {
+            const id = message.id;
+            let changed: number;
+            try {
+              changed = store.barrier(id);
+            } catch (err) {
+              return { type: 'barrier-declined', id, error: serializeError(err) };
+            }
+            // Later steps go on meanwhile: the undo log keeps checkpoint `id`'s state restorable.
+            void store.flushed().then(
+              () => send({ type: 'barrier-ack', id, changed }),
+              (err: unknown) => send({ type: 'barrier-declined', id, error: serializeError(err) }),
+            );
+            return undefined;
+          }
+          case 'checkpoint-complete':
+            store.pruneBefore(message.oldestRetainedId);
             return undefined;
           case 'stop':
             void actor.close().then(() => {

@@ -35,6 +35,16 @@ export interface WorkerStageOptions<OUT> {
   /** Receives each worker's metrics every `metricsIntervalMs` (e.g. SluiceMetrics.mergeThread). */
   onMetrics?: (thread: string, snapshot: MetricsSnapshot) => void;
   metricsIntervalMs?: number;
+  /** Restore every worker's state to this checkpoint; undefined: start from empty state. */
+  restoreTo?: number;
+  /**
+   * A worker acknowledged barrier `id`. Called from the worker's reply stream, so every result the
+   * worker emitted before its ack was handed to `onResults` first.
+   */
+  onBarrierAck?: (workerIndex: number, id: number, changed: number) => void;
+  onBarrierDeclined?: (workerIndex: number, id: number, err: SluiceError) => void;
+  /** Test only: each worker thread exits after this many steps (crash a worker on purpose). */
+  exitAfterSteps?: number;
   logger: Logger;
 }
 
@@ -82,6 +92,8 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
         job: this.options.job,
         windows: this.options.windows,
         statePath: `${this.options.stateDir}/windows/worker-${index}`,
+        ...(this.options.restoreTo === undefined ? {} : { restoreTo: this.options.restoreTo }),
+        ...(this.options.exitAfterSteps === undefined ? {} : { exitAfterSteps: this.options.exitAfterSteps }),
       };
       const worker = this.supervisor.start({
         id: `window-worker-${index}`,
@@ -129,6 +141,21 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
       handle.pendingWatermarks.push(step.watermarkAfter);
       this.post(handle, { type: 'step', seq: ++this.seq, step: { ...step, events }, credit });
     }
+  }
+
+  /**
+   * Barrier of checkpoint `id` after every step posted so far (a port is FIFO: that is the cut).
+   * Acks come back through `onBarrierAck`, in each worker's reply order.
+   */
+  barrier(id: number): void {
+    this.throwIfFailed();
+    for (const handle of this.handles) this.post(handle, { type: 'barrier', id });
+  }
+
+  /** Checkpoint `oldestRetainedId` is the oldest kept: workers drop older undo logs. */
+  checkpointComplete(oldestRetainedId: number): void {
+    if (this.failure) return;
+    for (const handle of this.handles) this.post(handle, { type: 'checkpoint-complete', oldestRetainedId });
   }
 
   async drain(): Promise<void> {
@@ -211,6 +238,12 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
         resolve?.();
         return;
       }
+      case 'barrier-ack':
+        this.options.onBarrierAck?.(handle.index, reply.id, reply.changed);
+        return;
+      case 'barrier-declined':
+        this.options.onBarrierDeclined?.(handle.index, reply.id, deserializeError(reply.error));
+        return;
       case 'failed':
         this.fail(deserializeError(reply.error));
         return;

@@ -26,6 +26,8 @@ export class KafkaSource {
   private consumer: Consumer | undefined;
   private assigned = new Set<number>();
   private intakeStopped = false;
+  /** Restored checkpoint offsets: the consumer seeks there on its first assignment. */
+  private startAt: Map<number, number> | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -88,12 +90,23 @@ export class KafkaSource {
     }
   }
 
+  /**
+   * Start reading exactly at these offsets (a restored checkpoint's placement), whatever the group
+   * has committed: the consumer seeks there when the partitions are first assigned, before its
+   * first fetch. Partitions not listed are read from the group's committed offset or the beginning.
+   */
+  startAtOffsets(offsets: ReadonlyMap<number, number>): void {
+    this.startAt = new Map(offsets);
+  }
+
   async start(handler: SourceHandler): Promise<void> {
+    const testSession = Number(process.env.SLUICE_TEST_KAFKA_SESSION_TIMEOUT_MS);
     const consumer = this.kafka.consumer({
       groupId: this.settings.groupId,
       // A rebalance must not be triggered by a batch that waits on a slow sink: we heartbeat
-      // while waiting, and allow a generous session.
-      sessionTimeout: 30_000,
+      // while waiting, and allow a generous session. (Tests that SIGKILL the daemon shorten it
+      // with SLUICE_TEST_KAFKA_SESSION_TIMEOUT_MS, so the dead member leaves the group sooner.)
+      sessionTimeout: Number.isSafeInteger(testSession) && testSession >= 6_000 ? testSession : 30_000,
       heartbeatInterval: 3_000,
       maxBytesPerPartition: 1024 * 1024,
       maxBytes: 10 * 1024 * 1024,
@@ -105,6 +118,16 @@ export class KafkaSource {
       if (revoked.length > 0) handler.onRevoke(revoked);
       this.assigned = mine;
       handler.onAssign([...mine]);
+      // Restore: seek before the first fetch of this generation. kafkajs applies a pending seek to
+      // the next fetch and drops batches of a partition with a seek pending (isStale), so no record
+      // from the group's committed position reaches the pipeline. Only on the first assignment: a
+      // later rejoin goes on from where this run is.
+      const startAt = this.startAt;
+      this.startAt = undefined;
+      for (const [partition, offset] of startAt ?? []) {
+        if (mine.has(partition)) consumer.seek({ topic: this.settings.topic, partition, offset: String(offset) });
+      }
+      if (startAt) this.logger.info({ offsets: Object.fromEntries(startAt) }, 'seeking to the restored checkpoint offsets');
       this.logger.info({ partitions: [...mine].sort((a, b) => a - b), memberId: event.payload.memberId }, 'partitions assigned');
     });
     await connect(consumer, this.settings);

@@ -33,6 +33,21 @@ export interface Progress {
   metadata: Map<number, string>;
 }
 
+/**
+ * Where a checkpoint's barrier entered the pipeline, as JSON (infinite watermarks as null): all it
+ * takes to go on from there after a restore.
+ */
+export interface PipelinePlacement {
+  /** partition -> the next offset to read (the last processed + 1). */
+  offsets: Record<string, number>;
+  /** partition -> max event time seen (null: none yet): the per-partition watermark clocks. */
+  maxTimestamps: Record<string, number | null>;
+  /** The combined watermark. */
+  watermark: number | null;
+  /** The watermark the keyed stage was advanced to. */
+  stageWatermark: number | null;
+}
+
 export interface PipelineStats {
   recordsIn: number;
   eventsCounted: number;
@@ -54,6 +69,8 @@ export interface PipelineOptions<IN, ACC, OUT> {
   now: () => number;
   logger: Logger;
   restored?: readonly RestoredPartition[];
+  /** Go on from a checkpoint's placement (its window state is restored by the keyed stage). */
+  checkpoint?: PipelinePlacement;
   /** Builds the keyed stage (windows), given where it must hand its results. */
   keyedStage: (onResults: ResultsCallback<OUT>) => KeyedStage<IN>;
   /** Metrics and tracing hooks (src/telemetry); none by default. */
@@ -70,6 +87,8 @@ export class WindowPipeline<IN, ACC, OUT> {
   private stageWatermark = NO_WATERMARK;
   /** partition -> last offset processed by the previous run: records up to it are a replay. */
   private readonly replayUpTo = new Map<number, number>();
+  /** partition -> the next offset to read (what a checkpoint's placement records). */
+  private readonly positions = new Map<number, number>();
   private readonly telemetry: PipelineTelemetry;
   private readonly counters = { recordsIn: 0, eventsCounted: 0, deadLetters: 0, lateEvents: 0, replaySkipped: 0, redelivered: 0, resultsOut: 0 };
 
@@ -79,6 +98,7 @@ export class WindowPipeline<IN, ACC, OUT> {
     this.watermarks = new PartitionWatermarks(options.windows, floor);
     for (const r of restored) this.replayUpTo.set(r.partition, r.lastProcessed);
     this.stageWatermark = floor;
+    if (options.checkpoint) this.restorePlacement(options.checkpoint);
     this.telemetry = options.telemetry ?? NO_PIPELINE_TELEMETRY;
     this.stage = options.keyedStage((results) => this.writeResults(results));
   }
@@ -97,7 +117,10 @@ export class WindowPipeline<IN, ACC, OUT> {
 
   revoke(partitions: readonly number[]): void {
     this.watermarks.revoke(partitions);
-    for (const p of partitions) this.offsets.forget(p);
+    for (const p of partitions) {
+      this.offsets.forget(p);
+      this.positions.delete(p);
+    }
   }
 
   async processBatch(batch: SourceBatch): Promise<void> {
@@ -127,6 +150,7 @@ export class WindowPipeline<IN, ACC, OUT> {
       // windows were already written before its commit: do not write them twice.
       const replay = replayBound !== undefined && offset <= replayBound;
       this.offsets.markProcessed(partition, offset);
+      this.positions.set(partition, offset + 1);
 
       const parsed = parsedBatch[i] as ReturnType<typeof job.parse>;
       if (!parsed.ok) {
@@ -200,6 +224,30 @@ export class WindowPipeline<IN, ACC, OUT> {
     return { offsets, metadata };
   }
 
+  /**
+   * Where a barrier placed now sits: for every partition read so far, the next offset to read; the
+   * watermark clocks. Call it between batches (inside the serial executor), then post the barrier.
+   */
+  placement(): PipelinePlacement {
+    const offsets: Record<string, number> = {};
+    for (const [p, next] of this.positions) offsets[String(p)] = next;
+    const maxTimestamps: Record<string, number | null> = {};
+    for (const [p, max] of this.watermarks.clocks()) maxTimestamps[String(p)] = finiteOrNull(max);
+    return { offsets, maxTimestamps, watermark: finiteOrNull(this.watermarks.last), stageWatermark: finiteOrNull(this.stageWatermark) };
+  }
+
+  private restorePlacement(placement: PipelinePlacement): void {
+    const clocks = new Map<number, number>();
+    for (const [p, max] of Object.entries(placement.maxTimestamps)) clocks.set(Number(p), max ?? NO_WATERMARK);
+    this.watermarks.restore(clocks, placement.watermark ?? NO_WATERMARK, this.options.now());
+    this.stageWatermark = placement.stageWatermark ?? NO_WATERMARK;
+    for (const [p, next] of Object.entries(placement.offsets)) {
+      this.positions.set(Number(p), next);
+      // Records before the placement are in the restored state: one delivered again is skipped.
+      if (next > 0) this.offsets.markProcessed(Number(p), next - 1);
+    }
+  }
+
   stats(): PipelineStats {
     return { ...this.counters, watermark: this.watermarks.last, openWindows: this.stage.openWindows() };
   }
@@ -244,6 +292,10 @@ export class WindowPipeline<IN, ACC, OUT> {
       source: { topic: batch.topic, partition: batch.partition, offset: record.offset, timestamp: record.timestamp },
     };
   }
+}
+
+function finiteOrNull(n: number): number | null {
+  return Number.isFinite(n) ? n : null;
 }
 
 /** Read what `progress()` stored with a commit. Unknown or damaged metadata means "no restore". */

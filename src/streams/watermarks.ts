@@ -106,6 +106,21 @@ export class PartitionWatermarks {
     return this.combined;
   }
 
+  /** partition -> max event time seen (NO_WATERMARK: none yet): what a checkpoint records. */
+  clocks(): Map<number, number> {
+    return new Map([...this.partitions].map(([p, clock]) => [p, clock.maxTimestamp]));
+  }
+
+  /**
+   * Back to a checkpoint's clocks: each partition's max event time, idle timers starting at `nowMs`
+   * (wall-clock time while the daemon was down does not count), and the combined watermark.
+   */
+  restore(clocks: ReadonlyMap<number, number>, combined: number, nowMs: number): void {
+    this.partitions.clear();
+    for (const [p, maxTimestamp] of clocks) this.partitions.set(p, { maxTimestamp, lastEventAtMs: nowMs });
+    this.combined = combined;
+  }
+
   /** The last combined watermark computed, without recomputing. */
   get last(): number {
     return this.combined;

@@ -19,6 +19,7 @@ import { IMMEDIATE_SCOPE, type FiredWindowRef, type FireScope, type PipelineTele
 import {
   inSpanAsync,
   LinkSet,
+  markError,
   otelContext,
   otelTrace,
   startBatchSpan,
@@ -253,6 +254,37 @@ export class DaemonTelemetry {
     }
   }
 
+  /**
+   * The `checkpoint` span of barrier checkpoint `id`, from its trigger to its end; its steps (flush
+   * sinks, persist, commit offsets) run as children, from whichever callback performs them.
+   */
+  checkpointTrace(id: number): CheckpointTrace {
+    const span = startSpan('checkpoint', { attributes: { 'sluice.checkpoint.id': id } });
+    if (!span) return { step: (_name, fn) => fn(), end: () => {} };
+    const ctx = otelTrace.setSpan(otelContext.active(), span);
+    return {
+      step: (name, fn) => otelContext.with(ctx, () => inSpanAsync(name, {}, () => fn())),
+      end: (err) => {
+        if (err !== undefined) markError(span, err);
+        span.end();
+      },
+    };
+  }
+
+  /** A barrier checkpoint completed (from the coordinator): duration from trigger to recorded, size. */
+  checkpointCompleted(durationMs: number, sizeBytes: number): void {
+    this.metrics.checkpointDuration.observe(durationMs / 1000);
+    this.metrics.checkpointSize.set(sizeBytes);
+    this.metrics.checkpointsCompleted.inc();
+    this.lastCheckpointAt = this.now();
+    this.metrics.checkpointLastCompleted.set(this.lastCheckpointAt / 1000);
+  }
+
+  /** A barrier checkpoint failed; `code` is its CheckpointFailureReason. */
+  checkpointFailed(code: string): void {
+    this.metrics.checkpointFailures.inc({ code });
+  }
+
   /** For the future supervisor: a worker thread was restarted. */
   workerRestarted(): void {
     this.metrics.workerRestarts.inc();
@@ -387,6 +419,11 @@ export class DaemonTelemetry {
 }
 
 /** What a checkpoint persists today: per partition an offset (8 bytes) and its metadata. */
+export interface CheckpointTrace {
+  step<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  end(err?: unknown): void;
+}
+
 function checkpointBytes(progress: Progress): number {
   let bytes = 0;
   for (const p of progress.offsets.keys()) bytes += 8 + Buffer.byteLength(progress.metadata.get(p) ?? '');

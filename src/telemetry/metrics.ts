@@ -199,10 +199,10 @@ export class SluiceMetrics {
 
     this.checkpointDuration = histogram(
       N.checkpointDuration,
-      'Wall time of a checkpoint (today: flush every sink, then commit offsets with the watermark).',
+      'Wall time of a checkpoint (barrier trigger until its record is on disk).',
       [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
     );
-    this.checkpointSize = gauge(N.checkpointSize, 'Bytes of the last completed checkpoint (today: committed offsets and their metadata).', 'max');
+    this.checkpointSize = gauge(N.checkpointSize, 'Bytes of the last completed checkpoint record (placement and sizes; window state stays in the worker LMDB environments).', 'max');
     this.checkpointsCompleted = counter(N.checkpointsCompleted, 'Checkpoints completed.');
     this.checkpointFailures = counter(N.checkpointFailures, 'Checkpoints failed, by error code.', ['code']);
     this.checkpointLastCompleted = gauge(N.checkpointLastCompleted, 'When the last checkpoint completed (Unix seconds); 0 before the first.', 'max');

@@ -10,6 +10,9 @@ import { Client } from '@elastic/elasticsearch';
 import { context, propagation, trace, type SpanContext } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { loadConfig } from '../../src/config.js';
 import { Daemon } from '../../src/daemon.js';
@@ -79,6 +82,8 @@ test("one event's trace goes from its Kafka traceparent header to the Elasticsea
     SLUICE_ES_INDEX: index,
     SLUICE_CHECKPOINT_INTERVAL_MS: '1000',
     SLUICE_METRICS_PORT: '0',
+    // Its own state directory: checkpoints belong to one job.
+    SLUICE_STATE_DIR: mkdtempSync(join(tmpdir(), 'sluice-tracing-')),
   });
   daemon = new Daemon(config, { logger: silentLogger });
   await daemon.start();
@@ -126,9 +131,9 @@ test("one event's trace goes from its Kafka traceparent header to the Elasticsea
   assert.equal(bulk.status.code, 0, 'acknowledged (status unset)');
   assert.ok(bulk.startTime[0] * 1e9 + bulk.startTime[1] >= fire.startTime[0] * 1e9 + fire.startTime[1], 'the bulk ran after the firing');
 
-  // Checkpoints are traced with their two steps.
+  // Barrier checkpoints are traced with their steps.
   const checkpoint = byName('checkpoint')[0] as ReadableSpan;
   assert.ok(checkpoint, 'a checkpoint span');
   const steps = spans.filter((s) => s.parentSpanContext?.spanId === checkpoint.spanContext().spanId).map((s) => s.name).sort();
-  assert.deepEqual(steps, ['commit offsets', 'flush sinks']);
+  assert.deepEqual(steps, ['commit offsets', 'flush sinks', 'persist']);
 });
