@@ -376,9 +376,15 @@ async function main(): Promise<number> {
   return results.some((r) => /STALLED|CHECK FAILED/.test(r.note ?? '')) ? 1 : 0;
 }
 
-async function cleanUp(): Promise<void> {
-  for (const child of live) child.kill('SIGKILL');
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+let cleaning: Promise<void> | undefined;
+
+/** Once, whoever asks first (Ctrl-C, or main ending because Ctrl-C killed its daemon): both wait for it. */
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const child of live) child.kill('SIGKILL');
+    for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+  })();
+  return cleaning;
 }
 
 process.once('SIGINT', () => {
