@@ -16,7 +16,7 @@
  * shows). sluice commits only after the sinks flushed and only up to the oldest open window, so lag
  * never drops to 0 mid-stream; Redis keys (a fast, direct sink) show how far the pipeline got.
  *
- * usage: node dist/bench/sinks-slow-es.js [--events 300000] [--users 50000] [--slow-s 120] [--no-contrast]  (--help)
+ * usage: node dist/bench/sinks-slow-es.js [--events 500000] [--users 80000] [--slow-s 120] [--no-contrast]  (--help)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -50,8 +50,8 @@ interface Options {
 }
 
 const FLAGS: Record<string, { key: keyof Options; help: string; def: number | boolean }> = {
-  '--events': { key: 'events', help: 'valid events in the backlog', def: 300_000 },
-  '--users': { key: 'users', help: 'distinct users', def: 50_000 },
+  '--events': { key: 'events', help: 'valid events in the backlog', def: 500_000 },
+  '--users': { key: 'users', help: 'distinct users', def: 80_000 },
   '--partitions': { key: 'partitions', help: 'partitions of the input topic', def: 3 },
   '--span-minutes': { key: 'spanMinutes', help: 'event time covered', def: 20 },
   '--factor': { key: 'factor', help: 'how many times slower Elasticsearch is made', def: 10 },
@@ -376,9 +376,15 @@ async function main(): Promise<number> {
   return results.some((r) => /STALLED|CHECK FAILED/.test(r.note ?? '')) ? 1 : 0;
 }
 
-async function cleanUp(): Promise<void> {
-  for (const child of live) child.kill('SIGKILL');
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+let cleaning: Promise<void> | undefined;
+
+/** Once, whoever asks first (Ctrl-C, or main ending because Ctrl-C killed its daemon): both wait for it. */
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const child of live) child.kill('SIGKILL');
+    for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+  })();
+  return cleaning;
 }
 
 process.once('SIGINT', () => {
