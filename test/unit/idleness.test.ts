@@ -3,6 +3,7 @@
  * partition's silence, so a sink outage longer than the idle timeout does not make the other
  * partitions idle, move the watermark past their records, and turn those records into late events.
  */
+import { MemoryLetters } from '../helpers/memory-sinks.js';
 import { LocalKeyedStage } from '../../src/streams/local-stage.js';
 import { InMemoryWindowStore } from '../../src/streams/windows.js';
 import assert from 'node:assert/strict';
@@ -10,7 +11,7 @@ import { describe, test } from 'node:test';
 import { clickCountAggregate, clickstreamJob, type ClickCountResult } from '../../src/job/clickstream.js';
 import type { JobDefinition } from '../../src/job/job.js';
 import { WindowPipeline } from '../../src/streams/pipeline.js';
-import type { DeadLetter, DeadLetterSink, ResultSink } from '../../src/streams/sinks/sink.js';
+import type { ResultSink } from '../../src/streams/sinks/sink.js';
 import type { SourceRecord } from '../../src/streams/source.js';
 import { NO_WATERMARK, PartitionWatermarks } from '../../src/streams/watermarks.js';
 import { silentLogger } from '../../src/telemetry/logging.js';
@@ -39,17 +40,6 @@ class StuckSink implements ResultSink<ClickCountResult> {
   async flush() {
     await this.gate;
   }
-  async close() {}
-}
-
-class Letters implements DeadLetterSink {
-  readonly name = 'letters';
-  readonly letters: DeadLetter[] = [];
-  async start() {}
-  async send(letters: readonly DeadLetter[]) {
-    this.letters.push(...letters);
-  }
-  async flush() {}
   async close() {}
 }
 
@@ -83,7 +73,7 @@ describe('idleness is not measured while the pipeline is blocked on a sink', () 
 
   test('a sink outage longer than the idle timeout makes no record late', async () => {
     const sink = new StuckSink();
-    const letters = new Letters();
+    const letters = new MemoryLetters();
     let now = NOW;
     const pipeline = new WindowPipeline({
       job: clickstreamJob as unknown as JobDefinition<unknown, unknown, ClickCountResult>,

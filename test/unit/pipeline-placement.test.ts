@@ -3,12 +3,12 @@
  * clocks), and that a pipeline restored from a placement plus the keyed state at that barrier goes
  * on to write exactly what an uninterrupted run writes.
  */
+import { MemoryLetters, MemoryResults } from '../helpers/memory-sinks.js';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { clickstreamJob, type ClickCountResult } from '../../src/job/clickstream.js';
 import type { JobDefinition } from '../../src/job/job.js';
 import { WindowPipeline, type PipelinePlacement } from '../../src/streams/pipeline.js';
-import type { DeadLetter, DeadLetterSink, ResultSink } from '../../src/streams/sinks/sink.js';
 import type { SourceBatch, SourceRecord } from '../../src/streams/source.js';
 import { silentLogger } from '../../src/telemetry/logging.js';
 import { LocalKeyedStage } from '../../src/streams/local-stage.js';
@@ -18,31 +18,11 @@ const MIN = 60_000;
 const BASE = Date.UTC(2026, 10, 25, 10, 0, 0);
 const NOW = BASE + 3_600_000;
 
-class MemoryResults implements ResultSink<ClickCountResult> {
-  readonly name = 'memory';
-  readonly written: ClickCountResult[] = [];
-  async start() {}
-  async write(results: readonly ClickCountResult[]) {
-    this.written.push(...results);
-  }
-  async flush() {}
-  async close() {}
-}
-class MemoryLetters implements DeadLetterSink {
-  readonly name = 'memory';
-  readonly letters: DeadLetter[] = [];
-  async start() {}
-  async send(letters: readonly DeadLetter[]) {
-    this.letters.push(...letters);
-  }
-  async flush() {}
-  async close() {}
-}
 
 const job = clickstreamJob as unknown as JobDefinition<unknown, unknown, ClickCountResult>;
 
 function setup(store: InMemoryWindowStore<unknown>, checkpoint?: PipelinePlacement) {
-  const results = new MemoryResults();
+  const results = new MemoryResults<ClickCountResult>();
   const pipeline = new WindowPipeline({
     job,
     windows: { sizeMs: MIN, outOfOrdernessMs: 5000, allowedLatenessMs: 0, idleTimeoutMs: 30_000 },

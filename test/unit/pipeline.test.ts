@@ -1,10 +1,10 @@
+import { MemoryLetters, MemoryResults } from '../helpers/memory-sinks.js';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { RecordErrorCode } from '../../src/errors.js';
 import { clickstreamJob, type ClickCountResult } from '../../src/job/clickstream.js';
 import type { JobDefinition } from '../../src/job/job.js';
 import { WindowPipeline, parseProgressMetadata, type RestoredPartition } from '../../src/streams/pipeline.js';
-import type { DeadLetter, DeadLetterSink, ResultSink } from '../../src/streams/sinks/sink.js';
 import type { SourceRecord } from '../../src/streams/source.js';
 import { silentLogger } from '../../src/telemetry/logging.js';
 import { LocalKeyedStage } from '../../src/streams/local-stage.js';
@@ -14,29 +14,9 @@ const MIN = 60_000;
 const BASE = Date.UTC(2026, 10, 25, 10, 0, 0);
 const NOW = BASE + 3_600_000;
 
-class MemoryResults implements ResultSink<ClickCountResult> {
-  readonly name = 'memory';
-  readonly written: ClickCountResult[] = [];
-  async start() {}
-  async write(results: readonly ClickCountResult[]) {
-    this.written.push(...results);
-  }
-  async flush() {}
-  async close() {}
-}
-class MemoryLetters implements DeadLetterSink {
-  readonly name = 'memory';
-  readonly letters: DeadLetter[] = [];
-  async start() {}
-  async send(letters: readonly DeadLetter[]) {
-    this.letters.push(...letters);
-  }
-  async flush() {}
-  async close() {}
-}
 
 function setup(restored?: RestoredPartition[], allowedLatenessMs = 0) {
-  const results = new MemoryResults();
+  const results = new MemoryResults<ClickCountResult>();
   const letters = new MemoryLetters();
   let now = NOW;
   const job = clickstreamJob as unknown as JobDefinition<unknown, unknown, ClickCountResult>;
