@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { describeConfig, loadConfig, VARIABLES } from './config.js';
 import { Daemon } from './daemon.js';
+import { superviseJob } from './supervision/job-supervisor.js';
 import { ErrorCode, SluiceError } from './errors.js';
 import { createLogger } from './telemetry/logging.js';
 import { runStatus } from './telemetry/status-command.js';
@@ -67,11 +68,17 @@ async function run(): Promise<number> {
   const logger = createLogger(config.logLevel);
   const embedded = config.kafka === undefined;
   const tracing = await startTracing({ logger, version: version() });
-  const daemon = new Daemon(config, {
+  const job = superviseJob({
+    config,
     logger,
-    resultsOut: process.stdout,
-    version: version(),
-    ...(embedded ? { statusOut: process.stderr } : {}),
+    makeDaemon: (attempt) =>
+      new Daemon(config, {
+        logger,
+        resultsOut: process.stdout,
+        version: version(),
+        attempt,
+        ...(embedded ? { statusOut: process.stderr } : {}),
+      }),
   });
 
   let signals = 0;
@@ -89,20 +96,20 @@ async function run(): Promise<number> {
     // The bound of a graceful stop (a sink in an outage would otherwise hold it forever). Not
     // unref'd: a stop stuck on nothing but a promise must still end here, not exit 0 silently.
     stopBound = setTimeout(() => {
-      const phase = daemon.stopPhase || 'stopping';
+      const phase = job.current()?.stopPhase || 'stopping';
       const message = `graceful stop did not finish within SLUICE_SHUTDOWN_TIMEOUT_MS=${config.shutdownTimeoutMs} ms (still ${phase}); no checkpoint completed after that, a restart restores the last complete checkpoint`;
       logger.error({ code: ErrorCode.SHUTDOWN_TIMEOUT, phase }, message);
       process.stderr.write(`sluice: stopped on ${ErrorCode.SHUTDOWN_TIMEOUT}: ${message}\n`);
       process.exit(1);
     }, config.shutdownTimeoutMs);
-    void daemon.stop();
+    void job.supervisor.stop();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
   try {
-    await daemon.start();
-    await daemon.finished;
+    await job.supervisor.start();
+    await job.supervisor.exited;
     logger.info('sluice stopped');
     return 0;
   } catch (err) {

@@ -187,8 +187,8 @@ export const VARIABLES = {
     schema: z.enum(['fallback', 'fail'], { message: 'fallback or fail' }),
     meaning: 'a damaged latest checkpoint at start: fallback (warn, restore the previous retained one) or fail (stop with CHECKPOINT_CORRUPT)',
   }),
-  SLUICE_RESTART_ATTEMPTS: v({ group: 'runtime', default: '5', schema: int(0, 1000), meaning: 'fixed-delay restart strategy: attempts (not used yet: today a failure stops the daemon with exit 1)' }),
-  SLUICE_RESTART_DELAY_MS: v({ group: 'runtime', default: '10000', schema: int(0, 3_600_000), meaning: 'fixed-delay restart strategy: delay (not used yet)' }),
+  SLUICE_RESTART_ATTEMPTS: v({ group: 'runtime', default: '5', schema: int(0, 1000), meaning: 'fixed-delay restart strategy: restarts of the job (in-process, from the last completed checkpoint) before the daemon gives up with exit 1; 0 = never restart' }),
+  SLUICE_RESTART_DELAY_MS: v({ group: 'runtime', default: '10000', schema: int(0, 3_600_000), meaning: 'fixed-delay restart strategy: wait before each restart' }),
   SLUICE_WORKERS: v({
     group: 'runtime',
     default: String(availableParallelism()),

@@ -44,6 +44,8 @@ export interface DaemonOptions {
   now?: () => number;
   /** sluice's version, for sluice_build_info and spans. */
   version?: string;
+  /** Which start of the job this is (0 = first; a supervised restart counts up): metrics, test hooks. */
+  attempt?: number;
 }
 
 /** A worker's acknowledgement of a barrier: entries changed since the previous one. */
@@ -98,6 +100,8 @@ export class Daemon {
     // A caller that only awaits stop() must not see an unhandled rejection.
     this.finished.catch(() => undefined);
     this.telemetry = new DaemonTelemetry({ config, logger: options.logger, now: this.now, state: () => this.state, stats: () => this.stats(), ...(options.version ? { version: options.version } : {}) });
+    // Restarts of the job in this process so far (the counter lives per daemon instance).
+    for (let i = 0; i < (options.attempt ?? 0); i++) this.telemetry.workerRestarted();
   }
 
   get currentState(): DaemonState {
@@ -178,7 +182,7 @@ export class Daemon {
             ...(restore.record ? { restoreTo: restore.record.id } : {}),
             onBarrierAck: (worker, id, changed) => this.onBarrierAck(worker, id, changed),
             onBarrierDeclined: (worker, id, err) => this.coordinator?.decline(id, `worker-${worker}`, err),
-            ...testWorkerExit(),
+            ...testWorkerExit(this.options.attempt ?? 0),
             logger: logger.child({ component: 'window-workers' }),
           })),
         telemetry: this.telemetry.pipeline,
@@ -489,10 +493,16 @@ export class Daemon {
 
 /**
  * Test only: SLUICE_TEST_WORKER_EXIT_AFTER_STEPS=N makes every worker thread exit (code 3) on its
- * N+1st step, to show that a crashed worker stops the daemon with WORKER_FAILED and a restart
- * recovers exactly. Never set it in production.
+ * N+1st step, to show that a crashed worker fails the job (WORKER_FAILED) and a restart recovers
+ * exactly; SLUICE_TEST_WORKER_EXIT_ATTEMPTS=K limits it to the first K starts of the job in this
+ * process (default: every start), so a supervised in-process restart can be shown. Never set them
+ * in production.
  */
-function testWorkerExit(): { exitAfterSteps?: number } {
-  const n = Number(process.env.SLUICE_TEST_WORKER_EXIT_AFTER_STEPS);
-  return Number.isSafeInteger(n) && n >= 0 && process.env.SLUICE_TEST_WORKER_EXIT_AFTER_STEPS !== '' && process.env.SLUICE_TEST_WORKER_EXIT_AFTER_STEPS !== undefined ? { exitAfterSteps: n } : {};
+function testWorkerExit(attempt: number): { exitAfterSteps?: number } {
+  const raw = process.env.SLUICE_TEST_WORKER_EXIT_AFTER_STEPS;
+  const n = Number(raw);
+  if (raw === undefined || raw === '' || !Number.isSafeInteger(n) || n < 0) return {};
+  const attemptsRaw = process.env.SLUICE_TEST_WORKER_EXIT_ATTEMPTS;
+  const attempts = attemptsRaw === undefined || attemptsRaw === '' ? Number.POSITIVE_INFINITY : Number(attemptsRaw);
+  return attempt < attempts ? { exitAfterSteps: n } : {};
 }

@@ -5,8 +5,9 @@
  * Elasticsearch document and Redis key must equal the counts computed independently from what was
  * produced: nothing lost, nothing counted twice.
  *
- * A second test crashes one worker thread (SLUICE_TEST_WORKER_EXIT_AFTER_STEPS, test only): the
- * daemon stops with WORKER_FAILED, and a restart recovers exactly.
+ * A second test crashes one worker thread (SLUICE_TEST_WORKER_EXIT_AFTER_STEPS, test only) with no
+ * restarts allowed: the daemon stops with WORKER_FAILED, and a restart recovers exactly. A third
+ * lets the supervisor restart the job in-process (fixed delay) after a worker crash: exact again.
  */
 import { Client } from '@elastic/elasticsearch';
 import { Redis } from 'ioredis';
@@ -217,14 +218,15 @@ test('SIGKILL at random moments, restarted on the same state directory: every do
   assert.equal(exit.code, 0, `exit ${JSON.stringify(exit)}\n${daemon.tail()}`);
 });
 
-test('a crashed worker thread stops the daemon with WORKER_FAILED; a restart recovers exactly', { timeout: 120_000 }, async (t) => {
+test('a crashed worker thread with no restarts allowed stops the daemon with WORKER_FAILED; a restart recovers exactly', { timeout: 120_000 }, async (t) => {
   const run = newRun('eo-worker');
   await createTopics(kafka, [{ topic: run.topics.input, partitions: PARTITIONS }]);
   const fixture = buildFixture({ events: 20_000, users: 300, partitions: PARTITIONS, spanMs: 10 * MINUTE, badRatio: 0.005, maxDisorderMs: 4_000, seed: 11 });
   const parts = chunks(fixture.messages, 8);
 
-  // Every worker exits on its 41st step: the first to get there crashes the daemon.
-  let daemon = start(run, { SLUICE_TEST_WORKER_EXIT_AFTER_STEPS: '40' });
+  // Every worker exits on its 41st step: the first to get there fails the job, and with no
+  // restart attempts the supervisor gives up at once.
+  let daemon = start(run, { SLUICE_TEST_WORKER_EXIT_AFTER_STEPS: '40', SLUICE_RESTART_ATTEMPTS: '0' });
   assert.ok(await waitFor(() => log(daemon).includes('sluice is consuming'), 30_000, 100), daemon.tail());
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   void daemon.exited.then((e) => (exited = e));
@@ -236,6 +238,7 @@ test('a crashed worker thread stops the daemon with WORKER_FAILED; a restart rec
   assert.ok(await waitFor(() => exited !== undefined, 30_000, 200), `the daemon did not stop after its worker crashed\n${daemon.tail()}`);
   assert.notEqual(exited?.code, 0, `a crashed worker must stop the daemon non-zero: ${JSON.stringify(exited)}`);
   assert.match(log(daemon), /WORKER_FAILED/, daemon.tail());
+  assert.match(log(daemon), /RESTARTS_EXHAUSTED/, daemon.tail());
   t.diagnostic(`crashed after ${count(log(daemon), '"checkpoint complete"')} checkpoints`);
 
   // A restart without the crash switch, then the rest of the input.
@@ -255,3 +258,38 @@ test('a crashed worker thread stops the daemon with WORKER_FAILED; a restart rec
   assert.match(log(rescaled), /SLUICE_WORKERS=2/, rescaled.tail());
 });
 
+
+test('a crashed worker thread: the supervisor restarts the job in-process from the last checkpoint, exactly', { timeout: 150_000 }, async (t) => {
+  const run = newRun('eo-restart');
+  await createTopics(kafka, [{ topic: run.topics.input, partitions: PARTITIONS }]);
+  const fixture = buildFixture({ events: 20_000, users: 300, partitions: PARTITIONS, spanMs: 10 * MINUTE, badRatio: 0.005, maxDisorderMs: 4_000, seed: 13 });
+  const parts = chunks(fixture.messages, 8);
+
+  // The workers of the first start exit on their 41st step; the restarted job runs normally.
+  const daemon = start(run, {
+    SLUICE_TEST_WORKER_EXIT_AFTER_STEPS: '40',
+    SLUICE_TEST_WORKER_EXIT_ATTEMPTS: '1',
+    SLUICE_RESTART_DELAY_MS: '500',
+  });
+  assert.ok(await waitFor(() => log(daemon).includes('sluice is consuming'), 30_000, 100), daemon.tail());
+  for (const part of parts) {
+    await produce(run, part);
+    await sleep(800);
+  }
+  await produce(run, fixture.trailing);
+  await assertExact(run, fixture, daemon);
+
+  const text = log(daemon);
+  assert.match(text, /WORKER_FAILED/, 'a worker crashed');
+  assert.equal(count(text, 'restarting it from the last completed checkpoint'), 1, 'the job was restarted once, in-process');
+  assert.equal(count(text, '"sluice is consuming"'), 2, 'and consumed again');
+  assert.equal(daemon.child.exitCode, null, 'the process kept running through the restart');
+  // From the failure to consuming again: the restart delay plus a restore.
+  const lines = text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { time: string; msg: string });
+  const failedAt = lines.find((l) => l.msg.includes('restarting it from the last completed checkpoint'))?.time;
+  const resumedAt = lines.filter((l) => l.msg === 'sluice is consuming')[1]?.time;
+  if (failedAt && resumedAt) t.diagnostic(`worker crash to consuming again: ${Date.parse(resumedAt) - Date.parse(failedAt)} ms (restart delay 500 ms)`);
+
+  const exit = await daemon.stop('SIGTERM');
+  assert.equal(exit.code, 0, `exit ${JSON.stringify(exit)}\n${daemon.tail()}`);
+});

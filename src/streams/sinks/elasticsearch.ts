@@ -269,7 +269,15 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
     let items: BulkItemResult[];
     try {
       const request = this.client.bulk({ index: this.index, body });
-      const onAbort = (): void => request.abort();
+      // The client may throw RequestAbortedError out of abort(); thrown inside an AbortSignal
+      // listener it would be an uncaught exception (seen when a job restart closed the sink).
+      const onAbort = (): void => {
+        try {
+          request.abort();
+        } catch {
+          // The awaited request rejects with the same error below.
+        }
+      };
       signal.addEventListener('abort', onAbort, { once: true });
       try {
         const response = await request;

@@ -1,0 +1,63 @@
+/**
+ * The daemon's supervision tree: the job (source, coordinator, workers, sinks: one Daemon) is one
+ * child, restarted as a whole by the configured strategy (fixed delay, SLUICE_RESTART_ATTEMPTS x
+ * SLUICE_RESTART_DELAY_MS, as the reference job) — Flink's "restart the job from the last completed
+ * checkpoint": each new Daemon restores it. A failure during the first start is not retried (a
+ * wrong configuration or an unreachable broker would only loop); when the strategy gives up, the
+ * supervisor's `exited` rejects with RESTARTS_EXHAUSTED naming the last cause.
+ */
+import { systemClock, systemScheduler, type Clock, type Scheduler } from '../clock.js';
+import type { SluiceConfig } from '../config.js';
+import type { Daemon } from '../daemon.js';
+import type { Logger } from '../telemetry/logging.js';
+import { defaultRestartStrategy } from './strategies.js';
+import { Supervisor } from './supervisor.js';
+
+export interface JobSupervisorOptions {
+  config: SluiceConfig;
+  logger: Logger;
+  /** A fresh daemon for start number `attempt` (0 = first). */
+  makeDaemon: (attempt: number) => Daemon;
+  clock?: Clock;
+  scheduler?: Scheduler;
+}
+
+export interface JobSupervisor {
+  supervisor: Supervisor;
+  /** The daemon running now (for stop phases and status). */
+  current(): Daemon | undefined;
+}
+
+export function superviseJob(options: JobSupervisorOptions): JobSupervisor {
+  const { config, logger } = options;
+  let attempt = 0;
+  let current: Daemon | undefined;
+  const strategy = defaultRestartStrategy(config.restart);
+  const supervisor = new Supervisor({
+    id: 'sluice',
+    mode: 'one_for_all',
+    strategy,
+    clock: options.clock ?? systemClock,
+    scheduler: options.scheduler ?? systemScheduler,
+    children: [
+      {
+        id: 'job',
+        // A clean exit (a stop, or the end of a bounded input) is the end of the job's work.
+        restart: 'transient',
+        start: async () => {
+          const daemon = options.makeDaemon(attempt++);
+          current = daemon;
+          await daemon.start();
+          return { exited: daemon.finished, stop: () => daemon.stop() };
+        },
+      },
+    ],
+    onRestart: (event) =>
+      logger.warn(
+        { failures: event.failures, delayMs: event.delayMs, strategy: strategy.description, cause: event.cause },
+        `the job failed; restarting it from the last completed checkpoint in ${event.delayMs} ms`,
+      ),
+    onGiveUp: (err) => logger.error({ err }, 'the restart strategy gave up'),
+  });
+  return { supervisor, current: () => current };
+}
