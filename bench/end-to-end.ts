@@ -338,8 +338,9 @@ async function runSluice(
     SLUICE_METRICS_PORT: '0',
     // info: a handful of lines per run, among them "partitions assigned" (the end of start-up).
     SLUICE_LOG_LEVEL: 'info',
-    SLUICE_CHECKPOINT_INTERVAL_MS: '1000',
-    SLUICE_CHECKPOINT_MIN_PAUSE_MS: '500',
+    ...(options.checkpointIntervalMs > 0
+      ? { SLUICE_CHECKPOINT_INTERVAL_MS: String(options.checkpointIntervalMs), SLUICE_CHECKPOINT_MIN_PAUSE_MS: String(Math.floor(options.checkpointIntervalMs / 2)) }
+      : {}),
     ...(sinks
       ? {
           SLUICE_ES_NODE: esNode(),
@@ -476,11 +477,16 @@ async function runSluice(
   notes.push(`dead letters ${dlq} (expected ${workload.badRecords}), late events ${late} (expected 0)`);
   const ends = await endOffsets(kafka, workload.topic);
   const committed = await committedOffsets(kafka, groupId, workload.topic);
-  const lagging = [...ends].filter(([p, end]) => (committed.get(p) ?? -1) !== end - 1);
+  // Barrier checkpoints (the final one at SIGTERM) commit the next offset to read: the end. Builds
+  // from before checkpoints committed end - 1 (the trailing event's open window held its offset).
+  const atEnd = [...ends].every(([p, end]) => committed.get(p) === end);
+  const atEndMinusOne = [...ends].every(([p, end]) => committed.get(p) === end - 1);
   notes.push(
-    lagging.length === 0
-      ? 'committed = end - 1 on every partition (only the trailing event is held)'
-      : `committed offsets short of end - 1 on partitions ${lagging.map(([p, end]) => `${p}: ${committed.get(p)}/${end - 1}`).join(', ')}`,
+    atEnd
+      ? 'committed = end on every partition (the final checkpoint covers every record read)'
+      : atEndMinusOne
+        ? 'committed = end - 1 on every partition (pre-checkpoint build: only the trailing event is held)'
+        : `committed offsets neither end nor end - 1: ${[...ends].map(([p, end]) => `${p}: ${committed.get(p) ?? 'none'}/${end}`).join(', ')}`,
   );
   notes.push(`other processes using CPU meanwhile: ${others}`);
   if (sampler.maxKiB > 0 && hwmKiB !== undefined) notes.push(`RSS sampled every 0.2 s peaked at ${(sampler.maxKiB / 1024).toFixed(0)} MiB (VmHWM ${(hwmKiB / 1024).toFixed(0)} MiB)`);
@@ -758,7 +764,7 @@ async function main(): Promise<number> {
       `node ${process.version}; Kafka ${kafkaBrokers().join(',')}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
       `daemon: ${describeDaemon(options.cli ?? CLI)}`,
       `services found for CPU accounting: ${servicePids.length} (${servicePids.join(', ')})`,
-      `workload: ${options.events.toLocaleString('en-US')} events, ${options.users.toLocaleString('en-US')} users, ${options.partitions} partitions, ${options.spanMinutes} min of event time, disorder < ${options.disorderMs} ms, bad ratio ${options.badRatio}; ${options.runs} run(s) per mode; workers ${options.workers.join(',')}${options.sinks ? '; sinks off and on' : '; sinks off'}${options.cpuProf ? '; + one profiled run per worker count' : ''}`,
+      `workload: ${options.events.toLocaleString('en-US')} events, ${options.users.toLocaleString('en-US')} users, ${options.partitions} partitions, ${options.spanMinutes} min of event time, disorder < ${options.disorderMs} ms, bad ratio ${options.badRatio}; ${options.runs} run(s) per mode; workers ${options.workers.join(',')}${options.sinks ? '; sinks off and on' : '; sinks off'}${options.cpuProf ? '; + one profiled run per worker count' : ''}; checkpoints ${options.checkpointIntervalMs > 0 ? `every ${options.checkpointIntervalMs} ms` : "at the daemon's default interval"}`,
       '',
     ].join('\n'),
   );

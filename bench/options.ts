@@ -37,6 +37,8 @@ export interface BenchOptions {
   /** A run during which the rest of the machine used more cores than this on average is run again. */
   maxOtherCores: number;
   retries: number;
+  /** SLUICE_CHECKPOINT_INTERVAL_MS of the daemon (min pause: half of it); 0 = the daemon's defaults. */
+  checkpointIntervalMs: number;
 }
 
 interface Flag {
@@ -95,6 +97,13 @@ const FLAGS: Record<string, Flag> = {
     kind: 'number',
     default: 0.3,
     help: 'a run during which other processes used more cores than this on average (other CPU s / wall s) is perturbed: run again',
+  },
+  '--checkpoint-interval-ms': {
+    key: 'checkpointIntervalMs',
+    env: 'SLUICE_BENCH_CHECKPOINT_INTERVAL_MS',
+    kind: 'int',
+    default: 0,
+    help: "the daemon's SLUICE_CHECKPOINT_INTERVAL_MS (and half of it as the min pause); 0 = the daemon's defaults (30 s, 15 s); a graceful stop always takes a final checkpoint",
   },
   '--retries': { key: 'retries', env: 'SLUICE_BENCH_RETRIES', kind: 'int', default: 2, help: 'perturbed runs are repeated up to this many times; the last is kept (marked)' },
   '--seed': { key: 'seed', env: 'SLUICE_BENCH_SEED', kind: 'int', default: 42, help: 'seed of the event generator' },
