@@ -187,8 +187,21 @@ export const VARIABLES = {
     schema: z.enum(['fallback', 'fail'], { message: 'fallback or fail' }),
     meaning: 'a damaged latest checkpoint at start: fallback (warn, restore the previous retained one) or fail (stop with CHECKPOINT_CORRUPT)',
   }),
-  SLUICE_RESTART_ATTEMPTS: v({ group: 'runtime', default: '5', schema: int(0, 1000), meaning: 'fixed-delay restart strategy: restarts of the job (in-process, from the last completed checkpoint) before the daemon gives up with exit 1; 0 = never restart' }),
-  SLUICE_RESTART_DELAY_MS: v({ group: 'runtime', default: '10000', schema: int(0, 3_600_000), meaning: 'fixed-delay restart strategy: wait before each restart' }),
+  SLUICE_RESTART_STRATEGY: v({
+    group: 'runtime',
+    default: 'fixed-delay',
+    schema: z.enum(['fixed-delay', 'exponential-backoff', 'failure-rate'], { message: 'fixed-delay, exponential-backoff or failure-rate' }),
+    meaning: 'how a failed job is restarted (in-process, from the last completed checkpoint): fixed-delay (the reference job\'s), exponential-backoff, or failure-rate; when the strategy gives up the daemon exits 1',
+  }),
+  SLUICE_RESTART_ATTEMPTS: v({ group: 'runtime', default: '5', schema: int(0, 1000), meaning: 'fixed-delay: restarts over the daemon\'s life; exponential-backoff: failures in a row; failure-rate: failures per SLUICE_RESTART_INTERVAL_MS; 0 = never restart' }),
+  SLUICE_RESTART_DELAY_MS: v({ group: 'runtime', default: '10000', schema: int(0, 3_600_000), meaning: 'wait before each restart (exponential-backoff: the first wait, doubled each time)' }),
+  SLUICE_RESTART_MAX_DELAY_MS: v({ group: 'runtime', default: '300000', schema: int(0, 3_600_000), meaning: 'exponential-backoff: the longest wait' }),
+  SLUICE_RESTART_INTERVAL_MS: v({
+    group: 'runtime',
+    default: '600000',
+    schema: int(1, 86_400_000),
+    meaning: 'failure-rate: the window failures are counted in; exponential-backoff: a run this long resets the waits to SLUICE_RESTART_DELAY_MS',
+  }),
   SLUICE_WORKERS: v({
     group: 'runtime',
     default: String(availableParallelism()),
@@ -290,7 +303,7 @@ export interface SluiceConfig {
   windows: { sizeMs: number; outOfOrdernessMs: number; allowedLatenessMs: number; idleTimeoutMs: number; stateTtlMs: number };
   state: { dir: string };
   checkpoint: { intervalMs: number; minPauseMs: number; timeoutMs: number; tolerableFailures: number; retained: number; onCorrupt: 'fallback' | 'fail' };
-  restart: { attempts: number; delayMs: number };
+  restart: { strategy: 'fixed-delay' | 'exponential-backoff' | 'failure-rate'; attempts: number; delayMs: number; maxDelayMs: number; intervalMs: number };
   workers: number;
   workerInbox: { events: number; bytes: number };
   workerMaxHeapMb: number;
@@ -449,7 +462,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
       retained: must('SLUICE_CHECKPOINTS_RETAINED'),
       onCorrupt: must('SLUICE_CHECKPOINT_ON_CORRUPT'),
     },
-    restart: { attempts: must('SLUICE_RESTART_ATTEMPTS'), delayMs: must('SLUICE_RESTART_DELAY_MS') },
+    restart: {
+      strategy: must('SLUICE_RESTART_STRATEGY'),
+      attempts: must('SLUICE_RESTART_ATTEMPTS'),
+      delayMs: must('SLUICE_RESTART_DELAY_MS'),
+      maxDelayMs: must('SLUICE_RESTART_MAX_DELAY_MS'),
+      intervalMs: must('SLUICE_RESTART_INTERVAL_MS'),
+    },
     workers: must('SLUICE_WORKERS'),
     workerInbox: { events: must('SLUICE_WORKER_INBOX_EVENTS'), bytes: must('SLUICE_WORKER_INBOX_BYTES') },
     workerMaxHeapMb: must('SLUICE_WORKER_MAX_HEAP_MB'),

@@ -1,7 +1,7 @@
 /**
  * The daemon's supervision tree: the job (source, coordinator, workers, sinks: one Daemon) is one
- * child, restarted as a whole by the configured strategy (fixed delay, SLUICE_RESTART_ATTEMPTS x
- * SLUICE_RESTART_DELAY_MS, as the reference job) — Flink's "restart the job from the last completed
+ * child, restarted as a whole by the strategy SLUICE_RESTART_STRATEGY names (default fixed delay,
+ * SLUICE_RESTART_ATTEMPTS x SLUICE_RESTART_DELAY_MS, as the reference job) — Flink's "restart the job from the last completed
  * checkpoint": each new Daemon restores it. A failure during the first start is not retried (a
  * wrong configuration or an unreachable broker would only loop); when the strategy gives up, the
  * supervisor's `exited` rejects with RESTARTS_EXHAUSTED naming the last cause.
@@ -10,7 +10,7 @@ import { systemClock, systemScheduler, type Clock, type Scheduler } from '../clo
 import type { SluiceConfig } from '../config.js';
 import type { Daemon } from '../daemon.js';
 import type { Logger } from '../telemetry/logging.js';
-import { defaultRestartStrategy } from './strategies.js';
+import { restartStrategyFrom } from './strategies.js';
 import { Supervisor } from './supervisor.js';
 
 export interface JobSupervisorOptions {
@@ -32,7 +32,7 @@ export function superviseJob(options: JobSupervisorOptions): JobSupervisor {
   const { config, logger } = options;
   let attempt = 0;
   let current: Daemon | undefined;
-  const strategy = defaultRestartStrategy(config.restart);
+  const strategy = restartStrategyFrom(config.restart);
   const supervisor = new Supervisor({
     id: 'sluice',
     mode: 'one_for_all',

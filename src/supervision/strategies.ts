@@ -106,7 +106,30 @@ export function failureRate(maxFailures: number, intervalMs: number, delayMs: nu
   };
 }
 
-/** The contract's default: fixed-delay from SLUICE_RESTART_ATTEMPTS and SLUICE_RESTART_DELAY_MS. */
-export function defaultRestartStrategy(restart: { attempts: number; delayMs: number }): RestartStrategy {
-  return fixedDelay(restart.attempts, restart.delayMs);
+export interface RestartSettings {
+  strategy: 'fixed-delay' | 'exponential-backoff' | 'failure-rate';
+  attempts: number;
+  delayMs: number;
+  maxDelayMs: number;
+  intervalMs: number;
+}
+
+/**
+ * The strategy SLUICE_RESTART_STRATEGY names, from the SLUICE_RESTART_* settings. The contract's
+ * default is fixed-delay, SLUICE_RESTART_ATTEMPTS x SLUICE_RESTART_DELAY_MS.
+ */
+export function restartStrategyFrom(restart: RestartSettings): RestartStrategy {
+  switch (restart.strategy) {
+    case 'fixed-delay':
+      return fixedDelay(restart.attempts, restart.delayMs);
+    case 'exponential-backoff':
+      return exponentialBackoff({
+        initialMs: restart.delayMs,
+        maxMs: Math.max(restart.delayMs, restart.maxDelayMs),
+        resetAfterMs: restart.intervalMs,
+        maxAttempts: restart.attempts,
+      });
+    case 'failure-rate':
+      return failureRate(restart.attempts, restart.intervalMs, restart.delayMs);
+  }
 }

@@ -23,7 +23,7 @@ describe('configuration', () => {
     assert.deepEqual(c.topics, { input: 'user-clicks', dlq: 'user-clicks-dlq', late: 'user-clicks-late' });
     assert.deepEqual(c.windows, { sizeMs: 60_000, outOfOrdernessMs: 5000, allowedLatenessMs: 0, idleTimeoutMs: 30_000, stateTtlMs: 2 * 86_400_000 });
     assert.deepEqual(c.checkpoint, { intervalMs: 30_000, minPauseMs: 15_000, timeoutMs: 600_000, tolerableFailures: 3, retained: 3, onCorrupt: 'fallback' });
-    assert.deepEqual(c.restart, { attempts: 5, delayMs: 10_000 });
+    assert.deepEqual(c.restart, { strategy: 'fixed-delay', attempts: 5, delayMs: 10_000, maxDelayMs: 300_000, intervalMs: 600_000 });
     assert.equal(c.state.dir, './data');
     assert.equal(c.metricsPort, 9464);
     assert.equal(c.logLevel, 'info');

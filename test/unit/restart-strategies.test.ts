@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { loadConfig } from '../../src/config.js';
-import { defaultRestartStrategy, exponentialBackoff, failureRate, fixedDelay, type FailureRecord, type RestartStrategy } from '../../src/supervision/strategies.js';
+import { exponentialBackoff, restartStrategyFrom, failureRate, fixedDelay, type FailureRecord, type RestartStrategy } from '../../src/supervision/strategies.js';
 
 /** Failures given as [at, startedAt] pairs; decide on the last one at `now` (default: its time). */
 function decide(strategy: RestartStrategy, runs: Array<[at: number, startedAt: number]>, now = runs.at(-1)![0], random = () => 0.5) {
@@ -34,9 +34,25 @@ describe('restart strategies', () => {
   });
 
   test('the default is the contract\'s fixed-delay 5 x 10 s, from SLUICE_RESTART_*', () => {
-    assert.equal(defaultRestartStrategy(loadConfig({}).restart).description, 'fixed-delay (5 attempts, 10000 ms apart)');
-    const s = defaultRestartStrategy(loadConfig({ SLUICE_RESTART_ATTEMPTS: '1', SLUICE_RESTART_DELAY_MS: '7' }).restart);
+    assert.equal(restartStrategyFrom(loadConfig({}).restart).description, 'fixed-delay (5 attempts, 10000 ms apart)');
+    const s = restartStrategyFrom(loadConfig({ SLUICE_RESTART_ATTEMPTS: '1', SLUICE_RESTART_DELAY_MS: '7' }).restart);
     assert.deepEqual(delays(s, 2), [7, 'give up']);
+  });
+
+  test('SLUICE_RESTART_STRATEGY selects exponential-backoff or failure-rate with the SLUICE_RESTART_* settings', () => {
+    const exp = restartStrategyFrom(
+      loadConfig({ SLUICE_RESTART_STRATEGY: 'exponential-backoff', SLUICE_RESTART_ATTEMPTS: '4', SLUICE_RESTART_DELAY_MS: '100', SLUICE_RESTART_MAX_DELAY_MS: '300', SLUICE_RESTART_INTERVAL_MS: '5000' }).restart,
+    );
+    assert.equal(exp.name, 'exponential-backoff');
+    // jitter 0.1 with random() = 0.5 is exactly the base delay; runs of 10 ms never reset the series
+    assert.deepEqual(delays(exp, 5, 10), [100, 200, 300, 300, 'give up']);
+    const rate = restartStrategyFrom(
+      loadConfig({ SLUICE_RESTART_STRATEGY: 'failure-rate', SLUICE_RESTART_ATTEMPTS: '2', SLUICE_RESTART_DELAY_MS: '50', SLUICE_RESTART_INTERVAL_MS: '1000' }).restart,
+    );
+    assert.equal(rate.description, 'failure-rate (at most 2 failures per 1000 ms, 50 ms apart)');
+    assert.deepEqual(decide(rate, [[0, 0], [100, 50], [200, 150]]), { restart: false, reason: '3 failures within 1000 ms, and at most 2 are allowed' });
+    assert.deepEqual(decide(rate, [[0, 0], [100, 50], [2000, 1500]]), { restart: true, delayMs: 50 }, 'old failures fall out of the window');
+    assert.throws(() => loadConfig({ SLUICE_RESTART_STRATEGY: 'forever' }), /SLUICE_RESTART_STRATEGY.*fixed-delay, exponential-backoff or failure-rate/s);
   });
 
   test('exponential backoff: initial, x multiplier, capped at max', () => {
