@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 /**
- * `sluice run` (the daemon), `sluice status` (ask a running daemon), `sluice config` (effective
- * configuration, secrets masked), `sluice help`.
+ * `sluice run [--from-savepoint PATH]` (the daemon), `sluice savepoint` / `sluice stop` (ask a
+ * running daemon over its admin socket), `sluice status` (ask a running daemon), `sluice config`
+ * (effective configuration, secrets masked), `sluice help`.
  * Exit codes: 0 clean stop, 1 runtime failure (or a graceful stop over SLUICE_SHUTDOWN_TIMEOUT_MS),
  * 2 bad usage or configuration, 130 stopped by a second signal.
  */
 import { readFileSync } from 'node:fs';
-import { describeConfig, loadConfig, VARIABLES } from './config.js';
+import { adminSocketPath, describeConfig, loadConfig, VARIABLES } from './config.js';
+import { savepointCommand, stopCommand } from './admin/admin-commands.js';
+import type { AdminRequest, AdminResponse } from './admin/admin-protocol.js';
+import { startAdminServer, type AdminServer } from './admin/admin-server.js';
 import { Daemon } from './daemon.js';
 import { superviseJob } from './supervision/job-supervisor.js';
 import { ErrorCode, SluiceError } from './errors.js';
@@ -26,6 +30,12 @@ const USAGE = `sluice: a stream processor for clickstream windows (Kafka in, Ela
 
 usage:
   sluice run       run the daemon (with no SLUICE_KAFKA_BROKERS: the built-in generator, results on stdout)
+                   --from-savepoint PATH: start from a savepoint (replaces the checkpoints in SLUICE_STATE_DIR;
+                   any SLUICE_WORKERS: state moves by key group)
+  sluice savepoint take a savepoint of the running daemon and print its path
+                   (--dir PATH: create it in PATH instead of $SLUICE_STATE_DIR/savepoints)
+  sluice stop      stop the running daemon gracefully (final checkpoint, sinks flushed)
+                   --savepoint [--dir PATH]: take a savepoint first and print its path
   sluice status    how a running daemon is doing: events/s, watermark, windows, last checkpoint, lag,
                    backpressure (asks http://127.0.0.1:$SLUICE_METRICS_PORT; --url URL, --interval MS)
   sluice config    print every setting (environment variables) with its value, default and meaning
@@ -54,7 +64,15 @@ function printConfig(): number {
   return 0;
 }
 
-async function run(): Promise<number> {
+async function run(args: string[]): Promise<number> {
+  let fromSavepoint: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--from-savepoint' && args[i + 1]) fromSavepoint = args[++i];
+    else {
+      process.stderr.write(`sluice run: unknown option "${args[i]}" (allowed: --from-savepoint PATH)\n`);
+      return 2;
+    }
+  }
   let config;
   try {
     config = loadConfig();
@@ -77,6 +95,8 @@ async function run(): Promise<number> {
         resultsOut: process.stdout,
         version: version(),
         attempt,
+        // A restart restores the checkpoints taken since the savepoint, never the savepoint again.
+        ...(fromSavepoint && attempt === 0 ? { fromSavepoint } : {}),
         ...(embedded ? { statusOut: process.stderr } : {}),
       }),
   });
@@ -89,8 +109,13 @@ async function run(): Promise<number> {
       logger.warn({ signal }, 'second signal: exiting at once');
       process.exit(130);
     }
+    beginStop({ signal });
+  };
+  /** The graceful stop, from a signal or `sluice stop`: bounded by SLUICE_SHUTDOWN_TIMEOUT_MS. */
+  const beginStop = (by: object) => {
+    if (stopBound) return;
     logger.info(
-      { signal, timeoutMs: config.shutdownTimeoutMs },
+      { ...by, timeoutMs: config.shutdownTimeoutMs },
       'stopping: finishing in-flight work, flushing sinks, committing (signal again to exit at once)',
     );
     // The bound of a graceful stop (a sink in an outage would otherwise hold it forever). Not
@@ -107,8 +132,37 @@ async function run(): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  const handleAdmin = async (request: AdminRequest): Promise<AdminResponse> => {
+    switch (request.command) {
+      case 'ping':
+        return { ok: true, pid: process.pid };
+      case 'savepoint': {
+        const daemon = job.current();
+        if (!daemon) throw new SluiceError(ErrorCode.SAVEPOINT_FAILED, 'no savepoint taken: the job has not started');
+        return { ok: true, savepoint: await daemon.savepoint(request.dir) };
+      }
+      case 'stop': {
+        // Savepoint first: if it fails, the daemon keeps running (and the caller hears why).
+        const savepoint = request.savepoint ? await job.current()?.savepoint(request.dir) : undefined;
+        if (request.savepoint && !savepoint) throw new SluiceError(ErrorCode.SAVEPOINT_FAILED, 'no savepoint taken: the job has not started');
+        beginStop({ by: 'sluice stop', ...(savepoint ? { savepoint } : {}) });
+        await job.supervisor.exited;
+        return { ok: true, stopped: true, ...(savepoint ? { savepoint } : {}) };
+      }
+    }
+  };
+
+  let admin: AdminServer | undefined;
   try {
     await job.supervisor.start();
+    // After the first start: the daemon holds the state directory's lock, so a socket file left
+    // there belongs to a dead daemon.
+    try {
+      admin = await startAdminServer(adminSocketPath(config), handleAdmin, logger.child({ component: 'admin' }));
+      logger.info({ socket: admin.path }, 'admin endpoint listening (sluice savepoint, sluice stop)');
+    } catch (err) {
+      logger.error({ err }, 'admin endpoint off: `sluice savepoint` and `sluice stop` cannot reach this daemon (signals still stop it)');
+    }
     await job.supervisor.exited;
     logger.info('sluice stopped');
     return 0;
@@ -119,6 +173,8 @@ async function run(): Promise<number> {
     return 1;
   } finally {
     clearTimeout(stopBound);
+    // A `sluice stop` waiting for the exit gets its answer before the socket goes.
+    await admin?.close();
     // Send the spans still buffered, without letting an unreachable collector hold the exit.
     await Promise.race([tracing.shutdown().catch(() => undefined), new Promise((r) => setTimeout(r, 5_000).unref())]);
   }
@@ -156,7 +212,11 @@ async function main(argv: string[]): Promise<number> {
   const command = argv[0] ?? 'help';
   switch (command) {
     case 'run':
-      return run();
+      return run(argv.slice(1));
+    case 'savepoint':
+      return savepointCommand(argv.slice(1));
+    case 'stop':
+      return stopCommand(argv.slice(1));
     case 'status':
       return status(argv.slice(1));
     case 'config':

@@ -6,6 +6,7 @@
  * (masked when secret) and what is allowed.
  */
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { ErrorCode, SluiceError } from './errors.js';
 
@@ -165,7 +166,8 @@ export const VARIABLES = {
     schema: int(0, 86_400_000),
     meaning: 'a partition silent this long stops holding the watermark back (0 = never)',
   }),
-  SLUICE_STATE_DIR: v({ group: 'state', default: './data', schema: z.string().trim().min(1, { message: 'a directory path' }), meaning: 'LMDB window state (with its undo logs) and completed checkpoints (`checkpoints/`); keep it across restarts; one daemon per directory' }),
+  SLUICE_STATE_DIR: v({ group: 'state', default: './data', schema: z.string().trim().min(1, { message: 'a directory path' }), meaning: 'LMDB window state (with its undo logs), completed checkpoints (`checkpoints/`), savepoints (`savepoints/`) and the admin socket; keep it across restarts; one daemon per directory' }),
+  SLUICE_ADMIN_SOCKET: v({ group: 'state', default: undefined, schema: z.string().trim().min(1, { message: 'a file path' }), meaning: 'Unix socket of the local admin endpoint (`sluice savepoint`, `sluice stop`); unset => admin.sock in SLUICE_STATE_DIR' }),
   SLUICE_CHECKPOINT_INTERVAL_MS: v({
     group: 'state',
     default: '30000',
@@ -301,7 +303,8 @@ export interface SluiceConfig {
     | { url: string; keyPrefix: string; ttlSeconds: number; batchSize: number; flushIntervalMs: number; bufferKeys?: number; password?: string }
     | undefined;
   windows: { sizeMs: number; outOfOrdernessMs: number; allowedLatenessMs: number; idleTimeoutMs: number; stateTtlMs: number };
-  state: { dir: string };
+  /** `adminSocket`: absent in hand-built configs; see `adminSocketPath`. */
+  state: { dir: string; adminSocket?: string };
   checkpoint: { intervalMs: number; minPauseMs: number; timeoutMs: number; tolerableFailures: number; retained: number; onCorrupt: 'fallback' | 'fail' };
   restart: { strategy: 'fixed-delay' | 'exponential-backoff' | 'failure-rate'; attempts: number; delayMs: number; maxDelayMs: number; intervalMs: number };
   workers: number;
@@ -453,7 +456,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
       idleTimeoutMs: must('SLUICE_IDLE_TIMEOUT_MS'),
       stateTtlMs: must('SLUICE_STATE_TTL_MS'),
     },
-    state: { dir: must('SLUICE_STATE_DIR') },
+    state: { dir: must('SLUICE_STATE_DIR'), adminSocket: get('SLUICE_ADMIN_SOCKET') },
     checkpoint: {
       intervalMs: must('SLUICE_CHECKPOINT_INTERVAL_MS'),
       minPauseMs: must('SLUICE_CHECKPOINT_MIN_PAUSE_MS'),
@@ -490,6 +493,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
     });
   }
   return config;
+}
+
+/** Where the admin endpoint listens (and `sluice savepoint` / `sluice stop` connect). */
+export function adminSocketPath(config: Pick<SluiceConfig, 'state'>): string {
+  return config.state.adminSocket ?? join(config.state.dir, 'admin.sock');
 }
 
 /** Rows for `sluice config`: name, effective value (masked), default, meaning. */

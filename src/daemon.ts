@@ -6,6 +6,8 @@
  * exactly-once: a start restores the latest complete checkpoint (window state, offsets, watermarks);
  * a failure stops intake at once and completes no checkpoint after it.
  */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { SluiceConfig } from './config.js';
 import { WorkerKeyedStage } from './actors/worker-stage.js';
@@ -14,6 +16,9 @@ import { StateDirectoryLock } from './state/state-lock.js';
 import { CheckpointCoordinator, type CompletedCheckpoint } from './state/checkpoint-coordinator.js';
 import { CHECKPOINT_FORMAT_VERSION, CheckpointStore, type CheckpointRecord } from './state/checkpoint-store.js';
 import { KEY_GROUPS } from './actors/key-groups.js';
+import { SAVEPOINT_FORMAT_VERSION, savepointName, type SavepointFile } from './state/savepoint-format.js';
+import { checkCompatible, readSavepoint, type VerifiedSavepoint } from './state/savepoint-reader.js';
+import { discardSavepoint, finishSavepoint, prepareSavepoint, type SavepointTarget } from './state/savepoint-writer.js';
 import { systemClock, systemScheduler } from './clock.js';
 import { clickstreamJob, type ClickCountResult } from './job/clickstream.js';
 import type { JobDefinition } from './job/job.js';
@@ -46,11 +51,17 @@ export interface DaemonOptions {
   version?: string;
   /** Which start of the job this is (0 = first; a supervised restart counts up): metrics, test hooks. */
   attempt?: number;
+  /**
+   * `sluice run --from-savepoint PATH`: start from this savepoint instead of the state directory's
+   * checkpoints (give it to the first start only: a restart restores the checkpoints taken since).
+   */
+  fromSavepoint?: string;
 }
 
-/** A worker's acknowledgement of a barrier: entries changed since the previous one. */
+/** A worker's acknowledgement of a barrier: entries changed since the previous one; a savepoint's files. */
 interface WorkerAck {
   changed: number;
+  savepointFiles?: SavepointFile[];
 }
 
 /** How often the watermark is recomputed without new input (idle partitions, all-quiet streams). */
@@ -81,6 +92,13 @@ export class Daemon {
   private oldestRetainedId = 0;
   /** Size of the last checkpoint record written (sluice_checkpoint_size_bytes). */
   private lastRecordBytes = 0;
+  /** Where the next savepoint barrier writes (set by `savepoint()`, which runs one at a time). */
+  private savepointParent: string | undefined;
+  /** Checkpoint id -> the savepoint it writes, while in flight; then its final path, for `savepoint()`. */
+  private readonly savepointTargets = new Map<number, SavepointTarget>();
+  private readonly savepointPaths = new Map<number, string>();
+  private readonly savepointSummaries = new Map<number, object>();
+  private savepointQueue: Promise<unknown> = Promise.resolve();
   /** Metrics, /metrics /healthz /readyz, tracing hooks (src/telemetry). */
   readonly telemetry: DaemonTelemetry;
   private resolveFinished!: () => void;
@@ -128,12 +146,42 @@ export class Daemon {
       this.lock = await StateDirectoryLock.acquire(config.state.dir);
       const kafka = config.kafka ? createKafka(config.kafka, logger) : undefined;
       let restore: { record: CheckpointRecord | undefined; newestId: number } = { record: undefined, newestId: 0 };
+      let savepoint: { verified: VerifiedSavepoint; epoch: number } | undefined;
+      if (this.options.fromSavepoint && !(kafka && config.kafka)) {
+        throw new SluiceError(
+          ErrorCode.SAVEPOINT_INCOMPATIBLE,
+          '--from-savepoint needs SLUICE_KAFKA_BROKERS: a savepoint goes on from Kafka offsets, and the built-in generator has none',
+        );
+      }
       if (kafka && config.kafka) {
         this.source = new KafkaSource(kafka, config.kafka, logger.child({ component: 'kafka-source' }));
         await this.source.prepareTopics();
-        // Barrier checkpoints make results exactly-once: restore the latest complete one.
         this.checkpoints = new CheckpointStore(config.state.dir);
-        restore = this.checkpoints.latest(config.checkpoint.onCorrupt, logger);
+        if (this.options.fromSavepoint) {
+          // Verified whole (every checksum) before the live state or any checkpoint is touched.
+          const verified = readSavepoint(this.options.fromSavepoint);
+          const notes = checkCompatible(
+            verified.manifest,
+            { job: job.name, topic: config.kafka.topic, groupId: config.kafka.groupId, windowMs: config.windows.sizeMs, keyGroups: KEY_GROUPS },
+            verified.dir,
+          );
+          for (const note of notes) logger.info({ savepoint: verified.dir }, note);
+          const ids = this.checkpoints.ids();
+          // Ids never repeat: the imported state becomes a checkpoint above every id seen.
+          const epoch = Math.max(ids[ids.length - 1] ?? 0, verified.manifest.checkpointId) + 1;
+          if (ids.length > 0) {
+            logger.warn(
+              { savepoint: verified.dir, droppedCheckpoints: ids },
+              `restoring a savepoint: it takes precedence over the ${ids.length} checkpoint(s) in ${config.state.dir}, which are dropped`,
+            );
+          }
+          await this.checkpoints.dropAfter(0);
+          savepoint = { verified, epoch };
+          restore = { record: undefined, newestId: epoch };
+        } else {
+          // Barrier checkpoints make results exactly-once: restore the latest complete one.
+          restore = this.checkpoints.latest(config.checkpoint.onCorrupt, logger);
+        }
         const record = restore.record;
         if (record && (record.source?.topic !== config.kafka.topic || record.source?.groupId !== config.kafka.groupId)) {
           throw new SluiceError(
@@ -145,7 +193,7 @@ export class Daemon {
         if (record && record.workers !== config.workers) {
           throw new SluiceError(
             ErrorCode.CHECKPOINT_INCOMPATIBLE,
-            `checkpoint ${record.id} in ${config.state.dir} was taken with SLUICE_WORKERS=${record.workers}, but SLUICE_WORKERS is ${config.workers}; run with SLUICE_WORKERS=${record.workers} (changing the worker count of a checkpoint needs rescaling, not built yet)`,
+            `checkpoint ${record.id} in ${config.state.dir} was taken with SLUICE_WORKERS=${record.workers}, but SLUICE_WORKERS is ${config.workers}; run with SLUICE_WORKERS=${record.workers}, or rescale through a savepoint: \`sluice stop --savepoint\`, then \`sluice run --from-savepoint PATH\` with the new SLUICE_WORKERS`,
             { details: { checkpointId: record.id, checkpointWorkers: record.workers, workers: config.workers } },
           );
         }
@@ -167,7 +215,7 @@ export class Daemon {
         deadLetters: this.deadLetters,
         now: this.now,
         logger,
-        ...(restore.record ? { checkpoint: restore.record.placement } : {}),
+        ...(restore.record ? { checkpoint: restore.record.placement } : savepoint ? { checkpoint: savepoint.verified.manifest.placement } : {}),
         keyedStage: (onResults) =>
           (this.stage = new WorkerKeyedStage({
             workers: config.workers,
@@ -180,7 +228,10 @@ export class Daemon {
             onFailure: (err) => void this.fail(err),
             onMetrics: (thread, snapshot) => this.telemetry.metrics.mergeThread(thread, snapshot),
             ...(restore.record ? { restoreTo: restore.record.id } : {}),
-            onBarrierAck: (worker, id, changed) => this.onBarrierAck(worker, id, changed),
+            ...(savepoint
+              ? { importSavepoint: { dir: savepoint.verified.dir, formatVersion: savepoint.verified.formatVersion, files: savepoint.verified.manifest.files, epoch: savepoint.epoch } }
+              : {}),
+            onBarrierAck: (worker, id, changed, files) => this.onBarrierAck(worker, id, changed, files),
             onBarrierDeclined: (worker, id, err) => this.coordinator?.decline(id, `worker-${worker}`, err),
             ...testWorkerExit(this.options.attempt ?? 0),
             logger: logger.child({ component: 'window-workers' }),
@@ -197,6 +248,44 @@ export class Daemon {
         logger.info(
           { checkpointId: record.id, offsets: record.placement.offsets, watermark: record.placement.watermark, restoreMs: this.now() - restoreStartedAt },
           'restored the latest complete checkpoint',
+        );
+      } else if (savepoint && this.checkpoints) {
+        const { verified, epoch } = savepoint;
+        const { manifest } = verified;
+        // The imported state is checkpoint `epoch` from now on: a crash before the next checkpoint
+        // restores it, not the empty state.
+        await this.checkpoints.write(
+          {
+            formatVersion: CHECKPOINT_FORMAT_VERSION,
+            id: epoch,
+            kind: 'savepoint',
+            createdAt: this.now(),
+            triggeredAt: this.now(),
+            workers: config.workers,
+            keyGroups: KEY_GROUPS,
+            source: { topic: config.kafka?.topic ?? '', groupId: config.kafka?.groupId ?? '' },
+            placement: manifest.placement,
+            changed: {},
+          },
+          config.checkpoint.retained,
+        );
+        this.source?.startAtOffsets(new Map(Object.entries(manifest.placement.offsets).map(([p, o]) => [Number(p), o])));
+        logger.info(
+          {
+            savepoint: verified.dir,
+            savepointCheckpointId: manifest.checkpointId,
+            checkpointId: epoch,
+            formatVersion: verified.formatVersion,
+            savepointWorkers: manifest.workers,
+            workers: config.workers,
+            importedEntries: this.stage?.imported,
+            offsets: manifest.placement.offsets,
+            watermark: manifest.placement.watermark,
+            restoreMs: this.now() - restoreStartedAt,
+          },
+          verified.formatVersion < SAVEPOINT_FORMAT_VERSION
+            ? `restored savepoint ${verified.dir} (format ${verified.formatVersion}, migrated to ${SAVEPOINT_FORMAT_VERSION})`
+            : `restored savepoint ${verified.dir}`,
         );
       } else if (this.checkpoints) {
         logger.info('no checkpoint to restore: starting from empty window state');
@@ -273,6 +362,36 @@ export class Daemon {
     }
   }
 
+  /**
+   * Take a savepoint now: a checkpoint of kind 'savepoint' whose barrier also makes every worker
+   * write its key groups into `<parentDir>/savepoint-<id>-<time>` (default
+   * `${SLUICE_STATE_DIR}/savepoints`). Resolves with its path once the checkpoint is complete (sinks
+   * flushed what preceded the barrier). One at a time; SAVEPOINT_FAILED when it cannot be taken.
+   */
+  savepoint(parentDir?: string): Promise<string> {
+    const take = async (): Promise<string> => {
+      const coordinator = this.coordinator;
+      if (this.state !== 'running') throw new SluiceError(ErrorCode.SAVEPOINT_FAILED, `no savepoint taken: the daemon is ${this.state}`, { details: { state: this.state } });
+      if (!coordinator) {
+        throw new SluiceError(ErrorCode.SAVEPOINT_FAILED, 'no savepoint taken: savepoints need Kafka (SLUICE_KAFKA_BROKERS); the built-in generator runs without checkpoints');
+      }
+      this.savepointParent = parentDir ?? join(this.config.state.dir, 'savepoints');
+      let completed;
+      try {
+        completed = await coordinator.triggerNow({ savepoint: true });
+      } catch (err) {
+        throw new SluiceError(ErrorCode.SAVEPOINT_FAILED, `the savepoint's checkpoint failed: ${(err as Error).message}`, { cause: err });
+      }
+      const path = this.savepointPaths.get(completed.id);
+      this.savepointPaths.delete(completed.id);
+      if (!path) throw new SluiceError(ErrorCode.SAVEPOINT_FAILED, `checkpoint ${completed.id} completed without writing its savepoint`);
+      return path;
+    };
+    const result = this.savepointQueue.then(take, take);
+    this.savepointQueue = result.catch(() => undefined);
+    return result;
+  }
+
   private async onBatch(batch: Parameters<SourceHandler['onBatch']>[0]): Promise<void> {
     if (this.state !== 'running') return;
     try {
@@ -310,30 +429,49 @@ export class Daemon {
       clock: systemClock,
       scheduler: systemScheduler,
       logger,
-      triggerBarrier: (id) =>
+      triggerBarrier: (id, kind) =>
         this.executor.run(async () => {
           const pipeline = this.pipeline;
           const stage = this.stage;
           if (!pipeline || !stage || this.state === 'failed') throw new SluiceError(ErrorCode.PIPELINE_STOPPED, 'the pipeline is not running');
+          let target: SavepointTarget | undefined;
+          if (kind === 'savepoint') {
+            target = prepareSavepoint(this.savepointParent ?? join(config.state.dir, 'savepoints'), savepointName(id, this.now()));
+            this.savepointTargets.set(id, target);
+          }
           // Between two batches: the placement and the barrier after every step posted so far
           // describe the same cut (each worker's port is FIFO).
           const placement = pipeline.placement();
           this.barrierAcks.set(id, new Set());
           this.checkpointTraces.set(id, this.telemetry.checkpointTrace(id));
-          stage.barrier(id);
+          stage.barrier(id, target ? { dir: target.tmpDir } : undefined);
           return placement;
         }),
       persist: async (completed) => {
         const record = this.checkpointRecord(completed);
         const store = this.checkpoints as CheckpointStore;
         const trace = this.checkpointTraces.get(completed.id);
+        // A savepoint is complete with its manifest, written only now that every ack is in.
+        const target = this.savepointTargets.get(completed.id);
+        if (target) this.finishSavepoint(target, completed);
         const write = () => store.write(record, config.checkpoint.retained);
-        const { oldestRetainedId, bytes } = await (trace ? trace.step('persist', write) : write());
-        this.oldestRetainedId = oldestRetainedId;
-        this.lastRecordBytes = bytes;
+        try {
+          const { oldestRetainedId, bytes } = await (trace ? trace.step('persist', write) : write());
+          this.oldestRetainedId = oldestRetainedId;
+          this.lastRecordBytes = bytes;
+        } catch (err) {
+          // The savepoint is reported failed: it must not stay behind looking complete.
+          if (target) rmSync(target.finalDir, { recursive: true, force: true });
+          this.savepointPaths.delete(completed.id);
+          throw err;
+        }
       },
       onCompleted: async (completed) => {
         this.barrierAcks.delete(completed.id);
+        this.savepointTargets.delete(completed.id);
+        const savepointPath = this.savepointPaths.get(completed.id);
+        if (savepointPath) logger.info({ savepoint: savepointPath, checkpointId: completed.id, ...this.savepointSummaries.get(completed.id) }, 'savepoint complete');
+        this.savepointSummaries.delete(completed.id);
         this.telemetry.checkpointCompleted(this.now() - completed.triggeredAt, this.lastRecordBytes);
         this.stage?.checkpointComplete(this.oldestRetainedId);
         logger.debug(
@@ -357,6 +495,9 @@ export class Daemon {
       },
       onAborted: (failure) => {
         this.barrierAcks.delete(failure.checkpointId);
+        const target = this.savepointTargets.get(failure.checkpointId);
+        this.savepointTargets.delete(failure.checkpointId);
+        if (target) discardSavepoint(target);
         this.checkpointTraces.get(failure.checkpointId)?.end(failure.error);
         this.checkpointTraces.delete(failure.checkpointId);
         this.telemetry.checkpointFailed(failure.reason);
@@ -372,10 +513,10 @@ export class Daemon {
    * sinks already (same reply stream). Once every worker has, the sinks and the dead-letter
    * producer flush, and the `sinks` participant acknowledges.
    */
-  private onBarrierAck(worker: number, id: number, changed: number): void {
+  private onBarrierAck(worker: number, id: number, changed: number, savepointFiles?: SavepointFile[]): void {
     const coordinator = this.coordinator;
     if (!coordinator) return;
-    coordinator.acknowledge(id, `worker-${worker}`, { changed }, changed);
+    coordinator.acknowledge(id, `worker-${worker}`, { changed, ...(savepointFiles ? { savepointFiles } : {}) }, changed);
     const acked = this.barrierAcks.get(id);
     if (!acked) return;
     acked.add(worker);
@@ -386,6 +527,27 @@ export class Daemon {
       () => coordinator.acknowledge(id, 'sinks', { changed: 0 }),
       (err: unknown) => coordinator.decline(id, 'sinks', err),
     );
+  }
+
+  /** Every worker wrote its key groups: write the manifest and give the savepoint its final name. */
+  private finishSavepoint(target: SavepointTarget, completed: CompletedCheckpoint<PipelinePlacement, WorkerAck>): void {
+    const { config } = this;
+    const files = [...completed.acks.values()].flatMap((ack) => ack.savepointFiles ?? []);
+    const manifest = finishSavepoint(target, {
+      formatVersion: SAVEPOINT_FORMAT_VERSION,
+      sluiceVersion: this.options.version ?? 'unknown',
+      createdAt: new Date(this.now()).toISOString(),
+      checkpointId: completed.id,
+      job: clickstreamJob.name,
+      source: { topic: config.kafka?.topic ?? '', groupId: config.kafka?.groupId ?? '' },
+      keyGroups: KEY_GROUPS,
+      workers: config.workers,
+      windowMs: config.windows.sizeMs,
+      placement: completed.placement,
+      files,
+    });
+    this.savepointPaths.set(completed.id, target.finalDir);
+    this.savepointSummaries.set(completed.id, { keyGroupFiles: files.length, entries: files.reduce((n, f) => n + f.entries, 0), offsets: manifest.placement.offsets });
   }
 
   private checkpointRecord(completed: CompletedCheckpoint<PipelinePlacement, WorkerAck>): CheckpointRecord {

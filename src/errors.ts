@@ -47,8 +47,18 @@ export const ErrorCode = {
   CHECKPOINT_FAILED: 'CHECKPOINT_FAILED',
   /** A checkpoint record's checksum does not verify (and SLUICE_CHECKPOINT_ON_CORRUPT=fail), or its format is unknown. */
   CHECKPOINT_CORRUPT: 'CHECKPOINT_CORRUPT',
-  /** The checkpoint to restore was taken with another SLUICE_WORKERS (rescaling is not built yet). */
+  /** The checkpoint to restore was taken with another SLUICE_WORKERS (rescale through a savepoint), topic or group. */
   CHECKPOINT_INCOMPATIBLE: 'CHECKPOINT_INCOMPATIBLE',
+  /** A savepoint could not be taken (the daemon is not running, its checkpoint failed, the target cannot be written). */
+  SAVEPOINT_FAILED: 'SAVEPOINT_FAILED',
+  /** A savepoint to restore is missing, incomplete, damaged (checksum), malformed, or of an unknown format version. */
+  SAVEPOINT_INVALID: 'SAVEPOINT_INVALID',
+  /** A valid savepoint that does not fit this job (another job, input topic, window size or key group count). */
+  SAVEPOINT_INCOMPATIBLE: 'SAVEPOINT_INCOMPATIBLE',
+  /** `sluice savepoint` / `sluice stop`: no daemon answers on the admin socket of this SLUICE_STATE_DIR. */
+  DAEMON_NOT_RUNNING: 'DAEMON_NOT_RUNNING',
+  /** The local admin endpoint (Unix socket) could not listen, or answered something unreadable. */
+  ADMIN_ENDPOINT_FAILED: 'ADMIN_ENDPOINT_FAILED',
   /** A supervisor's restart strategy gave up: the message names the strategy, the failures and the last cause. */
   RESTARTS_EXHAUSTED: 'RESTARTS_EXHAUSTED',
   /** A supervised child failed in its very first start (not retried); used when the cause has no code of its own. */

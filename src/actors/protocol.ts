@@ -6,6 +6,7 @@
 import type { SerializedError } from '../errors.js';
 import type { MetricsSnapshot } from '../telemetry/metrics.js';
 import type { KeyedStep } from '../streams/keyed-stage.js';
+import type { SavepointFile } from '../state/savepoint-format.js';
 
 /** Sent once as workerData. */
 export interface WorkerInit {
@@ -21,8 +22,22 @@ export interface WorkerInit {
    * start from empty state (`clearAll`).
    */
   restoreTo?: number;
+  /**
+   * Start from a savepoint instead: drop the live state, load these key group files (only groups
+   * this worker owns; the main thread verified them), then start undo epoch `epoch`.
+   */
+  importSavepoint?: SavepointImport;
   /** Test only (SLUICE_TEST_WORKER_EXIT_AFTER_STEPS): the worker thread exits after this many steps. */
   exitAfterSteps?: number;
+}
+
+export interface SavepointImport {
+  dir: string;
+  /** The format the files are written in: entries are migrated from it. */
+  formatVersion: number;
+  files: SavepointFile[];
+  /** The checkpoint id the imported state becomes (restores after a crash roll back to it). */
+  epoch: number;
 }
 
 export type ToWorker =
@@ -35,20 +50,22 @@ export type ToWorker =
   /**
    * Barrier of checkpoint `id`: every step posted before it is in checkpoint `id`'s state, none
    * after. The worker commits, starts undo epoch `id`, waits for the disk and replies `barrier-ack`.
+   * With `savepoint`, it also writes its key groups as of the barrier into `savepoint.dir` first.
    */
-  | { type: 'barrier'; id: number }
+  | { type: 'barrier'; id: number; savepoint?: { dir: string } }
   /** Checkpoint `oldestRetainedId` is the oldest one kept: undo logs before it can go. */
   | { type: 'checkpoint-complete'; oldestRetainedId: number }
   | { type: 'stop' };
 
 export type FromWorker =
-  | { type: 'ready'; workerIndex: number; openWindows: number }
+  /** `imported`: entries loaded from a savepoint (when started with `importSavepoint`). */
+  | { type: 'ready'; workerIndex: number; openWindows: number; imported?: number }
   /** `last` marks the step's final chunk, which carries its credit. */
   | { type: 'results'; seq: number; results: unknown[]; credit: Credit; openWindows: number; last: boolean }
   | { type: 'drained'; seq: number }
   | { type: 'metrics'; seq: number; snapshot: MetricsSnapshot }
   /** Checkpoint `id`'s state is on disk; `changed`: entries changed since the previous barrier. */
-  | { type: 'barrier-ack'; id: number; changed: number }
+  | { type: 'barrier-ack'; id: number; changed: number; savepointFiles?: SavepointFile[] }
   /** The snapshot of checkpoint `id` failed (the checkpoint is declined; the worker goes on). */
   | { type: 'barrier-declined'; id: number; error: SerializedError }
   | { type: 'failed'; error: SerializedError }

@@ -8,6 +8,8 @@ import { map, Observable } from 'rxjs';
 import { serializeError } from '../errors.js';
 import { jobByName } from '../job/registry.js';
 import { LmdbWindowStore } from '../state/lmdb-window-store.js';
+import { readKeyGroup } from '../state/savepoint-reader.js';
+import { exportKeyGroups } from '../state/savepoint-writer.js';
 import { SluiceMetrics } from '../telemetry/metrics.js';
 import { keyGroupOf } from './key-groups.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
@@ -21,9 +23,25 @@ const send = (message: FromWorker) => port.postMessage(message);
 try {
   const job = jobByName(init.job);
   const store = new LmdbWindowStore<unknown>({ path: init.statePath, keyGroups: init.keyGroups, keyGroupOf: (k) => keyGroupOf(k) });
-  // Restore: back to checkpoint `restoreTo` by its undo logs; with no checkpoint, from empty.
-  if (init.restoreTo === undefined) store.clearAll();
+  // Restore: from a savepoint (its key groups this worker owns now), or back to checkpoint
+  // `restoreTo` by its undo logs; with neither, from empty.
+  let imported: number | undefined;
+  const fromSavepoint = init.importSavepoint;
+  if (fromSavepoint) {
+    store.clearAll();
+    const mine = new Set(init.keyGroups);
+    const files = fromSavepoint.files.filter((f) => mine.has(f.keyGroup));
+    imported = store.load(
+      (function* () {
+        for (const file of files) yield* readKeyGroup(fromSavepoint.dir, file, fromSavepoint.formatVersion, job.stateCodec, (k) => keyGroupOf(k));
+      })(),
+    );
+    // The imported state is checkpoint `epoch`'s: a crash from here on rolls back to it.
+    store.barrier(fromSavepoint.epoch);
+  } else if (init.restoreTo === undefined) store.clearAll();
   else store.rollbackTo(init.restoreTo);
+  /** Savepoint exports still writing (a stop waits for them: they hold a read snapshot). */
+  const exporting = new Set<Promise<unknown>>();
   let steps = 0;
   const actor = new WindowActor(init.windows, job.aggregate, store);
   // This thread's heap and event-loop delay, sent to the main thread on request.
@@ -58,26 +76,36 @@ try {
           case 'barrier': {
             const id = message.id;
             let changed: number;
+            let snapshot: ReturnType<typeof store.snapshot> | undefined;
             try {
               changed = store.barrier(id);
+              // Taken here, synchronously: exactly the state at the barrier, whatever comes after.
+              if (message.savepoint) snapshot = store.snapshot();
             } catch (err) {
               return { type: 'barrier-declined', id, error: serializeError(err) };
             }
-            // Later steps go on meanwhile: the undo log keeps checkpoint `id`'s state restorable.
-            void store.flushed().then(
-              () => send({ type: 'barrier-ack', id, changed }),
+            // Later steps go on meanwhile: the undo log keeps checkpoint `id`'s state restorable,
+            // and the snapshot keeps the savepoint's view.
+            const written =
+              snapshot && message.savepoint ? exportKeyGroups(snapshot, init.keyGroups, message.savepoint.dir, job.stateCodec) : Promise.resolve(undefined);
+            const done = Promise.all([store.flushed(), written]).then(
+              ([, savepointFiles]) => send({ type: 'barrier-ack', id, changed, ...(savepointFiles ? { savepointFiles } : {}) }),
               (err: unknown) => send({ type: 'barrier-declined', id, error: serializeError(err) }),
             );
+            exporting.add(done);
+            void done.finally(() => exporting.delete(done));
             return undefined;
           }
           case 'checkpoint-complete':
             store.pruneBefore(message.oldestRetainedId);
             return undefined;
           case 'stop':
-            void actor.close().then(() => {
-              send({ type: 'stopped' });
-              port.close();
-            });
+            void Promise.allSettled([...exporting])
+              .then(() => actor.close())
+              .then(() => {
+                send({ type: 'stopped' });
+                port.close();
+              });
             return undefined;
         }
       }),
@@ -86,7 +114,11 @@ try {
       next: (reply) => reply && send(reply),
       error: (err: unknown) => fail(err),
     });
-  send({ type: 'ready', workerIndex: init.workerIndex, openWindows: actor.openWindows() });
+  // After an import, ready means the imported state is on disk.
+  void store.flushed().then(
+    () => send({ type: 'ready', workerIndex: init.workerIndex, openWindows: actor.openWindows(), ...(imported === undefined ? {} : { imported }) }),
+    fail,
+  );
 } catch (err) {
   fail(err);
 }

@@ -17,7 +17,8 @@ import { ThreadSupervisor } from '../supervision/thread-supervisor.js';
 import type { Logger } from '../telemetry/logging.js';
 import { assignmentTable, KEY_GROUPS, keyGroupOf, keyGroupsOfWorker } from './key-groups.js';
 import type { MetricsSnapshot } from '../telemetry/metrics.js';
-import type { Credit, FromWorker, ToWorker, WorkerInit } from './protocol.js';
+import type { Credit, FromWorker, SavepointImport, ToWorker, WorkerInit } from './protocol.js';
+import type { SavepointFile } from '../state/savepoint-format.js';
 
 export interface WorkerStageOptions<OUT> {
   workers: number;
@@ -37,11 +38,13 @@ export interface WorkerStageOptions<OUT> {
   metricsIntervalMs?: number;
   /** Restore every worker's state to this checkpoint; undefined: start from empty state. */
   restoreTo?: number;
+  /** Start from a savepoint instead: each worker imports the files of the key groups it owns now. */
+  importSavepoint?: SavepointImport;
   /**
    * A worker acknowledged barrier `id`. Called from the worker's reply stream, so every result the
    * worker emitted before its ack was handed to `onResults` first.
    */
-  onBarrierAck?: (workerIndex: number, id: number, changed: number) => void;
+  onBarrierAck?: (workerIndex: number, id: number, changed: number, savepointFiles?: SavepointFile[]) => void;
   onBarrierDeclined?: (workerIndex: number, id: number, err: SluiceError) => void;
   /** Test only: each worker thread exits after this many steps (crash a worker on purpose). */
   exitAfterSteps?: number;
@@ -75,6 +78,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
   private failure: SluiceError | undefined;
   private metricsTimer: NodeJS.Timeout | undefined;
   private readonly failureWaiters = new Set<(err: SluiceError) => void>();
+  private importedEntries = 0;
 
   constructor(private readonly options: WorkerStageOptions<OUT>) {
     this.table = assignmentTable(options.workers);
@@ -85,14 +89,19 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
     const { workers } = this.options;
     const ready: Array<Promise<void>> = [];
     for (let index = 0; index < workers; index++) {
+      const keyGroups = keyGroupsOfWorker(index, workers);
+      const fromSavepoint = this.options.importSavepoint;
       const init: WorkerInit = {
         workerIndex: index,
         workers,
-        keyGroups: keyGroupsOfWorker(index, workers),
+        keyGroups,
         job: this.options.job,
         windows: this.options.windows,
         statePath: `${this.options.stateDir}/windows/worker-${index}`,
         ...(this.options.restoreTo === undefined ? {} : { restoreTo: this.options.restoreTo }),
+        // Rescaling: whatever the worker count was when it was taken, each worker gets the files
+        // of the key groups it owns now.
+        ...(fromSavepoint ? { importSavepoint: { ...fromSavepoint, files: fromSavepoint.files.filter((f) => keyGroups.includes(f.keyGroup)) } } : {}),
         ...(this.options.exitAfterSteps === undefined ? {} : { exitAfterSteps: this.options.exitAfterSteps }),
       };
       const worker = this.supervisor.start({
@@ -109,6 +118,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
             const onReady = (m: FromWorker) => {
               if (m.type === 'ready') {
                 worker.off('message', onReady);
+                this.importedEntries += m.imported ?? 0;
                 resolve();
               }
             };
@@ -125,7 +135,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
       }, this.options.metricsIntervalMs ?? 5_000);
       this.metricsTimer.unref();
     }
-    this.options.logger.info({ workers, keyGroups: KEY_GROUPS }, 'window workers ready');
+    this.options.logger.info({ workers, keyGroups: KEY_GROUPS, ...(this.options.importSavepoint ? { importedEntries: this.importedEntries } : {}) }, 'window workers ready');
   }
 
   async process(step: KeyedStep<IN>): Promise<void> {
@@ -145,11 +155,17 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
 
   /**
    * Barrier of checkpoint `id` after every step posted so far (a port is FIFO: that is the cut).
+   * With `savepoint`, every worker also writes its key groups as of the barrier into `savepoint.dir`.
    * Acks come back through `onBarrierAck`, in each worker's reply order.
    */
-  barrier(id: number): void {
+  barrier(id: number, savepoint?: { dir: string }): void {
     this.throwIfFailed();
-    for (const handle of this.handles) this.post(handle, { type: 'barrier', id });
+    for (const handle of this.handles) this.post(handle, { type: 'barrier', id, ...(savepoint ? { savepoint } : {}) });
+  }
+
+  /** Entries the workers loaded from a savepoint at start. */
+  get imported(): number {
+    return this.importedEntries;
   }
 
   /** Checkpoint `oldestRetainedId` is the oldest kept: workers drop older undo logs. */
@@ -239,7 +255,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
         return;
       }
       case 'barrier-ack':
-        this.options.onBarrierAck?.(handle.index, reply.id, reply.changed);
+        this.options.onBarrierAck?.(handle.index, reply.id, reply.changed, reply.savepointFiles);
         return;
       case 'barrier-declined':
         this.options.onBarrierDeclined?.(handle.index, reply.id, deserializeError(reply.error));

@@ -7,7 +7,8 @@
  */
 import { parseClick, type ClickEvent } from '../streams/records.js';
 import type { AggregateFunction, TimeWindow } from '../streams/windows.js';
-import type { JobDefinition } from './job.js';
+import { ErrorCode, SluiceError } from '../errors.js';
+import type { JobDefinition, StateCodec } from './job.js';
 
 /** One result per user and window: the Elasticsearch document and stdout line shape. */
 export interface ClickCountResult {
@@ -39,12 +40,37 @@ export const clickCountAggregate: AggregateFunction<ClickEvent, ClickCountAccumu
   },
 };
 
+/**
+ * Savepoint form (format 2): `{ count, byEventType: [[type, n], ...] }`, pairs sorted by type.
+ * Pairs, not an object: an event type is any short string, `__proto__` included.
+ */
+export const clickCountCodec: StateCodec<ClickCountAccumulator> = {
+  encode: (acc) => ({ count: acc.count, byEventType: [...acc.byEventType].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) }),
+  decode(json) {
+    const bad = (why: string) => new SluiceError(ErrorCode.SAVEPOINT_INVALID, `a clickstream accumulator in the savepoint is malformed: ${why}`);
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) throw bad('not an object');
+    const { count, byEventType } = json as { count?: unknown; byEventType?: unknown };
+    if (!Number.isSafeInteger(count) || (count as number) < 0) throw bad('count is not a non-negative integer');
+    if (!Array.isArray(byEventType)) throw bad('byEventType is not a list of [eventType, count] pairs');
+    const types = new Map<string, number>();
+    for (const pair of byEventType as unknown[]) {
+      if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || !Number.isSafeInteger(pair[1]) || (pair[1] as number) < 0) {
+        throw bad(`byEventType holds ${JSON.stringify(pair)}, not an [eventType, count] pair`);
+      }
+      if (types.has(pair[0])) throw bad(`event type ${JSON.stringify(pair[0])} appears twice`);
+      types.set(pair[0], pair[1] as number);
+    }
+    return { count: count as number, byEventType: types };
+  },
+};
+
 export const clickstreamJob: JobDefinition<ClickEvent, ClickCountAccumulator, ClickCountResult> = {
   name: 'clickstream',
   parse: parseClick,
   timestampOf: (event) => event.timestamp,
   keyOf: (event) => event.userId,
   aggregate: clickCountAggregate,
+  stateCodec: clickCountCodec,
   /** `_id` in Elasticsearch, the Redis key after its prefix: stable, so re-delivery rewrites. */
   resultId: (result) => `${result.userId}:${result.windowStart}`,
   /** Grows with every correction of a window, so an earlier result never replaces a later one. */

@@ -8,6 +8,16 @@ import type { AggregateFunction } from '../streams/windows.js';
 
 export type JobParseResult<IN> = { ok: true; event: IN } | { ok: false; code: RecordErrorCode; message: string };
 
+/**
+ * A job's accumulator as plain JSON and back: what a savepoint stores, so a savepoint never depends
+ * on the state engine's own encoding (msgpack in LMDB) or on a class's shape in memory.
+ */
+export interface StateCodec<ACC> {
+  encode(accumulator: ACC): unknown;
+  /** Must validate: throws (SAVEPOINT_INVALID) on anything it cannot read, never builds a half value. */
+  decode(json: unknown): ACC;
+}
+
 export interface JobDefinition<IN, ACC, OUT> {
   name: string;
   /** Bytes in, an event or a dead-letter reason out. Must never throw. */
@@ -15,6 +25,8 @@ export interface JobDefinition<IN, ACC, OUT> {
   timestampOf(event: IN): number;
   keyOf(event: IN): string;
   aggregate: AggregateFunction<IN, ACC, OUT>;
+  /** How savepoints write and read this job's accumulators. */
+  stateCodec: StateCodec<ACC>;
   /** Deterministic id of a result: the same key and window always give the same id. */
   resultId(result: OUT): string;
   /** Monotonic within a window: a sink refuses to replace a result by one with a lower version. */

@@ -36,6 +36,13 @@ export interface LmdbWindowStoreOptions {
   mapSize?: number;
 }
 
+/** A consistent read view of the state (see `LmdbWindowStore.snapshot`). */
+export interface StateSnapshot<ACC> {
+  /** Every entry of one key group, ordered by window start, then key. */
+  keyGroup(keyGroup: number): Iterable<[windowStart: number, key: string, entry: WindowEntry<ACC>]>;
+  done(): void;
+}
+
 const DELETED = Symbol('deleted');
 const DELETE_SLICE = 10_000;
 
@@ -193,6 +200,49 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
         if (keys.length < DELETE_SLICE) break;
       }
     }, STEP_COMMIT);
+  }
+
+  /**
+   * A read snapshot of the state as of now (what is buffered is committed first). LMDB is MVCC: later
+   * commits never change what a snapshot shows, so a savepoint is written from it while steps go on.
+   * Call `done()` when finished: an open snapshot keeps LMDB from reusing the pages freed meanwhile.
+   */
+  snapshot(): StateSnapshot<ACC> {
+    this.commit();
+    const db = this.db;
+    const transaction = db.useReadTransaction();
+    return {
+      *keyGroup(keyGroup: number): Iterable<[windowStart: number, key: string, entry: WindowEntry<ACC>]> {
+        for (const { key, value } of db.getRange({ start: [keyGroup], end: [keyGroup + 1], transaction })) yield [key[1], key[2], value];
+      },
+      done: () => transaction.done(),
+    };
+  }
+
+  /**
+   * Add entries to the state (a savepoint's import into an empty store, before the first barrier),
+   * in transactions of at most 10,000 entries. Returns how many were loaded.
+   */
+  load(entries: Iterable<{ keyGroup: number; windowStart: number; key: string; entry: WindowEntry<ACC> }>): number {
+    this.commit();
+    let loaded = 0;
+    let slice: Array<[StateKey, WindowEntry<ACC>]> = [];
+    const flush = () => {
+      if (slice.length === 0) return;
+      const batch = slice;
+      this.db.transactionSync(() => {
+        for (const [key, entry] of batch) this.db.putSync(key, entry);
+      });
+      slice = [];
+    };
+    for (const e of entries) {
+      slice.push([[e.keyGroup, e.windowStart, e.key], e.entry]);
+      loaded++;
+      if (slice.length >= DELETE_SLICE) flush();
+    }
+    flush();
+    this.rebuildIndex();
+    return loaded;
   }
 
   /** Drop all state and undo logs (no checkpoint to restore). */

@@ -250,7 +250,8 @@ test('a crashed worker thread with no restarts allowed stops the daemon with WOR
   const exit = await daemon.stop('SIGTERM');
   assert.equal(exit.code, 0, `exit ${JSON.stringify(exit)}\n${daemon.tail()}`);
 
-  // The graceful stop took a final checkpoint with 2 workers: 3 workers cannot restore it (yet).
+  // The graceful stop took a final checkpoint with 2 workers: 3 workers cannot restore a checkpoint
+  // (rescaling goes through a savepoint: test/it/savepoints.test.ts).
   const rescaled = start(run, { SLUICE_WORKERS: '3' });
   const rescaledExit = await rescaled.exited;
   assert.notEqual(rescaledExit.code, 0);

@@ -1,0 +1,151 @@
+/**
+ * Reading a savepoint (format: savepoint-format.ts): verify it whole before any live state is
+ * touched (manifest checksum, known version, every listed file present with its sha256), check it
+ * fits the job, then let each worker import just the key groups it owns under the current worker
+ * count (rescaling), migrating every entry to the current shape on the way. A damaged savepoint
+ * is refused with SAVEPOINT_INVALID naming what is wrong; it is never used in part.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ErrorCode, SluiceError } from '../errors.js';
+import type { StateCodec } from '../job/job.js';
+import type { WindowEntry } from '../streams/windows.js';
+import { MANIFEST_FILE, upgradeEntry, upgradeManifest, type SavepointFile, type SavepointManifest } from './savepoint-format.js';
+
+export interface VerifiedSavepoint {
+  /** Absolute path of the savepoint directory. */
+  dir: string;
+  /** The manifest, migrated to the current format. */
+  manifest: SavepointManifest;
+  /** The format its files are written in (entries are migrated from it while importing). */
+  formatVersion: number;
+}
+
+function invalid(message: string, details: Record<string, unknown> = {}, cause?: unknown): SluiceError {
+  return new SluiceError(ErrorCode.SAVEPOINT_INVALID, message, { details, ...(cause === undefined ? {} : { cause }) });
+}
+
+function readBytes(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw invalid(code === 'ENOENT' ? `${what} is missing: ${path}` : `cannot read ${path}: ${(err as Error).message}`, { path }, err);
+  }
+}
+
+/** Read and verify the savepoint at `path` completely (every file's sha256). Throws SAVEPOINT_INVALID. */
+export function readSavepoint(path: string): VerifiedSavepoint {
+  const dir = resolve(path);
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    throw invalid(`no savepoint at ${dir}: it does not exist`, { path: dir });
+  }
+  if (!isDir) throw invalid(`no savepoint at ${dir}: it is not a directory`, { path: dir });
+  const manifestPath = join(dir, MANIFEST_FILE);
+  let text: string;
+  try {
+    text = readFileSync(manifestPath, 'utf8');
+  } catch {
+    throw invalid(`${dir} has no ${MANIFEST_FILE}: it is not a savepoint, or one that never completed`, { path: dir });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw invalid(`${manifestPath} is damaged: not valid JSON (${(err as Error).message})`, { path: manifestPath }, err);
+  }
+  const manifest = upgradeManifest(raw, manifestPath);
+  for (const file of manifest.files) verifyFile(dir, file);
+  return { dir, manifest, formatVersion: (raw as { formatVersion: number }).formatVersion };
+}
+
+function verifyFile(dir: string, file: SavepointFile): Buffer {
+  const path = join(dir, file.path);
+  const bytes = readBytes(path, `key group ${file.keyGroup}'s file`);
+  const digest = createHash('sha256').update(bytes).digest('hex');
+  if (digest !== file.sha256) {
+    throw invalid(`${path} is damaged: its sha256 is ${digest}, the manifest says ${file.sha256}`, { path, keyGroup: file.keyGroup });
+  }
+  return bytes;
+}
+
+export interface JobShape {
+  job: string;
+  topic: string;
+  groupId: string;
+  windowMs: number;
+  keyGroups: number;
+}
+
+/**
+ * Does the savepoint fit this job? Another job, input topic (its offsets would be meaningless),
+ * window size or key group count is refused (SAVEPOINT_INCOMPATIBLE). Another consumer group is
+ * allowed (the savepoint's offsets are what counts) and returned as a note to log.
+ */
+export function checkCompatible(manifest: SavepointManifest, job: JobShape, dir: string): string[] {
+  const refuse = (what: string) =>
+    new SluiceError(ErrorCode.SAVEPOINT_INCOMPATIBLE, `savepoint ${dir} does not fit this job: ${what}`, { details: { path: dir } });
+  if (manifest.job !== job.job) throw refuse(`it holds job "${manifest.job}", this is job "${job.job}"`);
+  if (manifest.source.topic !== job.topic) {
+    throw refuse(`it was taken reading topic "${manifest.source.topic}" and its offsets belong to that topic; SLUICE_KAFKA_TOPIC is "${job.topic}"`);
+  }
+  if (manifest.windowMs !== job.windowMs) throw refuse(`its windows are ${manifest.windowMs} ms long; SLUICE_WINDOW_MS is ${job.windowMs}`);
+  if (manifest.keyGroups !== job.keyGroups) throw refuse(`it has ${manifest.keyGroups} key groups; this sluice has ${job.keyGroups}`);
+  const notes: string[] = [];
+  if (manifest.source.groupId !== job.groupId) {
+    notes.push(`the savepoint was taken in consumer group "${manifest.source.groupId}"; going on in group "${job.groupId}" from the savepoint's offsets`);
+  }
+  return notes;
+}
+
+export interface ImportedEntry<ACC> {
+  keyGroup: number;
+  windowStart: number;
+  key: string;
+  entry: WindowEntry<ACC>;
+}
+
+/**
+ * The entries of one key group file, checked again (sha256, entry count, every key in this key
+ * group), migrated from `formatVersion` and decoded with the job's codec.
+ */
+export function* readKeyGroup<ACC>(
+  dir: string,
+  file: SavepointFile,
+  formatVersion: number,
+  codec: StateCodec<ACC>,
+  keyGroupOf: (key: string) => number,
+): Iterable<ImportedEntry<ACC>> {
+  const path = join(dir, file.path);
+  const text = verifyFile(dir, file).toString('utf8');
+  let entries = 0;
+  let lineNo = 0;
+  for (const line of text.split('\n')) {
+    lineNo++;
+    if (line === '') continue;
+    const where = `${path} line ${lineNo}`;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch (err) {
+      throw invalid(`${where} is not valid JSON`, { path, line: lineNo }, err);
+    }
+    const e = upgradeEntry(raw, formatVersion, where);
+    if (keyGroupOf(e.key) !== file.keyGroup) {
+      throw invalid(`${where}: key ${JSON.stringify(e.key)} belongs to key group ${keyGroupOf(e.key)}, not ${file.keyGroup}`, { path, line: lineNo });
+    }
+    let accumulator: ACC;
+    try {
+      accumulator = codec.decode(e.accumulator);
+    } catch (err) {
+      throw invalid(`${where}: ${(err as Error).message}`, { path, line: lineNo }, err);
+    }
+    entries++;
+    yield { keyGroup: file.keyGroup, windowStart: e.windowStart, key: e.key, entry: { accumulator, fired: e.fired } };
+  }
+  if (entries !== file.entries) throw invalid(`${path} holds ${entries} entries, the manifest says ${file.entries}`, { path });
+}
