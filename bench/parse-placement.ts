@@ -7,9 +7,10 @@
  *
  *   main  reference: everything on the main thread, no worker threads at all;
  *   a     parse on the main thread, post parsed events as objects (structured clone) to the window
- *         workers: the daemon's shape today (src/streams/pipeline.ts + src/actors/worker-stage.ts);
+ *         workers: the daemon's shape before columnar steps (commit 6ee7993 and earlier);
  *   a2    parse on the main thread, post parsed events as columns (one transferred buffer and one
  *         key string per message): separates the cost of parsing from the cost of cloning objects;
+ *         the daemon's shape since (src/actors/step-codec.ts);
  *   b     a piscina pool of stateless parse workers: main packs each batch's values into one
  *         transferred ArrayBuffer, the pool parses it and returns columns already split by owner,
  *         main does the bookkeeping from a summary and forwards the columns to the window workers;

@@ -220,7 +220,7 @@ export const VARIABLES = {
     group: 'runtime',
     default: String(16 * 1024 * 1024),
     schema: int(1024, 2 ** 40),
-    meaning: 'bytes in flight to one worker at most (credit, estimated)',
+    meaning: 'bytes in flight to one worker at most (credit: the step messages\' encoded size)',
   }),
   SLUICE_WORKER_MAX_HEAP_MB: v({
     group: 'runtime',

@@ -5,7 +5,7 @@
  */
 import type { SerializedError } from '../errors.js';
 import type { MetricsSnapshot } from '../telemetry/metrics.js';
-import type { KeyedStep } from '../streams/keyed-stage.js';
+import type { StepColumns } from './step-codec.js';
 import type { SavepointFile } from '../state/savepoint-format.js';
 
 /** Sent once as workerData. */
@@ -41,8 +41,11 @@ export interface SavepointImport {
 }
 
 export type ToWorker =
-  /** Apply a step; `credit` is what the sender reserved for it and gets back with the reply. */
-  | { type: 'step'; seq: number; step: KeyedStep<unknown>; credit: Credit }
+  /**
+   * Apply a step (this worker's share of the events as columns, step-codec.ts; its buffers are
+   * transferred); `credit` is what the sender reserved for it and gets back with the reply.
+   */
+  | { type: 'step'; seq: number; step: StepMessage; credit: Credit }
   /** Reply `drained` once everything sent before has been processed. */
   | { type: 'drain'; seq: number }
   /** Reply with this thread's metrics (merged into the one /metrics endpoint). */
@@ -70,6 +73,14 @@ export type FromWorker =
   | { type: 'barrier-declined'; id: number; error: SerializedError }
   | { type: 'failed'; error: SerializedError }
   | { type: 'stopped' };
+
+/** A KeyedStep with its events as columns. */
+export interface StepMessage {
+  columns: StepColumns;
+  watermarkBefore: number;
+  watermarkAfter: number;
+  nowMs: number;
+}
 
 export interface Credit {
   events: number;

@@ -48,6 +48,26 @@ export class WindowActor<IN, ACC, OUT> {
    * changes are committed.
    */
   step(step: KeyedStep<IN>, emit: (results: OUT[], last: boolean) => void, chunkSize = DEFAULT_CHUNK): void {
+    this.apply(
+      step,
+      (add) => {
+        for (const e of step.events) add(e.key, e.timestamp, e.event, e.replay);
+      },
+      emit,
+      chunkSize,
+    );
+  }
+
+  /**
+   * `step` with the events supplied by `forEachEvent` (a worker reads them straight from a step
+   * message's columns, without building KeyedEvent objects).
+   */
+  apply(
+    step: Omit<KeyedStep<IN>, 'events'>,
+    forEachEvent: (add: (key: string, timestamp: number, event: IN, replay: boolean) => void) => void,
+    emit: (results: OUT[], last: boolean) => void,
+    chunkSize = DEFAULT_CHUNK,
+  ): void {
     let results: OUT[] = [];
     const push = (result: OUT) => {
       results.push(result);
@@ -56,11 +76,11 @@ export class WindowActor<IN, ACC, OUT> {
         results = [];
       }
     };
-    for (const e of step.events) {
-      const outcome = this.operator.add(e.key, e.timestamp, e.event, step.watermarkBefore);
+    forEachEvent((key, timestamp, event, replay) => {
+      const outcome = this.operator.add(key, timestamp, event, step.watermarkBefore);
       if (outcome.kind !== 'late') this.touched.set(outcome.window.start, step.nowMs);
-      if (outcome.kind === 'refired' && !e.replay) push(outcome.result);
-    }
+      if (outcome.kind === 'refired' && !replay) push(outcome.result);
+    });
     if (step.watermarkAfter > Number.NEGATIVE_INFINITY) {
       const purged = this.operator.advance(step.watermarkAfter, (fired) => push(fired.result));
       for (const start of purged) this.touched.delete(start);

@@ -13,6 +13,7 @@ import { exportKeyGroups } from '../state/savepoint-writer.js';
 import { SluiceMetrics } from '../telemetry/metrics.js';
 import { keyGroupOf } from './key-groups.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
+import { forEachEvent, windowInputOf } from './step-codec.js';
 import { WindowActor } from './window-actor.js';
 
 const port = parentPort;
@@ -44,6 +45,7 @@ try {
   const exporting = new Set<Promise<unknown>>();
   let steps = 0;
   const actor = new WindowActor(init.windows, job.aggregate, store);
+  const input = windowInputOf(job);
   // This thread's heap and event-loop delay, sent to the main thread on request.
   const metrics = new SluiceMetrics({ thread: `worker-${init.workerIndex}`, defaultMetrics: false });
 
@@ -63,8 +65,11 @@ try {
             if (init.exitAfterSteps !== undefined && ++steps > init.exitAfterSteps) process.exit(3);
             // Chunks before the last carry no credit: the step's credit comes back with the last.
             const noCredit = { events: 0, bytes: 0 };
-            actor.step(message.step, (results, last) =>
-              send({ type: 'results', seq: message.seq, results, credit: last ? message.credit : noCredit, openWindows: actor.openWindows(), last }),
+            const { columns, ...step } = message.step;
+            actor.apply(
+              step,
+              (add) => forEachEvent(columns, input, add),
+              (results, last) => send({ type: 'results', seq: message.seq, results, credit: last ? message.credit : noCredit, openWindows: actor.openWindows(), last }),
             );
             return undefined;
           }

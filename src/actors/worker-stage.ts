@@ -12,12 +12,15 @@
 import type { Worker } from 'node:worker_threads';
 import { Subject, concatMap, type Subscription } from 'rxjs';
 import { deserializeError, ErrorCode, SluiceError } from '../errors.js';
-import type { KeyedEvent, KeyedStage, KeyedStep, ResultsCallback } from '../streams/keyed-stage.js';
+import type { KeyedStage, KeyedStep, ResultsCallback } from '../streams/keyed-stage.js';
 import { ThreadSupervisor } from '../supervision/thread-supervisor.js';
 import type { Logger } from '../telemetry/logging.js';
 import { assignmentTable, KEY_GROUPS, keyGroupOf, keyGroupsOfWorker } from './key-groups.js';
 import type { MetricsSnapshot } from '../telemetry/metrics.js';
 import type { Credit, FromWorker, SavepointImport, ToWorker, WorkerInit } from './protocol.js';
+import { encodeSteps, windowInputOf } from './step-codec.js';
+import { jobByName } from '../job/registry.js';
+import type { WindowInput } from '../job/window-input.js';
 import type { SavepointFile } from '../state/savepoint-format.js';
 
 export interface WorkerStageOptions<OUT> {
@@ -51,9 +54,6 @@ export interface WorkerStageOptions<OUT> {
   logger: Logger;
 }
 
-/** A rough size of an event in a message (structured clone): bounds inbox memory without measuring. */
-const EVENT_OVERHEAD_BYTES = 96;
-
 interface WorkerHandle {
   index: number;
   worker: Worker;
@@ -79,6 +79,9 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
   private metricsTimer: NodeJS.Timeout | undefined;
   private readonly failureWaiters = new Set<(err: SluiceError) => void>();
   private importedEntries = 0;
+  /** What the job's aggregate reads of an event: all a step message carries of it. */
+  private input: WindowInput<IN, unknown> | undefined;
+  private readonly ownerOf = (key: string) => this.table[keyGroupOf(key)] as number;
 
   constructor(private readonly options: WorkerStageOptions<OUT>) {
     this.table = assignmentTable(options.workers);
@@ -128,6 +131,8 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
       );
     }
     await Promise.all(ready);
+    // After the workers: an unknown job fails as a worker that cannot start (the workers know jobs by name too).
+    this.input = windowInputOf(jobByName(this.options.job) as { windowInput?: WindowInput<IN, unknown> });
     if (this.options.onMetrics) {
       this.metricsTimer = setInterval(() => {
         if (this.failure) return;
@@ -140,16 +145,18 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
 
   async process(step: KeyedStep<IN>): Promise<void> {
     this.throwIfFailed();
-    const byWorker: Array<Array<KeyedEvent<IN>>> = this.handles.map(() => []);
-    for (const e of step.events) byWorker[this.table[keyGroupOf(e.key)] as number]?.push(e);
-    const advancing = step.watermarkAfter > step.watermarkBefore;
+    if (!this.input) throw new SluiceError(ErrorCode.INTERNAL, 'process() before start()');
+    const shares = encodeSteps(step.events, this.handles.length, this.ownerOf, this.input);
+    const { watermarkBefore, watermarkAfter, nowMs } = step;
+    const advancing = watermarkAfter > watermarkBefore;
     for (const handle of this.handles) {
-      const events = byWorker[handle.index] as Array<KeyedEvent<IN>>;
-      if (events.length === 0 && !advancing) continue;
-      const credit = { events: events.length, bytes: estimateBytes(events) };
+      const { columns, transfer, bytes } = shares[handle.index] as (typeof shares)[number];
+      if (columns.n === 0 && !advancing) continue;
+      // The encoded size: what the message holds in the worker's inbox.
+      const credit = { events: columns.n, bytes };
       await this.untilFailure(this.reserve(handle, credit));
-      handle.pendingWatermarks.push(step.watermarkAfter);
-      this.post(handle, { type: 'step', seq: ++this.seq, step: { ...step, events }, credit });
+      handle.pendingWatermarks.push(watermarkAfter);
+      this.post(handle, { type: 'step', seq: ++this.seq, step: { columns, watermarkBefore, watermarkAfter, nowMs }, credit }, transfer);
     }
   }
 
@@ -311,8 +318,8 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
     }
   }
 
-  private post(handle: WorkerHandle, message: ToWorker): void {
-    handle.worker.postMessage(message);
+  private post(handle: WorkerHandle, message: ToWorker, transfer?: ArrayBuffer[]): void {
+    handle.worker.postMessage(message, transfer);
   }
 
   private fail(err: SluiceError): void {
@@ -345,12 +352,6 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
       );
     });
   }
-}
-
-function estimateBytes(events: ReadonlyArray<KeyedEvent<unknown>>): number {
-  let bytes = 0;
-  for (const e of events) bytes += EVENT_OVERHEAD_BYTES + e.key.length * 2;
-  return bytes;
 }
 
 function toSluiceError(err: unknown): SluiceError {

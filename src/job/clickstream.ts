@@ -9,6 +9,7 @@ import { parseClick, type ClickEvent } from '../streams/records.js';
 import type { AggregateFunction, TimeWindow } from '../streams/windows.js';
 import { ErrorCode, SluiceError } from '../errors.js';
 import type { JobDefinition, StateCodec } from './job.js';
+import { dictionaryStrings, type WindowInput } from './window-input.js';
 
 /** One result per user and window: the Elasticsearch document and stdout line shape. */
 export interface ClickCountResult {
@@ -64,12 +65,20 @@ export const clickCountCodec: StateCodec<ClickCountAccumulator> = {
   },
 };
 
+/** `clickCountAggregate.add` reads the event type only; the key is the userId. */
+export const clickWindowInput: WindowInput<ClickEvent, string> = {
+  project: (event) => event.eventType,
+  rebuild: (userId, timestamp, eventType) => ({ userId, eventType, timestamp }),
+  values: dictionaryStrings,
+};
+
 export const clickstreamJob: JobDefinition<ClickEvent, ClickCountAccumulator, ClickCountResult> = {
   name: 'clickstream',
   parse: parseClick,
   timestampOf: (event) => event.timestamp,
   keyOf: (event) => event.userId,
   aggregate: clickCountAggregate,
+  windowInput: clickWindowInput,
   stateCodec: clickCountCodec,
   /** `_id` in Elasticsearch, the Redis key after its prefix: stable, so re-delivery rewrites. */
   resultId: (result) => `${result.userId}:${result.windowStart}`,

@@ -5,6 +5,7 @@
  */
 import type { RecordErrorCode } from '../errors.js';
 import type { AggregateFunction } from '../streams/windows.js';
+import type { WindowInput } from './window-input.js';
 
 export type JobParseResult<IN> = { ok: true; event: IN } | { ok: false; code: RecordErrorCode; message: string };
 
@@ -25,6 +26,11 @@ export interface JobDefinition<IN, ACC, OUT> {
   timestampOf(event: IN): number;
   keyOf(event: IN): string;
   aggregate: AggregateFunction<IN, ACC, OUT>;
+  /**
+   * What `aggregate` reads of an event besides its key and time: only that travels to the window
+   * workers (see src/actors/step-codec.ts). Without it, whole events are cloned to the workers.
+   */
+  windowInput?: WindowInput<IN, unknown>;
   /** How savepoints write and read this job's accumulators. */
   stateCodec: StateCodec<ACC>;
   /** Deterministic id of a result: the same key and window always give the same id. */

@@ -27,7 +27,7 @@ const PARTITIONS = 3;
 const job = clickstreamJob as unknown as JobDefinition<unknown, unknown, ClickCountResult>;
 
 const recordArb = fc.oneof(
-  { weight: 20, arbitrary: fc.record({ user: fc.integer({ min: 0, max: 12 }), type: fc.constantFrom('view', 'click', 'add_to_cart'), step: fc.integer({ min: 0, max: 40_000 }), jitter: fc.integer({ min: 0, max: 90_000 }) }) },
+  { weight: 20, arbitrary: fc.record({ user: fc.oneof(fc.integer({ min: 0, max: 12 }).map((n) => `u${n}`), fc.constantFrom('__proto__', 'constructor', 'ü-straße', '用户😀')), type: fc.constantFrom('view', 'click', 'add_to_cart', '__proto__', 'ünï'), step: fc.integer({ min: 0, max: 40_000 }), jitter: fc.integer({ min: 0, max: 90_000 }) }) },
   { weight: 1, arbitrary: fc.constant('bad' as const) },
 );
 const streamArb = fc.record({
@@ -46,7 +46,7 @@ function schedule(stream: Stream): SourceBatch[] {
       if (r === 'bad') return { offset: String(offset), value: Buffer.from('{not json'), key: null, timestamp: String(NOW) };
       t += r.step;
       const timestamp = Math.max(BASE, t - r.jitter);
-      return { offset: String(offset), value: Buffer.from(JSON.stringify({ userId: `u${r.user}`, eventType: r.type, timestamp })), key: null, timestamp: String(NOW) };
+      return { offset: String(offset), value: Buffer.from(JSON.stringify({ userId: r.user, eventType: r.type, timestamp })), key: null, timestamp: String(NOW) };
     });
     const batches: SourceBatch[] = [];
     let i = 0;

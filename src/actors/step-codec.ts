@@ -1,0 +1,147 @@
+/**
+ * A step as a thread message: columns, not parsed event objects. Measured (bench/parse-placement.ts,
+ * placement a2 vs a): posting a step's events as objects costs the window worker ~2.5 µs per event
+ * to deserialize, columns ~0.8 µs, and the window workers are the daemon's bottleneck.
+ *
+ * Columns of one step (n events, in step order):
+ * - `keys`: every key concatenated, one string (one string clone per message, not n);
+ * - `buffer` (transferred): Float64 event times [n], Uint32 key ends [n], then, only when some
+ *   event is a replay, Uint8 replay flags [n];
+ * - `values`: what the job's aggregate reads of each event (`WindowInput`), in the job's codec.
+ *
+ * No per-event trace context travels: the pipeline records a traced event's window on the main
+ * thread (`PipelineTelemetry.counted`), and firings are traced there when results come back.
+ */
+import type { KeyedEvent } from '../streams/keyed-stage.js';
+import { WHOLE_EVENT, type ValueColumnBuilder, type WindowInput } from '../job/window-input.js';
+import type { JobDefinition } from '../job/job.js';
+
+export interface StepColumns {
+  n: number;
+  keys: string;
+  buffer: ArrayBuffer;
+  /** Whether `buffer` ends with replay flags (left out when no event of the step is a replay). */
+  replays: boolean;
+  values: unknown;
+}
+
+export interface EncodedStep {
+  columns: StepColumns;
+  /** The postMessage transfer list: the buffers move, they are not copied. */
+  transfer: ArrayBuffer[];
+  /** Size in the message: what the step's credit counts. */
+  bytes: number;
+}
+
+/** The job's projection, or the whole event (cloned) for a job that declares none. */
+export function windowInputOf<IN>(job: Pick<JobDefinition<IN, unknown, unknown>, 'windowInput'>): WindowInput<IN, unknown> {
+  return job.windowInput ?? (WHOLE_EVENT as WindowInput<IN, unknown>);
+}
+
+/** Encode events as one step's columns (all to one worker). */
+export function encodeStep<IN>(events: ReadonlyArray<KeyedEvent<IN>>, input: WindowInput<IN, unknown>): EncodedStep {
+  return encodeSteps(events, 1, () => 0, input)[0] as EncodedStep;
+}
+
+/**
+ * Split events by owner (`ownerOf(key)` in [0, parts)) and encode each share: one pass to count
+ * (so every buffer is allocated at its final size), one to fill. Order within a share is kept.
+ */
+export function encodeSteps<IN>(
+  events: ReadonlyArray<KeyedEvent<IN>>,
+  parts: number,
+  ownerOf: (key: string) => number,
+  input: WindowInput<IN, unknown>,
+): EncodedStep[] {
+  const total = events.length;
+  const owners = new Uint32Array(total);
+  const counts = new Uint32Array(parts);
+  const anyReplay = new Uint8Array(parts);
+  for (let i = 0; i < total; i++) {
+    const e = events[i] as KeyedEvent<IN>;
+    const owner = ownerOf(e.key);
+    owners[i] = owner;
+    counts[owner]!++;
+    if (e.replay) anyReplay[owner] = 1;
+  }
+  const shares = Array.from({ length: parts }, (_, p) => new ShareBuilder(counts[p] as number, anyReplay[p] === 1, input));
+  for (let i = 0; i < total; i++) {
+    const e = events[i] as KeyedEvent<IN>;
+    (shares[owners[i] as number] as ShareBuilder<IN>).push(e);
+  }
+  return shares.map((s) => s.finish());
+}
+
+class ShareBuilder<IN> {
+  private readonly keys: string[];
+  private readonly buffer: ArrayBuffer;
+  private readonly timestamps: Float64Array;
+  private readonly keyEnds: Uint32Array;
+  private readonly replay: Uint8Array | undefined;
+  private readonly values: ValueColumnBuilder<unknown>;
+  private at = 0;
+  private keyEnd = 0;
+
+  constructor(
+    private readonly n: number,
+    replays: boolean,
+    private readonly input: WindowInput<IN, unknown>,
+  ) {
+    this.keys = new Array<string>(n);
+    this.buffer = new ArrayBuffer(n * 12 + (replays ? n : 0));
+    this.timestamps = new Float64Array(this.buffer, 0, n);
+    this.keyEnds = new Uint32Array(this.buffer, n * 8, n);
+    this.replay = replays ? new Uint8Array(this.buffer, n * 12, n) : undefined;
+    this.values = input.values.builder(n);
+  }
+
+  push(e: KeyedEvent<IN>): void {
+    const i = this.at++;
+    this.keys[i] = e.key;
+    this.keyEnd += e.key.length;
+    this.keyEnds[i] = this.keyEnd;
+    this.timestamps[i] = e.timestamp;
+    if (this.replay && e.replay) this.replay[i] = 1;
+    this.values.push(this.input.project(e.event));
+  }
+
+  finish(): EncodedStep {
+    if (this.at !== this.n) throw new Error(`a step share got ${this.at} events, ${this.n} expected`);
+    const keys = this.keys.join('');
+    const values = this.values.finish();
+    return {
+      columns: { n: this.n, keys, buffer: this.buffer, replays: this.replay !== undefined, values: values.column },
+      transfer: [this.buffer, ...values.transfer],
+      // A string clones at up to 2 bytes per UTF-16 unit.
+      bytes: this.buffer.byteLength + keys.length * 2 + values.bytes,
+    };
+  }
+}
+
+/** Calls `add` for each event of the columns, in order, without building KeyedEvent objects. */
+export function forEachEvent<IN>(
+  columns: StepColumns,
+  input: WindowInput<IN, unknown>,
+  add: (key: string, timestamp: number, event: IN, replay: boolean) => void,
+): void {
+  const { n, keys, buffer } = columns;
+  const timestamps = new Float64Array(buffer, 0, n);
+  const keyEnds = new Uint32Array(buffer, n * 8, n);
+  const replay = columns.replays ? new Uint8Array(buffer, n * 12, n) : undefined;
+  const valueAt = input.values.reader(columns.values, n);
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    const end = keyEnds[i] as number;
+    const key = keys.slice(start, end);
+    const timestamp = timestamps[i] as number;
+    add(key, timestamp, input.rebuild(key, timestamp, valueAt(i)), replay !== undefined && replay[i] === 1);
+    start = end;
+  }
+}
+
+/** The events of the columns as KeyedEvent objects (tests, and any consumer wanting the old shape). */
+export function decodeStep<IN>(columns: StepColumns, input: WindowInput<IN, unknown>): Array<KeyedEvent<IN>> {
+  const events: Array<KeyedEvent<IN>> = [];
+  forEachEvent(columns, input, (key, timestamp, event, replay) => events.push({ key, timestamp, event, replay }));
+  return events;
+}
