@@ -167,6 +167,12 @@ export const VARIABLES = {
     meaning: 'a partition silent this long stops holding the watermark back (0 = never)',
   }),
   SLUICE_STATE_DIR: v({ group: 'state', default: './data', schema: z.string().trim().min(1, { message: 'a directory path' }), meaning: 'LMDB window state (with its undo logs), completed checkpoints (`checkpoints/`), savepoints (`savepoints/`) and the admin socket; keep it across restarts; one daemon per directory' }),
+  SLUICE_STATE_WRITE_BUFFER_ENTRIES: v({
+    group: 'state',
+    default: '20000',
+    schema: int(1, 1_000_000),
+    meaning: 'window-state writes a worker buffers in memory before one LMDB transaction commits them (1 = a transaction per step); fewer, larger transactions rewrite far fewer pages; barriers always commit',
+  }),
   SLUICE_ADMIN_SOCKET: v({ group: 'state', default: undefined, schema: z.string().trim().min(1, { message: 'a file path' }), meaning: 'Unix socket of the local admin endpoint (`sluice savepoint`, `sluice stop`); unset => admin.sock in SLUICE_STATE_DIR' }),
   SLUICE_CHECKPOINT_INTERVAL_MS: v({
     group: 'state',
@@ -304,7 +310,7 @@ export interface SluiceConfig {
     | undefined;
   windows: { sizeMs: number; outOfOrdernessMs: number; allowedLatenessMs: number; idleTimeoutMs: number; stateTtlMs: number };
   /** `adminSocket`: absent in hand-built configs; see `adminSocketPath`. */
-  state: { dir: string; adminSocket?: string };
+  state: { dir: string; adminSocket?: string; writeBufferEntries: number };
   checkpoint: { intervalMs: number; minPauseMs: number; timeoutMs: number; tolerableFailures: number; retained: number; onCorrupt: 'fallback' | 'fail' };
   restart: { strategy: 'fixed-delay' | 'exponential-backoff' | 'failure-rate'; attempts: number; delayMs: number; maxDelayMs: number; intervalMs: number };
   workers: number;
@@ -456,7 +462,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
       idleTimeoutMs: must('SLUICE_IDLE_TIMEOUT_MS'),
       stateTtlMs: must('SLUICE_STATE_TTL_MS'),
     },
-    state: { dir: must('SLUICE_STATE_DIR'), adminSocket: get('SLUICE_ADMIN_SOCKET') },
+    state: { dir: must('SLUICE_STATE_DIR'), adminSocket: get('SLUICE_ADMIN_SOCKET'), writeBufferEntries: must('SLUICE_STATE_WRITE_BUFFER_ENTRIES') },
     checkpoint: {
       intervalMs: must('SLUICE_CHECKPOINT_INTERVAL_MS'),
       minPauseMs: must('SLUICE_CHECKPOINT_MIN_PAUSE_MS'),

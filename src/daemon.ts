@@ -222,6 +222,7 @@ export class Daemon {
             job: job.name,
             windows: config.windows,
             stateDir: config.state.dir,
+            writeBufferEntries: config.state.writeBufferEntries,
             inbox: config.workerInbox,
             maxHeapMb: config.workerMaxHeapMb,
             onResults,

@@ -17,6 +17,8 @@ export interface WorkerInit {
   windows: { sizeMs: number; allowedLatenessMs: number; stateTtlMs?: number };
   /** LMDB directory of this worker's window state. */
   statePath: string;
+  /** SLUICE_STATE_WRITE_BUFFER_ENTRIES: writes buffered before a step's end commits them. */
+  writeBufferEntries?: number;
   /**
    * Checkpoint to restore the state to (`LmdbWindowStore.rollbackTo`); undefined: no checkpoint,
    * start from empty state (`clearAll`).

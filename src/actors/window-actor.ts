@@ -1,15 +1,18 @@
 /**
  * The keyed window actor: owns the window state of a set of key groups and applies steps to it.
  * Runs on a worker thread (see window-worker.ts) or, for one-thread runs and tests, in-process.
- * A step's results are returned only after its state changes are committed.
+ * A step's results are returned once its state changes are applied to the store; an LMDB store may
+ * keep them buffered across steps (see LmdbWindowStore.endStep), which is safe because recovery
+ * always rolls back to a barrier, and a barrier commits everything first.
  */
 import type { KeyedStep } from '../streams/keyed-stage.js';
 import { TumblingWindowOperator, type AggregateFunction, type WindowOptions, type WindowStateStore } from '../streams/windows.js';
 
-/** A store that buffers a step's writes until `commit` (LMDB); in-memory stores need no commit. */
+/** A store that buffers writes (LMDB); in-memory stores need no commit. */
 export interface CommittableStore<ACC> extends WindowStateStore<ACC> {
   readonly size: number;
-  commit?(): void;
+  /** The end of a step: the store commits now or keeps buffering (its choice, bounded). */
+  endStep?(): void;
   close?(): Promise<void>;
 }
 
@@ -94,7 +97,7 @@ export class WindowActor<IN, ACC, OUT> {
         this.expired++;
       }
     }
-    this.store.commit?.();
+    this.store.endStep?.();
     emit(results, true);
   }
 

@@ -23,7 +23,12 @@ const send = (message: FromWorker) => port.postMessage(message);
 
 try {
   const job = jobByName(init.job);
-  const store = new LmdbWindowStore<unknown>({ path: init.statePath, keyGroups: init.keyGroups, keyGroupOf: (k) => keyGroupOf(k) });
+  const store = new LmdbWindowStore<unknown>({
+    path: init.statePath,
+    keyGroups: init.keyGroups,
+    keyGroupOf: (k) => keyGroupOf(k),
+    ...(init.writeBufferEntries === undefined ? {} : { writeBufferEntries: init.writeBufferEntries }),
+  });
   // Restore: from a savepoint (its key groups this worker owns now), or back to checkpoint
   // `restoreTo` by its undo logs; with neither, from empty.
   let imported: number | undefined;

@@ -29,6 +29,8 @@ export interface WorkerStageOptions<OUT> {
   windows: { sizeMs: number; allowedLatenessMs: number; stateTtlMs?: number };
   /** Each worker's state lives in `${stateDir}/windows/worker-<n>`. */
   stateDir: string;
+  /** Writes each worker buffers before committing them (LmdbWindowStore.endStep); default 1. */
+  writeBufferEntries?: number;
   /** Inbox bound of each worker. */
   inbox: Credit;
   /** Heap limit of each worker thread (MiB); exceeding it is a worker failure, not a daemon crash. */
@@ -101,6 +103,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
         job: this.options.job,
         windows: this.options.windows,
         statePath: `${this.options.stateDir}/windows/worker-${index}`,
+        ...(this.options.writeBufferEntries === undefined ? {} : { writeBufferEntries: this.options.writeBufferEntries }),
         ...(this.options.restoreTo === undefined ? {} : { restoreTo: this.options.restoreTo }),
         // Rescaling: whatever the worker count was when it was taken, each worker gets the files
         // of the key groups it owns now.

@@ -16,7 +16,8 @@ const root = mkdtempSync(join(tmpdir(), 'sluice-undo-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 const groups = Array.from({ length: 128 }, (_, g) => g);
 let n = 0;
-const openStore = (path: string, clear: boolean) => new LmdbWindowStore<number>({ path, keyGroups: groups, keyGroupOf: (k) => keyGroupOf(k), clear });
+const openStore = (path: string, clear: boolean, writeBufferEntries = 1) =>
+  new LmdbWindowStore<number>({ path, keyGroups: groups, keyGroupOf: (k) => keyGroupOf(k), clear, writeBufferEntries });
 
 /** The store's content as a plain map `${windowStart}/${key}` -> value. */
 function snapshot(store: LmdbWindowStore<number>): Map<string, number> {
@@ -29,35 +30,46 @@ const opArb = fc.oneof(
   fc.record({ kind: fc.constant('put' as const), start: fc.integer({ min: 0, max: 3 }), key: fc.constantFrom('a', 'b', 'c', 'd', 'e'), value: fc.integer({ min: 0, max: 99 }) }),
   fc.record({ kind: fc.constant('deleteWindow' as const), start: fc.integer({ min: 0, max: 3 }) }),
   fc.record({ kind: fc.constant('commit' as const) }),
+  fc.record({ kind: fc.constant('endStep' as const) }),
   fc.record({ kind: fc.constant('barrier' as const) }),
 );
 
-test('rolling back to any barrier restores exactly the state at that barrier', async () => {
+test('rolling back to any barrier restores exactly the state at that barrier, whatever was still buffered', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 60 }), fc.nat(), async (ops, pick) => {
+    fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 60 }), fc.nat(), fc.integer({ min: 1, max: 8 }), fc.boolean(), async (ops, pick, writeBuffer, reopen) => {
       const path = join(root, `prop-${n++}`);
-      const store = openStore(path, true);
+      const store = openStore(path, true, writeBuffer);
       const atBarrier = new Map<number, Map<string, number>>();
       let epoch = 0;
       for (const op of ops) {
         if (op.kind === 'put') store.put(op.start * 60_000, op.key, { accumulator: op.value, fired: false });
         else if (op.kind === 'deleteWindow') store.deleteWindow(op.start * 60_000);
         else if (op.kind === 'commit') store.commit();
-        else {
+        else if (op.kind === 'endStep') {
+          store.endStep();
+          assert.ok(store.buffered < writeBuffer, 'a step end commits a full write buffer');
+        } else {
           epoch++;
           store.barrier(epoch);
           atBarrier.set(epoch, snapshot(store));
         }
       }
-      store.commit();
       if (atBarrier.size > 0) {
         const target = [...atBarrier.keys()][pick % atBarrier.size] as number;
-        // A crash: reopen from disk, then roll back.
-        await store.close();
-        const reopened = openStore(path, false);
-        reopened.rollbackTo(target);
-        assert.deepEqual(snapshot(reopened), atBarrier.get(target));
-        await reopened.close();
+        if (reopen) {
+          // A restart: what was committed is on disk; reopen it, then roll back.
+          store.commit();
+          await store.close();
+          const reopened = openStore(path, false);
+          reopened.rollbackTo(target);
+          assert.deepEqual(snapshot(reopened), atBarrier.get(target));
+          await reopened.close();
+        } else {
+          // A crash with writes still buffered: they are dropped, the rest rolls back.
+          store.rollbackTo(target);
+          assert.deepEqual(snapshot(store), atBarrier.get(target));
+          await store.close();
+        }
       } else {
         await store.close();
       }
@@ -93,5 +105,31 @@ test('pruning logs older than the oldest kept checkpoint keeps newer barriers re
   store.pruneBefore(2);
   store.rollbackTo(2);
   assert.deepEqual(snapshot(store), new Map([['0/a', 1]]));
+  await store.close();
+});
+
+test('writes still buffered at a crash are dropped; a step end commits a full buffer or a fired window; a barrier commits everything', async () => {
+  const store = openStore(join(root, 'buffered'), true, 3);
+  store.put(0, 'a', { accumulator: 1, fired: false });
+  store.barrier(1);
+  store.put(0, 'b', { accumulator: 2, fired: false });
+  store.put(60_000, 'c', { accumulator: 3, fired: false });
+  store.endStep();
+  assert.equal(store.buffered, 2, 'two writes stay buffered under a buffer of three');
+  assert.equal(store.get(0, 'b')?.accumulator, 2, 'buffered writes are read through');
+  store.rollbackTo(1);
+  assert.deepEqual(snapshot(store), new Map([['0/a', 1]]));
+  for (const key of ['x', 'y', 'z']) store.put(0, key, { accumulator: 9, fired: false });
+  store.endStep();
+  assert.equal(store.buffered, 0, 'a full buffer is committed at the step end');
+  store.put(0, 'w', { accumulator: 7, fired: false });
+  assert.equal(store.barrier(2), 4, 'the barrier committed the buffered write: four entries changed since barrier 1');
+  assert.equal(store.buffered, 0);
+  store.rollbackTo(2);
+  assert.deepEqual(snapshot(store), new Map([['0/a', 1], ['0/w', 7], ['0/x', 9], ['0/y', 9], ['0/z', 9]]));
+  store.put(60_000, 'v', { accumulator: 1, fired: false });
+  store.deleteWindow(0);
+  store.endStep();
+  assert.equal(store.buffered, 0, 'a step that fired (deleted) a window commits at its end, however small');
   await store.close();
 });
