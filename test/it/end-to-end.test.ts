@@ -13,6 +13,7 @@ import { buildFixture, MINUTE, type ExpectedResult } from '../helpers/clickstrea
 import { startDaemon, waitFor, type DaemonProcess } from '../helpers/daemon-process.js';
 import { createTopics, deleteTopics, kafkaBrokers, readTopic, testKafka } from '../helpers/kafka.js';
 import { esNode, redisUrl, uniqueName, waitForElasticsearch } from '../helpers/services.js';
+import { esDocCount, redisKeys } from '../helpers/sink-reads.js';
 
 const PARTITIONS = 3;
 const run = uniqueName('e2e');
@@ -45,30 +46,13 @@ after(async () => {
   await daemon?.stop('SIGKILL');
   await deleteTopics(kafka, Object.values(topics)).catch(() => undefined);
   await es.indices.delete({ index }, { ignore: [404] }).catch(() => undefined);
-  const keys = await scanKeys();
+  const keys = await redisKeys(redis, prefix);
   if (keys.length > 0) await redis.del(...keys);
   redis.disconnect();
   await es.close();
 });
 
-async function scanKeys(): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    keys.push(...batch);
-  } while (cursor !== '0');
-  return keys;
-}
 
-async function esCount(): Promise<number> {
-  const exists = await es.indices.exists({ index });
-  if (!exists.body) return 0;
-  await es.indices.refresh({ index });
-  const { body } = await es.count({ index });
-  return body.count as number;
-}
 
 async function allDocs(): Promise<Map<string, ExpectedResult>> {
   const docs = new Map<string, ExpectedResult>();
@@ -112,8 +96,8 @@ test('the clickstream job writes exact counts to Elasticsearch and Redis, bad re
   const expectedCount = fixture.expected.size;
   t.diagnostic(`produced ${fixture.messages.length} records (${fixture.bad.length} bad) for ${expectedCount} windows`);
 
-  const allWritten = await waitFor(async () => (await esCount()) >= expectedCount && (await scanKeys()).length >= expectedCount, 180_000, 1000);
-  assert.ok(allWritten, `not every window was written in time: ES ${await esCount()}, Redis ${(await scanKeys()).length} of ${expectedCount}\n${daemon.tail()}`);
+  const allWritten = await waitFor(async () => (await esDocCount(es, index)) >= expectedCount && (await redisKeys(redis, prefix)).length >= expectedCount, 180_000, 1000);
+  assert.ok(allWritten, `not every window was written in time: ES ${await esDocCount(es, index)}, Redis ${(await redisKeys(redis, prefix)).length} of ${expectedCount}\n${daemon.tail()}`);
 
   // Elasticsearch: exactly the expected documents, field by field.
   const docs = await allDocs();
@@ -126,7 +110,7 @@ test('the clickstream job writes exact counts to Elasticsearch and Redis, bad re
   assert.equal(properties?.count?.type, 'long', 'the index was created with an explicit mapping');
 
   // Redis: exactly the expected keys, each the count as a decimal string, with the default TTL.
-  const keys = await scanKeys();
+  const keys = await redisKeys(redis, prefix);
   assert.equal(keys.length, expectedCount, 'no other key was written');
   const values = await redis.mget(...keys);
   for (const [i, key] of keys.entries()) {
@@ -166,7 +150,7 @@ test('the clickstream job writes exact counts to Elasticsearch and Redis, bad re
     assert.equal(record.headers['sluice-error'], 'LATE_EVENT');
     assert.equal(record.headers['sluice-source-topic'], topics.input);
   }
-  assert.equal(await esCount(), expectedCount, 'late events are not counted');
+  assert.equal(await esDocCount(es, index), expectedCount, 'late events are not counted');
 
   // Ctrl-C / SIGTERM: a clean stop.
   const exit = await daemon.stop('SIGTERM');

@@ -20,6 +20,7 @@ import { buildFixture, MINUTE, type ExpectedResult, type Fixture, type FixtureMe
 import { startDaemon, waitFor, type DaemonProcess } from '../helpers/daemon-process.js';
 import { createTopics, deleteTopics, kafkaBrokers, testKafka } from '../helpers/kafka.js';
 import { esNode, redisUrl, uniqueName, waitForElasticsearch } from '../helpers/services.js';
+import { esDocCount, redisKeys } from '../helpers/sink-reads.js';
 
 const PARTITIONS = 3;
 const kafka = testKafka();
@@ -70,7 +71,7 @@ function newRun(label: string): Run {
   cleanups.push(async () => {
     await deleteTopics(kafka, Object.values(run.topics)).catch(() => undefined);
     await es.indices.delete({ index: run.index }, { ignore: [404] }).catch(() => undefined);
-    const keys = await scanKeys(run);
+    const keys = await redisKeys(redis, run.prefix);
     if (keys.length > 0) await redis.del(...keys);
     rmSync(run.stateDir, { recursive: true, force: true });
   });
@@ -89,24 +90,7 @@ after(async () => {
   await es.close();
 });
 
-async function scanKeys(run: Run): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${run.prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    keys.push(...batch);
-  } while (cursor !== '0');
-  return keys;
-}
 
-async function esCount(run: Run): Promise<number> {
-  const exists = await es.indices.exists({ index: run.index });
-  if (!exists.body) return 0;
-  await es.indices.refresh({ index: run.index });
-  const { body } = await es.count({ index: run.index });
-  return body.count as number;
-}
 
 async function produce(run: Run, messages: FixtureMessage[]): Promise<void> {
   const producer = kafka.producer({ allowAutoTopicCreation: false });
@@ -139,8 +123,8 @@ const count = (text: string, needle: string) => text.split(needle).length - 1;
 /** Every window written, then exactly the expected documents and keys, value by value. */
 async function assertExact(run: Run, fixture: Fixture, d: DaemonProcess): Promise<void> {
   const expectedCount = fixture.expected.size;
-  const allWritten = await waitFor(async () => (await esCount(run)) >= expectedCount && (await scanKeys(run)).length >= expectedCount, 90_000, 1000);
-  assert.ok(allWritten, `not every window was written in time: ES ${await esCount(run)}, Redis ${(await scanKeys(run)).length} of ${expectedCount}\n${d.tail()}`);
+  const allWritten = await waitFor(async () => (await esDocCount(es, run.index)) >= expectedCount && (await redisKeys(redis, run.prefix)).length >= expectedCount, 90_000, 1000);
+  assert.ok(allWritten, `not every window was written in time: ES ${await esDocCount(es, run.index)}, Redis ${(await redisKeys(redis, run.prefix)).length} of ${expectedCount}\n${d.tail()}`);
   // Let anything still in flight land (a double count would show as a higher count).
   await new Promise((resolve) => setTimeout(resolve, 2000));
 
@@ -162,7 +146,7 @@ async function assertExact(run: Run, fixture: Fixture, d: DaemonProcess): Promis
   }
   assert.equal(wrong, 0, `${wrong} Elasticsearch documents differ, e.g.\n${examples.join('\n')}`);
 
-  const keys = await scanKeys(run);
+  const keys = await redisKeys(redis, run.prefix);
   assert.equal(keys.length, expectedCount, 'no other key was written');
   const values = await redis.mget(...keys);
   for (const [i, key] of keys.entries()) {

@@ -25,6 +25,7 @@ import { buildFixture, MINUTE, type ExpectedResult, type FixtureMessage } from '
 import { runCli, startDaemon, waitFor, type DaemonProcess } from '../helpers/daemon-process.js';
 import { createTopics, deleteTopics, kafkaBrokers, testKafka } from '../helpers/kafka.js';
 import { esNode, redisUrl, uniqueName, waitForElasticsearch } from '../helpers/services.js';
+import { esDocCount, redisKeys } from '../helpers/sink-reads.js';
 
 const kafka = testKafka();
 const es = new Client({ node: esNode() });
@@ -85,7 +86,7 @@ function newRun(label: string, topic?: string): Run {
   cleanups.push(async () => {
     await deleteTopics(kafka, [input, `${name}-dlq`, `${name}-late`].filter((t) => t !== topic)).catch(() => undefined);
     await es.indices.delete({ index: run.index }, { ignore: [404] }).catch(() => undefined);
-    const keys = await scanKeys(run);
+    const keys = await redisKeys(redis, run.prefix);
     if (keys.length > 0) await redis.del(...keys);
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
@@ -94,23 +95,7 @@ function newRun(label: string, topic?: string): Run {
 
 const tmpOf = (run: Run) => (run as Run & { tmp: (what: string) => string }).tmp;
 
-async function scanKeys(run: Run): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${run.prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    keys.push(...batch);
-  } while (cursor !== '0');
-  return keys;
-}
 
-async function esCount(run: Run): Promise<number> {
-  const exists = await es.indices.exists({ index: run.index });
-  if (!exists.body) return 0;
-  await es.indices.refresh({ index: run.index });
-  return (await es.count({ index: run.index })).body.count as number;
-}
 
 async function produce(topic: string, messages: FixtureMessage[]): Promise<void> {
   const producer = kafka.producer({ allowAutoTopicCreation: false });
@@ -134,8 +119,8 @@ function start(env: Record<string, string>, args: string[] = ['run']): DaemonPro
 /** Every expected window written, then exactly those documents and keys, value by value. */
 async function assertExact(run: Run, expected: Map<string, ExpectedResult>, d: DaemonProcess): Promise<void> {
   const n = expected.size;
-  const written = await waitFor(async () => (await esCount(run)) >= n && (await scanKeys(run)).length >= n, 60_000, 1000);
-  assert.ok(written, `not every window was written in time: ES ${await esCount(run)}, Redis ${(await scanKeys(run)).length} of ${n}\n${d.tail()}`);
+  const written = await waitFor(async () => (await esDocCount(es, run.index)) >= n && (await redisKeys(redis, run.prefix)).length >= n, 60_000, 1000);
+  assert.ok(written, `not every window was written in time: ES ${await esDocCount(es, run.index)}, Redis ${(await redisKeys(redis, run.prefix)).length} of ${n}\n${d.tail()}`);
   await sleep(1500); // anything still in flight lands (a double count would show as a higher count)
   const docs = new Map<string, ExpectedResult>();
   for await (const hit of es.helpers.scrollSearch<ExpectedResult>({ index: run.index, size: 5000, body: { query: { match_all: {} } } })) {
@@ -144,7 +129,7 @@ async function assertExact(run: Run, expected: Map<string, ExpectedResult>, d: D
   assert.equal(docs.size, n, 'no other document was written');
   const wrong = [...expected].filter(([id, want]) => !isDeepStrictEqual(docs.get(id), want));
   assert.equal(wrong.length, 0, `${wrong.length} documents differ, e.g. ${wrong.slice(0, 3).map(([id, want]) => `${id}: got ${JSON.stringify(docs.get(id))}, want ${JSON.stringify(want)}`).join('\n')}`);
-  const keys = await scanKeys(run);
+  const keys = await redisKeys(redis, run.prefix);
   assert.equal(keys.length, n, 'no other key was written');
   const values = await redis.mget(...keys);
   for (const [i, key] of keys.entries()) assert.equal(values[i], String(expected.get(key.slice(run.prefix.length))?.count), key);
