@@ -73,6 +73,8 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
   /** Window starts holding state, with their entry count: small (one per open window). */
   private readonly windows = new Map<number, number>();
   private readonly writeBufferEntries: number;
+  /** What the last `get` found on disk; forgotten whenever the disk changes. */
+  private lastRead: { windowStart: number; key: string; existed: boolean } | undefined;
 
   constructor(options: LmdbWindowStoreOptions) {
     mkdirSync(options.path, { recursive: true });
@@ -92,15 +94,25 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
     const buffered = this.pending.get(pendingKey(windowStart, key));
     if (buffered) return buffered.entry === DELETED ? undefined : buffered.entry;
     if (this.pendingWindowDeletes.has(windowStart)) return undefined;
-    return this.db.get([this.keyGroupOf(key), windowStart, key]);
+    const entry = this.db.get([this.keyGroupOf(key), windowStart, key]);
+    this.lastRead = { windowStart, key, existed: entry !== undefined };
+    return entry;
   }
 
   put(windowStart: number, key: string, entry: WindowEntry<ACC>): void {
     const id = pendingKey(windowStart, key);
     const before = this.pending.get(id);
-    const isNew = before ? before.entry === DELETED : this.pendingWindowDeletes.has(windowStart) || this.db.doesExist([this.keyGroupOf(key), windowStart, key]) === false;
+    const isNew = before ? before.entry === DELETED : this.pendingWindowDeletes.has(windowStart) || !this.existsOnDisk(windowStart, key);
     this.pending.set(id, { start: windowStart, key, entry });
     if (isNew) this.windows.set(windowStart, (this.windows.get(windowStart) ?? 0) + 1);
+  }
+
+  /** The operator reads an entry right before it writes it: reuse that read instead of a second one. */
+  private existsOnDisk(windowStart: number, key: string): boolean {
+    const last = this.lastRead;
+    this.lastRead = undefined;
+    if (last && last.windowStart === windowStart && last.key === key) return last.existed;
+    return this.db.doesExist([this.keyGroupOf(key), windowStart, key]);
   }
 
   windowStarts(): Iterable<number> {
@@ -139,6 +151,7 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
   /** Apply every buffered write in one transaction (saving undo entries first in an epoch). */
   commit(): void {
     if (this.pending.size === 0 && this.pendingWindowDeletes.size === 0) return;
+    this.lastRead = undefined;
     this.db.transactionSync(() => {
       for (const start of this.pendingWindowDeletes) {
         for (const keyGroup of this.keyGroups) {
@@ -190,6 +203,7 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
    * Returns the entries restored.
    */
   rollbackTo(epoch: number): number {
+    this.lastRead = undefined;
     this.pending.clear();
     this.pendingWindowDeletes.clear();
     const epochs = new Set<number>();
@@ -251,6 +265,7 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
    */
   load(entries: Iterable<{ keyGroup: number; windowStart: number; key: string; entry: WindowEntry<ACC> }>): number {
     this.commit();
+    this.lastRead = undefined;
     let loaded = 0;
     let slice: Array<[StateKey, WindowEntry<ACC>]> = [];
     const flush = () => {
@@ -273,6 +288,7 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
 
   /** Drop all state and undo logs (no checkpoint to restore). */
   clearAll(): void {
+    this.lastRead = undefined;
     this.pending.clear();
     this.pendingWindowDeletes.clear();
     this.db.clearSync();
