@@ -14,9 +14,11 @@
  * A window aggregates many events, so the chain from an event to the bulk that wrote its window
  * is made of links, not parent/child: event --link-- window fire --link-- bulk.
  *
- * Threads: the SDK's globals are per thread. A worker calls startTracing() itself, and a batch's
- * trace context crosses a thread boundary as a TraceCarrier (two strings), made by carrierOf() and
- * turned back into a context by contextOf().
+ * Threads: the SDK's globals are per thread, and only the main thread starts it: every traced step
+ * (batch, parse, counting, firing, sink writes, checkpoints) runs there, the window workers trace
+ * nothing. A record's context travels inside the main thread as a TraceCarrier (two strings, made
+ * by carrierOf(), turned back into a context by contextOf()), which could also cross a thread
+ * boundary as is should a worker ever trace.
  */
 import {
   context,
