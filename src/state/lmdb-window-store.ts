@@ -5,8 +5,8 @@
  *
  * Writes are buffered in memory (`pending`, read through by `get`) and applied in one write
  * transaction (`commit`) when a step ends with at least `writeBufferEntries` of them buffered or
- * with a window fired (`endStep`), and always before a range scan, a barrier, a snapshot or close. One transaction per
- * many steps is the point: LMDB copies every B-tree page a transaction touches, and with random keys
+ * with a window fired (`endStep`), and always before a range scan, a barrier, a snapshot or close.
+ * One transaction per many steps is the point: LMDB copies every B-tree page a transaction touches, and with random keys
  * nearly every write of a small transaction touches its own page, so per-step commits cost a page
  * write per event (measured: 39% of a window worker's CPU). What lies between two barriers need not
  * be on disk at any particular moment: recovery always rolls back to a barrier (`rollbackTo`), and
