@@ -35,11 +35,10 @@ try {
   const fromSavepoint = init.importSavepoint;
   if (fromSavepoint) {
     store.clearAll();
-    const mine = new Set(init.keyGroups);
-    const files = fromSavepoint.files.filter((f) => mine.has(f.keyGroup));
+    // The main thread sent only the files of the key groups this worker owns (worker-stage.ts).
     imported = store.load(
       (function* () {
-        for (const file of files) yield* readKeyGroup(fromSavepoint.dir, file, fromSavepoint.formatVersion, job.stateCodec, (k) => keyGroupOf(k));
+        for (const file of fromSavepoint.files) yield* readKeyGroup(fromSavepoint.dir, file, fromSavepoint.formatVersion, job.stateCodec, (k) => keyGroupOf(k));
       })(),
     );
     // The imported state is checkpoint `epoch`'s: a crash from here on rolls back to it.

@@ -61,8 +61,8 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+export function sha256(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
 }
 
 export class CheckpointStore {

@@ -5,13 +5,13 @@
  * count (rescaling), migrating every entry to the current shape on the way. A damaged savepoint
  * is refused with SAVEPOINT_INVALID naming what is wrong; it is never used in part.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ErrorCode, SluiceError } from '../errors.js';
 import type { StateCodec } from '../job/job.js';
 import type { WindowEntry } from '../streams/windows.js';
 import { MANIFEST_FILE, upgradeEntry, upgradeManifest, type SavepointFile, type SavepointManifest } from './savepoint-format.js';
+import { sha256 } from './checkpoint-store.js';
 
 export interface VerifiedSavepoint {
   /** Absolute path of the savepoint directory. */
@@ -66,7 +66,7 @@ export function readSavepoint(path: string): VerifiedSavepoint {
 function verifyFile(dir: string, file: SavepointFile): Buffer {
   const path = join(dir, file.path);
   const bytes = readBytes(path, `key group ${file.keyGroup}'s file`);
-  const digest = createHash('sha256').update(bytes).digest('hex');
+  const digest = sha256(bytes);
   if (digest !== file.sha256) {
     throw invalid(`${path} is damaged: its sha256 is ${digest}, the manifest says ${file.sha256}`, { path, keyGroup: file.keyGroup });
   }
