@@ -13,6 +13,7 @@ import type { AdminRequest, AdminResponse } from './admin/admin-protocol.js';
 import { startAdminServer, type AdminServer } from './admin/admin-server.js';
 import { Daemon } from './daemon.js';
 import { superviseJob } from './supervision/job-supervisor.js';
+import { exitAllThreads, THREAD_EXIT_BOUND_MS } from './supervision/thread-supervisor.js';
 import { ErrorCode, SluiceError } from './errors.js';
 import { createLogger } from './telemetry/logging.js';
 import { runStatus } from './telemetry/status-command.js';
@@ -107,7 +108,7 @@ async function run(args: string[]): Promise<number> {
     signals++;
     if (signals > 1) {
       logger.warn({ signal }, 'second signal: exiting at once');
-      process.exit(130);
+      void exitProcess(130);
     }
     beginStop({ signal });
   };
@@ -125,7 +126,7 @@ async function run(args: string[]): Promise<number> {
       const message = `graceful stop did not finish within SLUICE_SHUTDOWN_TIMEOUT_MS=${config.shutdownTimeoutMs} ms (still ${phase}); no checkpoint completed after that, a restart restores the last complete checkpoint`;
       logger.error({ code: ErrorCode.SHUTDOWN_TIMEOUT, phase }, message);
       process.stderr.write(`sluice: stopped on ${ErrorCode.SHUTDOWN_TIMEOUT}: ${message}\n`);
-      process.exit(1);
+      void exitProcess(1);
     }, config.shutdownTimeoutMs);
     void job.supervisor.stop();
   };
@@ -236,10 +237,23 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
     // Open handles (a closing socket) must not keep a stopped daemon alive.
-    setTimeout(() => process.exit(code), 2000).unref();
+    setTimeout(() => void exitProcess(code), 2000).unref();
   },
   (err: unknown) => {
     process.stderr.write(`sluice: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
+    void exitProcess(1);
   },
 );
+
+/**
+ * `process.exit`, after the worker threads have ended at a message boundary (thread-exit.ts says
+ * why a bare `process.exit` can hang). If one is still there after the bound, the process kills
+ * itself rather than hang: an exit by SIGKILL, said on stderr first.
+ */
+async function exitProcess(code: number): Promise<void> {
+  if (!(await exitAllThreads())) {
+    process.stderr.write(`sluice: worker threads did not end within ${2 * THREAD_EXIT_BOUND_MS} ms; killing the process (exit code ${code} intended)\n`);
+    process.kill(process.pid, 'SIGKILL');
+  }
+  process.exit(code);
+}

@@ -3,13 +3,14 @@
  * with their state in its own LMDB environment. Messages are handled one at a time, in order, as
  * an RxJS stream; each step's results go back with the credit it consumed.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { map, Observable } from 'rxjs';
 import { serializeError } from '../errors.js';
 import { jobByName } from '../job/registry.js';
 import { LmdbWindowStore } from '../state/lmdb-window-store.js';
 import { readKeyGroup } from '../state/savepoint-reader.js';
 import { exportKeyGroups } from '../state/savepoint-writer.js';
+import { supervisedThread } from '../supervision/thread-exit.js';
 import { SluiceMetrics } from '../telemetry/metrics.js';
 import { keyGroupOf } from './key-groups.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
@@ -18,7 +19,8 @@ import { WindowActor } from './window-actor.js';
 
 const port = parentPort;
 if (!port) throw new Error('window-worker.js must run as a worker thread');
-const init = workerData as WorkerInit;
+const thread = supervisedThread<WorkerInit, ToWorker>();
+const init = thread.data;
 const send = (message: FromWorker) => port.postMessage(message);
 
 try {
@@ -57,11 +59,8 @@ try {
   // operator here needs a buffer.
   // Node's `on('message')` hands over the message itself (RxJS's fromEvent would pick the
   // EventTarget interface and hand over a MessageEvent wrapper).
-  new Observable<ToWorker>((subscriber) => {
-    const onMessage = (message: ToWorker) => subscriber.next(message);
-    port.on('message', onMessage);
-    return () => port.off('message', onMessage);
-  })
+  // Each message passes the supervisor's exit check first (thread-exit.ts).
+  new Observable<ToWorker>((subscriber) => thread.onMessage((message) => subscriber.next(message)))
     .pipe(
       map((message): FromWorker | undefined => {
         switch (message.type) {

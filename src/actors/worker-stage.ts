@@ -202,20 +202,24 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
 
   async stop(): Promise<void> {
     clearInterval(this.metricsTimer);
-    const stopped = this.handles.map(
-      (handle) =>
-        new Promise<void>((resolve) => {
-          this.supervisor.expectExit(`window-worker-${handle.index}`);
-          const timer = setTimeout(resolve, 5_000);
-          handle.worker.once('exit', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          if (!this.failure) this.post(handle, { type: 'stop' });
-        }),
-    );
-    await Promise.all(stopped);
-    await this.supervisor.terminateAll();
+    // After a failure the rest of the workers' state is rolled back anyway: no graceful stop.
+    if (!this.failure) {
+      const stopped = this.handles.map(
+        (handle) =>
+          new Promise<void>((resolve) => {
+            this.supervisor.expectExit(`window-worker-${handle.index}`);
+            const timer = setTimeout(resolve, 5_000);
+            handle.worker.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            this.post(handle, { type: 'stop' });
+          }),
+      );
+      await Promise.all(stopped);
+    }
+    // Whatever did not stop by itself exits at its next message (never inside a transaction).
+    await this.supervisor.exitAll();
     for (const handle of this.handles) handle.subscription.unsubscribe();
   }
 

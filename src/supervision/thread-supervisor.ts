@@ -1,12 +1,16 @@
 /**
  * Starts worker threads and watches them. A thread that throws, exits unexpectedly, or exceeds its
  * resourceLimits is reported once through `onFailure` with a WORKER_FAILED error; the owner decides
- * what happens next (today: the daemon stops and a restart re-reads from the last commit), so a
- * dead worker can never leave the daemon hanging.
+ * what happens next (the job supervisor restarts the job from the last checkpoint), so a dead
+ * worker can never leave the daemon hanging.
+ *
+ * Threads are ended by asking (thread-exit.ts): they exit between two messages, where no LMDB
+ * transaction is open. Only a thread that does not within the bound is terminated outright.
  */
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { ErrorCode, SluiceError } from '../errors.js';
 import type { Logger } from '../telemetry/logging.js';
+import { EXIT_WAKE_UP, newExitFlag, requestExit, type ThreadEnvelope } from './thread-exit.js';
 
 export interface ThreadSpec {
   id: string;
@@ -15,8 +19,21 @@ export interface ThreadSpec {
   resourceLimits?: ResourceLimits;
 }
 
+interface Child {
+  worker: Worker;
+  exitFlag: Int32Array;
+  stopping: boolean;
+  exited: Promise<void>;
+}
+
+/** How long a thread gets to exit at its next message before it is terminated. */
+export const THREAD_EXIT_BOUND_MS = 5_000;
+
+/** Every supervisor with threads still running, for `exitAllThreads` at process exit. */
+const live = new Set<ThreadSupervisor>();
+
 export class ThreadSupervisor {
-  private readonly children = new Map<string, { worker: Worker; stopping: boolean }>();
+  private readonly children = new Map<string, Child>();
 
   constructor(
     private readonly logger: Logger,
@@ -24,9 +41,13 @@ export class ThreadSupervisor {
   ) {}
 
   start(spec: ThreadSpec): Worker {
-    const worker = new Worker(spec.file, { workerData: spec.workerData, ...(spec.resourceLimits ? { resourceLimits: spec.resourceLimits } : {}) });
-    const child = { worker, stopping: false };
+    const exitFlag = newExitFlag();
+    const envelope: ThreadEnvelope<unknown> = { data: spec.workerData, exitFlag: exitFlag.buffer as SharedArrayBuffer };
+    const worker = new Worker(spec.file, { workerData: envelope, ...(spec.resourceLimits ? { resourceLimits: spec.resourceLimits } : {}) });
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    const child: Child = { worker, exitFlag, stopping: false, exited };
     this.children.set(spec.id, child);
+    live.add(this);
     let reported = false;
     const report = (reason: string, cause?: unknown) => {
       if (reported || child.stopping) return;
@@ -42,6 +63,7 @@ export class ThreadSupervisor {
     worker.on('messageerror', (err) => report(`sent a message that could not be read: ${err.message}`, err));
     worker.on('exit', (code) => {
       this.children.delete(spec.id);
+      if (this.children.size === 0) live.delete(this);
       report(`exited unexpectedly with code ${code}`);
     });
     return worker;
@@ -53,11 +75,48 @@ export class ThreadSupervisor {
     if (child) child.stopping = true;
   }
 
-  /** Terminate every child still running (after the graceful path had its chance). */
-  async terminateAll(): Promise<void> {
+  /**
+   * End every child still running (after the graceful path had its chance): each exits at its next
+   * message; one that has not within `boundMs` is terminated. Resolves false when a thread is still
+   * there after that (terminated inside a transaction: see thread-exit.ts).
+   */
+  async exitAll(boundMs = THREAD_EXIT_BOUND_MS): Promise<boolean> {
     const running = [...this.children.entries()];
-    for (const [id] of running) this.expectExit(id);
-    await Promise.all(running.map(([, c]) => c.worker.terminate()));
+    for (const [id, child] of running) {
+      this.expectExit(id);
+      requestExit(child.exitFlag);
+      child.worker.postMessage(EXIT_WAKE_UP);
+    }
+    const exited = await Promise.all(running.map(([, child]) => withinBound(child.exited, boundMs)));
+    const stuck = running.filter((_, i) => !exited[i]);
+    let gone = true;
+    if (stuck.length > 0) {
+      this.logger.warn({ workers: stuck.map(([id]) => id), boundMs }, 'worker threads did not exit at their next message: terminating them');
+      // Bounded too: a thread terminated inside a transaction never finishes exiting.
+      const terminated = await Promise.all(stuck.map(([, child]) => withinBound(child.worker.terminate().then(() => undefined), boundMs)));
+      gone = terminated.every(Boolean);
+    }
     this.children.clear();
+    live.delete(this);
+    return gone;
   }
+}
+
+/**
+ * Before `process.exit`: end every supervised thread the safe way. Resolves false when one is
+ * still there (then `process.exit` would wait for it forever: see thread-exit.ts).
+ */
+export async function exitAllThreads(boundMs = THREAD_EXIT_BOUND_MS): Promise<boolean> {
+  const results = await Promise.all([...live].map((s) => s.exitAll(boundMs)));
+  return results.every(Boolean);
+}
+
+function withinBound(done: Promise<void>, boundMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), boundMs);
+    void done.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
 }

@@ -2,7 +2,7 @@
  * Kafka test helpers on the real broker: topics created up front (never auto-created, see
  * STACK.md), with unlimited retention so records stamped with old event times are not deleted.
  */
-import { Kafka, logLevel, type IHeaders, type KafkaMessage } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type IHeaders, type KafkaMessage } from 'kafkajs';
 
 export function kafkaBrokers(): string[] {
   return (process.env.SLUICE_TEST_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -93,4 +93,22 @@ export async function readTopic(kafka: Kafka, topic: string, expected: number, t
     await consumer.disconnect();
   }
   return records;
+}
+
+/**
+ * A group's committed offsets for `topic` (-1: none), by partition. Retries what the broker calls
+ * retriable (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS right after the broker starts), which
+ * kafkajs's fetchOffsets passes through.
+ */
+export async function committedOffsets(admin: Admin, groupId: string, topic: string): Promise<Map<number, number>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return new Map((t?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    } catch (err) {
+      const retriable = (err as { retriable?: boolean }).retriable === true;
+      if (!retriable || attempt >= 20) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  }
 }

@@ -12,7 +12,7 @@ import type { Kafka } from 'kafkajs';
 import { METRIC_NAMES as M } from '../../src/telemetry/metrics.js';
 import { buildFixture, MINUTE } from '../helpers/clickstream-fixture.js';
 import { startDaemon, waitFor, type DaemonProcess } from '../helpers/daemon-process.js';
-import { createTopics, deleteTopics, kafkaBrokers, testKafka } from '../helpers/kafka.js';
+import { committedOffsets, createTopics, deleteTopics, kafkaBrokers, testKafka } from '../helpers/kafka.js';
 import { scrape } from '../helpers/metrics.js';
 import { freePort } from '../helpers/ports.js';
 import { uniqueName } from '../helpers/services.js';
@@ -48,8 +48,8 @@ async function committed(k: Kafka, groupId: string): Promise<number[]> {
   const admin = k.admin();
   await admin.connect();
   try {
-    const [t] = await admin.fetchOffsets({ groupId, topics: [topics.input] });
-    return (t?.partitions ?? []).sort((a, b) => a.partition - b.partition).map((p) => Number(p.offset));
+    const offsets = await committedOffsets(admin, groupId, topics.input);
+    return [...offsets.entries()].sort(([a], [b]) => a - b).map(([, offset]) => offset);
   } finally {
     await admin.disconnect();
   }

@@ -38,7 +38,7 @@ import { buildFixture, EVENT_TYPES, MINUTE, type ExpectedResult, type Fixture, t
 import { startDaemon, waitFor, type DaemonProcess } from '../helpers/daemon-process.js';
 import { calibrateEsThrottle, type EsThrottle } from '../helpers/es-throttle.js';
 import { FaultProxy, type ProxyMode } from '../helpers/fault-proxy.js';
-import { createTopics, deleteTopics, kafkaBrokers, readTopic, testKafka } from '../helpers/kafka.js';
+import { committedOffsets, createTopics, deleteTopics, kafkaBrokers, readTopic, testKafka } from '../helpers/kafka.js';
 import { esNode, redisUrl, uniqueName, waitForElasticsearch } from '../helpers/services.js';
 
 const PARTITIONS = 3;
@@ -307,8 +307,8 @@ class Scenario {
   }
 
   async committed(): Promise<string> {
-    const offsets = await (this.admin as Admin).fetchOffsets({ groupId: this.groupId, topics: [this.topics.input] });
-    return JSON.stringify(offsets.flatMap((t) => t.partitions.map((p) => [p.partition, p.offset])).sort());
+    const offsets = await committedOffsets(this.admin as Admin, this.groupId, this.topics.input);
+    return JSON.stringify([...offsets.entries()].sort(([a], [b]) => a - b));
   }
 
   async group(): Promise<{ state: string; members: string[] }> {
