@@ -13,7 +13,8 @@ import type { AdminRequest, AdminResponse } from './admin/admin-protocol.js';
 import { startAdminServer, type AdminServer } from './admin/admin-server.js';
 import { Daemon } from './daemon.js';
 import { superviseJob } from './supervision/job-supervisor.js';
-import { exitAllThreads, THREAD_EXIT_BOUND_MS } from './supervision/thread-supervisor.js';
+import { exitProcess } from './supervision/process-exit.js';
+import { whenThreadStuck } from './supervision/thread-supervisor.js';
 import { ErrorCode, SluiceError } from './errors.js';
 import { createLogger } from './telemetry/logging.js';
 import { runStatus } from './telemetry/status-command.js';
@@ -132,6 +133,11 @@ async function run(args: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A thread that cannot be ended holds its LMDB environment: no restart in this process can work.
+  whenThreadStuck((workers) => {
+    logger.fatal({ code: ErrorCode.WORKER_FAILED, workers }, 'worker threads could not be ended; exiting so that a restart of the process recovers from the last checkpoint');
+    void exitProcess(1);
+  });
 
   const handleAdmin = async (request: AdminRequest): Promise<AdminResponse> => {
     switch (request.command) {
@@ -245,15 +251,3 @@ main(process.argv.slice(2)).then(
   },
 );
 
-/**
- * `process.exit`, after the worker threads have ended at a message boundary (thread-exit.ts says
- * why a bare `process.exit` can hang). If one is still there after the bound, the process kills
- * itself rather than hang: an exit by SIGKILL, said on stderr first.
- */
-async function exitProcess(code: number): Promise<void> {
-  if (!(await exitAllThreads())) {
-    process.stderr.write(`sluice: worker threads did not end within ${2 * THREAD_EXIT_BOUND_MS} ms; killing the process (exit code ${code} intended)\n`);
-    process.kill(process.pid, 'SIGKILL');
-  }
-  process.exit(code);
-}

@@ -31,6 +31,18 @@ export const THREAD_EXIT_BOUND_MS = 5_000;
 
 /** Every supervisor with threads still running, for `exitAllThreads` at process exit. */
 const live = new Set<ThreadSupervisor>();
+/** Threads that could not be ended at all: the process can only end by a signal. */
+let stuckThreads = 0;
+let stuckHandler: ((workers: string[]) => void) | undefined;
+
+/**
+ * What to do when a thread cannot be ended (terminated inside an LMDB transaction, it holds the
+ * environment's writer lock for good, so no restart in this process could write again). The
+ * daemon ends the process (cli.ts); a restart outside it recovers from the last checkpoint.
+ */
+export function whenThreadStuck(handler: (workers: string[]) => void): void {
+  stuckHandler = handler;
+}
 
 export class ThreadSupervisor {
   private readonly children = new Map<string, Child>();
@@ -95,6 +107,12 @@ export class ThreadSupervisor {
       // Bounded too: a thread terminated inside a transaction never finishes exiting.
       const terminated = await Promise.all(stuck.map(([, child]) => withinBound(child.worker.terminate().then(() => undefined), boundMs)));
       gone = terminated.every(Boolean);
+      if (!gone) {
+        const ids = stuck.filter((_, i) => !terminated[i]).map(([id]) => id);
+        stuckThreads += ids.length;
+        this.logger.error({ workers: ids }, 'worker threads could not be ended');
+        stuckHandler?.(ids);
+      }
     }
     this.children.clear();
     live.delete(this);
@@ -108,7 +126,7 @@ export class ThreadSupervisor {
  */
 export async function exitAllThreads(boundMs = THREAD_EXIT_BOUND_MS): Promise<boolean> {
   const results = await Promise.all([...live].map((s) => s.exitAll(boundMs)));
-  return results.every(Boolean);
+  return results.every(Boolean) && stuckThreads === 0;
 }
 
 function withinBound(done: Promise<void>, boundMs: number): Promise<boolean> {

@@ -59,16 +59,29 @@ test('a thread that never reaches its next message is terminated after the bound
   assert.deepEqual(failures, []);
 });
 
-test('a process that exits while its thread is inside a write transaction ends with its exit code', async () => {
+function runExitScript(mode: 'wait' | 'stuck'): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> {
   const script = fileURLToPath(new URL('../helpers/exit-during-transaction.js', import.meta.url));
-  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   // A hang is what this guards against: give up (and fail) after 30 s instead of waiting.
-  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
-  clearTimeout(killer);
+  const killer = setTimeout(() => child.kill('SIGTERM'), 30_000);
+  return new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      clearTimeout(killer);
+      resolve({ code, signal, out });
+    }),
+  );
+}
+
+test('a process that exits while its thread is inside a write transaction ends with its exit code', async () => {
+  const { code, signal, out } = await runExitScript('wait');
   assert.deepEqual({ code, signal }, { code: 7, signal: null }, out);
-  assert.match(out, /threads ended/);
+});
+
+test('a thread that cannot be ended (terminated inside a transaction) makes the process kill itself, not hang', async () => {
+  const { code, signal, out } = await runExitScript('stuck');
+  assert.deepEqual({ code, signal }, { code: null, signal: 'SIGKILL' }, out);
+  assert.match(out, /sluice: worker threads could not be ended \(bound 200 ms\); killing the process \(exit code 7 intended\)/);
 });
