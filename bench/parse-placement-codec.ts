@@ -125,8 +125,6 @@ export function forEachColumn(columns: Columns, each: (key: string, eventType: s
 export interface BatchSummary {
   /** Largest event time among the valid events (-Infinity if none). */
   maxTimestamp: number;
-  /** [windowStart, lowest batch index] pairs: the offsets a batch's windows hold. */
-  holds: number[];
   /** Index within the batch and error code of each bad record (to the dead-letter topic). */
   bad: number[];
   badCodes: string[];
@@ -145,12 +143,10 @@ export interface ParseContext {
 
 /**
  * Parse and validate one value, then everything the pipeline does per record before the keyed
- * stage: lateness, window, the offset it holds, the owner worker. `route` gets each on-time event.
+ * stage: lateness, window, the owner worker. `route` gets each on-time event.
  */
 export class BatchParser {
   private maxTimestamp = Number.NEGATIVE_INFINITY;
-  private holdStart = Number.NaN;
-  private readonly holds = new Map<number, number>();
   private readonly bad: number[] = [];
   private readonly badCodes: string[] = [];
   private readonly late: number[] = [];
@@ -175,18 +171,11 @@ export class BatchParser {
       return;
     }
     if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp;
-    // Indexes rise within a batch: a window's first index is its lowest.
-    if (windowStart !== this.holdStart) {
-      this.holdStart = windowStart;
-      if (!this.holds.has(windowStart)) this.holds.set(windowStart, index);
-    }
     this.route(this.ctx.table[keyGroupOf(userId)] as number, userId, eventType, timestamp);
   }
 
   summary(): BatchSummary {
-    const holds: number[] = [];
-    for (const [start, index] of this.holds) holds.push(start, index);
-    return { maxTimestamp: this.maxTimestamp, holds, bad: this.bad, badCodes: this.badCodes, late: this.late };
+    return { maxTimestamp: this.maxTimestamp, bad: this.bad, badCodes: this.badCodes, late: this.late };
   }
 }
 

@@ -34,7 +34,6 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { assignmentTable } from '../src/actors/key-groups.js';
-import { OffsetTracker } from '../src/streams/offset-tracker.js';
 import { BatchParser, ColumnsBuilder, KeyCounter, packRaw, threadCpuNs, type BatchSummary, type Columns } from './parse-placement-codec.js';
 import type { ParseTask, ParseTaskResult } from './parse-placement-pool.js';
 import type { BenchKeyedEvent, FromWindowWorker, ToWindowWorker, WindowWorkerInit } from './parse-placement-worker.js';
@@ -217,10 +216,11 @@ function generate(o: Options): Data {
 // ---------------------------------------------------------------------------------------------
 // the main thread's bookkeeping, the same in every placement
 
-/** What src/streams/pipeline.ts keeps per batch: watermarks, held offsets, dead letters. */
+/** What src/streams/pipeline.ts keeps per batch: watermarks, positions, dead letters. */
 class Bookkeeping {
   private readonly maxByPartition = new Map<number, number>();
-  readonly offsets = new OffsetTracker();
+  /** partition -> the next offset to read (a checkpoint's placement). */
+  readonly positions = new Map<number, number>();
   deadLetters = 0;
   lateEvents = 0;
   /** Dead letters are built (original value + reason) and dropped: sending them is not measured. */
@@ -238,8 +238,7 @@ class Bookkeeping {
   apply(batch: SourceBatch, summary: BatchSummary): void {
     const { partition, baseOffset } = batch;
     if (summary.maxTimestamp > (this.maxByPartition.get(partition) ?? Number.NEGATIVE_INFINITY)) this.maxByPartition.set(partition, summary.maxTimestamp);
-    for (let i = 0; i < summary.holds.length; i += 2) this.offsets.hold(summary.holds[i] as number, partition, baseOffset + (summary.holds[i + 1] as number));
-    this.offsets.markProcessed(partition, baseOffset + batch.values.length - 1);
+    this.positions.set(partition, baseOffset + batch.values.length);
     for (let i = 0; i < summary.bad.length; i++) {
       const index = summary.bad[i] as number;
       this.letters.push({ value: batch.values[index], code: summary.badCodes[i] as string, partition, offset: baseOffset + index });
@@ -251,8 +250,8 @@ class Bookkeeping {
 
   /** Everything a placement must agree on with the others. */
   fingerprint(): string {
-    const committable = [...this.offsets.committable()].sort((x, y) => x[0] - y[0]);
-    return JSON.stringify({ wm: this.watermark(), committable, dlq: this.deadLetters, late: this.lateEvents });
+    const positions = [...this.positions].sort((x, y) => x[0] - y[0]);
+    return JSON.stringify({ wm: this.watermark(), positions, dlq: this.deadLetters, late: this.lateEvents });
   }
 }
 

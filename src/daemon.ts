@@ -352,7 +352,7 @@ export class Daemon {
         // No checkpoints (the built-in generator): hand over every result and flush the sinks.
         this.phase = 'flushing sinks';
         const pipeline = this.pipeline;
-        await this.executor.run(() => pipeline.progress().then(() => undefined));
+        await this.executor.run(() => pipeline.flush());
       }
       this.phase = 'closing connections';
       await this.closeAll();
@@ -487,7 +487,7 @@ export class Daemon {
         const source = this.source;
         try {
           if (source && (this.state === 'running' || this.state === 'stopping')) {
-            const commit = () => source.commit({ offsets, metadata });
+            const commit = () => source.commit(offsets, metadata);
             await (trace ? trace.step('commit offsets', commit) : commit());
           }
         } finally {

@@ -5,8 +5,7 @@
  *
  * Columns of one step (n events, in step order):
  * - `keys`: every key concatenated, one string (one string clone per message, not n);
- * - `buffer` (transferred): Float64 event times [n], Uint32 key ends [n], then, only when some
- *   event is a replay, Uint8 replay flags [n];
+ * - `buffer` (transferred): Float64 event times [n], then Uint32 key ends [n];
  * - `values`: what the job's aggregate reads of each event (`WindowInput`), in the job's codec.
  *
  * No per-event trace context travels: the pipeline records a traced event's window on the main
@@ -20,8 +19,6 @@ export interface StepColumns {
   n: number;
   keys: string;
   buffer: ArrayBuffer;
-  /** Whether `buffer` ends with replay flags (left out when no event of the step is a replay). */
-  replays: boolean;
   values: unknown;
 }
 
@@ -56,15 +53,12 @@ export function encodeSteps<IN>(
   const total = events.length;
   const owners = new Uint32Array(total);
   const counts = new Uint32Array(parts);
-  const anyReplay = new Uint8Array(parts);
   for (let i = 0; i < total; i++) {
-    const e = events[i] as KeyedEvent<IN>;
-    const owner = ownerOf(e.key);
+    const owner = ownerOf((events[i] as KeyedEvent<IN>).key);
     owners[i] = owner;
     counts[owner]!++;
-    if (e.replay) anyReplay[owner] = 1;
   }
-  const shares = Array.from({ length: parts }, (_, p) => new ShareBuilder(counts[p] as number, anyReplay[p] === 1, input));
+  const shares = Array.from({ length: parts }, (_, p) => new ShareBuilder(counts[p] as number, input));
   for (let i = 0; i < total; i++) {
     const e = events[i] as KeyedEvent<IN>;
     (shares[owners[i] as number] as ShareBuilder<IN>).push(e);
@@ -77,21 +71,18 @@ class ShareBuilder<IN> {
   private readonly buffer: ArrayBuffer;
   private readonly timestamps: Float64Array;
   private readonly keyEnds: Uint32Array;
-  private readonly replay: Uint8Array | undefined;
   private readonly values: ValueColumnBuilder<unknown>;
   private at = 0;
   private keyEnd = 0;
 
   constructor(
     private readonly n: number,
-    replays: boolean,
     private readonly input: WindowInput<IN, unknown>,
   ) {
     this.keys = new Array<string>(n);
-    this.buffer = new ArrayBuffer(n * 12 + (replays ? n : 0));
+    this.buffer = new ArrayBuffer(n * 12);
     this.timestamps = new Float64Array(this.buffer, 0, n);
     this.keyEnds = new Uint32Array(this.buffer, n * 8, n);
-    this.replay = replays ? new Uint8Array(this.buffer, n * 12, n) : undefined;
     this.values = input.values.builder(n);
   }
 
@@ -101,7 +92,6 @@ class ShareBuilder<IN> {
     this.keyEnd += e.key.length;
     this.keyEnds[i] = this.keyEnd;
     this.timestamps[i] = e.timestamp;
-    if (this.replay && e.replay) this.replay[i] = 1;
     this.values.push(this.input.project(e.event));
   }
 
@@ -110,7 +100,7 @@ class ShareBuilder<IN> {
     const keys = this.keys.join('');
     const values = this.values.finish();
     return {
-      columns: { n: this.n, keys, buffer: this.buffer, replays: this.replay !== undefined, values: values.column },
+      columns: { n: this.n, keys, buffer: this.buffer, values: values.column },
       transfer: [this.buffer, ...values.transfer],
       // A string clones at up to 2 bytes per UTF-16 unit.
       bytes: this.buffer.byteLength + keys.length * 2 + values.bytes,
@@ -122,19 +112,18 @@ class ShareBuilder<IN> {
 export function forEachEvent<IN>(
   columns: StepColumns,
   input: WindowInput<IN, unknown>,
-  add: (key: string, timestamp: number, event: IN, replay: boolean) => void,
+  add: (key: string, timestamp: number, event: IN) => void,
 ): void {
   const { n, keys, buffer } = columns;
   const timestamps = new Float64Array(buffer, 0, n);
   const keyEnds = new Uint32Array(buffer, n * 8, n);
-  const replay = columns.replays ? new Uint8Array(buffer, n * 12, n) : undefined;
   const valueAt = input.values.reader(columns.values, n);
   let start = 0;
   for (let i = 0; i < n; i++) {
     const end = keyEnds[i] as number;
     const key = keys.slice(start, end);
     const timestamp = timestamps[i] as number;
-    add(key, timestamp, input.rebuild(key, timestamp, valueAt(i)), replay !== undefined && replay[i] === 1);
+    add(key, timestamp, input.rebuild(key, timestamp, valueAt(i)));
     start = end;
   }
 }
@@ -142,6 +131,6 @@ export function forEachEvent<IN>(
 /** The events of the columns as KeyedEvent objects (tests, and any consumer wanting the old shape). */
 export function decodeStep<IN>(columns: StepColumns, input: WindowInput<IN, unknown>): Array<KeyedEvent<IN>> {
   const events: Array<KeyedEvent<IN>> = [];
-  forEachEvent(columns, input, (key, timestamp, event, replay) => events.push({ key, timestamp, event, replay }));
+  forEachEvent(columns, input, (key, timestamp, event) => events.push({ key, timestamp, event }));
   return events;
 }

@@ -54,7 +54,7 @@ export class WindowActor<IN, ACC, OUT> {
     this.apply(
       step,
       (add) => {
-        for (const e of step.events) add(e.key, e.timestamp, e.event, e.replay);
+        for (const e of step.events) add(e.key, e.timestamp, e.event);
       },
       emit,
       chunkSize,
@@ -67,7 +67,7 @@ export class WindowActor<IN, ACC, OUT> {
    */
   apply(
     step: Omit<KeyedStep<IN>, 'events'>,
-    forEachEvent: (add: (key: string, timestamp: number, event: IN, replay: boolean) => void) => void,
+    forEachEvent: (add: (key: string, timestamp: number, event: IN) => void) => void,
     emit: (results: OUT[], last: boolean) => void,
     chunkSize = DEFAULT_CHUNK,
   ): void {
@@ -79,10 +79,10 @@ export class WindowActor<IN, ACC, OUT> {
         results = [];
       }
     };
-    forEachEvent((key, timestamp, event, replay) => {
+    forEachEvent((key, timestamp, event) => {
       const outcome = this.operator.add(key, timestamp, event, step.watermarkBefore);
       if (outcome.kind !== 'late') this.touched.set(outcome.window.start, step.nowMs);
-      if (outcome.kind === 'refired' && !replay) push(outcome.result);
+      if (outcome.kind === 'refired') push(outcome.result);
     });
     if (step.watermarkAfter > Number.NEGATIVE_INFINITY) {
       const purged = this.operator.advance(step.watermarkAfter, (fired) => push(fired.result));

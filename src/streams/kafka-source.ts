@@ -1,8 +1,8 @@
 /**
  * The Kafka source: a kafkajs consumer in `eachBatch` mode with manual offsets.
  *
- * - Offsets are committed only through `commit(progress)`, which the runner calls after the sinks
- *   flushed (never by kafkajs on its own), with metadata that lets the next run restore its watermark.
+ * - Offsets are committed only through `commit`, which the daemon calls when a checkpoint completes
+ *   (never by kafkajs on its own), for lag monitoring: a restart seeks to the checkpoint's offsets.
  * - A batch's values are copied out of kafkajs's fetch buffer before they are kept.
  * - While the pipeline holds a batch (a slow sink), the consumer keeps heartbeating, so a slow sink
  *   never causes a rebalance.
@@ -12,7 +12,6 @@ import type { SluiceConfig } from '../config.js';
 import { ErrorCode, SluiceError } from '../errors.js';
 import type { Logger } from '../telemetry/logging.js';
 import { carrierFromHeaders } from '../telemetry/tracing.js';
-import { parseProgressMetadata, type Progress, type RestoredPartition } from './pipeline.js';
 import type { SourceHandler, SourceRecord } from './source.js';
 
 type KafkaSettings = NonNullable<SluiceConfig['kafka']>;
@@ -66,25 +65,6 @@ export class KafkaSource {
         this.logger.info({ topics: missing }, 'created missing dead-letter/late topics');
       }
       return partitions;
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
-  /** What the last commit of this group recorded: where to resume and the watermark to restore. */
-  async readRestorePoint(): Promise<RestoredPartition[]> {
-    const admin = this.kafka.admin();
-    try {
-      await connect(admin, this.settings);
-      const result = await admin.fetchOffsets({ groupId: this.settings.groupId, topics: [this.settings.topic] });
-      const restored: RestoredPartition[] = [];
-      for (const topic of result) {
-        for (const p of topic.partitions) {
-          const point = parseProgressMetadata(p.partition, p.metadata);
-          if (point) restored.push(point);
-        }
-      }
-      return restored;
     } finally {
       await admin.disconnect();
     }
@@ -164,10 +144,11 @@ export class KafkaSource {
     await heartbeat();
   }
 
-  async commit(progress: Progress): Promise<void> {
+  /** Commit partition -> next offset, each with its metadata (the checkpoint it belongs to). */
+  async commit(offsets: ReadonlyMap<number, number>, metadata: ReadonlyMap<number, string>): Promise<void> {
     const consumer = this.consumer;
-    if (!consumer || progress.offsets.size === 0) return;
-    const partitions = [...progress.offsets].filter(([p]) => this.assigned.has(p));
+    if (!consumer || offsets.size === 0) return;
+    const partitions = [...offsets].filter(([p]) => this.assigned.has(p));
     if (partitions.length === 0) return;
     try {
       await consumer.commitOffsets(
@@ -175,7 +156,7 @@ export class KafkaSource {
           topic: this.settings.topic,
           partition,
           offset: String(offset),
-          metadata: progress.metadata.get(partition) ?? null,
+          metadata: metadata.get(partition) ?? null,
         })),
       );
     } catch (err) {

@@ -8,8 +8,6 @@ export interface KeyedEvent<IN> {
   key: string;
   timestamp: number;
   event: IN;
-  /** Re-read after a restart and already reflected in written results: rebuild state, emit nothing. */
-  replay: boolean;
 }
 
 export interface KeyedStep<IN> {

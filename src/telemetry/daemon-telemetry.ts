@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { Kafka } from 'kafkajs';
 import type { SluiceConfig } from '../config.js';
 import { ErrorCode } from '../errors.js';
-import type { PipelineStats, Progress } from '../streams/pipeline.js';
+import type { PipelineStats } from '../streams/pipeline.js';
 import type { DeadLetter, DeadLetterSink, ResultSink } from '../streams/sinks/sink.js';
 import type { SourceBatch, SourceHandler } from '../streams/source.js';
 import { startOpsServer, type OpsServer, type Probe } from './http-server.js';
@@ -228,33 +228,6 @@ export class DaemonTelemetry {
   }
 
   /**
-   * One checkpoint (today: flush the sinks, then commit offsets): a `checkpoint` span with a child
-   * per step, its duration, size and outcome.
-   */
-  async checkpoint(run: (step: <T>(name: string, fn: () => Promise<T>) => Promise<T>) => Promise<Progress | undefined>): Promise<void> {
-    const t0 = performance.now();
-    const step = <T>(name: string, fn: () => Promise<T>) => inSpanAsync(name, {}, () => fn());
-    try {
-      await inSpanAsync('checkpoint', {}, async (span) => {
-        const progress = await run(step);
-        const bytes = progress ? checkpointBytes(progress) : 0;
-        span?.setAttribute('sluice.checkpoint.partitions', progress?.offsets.size ?? 0);
-        span?.setAttribute('sluice.checkpoint.bytes', bytes);
-        this.metrics.checkpointSize.set(bytes);
-      });
-      this.metrics.checkpointsCompleted.inc();
-      this.lastCheckpointAt = this.now();
-      this.metrics.checkpointLastCompleted.set(this.lastCheckpointAt / 1000);
-    } catch (err) {
-      const code = (err as { code?: unknown } | null)?.code;
-      this.metrics.checkpointFailures.inc({ code: typeof code === 'string' ? code : ErrorCode.INTERNAL });
-      throw err;
-    } finally {
-      this.metrics.checkpointDuration.observe((performance.now() - t0) / 1000);
-    }
-  }
-
-  /**
    * The `checkpoint` span of barrier checkpoint `id`, from its trigger to its end; its steps (flush
    * sinks, persist, commit offsets) run as children, from whichever callback performs them.
    */
@@ -387,7 +360,6 @@ export class DaemonTelemetry {
       m.setTotal(m.recordsIn, stats.recordsIn);
       m.setTotal(m.eventsCounted, stats.eventsCounted);
       m.setTotal(m.redelivered, stats.redelivered);
-      m.setTotal(m.replaySkipped, stats.replaySkipped);
       m.setTotal(m.resultsOut, stats.resultsOut);
       m.openWindows.set(stats.openWindows);
       const wm = stats.watermark;
@@ -418,14 +390,9 @@ export class DaemonTelemetry {
   }
 }
 
-/** What a checkpoint persists today: per partition an offset (8 bytes) and its metadata. */
+/** The `checkpoint` span of one barrier checkpoint: its steps run as child spans. */
 export interface CheckpointTrace {
   step<T>(name: string, fn: () => Promise<T>): Promise<T>;
   end(err?: unknown): void;
 }
 
-function checkpointBytes(progress: Progress): number {
-  let bytes = 0;
-  for (const p of progress.offsets.keys()) bytes += 8 + Buffer.byteLength(progress.metadata.get(p) ?? '');
-  return bytes;
-}

@@ -44,7 +44,6 @@ export const METRIC_NAMES = {
   recordsIn: 'sluice_records_in_total',
   eventsCounted: 'sluice_events_counted_total',
   redelivered: 'sluice_records_redelivered_total',
-  replaySkipped: 'sluice_records_replay_skipped_total',
   resultsOut: 'sluice_results_out_total',
   deadLetters: 'sluice_dead_letters_total',
   lateEvents: 'sluice_late_events_total',
@@ -120,7 +119,6 @@ export class SluiceMetrics {
   readonly recordsIn: Counter;
   readonly eventsCounted: Counter;
   readonly redelivered: Counter;
-  readonly replaySkipped: Counter;
   readonly resultsOut: Counter;
   readonly deadLetters: Counter<'code'>;
   readonly lateEvents: Counter;
@@ -177,7 +175,6 @@ export class SluiceMetrics {
     this.recordsIn = counter(N.recordsIn, 'Source records taken in (each offset once per run; redeliveries excluded).');
     this.eventsCounted = counter(N.eventsCounted, 'Valid events counted into a window.');
     this.redelivered = counter(N.redelivered, 'Records delivered again by Kafka within one run, recognised by offset and skipped.');
-    this.replaySkipped = counter(N.replaySkipped, 'Dead letters and late events not written again while replaying after a restart.');
     this.resultsOut = counter(N.resultsOut, 'Window results handed to the sinks (a late re-firing counts again).');
     this.deadLetters = counter(N.deadLetters, 'Records sent to the dead-letter topic, by sluice-error code.', ['code']);
     this.lateEvents = counter(N.lateEvents, 'Events beyond the allowed lateness, sent to the late topic.');

@@ -90,7 +90,7 @@ test('a worker with a 96 MiB heap holds 1,000,000 live keys in LMDB and fires th
       for (let j = i; j < i + STEP; j++) {
         const userId = `live-user-${j}`;
         const timestamp = windowStart + (j % 60_000);
-        events.push({ key: userId, timestamp, event: { userId, eventType: 'view', timestamp }, replay: false });
+        events.push({ key: userId, timestamp, event: { userId, eventType: 'view', timestamp } });
       }
       await stage.process({ events, watermarkBefore: windowStart - 10_000, watermarkAfter: windowStart - 10_000, nowMs: Date.now() });
     }

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { RecordErrorCode } from '../../src/errors.js';
 import { clickstreamJob, type ClickCountResult } from '../../src/job/clickstream.js';
 import type { JobDefinition } from '../../src/job/job.js';
-import { WindowPipeline, parseProgressMetadata, type RestoredPartition } from '../../src/streams/pipeline.js';
+import { WindowPipeline } from '../../src/streams/pipeline.js';
 import type { SourceRecord } from '../../src/streams/source.js';
 import { silentLogger } from '../../src/telemetry/logging.js';
 import { LocalKeyedStage } from '../../src/streams/local-stage.js';
@@ -15,7 +15,7 @@ const BASE = Date.UTC(2026, 10, 25, 10, 0, 0);
 const NOW = BASE + 3_600_000;
 
 
-function setup(restored?: RestoredPartition[], allowedLatenessMs = 0) {
+function setup(allowedLatenessMs = 0) {
   const results = new MemoryResults<ClickCountResult>();
   const letters = new MemoryLetters();
   let now = NOW;
@@ -29,7 +29,6 @@ function setup(restored?: RestoredPartition[], allowedLatenessMs = 0) {
     now: () => now,
     logger: silentLogger,
     keyedStage: (onResults) => new LocalKeyedStage({ sizeMs: MIN, allowedLatenessMs }, job.aggregate, new InMemoryWindowStore(), onResults),
-    ...(restored ? { restored } : {}),
   });
   pipeline.assign([0, 1]);
   return { pipeline, results, letters, advanceClock: (ms: number) => (now += ms) };
@@ -92,43 +91,6 @@ describe('WindowPipeline', () => {
     assert.equal(results.written.length, 1);
   });
 
-  test('committable offsets stop at the earliest record of a window not yet written', async () => {
-    const { pipeline } = setup();
-    await pipeline.processBatch({ topic: 'in', partition: 0, records: [rec(10, click('a', 1000)), rec(11, '{bad'), rec(12, click('b', MIN + 1000))] });
-    await pipeline.processBatch({ topic: 'in', partition: 1, records: [rec(5, '{bad')] });
-    let progress = await pipeline.progress();
-    assert.deepEqual([...progress.offsets], [[0, 10], [1, 6]]);
-    await pipeline.processBatch({ topic: 'in', partition: 0, records: [rec(13, click('c', 2 * MIN + 4000))] });
-    await pipeline.processBatch({ topic: 'in', partition: 1, records: [rec(6, click('c', 2 * MIN + 4000))] });
-    progress = await pipeline.progress();
-    // Window 0 written; partition 0's earliest unwritten record is offset 12 (window 1).
-    assert.deepEqual([...progress.offsets], [[0, 12], [1, 6]]);
-    const meta = parseProgressMetadata(0, progress.metadata.get(0));
-    assert.equal(meta?.lastProcessed, 13);
-    assert.equal(meta?.watermark, BASE + 2 * MIN + 4000 - 5000 - 1);
-  });
-
-  test('a restart from the commit rebuilds open windows without writing anything twice', async () => {
-    // First run: window 0 complete and written, window 1 open; one bad record; then "crash".
-    const first = setup();
-    const p0 = [rec(0, click('a', 1000)), rec(1, click('b', MIN + 1000)), rec(2, '{bad'), rec(3, click('a', 2 * MIN + 4000))];
-    const p1 = [rec(0, click('a', 2000)), rec(1, click('b', MIN + 2000)), rec(2, click('c', 2 * MIN + 4000))];
-    await first.pipeline.processBatch({ topic: 'in', partition: 0, records: p0 });
-    await first.pipeline.processBatch({ topic: 'in', partition: 1, records: p1 });
-    const progress = await first.pipeline.progress();
-    assert.deepEqual(first.results.written.map((r) => [r.userId, r.count]), [['a', 2]]);
-
-    const restored = [0, 1].map((p) => parseProgressMetadata(p, progress.metadata.get(p))).filter((r) => r !== undefined);
-    const second = setup(restored);
-    // The consumer resumes at the committed offsets and re-reads the rest.
-    await second.pipeline.processBatch({ topic: 'in', partition: 0, records: p0.slice(progress.offsets.get(0)) });
-    await second.pipeline.processBatch({ topic: 'in', partition: 1, records: p1.slice(progress.offsets.get(1)) });
-    await second.pipeline.processBatch({ topic: 'in', partition: 0, records: [rec(4, click('z', 3 * MIN + 6000))] });
-    await second.pipeline.processBatch({ topic: 'in', partition: 1, records: [rec(3, click('z', 3 * MIN + 6000))] });
-    assert.equal(second.letters.letters.length, 0, 'the bad record was written to the DLQ before the commit');
-    assert.deepEqual(second.results.written.map((r) => [r.userId, r.windowStart - BASE, r.count]), [['b', MIN, 2], ['a', 2 * MIN, 1], ['c', 2 * MIN, 1]]);
-  });
-
   test('records the same run already processed are not counted again (kafkajs re-fetch)', async () => {
     const { pipeline, results } = setup();
     const batch = { topic: 'in', partition: 0, records: [rec(0, click('a', 1000)), rec(1, click('a', 2000))] };
@@ -140,7 +102,7 @@ describe('WindowPipeline', () => {
   });
 
   test('allowed lateness: a corrected result follows the first one', async () => {
-    const { pipeline, results } = setup(undefined, 30_000);
+    const { pipeline, results } = setup(30_000);
     await pipeline.processBatch({ topic: 'in', partition: 0, records: [rec(0, click('a', 1000)), rec(1, click('a', MIN + 6000))] });
     await pipeline.processBatch({ topic: 'in', partition: 1, records: [rec(0, click('a', MIN + 6000))] });
     await pipeline.processBatch({ topic: 'in', partition: 1, records: [rec(1, click('a', 2000, 'view'))] });

@@ -15,11 +15,10 @@ import type { ClickEvent } from '../../src/streams/records.js';
 const T = Date.UTC(2026, 10, 25, 9, 0, 0);
 const input = windowInputOf(clickstreamJob);
 
-const click = (userId: string, eventType: string, timestamp: number, replay = false): KeyedEvent<ClickEvent> => ({
+const click = (userId: string, eventType: string, timestamp: number): KeyedEvent<ClickEvent> => ({
   key: userId,
   timestamp,
   event: { userId, eventType, timestamp },
-  replay,
 });
 
 /** Through a MessagePort, as the worker stage posts it; resolves with what the other side got. */
@@ -37,33 +36,20 @@ async function post(encoded: EncodedStep): Promise<StepColumns> {
 
 const awkwardKeys = ['__proto__', 'constructor', 'hasOwnProperty', '', 'ü-ßtraße', '用户-42', '😀👩‍👩‍👧', 'a\u0301', '\ud800lone', 'x'.repeat(300)];
 
-test('round trip through a port: keys (unicode, __proto__, lone surrogates), times, event types and replay flags', async () => {
+test('round trip through a port: keys (unicode, __proto__, lone surrogates), times and event types', async () => {
   const events = awkwardKeys.flatMap((key, i) => [
-    click(key, '__proto__', T + i, i % 3 === 0),
+    click(key, '__proto__', T + i),
     click(key, 'view', T - i * 1_000.5 - 1e12),
-    click(key, 'ünïcødé', Number.MAX_SAFE_INTEGER - i, true),
+    click(key, 'ünïcødé', Number.MAX_SAFE_INTEGER - i),
   ]);
   const encoded = encodeStep(events, input);
-  assert.equal(encoded.columns.replays, true);
+  assert.equal(encoded.columns.buffer.byteLength, events.length * 12, 'times and key ends only');
   const received = await post(encoded);
   assert.equal(encoded.columns.buffer.byteLength, 0, 'the buffer was transferred, not copied');
   const decoded = decodeStep(received, input);
   assert.deepEqual(decoded, events);
   // The aggregate's event comes back as a plain object, not one with an own `__proto__` surprise.
   assert.equal(Object.getPrototypeOf(decoded[0]?.event), Object.prototype);
-});
-
-test('replay flags are left out when no event replays, and kept exactly when some do', async () => {
-  const plain = [click('a', 'view', T), click('b', 'click', T + 1)];
-  const none = encodeStep(plain, input);
-  assert.equal(none.columns.replays, false);
-  assert.equal(none.columns.buffer.byteLength, 2 * 12, 'times and key ends only');
-  assert.deepEqual(decodeStep(await post(none), input), plain);
-
-  const some = [click('a', 'view', T), click('b', 'click', T + 1, true), click('c', 'view', T + 2)];
-  const encoded = encodeStep(some, input);
-  assert.equal(encoded.columns.buffer.byteLength, 3 * 13, 'one flag byte per event');
-  assert.deepEqual(decodeStep(await post(encoded), input).map((e) => e.replay), [false, true, false]);
 });
 
 test('an empty step (a watermark advance) encodes and decodes to no events', async () => {
@@ -74,20 +60,20 @@ test('an empty step (a watermark advance) encodes and decodes to no events', asy
 });
 
 test('credit bytes are the encoded size: buffers, the key string and the dictionary', () => {
-  const events = [click('ab', 'view', T), click('cde', 'view', T), click('f', 'click', T, true)];
+  const events = [click('ab', 'view', T), click('cde', 'view', T), click('f', 'click', T)];
   const { bytes, columns } = encodeStep(events, input);
-  // 3 x (8 time + 4 key end + 1 replay) + 6 key units x 2 + 3 one-byte codes + ('view' + 'click') x 2.
-  assert.equal(bytes, 39 + 12 + 3 + 18);
+  // 3 x (8 time + 4 key end) + 6 key units x 2 + 3 one-byte codes + ('view' + 'click') x 2.
+  assert.equal(bytes, 36 + 12 + 3 + 18);
   assert.equal(columns.keys, 'abcdef');
 });
 
 test('split by owner: each share holds its owner’s events in step order, and nothing else', async () => {
   await fc.assert(
     fc.asyncProperty(
-      fc.array(fc.record({ key: fc.string({ unit: 'grapheme', maxLength: 6 }), type: fc.constantFrom('view', 'click', '__proto__'), t: fc.integer({ min: 0, max: 1e9 }), replay: fc.boolean() }), { maxLength: 80 }),
+      fc.array(fc.record({ key: fc.string({ unit: 'grapheme', maxLength: 6 }), type: fc.constantFrom('view', 'click', '__proto__'), t: fc.integer({ min: 0, max: 1e9 }) }), { maxLength: 80 }),
       fc.integer({ min: 1, max: 5 }),
       async (rows, parts) => {
-        const events = rows.map((r) => click(r.key, r.type, T + r.t, r.replay));
+        const events = rows.map((r) => click(r.key, r.type, T + r.t));
         const ownerOf = (key: string) => key.length % parts;
         const shares = encodeSteps(events, parts, ownerOf, input);
         assert.equal(shares.length, parts);
@@ -112,8 +98,8 @@ test('a job without a projection gets its whole events cloned', async () => {
   type Order = { customer: string; lines: Array<{ sku: string; qty: number }>; at: Date };
   const whole = WHOLE_EVENT as WindowInput<Order, unknown>;
   const events: Array<KeyedEvent<Order>> = [
-    { key: 'c1', timestamp: T, event: { customer: 'c1', lines: [{ sku: '__proto__', qty: 2 }], at: new Date(T) }, replay: false },
-    { key: 'c2', timestamp: T + 5, event: { customer: 'c2', lines: [], at: new Date(T + 5) }, replay: true },
+    { key: 'c1', timestamp: T, event: { customer: 'c1', lines: [{ sku: '__proto__', qty: 2 }], at: new Date(T) } },
+    { key: 'c2', timestamp: T + 5, event: { customer: 'c2', lines: [], at: new Date(T + 5) } },
   ];
   assert.equal(windowInputOf<Order>({}), whole);
   assert.deepEqual(decodeStep(await post(encodeStep(events, whole)), whole), events);

@@ -47,7 +47,7 @@ function events(users: number, windowIndex: number): Array<KeyedEvent<ClickEvent
   return Array.from({ length: users }, (_, i) => {
     const userId = `u${i}`;
     const timestamp = START + windowIndex * MIN + i;
-    return { key: userId, timestamp, event: { userId, eventType: 'view', timestamp }, replay: false };
+    return { key: userId, timestamp, event: { userId, eventType: 'view', timestamp } };
   });
 }
 

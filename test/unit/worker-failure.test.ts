@@ -50,7 +50,7 @@ test('a worker that runs out of heap fails the stage once, and pending waits rej
   const events: Array<KeyedEvent<ClickEvent>> = [];
   for (let i = 0; i < 400_000; i++) {
     const userId = `oom-user-${i}-${'x'.repeat(40)}`;
-    events.push({ key: userId, timestamp: start, event: { userId, eventType: 'view', timestamp: start }, replay: false });
+    events.push({ key: userId, timestamp: start, event: { userId, eventType: 'view', timestamp: start } });
   }
   let failed: unknown;
   try {

@@ -100,7 +100,7 @@ async function run(batches: SourceBatch[], allowedLatenessMs: number, stage: (on
   try {
     for (const batch of batches) await pipeline.processBatch(batch);
     await pipeline.finish();
-    await pipeline.progress();
+    await pipeline.flush();
   } finally {
     await pipeline.stop();
   }
