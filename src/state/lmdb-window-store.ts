@@ -3,13 +3,16 @@
  * whether the window has fired. Ordered keys make "every key of window W in key group G" one range
  * scan, and keep a key group's state contiguous so it can move between workers as a whole.
  *
- * Writes are buffered in memory (`pending`, read through by `get`) and applied in one write
- * transaction (`commit`) when a step ends with at least `writeBufferEntries` of them buffered or
- * with a window fired (`endStep`), and always before a range scan, a barrier, a snapshot or close.
- * One transaction per many steps is the point: LMDB copies every B-tree page a transaction touches, and with random keys
- * nearly every write of a small transaction touches its own page, so per-step commits cost a page
- * write per event (measured: 39% of a window worker's CPU). What lies between two barriers need not
- * be on disk at any particular moment: recovery always rolls back to a barrier (`rollbackTo`), and
+ * Writes are buffered in memory (`pending`, by window start then key, read through by `get` and
+ * `entries`) and applied in one write transaction (`commit`) when a step ends with at least
+ * `writeBufferEntries` of them buffered (`endStep`), and always before a barrier, a snapshot or
+ * close. One transaction per many steps is the point: LMDB copies every B-tree page a transaction
+ * touches, and with random keys nearly every write of a small transaction touches its own page, so
+ * per-step commits cost a page write per event (measured: 39% of a window worker's CPU). And a
+ * window that opens, fires and is purged between two commits never reaches LMDB at all: `entries`
+ * merges the buffer with the disk, `deleteWindow` drops its buffered entries, and `get` skips the
+ * disk for a window with nothing there (`diskWindows`). What lies between two barriers need not be
+ * on disk at any particular moment: recovery always rolls back to a barrier (`rollbackTo`), and
  * `barrier` commits first. Commits do not wait for fsync; `flushed()` does.
  *
  * Incremental snapshots by undo log: after `barrier(n)`, the first change of an entry in epoch n
@@ -40,7 +43,7 @@ export interface LmdbWindowStoreOptions {
   /** LMDB map size in bytes: an upper bound on the state file, not memory. */
   mapSize?: number;
   /**
-   * `endStep` commits once this many writes are buffered (default 1: every step). Bounds the
+   * `endStep` commits once this many entries are buffered (default 1: every step). Bounds the
    * memory the buffer holds: this many entries plus one step's.
    */
   writeBufferEntries?: number;
@@ -53,7 +56,6 @@ export interface StateSnapshot<ACC> {
   done(): void;
 }
 
-const DELETED = Symbol('deleted');
 const DELETE_SLICE = 10_000;
 
 export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
@@ -67,9 +69,13 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
   private changedThisEpoch = 0;
   private readonly keyGroups: readonly number[];
   private readonly keyGroupOf: (key: string) => number;
-  /** Writes not yet committed: `${windowStart}\u0000${key}` -> entry (or DELETED). */
-  private readonly pending = new Map<string, { start: number; key: string; entry: WindowEntry<ACC> | typeof DELETED }>();
+  /** Writes not yet committed: window start -> key -> entry. */
+  private readonly pending = new Map<number, Map<string, WindowEntry<ACC>>>();
+  private pendingEntries = 0;
+  /** Windows whose entries on disk are to be deleted at the next commit. */
   private readonly pendingWindowDeletes = new Set<number>();
+  /** Window starts with entries on disk (committed): a window not here is read from the buffer only. */
+  private readonly diskWindows = new Set<number>();
   /** Window starts holding state, with their entry count: small (one per open window). */
   private readonly windows = new Map<number, number>();
   private readonly writeBufferEntries: number;
@@ -91,20 +97,28 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
   }
 
   get(windowStart: number, key: string): WindowEntry<ACC> | undefined {
-    const buffered = this.pending.get(pendingKey(windowStart, key));
-    if (buffered) return buffered.entry === DELETED ? undefined : buffered.entry;
-    if (this.pendingWindowDeletes.has(windowStart)) return undefined;
-    const entry = this.db.get([this.keyGroupOf(key), windowStart, key]);
+    const buffered = this.pending.get(windowStart)?.get(key);
+    if (buffered) return buffered;
+    const entry = this.readsDisk(windowStart) ? this.db.get([this.keyGroupOf(key), windowStart, key]) : undefined;
     this.lastRead = { windowStart, key, existed: entry !== undefined };
     return entry;
   }
 
   put(windowStart: number, key: string, entry: WindowEntry<ACC>): void {
-    const id = pendingKey(windowStart, key);
-    const before = this.pending.get(id);
-    const isNew = before ? before.entry === DELETED : this.pendingWindowDeletes.has(windowStart) || !this.existsOnDisk(windowStart, key);
-    this.pending.set(id, { start: windowStart, key, entry });
+    let window = this.pending.get(windowStart);
+    if (!window) {
+      window = new Map();
+      this.pending.set(windowStart, window);
+    }
+    const isNew = !window.has(key) && !this.existsOnDisk(windowStart, key);
+    if (!window.has(key)) this.pendingEntries++;
+    window.set(key, entry);
     if (isNew) this.windows.set(windowStart, (this.windows.get(windowStart) ?? 0) + 1);
+  }
+
+  /** Whether window `windowStart` may have live entries on disk. */
+  private readsDisk(windowStart: number): boolean {
+    return this.diskWindows.has(windowStart) && !this.pendingWindowDeletes.has(windowStart);
   }
 
   /** The operator reads an entry right before it writes it: reuse that read instead of a second one. */
@@ -112,45 +126,50 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
     const last = this.lastRead;
     this.lastRead = undefined;
     if (last && last.windowStart === windowStart && last.key === key) return last.existed;
-    return this.db.doesExist([this.keyGroupOf(key), windowStart, key]);
+    return this.readsDisk(windowStart) && this.db.doesExist([this.keyGroupOf(key), windowStart, key]);
   }
 
   windowStarts(): Iterable<number> {
     return this.windows.keys();
   }
 
+  /**
+   * The buffered entries of a window, then those on disk the buffer does not override. The buffer
+   * is copied first: the caller may put entries of this window while it iterates (firing marks
+   * them fired), and those must not come round again.
+   */
   *entries(windowStart: number): Iterable<[string, WindowEntry<ACC>]> {
-    this.commit();
+    const buffered = [...(this.pending.get(windowStart) ?? [])];
+    yield* buffered;
+    if (!this.readsDisk(windowStart)) return;
+    const overridden = new Set(buffered.map(([key]) => key));
     for (const keyGroup of this.keyGroups) {
       for (const { key, value } of this.db.getRange({ start: [keyGroup, windowStart], end: [keyGroup, windowStart + 1] })) {
-        yield [key[2], value];
+        if (!overridden.has(key[2])) yield [key[2], value];
       }
     }
   }
 
   deleteWindow(windowStart: number): void {
-    for (const [id, p] of this.pending) if (p.start === windowStart) this.pending.delete(id);
-    this.pendingWindowDeletes.add(windowStart);
+    this.pendingEntries -= this.pending.get(windowStart)?.size ?? 0;
+    this.pending.delete(windowStart);
+    if (this.diskWindows.has(windowStart)) this.pendingWindowDeletes.add(windowStart);
     this.windows.delete(windowStart);
   }
 
-  /**
-   * The end of a step: commit if the write buffer is full, or if the step fired (deleted) a window,
-   * so a fired window's deletion is in the transaction that precedes its results leaving the
-   * worker (firing is rare: once per window size of event time); else keep buffering.
-   */
+  /** The end of a step: commit if the write buffer is full, else keep buffering. */
   endStep(): void {
-    if (this.pendingWindowDeletes.size > 0 || this.pending.size >= this.writeBufferEntries) this.commit();
+    if (this.pendingEntries >= this.writeBufferEntries) this.commit();
   }
 
-  /** Writes buffered and not yet committed. */
+  /** Writes buffered and not yet committed (entries, and windows to delete). */
   get buffered(): number {
-    return this.pending.size + this.pendingWindowDeletes.size;
+    return this.pendingEntries + this.pendingWindowDeletes.size;
   }
 
   /** Apply every buffered write in one transaction (saving undo entries first in an epoch). */
   commit(): void {
-    if (this.pending.size === 0 && this.pendingWindowDeletes.size === 0) return;
+    if (this.pendingEntries === 0 && this.pendingWindowDeletes.size === 0) return;
     this.lastRead = undefined;
     this.db.transactionSync(() => {
       for (const start of this.pendingWindowDeletes) {
@@ -167,14 +186,22 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
           }
         }
       }
-      for (const { start, key, entry } of this.pending.values()) {
-        const stateKey: StateKey = [this.keyGroupOf(key), start, key];
-        this.saveUndo(stateKey);
-        if (entry === DELETED) this.db.removeSync(stateKey);
-        else this.db.putSync(stateKey, entry);
+      for (const [start, window] of this.pending) {
+        for (const [key, entry] of window) {
+          const stateKey: StateKey = [this.keyGroupOf(key), start, key];
+          this.saveUndo(stateKey);
+          this.db.putSync(stateKey, entry);
+        }
       }
     }, STEP_COMMIT);
+    for (const start of this.pendingWindowDeletes) this.diskWindows.delete(start);
+    for (const start of this.pending.keys()) this.diskWindows.add(start);
+    this.clearPending();
+  }
+
+  private clearPending(): void {
     this.pending.clear();
+    this.pendingEntries = 0;
     this.pendingWindowDeletes.clear();
   }
 
@@ -204,8 +231,7 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
    */
   rollbackTo(epoch: number): number {
     this.lastRead = undefined;
-    this.pending.clear();
-    this.pendingWindowDeletes.clear();
+    this.clearPending();
     const epochs = new Set<number>();
     for (const key of this.undo.getKeys({ start: [epoch] })) epochs.add(key[0]);
     let restored = 0;
@@ -289,19 +315,19 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
   /** Drop all state and undo logs (no checkpoint to restore). */
   clearAll(): void {
     this.lastRead = undefined;
-    this.pending.clear();
-    this.pendingWindowDeletes.clear();
+    this.clearPending();
     this.db.clearSync();
     this.undo.clearSync();
     this.epoch = undefined;
     this.saved.clear();
     this.windows.clear();
+    this.diskWindows.clear();
   }
 
   /** Inside a write transaction: the first change of an entry in this epoch saves its old value. */
   private saveUndo(stateKey: StateKey): void {
     if (this.epoch === undefined) return;
-    const id = `${stateKey[0]}\u0000${pendingKey(stateKey[1], stateKey[2])}`;
+    const id = `${stateKey[0]}\u0000${stateKey[1]}\u0000${stateKey[2]}`;
     if (this.saved.has(id)) return;
     this.saved.add(id);
     this.changedThisEpoch++;
@@ -323,15 +349,13 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
 
   private rebuildIndex(): void {
     this.windows.clear();
+    this.diskWindows.clear();
     for (const keyGroup of this.keyGroups) {
       for (const key of this.db.getKeys({ start: [keyGroup], end: [keyGroup + 1] })) {
         const start = key[1];
         this.windows.set(start, (this.windows.get(start) ?? 0) + 1);
+        this.diskWindows.add(start);
       }
     }
   }
-}
-
-function pendingKey(windowStart: number, key: string): string {
-  return `${windowStart}\u0000${key}`;
 }

@@ -40,11 +40,17 @@ test('rolling back to any barrier restores exactly the state at that barrier, wh
       const path = join(root, `prop-${n++}`);
       const store = openStore(path, true, writeBuffer);
       const atBarrier = new Map<number, Map<string, number>>();
+      // What the store must show at every moment, buffered or not.
+      const model = new Map<string, number>();
       let epoch = 0;
       for (const op of ops) {
-        if (op.kind === 'put') store.put(op.start * 60_000, op.key, { accumulator: op.value, fired: false });
-        else if (op.kind === 'deleteWindow') store.deleteWindow(op.start * 60_000);
-        else if (op.kind === 'commit') store.commit();
+        if (op.kind === 'put') {
+          store.put(op.start * 60_000, op.key, { accumulator: op.value, fired: false });
+          model.set(`${op.start * 60_000}/${op.key}`, op.value);
+        } else if (op.kind === 'deleteWindow') {
+          store.deleteWindow(op.start * 60_000);
+          for (const id of [...model.keys()]) if (id.startsWith(`${op.start * 60_000}/`)) model.delete(id);
+        } else if (op.kind === 'commit') store.commit();
         else if (op.kind === 'endStep') {
           store.endStep();
           assert.ok(store.buffered < writeBuffer, 'a step end commits a full write buffer');
@@ -52,6 +58,11 @@ test('rolling back to any barrier restores exactly the state at that barrier, wh
           epoch++;
           store.barrier(epoch);
           atBarrier.set(epoch, snapshot(store));
+        }
+        assert.deepEqual(snapshot(store), model, `after ${op.kind}: entries() merge the buffer and the disk`);
+        assert.equal(store.size, model.size);
+        for (const start of [0, 1, 2, 3]) {
+          for (const key of ['a', 'b', 'c', 'd', 'e']) assert.equal(store.get(start * 60_000, key)?.accumulator, model.get(`${start * 60_000}/${key}`));
         }
       }
       if (atBarrier.size > 0) {
@@ -108,7 +119,7 @@ test('pruning logs older than the oldest kept checkpoint keeps newer barriers re
   await store.close();
 });
 
-test('writes still buffered at a crash are dropped; a step end commits a full buffer or a fired window; a barrier commits everything', async () => {
+test('writes still buffered at a crash are dropped; a step end commits a full buffer; a barrier commits everything', async () => {
   const store = openStore(join(root, 'buffered'), true, 3);
   store.put(0, 'a', { accumulator: 1, fired: false });
   store.barrier(1);
@@ -130,6 +141,41 @@ test('writes still buffered at a crash are dropped; a step end commits a full bu
   store.put(60_000, 'v', { accumulator: 1, fired: false });
   store.deleteWindow(0);
   store.endStep();
-  assert.equal(store.buffered, 0, 'a step that fired (deleted) a window commits at its end, however small');
+  assert.equal(store.buffered, 2, "a fired window's deletion waits in the buffer like any write");
+  assert.deepEqual([...store.entries(0)], [], 'its entries on disk are no longer read');
+  assert.equal(store.get(0, 'a'), undefined);
+  store.rollbackTo(2);
+  assert.equal(snapshot(store).get('0/a'), 1, 'a crash before the commit brings the window back with its checkpoint');
+  await store.close();
+});
+
+test('a window opened, fired and deleted between two commits never reaches LMDB', async () => {
+  const store = openStore(join(root, 'transient'), true, 1_000);
+  store.barrier(1);
+  store.put(0, 'kept', { accumulator: 1, fired: false });
+  assert.equal(store.barrier(2), 1, 'the committed entry');
+  for (let i = 0; i < 100; i++) store.put(60_000, `k${i}`, { accumulator: i, fired: false });
+  assert.equal([...store.entries(60_000)].length, 100, 'read from the buffer');
+  store.deleteWindow(60_000);
+  assert.equal(store.buffered, 0, 'nothing is left to write');
+  assert.equal(store.barrier(3), 0, 'no entry changed on disk: no undo entry, no write');
+  assert.deepEqual(snapshot(store), new Map([['0/kept', 1]]));
+  await store.close();
+});
+
+test('entries() of a window on disk and in the buffer: each key once, the buffered value winning', async () => {
+  const store = openStore(join(root, 'merge'), true, 1_000);
+  for (const key of ['a', 'b', 'c']) store.put(0, key, { accumulator: 1, fired: false });
+  store.commit();
+  store.put(0, 'b', { accumulator: 2, fired: false });
+  store.put(0, 'd', { accumulator: 2, fired: false });
+  const seen: string[] = [];
+  for (const [key, entry] of store.entries(0)) {
+    seen.push(`${key}=${entry.accumulator}`);
+    // Firing marks entries while it iterates: they must not come round again.
+    store.put(0, key, { accumulator: entry.accumulator, fired: true });
+  }
+  assert.deepEqual(seen.sort(), ['a=1', 'b=2', 'c=1', 'd=2']);
+  assert.equal(store.size, 4);
   await store.close();
 });
