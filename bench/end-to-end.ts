@@ -341,6 +341,7 @@ async function runSluice(
     ...(options.checkpointIntervalMs > 0
       ? { SLUICE_CHECKPOINT_INTERVAL_MS: String(options.checkpointIntervalMs), SLUICE_CHECKPOINT_MIN_PAUSE_MS: String(Math.floor(options.checkpointIntervalMs / 2)) }
       : {}),
+    ...(options.writeBufferEntries > 0 ? { SLUICE_STATE_WRITE_BUFFER_ENTRIES: String(options.writeBufferEntries) } : {}),
     ...(sinks
       ? {
           SLUICE_ES_NODE: esNode(),

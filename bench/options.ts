@@ -39,6 +39,8 @@ export interface BenchOptions {
   retries: number;
   /** SLUICE_CHECKPOINT_INTERVAL_MS of the daemon (min pause: half of it); 0 = the daemon's defaults. */
   checkpointIntervalMs: number;
+  /** SLUICE_STATE_WRITE_BUFFER_ENTRIES of the daemon; 0 = the daemon's default. */
+  writeBufferEntries: number;
 }
 
 interface Flag {
@@ -104,6 +106,13 @@ const FLAGS: Record<string, Flag> = {
     kind: 'int',
     default: 0,
     help: "the daemon's SLUICE_CHECKPOINT_INTERVAL_MS (and half of it as the min pause); 0 = the daemon's defaults (30 s, 15 s); a graceful stop always takes a final checkpoint",
+  },
+  '--write-buffer-entries': {
+    key: 'writeBufferEntries',
+    env: 'SLUICE_BENCH_WRITE_BUFFER_ENTRIES',
+    kind: 'int',
+    default: 0,
+    help: "the daemon's SLUICE_STATE_WRITE_BUFFER_ENTRIES; 0 = the daemon's default",
   },
   '--retries': { key: 'retries', env: 'SLUICE_BENCH_RETRIES', kind: 'int', default: 2, help: 'perturbed runs are repeated up to this many times; the last is kept (marked)' },
   '--seed': { key: 'seed', env: 'SLUICE_BENCH_SEED', kind: 'int', default: 42, help: 'seed of the event generator' },

@@ -169,9 +169,9 @@ export const VARIABLES = {
   SLUICE_STATE_DIR: v({ group: 'state', default: './data', schema: z.string().trim().min(1, { message: 'a directory path' }), meaning: 'LMDB window state (with its undo logs), completed checkpoints (`checkpoints/`), savepoints (`savepoints/`) and the admin socket; keep it across restarts; one daemon per directory' }),
   SLUICE_STATE_WRITE_BUFFER_ENTRIES: v({
     group: 'state',
-    default: '20000',
+    default: '100000',
     schema: int(1, 1_000_000),
-    meaning: 'window-state writes a worker buffers in memory before one LMDB transaction commits them (1 = a transaction per step); fewer, larger transactions rewrite far fewer pages; barriers always commit',
+    meaning: 'window-state entries a worker keeps in memory before one LMDB transaction writes them (1 = a transaction per step; about 330 bytes of worker heap each); a window that opens and fires within the buffer never reaches LMDB; barriers always commit',
   }),
   SLUICE_ADMIN_SOCKET: v({ group: 'state', default: undefined, schema: z.string().trim().min(1, { message: 'a file path' }), meaning: 'Unix socket of the local admin endpoint (`sluice savepoint`, `sluice stop`); unset => admin.sock in SLUICE_STATE_DIR' }),
   SLUICE_CHECKPOINT_INTERVAL_MS: v({
