@@ -342,6 +342,7 @@ async function runSluice(
       ? { SLUICE_CHECKPOINT_INTERVAL_MS: String(options.checkpointIntervalMs), SLUICE_CHECKPOINT_MIN_PAUSE_MS: String(Math.floor(options.checkpointIntervalMs / 2)) }
       : {}),
     ...(options.writeBufferEntries > 0 ? { SLUICE_STATE_WRITE_BUFFER_ENTRIES: String(options.writeBufferEntries) } : {}),
+    ...(options.inboxEvents > 0 ? { SLUICE_WORKER_INBOX_EVENTS: String(options.inboxEvents) } : {}),
     ...(sinks
       ? {
           SLUICE_ES_NODE: esNode(),

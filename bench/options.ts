@@ -41,6 +41,8 @@ export interface BenchOptions {
   checkpointIntervalMs: number;
   /** SLUICE_STATE_WRITE_BUFFER_ENTRIES of the daemon; 0 = the daemon's default. */
   writeBufferEntries: number;
+  /** SLUICE_WORKER_INBOX_EVENTS of the daemon; 0 = the daemon's default. */
+  inboxEvents: number;
 }
 
 interface Flag {
@@ -113,6 +115,13 @@ const FLAGS: Record<string, Flag> = {
     kind: 'int',
     default: 0,
     help: "the daemon's SLUICE_STATE_WRITE_BUFFER_ENTRIES; 0 = the daemon's default",
+  },
+  '--inbox-events': {
+    key: 'inboxEvents',
+    env: 'SLUICE_BENCH_INBOX_EVENTS',
+    kind: 'int',
+    default: 0,
+    help: "the daemon's SLUICE_WORKER_INBOX_EVENTS; 0 = the daemon's default",
   },
   '--retries': { key: 'retries', env: 'SLUICE_BENCH_RETRIES', kind: 'int', default: 2, help: 'perturbed runs are repeated up to this many times; the last is kept (marked)' },
   '--seed': { key: 'seed', env: 'SLUICE_BENCH_SEED', kind: 'int', default: 42, help: 'seed of the event generator' },
