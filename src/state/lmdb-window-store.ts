@@ -157,9 +157,9 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
     this.windows.delete(windowStart);
   }
 
-  /** The end of a step: commit if the write buffer is full, else keep buffering. */
+  /** The end of a step: commit if the write buffer is full (entries and window deletions), else keep buffering. */
   endStep(): void {
-    if (this.pendingEntries >= this.writeBufferEntries) this.commit();
+    if (this.buffered >= this.writeBufferEntries) this.commit();
   }
 
   /** Writes buffered and not yet committed (entries, and windows to delete). */
