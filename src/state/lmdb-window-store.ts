@@ -110,8 +110,9 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
       window = new Map();
       this.pending.set(windowStart, window);
     }
-    const isNew = !window.has(key) && !this.existsOnDisk(windowStart, key);
-    if (!window.has(key)) this.pendingEntries++;
+    const buffered = window.has(key);
+    if (!buffered) this.pendingEntries++;
+    const isNew = !buffered && !this.existsOnDisk(windowStart, key);
     window.set(key, entry);
     if (isNew) this.windows.set(windowStart, (this.windows.get(windowStart) ?? 0) + 1);
   }
@@ -170,7 +171,6 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
   /** Apply every buffered write in one transaction (saving undo entries first in an epoch). */
   commit(): void {
     if (this.pendingEntries === 0 && this.pendingWindowDeletes.size === 0) return;
-    this.lastRead = undefined;
     this.db.transactionSync(() => {
       for (const start of this.pendingWindowDeletes) {
         for (const keyGroup of this.keyGroups) {
@@ -199,7 +199,9 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
     this.clearPending();
   }
 
+  /** Drop what is buffered, and the last read (the disk changed, or the buffer did). */
   private clearPending(): void {
+    this.lastRead = undefined;
     this.pending.clear();
     this.pendingEntries = 0;
     this.pendingWindowDeletes.clear();
@@ -230,7 +232,6 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
    * Returns the entries restored.
    */
   rollbackTo(epoch: number): number {
-    this.lastRead = undefined;
     this.clearPending();
     const epochs = new Set<number>();
     for (const key of this.undo.getKeys({ start: [epoch] })) epochs.add(key[0]);
@@ -314,7 +315,6 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
 
   /** Drop all state and undo logs (no checkpoint to restore). */
   clearAll(): void {
-    this.lastRead = undefined;
     this.clearPending();
     this.db.clearSync();
     this.undo.clearSync();

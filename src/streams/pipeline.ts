@@ -70,7 +70,7 @@ export class WindowPipeline<IN, ACC, OUT> {
   private readonly counters = { recordsIn: 0, eventsCounted: 0, deadLetters: 0, lateEvents: 0, redelivered: 0, resultsOut: 0 };
 
   constructor(private readonly options: PipelineOptions<IN, ACC, OUT>) {
-    this.watermarks = new PartitionWatermarks(options.windows, NO_WATERMARK);
+    this.watermarks = new PartitionWatermarks(options.windows);
     if (options.checkpoint) this.restorePlacement(options.checkpoint);
     this.telemetry = options.telemetry ?? NO_PIPELINE_TELEMETRY;
     this.stage = options.keyedStage((results) => this.writeResults(results));

@@ -29,19 +29,13 @@ interface PartitionClock {
 
 export class PartitionWatermarks {
   private readonly partitions = new Map<number, PartitionClock>();
-  private combined: number;
+  private combined = NO_WATERMARK;
   /** The idleness clock: wall time minus the time spent paused (nested pauses count once). */
   private pausedDepth = 0;
   private pausedSinceMs = 0;
   private pausedTotalMs = 0;
 
-  constructor(
-    private readonly options: WatermarkOptions,
-    /** A watermark restored from a previous run: the combined watermark never goes below it. */
-    initialWatermark: number = NO_WATERMARK,
-  ) {
-    this.combined = initialWatermark;
-  }
+  constructor(private readonly options: WatermarkOptions) {}
 
   /** Partitions this source reads. A partition with no event yet holds the watermark back until idle. */
   assign(partitions: Iterable<number>, nowMs: number): void {

@@ -59,7 +59,8 @@ describe('PartitionWatermarks', () => {
   });
 
   test('a restored watermark is a floor', () => {
-    const w = new PartitionWatermarks(options, 500_000);
+    const w = new PartitionWatermarks(options);
+    w.restore(new Map(), 500_000, 0);
     w.assign([0], 0);
     assert.equal(w.current(0), 500_000);
     w.observe(0, 100_000, 0);
