@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { CLI } from '../test/helpers/daemon-process.js';
-import { createTopics, deleteTopics, kafkaBrokers, testKafka } from '../test/helpers/kafka.js';
+import { committedOffsets, createTopics, deleteTopics, kafkaBrokers, testKafka } from '../test/helpers/kafka.js';
 import { esNode, redisUrl, uniqueName, waitForElasticsearch } from '../test/helpers/services.js';
 import type { BaselineReport } from './baseline-consumer.js';
 import { formatSummary, profileThreadId, summariseProfile } from './cpu-profile.js';
@@ -150,12 +150,11 @@ async function endOffsets(kafka: Kafka, topic: string): Promise<Map<number, numb
   }
 }
 
-async function committedOffsets(kafka: Kafka, groupId: string, topic: string): Promise<Map<number, number>> {
+async function groupOffsets(kafka: Kafka, groupId: string, topic: string): Promise<Map<number, number>> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return new Map((t?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    return await committedOffsets(admin, groupId, topic);
   } finally {
     await admin.disconnect();
   }
@@ -478,7 +477,7 @@ async function runSluice(
   if (dlq !== workload.badRecords || late !== 0) ok = false;
   notes.push(`dead letters ${dlq} (expected ${workload.badRecords}), late events ${late} (expected 0)`);
   const ends = await endOffsets(kafka, workload.topic);
-  const committed = await committedOffsets(kafka, groupId, workload.topic);
+  const committed = await groupOffsets(kafka, groupId, workload.topic);
   // Barrier checkpoints (the final one at SIGTERM) commit the next offset to read: the end. Builds
   // from before checkpoints committed end - 1 (the trailing event's open window held its offset).
   const atEnd = [...ends].every(([p, end]) => committed.get(p) === end);
