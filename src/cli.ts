@@ -16,6 +16,7 @@ import { superviseJob } from './supervision/job-supervisor.js';
 import { exitProcess } from './supervision/process-exit.js';
 import { whenThreadStuck } from './supervision/thread-supervisor.js';
 import { ErrorCode, SluiceError } from './errors.js';
+import { DaemonTelemetry } from './telemetry/daemon-telemetry.js';
 import { createLogger } from './telemetry/logging.js';
 import { runStatus } from './telemetry/status-command.js';
 import { startTracing } from './telemetry/tracing.js';
@@ -88,12 +89,19 @@ async function run(args: string[]): Promise<number> {
   const logger = createLogger(config.logLevel);
   const embedded = config.kafka === undefined;
   const tracing = await startTracing({ logger, version: version() });
+  // One telemetry for the process: /metrics and the probes stay up through restarts of the job.
+  const telemetry = new DaemonTelemetry({ config, logger, version: version(), state: () => 'created', stats: () => undefined });
   const job = superviseJob({
     config,
     logger,
+    onRestart: (cause, delayMs) => {
+      telemetry.workerRestarted();
+      telemetry.jobRestarting(cause, delayMs);
+    },
     makeDaemon: (attempt) =>
       new Daemon(config, {
         logger,
+        telemetry,
         resultsOut: process.stdout,
         version: version(),
         attempt,
@@ -161,6 +169,8 @@ async function run(args: string[]): Promise<number> {
 
   let admin: AdminServer | undefined;
   try {
+    // Probes answer from the start (while Kafka is waited for and the state restored).
+    await telemetry.start();
     await job.supervisor.start();
     // After the first start: the daemon holds the state directory's lock, so a socket file left
     // there belongs to a dead daemon.
@@ -182,6 +192,7 @@ async function run(args: string[]): Promise<number> {
     clearTimeout(stopBound);
     // A `sluice stop` waiting for the exit gets its answer before the socket goes.
     await admin?.close();
+    await telemetry.close().catch(() => undefined);
     // Send the spans still buffered, without letting an unreachable collector hold the exit.
     await Promise.race([tracing.shutdown().catch(() => undefined), new Promise((r) => setTimeout(r, 5_000).unref())]);
   }

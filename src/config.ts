@@ -100,6 +100,24 @@ export const VARIABLES = {
   }),
   SLUICE_DLQ_TOPIC: v({ group: 'source', default: 'user-clicks-dlq', schema: topic, meaning: 'dead letters' }),
   SLUICE_LATE_TOPIC: v({ group: 'source', default: 'user-clicks-late', schema: topic, meaning: 'late events' }),
+  SLUICE_KAFKA_STARTUP_TIMEOUT_MS: v({
+    group: 'source',
+    default: '300000',
+    schema: int(0, 86_400_000),
+    meaning: 'how long a (re)start waits for an unreachable Kafka, retrying, before it fails with KAFKA_UNAVAILABLE (0 = forever)',
+  }),
+  SLUICE_KAFKA_STALL_TIMEOUT_MS: v({
+    group: 'source',
+    default: '30000',
+    schema: int(0, 86_400_000),
+    meaning: 'records waiting in Kafka while the consumer fetched nothing (and the pipeline was not blocked) this long fail the job with KAFKA_CONSUMER_STALLED, and it restarts from its last checkpoint (0 = never)',
+  }),
+  SLUICE_SIDE_OUTPUT_BUFFER_BYTES: v({
+    group: 'source',
+    default: String(64 * 1024 * 1024),
+    schema: int(1024, 1024 * 1024 * 1024),
+    meaning: 'dead letters and late events held until their checkpoint commits them in one Kafka transaction; when full, intake waits and a checkpoint is started early',
+  }),
   SLUICE_ES_NODE: v({
     group: 'sinks',
     default: undefined,
@@ -286,6 +304,10 @@ export interface SluiceConfig {
         lateTopic: string;
         ssl: boolean;
         sasl?: { mechanism: (typeof SASL_MECHANISMS)[number]; username: string; password: string };
+        /** Optional so a hand-built config (tests, benches) gets the defaults. */
+        startupTimeoutMs?: number;
+        stallTimeoutMs?: number;
+        sideOutputBufferBytes?: number;
       }
     | undefined;
   /** Topics exist even without Kafka so the embedded mode can print where dead letters would go. */
@@ -424,6 +446,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
             dlqTopic: topics.dlq,
             lateTopic: topics.late,
             ssl,
+            startupTimeoutMs: must('SLUICE_KAFKA_STARTUP_TIMEOUT_MS'),
+            stallTimeoutMs: must('SLUICE_KAFKA_STALL_TIMEOUT_MS'),
+            sideOutputBufferBytes: must('SLUICE_SIDE_OUTPUT_BUFFER_BYTES'),
             ...(saslMechanism && saslUser && saslPassword ? { sasl: { mechanism: saslMechanism, username: saslUser, password: saslPassword } } : {}),
           },
     topics,

@@ -25,9 +25,12 @@ import type { JobDefinition } from './job/job.js';
 import { ClickGenerator } from './streams/generator.js';
 import { createKafka } from './streams/kafka-client.js';
 import { KafkaSource } from './streams/kafka-source.js';
+import { committedCheckpoint, TransactionalSideOutputs } from './streams/sinks/side-outputs.js';
+import { recordRun, previousRuns } from './state/run-history.js';
+import { waitForKafka } from './streams/kafka-wait.js';
 import { WindowPipeline, type PipelinePlacement, type PipelineStats } from './streams/pipeline.js';
 import { SerialExecutor } from './streams/serial.js';
-import { KafkaDeadLetterSink, LoggingDeadLetterSink } from './streams/sinks/dead-letter.js';
+import { LoggingDeadLetterSink } from './streams/sinks/dead-letter.js';
 import { ElasticsearchSink } from './streams/sinks/elasticsearch.js';
 import { RedisSink } from './streams/sinks/redis.js';
 import type { DeadLetterSink, ResultSink } from './streams/sinks/sink.js';
@@ -49,6 +52,11 @@ export interface DaemonOptions {
   now?: () => number;
   /** sluice's version, for sluice_build_info and spans. */
   version?: string;
+  /**
+   * The process's telemetry (it outlives a restart of the job: /metrics and the probes stay up,
+   * counters go on). Without it the daemon makes its own and closes it when it ends.
+   */
+  telemetry?: DaemonTelemetry;
   /** Which start of the job this is (0 = first; a supervised restart counts up): metrics, test hooks. */
   attempt?: number;
   /**
@@ -78,6 +86,8 @@ export class Daemon {
   private generatorDone: Promise<unknown> | undefined;
   private sinks: Array<ResultSink<ClickCountResult>> = [];
   private deadLetters: DeadLetterSink | undefined;
+  /** Kafka mode: the transactional side outputs behind `deadLetters` (sealed at barriers, committed with checkpoints). */
+  private sideOutputs: TransactionalSideOutputs | undefined;
   private tickPending = false;
   private lock: StateDirectoryLock | undefined;
   private phase = '';
@@ -101,6 +111,7 @@ export class Daemon {
   private savepointQueue: Promise<unknown> = Promise.resolve();
   /** Metrics, /metrics /healthz /readyz, tracing hooks (src/telemetry). */
   readonly telemetry: DaemonTelemetry;
+  private readonly ownsTelemetry: boolean;
   private resolveFinished!: () => void;
   private rejectFinished!: (err: unknown) => void;
   /** Settles when the daemon has stopped: resolves after a clean stop, rejects with the failure. */
@@ -117,9 +128,10 @@ export class Daemon {
     });
     // A caller that only awaits stop() must not see an unhandled rejection.
     this.finished.catch(() => undefined);
-    this.telemetry = new DaemonTelemetry({ config, logger: options.logger, now: this.now, state: () => this.state, stats: () => this.stats(), ...(options.version ? { version: options.version } : {}) });
-    // Restarts of the job in this process so far (the counter lives per daemon instance).
-    for (let i = 0; i < (options.attempt ?? 0); i++) this.telemetry.workerRestarted();
+    const view = { state: () => this.state, stats: () => this.stats(), source: () => this.source?.state };
+    this.ownsTelemetry = options.telemetry === undefined;
+    this.telemetry = options.telemetry ?? new DaemonTelemetry({ config, logger: options.logger, now: this.now, ...view, ...(options.version ? { version: options.version } : {}) });
+    this.telemetry.attach(view);
   }
 
   get currentState(): DaemonState {
@@ -153,22 +165,50 @@ export class Daemon {
           '--from-savepoint needs SLUICE_KAFKA_BROKERS: a savepoint goes on from Kafka offsets, and the built-in generator has none',
         );
       }
+      let logStarts = new Map<number, number>();
       if (kafka && config.kafka) {
-        this.source = new KafkaSource(kafka, config.kafka, logger.child({ component: 'kafka-source' }));
-        await this.source.prepareTopics();
+        const settings = config.kafka;
+        this.source = new KafkaSource(kafka, settings, logger.child({ component: 'kafka-source' }), {
+          stallTimeoutMs: settings.stallTimeoutMs ?? 30_000,
+          onStalled: (err) => void this.fail(err),
+        });
+        const source = this.source;
+        // A broker that is down (restarting) is waited for, not a reason to fail the start.
+        const waitOptions = { timeoutMs: settings.startupTimeoutMs ?? 300_000, logger, isStopped: () => this.state !== 'starting' };
+        const patiently = <T>(step: () => Promise<T>) => waitForKafka(step, waitOptions);
+        await patiently(() => source.prepareTopics());
+        await patiently(() => source.assertNoOtherDaemon(previousRuns(config.state.dir)));
+        recordRun(config.state.dir);
         this.checkpoints = new CheckpointStore(config.state.dir);
+        // Fences any older producer of this job (a killed daemon still alive, a second daemon) and
+        // settles the transaction it left open: from here on, Kafka's answer below is final.
+        this.sideOutputs = new TransactionalSideOutputs({
+          kafka,
+          transactionalId: `sluice.${settings.groupId}.side-outputs`,
+          groupId: settings.groupId,
+          inputTopic: settings.topic,
+          maxBufferedBytes: settings.sideOutputBufferBytes ?? 64 * 1024 * 1024,
+          // Open from a checkpoint's first side output to its commit; the broker caps it (15 min by default).
+          transactionTimeoutMs: Math.min(900_000, Math.max(60_000, 2 * config.checkpoint.intervalMs + config.checkpoint.timeoutMs)),
+          logger: logger.child({ component: 'side-outputs' }),
+          onFull: () => void this.coordinator?.triggerNow().catch(() => undefined),
+        });
+        const sideOutputs = this.sideOutputs;
+        await patiently(() => sideOutputs.start());
+        const committed = await patiently(() => readCommittedCheckpoint(kafka, settings.groupId, settings.topic));
+        logStarts = await patiently(() => source.logStartOffsets());
         if (this.options.fromSavepoint) {
           // Verified whole (every checksum) before the live state or any checkpoint is touched.
           const verified = readSavepoint(this.options.fromSavepoint);
           const notes = checkCompatible(
             verified.manifest,
-            { job: job.name, topic: config.kafka.topic, groupId: config.kafka.groupId, windowMs: config.windows.sizeMs, keyGroups: KEY_GROUPS },
+            { job: job.name, topic: settings.topic, groupId: settings.groupId, windowMs: config.windows.sizeMs, keyGroups: KEY_GROUPS },
             verified.dir,
           );
           for (const note of notes) logger.info({ savepoint: verified.dir }, note);
           const ids = this.checkpoints.ids();
           // Ids never repeat: the imported state becomes a checkpoint above every id seen.
-          const epoch = Math.max(ids[ids.length - 1] ?? 0, verified.manifest.checkpointId) + 1;
+          const epoch = Math.max(ids[ids.length - 1] ?? 0, verified.manifest.checkpointId, committed ?? 0) + 1;
           if (ids.length > 0) {
             logger.warn(
               { savepoint: verified.dir, droppedCheckpoints: ids },
@@ -179,14 +219,22 @@ export class Daemon {
           savepoint = { verified, epoch };
           restore = { record: undefined, newestId: epoch };
         } else {
-          // Barrier checkpoints make results exactly-once: restore the latest complete one.
-          restore = this.checkpoints.latest(config.checkpoint.onCorrupt, logger);
+          // Barrier checkpoints make results exactly-once: restore the latest complete one, where
+          // complete includes its side-output transaction (Kafka's word, read above).
+          if (committed === undefined && this.checkpoints.ids().length > 0) {
+            logger.warn(
+              { groupId: settings.groupId },
+              `group "${settings.groupId}" holds no committed checkpoint (its offsets expired: offsets.retention.minutes); restoring the latest recorded checkpoint, whose dead letters and late events may repeat once`,
+            );
+          }
+          restore = this.checkpoints.latest(config.checkpoint.onCorrupt, logger, (record) => !record.sideOutputsTxn || committed === undefined || record.id <= committed);
+          restore.newestId = Math.max(restore.newestId, committed ?? 0);
         }
         const record = restore.record;
-        if (record && (record.source?.topic !== config.kafka.topic || record.source?.groupId !== config.kafka.groupId)) {
+        if (record && (record.source?.topic !== settings.topic || record.source?.groupId !== settings.groupId)) {
           throw new SluiceError(
             ErrorCode.CHECKPOINT_INCOMPATIBLE,
-            `checkpoint ${record.id} in ${config.state.dir} belongs to topic "${record.source?.topic}" (group "${record.source?.groupId}"), not to topic "${config.kafka.topic}" (group "${config.kafka.groupId}"); give each job its own SLUICE_STATE_DIR, or remove ${config.state.dir} to start from empty state`,
+            `checkpoint ${record.id} in ${config.state.dir} belongs to topic "${record.source?.topic}" (group "${record.source?.groupId}"), not to topic "${settings.topic}" (group "${settings.groupId}"); give each job its own SLUICE_STATE_DIR, or remove ${config.state.dir} to start from empty state`,
             { details: { checkpointId: record.id } },
           );
         }
@@ -197,14 +245,14 @@ export class Daemon {
             { details: { checkpointId: record.id, checkpointWorkers: record.workers, workers: config.workers } },
           );
         }
-        this.deadLetters = new KafkaDeadLetterSink(kafka, logger.child({ component: 'dead-letters' }));
+        this.deadLetters = this.sideOutputs;
       } else {
         this.deadLetters = new LoggingDeadLetterSink(logger.child({ component: 'dead-letters' }));
       }
       this.deadLetters = this.telemetry.instrumentDeadLetters(this.deadLetters);
       if (kafka) this.telemetry.watchKafka(kafka);
       this.sinks = this.buildSinks(job).map((sink) => this.telemetry.instrumentSink(sink));
-      await this.deadLetters.start();
+      if (this.deadLetters !== this.sideOutputs) await this.deadLetters.start();
       for (const sink of this.sinks) await sink.start();
 
       this.pipeline = new WindowPipeline({
@@ -238,6 +286,8 @@ export class Daemon {
             logger: logger.child({ component: 'window-workers' }),
           })),
         telemetry: this.telemetry.pipeline,
+        // Kafka tells where each partition ends: only a caught-up partition can be idle.
+        idleness: this.source ? 'caught-up' : 'silence',
       });
       const restoreStartedAt = this.now();
       await this.pipeline.start();
@@ -245,7 +295,6 @@ export class Daemon {
         const record = restore.record;
         // Records newer than the one restored cannot be restored any more (their undo logs are gone).
         await this.checkpoints?.dropAfter(record.id);
-        this.source?.startAtOffsets(new Map(Object.entries(record.placement.offsets).map(([p, o]) => [Number(p), o])));
         logger.info(
           { checkpointId: record.id, offsets: record.placement.offsets, watermark: record.placement.watermark, restoreMs: this.now() - restoreStartedAt },
           'restored the latest complete checkpoint',
@@ -270,7 +319,6 @@ export class Daemon {
           },
           config.checkpoint.retained,
         );
-        this.source?.startAtOffsets(new Map(Object.entries(manifest.placement.offsets).map(([p, o]) => [Number(p), o])));
         logger.info(
           {
             savepoint: verified.dir,
@@ -292,13 +340,25 @@ export class Daemon {
         logger.info('no checkpoint to restore: starting from empty window state');
       }
 
+      // Kafka's record of the checkpoint restored: what a restart after a crash before the next
+      // commit finds again (and what the group's lag is measured from).
+      if (this.sideOutputs) {
+        const pipeline = this.pipeline;
+        const restoredId = restore.record?.id ?? savepoint?.epoch ?? 0;
+        const offsets = new Map([...logStarts, ...pipeline.nextOffsets()]);
+        await this.sideOutputs.commit(restoredId, offsets, this.now() + config.checkpoint.timeoutMs);
+      }
+
       const handler: SourceHandler = this.telemetry.instrumentSource({
+        positions: () => this.pipeline?.nextOffsets() ?? new Map(),
+        onLogEnds: (ends, fetched) => this.pipeline?.observeLogEnds(ends, fetched),
+        onLogEndsUnknown: () => this.pipeline?.logEndsUnknown(),
         onAssign: (partitions) => this.pipeline?.assign(partitions),
         onRevoke: (partitions) =>
           this.fail(
             new SluiceError(
               ErrorCode.PIPELINE_STOPPED,
-              `partitions ${partitions.join(',')} were taken away by a rebalance; sluice must be the only member of consumer group "${config.kafka?.groupId}" (window state is keyed by user, not by partition); restarting restores the last complete checkpoint`,
+              `partitions ${partitions.join(',')} were taken away by a rebalance of sluice's own run-scoped consumer group (something else joined it); restarting restores the last complete checkpoint`,
               { retriable: true },
             ),
           ),
@@ -396,6 +456,8 @@ export class Daemon {
   private async onBatch(batch: Parameters<SourceHandler['onBatch']>[0]): Promise<void> {
     if (this.state !== 'running') return;
     try {
+      // Outside the serial section, so a barrier (which empties the buffer) can still be placed.
+      await this.sideOutputs?.whenRoom();
       await this.executor.run(() => (this.pipeline as WindowPipeline<unknown, unknown, ClickCountResult>).processBatch(batch));
     } catch (err) {
       await this.fail(err);
@@ -446,6 +508,8 @@ export class Daemon {
           this.barrierAcks.set(id, new Set());
           this.checkpointTraces.set(id, this.telemetry.checkpointTrace(id));
           stage.barrier(id, target ? { dir: target.tmpDir } : undefined);
+          // Every letter of a record before the barrier was sent already (same serial section).
+          this.sideOutputs?.seal(id);
           return placement;
         }),
       persist: async (completed) => {
@@ -458,6 +522,19 @@ export class Daemon {
         const write = () => store.write(record, config.checkpoint.retained);
         try {
           const { oldestRetainedId, bytes } = await (trace ? trace.step('persist', write) : write());
+          // Second phase: the side outputs up to the barrier and the offsets, in one transaction.
+          // Until it commits the record does not count (a restart asks Kafka, see start()).
+          const sideOutputs = this.sideOutputs;
+          if (sideOutputs) {
+            const offsets = new Map(Object.entries(completed.placement.offsets).map(([p, o]) => [Number(p), o]));
+            const commit = () => sideOutputs.commit(completed.id, offsets, this.now() + config.checkpoint.timeoutMs);
+            try {
+              await (trace ? trace.step('commit side outputs and offsets', commit) : commit());
+            } catch (err) {
+              await store.dropAfter(completed.id - 1).catch(() => undefined);
+              throw err;
+            }
+          }
           this.oldestRetainedId = oldestRetainedId;
           this.lastRecordBytes = bytes;
         } catch (err) {
@@ -479,20 +556,8 @@ export class Daemon {
           { checkpointId: completed.id, offsets: completed.placement.offsets, changed: completed.sizeBytes, durationMs: this.now() - completed.triggeredAt },
           'checkpoint complete',
         );
-        // For lag monitoring only: a restart seeks to the checkpoint's offsets, not to these.
-        const offsets = new Map(Object.entries(completed.placement.offsets).map(([p, o]) => [Number(p), o]));
-        const metadata = new Map([...offsets.keys()].map((p) => [p, JSON.stringify({ checkpoint: completed.id })]));
-        const trace = this.checkpointTraces.get(completed.id);
+        this.checkpointTraces.get(completed.id)?.end();
         this.checkpointTraces.delete(completed.id);
-        const source = this.source;
-        try {
-          if (source && (this.state === 'running' || this.state === 'stopping')) {
-            const commit = () => source.commit(offsets, metadata);
-            await (trace ? trace.step('commit offsets', commit) : commit());
-          }
-        } finally {
-          trace?.end();
-        }
       },
       onAborted: (failure) => {
         this.barrierAcks.delete(failure.checkpointId);
@@ -567,6 +632,7 @@ export class Daemon {
       source: { topic: this.config.kafka?.topic ?? '', groupId: this.config.kafka?.groupId ?? '' },
       placement: completed.placement,
       changed,
+      ...(this.sideOutputs ? { sideOutputsTxn: true } : {}),
     };
   }
 
@@ -643,7 +709,7 @@ export class Daemon {
     if (this.pipeline) closing.push(this.pipeline.stop());
     if (this.deadLetters) closing.push(this.deadLetters.close());
     if (this.source) closing.push(this.source.stop());
-    closing.push(this.telemetry.close());
+    if (this.ownsTelemetry) closing.push(this.telemetry.close());
     const results = await Promise.allSettled(closing);
     await this.checkpoints?.close().catch(() => undefined);
     this.checkpoints = undefined;
@@ -668,4 +734,17 @@ function testWorkerExit(attempt: number): { exitAfterSteps?: number } {
   const attemptsRaw = process.env.SLUICE_TEST_WORKER_EXIT_ATTEMPTS;
   const attempts = attemptsRaw === undefined || attemptsRaw === '' ? Number.POSITIVE_INFINITY : Number(attemptsRaw);
   return attempt < attempts ? { exitAfterSteps: n } : {};
+}
+
+/** The checkpoint Kafka says the job's side outputs were committed up to (undefined: none yet). */
+async function readCommittedCheckpoint(kafka: ReturnType<typeof createKafka>, groupId: string, topic: string): Promise<number | undefined> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    return await committedCheckpoint(admin, groupId, topic);
+  } catch (err) {
+    throw new SluiceError(ErrorCode.KAFKA_UNAVAILABLE, `cannot read the committed checkpoint of group "${groupId}": ${(err as Error).message}`, { retriable: true, cause: err });
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }

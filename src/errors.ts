@@ -28,6 +28,14 @@ export const ErrorCode = {
   KAFKA_UNAVAILABLE: 'KAFKA_UNAVAILABLE',
   KAFKA_TOPIC_MISSING: 'KAFKA_TOPIC_MISSING',
   KAFKA_COMMIT_FAILED: 'KAFKA_COMMIT_FAILED',
+  /** The Kafka consumer crashed or stopped (a broker outage...): sluice reconnects it and goes on from where the pipeline is. */
+  KAFKA_CONSUMER_RESTARTING: 'KAFKA_CONSUMER_RESTARTING',
+  /** The consumer fetched nothing for SLUICE_KAFKA_STALL_TIMEOUT_MS while records waited in Kafka: the job fails and restarts. */
+  KAFKA_CONSUMER_STALLED: 'KAFKA_CONSUMER_STALLED',
+  /** Another sluice daemon is consuming the same job (topic and group): this one refuses to start. */
+  KAFKA_GROUP_IN_USE: 'KAFKA_GROUP_IN_USE',
+  /** A newer daemon of the same job took over its transactional id: this one stops for good. */
+  KAFKA_FENCED: 'KAFKA_FENCED',
   ES_UNAVAILABLE: 'ES_UNAVAILABLE',
   ES_BULK_FAILED: 'ES_BULK_FAILED',
   ES_INDEX_SETUP_FAILED: 'ES_INDEX_SETUP_FAILED',

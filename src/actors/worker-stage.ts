@@ -70,6 +70,8 @@ interface WorkerHandle {
   pendingWatermarks: number[];
   /** The watermark of the last step whose results were all handed over. */
   handedOver: number;
+  /** Barriers this worker passed (acked or declined): the epoch of the results it sends next. */
+  barriersPassed: number;
 }
 
 export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
@@ -243,6 +245,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
       openWindows: 0,
       pendingWatermarks: [],
       handedOver: Number.NEGATIVE_INFINITY,
+      barriersPassed: 0,
       subscription: undefined as unknown as Subscription,
     };
     // Replies are handled in arrival order; a step's credit comes back only after its results
@@ -258,7 +261,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
     switch (reply.type) {
       case 'results':
         handle.openWindows = reply.openWindows;
-        if (reply.results.length > 0) await this.options.onResults(reply.results as OUT[]);
+        if (reply.results.length > 0) await this.options.onResults(reply.results as OUT[], handle.barriersPassed);
         if (reply.last) handle.handedOver = Math.max(handle.handedOver, handle.pendingWatermarks.shift() ?? handle.handedOver);
         this.release(handle, reply.credit);
         return;
@@ -269,9 +272,11 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
         return;
       }
       case 'barrier-ack':
+        handle.barriersPassed++;
         this.options.onBarrierAck?.(handle.index, reply.id, reply.changed, reply.savepointFiles);
         return;
       case 'barrier-declined':
+        handle.barriersPassed++;
         this.options.onBarrierDeclined?.(handle.index, reply.id, deserializeError(reply.error));
         return;
       case 'failed':

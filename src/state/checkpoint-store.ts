@@ -33,6 +33,12 @@ export interface CheckpointRecord {
   placement: PipelinePlacement;
   /** worker index -> entries changed since the previous barrier (the incremental size). */
   changed: Record<string, number>;
+  /**
+   * Set when the checkpoint's side outputs and offsets commit in a Kafka transaction after this
+   * record is written: the record counts only if the job's group says that transaction committed
+   * (see `latest`'s `restorable`). Absent: complete once written (savepoint imports, older records).
+   */
+  sideOutputsTxn?: boolean;
 }
 
 interface StoredRecord {
@@ -84,7 +90,8 @@ export class CheckpointStore {
     await this.db.put(record.id, { json, sha256: sha256(json) });
     await this.env.flushed;
     const ids = this.ids();
-    const keep = ids.slice(-Math.max(1, retained));
+    // Two at least: until this record's transaction commits, the previous one is the restore point.
+    const keep = ids.slice(-Math.max(2, retained));
     const drop = ids.slice(0, ids.length - keep.length);
     if (drop.length > 0) {
       await this.env.transaction(() => {
@@ -120,13 +127,18 @@ export class CheckpointStore {
    * `fallback` a warning names it and the previous retained one is tried; with `fail` it throws.
    * Returns undefined when there is none. `newestId` is the highest id on disk (ids never repeat).
    */
-  latest(onCorrupt: OnCorrupt, logger: Warn): { record: CheckpointRecord | undefined; newestId: number } {
+  latest(
+    onCorrupt: OnCorrupt,
+    logger: Warn,
+    restorable: (record: CheckpointRecord) => boolean = () => true,
+  ): { record: CheckpointRecord | undefined; newestId: number } {
     const ids = this.ids();
     const newestId = ids[ids.length - 1] ?? 0;
     for (const id of ids.reverse()) {
       try {
         const record = this.read(id);
-        if (record) return { record, newestId };
+        if (record && restorable(record)) return { record, newestId };
+        if (record) logger.warn({ checkpointId: id }, `checkpoint ${id} was recorded but its Kafka transaction never committed; restoring an earlier one`);
       } catch (err) {
         if (onCorrupt === 'fail') {
           throw new SluiceError(

@@ -1,12 +1,25 @@
 /**
- * The Kafka source: a kafkajs consumer in `eachBatch` mode with manual offsets.
+ * The Kafka source: kafkajs consumers that only fetch; the pipeline owns the read positions.
  *
- * - Offsets are committed only through `commit`, which the daemon calls when a checkpoint completes
- *   (never by kafkajs on its own), for lag monitoring: a restart seeks to the checkpoint's offsets.
- * - A batch's values are copied out of kafkajs's fetch buffer before they are kept.
- * - While the pipeline holds a batch (a slow sink), the consumer keeps heartbeating, so a slow sink
- *   never causes a rebalance.
+ * Failure model (docs/kafka-failures.md):
+ * - **Run-scoped groups.** Each consumer joins a group of its own, `<group>.sluice-run.<run>.<n>`,
+ *   which it is the only member of: the join completes at once (no dead member of a killed daemon
+ *   to wait for), and the group never holds committed offsets. The job's configured group gets the
+ *   checkpoints' offsets through the side-output transactions (monitoring, and the commit decision).
+ * - **A rejoin never moves the read position.** On every assignment the consumer seeks each
+ *   partition to the pipeline's next offset (`SourceHandler.positions`), and the pipeline drops a
+ *   record it already processed. Whatever kafkajs does (retries, a rebalance, a new generation),
+ *   the next record of a partition is the one after those already processed.
+ * - **A consumer that stops is replaced.** kafkajs is told never to restart a crashed consumer
+ *   itself; a crash (a broker outage that outlasts its retries) or an unexpected stop makes this
+ *   source start a new consumer in a new run group, with backoff, for as long as it takes.
+ * - **It never stalls silently.** A watchdog compares the log ends with the positions: records
+ *   waiting in Kafka while no batch arrives (and the pipeline is not blocked) for the stall timeout
+ *   fail the job (KAFKA_CONSUMER_STALLED), which the supervisor restarts from its checkpoint.
+ * - **Log ends for idleness.** Every second the partitions' log ends are fetched and handed to the
+ *   pipeline: a partition is idle only when caught up (see PartitionWatermarks).
  */
+import { randomBytes } from 'node:crypto';
 import kafkajs, { type Admin, type Consumer, type EachBatchPayload, type Kafka } from 'kafkajs';
 import type { SluiceConfig } from '../config.js';
 import { ErrorCode, SluiceError } from '../errors.js';
@@ -20,19 +33,71 @@ type KafkaSettings = NonNullable<SluiceConfig['kafka']>;
 const { ConfigResourceTypes } = kafkajs;
 const HEARTBEAT_WHILE_BLOCKED_MS = 3_000;
 const DEAD_LETTER_HEADER_ROOM = 64 * 1024;
+const LOG_END_POLL_MS = 1_000;
+const RECONNECT_MIN_MS = 250;
+const RECONNECT_MAX_MS = 5_000;
+
+/** This process's run id: every consumer it starts joins `<group>.sluice-run.<RUN_ID>.<n>`. */
+export const RUN_ID = randomBytes(6).toString('hex');
+let consumersStarted = 0;
+
+/** The prefix of every run-scoped group of a job, whatever process started it. */
+export function runGroupPrefix(groupId: string): string {
+  return `${groupId}.sluice-run.`;
+}
+
+export type SourceState = 'created' | 'connecting' | 'consuming' | 'reconnecting' | 'stopped';
+
+export interface KafkaSourceStatus {
+  state: SourceState;
+  /** Since when it is in this state (ms). */
+  since: number;
+  /** Consumers started after the first (each a reconnect). */
+  reconnects: number;
+  lastError?: string;
+}
+
+export interface KafkaSourceOptions {
+  /** The stall watchdog's timeout (SLUICE_KAFKA_STALL_TIMEOUT_MS); 0 = off. */
+  stallTimeoutMs: number;
+  /** Called once when the watchdog finds the consumer stalled: the job must fail. */
+  onStalled: (err: SluiceError) => void;
+  now?: () => number;
+}
 
 export class KafkaSource {
   private consumer: Consumer | undefined;
+  private admin: Admin | undefined;
+  private handler: SourceHandler | undefined;
   private assigned = new Set<number>();
   private intakeStopped = false;
-  /** Restored checkpoint offsets: the consumer seeks there on its first assignment. */
-  private startAt: Map<number, number> | undefined;
+  private stopping = false;
+  private status: KafkaSourceStatus;
+  private readonly now: () => number;
+  private timers: NodeJS.Timeout[] = [];
+  private reconnecting: Promise<void> | undefined;
+  /** Batches being handled by the pipeline now (they may wait on credit: not a stall). */
+  private inHandler = 0;
+  private lastProgressAt = 0;
+  /** partition -> where kafkajs moved past records the pipeline never sees (transaction markers). */
+  private readonly fetched = new Map<number, number>();
+  /** The last log ends seen and when; undefined while unknown. */
+  private logEnds: { at: number; ends: Map<number, { start: number; end: number }> } | undefined;
+  private polling = false;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly settings: KafkaSettings,
     private readonly logger: Logger,
-  ) {}
+    private readonly options: KafkaSourceOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.status = { state: 'created', since: this.now(), reconnects: 0 };
+  }
+
+  get state(): KafkaSourceStatus {
+    return { ...this.status };
+  }
 
   /** The input topic must exist; the dead-letter and late topics are created if missing. */
   async prepareTopics(): Promise<number> {
@@ -66,63 +131,162 @@ export class KafkaSource {
       }
       return partitions;
     } finally {
-      await admin.disconnect();
+      await admin.disconnect().catch(() => undefined);
     }
   }
 
   /**
-   * Start reading exactly at these offsets (a restored checkpoint's placement), whatever the group
-   * has committed: the consumer seeks there when the partitions are first assigned, before its
-   * first fetch. Partitions not listed are read from the group's committed offset or the beginning.
+   * Refuse to run beside another daemon of the same job: a run-scoped group of this job with live
+   * members that is not this process's and not one of `ownRuns` (earlier runs on this state
+   * directory, which holds the lock: they are dead, their members only wait to expire).
    */
-  startAtOffsets(offsets: ReadonlyMap<number, number>): void {
-    this.startAt = new Map(offsets);
+  async assertNoOtherDaemon(ownRuns: readonly string[]): Promise<void> {
+    const admin = this.kafka.admin();
+    try {
+      await connect(admin, this.settings);
+      const prefix = runGroupPrefix(this.settings.groupId);
+      const mine = new Set([RUN_ID, ...ownRuns]);
+      const candidates = (await admin.listGroups()).groups
+        .map((g) => g.groupId)
+        .filter((id) => id.startsWith(prefix) && !mine.has(id.slice(prefix.length).split('.')[0] ?? ''));
+      if (candidates.length === 0) return;
+      const described = await admin.describeGroups(candidates);
+      const live = described.groups.filter((g) => g.members.length > 0 && g.state !== 'Empty' && g.state !== 'Dead');
+      if (live.length === 0) return;
+      const first = live[0] as (typeof live)[number];
+      throw new SluiceError(
+        ErrorCode.KAFKA_GROUP_IN_USE,
+        `another sluice daemon is consuming topic "${this.settings.topic}" for group "${this.settings.groupId}" (its run group "${first.groupId}" has ${first.members.length} live member(s), client "${first.members[0]?.clientId ?? '?'}" on ${first.members[0]?.clientHost ?? '?'}); two daemons would count the same records. Stop it first; if it was killed, its membership expires within the session timeout (30 s)`,
+        { details: { runGroup: first.groupId, topic: this.settings.topic, groupId: this.settings.groupId } },
+      );
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
   }
 
+  /** partition -> the first offset still in the log (where a partition never read starts). */
+  async logStartOffsets(): Promise<Map<number, number>> {
+    const admin = this.kafka.admin();
+    try {
+      await connect(admin, this.settings);
+      const offsets = await admin.fetchTopicOffsets(this.settings.topic);
+      return new Map(offsets.map((o) => [o.partition, Number(o.low)]));
+    } catch (err) {
+      if (err instanceof SluiceError) throw err;
+      throw new SluiceError(ErrorCode.KAFKA_UNAVAILABLE, `cannot read the offsets of ${this.settings.topic}: ${(err as Error).message}`, { retriable: true, cause: err });
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  /** Start consuming; resolves once the first consumer joined (or is being replaced after a failure). */
   async start(handler: SourceHandler): Promise<void> {
-    const testSession = Number(process.env.SLUICE_TEST_KAFKA_SESSION_TIMEOUT_MS);
+    this.handler = handler;
+    this.lastProgressAt = this.now();
+    this.admin = this.kafka.admin({ retry: { retries: 1, initialRetryTime: 200, maxRetryTime: 1_000 } });
+    this.every(LOG_END_POLL_MS, () => this.pollLogEnds());
+    if (this.options.stallTimeoutMs > 0) this.every(1_000, () => this.watchForStall());
+    await this.startConsumer();
+  }
+
+  /**
+   * Stop taking records but stay connected (a final checkpoint can still be taken). Batches fetched
+   * but not handed over are dropped: they are after the positions a checkpoint records.
+   */
+  stopIntake(): void {
+    this.intakeStopped = true;
+    try {
+      this.consumer?.pause([{ topic: this.settings.topic }]);
+    } catch {
+      // Not running (between two consumers): nothing to pause.
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.intakeStopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    this.setState('stopped');
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    await Promise.allSettled([consumer?.disconnect(), this.admin?.disconnect()]);
+    this.admin = undefined;
+  }
+
+  private async startConsumer(): Promise<void> {
+    const n = consumersStarted++;
+    const groupId = `${runGroupPrefix(this.settings.groupId)}${RUN_ID}.${n}`;
+    this.setState(this.status.state === 'created' ? 'connecting' : 'reconnecting');
     const consumer = this.kafka.consumer({
-      groupId: this.settings.groupId,
-      // A rebalance must not be triggered by a batch that waits on a slow sink: we heartbeat
-      // while waiting, and allow a generous session. (Tests that SIGKILL the daemon shorten it
-      // with SLUICE_TEST_KAFKA_SESSION_TIMEOUT_MS, so the dead member leaves the group sooner.)
-      sessionTimeout: Number.isSafeInteger(testSession) && testSession >= 6_000 ? testSession : 30_000,
+      groupId,
+      sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
       maxBytesPerPartition: 1024 * 1024,
       maxBytes: 10 * 1024 * 1024,
+      // A crashed consumer is replaced by this source (a new run group, positions from the
+      // pipeline), never restarted by kafkajs from a group's committed offsets.
+      retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5_000, restartOnFailure: async () => false },
     });
     this.consumer = consumer;
+    const mine = () => this.consumer === consumer && !this.stopping;
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
-      const mine = new Set<number>(event.payload.memberAssignment[this.settings.topic] ?? []);
-      const revoked = [...this.assigned].filter((p) => !mine.has(p));
-      if (revoked.length > 0) handler.onRevoke(revoked);
-      this.assigned = mine;
-      handler.onAssign([...mine]);
-      // Restore: seek before the first fetch of this generation. kafkajs applies a pending seek to
-      // the next fetch and drops batches of a partition with a seek pending (isStale), so no record
-      // from the group's committed position reaches the pipeline. Only on the first assignment: a
-      // later rejoin goes on from where this run is.
-      const startAt = this.startAt;
-      this.startAt = undefined;
-      for (const [partition, offset] of startAt ?? []) {
-        if (mine.has(partition)) consumer.seek({ topic: this.settings.topic, partition, offset: String(offset) });
-      }
-      if (startAt) this.logger.info({ offsets: Object.fromEntries(startAt) }, 'seeking to the restored checkpoint offsets');
-      this.logger.info({ partitions: [...mine].sort((a, b) => a - b), memberId: event.payload.memberId }, 'partitions assigned');
+      if (!mine()) return;
+      this.onAssigned(consumer, new Set(event.payload.memberAssignment[this.settings.topic] ?? []), groupId);
     });
-    await connect(consumer, this.settings);
-    await consumer.subscribe({ topics: [this.settings.topic], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
-      eachBatch: (payload) => this.onBatch(payload, handler),
+    consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
+      // A batch of transaction markers only: the pipeline sees nothing, but the position moved on.
+      if (mine() && event.payload.batchSize === 0) this.fetched.set(event.payload.partition, Number(event.payload.lastOffset) + 1);
     });
+    consumer.on(consumer.events.CRASH, (event) => {
+      if (!mine()) return;
+      this.replace(consumer, `the consumer crashed: ${event.payload.error.message}`);
+    });
+    consumer.on(consumer.events.STOP, () => {
+      // kafkajs stops a consumer itself only on its way to a crash; any stop we did not ask for
+      // leaves the job without input.
+      if (mine()) this.replace(consumer, 'the consumer stopped');
+    });
+    try {
+      await connect(consumer, this.settings);
+      await consumer.subscribe({ topics: [this.settings.topic], fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: (payload) => this.onBatch(consumer, payload),
+      });
+    } catch (err) {
+      if (mine()) this.replace(consumer, (err as Error).message);
+    }
   }
 
-  private async onBatch(payload: EachBatchPayload, handler: SourceHandler): Promise<void> {
+  private onAssigned(consumer: Consumer, partitions: Set<number>, groupId: string): void {
+    const handler = this.handler as SourceHandler;
+    const revoked = [...this.assigned].filter((p) => !partitions.has(p));
+    if (revoked.length > 0) handler.onRevoke(revoked);
+    // Go on exactly where the pipeline is: seek before the first fetch of this generation (kafkajs
+    // applies a pending seek to the next fetch and drops batches fetched before it).
+    const positions = handler.positions?.() ?? new Map<number, number>();
+    const seeks: Record<string, number> = {};
+    for (const p of partitions) {
+      const next = positions.get(p);
+      if (next === undefined) continue;
+      consumer.seek({ topic: this.settings.topic, partition: p, offset: String(next) });
+      seeks[String(p)] = next;
+    }
+    const firstJoin = this.assigned.size === 0;
+    this.assigned = partitions;
+    if (firstJoin || revoked.length > 0) handler.onAssign([...partitions]);
+    this.lastProgressAt = this.now();
+    this.setState('consuming');
+    this.logger.info({ partitions: [...partitions].sort((a, b) => a - b), runGroup: groupId, seekTo: seeks }, 'partitions assigned');
+  }
+
+  private async onBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
-    if (this.intakeStopped || !isRunning() || isStale() || batch.messages.length === 0) return;
+    if (this.intakeStopped || this.consumer !== consumer || !isRunning() || isStale() || batch.messages.length === 0) return;
+    this.lastProgressAt = this.now();
     // Views into kafkajs's fetch buffer, valid while this handler runs: the pipeline parses them
     // in place and copies only what it keeps (dead letters), so valid records cost no copy.
     const records = batch.messages.map((m) => {
@@ -132,54 +296,112 @@ export class KafkaSource {
       return record;
     });
     const keepAlive = setInterval(() => {
-      heartbeat().catch((err: unknown) => this.logger.warn({ err }, 'heartbeat while blocked failed'));
+      heartbeat().catch((err: unknown) => this.logger.debug({ err }, 'heartbeat while blocked failed'));
     }, HEARTBEAT_WHILE_BLOCKED_MS);
+    this.inHandler++;
     try {
-      await handler.onBatch({ topic: batch.topic, partition: batch.partition, records, highWatermark: batch.highWatermark });
+      await (this.handler as SourceHandler).onBatch({ topic: batch.topic, partition: batch.partition, records, highWatermark: batch.highWatermark });
     } finally {
+      this.inHandler--;
       clearInterval(keepAlive);
     }
+    this.lastProgressAt = this.now();
     const last = batch.messages[batch.messages.length - 1];
     if (last) resolveOffset(last.offset);
-    await heartbeat();
+    await heartbeat().catch(() => undefined);
   }
 
-  /** Commit partition -> next offset, each with its metadata (the checkpoint it belongs to). */
-  async commit(offsets: ReadonlyMap<number, number>, metadata: ReadonlyMap<number, string>): Promise<void> {
-    const consumer = this.consumer;
-    if (!consumer || offsets.size === 0) return;
-    const partitions = [...offsets].filter(([p]) => this.assigned.has(p));
-    if (partitions.length === 0) return;
+  /** Replace a consumer that crashed or stopped: a new one in a new run group, with backoff. */
+  private replace(old: Consumer, reason: string): void {
+    if (this.stopping || this.reconnecting) return;
+    this.status.lastError = reason;
+    this.setState('reconnecting');
+    this.status.reconnects++;
+    this.logger.warn({ code: ErrorCode.KAFKA_CONSUMER_RESTARTING, reason, reconnects: this.status.reconnects }, 'Kafka consumer lost; starting a new one where the pipeline is');
+    this.consumer = undefined;
+    this.reconnecting = (async () => {
+      // The old consumer's group membership dies with it (or expires): nobody waits on it.
+      await withTimeout(old.disconnect(), 5_000).catch(() => undefined);
+      for (let attempt = 0; !this.stopping; attempt++) {
+        await sleep(Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** Math.min(attempt, 5)));
+        if (this.stopping) return;
+        try {
+          // Reachable again? (A consumer's own connect would sit in kafkajs's retries instead.)
+          const probe = this.kafka.admin({ retry: { retries: 0 } });
+          try {
+            await withTimeout(probe.connect(), 5_000);
+          } finally {
+            void probe.disconnect().catch(() => undefined);
+          }
+          break;
+        } catch (err) {
+          this.status.lastError = (err as Error).message;
+          if (attempt % 5 === 0) this.logger.warn({ code: ErrorCode.KAFKA_CONSUMER_RESTARTING, attempt, err }, 'Kafka still unreachable; retrying');
+        }
+      }
+    })().finally(() => {
+      this.reconnecting = undefined;
+      if (!this.stopping) void this.startConsumer();
+    });
+  }
+
+  private async pollLogEnds(): Promise<void> {
+    const admin = this.admin;
+    const handler = this.handler;
+    if (!admin || !handler || this.polling) return;
+    this.polling = true;
     try {
-      await consumer.commitOffsets(
-        partitions.map(([partition, offset]) => ({
-          topic: this.settings.topic,
-          partition,
-          offset: String(offset),
-          metadata: metadata.get(partition) ?? null,
-        })),
-      );
+      const offsets = await withTimeout(admin.fetchTopicOffsets(this.settings.topic), 5_000);
+      const ends = new Map(offsets.map((o) => [o.partition, { start: Number(o.low), end: Number(o.high) }]));
+      this.logEnds = { at: this.now(), ends };
+      handler.onLogEnds?.(ends, this.fetched);
     } catch (err) {
-      throw new SluiceError(ErrorCode.KAFKA_COMMIT_FAILED, `committing offsets of ${this.settings.topic} failed: ${(err as Error).message}`, {
-        retriable: true,
-        cause: err,
-      });
+      if (this.logEnds !== undefined) this.logger.debug({ err }, 'cannot learn where the partitions end; none counts as caught up');
+      this.logEnds = undefined;
+      handler.onLogEndsUnknown?.();
+    } finally {
+      this.polling = false;
     }
   }
 
-  /**
-   * Stop taking records but stay in the group, so a final commit can still be made. Batches fetched
-   * but not yet handed over are dropped: they are after the offsets we commit, so they are re-read.
-   */
-  stopIntake(): void {
-    this.intakeStopped = true;
-    this.consumer?.pause([{ topic: this.settings.topic }]);
+  private watchForStall(): void {
+    const handler = this.handler;
+    const seen = this.logEnds;
+    if (!handler || !seen || this.status.state !== 'consuming' || this.intakeStopped || this.inHandler > 0) return;
+    const now = this.now();
+    if (now - seen.at > 5 * LOG_END_POLL_MS) return;
+    const positions = handler.positions?.() ?? new Map<number, number>();
+    let behind = 0;
+    for (const p of this.assigned) {
+      const ends = seen.ends.get(p);
+      if (!ends) continue;
+      const position = Math.max(positions.get(p) ?? ends.start, this.fetched.get(p) ?? ends.start);
+      behind += Math.max(0, ends.end - position);
+    }
+    if (behind === 0) {
+      this.lastProgressAt = now;
+      return;
+    }
+    if (now - this.lastProgressAt < this.options.stallTimeoutMs) return;
+    const err = new SluiceError(
+      ErrorCode.KAFKA_CONSUMER_STALLED,
+      `the Kafka consumer fetched nothing for ${now - this.lastProgressAt} ms while ${behind} record(s) wait in ${this.settings.topic} (SLUICE_KAFKA_STALL_TIMEOUT_MS=${this.options.stallTimeoutMs}); failing the job so that it restarts from its last checkpoint`,
+      { retriable: true, details: { behind } },
+    );
+    this.lastProgressAt = now;
+    this.options.onStalled(err);
   }
 
-  async stop(): Promise<void> {
-    const consumer = this.consumer;
-    this.consumer = undefined;
-    if (consumer) await consumer.disconnect();
+  private setState(state: SourceState): void {
+    if (this.status.state === state) return;
+    this.status.state = state;
+    this.status.since = this.now();
+  }
+
+  private every(ms: number, task: () => unknown): void {
+    const timer = setInterval(() => void task(), ms);
+    timer.unref();
+    this.timers.push(timer);
   }
 }
 
@@ -203,4 +425,16 @@ async function connect(client: Admin | Consumer, settings: KafkaSettings): Promi
       cause: err,
     });
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

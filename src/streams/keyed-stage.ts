@@ -33,5 +33,9 @@ export interface KeyedStage<IN> {
   handedOverWatermark(): number;
 }
 
-/** Where a stage hands its results; awaited, so a slow sink slows the stage. */
-export type ResultsCallback<OUT> = (results: OUT[]) => Promise<void>;
+/**
+ * Where a stage hands its results; awaited, so a slow sink slows the stage. `epoch`: barriers the
+ * producing worker had passed (a stage with barriers), so what the results cause later (a refused
+ * document's dead letter) is committed with the right checkpoint.
+ */
+export type ResultsCallback<OUT> = (results: OUT[], epoch?: number) => Promise<void>;

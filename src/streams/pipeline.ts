@@ -57,6 +57,8 @@ export interface PipelineOptions<IN, ACC, OUT> {
   keyedStage: (onResults: ResultsCallback<OUT>) => KeyedStage<IN>;
   /** Metrics and tracing hooks (src/telemetry); none by default. */
   telemetry?: PipelineTelemetry;
+  /** How idleness is judged (see PartitionWatermarks): 'caught-up' when the source reports its log ends (Kafka). */
+  idleness?: 'silence' | 'caught-up';
 }
 
 export class WindowPipeline<IN, ACC, OUT> {
@@ -70,10 +72,10 @@ export class WindowPipeline<IN, ACC, OUT> {
   private readonly counters = { recordsIn: 0, eventsCounted: 0, deadLetters: 0, lateEvents: 0, redelivered: 0, resultsOut: 0 };
 
   constructor(private readonly options: PipelineOptions<IN, ACC, OUT>) {
-    this.watermarks = new PartitionWatermarks(options.windows);
+    this.watermarks = new PartitionWatermarks({ ...options.windows, idleness: options.idleness ?? 'silence' });
     if (options.checkpoint) this.restorePlacement(options.checkpoint);
     this.telemetry = options.telemetry ?? NO_PIPELINE_TELEMETRY;
-    this.stage = options.keyedStage((results) => this.writeResults(results));
+    this.stage = options.keyedStage((results, epoch) => this.writeResults(results, epoch));
   }
 
   start(): Promise<void> {
@@ -91,6 +93,29 @@ export class WindowPipeline<IN, ACC, OUT> {
   revoke(partitions: readonly number[]): void {
     this.watermarks.revoke(partitions);
     for (const p of partitions) this.positions.delete(p);
+  }
+
+  /**
+   * Where the source's partitions' logs end (Kafka: the offsets after the last readable record),
+   * observed now. `start` is where a partition not read yet is read from; `fetched`, positions the
+   * source moved past without records for the pipeline (batches of transaction markers only).
+   */
+  observeLogEnds(ends: ReadonlyMap<number, { start: number; end: number }>, fetched: ReadonlyMap<number, number>): void {
+    const now = this.options.now();
+    for (const [p, { start, end }] of ends) {
+      const position = Math.max(this.positions.get(p) ?? start, fetched.get(p) ?? start);
+      this.watermarks.observeLogEnd(p, position, end, now);
+    }
+  }
+
+  /** The source could not learn where the logs end: no partition counts as caught up. */
+  logEndsUnknown(): void {
+    this.watermarks.logEndUnknown();
+  }
+
+  /** partition -> the next offset to read, for every partition read so far (or restored). */
+  nextOffsets(): ReadonlyMap<number, number> {
+    return this.positions;
   }
 
   async processBatch(batch: SourceBatch): Promise<void> {
@@ -199,12 +224,12 @@ export class WindowPipeline<IN, ACC, OUT> {
     await this.whileBlocked(this.stage.process({ events, watermarkBefore, watermarkAfter, nowMs: this.options.now() }));
   }
 
-  private async writeResults(results: OUT[]): Promise<void> {
+  private async writeResults(results: OUT[], epoch: number | undefined): Promise<void> {
     this.counters.resultsOut += results.length;
     // Results reach here per worker, possibly long after the watermark moved on: telemetry may
     // only forget traced windows every worker has handed over, or later results would lose links.
     const scope = this.telemetry.fired(results.map((r) => this.options.job.resultRef(r)), this.stage.handedOverWatermark());
-    await scope.run(() => Promise.all(this.options.sinks.map((sink) => sink.write(results))));
+    await scope.run(() => Promise.all(this.options.sinks.map((sink) => sink.write(results, epoch))));
   }
 
   /** Wait on the sinks with the idleness clock stopped: records waiting upstream are no partition's silence. */

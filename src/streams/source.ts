@@ -31,4 +31,13 @@ export interface SourceHandler {
   onRevoke(partitions: number[]): void;
   /** Resolves when the batch is processed; a slow resolve is backpressure on the source. */
   onBatch(batch: SourceBatch): Promise<void>;
+  /** partition -> the next offset the pipeline expects: where a (re)joining consumer seeks to. */
+  positions?(): ReadonlyMap<number, number>;
+  /**
+   * Where each partition's log ends now (`start`: its first offset; `end`: the offset after its last
+   * readable record), and positions the source moved past without records (transaction markers).
+   */
+  onLogEnds?(ends: ReadonlyMap<number, { start: number; end: number }>, fetched: ReadonlyMap<number, number>): void;
+  /** The source cannot tell where the logs end (broker unreachable). */
+  onLogEndsUnknown?(): void;
 }

@@ -12,6 +12,12 @@
  * this, a sink outage longer than the idle timeout made every partition but the first to deliver
  * afterwards look idle, the watermark jumped to that partition's event time, and the others'
  * records became late.
+ *
+ * With a source that can tell how far a partition's log reaches (Kafka), silence alone is not
+ * idleness: a partition is idle only when it is also *caught up* (its read position at the end of
+ * its log, as last observed) for the idle timeout, and that observation is fresh. A partition whose
+ * records wait in Kafka (broker down, fetches failing, catching up after an outage or a restore)
+ * is never caught up, so it keeps holding the watermark back however long it is silent.
  */
 
 export const NO_WATERMARK = Number.NEGATIVE_INFINITY;
@@ -20,12 +26,26 @@ export interface WatermarkOptions {
   outOfOrdernessMs: number;
   /** A partition with no event for this long stops holding the watermark back; 0 = never. */
   idleTimeoutMs: number;
+  /**
+   * 'silence' (default): no event for the idle timeout is idleness (a source with no backlog, such as
+   * the built-in generator). 'caught-up': idleness also needs the partition caught up with its log
+   * for the idle timeout, as reported by `observeLogEnd` (Kafka).
+   */
+  idleness?: 'silence' | 'caught-up';
+  /** 'caught-up': a log-end observation older than this no longer proves anything (default 10 s). */
+  logEndFreshnessMs?: number;
 }
 
 interface PartitionClock {
   maxTimestamp: number;
   lastEventAtMs: number;
+  /** Wall time since which every log-end observation found the partition caught up; undefined: not (known to be). */
+  caughtUpSinceMs: number | undefined;
+  /** Wall time of the last log-end observation of this partition. */
+  logEndSeenAtMs: number;
 }
+
+const DEFAULT_LOG_END_FRESHNESS_MS = 10_000;
 
 export class PartitionWatermarks {
   private readonly partitions = new Map<number, PartitionClock>();
@@ -40,7 +60,7 @@ export class PartitionWatermarks {
   /** Partitions this source reads. A partition with no event yet holds the watermark back until idle. */
   assign(partitions: Iterable<number>, nowMs: number): void {
     for (const p of partitions) {
-      if (!this.partitions.has(p)) this.partitions.set(p, { maxTimestamp: NO_WATERMARK, lastEventAtMs: this.idleClock(nowMs) });
+      if (!this.partitions.has(p)) this.partitions.set(p, newClock(NO_WATERMARK, this.idleClock(nowMs)));
     }
   }
 
@@ -53,11 +73,28 @@ export class PartitionWatermarks {
     const at = this.idleClock(nowMs);
     let clock = this.partitions.get(partition);
     if (!clock) {
-      clock = { maxTimestamp: NO_WATERMARK, lastEventAtMs: at };
+      clock = newClock(NO_WATERMARK, at);
       this.partitions.set(partition, clock);
     }
     if (eventTimestamp > clock.maxTimestamp) clock.maxTimestamp = eventTimestamp;
     clock.lastEventAtMs = at;
+  }
+
+  /**
+   * What the source knows of a partition's log at `nowMs`: `position` is the next offset it will
+   * read, `logEnd` the offset after the last readable record. Caught up when position >= logEnd.
+   */
+  observeLogEnd(partition: number, position: number, logEnd: number, nowMs: number): void {
+    const clock = this.partitions.get(partition);
+    if (!clock) return;
+    clock.logEndSeenAtMs = nowMs;
+    if (position < logEnd) clock.caughtUpSinceMs = undefined;
+    else clock.caughtUpSinceMs ??= nowMs;
+  }
+
+  /** The source could not learn where the logs end (broker down, request failed): nothing is caught up. */
+  logEndUnknown(): void {
+    for (const clock of this.partitions.values()) clock.caughtUpSinceMs = undefined;
   }
 
   /** The pipeline is blocked downstream (a sink): from now on, time does not count towards idleness. */
@@ -79,8 +116,12 @@ export class PartitionWatermarks {
 
   isIdle(partition: number, nowMs: number): boolean {
     const clock = this.partitions.get(partition);
-    if (!clock || this.options.idleTimeoutMs <= 0) return false;
-    return this.idleClock(nowMs) - clock.lastEventAtMs >= this.options.idleTimeoutMs;
+    const timeout = this.options.idleTimeoutMs;
+    if (!clock || timeout <= 0) return false;
+    if (this.idleClock(nowMs) - clock.lastEventAtMs < timeout) return false;
+    if (this.options.idleness !== 'caught-up') return true;
+    const freshness = this.options.logEndFreshnessMs ?? DEFAULT_LOG_END_FRESHNESS_MS;
+    return clock.caughtUpSinceMs !== undefined && nowMs - clock.caughtUpSinceMs >= timeout && nowMs - clock.logEndSeenAtMs <= freshness;
   }
 
   /**
@@ -111,7 +152,7 @@ export class PartitionWatermarks {
    */
   restore(clocks: ReadonlyMap<number, number>, combined: number, nowMs: number): void {
     this.partitions.clear();
-    for (const [p, maxTimestamp] of clocks) this.partitions.set(p, { maxTimestamp, lastEventAtMs: nowMs });
+    for (const [p, maxTimestamp] of clocks) this.partitions.set(p, newClock(maxTimestamp, nowMs));
     this.combined = combined;
   }
 
@@ -128,4 +169,8 @@ export class PartitionWatermarks {
   private fromMax(maxTimestamp: number): number {
     return maxTimestamp === NO_WATERMARK ? NO_WATERMARK : maxTimestamp - this.options.outOfOrdernessMs - 1;
   }
+}
+
+function newClock(maxTimestamp: number, lastEventAtMs: number): PartitionClock {
+  return { maxTimestamp, lastEventAtMs, caughtUpSinceMs: undefined, logEndSeenAtMs: Number.NEGATIVE_INFINITY };
 }

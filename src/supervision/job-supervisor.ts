@@ -18,6 +18,8 @@ export interface JobSupervisorOptions {
   logger: Logger;
   /** A fresh daemon for start number `attempt` (0 = first). */
   makeDaemon: (attempt: number) => Daemon;
+  /** The job failed and will be restarted in `delayMs` (telemetry: the probes say so). */
+  onRestart?: (cause: unknown, delayMs: number) => void;
   clock?: Clock;
   scheduler?: Scheduler;
 }
@@ -52,11 +54,13 @@ export function superviseJob(options: JobSupervisorOptions): JobSupervisor {
         },
       },
     ],
-    onRestart: (event) =>
+    onRestart: (event) => {
+      options.onRestart?.(event.cause, event.delayMs);
       logger.warn(
         { failures: event.failures, delayMs: event.delayMs, strategy: strategy.description, cause: event.cause },
         `the job failed; restarting it from the last completed checkpoint in ${event.delayMs} ms`,
-      ),
+      );
+    },
     onGiveUp: (err) => logger.error({ err }, 'the restart strategy gave up'),
   });
   return { supervisor, current: () => current };

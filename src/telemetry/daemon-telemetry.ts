@@ -1,8 +1,9 @@
 /**
- * Telemetry of one daemon: the metrics registry, the /metrics /healthz /readyz endpoint, consumer
- * lag, and the instrumentation wrapped around the daemon's parts (source handler, sinks, dead
- * letters, pipeline hooks, checkpoints). The daemon calls into it in a few places; everything
- * that measures or traces lives here.
+ * Telemetry of the process: the metrics registry, the /metrics /healthz /readyz endpoint, consumer
+ * lag, and the instrumentation wrapped around the job's parts (source handler, sinks, dead
+ * letters, pipeline hooks, checkpoints). It outlives each start of the job: a supervised restart
+ * `attach`es the new job, counters go on from where they were, and the probes keep answering
+ * (saying that the job failed and is being restarted) while no job runs.
  */
 import { performance } from 'node:perf_hooks';
 import type { Kafka } from 'kafkajs';
@@ -40,11 +41,17 @@ interface QueueStatsLike {
   capacity?: number;
 }
 
-export interface DaemonTelemetryOptions {
-  config: Pick<SluiceConfig, 'metricsPort' | 'kafka' | 'windows'>;
-  logger: Logger;
+/** What telemetry reads of the job running now. */
+export interface JobView {
   state: () => DaemonStateName;
   stats: () => PipelineStats | undefined;
+  /** Kafka: the consumer's state ('consuming', 'reconnecting'...), for readiness. */
+  source?: () => { state: string; since: number; lastError?: string } | undefined;
+}
+
+export interface DaemonTelemetryOptions extends JobView {
+  config: Pick<SluiceConfig, 'metricsPort' | 'kafka' | 'windows'>;
+  logger: Logger;
   now?: () => number;
   version?: string;
   /** prom-client's process metrics (default true); off in benches that build many. */
@@ -77,9 +84,16 @@ export class DaemonTelemetry {
   private server: OpsServer | undefined;
   private lag: KafkaLagWatcher | undefined;
   private lastCheckpointAt: number | undefined;
+  private job: JobView;
+  /** Totals of the jobs that ran before the current one (counters never go back). */
+  private readonly base = { recordsIn: 0, eventsCounted: 0, redelivered: 0, resultsOut: 0 };
+  private lastStats: PipelineStats | undefined;
+  /** Set while the supervisor waits to restart a failed job. */
+  private restarting: { code: string; message: string; at: number; delayMs: number } | undefined;
 
   constructor(options: DaemonTelemetryOptions) {
     this.options = options;
+    this.job = options;
     this.now = options.now ?? Date.now;
     this.startedAt = this.now();
     this.metrics = new SluiceMetrics({ defaultMetrics: options.defaultMetrics ?? true, ...(options.version ? { version: options.version } : {}) });
@@ -111,20 +125,53 @@ export class DaemonTelemetry {
     return this.server?.port;
   }
 
+  /** A new start of the job: its totals add to the previous ones'; its parts register anew. */
+  attach(job: JobView): void {
+    const last = this.job.stats() ?? this.lastStats;
+    if (last && this.job !== job) {
+      this.base.recordsIn += last.recordsIn;
+      this.base.eventsCounted += last.eventsCounted;
+      this.base.redelivered += last.redelivered;
+      this.base.resultsOut += last.resultsOut;
+    }
+    this.lastStats = undefined;
+    this.job = job;
+    this.restarting = undefined;
+    this.assigned.clear();
+    this.sinkStats.length = 0;
+  }
+
+  /** The job failed and the supervisor restarts it in `delayMs`: the probes say so meanwhile. */
+  jobRestarting(cause: unknown, delayMs: number): void {
+    const code = (cause as { code?: unknown })?.code;
+    this.lastStats = this.job.stats() ?? this.lastStats;
+    this.restarting = { code: typeof code === 'string' ? code : 'INTERNAL', message: (cause as Error)?.message ?? String(cause), at: this.now(), delayMs };
+  }
+
   health(): Probe {
-    const state = this.options.state();
-    if (state === 'failed') return { ok: false, detail: 'failed: the daemon stopped on a failure (see the logs) and is exiting' };
+    const restarting = this.restarting;
+    if (restarting) {
+      const left = Math.max(0, restarting.at + restarting.delayMs - this.now());
+      return { ok: false, detail: `the job failed (${restarting.code}: ${restarting.message}); restarting it from its last checkpoint in ${left} ms` };
+    }
+    const state = this.job.state();
+    if (state === 'failed') return { ok: false, detail: 'failed: the job stopped on a failure (see the logs)' };
     return { ok: true, detail: `alive, ${state}` };
   }
 
   readiness(): Probe {
-    const state = this.options.state();
+    if (this.restarting) return { ok: false, detail: `restarting the job after ${this.restarting.code}` };
+    const state = this.job.state();
     const kafka = this.options.config.kafka;
     switch (state) {
       case 'created':
       case 'starting':
         return { ok: false, detail: `${state}: connecting and restoring from the last commit` };
-      case 'running':
+      case 'running': {
+        const source = this.job.source?.();
+        if (source && source.state !== 'consuming') {
+          return { ok: false, detail: `running, the Kafka consumer is ${source.state} (since ${new Date(source.since).toISOString()}${source.lastError ? `: ${source.lastError}` : ''})` };
+        }
         if (this.assigned.size === 0) {
           return { ok: false, detail: kafka ? `running, but no partitions assigned yet (joining consumer group "${kafka.groupId}")` : 'running, the generator has not started' };
         }
@@ -134,6 +181,7 @@ export class DaemonTelemetry {
             ? `consuming ${this.assigned.size} partition(s) of ${kafka.topic} as group "${kafka.groupId}"`
             : `the built-in generator is running (${this.assigned.size} partitions)`,
         };
+      }
       default:
         return { ok: false, detail: state };
     }
@@ -153,6 +201,7 @@ export class DaemonTelemetry {
   /** Batch spans, batch durations, lag and readiness from what the source hands over. */
   instrumentSource(handler: SourceHandler): SourceHandler {
     return {
+      ...handler,
       onAssign: (partitions) => {
         this.assigned.clear();
         for (const p of partitions) this.assigned.add(p);
@@ -188,12 +237,12 @@ export class DaemonTelemetry {
       start: () => sink.start(),
       flush: () => sink.flush(),
       close: () => sink.close(),
-      write: async (results) => {
+      write: async (results, epoch) => {
         this.metrics.sinkResults.inc(labels, results.length);
         const t0 = performance.now();
         this.busy.enter();
         try {
-          await sink.write(results);
+          await sink.write(results, epoch);
         } finally {
           this.busy.exit();
           this.metrics.sinkWriteWait.inc(labels, (performance.now() - t0) / 1000);
@@ -352,15 +401,16 @@ export class DaemonTelemetry {
   /** Before each scrape: copy the pipeline's totals and the sinks' queue statistics. */
   private refresh(): void {
     const m = this.metrics;
-    const state = this.options.state();
+    const state = this.job.state();
     m.setState(state);
     m.ready.set(this.readiness().ok ? 1 : 0);
-    const stats = this.options.stats();
+    const stats = this.job.stats() ?? this.lastStats;
     if (stats) {
-      m.setTotal(m.recordsIn, stats.recordsIn);
-      m.setTotal(m.eventsCounted, stats.eventsCounted);
-      m.setTotal(m.redelivered, stats.redelivered);
-      m.setTotal(m.resultsOut, stats.resultsOut);
+      const b = this.base;
+      m.setTotal(m.recordsIn, b.recordsIn + stats.recordsIn);
+      m.setTotal(m.eventsCounted, b.eventsCounted + stats.eventsCounted);
+      m.setTotal(m.redelivered, b.redelivered + stats.redelivered);
+      m.setTotal(m.resultsOut, b.resultsOut + stats.resultsOut);
       m.openWindows.set(stats.openWindows);
       const wm = stats.watermark;
       if (Number.isFinite(wm)) {

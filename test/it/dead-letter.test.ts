@@ -1,47 +1,136 @@
 /**
- * KafkaDeadLetterSink on the real broker: a burst of dead letters larger than a topic's
- * max.message.bytes (as after a sink outage, or a producer writing garbage) is written in pieces,
- * never as one record batch the broker refuses.
+ * Transactional side outputs on the real broker: dead letters and late events become visible to a
+ * read_committed reader only with their checkpoint's transaction, exactly once, together with the
+ * checkpoint's offsets in the job's group; a second producer of the same job fences the first.
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { RecordErrorCode } from '../../src/errors.js';
-import { KafkaDeadLetterSink } from '../../src/streams/sinks/dead-letter.js';
+import { ErrorCode, RecordErrorCode, SluiceError } from '../../src/errors.js';
+import { committedCheckpoint, TransactionalSideOutputs } from '../../src/streams/sinks/side-outputs.js';
 import type { DeadLetter } from '../../src/streams/sinks/sink.js';
 import { silentLogger } from '../../src/telemetry/logging.js';
-import { createTopics, deleteTopics, readTopic, testKafka } from '../helpers/kafka.js';
+import { committedOffsets, createTopics, deleteTopics, readTopic, testKafka } from '../helpers/kafka.js';
 import { uniqueName } from '../helpers/services.js';
 
-const kafka = testKafka('sluice-test-dead-letters');
-const topic = uniqueName('dead-letters');
+const kafka = testKafka('sluice-test-side-outputs');
+const topics: string[] = [];
 
 after(async () => {
-  await deleteTopics(kafka, [topic]).catch(() => undefined);
+  await deleteTopics(kafka, topics).catch(() => undefined);
 });
 
-test('5,000 dead letters (2.5 MB) in one send() reach a topic with the default 1 MiB max.message.bytes', async () => {
-  await createTopics(kafka, [{ topic, partitions: 1 }]);
-  const sink = new KafkaDeadLetterSink(kafka, silentLogger);
-  await sink.start();
-  try {
-    const letters: DeadLetter[] = Array.from({ length: 5_000 }, (_, i) => ({
+function sideOutputs(name: string, maxBufferedBytes = 64 * 1024 * 1024): TransactionalSideOutputs {
+  return new TransactionalSideOutputs({
+    kafka,
+    transactionalId: `${name}.side-outputs`,
+    groupId: `${name}-group`,
+    inputTopic: `${name}-in`,
+    maxBufferedBytes,
+    transactionTimeoutMs: 60_000,
+    logger: silentLogger,
+  });
+}
+
+function letters(topic: string, from: number, n: number, pad = 0): DeadLetter[] {
+  return Array.from({ length: n }, (_, k) => {
+    const i = from + k;
+    return {
       topic,
-      value: Buffer.from(JSON.stringify({ userId: `user-${i}`, eventType: 'click', timestamp: 1, pad: 'x'.repeat(400) })),
+      value: Buffer.from(JSON.stringify({ userId: `user-${i}`, eventType: 'click', timestamp: 1, pad: 'x'.repeat(pad) })),
       key: Buffer.from(`user-${i}`),
       code: RecordErrorCode.LATE_EVENT,
       message: 'late',
       source: { topic: 'in', partition: 0, offset: String(i), timestamp: String(Date.now()) },
-    }));
-    await sink.send(letters);
-    await sink.flush();
+    };
+  });
+}
+
+async function newTopics(name: string): Promise<{ out: string; input: string }> {
+  const out = `${name}-out`;
+  const input = `${name}-in`;
+  topics.push(out, input);
+  await createTopics(kafka, [
+    { topic: out, partitions: 1 },
+    { topic: input, partitions: 2 },
+  ]);
+  return { out, input };
+}
+
+test('a checkpoint of 5,000 letters (2.5 MB) commits in one transaction to a topic with the default 1 MiB max.message.bytes, in order, with its offsets', async () => {
+  const name = uniqueName('side-outputs');
+  const { out } = await newTopics(name);
+  const sink = sideOutputs(name);
+  await sink.start();
+  try {
+    await sink.send(letters(out, 0, 5_000, 400));
+    sink.seal(7);
+    await sink.commit(7, new Map([[0, 5_000], [1, 12]]), Date.now() + 60_000);
+    assert.deepEqual(sink.held, { letters: 0, bytes: 0 }, 'nothing held after the commit');
   } finally {
     await sink.close();
   }
-  const records = await readTopic(kafka, topic, 5_000);
-  assert.equal(records.length, 5_000);
+  const records = await readTopic(kafka, out, 5_000);
   assert.deepEqual(
     records.map((r) => Number(r.headers['sluice-source-offset'])),
     Array.from({ length: 5_000 }, (_, i) => i),
-    'all of them, in order',
+    'all of them, once, in order',
   );
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    assert.equal(await committedCheckpoint(admin, `${name}-group`, `${name}-in`), 7, 'the group records the checkpoint');
+    assert.deepEqual(Object.fromEntries(await committedOffsets(admin, `${name}-group`, `${name}-in`)), { 0: 5_000, 1: 12 });
+  } finally {
+    await admin.disconnect();
+  }
+});
+
+test('letters after a barrier wait for the next checkpoint; a result letter joins the checkpoint of its epoch; nothing is visible before its commit', async () => {
+  const name = uniqueName('side-outputs-epochs');
+  const { out } = await newTopics(name);
+  const sink = sideOutputs(name);
+  await sink.start();
+  try {
+    await sink.send(letters(out, 0, 3));
+    sink.seal(1); // barrier 1 passes: letters 0-2 belong to checkpoint 1
+    await sink.send(letters(out, 3, 2)); // after the barrier: checkpoint 2
+    // A refused result the worker produced before barrier 1 (epoch 0) arrives late.
+    await sink.send(letters(out, 100, 1).map((l) => ({ ...l, code: RecordErrorCode.SINK_REJECTED, epoch: 0 })));
+    assert.equal((await readTopic(kafka, out, 0)).length, 0, 'uncommitted: invisible to read_committed');
+    await sink.commit(1, new Map([[0, 3]]), Date.now() + 60_000);
+    const first = await readTopic(kafka, out, 4);
+    assert.deepEqual(first.map((r) => Number(r.headers['sluice-source-offset'])).sort((a, b) => a - b), [0, 1, 2, 100]);
+    sink.seal(2);
+    await sink.commit(2, new Map([[0, 5]]), Date.now() + 60_000);
+    const all = await readTopic(kafka, out, 6);
+    assert.deepEqual(all.map((r) => Number(r.headers['sluice-source-offset'])).sort((a, b) => a - b), [0, 1, 2, 3, 4, 100], 'each once');
+  } finally {
+    await sink.close();
+  }
+});
+
+test('a second daemon of the same job fences the first: its commit fails with KAFKA_FENCED and its letters never become visible', async () => {
+  const name = uniqueName('side-outputs-fenced');
+  const { out } = await newTopics(name);
+  const first = sideOutputs(name);
+  await first.start();
+  const second = sideOutputs(name);
+  try {
+    await first.send(letters(out, 0, 10));
+    first.seal(1);
+    await second.start(); // the newer producer: bumps the epoch
+    await assert.rejects(
+      first.commit(1, new Map([[0, 10]]), Date.now() + 10_000),
+      (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.KAFKA_FENCED && err.retriable === false,
+    );
+    await assert.rejects(first.send(letters(out, 10, 1)), (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.KAFKA_FENCED);
+    await second.send(letters(out, 50, 2));
+    second.seal(1);
+    await second.commit(1, new Map([[0, 2]]), Date.now() + 60_000);
+  } finally {
+    await first.close();
+    await second.close();
+  }
+  const records = await readTopic(kafka, out, 2);
+  assert.deepEqual(records.map((r) => Number(r.headers['sluice-source-offset'])).sort((a, b) => a - b), [50, 51], "only the second daemon's letters");
 });

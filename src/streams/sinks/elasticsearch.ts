@@ -76,6 +76,8 @@ interface PendingDoc {
   invalid?: string;
   /** The span (a window firing) that wrote it, for the bulk span's links; undefined when tracing is off. */
   trace?: SpanContextRef | undefined;
+  /** Barriers the producing worker had passed: a dead letter for it commits with that checkpoint. */
+  epoch?: number;
 }
 
 interface BulkItemResult {
@@ -161,12 +163,13 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
   }
 
   /** Serialized only as buffer room frees up, so a large write is not held twice. */
-  async write(results: readonly OUT[]): Promise<void> {
+  async write(results: readonly OUT[], epoch?: number): Promise<void> {
     // The firing's span context (when tracing) travels with each document into its bulk span.
     const trace = activeSpanContext();
     await this.queue.enqueueMapped(results, (result) => {
       const doc = this.toPending(result);
       if (trace) doc.trace = trace;
+      if (epoch !== undefined) doc.epoch = epoch;
       return doc;
     });
   }
@@ -342,6 +345,7 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
       code: RecordErrorCode.SINK_REJECTED,
       message: reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}...` : reason,
       source: { topic: `elasticsearch:${this.index}`, partition: -1, offset: doc.id, timestamp: String(Date.now()) },
+      ...(doc.epoch !== undefined ? { epoch: doc.epoch } : {}),
     };
   }
 

@@ -10,7 +10,8 @@ export interface ResultSink<OUT> {
   readonly name: string;
   /** Connect and prepare the target (e.g. create the index). Throws SluiceError on failure. */
   start(): Promise<void>;
-  write(results: readonly OUT[]): Promise<void>;
+  /** `epoch`: barriers the producing worker had passed (see DeadLetter.epoch), for sinks that dead-letter. */
+  write(results: readonly OUT[], epoch?: number): Promise<void>;
   flush(): Promise<void>;
   close(): Promise<void>;
 }
@@ -34,6 +35,12 @@ export interface DeadLetter {
   code: RecordErrorCode;
   message: string;
   source: SourcePosition;
+  /**
+   * For a letter about a result (SINK_REJECTED): the number of barriers the worker that produced the
+   * result had passed, so the letter commits with the checkpoint the result belongs to. Letters of
+   * input records need none: they are sent before the next barrier is placed.
+   */
+  epoch?: number;
 }
 
 export interface DeadLetterSink {

@@ -1,0 +1,48 @@
+/**
+ * Start-up against a Kafka that may be down (a rolling restart, a broker not up yet): retry the
+ * first contact with backoff, logging each wait, until it answers or SLUICE_KAFKA_STARTUP_TIMEOUT_MS
+ * runs out. Only "unreachable" is retried; anything else (a missing topic) fails at once.
+ */
+import { ErrorCode, SluiceError } from '../errors.js';
+import type { Logger } from '../telemetry/logging.js';
+
+const MIN_WAIT_MS = 500;
+const MAX_WAIT_MS = 5_000;
+
+export interface WaitOptions {
+  /** 0 = forever. */
+  timeoutMs: number;
+  logger: Pick<Logger, 'warn' | 'info'>;
+  /** Stop waiting (the daemon is being stopped). */
+  isStopped?: () => boolean;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export async function waitForKafka<T>(attempt: () => Promise<T>, options: WaitOptions): Promise<T> {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const startedAt = now();
+  for (let n = 1; ; n++) {
+    try {
+      const result = await attempt();
+      if (n > 1) options.logger.info({ waitedMs: now() - startedAt, attempts: n }, 'Kafka answers again');
+      return result;
+    } catch (err) {
+      const unreachable = err instanceof SluiceError && err.code === ErrorCode.KAFKA_UNAVAILABLE;
+      const waited = now() - startedAt;
+      if (!unreachable || options.isStopped?.() || (options.timeoutMs > 0 && waited >= options.timeoutMs)) {
+        if (unreachable && options.timeoutMs > 0) {
+          throw new SluiceError(ErrorCode.KAFKA_UNAVAILABLE, `${(err as Error).message} (waited ${waited} ms: SLUICE_KAFKA_STARTUP_TIMEOUT_MS=${options.timeoutMs})`, {
+            retriable: true,
+            cause: err,
+          });
+        }
+        throw err;
+      }
+      const wait = Math.min(MAX_WAIT_MS, MIN_WAIT_MS * 2 ** Math.min(n - 1, 4));
+      options.logger.warn({ code: ErrorCode.KAFKA_UNAVAILABLE, attempt: n, waitedMs: waited, retryInMs: wait, reason: (err as Error).message }, 'Kafka is unreachable; waiting for it');
+      await sleep(wait);
+    }
+  }
+}

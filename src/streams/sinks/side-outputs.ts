@@ -1,0 +1,287 @@
+/**
+ * Dead letters and late events to Kafka, exactly once for a `read_committed` reader, through one
+ * transactional producer whose transaction commits with the checkpoint (docs/kafka-failures.md).
+ *
+ * - Letters are held in memory, bucketed by the barrier they precede. `seal(id)` closes the bucket
+ *   at barrier `id`; `commit(id, offsets)`, called once checkpoint `id` is recorded, writes every
+ *   sealed bucket up to it in ONE transaction that also commits the checkpoint's input offsets, with
+ *   the checkpoint id as their metadata, to the job's consumer group. That group's committed
+ *   metadata is therefore the durable decision of which checkpoint's side outputs are in Kafka
+ *   (`committedCheckpoint`): a restore never goes past it, so a replay writes again exactly the
+ *   letters that were never committed.
+ * - A letter produced for a result (Elasticsearch refused a document) carries the barrier count of
+ *   the worker that produced the result (`DeadLetter.epoch`) and joins the bucket of that barrier.
+ * - Starting the producer fences every older producer of the same transactional id (a daemon that
+ *   was killed but is still alive, or another daemon on the same job) and completes or aborts the
+ *   transaction it left open. A fenced producer stops its daemon for good (KAFKA_FENCED).
+ * - Memory: the buckets hold at most `maxBufferedBytes` (soft: one batch's letters may cross it);
+ *   `whenRoom()` is where the source waits, outside the pipeline's serial section, and `onFull`
+ *   asks for an early checkpoint.
+ */
+import type { Admin, Kafka, Producer, Transaction } from 'kafkajs';
+import { ErrorCode, SluiceError } from '../../errors.js';
+import type { Logger } from '../../telemetry/logging.js';
+import { deadLetterHeaders, type DeadLetter, type DeadLetterSink } from './sink.js';
+
+/** Bytes per send inside a transaction at most (the broker refuses batches over max.message.bytes). */
+const MAX_SEND_BYTES = 512 * 1024;
+const RECORD_OVERHEAD_BYTES = 64;
+const RETRY_MIN_MS = 250;
+const RETRY_MAX_MS = 5_000;
+
+export interface SideOutputOptions {
+  kafka: Kafka;
+  /** One per job: `sluice.<group>.side-outputs`. A second producer with it fences the first. */
+  transactionalId: string;
+  /** The job's consumer group: receives the checkpoint offsets inside each transaction. */
+  groupId: string;
+  /** The input topic those offsets are of. */
+  inputTopic: string;
+  maxBufferedBytes: number;
+  /** Kafka aborts a transaction left open longer (the broker caps it at transaction.max.timeout.ms). */
+  transactionTimeoutMs: number;
+  logger: Logger;
+  /** The buffer is full: a checkpoint would empty it. */
+  onFull?: () => void;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+interface Bucket {
+  /** Barriers sealed before this bucket opened (the epoch of its letters). */
+  epoch: number;
+  /** The checkpoint whose barrier sealed it; undefined while open. */
+  checkpointId: number | undefined;
+  letters: DeadLetter[];
+  bytes: number;
+}
+
+export class TransactionalSideOutputs implements DeadLetterSink {
+  readonly name = 'kafka-side-outputs';
+  private producer: Producer | undefined;
+  private readonly sealed: Bucket[] = [];
+  private open: Bucket = { epoch: 0, checkpointId: undefined, letters: [], bytes: 0 };
+  private bytes = 0;
+  private roomWaiters: Array<() => void> = [];
+  private fenced: SluiceError | undefined;
+  private closed = false;
+
+  constructor(private readonly options: SideOutputOptions) {}
+
+  /** Connect and initialise transactions: fences older producers of this job, settles their open transaction. */
+  async start(): Promise<void> {
+    const producer = this.options.kafka.producer({
+      transactionalId: this.options.transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      transactionTimeout: this.options.transactionTimeoutMs,
+    });
+    try {
+      await producer.connect();
+      // kafkajs initialises the producer id (InitProducerId: the fencing step) on the first
+      // transaction; an empty one is aborted locally.
+      const init = await producer.transaction();
+      await init.abort();
+    } catch (err) {
+      await producer.disconnect().catch(() => undefined);
+      const failure = this.classify(err, 'initialising the side-output transactions');
+      if (failure.code === ErrorCode.KAFKA_FENCED) throw failure;
+      throw new SluiceError(ErrorCode.KAFKA_UNAVAILABLE, failure.message, { retriable: true, cause: err });
+    }
+    this.producer = producer;
+  }
+
+  /** Hold letters until their checkpoint commits. Never blocks: see `whenRoom`. */
+  async send(letters: readonly DeadLetter[]): Promise<void> {
+    if (this.fenced) throw this.fenced;
+    for (const letter of letters) {
+      const bucket = (letter.epoch !== undefined && this.sealed.find((b) => b.epoch === letter.epoch)) || this.open;
+      const size = letterBytes(letter);
+      bucket.letters.push(letter);
+      bucket.bytes += size;
+      this.bytes += size;
+    }
+    if (this.bytes >= this.options.maxBufferedBytes) this.options.onFull?.();
+  }
+
+  /** Resolves when the held letters are below the bound (at once, usually). */
+  whenRoom(): Promise<void> {
+    if (this.bytes < this.options.maxBufferedBytes || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  /** Barrier `checkpointId` passed: the letters so far belong to it. */
+  seal(checkpointId: number): void {
+    this.open.checkpointId = checkpointId;
+    this.sealed.push(this.open);
+    this.open = { epoch: this.open.epoch + 1, checkpointId: undefined, letters: [], bytes: 0 };
+  }
+
+  /** Letters held now (for status and tests). */
+  get held(): { letters: number; bytes: number } {
+    let letters = this.open.letters.length;
+    for (const b of this.sealed) letters += b.letters.length;
+    return { letters, bytes: this.bytes };
+  }
+
+  /**
+   * Checkpoint `checkpointId` is recorded: write every letter sealed up to it and the checkpoint's
+   * offsets in one transaction, retrying (abort, back off, redo) until `deadline`.
+   */
+  async commit(checkpointId: number, offsets: ReadonlyMap<number, number>, deadline: number): Promise<void> {
+    const buckets = this.sealed.filter((b) => (b.checkpointId as number) <= checkpointId);
+    const letters = buckets.flatMap((b) => b.letters);
+    if (letters.length === 0 && offsets.size === 0) return;
+    const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    for (let attempt = 1; ; attempt++) {
+      if (this.fenced) throw this.fenced;
+      try {
+        await this.transact(letters, offsets, checkpointId);
+        break;
+      } catch (err) {
+        const failure = this.classify(err, `committing checkpoint ${checkpointId}'s side outputs (${letters.length} records) and offsets`);
+        if (failure.code === ErrorCode.KAFKA_FENCED || Date.now() >= deadline || this.closed) throw failure;
+        const wait = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(attempt - 1, 5));
+        this.options.logger.warn({ err: failure, checkpointId, attempt, retryInMs: wait }, 'side-output transaction failed; retrying');
+        await sleep(wait);
+      }
+    }
+    for (const b of buckets) {
+      this.sealed.splice(this.sealed.indexOf(b), 1);
+      this.bytes -= b.bytes;
+    }
+    this.wakeRoomWaiters();
+  }
+
+  /** Nothing to flush: letters become durable with their checkpoint's transaction. */
+  async flush(): Promise<void> {
+    if (this.fenced) throw this.fenced;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wakeRoomWaiters();
+    const producer = this.producer;
+    this.producer = undefined;
+    await producer?.disconnect().catch(() => undefined);
+  }
+
+  private async transact(letters: readonly DeadLetter[], offsets: ReadonlyMap<number, number>, checkpointId: number): Promise<void> {
+    const producer = this.producer;
+    if (!producer) throw new SluiceError(ErrorCode.PIPELINE_STOPPED, 'the side-output producer is closed');
+    const tx: Transaction = await producer.transaction();
+    try {
+      for (const chunk of chunks(letters)) {
+        await tx.sendBatch({
+          acks: -1,
+          topicMessages: byTopic(chunk).map(([topic, list]) => ({
+            topic,
+            // The source record's Kafka timestamp, never the event time (time retention).
+            messages: list.map((l) => ({ key: l.key, value: l.value, timestamp: l.source.timestamp, headers: deadLetterHeaders(l) })),
+          })),
+        });
+      }
+      if (offsets.size > 0) {
+        const metadata = JSON.stringify({ checkpoint: checkpointId });
+        await tx.sendOffsets({
+          consumerGroupId: this.options.groupId,
+          topics: [
+            {
+              topic: this.options.inputTopic,
+              partitions: [...offsets].map(([partition, offset]) => ({ partition, offset: String(offset), metadata })),
+            },
+          ],
+        });
+      }
+      await tx.commit();
+    } catch (err) {
+      if (tx.isActive()) await tx.abort().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private classify(err: unknown, what: string): SluiceError {
+    if (err instanceof SluiceError) return err;
+    if (isFenced(err)) {
+      this.fenced ??= new SluiceError(
+        ErrorCode.KAFKA_FENCED,
+        `another sluice daemon started on this job (transactional id "${this.options.transactionalId}", group "${this.options.groupId}") and fenced this one while ${what}; this daemon stops for good. Run one daemon per job`,
+        { retriable: false, cause: err },
+      );
+      return this.fenced;
+    }
+    return new SluiceError(ErrorCode.DEAD_LETTER_FAILED, `${what} failed: ${(err as Error).message}`, { retriable: true, cause: err });
+  }
+
+  private wakeRoomWaiters(): void {
+    if (this.bytes >= this.options.maxBufferedBytes && !this.closed) return;
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const wake of waiters) wake();
+  }
+}
+
+/**
+ * The checkpoint whose side outputs were committed last: the metadata the transactions commit with
+ * the offsets to the job's group (undefined when the group has none, e.g. a new job).
+ */
+export async function committedCheckpoint(admin: Admin, groupId: string, topic: string): Promise<number | undefined> {
+  const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  let newest: number | undefined;
+  for (const p of entry?.partitions ?? []) {
+    const id = checkpointOf(p.metadata);
+    if (id !== undefined && (newest === undefined || id > newest)) newest = id;
+  }
+  return newest;
+}
+
+function checkpointOf(metadata: string | null | undefined): number | undefined {
+  if (!metadata) return undefined;
+  try {
+    const id = (JSON.parse(metadata) as { checkpoint?: unknown }).checkpoint;
+    return Number.isSafeInteger(id) ? (id as number) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** kafkajs reports fencing as INVALID_PRODUCER_EPOCH, or PRODUCER_FENCED (code 90, unknown to it). */
+export function isFenced(err: unknown): boolean {
+  for (let e = err as { type?: string; code?: number; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.type === 'INVALID_PRODUCER_EPOCH' || e.type === 'PRODUCER_FENCED' || e.code === 90 || e.code === 47) return true;
+    if (e.cause === e) break;
+  }
+  return false;
+}
+
+function letterBytes(letter: DeadLetter): number {
+  let bytes = RECORD_OVERHEAD_BYTES + (letter.value?.length ?? 0) + (letter.key?.length ?? 0);
+  for (const [name, value] of Object.entries(deadLetterHeaders(letter))) bytes += name.length + Buffer.byteLength(value);
+  return bytes;
+}
+
+function* chunks(letters: readonly DeadLetter[]): Generator<DeadLetter[]> {
+  let chunk: DeadLetter[] = [];
+  let bytes = 0;
+  for (const letter of letters) {
+    const size = letterBytes(letter);
+    if (chunk.length > 0 && bytes + size > MAX_SEND_BYTES) {
+      yield chunk;
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(letter);
+    bytes += size;
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+function byTopic(letters: readonly DeadLetter[]): Array<[string, DeadLetter[]]> {
+  const map = new Map<string, DeadLetter[]>();
+  for (const letter of letters) {
+    const list = map.get(letter.topic) ?? [];
+    list.push(letter);
+    map.set(letter.topic, list);
+  }
+  return [...map];
+}
