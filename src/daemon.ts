@@ -153,6 +153,7 @@ export class Daemon {
     const { config } = this;
     const logger = this.options.logger;
     const job = clickstreamJob as unknown as JobDefinition<unknown, unknown, ClickCountResult>;
+    const startedAt = this.now();
     try {
       await this.telemetry.start();
       this.lock = await StateDirectoryLock.acquire(config.state.dir);
@@ -370,7 +371,10 @@ export class Daemon {
       if (this.source) {
         this.startCoordinator(restore.newestId + 1);
         await this.source.start(handler);
-        logger.info({ topic: config.kafka?.topic, groupId: config.kafka?.groupId, sinks: this.sinks.map((s) => s.name) }, 'sluice is consuming');
+        logger.info(
+          { topic: config.kafka?.topic, groupId: config.kafka?.groupId, sinks: this.sinks.map((s) => s.name), processUptimeMs: Math.round(process.uptime() * 1000), startMs: this.now() - startedAt },
+          'sluice is consuming',
+        );
       } else {
         this.startGenerator(handler);
         logger.info({ sinks: this.sinks.map((s) => s.name) }, 'sluice is running on the built-in click generator');

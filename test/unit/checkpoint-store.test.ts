@@ -82,6 +82,21 @@ describe('CheckpointStore', () => {
     });
   });
 
+  test('a record whose Kafka transaction did not commit is passed over: the newest one the group confirms is restored; two are always kept', async () => {
+    await withStore(async (_dir, store) => {
+      for (const id of [1, 2, 3]) await store.write({ ...record(id), sideOutputsTxn: true }, 1);
+      assert.deepEqual(store.ids(), [2, 3], 'retained=1 still keeps the previous record: it is the restore point until 3 commits');
+      const logger = collectingLogger();
+      const committed = 2;
+      const restorable = (r: CheckpointRecord) => !r.sideOutputsTxn || r.id <= committed;
+      const { record: chosen, newestId } = store.latest('fallback', logger, restorable);
+      assert.equal(chosen?.id, 2);
+      assert.equal(newestId, 3, 'ids never repeat: the next checkpoint is above 3');
+      assert.match(logger.warnings[0]?.msg ?? '', /checkpoint 3 was recorded but its Kafka transaction never committed/);
+      assert.equal(store.latest('fallback', collectingLogger(), (r) => r.id <= 0).record, undefined, 'none confirmed: start from empty state');
+    });
+  });
+
   test('dropAfter removes checkpoints newer than the one restored', async () => {
     await withStore(async (_dir, store) => {
       for (const id of [1, 2, 3]) await store.write(record(id), 5);

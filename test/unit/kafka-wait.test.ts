@@ -1,0 +1,77 @@
+/**
+ * Start-up against a Kafka that is down: the first contact is retried with backoff (time injected,
+ * no sleeping) until it answers or the start-up timeout runs out; other failures are not retried.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ErrorCode, SluiceError } from '../../src/errors.js';
+import { waitForKafka } from '../../src/streams/kafka-wait.js';
+
+function manualClock() {
+  let now = 0;
+  const waits: number[] = [];
+  const warnings: Array<Record<string, unknown>> = [];
+  return {
+    now: () => now,
+    sleep: async (ms: number) => {
+      waits.push(ms);
+      now += ms;
+    },
+    logger: { warn: (obj: object) => warnings.push(obj as Record<string, unknown>), info: () => undefined },
+    waits,
+    warnings,
+  };
+}
+
+const unreachable = () => new SluiceError(ErrorCode.KAFKA_UNAVAILABLE, 'cannot connect to Kafka at 127.0.0.1:9092: Connection refused', { retriable: true });
+
+describe('waitForKafka', () => {
+  test('an unreachable broker is waited for with growing, bounded waits, logged with a code, until it answers', async () => {
+    const clock = manualClock();
+    let calls = 0;
+    const result = await waitForKafka(
+      async () => {
+        if (++calls < 8) throw unreachable();
+        return 'topics ready';
+      },
+      { timeoutMs: 300_000, ...clock },
+    );
+    assert.equal(result, 'topics ready');
+    assert.deepEqual(clock.waits, [500, 1000, 2000, 4000, 5000, 5000, 5000]);
+    assert.equal(clock.warnings.length, 7);
+    assert.equal(clock.warnings[0]?.code, ErrorCode.KAFKA_UNAVAILABLE);
+  });
+
+  test('it gives up after the start-up timeout with KAFKA_UNAVAILABLE naming the variable', async () => {
+    const clock = manualClock();
+    await assert.rejects(
+      waitForKafka(async () => Promise.reject(unreachable()), { timeoutMs: 20_000, ...clock }),
+      (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.KAFKA_UNAVAILABLE && /SLUICE_KAFKA_STARTUP_TIMEOUT_MS=20000/.test(err.message),
+    );
+    assert.ok(clock.now() >= 20_000 && clock.now() < 30_000);
+  });
+
+  test('a failure that is not "unreachable" (a missing topic) fails at once', async () => {
+    const clock = manualClock();
+    const missing = new SluiceError(ErrorCode.KAFKA_TOPIC_MISSING, 'input topic "x" does not exist');
+    await assert.rejects(waitForKafka(async () => Promise.reject(missing), { timeoutMs: 0, ...clock }), (err: unknown) => err === missing);
+    assert.deepEqual(clock.waits, []);
+  });
+
+  test('a stop during the wait ends it', async () => {
+    const clock = manualClock();
+    let stopped = false;
+    let calls = 0;
+    await assert.rejects(
+      waitForKafka(
+        async () => {
+          if (++calls === 3) stopped = true;
+          throw unreachable();
+        },
+        { timeoutMs: 0, isStopped: () => stopped, ...clock },
+      ),
+      (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.KAFKA_UNAVAILABLE,
+    );
+    assert.equal(calls, 3);
+  });
+});
