@@ -157,6 +157,25 @@ export class Daemon {
     try {
       await this.telemetry.start();
       this.lock = await StateDirectoryLock.acquire(config.state.dir);
+      // The window workers start now (modules, LMDB), beside the Kafka checks; what they restore
+      // is decided below and sent when the pipeline starts.
+      const stage = new WorkerKeyedStage<unknown, ClickCountResult>({
+        workers: config.workers,
+        job: job.name,
+        windows: config.windows,
+        stateDir: config.state.dir,
+        writeBufferEntries: config.state.writeBufferEntries,
+        inbox: config.workerInbox,
+        maxHeapMb: config.workerMaxHeapMb,
+        onFailure: (err) => void this.fail(err),
+        onMetrics: (thread, snapshot) => this.telemetry.metrics.mergeThread(thread, snapshot),
+        onBarrierAck: (worker, id, changed, files) => this.onBarrierAck(worker, id, changed, files),
+        onBarrierDeclined: (worker, id, err) => this.coordinator?.decline(id, `worker-${worker}`, err),
+        ...testWorkerExit(this.options.attempt ?? 0),
+        logger: logger.child({ component: 'window-workers' }),
+      });
+      this.stage = stage;
+      stage.spawn();
       const kafka = config.kafka ? createKafka(config.kafka, logger) : undefined;
       let restore: { record: CheckpointRecord | undefined; newestId: number } = { record: undefined, newestId: 0 };
       let savepoint: { verified: VerifiedSavepoint; epoch: number } | undefined;
@@ -177,8 +196,8 @@ export class Daemon {
         // A broker that is down (restarting) is waited for, not a reason to fail the start.
         const waitOptions = { timeoutMs: settings.startupTimeoutMs ?? 300_000, logger, isStopped: () => this.state !== 'starting' };
         const patiently = <T>(step: () => Promise<T>) => waitForKafka(step, waitOptions);
-        await patiently(() => source.prepareTopics());
-        await patiently(() => source.assertNoOtherDaemon(previousRuns(config.state.dir)));
+        // Refused before the producer below starts: a refused daemon must not fence the running one.
+        await Promise.all([patiently(() => source.prepareTopics()), patiently(() => source.assertNoOtherDaemon(previousRuns(config.state.dir)))]);
         recordRun(config.state.dir);
         this.checkpoints = new CheckpointStore(config.state.dir);
         // Fences any older producer of this job (a killed daemon still alive, a second daemon) and
@@ -196,8 +215,11 @@ export class Daemon {
         });
         const sideOutputs = this.sideOutputs;
         await patiently(() => sideOutputs.start());
-        const committed = await patiently(() => readCommittedCheckpoint(kafka, settings.groupId, settings.topic));
-        logStarts = await patiently(() => source.logStartOffsets());
+        const [committed, starts] = await Promise.all([
+          patiently(() => readCommittedCheckpoint(kafka, settings.groupId, settings.topic)),
+          patiently(() => source.logStartOffsets()),
+        ]);
+        logStarts = starts;
         if (this.options.fromSavepoint) {
           // Verified whole (every checksum) before the live state or any checkpoint is touched.
           const verified = readSavepoint(this.options.fromSavepoint);
@@ -265,27 +287,16 @@ export class Daemon {
         now: this.now,
         logger,
         ...(restore.record ? { checkpoint: restore.record.placement } : savepoint ? { checkpoint: savepoint.verified.manifest.placement } : {}),
-        keyedStage: (onResults) =>
-          (this.stage = new WorkerKeyedStage({
-            workers: config.workers,
-            job: job.name,
-            windows: config.windows,
-            stateDir: config.state.dir,
-            writeBufferEntries: config.state.writeBufferEntries,
-            inbox: config.workerInbox,
-            maxHeapMb: config.workerMaxHeapMb,
-            onResults,
-            onFailure: (err) => void this.fail(err),
-            onMetrics: (thread, snapshot) => this.telemetry.metrics.mergeThread(thread, snapshot),
+        keyedStage: (onResults) => {
+          stage.bindResults(onResults);
+          stage.setRestore({
             ...(restore.record ? { restoreTo: restore.record.id } : {}),
             ...(savepoint
               ? { importSavepoint: { dir: savepoint.verified.dir, formatVersion: savepoint.verified.formatVersion, files: savepoint.verified.manifest.files, epoch: savepoint.epoch } }
               : {}),
-            onBarrierAck: (worker, id, changed, files) => this.onBarrierAck(worker, id, changed, files),
-            onBarrierDeclined: (worker, id, err) => this.coordinator?.decline(id, `worker-${worker}`, err),
-            ...testWorkerExit(this.options.attempt ?? 0),
-            logger: logger.child({ component: 'window-workers' }),
-          })),
+          });
+          return stage;
+        },
         telemetry: this.telemetry.pipeline,
         // Kafka tells where each partition ends: only a caught-up partition can be idle.
         idleness: this.source ? 'caught-up' : 'silence',
@@ -711,6 +722,7 @@ export class Daemon {
   private async closeAll(): Promise<void> {
     const closing: Array<Promise<void>> = [...this.sinks.map((s) => s.close())];
     if (this.pipeline) closing.push(this.pipeline.stop());
+    else if (this.stage) closing.push(this.stage.stop());
     if (this.deadLetters) closing.push(this.deadLetters.close());
     if (this.source) closing.push(this.source.stop());
     if (this.ownsTelemetry) closing.push(this.telemetry.close());

@@ -19,9 +19,18 @@ export interface WorkerInit {
   statePath: string;
   /** SLUICE_STATE_WRITE_BUFFER_ENTRIES: writes buffered before a step's end commits them. */
   writeBufferEntries?: number;
+  /** Test only (SLUICE_TEST_WORKER_EXIT_AFTER_STEPS): the worker thread exits after this many steps. */
+  exitAfterSteps?: number;
+}
+
+/**
+ * The first message a worker handles (it is spawned before the restore is decided, so its start-up
+ * overlaps the main thread's): what state to start from.
+ */
+export interface WorkerRestore {
   /**
-   * Checkpoint to restore the state to (`LmdbWindowStore.rollbackTo`); undefined: no checkpoint,
-   * start from empty state (`clearAll`).
+   * Checkpoint to restore the state to (`LmdbWindowStore.rollbackTo`); undefined (and no
+   * savepoint): no checkpoint, start from empty state (`clearAll`).
    */
   restoreTo?: number;
   /**
@@ -29,8 +38,6 @@ export interface WorkerInit {
    * this worker owns; the main thread verified them), then start undo epoch `epoch`.
    */
   importSavepoint?: SavepointImport;
-  /** Test only (SLUICE_TEST_WORKER_EXIT_AFTER_STEPS): the worker thread exits after this many steps. */
-  exitAfterSteps?: number;
 }
 
 export interface SavepointImport {
@@ -43,6 +50,8 @@ export interface SavepointImport {
 }
 
 export type ToWorker =
+  /** First: restore, then reply `ready`. */
+  | ({ type: 'restore' } & WorkerRestore)
   /**
    * Apply a step (this worker's share of the events as columns, step-codec.ts; its buffers are
    * transferred); `credit` is what the sender reserved for it and gets back with the reply.

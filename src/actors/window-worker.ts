@@ -13,7 +13,7 @@ import { exportKeyGroups } from '../state/savepoint-writer.js';
 import { supervisedThread } from '../supervision/thread-exit.js';
 import { SluiceMetrics } from '../telemetry/metrics.js';
 import { keyGroupOf } from './key-groups.js';
-import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
+import type { FromWorker, ToWorker, WorkerInit, WorkerRestore } from './protocol.js';
 import { forEachEvent, windowInputOf } from './step-codec.js';
 import { WindowActor } from './window-actor.js';
 
@@ -31,26 +31,35 @@ try {
     keyGroupOf: (k) => keyGroupOf(k),
     ...(init.writeBufferEntries === undefined ? {} : { writeBufferEntries: init.writeBufferEntries }),
   });
-  // Restore: from a savepoint (its key groups this worker owns now), or back to checkpoint
-  // `restoreTo` by its undo logs; with neither, from empty.
-  let imported: number | undefined;
-  const fromSavepoint = init.importSavepoint;
-  if (fromSavepoint) {
-    store.clearAll();
-    // The main thread sent only the files of the key groups this worker owns (worker-stage.ts).
-    imported = store.load(
-      (function* () {
-        for (const file of fromSavepoint.files) yield* readKeyGroup(fromSavepoint.dir, file, fromSavepoint.formatVersion, job.stateCodec, (k) => keyGroupOf(k));
-      })(),
-    );
-    // The imported state is checkpoint `epoch`'s: a crash from here on rolls back to it.
-    store.barrier(fromSavepoint.epoch);
-  } else if (init.restoreTo === undefined) store.clearAll();
-  else store.rollbackTo(init.restoreTo);
   /** Savepoint exports still writing (a stop waits for them: they hold a read snapshot). */
   const exporting = new Set<Promise<unknown>>();
   let steps = 0;
-  const actor = new WindowActor(init.windows, job.aggregate, store);
+  // Built after the restore: it reads the restored windows.
+  let actor!: WindowActor<unknown, unknown, unknown>;
+  let restored = false;
+  /** Restore: from a savepoint (its key groups this worker owns now), or back to checkpoint `restoreTo` by its undo logs; with neither, from empty. */
+  const restore = (plan: WorkerRestore): FromWorker | undefined => {
+    if (restored) throw new Error('restore received twice');
+    restored = true;
+    let imported: number | undefined;
+    const fromSavepoint = plan.importSavepoint;
+    if (fromSavepoint) {
+      store.clearAll();
+      // The main thread sent only the files of the key groups this worker owns (worker-stage.ts).
+      imported = store.load(
+        (function* () {
+          for (const file of fromSavepoint.files) yield* readKeyGroup(fromSavepoint.dir, file, fromSavepoint.formatVersion, job.stateCodec, (k) => keyGroupOf(k));
+        })(),
+      );
+      // The imported state is checkpoint `epoch`'s: a crash from here on rolls back to it.
+      store.barrier(fromSavepoint.epoch);
+    } else if (plan.restoreTo === undefined) store.clearAll();
+    else store.rollbackTo(plan.restoreTo);
+    actor = new WindowActor(init.windows, job.aggregate, store);
+    // After an import, ready means the imported state is on disk.
+    void store.flushed().then(() => send({ type: 'ready', workerIndex: init.workerIndex, openWindows: actor.openWindows(), ...(imported === undefined ? {} : { imported }) }), fail);
+    return undefined;
+  };
   const input = windowInputOf(job);
   // This thread's heap and event-loop delay, sent to the main thread on request.
   const metrics = new SluiceMetrics({ thread: `worker-${init.workerIndex}`, defaultMetrics: false });
@@ -63,7 +72,12 @@ try {
   new Observable<ToWorker>((subscriber) => thread.onMessage((message) => subscriber.next(message)))
     .pipe(
       map((message): FromWorker | undefined => {
+        if (!restored && message.type !== 'restore' && message.type !== 'stop' && message.type !== 'metrics') {
+          throw new Error(`a ${message.type} message before the restore`);
+        }
         switch (message.type) {
+          case 'restore':
+            return restore(message);
           case 'step': {
             if (init.exitAfterSteps !== undefined && ++steps > init.exitAfterSteps) process.exit(3);
             // Chunks before the last carry no credit: the step's credit comes back with the last.
@@ -109,7 +123,7 @@ try {
             return undefined;
           case 'stop':
             void Promise.allSettled([...exporting])
-              .then(() => actor.close())
+              .then(() => (restored ? actor.close() : store.close()))
               .then(() => {
                 send({ type: 'stopped' });
                 port.close();
@@ -122,11 +136,6 @@ try {
       next: (reply) => reply && send(reply),
       error: (err: unknown) => fail(err),
     });
-  // After an import, ready means the imported state is on disk.
-  void store.flushed().then(
-    () => send({ type: 'ready', workerIndex: init.workerIndex, openWindows: actor.openWindows(), ...(imported === undefined ? {} : { imported }) }),
-    fail,
-  );
 } catch (err) {
   fail(err);
 }

@@ -35,7 +35,8 @@ export interface WorkerStageOptions<OUT> {
   inbox: Credit;
   /** Heap limit of each worker thread (MiB); exceeding it is a worker failure, not a daemon crash. */
   maxHeapMb?: number;
-  onResults: ResultsCallback<OUT>;
+  /** Where results go; or later, through `bindResults`. */
+  onResults?: ResultsCallback<OUT>;
   /** Called once when a worker fails; the stage rejects everything pending with the same error. */
   onFailure: (err: SluiceError) => void;
   /** Receives each worker's metrics every `metricsIntervalMs` (e.g. SluiceMetrics.mergeThread). */
@@ -87,29 +88,37 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
   private input: WindowInput<IN, unknown> | undefined;
   private readonly ownerOf = (key: string) => this.table[keyGroupOf(key)] as number;
 
+  private onResults: ResultsCallback<OUT>;
+  private restore: { restoreTo?: number; importSavepoint?: SavepointImport };
+
   constructor(private readonly options: WorkerStageOptions<OUT>) {
+    this.onResults = options.onResults ?? (async () => {
+      throw new SluiceError(ErrorCode.INTERNAL, 'window results before bindResults()');
+    });
+    this.restore = {
+      ...(options.restoreTo === undefined ? {} : { restoreTo: options.restoreTo }),
+      ...(options.importSavepoint ? { importSavepoint: options.importSavepoint } : {}),
+    };
     this.table = assignmentTable(options.workers);
     this.supervisor = new ThreadSupervisor(options.logger, (err) => this.fail(err));
   }
 
-  async start(): Promise<void> {
+  /**
+   * Start the worker threads now, before the restore is decided: their start-up (modules, LMDB)
+   * overlaps the main thread's. `start()` later tells them what to restore. Idempotent.
+   */
+  spawn(): void {
+    if (this.handles.length > 0) return;
     const { workers } = this.options;
-    const ready: Array<Promise<void>> = [];
     for (let index = 0; index < workers; index++) {
-      const keyGroups = keyGroupsOfWorker(index, workers);
-      const fromSavepoint = this.options.importSavepoint;
       const init: WorkerInit = {
         workerIndex: index,
         workers,
-        keyGroups,
+        keyGroups: keyGroupsOfWorker(index, workers),
         job: this.options.job,
         windows: this.options.windows,
         statePath: `${this.options.stateDir}/windows/worker-${index}`,
         ...(this.options.writeBufferEntries === undefined ? {} : { writeBufferEntries: this.options.writeBufferEntries }),
-        ...(this.options.restoreTo === undefined ? {} : { restoreTo: this.options.restoreTo }),
-        // Rescaling: whatever the worker count was when it was taken, each worker gets the files
-        // of the key groups it owns now.
-        ...(fromSavepoint ? { importSavepoint: { ...fromSavepoint, files: fromSavepoint.files.filter((f) => keyGroups.includes(f.keyGroup)) } } : {}),
         ...(this.options.exitAfterSteps === undefined ? {} : { exitAfterSteps: this.options.exitAfterSteps }),
       };
       const worker = this.supervisor.start({
@@ -118,8 +127,28 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
         workerData: init,
         ...(this.options.maxHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb } } : {}),
       });
-      const handle = this.attach(index, worker);
-      this.handles.push(handle);
+      this.handles.push(this.attach(index, worker));
+    }
+  }
+
+  /** Where results go (when the stage was built before the pipeline that consumes them). */
+  bindResults(onResults: ResultsCallback<OUT>): void {
+    this.onResults = onResults;
+  }
+
+  /** What to restore (when decided after the stage was built and spawned). */
+  setRestore(restore: { restoreTo?: number; importSavepoint?: SavepointImport }): void {
+    this.restore = restore;
+  }
+
+  async start(): Promise<void> {
+    this.spawn();
+    const { workers } = this.options;
+    const ready: Array<Promise<void>> = [];
+    for (const handle of this.handles) {
+      const { worker, index } = handle;
+      const keyGroups = keyGroupsOfWorker(index, workers);
+      const fromSavepoint = this.restore.importSavepoint;
       ready.push(
         this.untilFailure(
           new Promise<void>((resolve) => {
@@ -134,6 +163,13 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
           }),
         ),
       );
+      this.post(handle, {
+        type: 'restore',
+        ...(this.restore.restoreTo === undefined ? {} : { restoreTo: this.restore.restoreTo }),
+        // Rescaling: whatever the worker count was when it was taken, each worker gets the files
+        // of the key groups it owns now.
+        ...(fromSavepoint ? { importSavepoint: { ...fromSavepoint, files: fromSavepoint.files.filter((f) => keyGroups.includes(f.keyGroup)) } } : {}),
+      });
     }
     await Promise.all(ready);
     // After the workers: an unknown job fails as a worker that cannot start (the workers know jobs by name too).
@@ -261,7 +297,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
     switch (reply.type) {
       case 'results':
         handle.openWindows = reply.openWindows;
-        if (reply.results.length > 0) await this.options.onResults(reply.results as OUT[], handle.barriersPassed);
+        if (reply.results.length > 0) await this.onResults(reply.results as OUT[], handle.barriersPassed);
         if (reply.last) handle.handedOver = Math.max(handle.handedOver, handle.pendingWatermarks.shift() ?? handle.handedOver);
         this.release(handle, reply.credit);
         return;
