@@ -13,7 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { keyGroupOf } from '../src/actors/key-groups.js';
-import { parseClick } from '../src/streams/records.js';
+import { parseClick } from '../src/streams/operators/records.js';
 
 // ---------------------------------------------------------------------------------------------
 // raw batches

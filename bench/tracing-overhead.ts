@@ -16,18 +16,18 @@
  *
  * usage: npm run bench:tracing -- [--events 300000] [--rounds 5] [--only bare,off]
  */
-import type { ResultsCallback } from '../src/streams/keyed-stage.js';
-import { LocalKeyedStage } from '../src/streams/local-stage.js';
-import { InMemoryWindowStore } from '../src/streams/windows.js';
+import type { ResultsCallback } from '../src/streams/operators/keyed-stage.js';
+import { LocalKeyedStage } from '../src/streams/operators/local-stage.js';
+import { InMemoryWindowStore } from '../src/streams/operators/windows.js';
 import type { ExportResult } from '@opentelemetry/core';
 import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { availableParallelism, cpus } from 'node:os';
 import { loadConfig } from '../src/config.js';
 import { clickstreamJob, type ClickCountResult } from '../src/job/clickstream.js';
 import type { JobDefinition } from '../src/job/job.js';
-import { WindowPipeline } from '../src/streams/pipeline.js';
+import { WindowPipeline } from '../src/streams/runtime/pipeline.js';
 import type { DeadLetterSink, ResultSink } from '../src/streams/sinks/sink.js';
-import type { SourceBatch, SourceHandler, SourceRecord } from '../src/streams/source.js';
+import type { SourceBatch, SourceHandler, SourceRecord } from '../src/streams/sources/source.js';
 import { DaemonTelemetry } from '../src/telemetry/daemon-telemetry.js';
 import { silentLogger } from '../src/telemetry/logging.js';
 import { startTracing, type TracingHandle } from '../src/telemetry/tracing.js';

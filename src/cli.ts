@@ -11,7 +11,7 @@ import { adminSocketPath, describeConfig, loadConfig, VARIABLES } from './config
 import { savepointCommand, stopCommand } from './admin/admin-commands.js';
 import type { AdminRequest, AdminResponse } from './admin/admin-protocol.js';
 import { startAdminServer, type AdminServer } from './admin/admin-server.js';
-import { Daemon } from './daemon.js';
+import { Daemon } from './streams/runtime/job-runtime.js';
 import { superviseJob } from './supervision/job-supervisor.js';
 import { exitProcess } from './supervision/process-exit.js';
 import { whenThreadStuck } from './supervision/thread-supervisor.js';

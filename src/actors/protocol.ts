@@ -6,7 +6,7 @@
 import type { SerializedError } from '../errors.js';
 import type { MetricsSnapshot } from '../telemetry/metrics.js';
 import type { StepColumns } from './step-codec.js';
-import type { SavepointFile } from '../state/savepoint-format.js';
+import type { SavepointFile } from '../state/savepoints/savepoint-format.js';
 
 /** Sent once as workerData. */
 export interface WorkerInit {

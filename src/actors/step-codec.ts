@@ -11,7 +11,7 @@
  * No per-event trace context travels: the pipeline records a traced event's window on the main
  * thread (`PipelineTelemetry.counted`), and firings are traced there when results come back.
  */
-import type { KeyedEvent } from '../streams/keyed-stage.js';
+import type { KeyedEvent } from '../streams/operators/keyed-stage.js';
 import { WHOLE_EVENT, type ValueColumnBuilder, type WindowInput } from '../job/window-input.js';
 import type { JobDefinition } from '../job/job.js';
 

@@ -5,8 +5,8 @@
  * keep them buffered across steps (see LmdbWindowStore.endStep), which is safe because recovery
  * always rolls back to a barrier, and a barrier commits everything first.
  */
-import type { KeyedStep } from '../streams/keyed-stage.js';
-import { TumblingWindowOperator, type AggregateFunction, type WindowOptions, type WindowStateStore } from '../streams/windows.js';
+import type { KeyedStep } from '../streams/operators/keyed-stage.js';
+import { TumblingWindowOperator, type AggregateFunction, type WindowOptions, type WindowStateStore } from '../streams/operators/windows.js';
 
 /** A store that buffers writes (LMDB); in-memory stores need no commit. */
 export interface CommittableStore<ACC> extends WindowStateStore<ACC> {

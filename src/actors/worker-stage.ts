@@ -12,7 +12,7 @@
 import type { Worker } from 'node:worker_threads';
 import { Subject, concatMap, type Subscription } from 'rxjs';
 import { deserializeError, ErrorCode, SluiceError } from '../errors.js';
-import type { KeyedStage, KeyedStep, ResultsCallback } from '../streams/keyed-stage.js';
+import type { KeyedStage, KeyedStep, ResultsCallback } from '../streams/operators/keyed-stage.js';
 import { ThreadSupervisor } from '../supervision/thread-supervisor.js';
 import type { Logger } from '../telemetry/logging.js';
 import { assignmentTable, KEY_GROUPS, keyGroupOf, keyGroupsOfWorker } from './key-groups.js';
@@ -21,7 +21,7 @@ import type { Credit, FromWorker, SavepointImport, ToWorker, WorkerInit } from '
 import { encodeSteps, windowInputOf } from './step-codec.js';
 import { jobByName } from '../job/registry.js';
 import type { WindowInput } from '../job/window-input.js';
-import type { SavepointFile } from '../state/savepoint-format.js';
+import type { SavepointFile } from '../state/savepoints/savepoint-format.js';
 
 export interface WorkerStageOptions<OUT> {
   workers: number;

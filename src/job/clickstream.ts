@@ -5,8 +5,8 @@
  *   source(user-clicks) -> parse + validate (bad -> DLQ) -> event time = timestamp, 5 s bound
  *     -> keyBy(userId) -> tumbling 1 min window -> count and count per eventType -> ES + Redis
  */
-import { parseClick, type ClickEvent } from '../streams/records.js';
-import type { AggregateFunction, TimeWindow } from '../streams/windows.js';
+import { parseClick, type ClickEvent } from '../streams/operators/records.js';
+import type { AggregateFunction, TimeWindow } from '../streams/operators/windows.js';
 import { ErrorCode, SluiceError } from '../errors.js';
 import type { JobDefinition, StateCodec } from './job.js';
 import { dictionaryStrings, type WindowInput } from './window-input.js';

@@ -4,7 +4,7 @@
  * windows, sinks, offsets) is the same for every job; the clickstream job is the built-in one.
  */
 import type { RecordErrorCode } from '../errors.js';
-import type { AggregateFunction } from '../streams/windows.js';
+import type { AggregateFunction } from '../streams/operators/windows.js';
 import type { WindowInput } from './window-input.js';
 
 export type JobParseResult<IN> = { ok: true; event: IN } | { ok: false; code: RecordErrorCode; message: string };

@@ -23,7 +23,7 @@
  */
 import { open, TransactionFlags, type Database, type RootDatabase } from 'lmdb';
 import { mkdirSync } from 'node:fs';
-import type { WindowEntry, WindowStateStore } from '../streams/windows.js';
+import type { WindowEntry, WindowStateStore } from '../streams/operators/windows.js';
 
 type StateKey = [keyGroup: number, windowStart: number, key: string];
 type UndoKey = [epoch: number, keyGroup: number, windowStart: number, key: string];

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RUN_ID } from '../streams/kafka-source.js';
+import { RUN_ID } from '../streams/sources/kafka-source.js';
 
 const FILE = 'kafka-runs.json';
 const KEEP = 20;

@@ -8,7 +8,7 @@
  */
 import { systemClock, systemScheduler, type Clock, type Scheduler } from '../clock.js';
 import type { SluiceConfig } from '../config.js';
-import type { Daemon } from '../daemon.js';
+import type { Daemon } from '../streams/runtime/job-runtime.js';
 import type { Logger } from '../telemetry/logging.js';
 import { restartStrategyFrom } from './strategies.js';
 import { Supervisor } from './supervisor.js';

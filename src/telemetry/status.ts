@@ -1,5 +1,5 @@
 /** The one-line status a person reads at a glance (stderr in the embedded default). */
-import type { PipelineStats } from '../streams/pipeline.js';
+import type { PipelineStats } from '../streams/runtime/pipeline.js';
 
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 

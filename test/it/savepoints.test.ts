@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { after, before, test } from 'node:test';
-import { readSavepoint } from '../../src/state/savepoint-reader.js';
+import { readSavepoint } from '../../src/state/savepoints/savepoint-reader.js';
 import { buildFixture, MINUTE, type ExpectedResult, type FixtureMessage } from '../helpers/clickstream-fixture.js';
 import { runCli, startDaemon, waitFor, type DaemonProcess } from '../helpers/daemon-process.js';
 import { createTopics, deleteTopics, kafkaBrokers, testKafka } from '../helpers/kafka.js';

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { loadConfig } from '../../src/config.js';
-import { Daemon } from '../../src/daemon.js';
+import { Daemon } from '../../src/streams/runtime/job-runtime.js';
 import { silentLogger } from '../../src/telemetry/logging.js';
 import { startTracing, type TracingHandle } from '../../src/telemetry/tracing.js';
 import { buildFixture, MINUTE } from '../helpers/clickstream-fixture.js';

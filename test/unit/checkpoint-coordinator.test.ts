@@ -8,7 +8,7 @@ import {
   type CheckpointFailure,
   type CheckpointKind,
   type CompletedCheckpoint,
-} from '../../src/state/checkpoint-coordinator.js';
+} from '../../src/state/checkpoints/checkpoint-coordinator.js';
 import { ManualTime, settle } from '../helpers/manual-time.js';
 
 type Placement = { offsets: Record<string, number> };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ErrorCode, SluiceError } from '../../src/errors.js';
-import { canonicalJson, CHECKPOINT_FORMAT_VERSION, CheckpointStore, type CheckpointRecord } from '../../src/state/checkpoint-store.js';
+import { canonicalJson, CHECKPOINT_FORMAT_VERSION, CheckpointStore, type CheckpointRecord } from '../../src/state/checkpoints/checkpoint-store.js';
 
 function record(id: number): CheckpointRecord {
   return {

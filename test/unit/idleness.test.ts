@@ -4,16 +4,16 @@
  * partitions idle, move the watermark past their records, and turn those records into late events.
  */
 import { MemoryLetters } from '../helpers/memory-sinks.js';
-import { LocalKeyedStage } from '../../src/streams/local-stage.js';
-import { InMemoryWindowStore } from '../../src/streams/windows.js';
+import { LocalKeyedStage } from '../../src/streams/operators/local-stage.js';
+import { InMemoryWindowStore } from '../../src/streams/operators/windows.js';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { clickCountAggregate, clickstreamJob, type ClickCountResult } from '../../src/job/clickstream.js';
 import type { JobDefinition } from '../../src/job/job.js';
-import { WindowPipeline } from '../../src/streams/pipeline.js';
+import { WindowPipeline } from '../../src/streams/runtime/pipeline.js';
 import type { ResultSink } from '../../src/streams/sinks/sink.js';
-import type { SourceRecord } from '../../src/streams/source.js';
-import { NO_WATERMARK, PartitionWatermarks } from '../../src/streams/watermarks.js';
+import type { SourceRecord } from '../../src/streams/sources/source.js';
+import { NO_WATERMARK, PartitionWatermarks } from '../../src/streams/operators/watermarks.js';
 import { silentLogger } from '../../src/telemetry/logging.js';
 
 const BASE = Date.UTC(2026, 10, 25, 10, 0, 0);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ErrorCode, SluiceError } from '../../src/errors.js';
-import { waitForKafka } from '../../src/streams/kafka-wait.js';
+import { waitForKafka } from '../../src/streams/sources/kafka-wait.js';
 
 function manualClock() {
   let now = 0;

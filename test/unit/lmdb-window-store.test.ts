@@ -7,8 +7,8 @@ import { keyGroupOf } from '../../src/actors/key-groups.js';
 import { WorkerKeyedStage } from '../../src/actors/worker-stage.js';
 import type { ClickCountAccumulator, ClickCountResult } from '../../src/job/clickstream.js';
 import { LmdbWindowStore } from '../../src/state/lmdb-window-store.js';
-import type { KeyedEvent } from '../../src/streams/keyed-stage.js';
-import type { ClickEvent } from '../../src/streams/records.js';
+import type { KeyedEvent } from '../../src/streams/operators/keyed-stage.js';
+import type { ClickEvent } from '../../src/streams/operators/records.js';
 import { silentLogger } from '../../src/telemetry/logging.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sluice-lmdb-'));

@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { clickstreamJob, type ClickCountResult } from '../../src/job/clickstream.js';
 import type { JobDefinition } from '../../src/job/job.js';
-import { WindowPipeline, type PipelinePlacement } from '../../src/streams/pipeline.js';
-import type { SourceBatch, SourceRecord } from '../../src/streams/source.js';
+import { WindowPipeline, type PipelinePlacement } from '../../src/streams/runtime/pipeline.js';
+import type { SourceBatch, SourceRecord } from '../../src/streams/sources/source.js';
 import { silentLogger } from '../../src/telemetry/logging.js';
-import { LocalKeyedStage } from '../../src/streams/local-stage.js';
-import { InMemoryWindowStore } from '../../src/streams/windows.js';
+import { LocalKeyedStage } from '../../src/streams/operators/local-stage.js';
+import { InMemoryWindowStore } from '../../src/streams/operators/windows.js';
 
 const MIN = 60_000;
 const BASE = Date.UTC(2026, 10, 25, 10, 0, 0);

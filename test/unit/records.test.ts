@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { RecordErrorCode } from '../../src/errors.js';
-import { MAX_VALUE_BYTES, MIN_TIMESTAMP_MS, parseClick } from '../../src/streams/records.js';
+import { MAX_VALUE_BYTES, MIN_TIMESTAMP_MS, parseClick } from '../../src/streams/operators/records.js';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 const TS = Date.UTC(2026, 10, 25, 11, 59, 0);

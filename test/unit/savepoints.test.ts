@@ -13,11 +13,11 @@ import { after, test } from 'node:test';
 import { KEY_GROUPS, keyGroupOf, keyGroupsOfWorker } from '../../src/actors/key-groups.js';
 import { ErrorCode, SluiceError } from '../../src/errors.js';
 import { clickCountCodec, type ClickCountAccumulator } from '../../src/job/clickstream.js';
-import { canonicalJson } from '../../src/state/checkpoint-store.js';
+import { canonicalJson } from '../../src/state/checkpoints/checkpoint-store.js';
 import { LmdbWindowStore } from '../../src/state/lmdb-window-store.js';
-import { manifestChecksum, MIGRATIONS, SAVEPOINT_FORMAT_VERSION, upgradeEntry, upgradeManifest } from '../../src/state/savepoint-format.js';
-import { checkCompatible, readKeyGroup, readSavepoint } from '../../src/state/savepoint-reader.js';
-import { exportKeyGroups, finishSavepoint, prepareSavepoint } from '../../src/state/savepoint-writer.js';
+import { manifestChecksum, MIGRATIONS, SAVEPOINT_FORMAT_VERSION, upgradeEntry, upgradeManifest } from '../../src/state/savepoints/savepoint-format.js';
+import { checkCompatible, readKeyGroup, readSavepoint } from '../../src/state/savepoints/savepoint-reader.js';
+import { exportKeyGroups, finishSavepoint, prepareSavepoint } from '../../src/state/savepoints/savepoint-writer.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sluice-savepoints-'));
 after(() => rmSync(root, { recursive: true, force: true }));

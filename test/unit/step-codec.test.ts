@@ -9,8 +9,8 @@ import { MessageChannel } from 'node:worker_threads';
 import { decodeStep, encodeStep, encodeSteps, windowInputOf, type EncodedStep, type StepColumns } from '../../src/actors/step-codec.js';
 import { clickstreamJob } from '../../src/job/clickstream.js';
 import { WHOLE_EVENT, type WindowInput } from '../../src/job/window-input.js';
-import type { KeyedEvent } from '../../src/streams/keyed-stage.js';
-import type { ClickEvent } from '../../src/streams/records.js';
+import type { KeyedEvent } from '../../src/streams/operators/keyed-stage.js';
+import type { ClickEvent } from '../../src/streams/operators/records.js';
 
 const T = Date.UTC(2026, 10, 25, 9, 0, 0);
 const input = windowInputOf(clickstreamJob);

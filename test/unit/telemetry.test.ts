@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { loadConfig } from '../../src/config.js';
-import type { PipelineStats } from '../../src/streams/pipeline.js';
+import type { PipelineStats } from '../../src/streams/runtime/pipeline.js';
 import type { DeadLetter, ResultSink } from '../../src/streams/sinks/sink.js';
 import { DaemonTelemetry, type DaemonStateName } from '../../src/telemetry/daemon-telemetry.js';
 import { silentLogger } from '../../src/telemetry/logging.js';

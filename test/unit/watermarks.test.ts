@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { NO_WATERMARK, PartitionWatermarks } from '../../src/streams/watermarks.js';
+import { NO_WATERMARK, PartitionWatermarks } from '../../src/streams/operators/watermarks.js';
 
 describe('PartitionWatermarks', () => {
   const options = { outOfOrdernessMs: 5000, idleTimeoutMs: 30_000 };

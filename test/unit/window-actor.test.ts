@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { WindowActor } from '../../src/actors/window-actor.js';
 import { clickCountAggregate, type ClickCountAccumulator, type ClickCountResult } from '../../src/job/clickstream.js';
-import type { KeyedEvent } from '../../src/streams/keyed-stage.js';
-import type { ClickEvent } from '../../src/streams/records.js';
-import { InMemoryWindowStore } from '../../src/streams/windows.js';
+import type { KeyedEvent } from '../../src/streams/operators/keyed-stage.js';
+import type { ClickEvent } from '../../src/streams/operators/records.js';
+import { InMemoryWindowStore } from '../../src/streams/operators/windows.js';
 
 const MIN = 60_000;
 const ev = (key: string, timestamp: number): KeyedEvent<ClickEvent> => ({ key, timestamp, event: { userId: key, eventType: 'view', timestamp } });

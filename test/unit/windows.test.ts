@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { clickCountAggregate, type ClickCountAccumulator, type ClickCountResult } from '../../src/job/clickstream.js';
-import type { ClickEvent } from '../../src/streams/records.js';
-import { assignTumblingWindow, InMemoryWindowStore, TumblingWindowOperator, type FiredWindow } from '../../src/streams/windows.js';
+import type { ClickEvent } from '../../src/streams/operators/records.js';
+import { assignTumblingWindow, InMemoryWindowStore, TumblingWindowOperator, type FiredWindow } from '../../src/streams/operators/windows.js';
 
 const MIN = 60_000;
 const ev = (userId: string, timestamp: number, eventType = 'click'): ClickEvent => ({ userId, eventType, timestamp });

@@ -10,8 +10,8 @@ import { after, test } from 'node:test';
 import { WorkerKeyedStage } from '../../src/actors/worker-stage.js';
 import type { ClickCountResult } from '../../src/job/clickstream.js';
 import { ErrorCode, SluiceError } from '../../src/errors.js';
-import type { KeyedEvent } from '../../src/streams/keyed-stage.js';
-import type { ClickEvent } from '../../src/streams/records.js';
+import type { KeyedEvent } from '../../src/streams/operators/keyed-stage.js';
+import type { ClickEvent } from '../../src/streams/operators/records.js';
 import { silentLogger } from '../../src/telemetry/logging.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sluice-worker-failure-'));

@@ -12,12 +12,12 @@ import { test } from 'node:test';
 import { WorkerKeyedStage } from '../../src/actors/worker-stage.js';
 import { clickstreamJob, type ClickCountResult } from '../../src/job/clickstream.js';
 import type { JobDefinition } from '../../src/job/job.js';
-import type { KeyedStage, ResultsCallback } from '../../src/streams/keyed-stage.js';
-import { LocalKeyedStage } from '../../src/streams/local-stage.js';
-import { WindowPipeline } from '../../src/streams/pipeline.js';
+import type { KeyedStage, ResultsCallback } from '../../src/streams/operators/keyed-stage.js';
+import { LocalKeyedStage } from '../../src/streams/operators/local-stage.js';
+import { WindowPipeline } from '../../src/streams/runtime/pipeline.js';
 import type { DeadLetter, DeadLetterSink, ResultSink } from '../../src/streams/sinks/sink.js';
-import type { SourceBatch } from '../../src/streams/source.js';
-import { InMemoryWindowStore } from '../../src/streams/windows.js';
+import type { SourceBatch } from '../../src/streams/sources/source.js';
+import { InMemoryWindowStore } from '../../src/streams/operators/windows.js';
 import { silentLogger } from '../../src/telemetry/logging.js';
 
 const MIN = 60_000;

@@ -6,7 +6,7 @@
  * read, with own-property checks, so `__proto__` keys and other tricks cannot reach our objects.
  */
 import { isUtf8 } from 'node:buffer';
-import { RecordErrorCode } from '../errors.js';
+import { RecordErrorCode } from '../../errors.js';
 
 export const MAX_VALUE_BYTES = 1024 * 1024;
 export const MAX_USER_ID_BYTES = 256;

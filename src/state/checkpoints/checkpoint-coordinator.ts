@@ -31,9 +31,9 @@
  * and the restart strategy restarts it). Any completed checkpoint resets the count. Checkpoints asked
  * for with `triggerNow` report failure to their caller only (as Flink treats savepoints).
  */
-import type { Cancel, Clock, Scheduler } from '../clock.js';
-import { ErrorCode, SluiceError } from '../errors.js';
-import type { Logger } from '../telemetry/logging.js';
+import type { Cancel, Clock, Scheduler } from '../../clock.js';
+import { ErrorCode, SluiceError } from '../../errors.js';
+import type { Logger } from '../../telemetry/logging.js';
 
 /** Why a checkpoint failed. Stable names: they appear in metrics, logs and error details. */
 export const CheckpointFailureReason = {

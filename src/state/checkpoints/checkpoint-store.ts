@@ -11,9 +11,9 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import { ErrorCode, SluiceError } from '../errors.js';
+import { ErrorCode, SluiceError } from '../../errors.js';
 import type { CheckpointKind } from './checkpoint-coordinator.js';
-import type { PipelinePlacement } from '../streams/pipeline.js';
+import type { PipelinePlacement } from '../../streams/runtime/pipeline.js';
 
 export const CHECKPOINT_FORMAT_VERSION = 1;
 

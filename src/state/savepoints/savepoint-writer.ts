@@ -11,10 +11,10 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ErrorCode, SluiceError } from '../errors.js';
-import type { StateCodec } from '../job/job.js';
-import type { StateSnapshot } from './lmdb-window-store.js';
-import { canonicalJson } from './checkpoint-store.js';
+import { ErrorCode, SluiceError } from '../../errors.js';
+import type { StateCodec } from '../../job/job.js';
+import type { StateSnapshot } from '../lmdb-window-store.js';
+import { canonicalJson } from '../checkpoints/checkpoint-store.js';
 import { KEY_GROUP_DIR, keyGroupFile, MANIFEST_FILE, manifestChecksum, type SavepointEntry, type SavepointFile, type SavepointManifest } from './savepoint-format.js';
 
 /** Lines are written in pieces of about this many characters: a big key group never sits in memory whole. */

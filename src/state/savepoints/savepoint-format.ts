@@ -22,9 +22,9 @@
  * savepoint written by any earlier sluice is read by the current code only in the current shape.
  */
 import { z } from 'zod';
-import { ErrorCode, SluiceError } from '../errors.js';
-import type { PipelinePlacement } from '../streams/pipeline.js';
-import { canonicalJson, sha256 } from './checkpoint-store.js';
+import { ErrorCode, SluiceError } from '../../errors.js';
+import type { PipelinePlacement } from '../../streams/runtime/pipeline.js';
+import { canonicalJson, sha256 } from '../checkpoints/checkpoint-store.js';
 
 export const SAVEPOINT_FORMAT_VERSION = 2;
 export const MANIFEST_FILE = 'manifest.json';

@@ -3,8 +3,8 @@
  * our structured logger (and never its connection options, which can hold SASL credentials).
  */
 import { Kafka, logLevel as KafkaLogLevel, type KafkaConfig, type logCreator } from 'kafkajs';
-import type { SluiceConfig } from '../config.js';
-import type { Logger } from '../telemetry/logging.js';
+import type { SluiceConfig } from '../../config.js';
+import type { Logger } from '../../telemetry/logging.js';
 
 type KafkaSettings = NonNullable<SluiceConfig['kafka']>;
 

@@ -7,11 +7,11 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ErrorCode, SluiceError } from '../errors.js';
-import type { StateCodec } from '../job/job.js';
-import type { WindowEntry } from '../streams/windows.js';
+import { ErrorCode, SluiceError } from '../../errors.js';
+import type { StateCodec } from '../../job/job.js';
+import type { WindowEntry } from '../../streams/operators/windows.js';
 import { MANIFEST_FILE, upgradeEntry, upgradeManifest, type SavepointFile, type SavepointManifest } from './savepoint-format.js';
-import { sha256 } from './checkpoint-store.js';
+import { sha256 } from '../checkpoints/checkpoint-store.js';
 
 export interface VerifiedSavepoint {
   /** Absolute path of the savepoint directory. */

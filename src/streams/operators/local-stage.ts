@@ -2,9 +2,9 @@
  * The keyed stage on the calling thread: one window actor over every key group. The reference the
  * multi-worker stage is tested against, and the choice for SLUICE_WORKERS=0 style tests.
  */
-import { WindowActor, type CommittableStore } from '../actors/window-actor.js';
+import { WindowActor, type CommittableStore } from '../../actors/window-actor.js';
 import type { KeyedStage, KeyedStep, ResultsCallback } from './keyed-stage.js';
-import type { WindowActorOptions } from '../actors/window-actor.js';
+import type { WindowActorOptions } from '../../actors/window-actor.js';
 import type { AggregateFunction } from './windows.js';
 
 export class LocalKeyedStage<IN, ACC, OUT> implements KeyedStage<IN> {

@@ -7,15 +7,15 @@
  * the next starts (the caller serializes them), so the window state, the positions and what the
  * sinks hold always agree. Time is read from an injected clock.
  */
-import { RecordErrorCode } from '../errors.js';
-import type { JobDefinition } from '../job/job.js';
-import type { Logger } from '../telemetry/logging.js';
-import { NO_PIPELINE_TELEMETRY, type PipelineTelemetry } from '../telemetry/pipeline-hooks.js';
-import type { KeyedEvent, KeyedStage, ResultsCallback } from './keyed-stage.js';
-import type { DeadLetter, DeadLetterSink, ResultSink } from './sinks/sink.js';
-import type { SourceBatch, SourceRecord } from './source.js';
-import { NO_WATERMARK, PartitionWatermarks } from './watermarks.js';
-import { assignTumblingWindow } from './windows.js';
+import { RecordErrorCode } from '../../errors.js';
+import type { JobDefinition } from '../../job/job.js';
+import type { Logger } from '../../telemetry/logging.js';
+import { NO_PIPELINE_TELEMETRY, type PipelineTelemetry } from '../../telemetry/pipeline-hooks.js';
+import type { KeyedEvent, KeyedStage, ResultsCallback } from '../operators/keyed-stage.js';
+import type { DeadLetter, DeadLetterSink, ResultSink } from '../sinks/sink.js';
+import type { SourceBatch, SourceRecord } from '../sources/source.js';
+import { NO_WATERMARK, PartitionWatermarks } from '../operators/watermarks.js';
+import { assignTumblingWindow } from '../operators/windows.js';
 
 /**
  * Where a checkpoint's barrier entered the pipeline, as JSON (infinite watermarks as null): all it

@@ -3,8 +3,8 @@
  * first contact with backoff, logging each wait, until it answers or SLUICE_KAFKA_STARTUP_TIMEOUT_MS
  * runs out. Only "unreachable" is retried; anything else (a missing topic) fails at once.
  */
-import { ErrorCode, SluiceError } from '../errors.js';
-import type { Logger } from '../telemetry/logging.js';
+import { ErrorCode, SluiceError } from '../../errors.js';
+import type { Logger } from '../../telemetry/logging.js';
 
 const MIN_WAIT_MS = 500;
 const MAX_WAIT_MS = 5_000;

@@ -2,7 +2,7 @@
  * What every source (Kafka, the built-in generator) hands to the pipeline: batches of records of
  * one partition, in offset order, plus partition assignment changes.
  */
-import type { TraceCarrier } from '../telemetry/tracing.js';
+import type { TraceCarrier } from '../../telemetry/tracing.js';
 
 /**
  * `value` and `key` may be views into a source's buffer, valid only until `onBatch` resolves:

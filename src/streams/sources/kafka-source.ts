@@ -21,10 +21,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import kafkajs, { type Admin, type Consumer, type EachBatchPayload, type Kafka } from 'kafkajs';
-import type { SluiceConfig } from '../config.js';
-import { ErrorCode, SluiceError } from '../errors.js';
-import type { Logger } from '../telemetry/logging.js';
-import { carrierFromHeaders } from '../telemetry/tracing.js';
+import type { SluiceConfig } from '../../config.js';
+import { ErrorCode, SluiceError } from '../../errors.js';
+import type { Logger } from '../../telemetry/logging.js';
+import { carrierFromHeaders } from '../../telemetry/tracing.js';
 import type { SourceHandler, SourceRecord } from './source.js';
 
 type KafkaSettings = NonNullable<SluiceConfig['kafka']>;
