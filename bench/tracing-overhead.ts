@@ -128,7 +128,8 @@ async function runOnce(mode: Mode, batches: SourceBatch[]): Promise<{ eventsPerS
   } else {
     telemetry = new DaemonTelemetry({ config, logger: silentLogger, state: () => 'running', stats: () => pipeline.stats(), defaultMetrics: false });
     pipeline = new WindowPipeline({ ...base, sinks: [telemetry.instrumentSink(sink)], deadLetters: telemetry.instrumentDeadLetters(NO_LETTERS), telemetry: telemetry.pipeline });
-    handler = telemetry.instrumentSource(plain);
+    const t = telemetry;
+    handler = { ...t.instrumentControl(plain), onBatch: (b) => t.timeBatch(b, () => pipeline.processBatch(b)) };
   }
   handler.onAssign(Array.from({ length: PARTITIONS }, (_, i) => i));
   // Start every run from a collected heap (node --expose-gc), so one run's garbage is not the next's cost.

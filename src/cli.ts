@@ -11,7 +11,8 @@ import { adminSocketPath, describeConfig, loadConfig, VARIABLES } from './config
 import { savepointCommand, stopCommand } from './admin/admin-commands.js';
 import type { AdminRequest, AdminResponse } from './admin/admin-protocol.js';
 import { startAdminServer, type AdminServer } from './admin/admin-server.js';
-import { Daemon } from './streams/runtime/job-runtime.js';
+import { jobByName } from './job/registry.js';
+import { JobRuntime } from './streams/runtime/job-runtime.js';
 import { superviseJob } from './supervision/job-supervisor.js';
 import { exitProcess } from './supervision/process-exit.js';
 import { whenThreadStuck } from './supervision/thread-supervisor.js';
@@ -88,6 +89,8 @@ async function run(args: string[]): Promise<number> {
   }
   const logger = createLogger(config.logLevel);
   const embedded = config.kafka === undefined;
+  // The built-in job; job files (SLUICE_JOB) will choose another here.
+  const jobDefinition = jobByName('clickstream');
   const tracing = await startTracing({ logger, version: version() });
   // One telemetry for the process: /metrics and the probes stay up through restarts of the job.
   const telemetry = new DaemonTelemetry({ config, logger, version: version(), state: () => 'created', stats: () => undefined });
@@ -98,8 +101,8 @@ async function run(args: string[]): Promise<number> {
       telemetry.workerRestarted();
       telemetry.jobRestarting(cause, delayMs);
     },
-    makeDaemon: (attempt) =>
-      new Daemon(config, {
+    makeJob: (attempt) =>
+      new JobRuntime(config, jobDefinition, {
         logger,
         telemetry,
         resultsOut: process.stdout,
@@ -108,6 +111,7 @@ async function run(args: string[]): Promise<number> {
         // A restart restores the checkpoints taken since the savepoint, never the savepoint again.
         ...(fromSavepoint && attempt === 0 ? { fromSavepoint } : {}),
         ...(embedded ? { statusOut: process.stderr } : {}),
+        ...testWorkerExit(attempt),
       }),
   });
 
@@ -262,3 +266,18 @@ main(process.argv.slice(2)).then(
   },
 );
 
+
+/**
+ * Test only: SLUICE_TEST_WORKER_EXIT_AFTER_STEPS=N makes every worker thread exit (code 3) on its
+ * N+1st step, to show that a crashed worker fails the job (WORKER_FAILED) and a restart recovers
+ * exactly; SLUICE_TEST_WORKER_EXIT_ATTEMPTS=K limits it to the first K starts of the job in this
+ * process (default: every start). Never set them in production.
+ */
+function testWorkerExit(attempt: number): { workerExitAfterSteps?: number } {
+  const raw = process.env.SLUICE_TEST_WORKER_EXIT_AFTER_STEPS;
+  const n = Number(raw);
+  if (raw === undefined || raw === '' || !Number.isSafeInteger(n) || n < 0) return {};
+  const attemptsRaw = process.env.SLUICE_TEST_WORKER_EXIT_ATTEMPTS;
+  const attempts = attemptsRaw === undefined || attemptsRaw === '' ? Number.POSITIVE_INFINITY : Number(attemptsRaw);
+  return attempt < attempts ? { workerExitAfterSteps: n } : {};
+}

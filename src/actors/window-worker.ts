@@ -1,10 +1,9 @@
 /**
  * Entry point of a window worker thread: hosts the window actor of the key groups it was given,
- * with their state in its own LMDB environment. Messages are handled one at a time, in order, as
- * an RxJS stream; each step's results go back with the credit it consumed.
+ * with their state in its own LMDB environment. Messages are handled one at a time, in order;
+ * each step's results go back with the credit it consumed.
  */
 import { parentPort } from 'node:worker_threads';
-import { map, Observable } from 'rxjs';
 import { serializeError } from '../errors.js';
 import { jobByName } from '../job/registry.js';
 import { LmdbWindowStore } from '../state/lmdb-window-store.js';
@@ -64,78 +63,81 @@ try {
   // This thread's heap and event-loop delay, sent to the main thread on request.
   const metrics = new SluiceMetrics({ thread: `worker-${init.workerIndex}`, defaultMetrics: false });
 
-  // One message at a time, synchronously: the inbox is bounded by the sender's credit, so no
-  // operator here needs a buffer.
-  // Node's `on('message')` hands over the message itself (RxJS's fromEvent would pick the
-  // EventTarget interface and hand over a MessageEvent wrapper).
-  // Each message passes the supervisor's exit check first (thread-exit.ts).
-  new Observable<ToWorker>((subscriber) => thread.onMessage((message) => subscriber.next(message)))
-    .pipe(
-      map((message): FromWorker | undefined => {
-        if (!restored && message.type !== 'restore' && message.type !== 'stop' && message.type !== 'metrics') {
-          throw new Error(`a ${message.type} message before the restore`);
+  // One message at a time, synchronously, in arrival order: plain message handling (the inbox is
+  // bounded by the sender's credit, so nothing here needs a buffer). Each message passes the
+  // supervisor's exit check first (thread-exit.ts).
+  const handle = (message: ToWorker): FromWorker | undefined => {
+    if (!restored && message.type !== 'restore' && message.type !== 'stop' && message.type !== 'metrics') {
+      throw new Error(`a ${message.type} message before the restore`);
+    }
+    switch (message.type) {
+      case 'restore':
+        return restore(message);
+      case 'step': {
+        if (init.exitAfterSteps !== undefined && ++steps > init.exitAfterSteps) process.exit(3);
+        // Chunks before the last carry no credit: the step's credit comes back with the last.
+        const noCredit = { events: 0, bytes: 0 };
+        const { columns, ...step } = message.step;
+        actor.apply(
+          step,
+          (add) => forEachEvent(columns, input, add),
+          (results, last) => send({ type: 'results', seq: message.seq, results, credit: last ? message.credit : noCredit, openWindows: actor.openWindows(), last }),
+        );
+        return undefined;
+      }
+      case 'drain':
+        return { type: 'drained', seq: message.seq };
+      case 'metrics':
+        void metrics.snapshot().then((snapshot) => send({ type: 'metrics', seq: message.seq, snapshot }), fail);
+        return undefined;
+      case 'barrier': {
+        const id = message.id;
+        let changed: number;
+        let snapshot: ReturnType<typeof store.snapshot> | undefined;
+        try {
+          changed = store.barrier(id);
+          // Taken here, synchronously: exactly the state at the barrier, whatever comes after.
+          if (message.savepoint) snapshot = store.snapshot();
+        } catch (err) {
+          return { type: 'barrier-declined', id, error: serializeError(err) };
         }
-        switch (message.type) {
-          case 'restore':
-            return restore(message);
-          case 'step': {
-            if (init.exitAfterSteps !== undefined && ++steps > init.exitAfterSteps) process.exit(3);
-            // Chunks before the last carry no credit: the step's credit comes back with the last.
-            const noCredit = { events: 0, bytes: 0 };
-            const { columns, ...step } = message.step;
-            actor.apply(
-              step,
-              (add) => forEachEvent(columns, input, add),
-              (results, last) => send({ type: 'results', seq: message.seq, results, credit: last ? message.credit : noCredit, openWindows: actor.openWindows(), last }),
-            );
-            return undefined;
-          }
-          case 'drain':
-            return { type: 'drained', seq: message.seq };
-          case 'metrics':
-            void metrics.snapshot().then((snapshot) => send({ type: 'metrics', seq: message.seq, snapshot }), fail);
-            return undefined;
-          case 'barrier': {
-            const id = message.id;
-            let changed: number;
-            let snapshot: ReturnType<typeof store.snapshot> | undefined;
-            try {
-              changed = store.barrier(id);
-              // Taken here, synchronously: exactly the state at the barrier, whatever comes after.
-              if (message.savepoint) snapshot = store.snapshot();
-            } catch (err) {
-              return { type: 'barrier-declined', id, error: serializeError(err) };
-            }
-            // Later steps go on meanwhile: the undo log keeps checkpoint `id`'s state restorable,
-            // and the snapshot keeps the savepoint's view.
-            const written =
-              snapshot && message.savepoint ? exportKeyGroups(snapshot, init.keyGroups, message.savepoint.dir, job.stateCodec) : Promise.resolve(undefined);
-            const done = Promise.all([store.flushed(), written]).then(
-              ([, savepointFiles]) => send({ type: 'barrier-ack', id, changed, ...(savepointFiles ? { savepointFiles } : {}) }),
-              (err: unknown) => send({ type: 'barrier-declined', id, error: serializeError(err) }),
-            );
-            exporting.add(done);
-            void done.finally(() => exporting.delete(done));
-            return undefined;
-          }
-          case 'checkpoint-complete':
-            store.pruneBefore(message.oldestRetainedId);
-            return undefined;
-          case 'stop':
-            void Promise.allSettled([...exporting])
-              .then(() => (restored ? actor.close() : store.close()))
-              .then(() => {
-                send({ type: 'stopped' });
-                port.close();
-              });
-            return undefined;
-        }
-      }),
-    )
-    .subscribe({
-      next: (reply) => reply && send(reply),
-      error: (err: unknown) => fail(err),
-    });
+        // Later steps go on meanwhile: the undo log keeps checkpoint `id`'s state restorable,
+        // and the snapshot keeps the savepoint's view.
+        const written =
+          snapshot && message.savepoint ? exportKeyGroups(snapshot, init.keyGroups, message.savepoint.dir, job.stateCodec) : Promise.resolve(undefined);
+        const done = Promise.all([store.flushed(), written]).then(
+          ([, savepointFiles]) => send({ type: 'barrier-ack', id, changed, ...(savepointFiles ? { savepointFiles } : {}) }),
+          (err: unknown) => send({ type: 'barrier-declined', id, error: serializeError(err) }),
+        );
+        exporting.add(done);
+        void done.finally(() => exporting.delete(done));
+        return undefined;
+      }
+      case 'checkpoint-complete':
+        store.pruneBefore(message.oldestRetainedId);
+        return undefined;
+      case 'stop':
+        void Promise.allSettled([...exporting])
+          .then(() => (restored ? actor.close() : store.close()))
+          .then(() => {
+            send({ type: 'stopped' });
+            port.close();
+          });
+        return undefined;
+    }
+  };
+  // After a failure nothing more is applied (the main thread fails the job and rolls back); a stop still ends the thread.
+  let failed = false;
+  thread.onMessage((message) => {
+    if (failed && message.type !== 'stop') return;
+    try {
+      const reply = handle(message);
+      if (reply) send(reply);
+    } catch (err) {
+      failed = true;
+      fail(err);
+    }
+  });
 } catch (err) {
   fail(err);
 }

@@ -1,14 +1,21 @@
 /**
- * The daemon's supervision tree: the job (source, coordinator, workers, sinks: one Daemon) is one
+ * The daemon's supervision tree: the job (source, coordinator, workers, sinks: one SupervisedJob) is one
  * child, restarted as a whole by the strategy SLUICE_RESTART_STRATEGY names (default fixed delay,
  * SLUICE_RESTART_ATTEMPTS x SLUICE_RESTART_DELAY_MS, as the reference job) — Flink's "restart the job from the last completed
- * checkpoint": each new Daemon restores it. A failure during the first start is not retried (a
+ * checkpoint": each new SupervisedJob restores it. A failure during the first start is not retried (a
  * wrong configuration or an unreachable broker would only loop); when the strategy gives up, the
  * supervisor's `exited` rejects with RESTARTS_EXHAUSTED naming the last cause.
  */
 import { systemClock, systemScheduler, type Clock, type Scheduler } from '../clock.js';
 import type { SluiceConfig } from '../config.js';
-import type { Daemon } from '../streams/runtime/job-runtime.js';
+/** What the supervisor needs of one start of the job (a JobRuntime). */
+export interface SupervisedJob {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  readonly finished: Promise<void>;
+  readonly stopPhase: string;
+  savepoint(dir?: string): Promise<string>;
+}
 import type { Logger } from '../telemetry/logging.js';
 import { restartStrategyFrom } from './strategies.js';
 import { Supervisor } from './supervisor.js';
@@ -17,7 +24,7 @@ export interface JobSupervisorOptions {
   config: SluiceConfig;
   logger: Logger;
   /** A fresh daemon for start number `attempt` (0 = first). */
-  makeDaemon: (attempt: number) => Daemon;
+  makeJob: (attempt: number) => SupervisedJob;
   /** The job failed and will be restarted in `delayMs` (telemetry: the probes say so). */
   onRestart?: (cause: unknown, delayMs: number) => void;
   clock?: Clock;
@@ -27,13 +34,13 @@ export interface JobSupervisorOptions {
 export interface JobSupervisor {
   supervisor: Supervisor;
   /** The daemon running now (for stop phases and status). */
-  current(): Daemon | undefined;
+  current(): SupervisedJob | undefined;
 }
 
 export function superviseJob(options: JobSupervisorOptions): JobSupervisor {
   const { config, logger } = options;
   let attempt = 0;
-  let current: Daemon | undefined;
+  let current: SupervisedJob | undefined;
   const strategy = restartStrategyFrom(config.restart);
   const supervisor = new Supervisor({
     id: 'sluice',
@@ -47,7 +54,7 @@ export function superviseJob(options: JobSupervisorOptions): JobSupervisor {
         // A clean exit (a stop, or the end of a bounded input) is the end of the job's work.
         restart: 'transient',
         start: async () => {
-          const daemon = options.makeDaemon(attempt++);
+          const daemon = options.makeJob(attempt++);
           current = daemon;
           await daemon.start();
           return { exited: daemon.finished, stop: () => daemon.stop() };

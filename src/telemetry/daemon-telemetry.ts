@@ -11,7 +11,7 @@ import type { SluiceConfig } from '../config.js';
 import { ErrorCode } from '../errors.js';
 import type { PipelineStats } from '../streams/runtime/pipeline.js';
 import type { DeadLetter, DeadLetterSink, ResultSink } from '../streams/sinks/sink.js';
-import type { SourceBatch, SourceHandler } from '../streams/sources/source.js';
+import type { SourceBatch } from '../streams/sources/source.js';
 import { startOpsServer, type OpsServer, type Probe } from './http-server.js';
 import { KafkaLagWatcher } from './kafka-lag.js';
 import type { Logger } from './logging.js';
@@ -198,32 +198,34 @@ export class DaemonTelemetry {
   // -------------------------------------------------------------------------------------------
   // instrumentation around the daemon's parts
 
-  /** Batch spans, batch durations, lag and readiness from what the source hands over. */
-  instrumentSource(handler: SourceHandler): SourceHandler {
+  /** Readiness from the source's assignments. */
+  instrumentControl<C extends { onAssign(partitions: number[]): void; onRevoke(partitions: number[]): void }>(control: C): C {
     return {
-      ...handler,
-      onAssign: (partitions) => {
+      ...control,
+      onAssign: (partitions: number[]) => {
         this.assigned.clear();
         for (const p of partitions) this.assigned.add(p);
-        handler.onAssign(partitions);
+        control.onAssign(partitions);
       },
-      onRevoke: (partitions) => {
+      onRevoke: (partitions: number[]) => {
         for (const p of partitions) this.assigned.delete(p);
-        handler.onRevoke(partitions);
-      },
-      onBatch: async (batch) => {
-        const t0 = performance.now();
-        const traced = startBatchSpan(batch);
-        try {
-          if (traced) await otelContext.with(traced.context, () => handler.onBatch(batch));
-          else await handler.onBatch(batch);
-        } finally {
-          traced?.span.end();
-          this.metrics.batchDuration.observe((performance.now() - t0) / 1000);
-          this.noteBatch(batch);
-        }
+        control.onRevoke(partitions);
       },
     };
+  }
+
+  /** One batch through the pipeline: its span (linked to the producer's trace), duration and lag. */
+  async timeBatch(batch: SourceBatch, process: () => Promise<void>): Promise<void> {
+    const t0 = performance.now();
+    const traced = startBatchSpan(batch);
+    try {
+      if (traced) await otelContext.with(traced.context, process);
+      else await process();
+    } finally {
+      traced?.span.end();
+      this.metrics.batchDuration.observe((performance.now() - t0) / 1000);
+      this.noteBatch(batch);
+    }
   }
 
   /** Counts, write waits (backpressure) and buffer statistics of a result sink. */

@@ -1,6 +1,6 @@
 /**
  * One event's trace, from the `traceparent` header its producer wrote into Kafka to the
- * Elasticsearch bulk request that wrote its window: the daemon runs in-process (the Daemon class)
+ * Elasticsearch bulk request that wrote its window: the daemon runs in-process (the JobRuntime class)
  * on real Kafka and Elasticsearch, with an in-memory span exporter.
  *
  *   producer span  <-link-  process <topic> (the consumed batch)  ->  parse (child)
@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { loadConfig } from '../../src/config.js';
-import { Daemon } from '../../src/streams/runtime/job-runtime.js';
+import { clickstreamJob } from '../../src/job/clickstream.js';
+import { JobRuntime } from '../../src/streams/runtime/job-runtime.js';
 import { silentLogger } from '../../src/telemetry/logging.js';
 import { startTracing, type TracingHandle } from '../../src/telemetry/tracing.js';
 import { buildFixture, MINUTE } from '../helpers/clickstream-fixture.js';
@@ -31,7 +32,7 @@ const kafka = testKafka();
 const es = new Client({ node: esNode() });
 const exporter = new InMemorySpanExporter();
 let tracing: TracingHandle | undefined;
-let daemon: Daemon | undefined;
+let daemon: { start(): Promise<void>; stop(): Promise<void> } | undefined;
 
 const fixture = buildFixture({ events: 2_000, users: 40, partitions: PARTITIONS, spanMs: 3 * MINUTE, badRatio: 0, maxDisorderMs: 1_000 });
 
@@ -85,8 +86,9 @@ test("one event's trace goes from its Kafka traceparent header to the Elasticsea
     // Its own state directory: checkpoints belong to one job.
     SLUICE_STATE_DIR: mkdtempSync(join(tmpdir(), 'sluice-tracing-')),
   });
-  daemon = new Daemon(config, { logger: silentLogger });
-  await daemon.start();
+  const runtime = new JobRuntime(config, clickstreamJob, { logger: silentLogger });
+  daemon = runtime;
+  await runtime.start();
 
   const docId = `${event.userId}:${windowStart}`;
   const written = await waitFor(async () => {
@@ -96,7 +98,7 @@ test("one event's trace goes from its Kafka traceparent header to the Elasticsea
   assert.ok(written, `document ${docId} was not written`);
   // A checkpoint after the write, then stop: every span has ended.
   await waitFor(() => exporter.getFinishedSpans().some((s) => s.name === 'checkpoint' && s.startTime[0] * 1000 > Date.now() - 900), 10_000, 100);
-  await daemon.stop();
+  await runtime.stop();
   daemon = undefined;
 
   const spans = exporter.getFinishedSpans();

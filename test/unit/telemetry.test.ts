@@ -33,7 +33,7 @@ function setup(env: Record<string, string> = {}, port = 0) {
 describe('daemon telemetry', () => {
   test('readiness: not ready until running with partitions assigned; health fails only on failure', async () => {
     const t = setup({ SLUICE_KAFKA_BROKERS: '127.0.0.1:9092' });
-    const handler = t.telemetry.instrumentSource({ onAssign: () => undefined, onRevoke: () => undefined, onBatch: async () => undefined });
+    const handler = t.telemetry.instrumentControl({ onAssign: (_p: number[]) => undefined, onRevoke: (_p: number[]) => undefined });
     assert.equal(t.telemetry.readiness().ok, false);
     t.setState('starting');
     assert.match(t.telemetry.readiness().detail, /restoring/);
@@ -150,7 +150,7 @@ describe('daemon telemetry', () => {
     assert.equal(res.status, 503);
     assert.match(await res.text(), /^not ok: created/);
     t.setState('running');
-    t.telemetry.instrumentSource({ onAssign: () => undefined, onRevoke: () => undefined, onBatch: async () => undefined }).onAssign([0]);
+    t.telemetry.instrumentControl({ onAssign: (_p: number[]) => undefined, onRevoke: (_p: number[]) => undefined }).onAssign([0]);
     res = await get('/readyz');
     assert.equal(res.status, 200);
     assert.match(await res.text(), /^ok: the built-in generator is running/);

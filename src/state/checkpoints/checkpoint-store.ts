@@ -46,11 +46,8 @@ interface StoredRecord {
   sha256: string;
 }
 
-export type OnCorrupt = 'fallback' | 'fail';
+export type StoredCheckpoint = { id: number; record: CheckpointRecord } | { id: number; error: Error };
 
-export interface Warn {
-  warn(obj: object, msg: string): void;
-}
 
 /** JSON with object keys sorted at every level: the same record always hashes the same. */
 export function canonicalJson(value: unknown): string {
@@ -122,35 +119,16 @@ export class CheckpointStore {
     return record;
   }
 
-  /**
-   * The latest checkpoint whose checksum verifies. A damaged one is never used silently: with
-   * `fallback` a warning names it and the previous retained one is tried; with `fail` it throws.
-   * Returns undefined when there is none. `newestId` is the highest id on disk (ids never repeat).
-   */
-  latest(
-    onCorrupt: OnCorrupt,
-    logger: Warn,
-    restorable: (record: CheckpointRecord) => boolean = () => true,
-  ): { record: CheckpointRecord | undefined; newestId: number } {
-    const ids = this.ids();
-    const newestId = ids[ids.length - 1] ?? 0;
-    for (const id of ids.reverse()) {
+  /** Every record held, each read and verified, or the error reading it raised (for planRestore). */
+  stored(): StoredCheckpoint[] {
+    return this.ids().flatMap((id): StoredCheckpoint[] => {
       try {
         const record = this.read(id);
-        if (record && restorable(record)) return { record, newestId };
-        if (record) logger.warn({ checkpointId: id }, `checkpoint ${id} was recorded but its Kafka transaction never committed; restoring an earlier one`);
+        return record ? [{ id, record }] : [];
       } catch (err) {
-        if (onCorrupt === 'fail') {
-          throw new SluiceError(
-            ErrorCode.CHECKPOINT_CORRUPT,
-            `${(err as Error).message}; SLUICE_CHECKPOINT_ON_CORRUPT=fail, so sluice stops (set it to fallback to restore the previous retained checkpoint instead)`,
-            { cause: err, details: { checkpointId: id } },
-          );
-        }
-        logger.warn({ err, checkpointId: id }, `checkpoint ${id} is damaged (checksum does not verify); falling back to the previous retained checkpoint`);
+        return [{ id, error: err as Error }];
       }
-    }
-    return { record: undefined, newestId };
+    });
   }
 
   /** Drop records newer than `id` (after restoring `id`, their undo logs are gone). */

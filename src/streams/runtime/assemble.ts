@@ -1,0 +1,62 @@
+/**
+ * The parts of a job that the configuration chooses: where records come from (Kafka, or the
+ * built-in generator when no broker is configured) and where results go (Elasticsearch, Redis, or
+ * stdout when neither is).
+ */
+import type { Writable } from 'node:stream';
+import type { Clock } from '../../clock.js';
+import type { SluiceConfig } from '../../config.js';
+import type { JobDefinition } from '../../job/job.js';
+import type { Logger } from '../../telemetry/logging.js';
+import { ElasticsearchSink } from '../sinks/elasticsearch.js';
+import { RedisSink } from '../sinks/redis.js';
+import type { DeadLetterSink, ResultSink } from '../sinks/sink.js';
+import { JsonLinesSink } from '../sinks/stdout.js';
+import type { SourceConnector } from '../sources/connector.js';
+import { GeneratorConnector } from '../sources/generator-connector.js';
+import { createKafka } from '../sources/kafka-client.js';
+import { KafkaConnector } from '../sources/kafka-connector.js';
+
+export interface SourceHooks {
+  /** The side outputs' buffer is full: start a checkpoint. */
+  requestCheckpoint(): void;
+  /** The job is being stopped: stop waiting for Kafka. */
+  isStopped(): boolean;
+}
+
+export function sourceFromConfig(config: SluiceConfig, clock: Clock, logger: Logger, hooks: SourceHooks): SourceConnector {
+  if (!config.kafka) return new GeneratorConnector(config.generator, () => clock.now(), logger);
+  return new KafkaConnector({
+    kafka: createKafka(config.kafka, logger),
+    settings: config.kafka,
+    stateDir: config.state.dir,
+    checkpoint: config.checkpoint,
+    logger,
+    requestCheckpoint: hooks.requestCheckpoint,
+    isStopped: hooks.isStopped,
+  });
+}
+
+export function sinksFromConfig<OUT>(
+  config: SluiceConfig,
+  job: JobDefinition<unknown, unknown, OUT>,
+  deadLetters: DeadLetterSink,
+  resultsOut: Writable,
+  logger: Logger,
+): Array<ResultSink<OUT>> {
+  const sinks: Array<ResultSink<OUT>> = [];
+  if (config.elasticsearch) {
+    sinks.push(
+      new ElasticsearchSink<OUT>({
+        config: config.elasticsearch,
+        job,
+        deadLetters,
+        deadLetterTopic: config.topics.dlq,
+        logger: logger.child({ component: 'elasticsearch-sink' }),
+      }),
+    );
+  }
+  if (config.redis) sinks.push(new RedisSink<OUT>({ config: config.redis, job, logger: logger.child({ component: 'redis-sink' }) }));
+  if (sinks.length === 0) sinks.push(new JsonLinesSink<OUT>(resultsOut));
+  return sinks;
+}

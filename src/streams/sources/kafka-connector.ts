@@ -1,0 +1,118 @@
+/**
+ * Kafka as the runtime's source: the consumer (kafka-source.ts), the transactional side outputs
+ * (sinks/side-outputs.ts) and the start-up sequence that makes a restore exact
+ * (docs/kafka-failures.md):
+ *
+ *   wait for Kafka -> refuse if another daemon runs the job -> start the side-output producer
+ *   (fences older ones, settles their transaction) -> read the committed checkpoint (final now)
+ */
+import type { Kafka } from 'kafkajs';
+import type { SluiceConfig } from '../../config.js';
+import { ErrorCode, SluiceError } from '../../errors.js';
+import { previousRuns, recordRun } from '../../state/run-history.js';
+import type { Logger } from '../../telemetry/logging.js';
+import { committedCheckpoint, TransactionalSideOutputs } from '../sinks/side-outputs.js';
+import type { CheckpointedSource, SourceControl, SourceOpening, SourceStatus } from './connector.js';
+import { KafkaSource } from './kafka-source.js';
+import { waitForKafka } from './kafka-wait.js';
+import { BatchStream } from './pulled-batches.js';
+
+type KafkaSettings = NonNullable<SluiceConfig['kafka']>;
+
+export interface KafkaConnectorOptions {
+  kafka: Kafka;
+  settings: KafkaSettings;
+  stateDir: string;
+  checkpoint: { intervalMs: number; timeoutMs: number };
+  logger: Logger;
+  /** The side-output buffer is full: a checkpoint would empty it. */
+  requestCheckpoint: () => void;
+  /** Whether start-up should stop waiting for Kafka (the job is being stopped). */
+  isStopped: () => boolean;
+}
+
+export class KafkaConnector implements CheckpointedSource {
+  readonly checkpointed = true;
+  readonly idleness = 'caught-up';
+  readonly identity: { topic: string; groupId: string };
+  readonly sideOutputs: TransactionalSideOutputs;
+  private readonly stream = new BatchStream();
+  readonly batches = this.stream.batches;
+  private readonly source: KafkaSource;
+  private control: SourceControl | undefined;
+
+  constructor(private readonly options: KafkaConnectorOptions) {
+    const { settings, kafka, logger, checkpoint } = options;
+    this.identity = { topic: settings.topic, groupId: settings.groupId };
+    this.source = new KafkaSource(kafka, settings, logger.child({ component: 'kafka-source' }), {
+      stallTimeoutMs: settings.stallTimeoutMs ?? 30_000,
+      onStalled: (err) => this.control?.onFatal(err),
+    });
+    this.sideOutputs = new TransactionalSideOutputs({
+      kafka,
+      transactionalId: `sluice.${settings.groupId}.side-outputs`,
+      groupId: settings.groupId,
+      inputTopic: settings.topic,
+      maxBufferedBytes: settings.sideOutputBufferBytes ?? 64 * 1024 * 1024,
+      // Open from a checkpoint's first side output to its commit; the broker caps it (15 min by default).
+      transactionTimeoutMs: Math.min(900_000, Math.max(60_000, 2 * checkpoint.intervalMs + checkpoint.timeoutMs)),
+      logger: logger.child({ component: 'side-outputs' }),
+      onFull: options.requestCheckpoint,
+    });
+  }
+
+  async open(): Promise<SourceOpening> {
+    const { settings, logger, stateDir } = this.options;
+    // A broker that is down (restarting) is waited for, not a reason to fail the start.
+    const patiently = <T>(step: () => Promise<T>) =>
+      waitForKafka(step, { timeoutMs: settings.startupTimeoutMs ?? 300_000, logger, isStopped: this.options.isStopped });
+    // Refused before the producer starts: a refused daemon must not fence the running one.
+    await Promise.all([patiently(() => this.source.prepareTopics()), patiently(() => this.source.assertNoOtherDaemon(previousRuns(stateDir)))]);
+    recordRun(stateDir);
+    // Fences any older producer of this job and settles the transaction it left open: from here
+    // on, the committed checkpoint read below is final.
+    await patiently(() => this.sideOutputs.start());
+    const [committed, logStarts] = await Promise.all([patiently(() => this.readCommittedCheckpoint()), patiently(() => this.source.logStartOffsets())]);
+    return { committed, logStarts };
+  }
+
+  async start(control: SourceControl): Promise<void> {
+    this.control = control;
+    await this.source.start({
+      positions: () => control.positions(),
+      onAssign: (partitions) => control.onAssign(partitions),
+      onRevoke: (partitions) => control.onRevoke(partitions),
+      onLogEnds: (ends, fetched) => control.onLogEnds?.(ends, fetched),
+      onLogEndsUnknown: () => control.onLogEndsUnknown?.(),
+      onBatch: (batch) => this.stream.push(batch),
+    });
+  }
+
+  stopIntake(): void {
+    this.source.stopIntake();
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.source.stop(), this.sideOutputs.close()]);
+  }
+
+  status(): SourceStatus {
+    return this.source.state;
+  }
+
+  private async readCommittedCheckpoint(): Promise<number | undefined> {
+    const { kafka, settings } = this.options;
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      return await committedCheckpoint(admin, settings.groupId, settings.topic);
+    } catch (err) {
+      throw new SluiceError(ErrorCode.KAFKA_UNAVAILABLE, `cannot read the committed checkpoint of group "${settings.groupId}": ${(err as Error).message}`, {
+        retriable: true,
+        cause: err,
+      });
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+}
