@@ -90,7 +90,7 @@ function validateFields(userId: Field, eventType: Field, timestamp: Field, nowMs
     return reject(RecordErrorCode.BAD_TIMESTAMP, 'timestamp is missing or null');
   }
   if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp)) {
-    return reject(RecordErrorCode.BAD_TIMESTAMP, `timestamp must be an integer of epoch milliseconds, got ${typeName(timestamp)}`);
+    return reject(RecordErrorCode.BAD_TIMESTAMP, `timestamp must be an integer of epoch milliseconds, got ${timestampTypeName(timestamp)}`);
   }
   const latest = nowMs + MAX_FUTURE_MS;
   if (timestamp < MIN_TIMESTAMP_MS || timestamp > latest) {
@@ -109,10 +109,18 @@ function stringProblem(s: string, maxBytes: number): string | undefined {
   return undefined;
 }
 
+/** The JSON type of a value, for "must be a string, got ...". */
 function typeName(v: FieldValue): string {
   if (v === null) return 'null';
   if (v === NESTED_ARRAY) return 'an array';
-  if (typeof v === 'number' && !Number.isInteger(v)) return `a non-integer number (${v})`;
-  if (typeof v === 'number') return `a number out of the safe integer range`;
-  return `a ${v === NESTED_OBJECT ? 'object' : typeof v}`;
+  if (v === NESTED_OBJECT) return 'an object';
+  return `a ${typeof v}`;
+}
+
+/** What is wrong with a timestamp that is not a safe integer. */
+function timestampTypeName(v: FieldValue): string {
+  if (typeof v !== 'number') return typeName(v);
+  if (!Number.isFinite(v)) return `a number too large for a double (read as ${v})`;
+  if (!Number.isInteger(v)) return `a non-integer number (${v})`;
+  return `an integer out of the safe integer range (${v})`;
 }

@@ -75,6 +75,28 @@ describe('parseClick', () => {
     assert.equal(parseClick(json({ userId: 'u1', eventType: 'click', timestamp: NOW + 86_400_000 }), NOW).ok, true);
   });
 
+  test('a wrong type is named as it is: a numeric userId or eventType is "a number", timestamps say what is wrong', () => {
+    const message = (text: string) => {
+      const r = parseClick(bytes(text), NOW);
+      assert.equal(r.ok, false, text);
+      return r.ok ? '' : r.message;
+    };
+    assert.equal(message(`{"userId":42,"eventType":"click","timestamp":${TS}}`), 'userId must be a string, got a number');
+    assert.equal(message(`{"userId":4.5,"eventType":"click","timestamp":${TS}}`), 'userId must be a string, got a number');
+    assert.equal(message(`{"userId":{"id":1},"eventType":"click","timestamp":${TS}}`), 'userId must be a string, got an object');
+    assert.equal(message(`{"userId":[],"eventType":"click","timestamp":${TS}}`), 'userId must be a string, got an array');
+    assert.equal(message(`{"userId":true,"eventType":"click","timestamp":${TS}}`), 'userId must be a string, got a boolean');
+    assert.equal(message(`{"userId":"u1","eventType":7,"timestamp":${TS}}`), 'eventType must be a string, got a number');
+    assert.equal(message(`{"userId":"u1","eventType":{},"timestamp":${TS}}`), 'eventType must be a string, got an object');
+    const ts = (raw: string) => message(`{"userId":"u1","eventType":"click","timestamp":${raw}}`);
+    assert.equal(ts(`"${TS}"`), 'timestamp must be an integer of epoch milliseconds, got a string');
+    assert.equal(ts(`${TS}.5`), `timestamp must be an integer of epoch milliseconds, got a non-integer number (${TS}.5)`);
+    assert.equal(ts('1e20'), 'timestamp must be an integer of epoch milliseconds, got an integer out of the safe integer range (100000000000000000000)');
+    assert.match(ts('1e400'), /^timestamp must be an integer of epoch milliseconds, got a number too large for a double/);
+    assert.equal(ts('[1]'), 'timestamp must be an integer of epoch milliseconds, got an array');
+    assert.equal(ts('1.0'), `timestamp 1 is outside [${MIN_TIMESTAMP_MS} (2000-01-01), ${NOW + 86_400_000} (now + 1 day)]`);
+  });
+
   test('DUPLICATE_KEY: a required field twice, also when spelt with escapes', () => {
     rejected(bytes(`{"userId":"a","eventType":"click","timestamp":${TS},"userId":"b"}`), RecordErrorCode.DUPLICATE_KEY);
     rejected(bytes(`{"userId":"a","eventType":"click","timestamp":${TS},"user\\u0049d":"b"}`), RecordErrorCode.DUPLICATE_KEY);
