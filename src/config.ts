@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ErrorCode, SluiceError } from './errors.js';
+import { MAX_RECORD_BYTES_LIMIT, MAX_VALUE_BYTES } from './streams/records.js';
 
 const MASK = '****';
 
@@ -100,6 +101,12 @@ export const VARIABLES = {
   }),
   SLUICE_DLQ_TOPIC: v({ group: 'source', default: 'user-clicks-dlq', schema: topic, meaning: 'dead letters' }),
   SLUICE_LATE_TOPIC: v({ group: 'source', default: 'user-clicks-late', schema: topic, meaning: 'late events' }),
+  SLUICE_MAX_RECORD_BYTES: v({
+    group: 'source',
+    default: String(MAX_VALUE_BYTES),
+    schema: int(1024, MAX_RECORD_BYTES_LIMIT),
+    meaning: `largest record value read, 1024 to ${MAX_RECORD_BYTES_LIMIT} (16 MiB); a larger one goes to the dead-letter topic as TOO_LARGE without being parsed (default: the contract's 1 MiB)`,
+  }),
   SLUICE_ES_NODE: v({
     group: 'sinks',
     default: undefined,
@@ -290,6 +297,8 @@ export interface SluiceConfig {
     | undefined;
   /** Topics exist even without Kafka so the embedded mode can print where dead letters would go. */
   topics: { input: string; dlq: string; late: string };
+  /** Record values over this many bytes are dead letters (TOO_LARGE), never parsed. */
+  maxRecordBytes: number;
   elasticsearch:
     | {
         node: string;
@@ -427,6 +436,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
             ...(saslMechanism && saslUser && saslPassword ? { sasl: { mechanism: saslMechanism, username: saslUser, password: saslPassword } } : {}),
           },
     topics,
+    maxRecordBytes: must('SLUICE_MAX_RECORD_BYTES'),
     elasticsearch:
       esNode === undefined
         ? undefined

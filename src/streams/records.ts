@@ -10,7 +10,10 @@
 import { RecordErrorCode } from '../errors.js';
 import { JsonFieldScanner, NESTED_ARRAY, NESTED_OBJECT, type FieldValue } from './json-fields.js';
 
+/** The contract's limit on a value, and the default of SLUICE_MAX_RECORD_BYTES. */
 export const MAX_VALUE_BYTES = 1024 * 1024;
+/** The most SLUICE_MAX_RECORD_BYTES may allow. */
+export const MAX_RECORD_BYTES_LIMIT = 16 * 1024 * 1024;
 export const MAX_USER_ID_BYTES = 256;
 export const MAX_EVENT_TYPE_BYTES = 64;
 /** 2000-01-01T00:00:00Z: the earliest event time the contract accepts. */
@@ -29,6 +32,11 @@ export type ParseResult =
   | { ok: true; event: ClickEvent }
   | { ok: false; code: RecordErrorCode; message: string };
 
+export interface ParseOptions {
+  /** Larger values are refused with TOO_LARGE before they are read (SLUICE_MAX_RECORD_BYTES). Default MAX_VALUE_BYTES. */
+  maxRecordBytes?: number;
+}
+
 const CLICK_FIELDS = new JsonFieldScanner(['userId', 'eventType', 'timestamp']);
 
 function reject(code: RecordErrorCode, message: string): ParseResult {
@@ -39,12 +47,13 @@ function reject(code: RecordErrorCode, message: string): ParseResult {
  * @param value the raw Kafka value (may be null for a tombstone)
  * @param nowMs the wall clock, injected so tests control the "now + 1 day" bound
  */
-export function parseClick(value: Uint8Array | null | undefined, nowMs: number): ParseResult {
+export function parseClick(value: Uint8Array | null | undefined, nowMs: number, options?: ParseOptions): ParseResult {
   if (value === null || value === undefined || value.length === 0) {
     return reject(RecordErrorCode.MALFORMED_JSON, 'empty value: expected a JSON object');
   }
-  if (value.length > MAX_VALUE_BYTES) {
-    return reject(RecordErrorCode.TOO_LARGE, `value is ${value.length} bytes; the limit is ${MAX_VALUE_BYTES}`);
+  const limit = options?.maxRecordBytes ?? MAX_VALUE_BYTES;
+  if (value.length > limit) {
+    return reject(RecordErrorCode.TOO_LARGE, `value is ${value.length} bytes; the limit is ${limit} bytes (SLUICE_MAX_RECORD_BYTES)`);
   }
   const scan = CLICK_FIELDS.scan(value);
   if (!scan.ok) {
@@ -63,6 +72,19 @@ export function parseClick(value: Uint8Array | null | undefined, nowMs: number):
   }
   const [userId, eventType, timestamp] = scan.values;
   return validateFields(userId, eventType, timestamp, nowMs);
+}
+
+/**
+ * `parseClick` with options, in the shape of `JobDefinition.parse`: how the daemon applies
+ * SLUICE_MAX_RECORD_BYTES (through clickstreamJobWith in src/job/clickstream.ts).
+ */
+export function clickParser(options: ParseOptions): (value: Uint8Array | null | undefined, nowMs: number) => ParseResult {
+  const max = options.maxRecordBytes;
+  if (max !== undefined && (!Number.isSafeInteger(max) || max < 1 || max > MAX_RECORD_BYTES_LIMIT)) {
+    throw new RangeError(`maxRecordBytes must be an integer from 1 to ${MAX_RECORD_BYTES_LIMIT}, got ${max}`);
+  }
+  const fixed: ParseOptions = { ...options };
+  return (value, nowMs) => parseClick(value, nowMs, fixed);
 }
 
 type Field = FieldValue | undefined;

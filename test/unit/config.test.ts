@@ -58,6 +58,14 @@ describe('configuration', () => {
     assert.equal(c.logLevel, 'debug');
   });
 
+  test('SLUICE_MAX_RECORD_BYTES: the contract\'s 1 MiB by default, 1024 to 16 MiB', () => {
+    assert.equal(loadConfig({}).maxRecordBytes, 1_048_576);
+    assert.equal(loadConfig({ SLUICE_MAX_RECORD_BYTES: '16777216' }).maxRecordBytes, 16 * 1_048_576);
+    assert.equal(loadConfig({ SLUICE_MAX_RECORD_BYTES: '1024' }).maxRecordBytes, 1024);
+    assert.match(problemFor({ SLUICE_MAX_RECORD_BYTES: '16777217' }), /SLUICE_MAX_RECORD_BYTES="16777217": allowed: an integer from 1024 to 16777216/);
+    assert.match(problemFor({ SLUICE_MAX_RECORD_BYTES: '1MiB' }), /SLUICE_MAX_RECORD_BYTES="1MiB"/);
+  });
+
   test('a bad value names the variable, the value and what is allowed; all problems at once', () => {
     const message = problemFor({ SLUICE_WINDOW_MS: 'one minute', SLUICE_KAFKA_BROKERS: 'localhost', SLUICE_LOG_LEVEL: 'loud' });
     assert.match(message, /SLUICE_WINDOW_MS="one minute": allowed: an integer from 1 to 86400000/);

@@ -28,6 +28,8 @@ function same(value: Buffer): void {
     // Only the wording of a syntax error is the scanner's own.
     if (before.message.startsWith('not valid JSON')) assert.match(now.message, /^not valid JSON: unexpected /);
     else assert.equal(now.message, before.message);
+  } else if (now.code === RecordErrorCode.TOO_LARGE) {
+    assert.equal(now.message, `${before.message} bytes (SLUICE_MAX_RECORD_BYTES)`);
   } else if (!/ must be /.test(before.message)) {
     assert.equal(now.message, before.message, shown);
   }

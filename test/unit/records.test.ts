@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { RecordErrorCode } from '../../src/errors.js';
-import { MAX_VALUE_BYTES, MIN_TIMESTAMP_MS, parseClick } from '../../src/streams/records.js';
+import { clickstreamJob, clickstreamJobWith } from '../../src/job/clickstream.js';
+import { clickParser, MAX_RECORD_BYTES_LIMIT, MAX_VALUE_BYTES, MIN_TIMESTAMP_MS, parseClick } from '../../src/streams/records.js';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 const TS = Date.UTC(2026, 10, 25, 11, 59, 0);
@@ -40,6 +41,26 @@ describe('parseClick', () => {
     const justUnder = json({ userId: 'u1', eventType: 'click', timestamp: TS, pad: 'x'.repeat(MAX_VALUE_BYTES - 100) });
     assert.ok(justUnder.length <= MAX_VALUE_BYTES);
     assert.equal(parseClick(justUnder, NOW).ok, true);
+  });
+
+  test('TOO_LARGE: the limit is configurable (SLUICE_MAX_RECORD_BYTES), up to 16 MiB, and the message names it', () => {
+    const record = (padBytes: number) => json({ userId: 'u1', eventType: 'click', timestamp: TS, pad: 'x'.repeat(padBytes) });
+    const twoMiB = record(2 * MAX_VALUE_BYTES);
+    const refused = parseClick(twoMiB, NOW);
+    assert.deepEqual(refused, { ok: false, code: RecordErrorCode.TOO_LARGE, message: `value is ${twoMiB.length} bytes; the limit is ${MAX_VALUE_BYTES} bytes (SLUICE_MAX_RECORD_BYTES)` });
+    assert.equal(parseClick(twoMiB, NOW, { maxRecordBytes: 4 * MAX_VALUE_BYTES }).ok, true);
+    const small = record(600);
+    const r = parseClick(small, NOW, { maxRecordBytes: 512 });
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.match(r.message, /the limit is 512 bytes \(SLUICE_MAX_RECORD_BYTES\)/);
+    // The job the daemon builds from the configuration, in JobDefinition.parse's shape.
+    const job = clickstreamJobWith({ maxRecordBytes: MAX_RECORD_BYTES_LIMIT });
+    assert.equal(job.parse(record(MAX_RECORD_BYTES_LIMIT - 100), NOW).ok, true);
+    assert.equal(job.parse(record(MAX_RECORD_BYTES_LIMIT), NOW).ok, false);
+    assert.equal(clickstreamJob.parse(twoMiB, NOW).ok, false, 'the default job keeps the contract\'s 1 MiB');
+    assert.equal(job.name, clickstreamJob.name);
+    assert.throws(() => clickParser({ maxRecordBytes: MAX_RECORD_BYTES_LIMIT + 1 }), RangeError);
+    assert.throws(() => clickParser({ maxRecordBytes: 0 }), RangeError);
   });
 
   test('MISSING_USER_ID: missing, null, empty', () => {
