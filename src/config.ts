@@ -10,8 +10,10 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ErrorCode, SluiceError } from './errors.js';
 import { MAX_RECORD_BYTES_LIMIT, MAX_VALUE_BYTES } from './streams/records.js';
+import { MASK, maskUrlCredentials } from './url-credentials.js';
 
-const MASK = '****';
+// The sinks read it from here.
+export { maskUrlCredentials };
 
 /** Variables of the project's scripts, tests and benches: not the daemon's, so not "unknown". */
 const TOOLING_PREFIXES = ['SLUICE_STACK_', 'SLUICE_TEST_', 'SLUICE_BENCH_'];
@@ -333,7 +335,8 @@ export interface SluiceConfig {
 
 export interface ConfigProblem {
   variable: string;
-  value: string;
+  /** As shown (secrets masked); absent for a variable sluice does not know, whose value is never shown. */
+  value?: string;
   allowed: string;
 }
 
@@ -348,15 +351,37 @@ export function displayValue(name: string, raw: string | undefined): string {
   return raw;
 }
 
-export function maskUrlCredentials(raw: string): string {
-  try {
-    const u = new URL(raw);
-    if (u.password) u.password = MASK;
-    if (u.username && u.password) u.username = u.username;
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return MASK;
+/**
+ * The known variable a misspelt name most likely meant: the closest by edit distance (a swap of two
+ * neighbours counts once), if it is close enough to be a typo.
+ */
+export function closestVariable(name: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const known of Object.keys(VARIABLES)) {
+    const d = editDistance(name, known);
+    if (d < bestDistance) {
+      best = known;
+      bestDistance = d;
+    }
   }
+  const significant = name.length - 'SLUICE_'.length;
+  return bestDistance <= Math.min(3, Math.ceil(significant / 3)) ? best : undefined;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps. */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const at = (i: number, j: number) => (rows[i] as number[])[j] as number;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, at(i - 2, j - 2) + 1);
+      (rows[i] as number[])[j] = d;
+    }
+  }
+  return at(a.length, b.length);
 }
 
 function readOne<N extends VariableName>(name: N, env: NodeJS.ProcessEnv, problems: ConfigProblem[]): Parsed<N> | undefined {
@@ -382,7 +407,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
 
   for (const name of Object.keys(env)) {
     if (name.startsWith('SLUICE_') && !TOOLING_PREFIXES.some((p) => name.startsWith(p)) && !(name in VARIABLES)) {
-      problems.push({ variable: name, value: displayValue(name, env[name]), allowed: 'a known SLUICE_ variable (see `sluice config`); is it misspelt?' });
+      // Its value is never shown: a misspelt secret variable (SLUICE_KAFKA_SASL_PASWORD) holds a secret.
+      const meant = closestVariable(name);
+      problems.push({
+        variable: name,
+        allowed: `a known SLUICE_ variable; is it misspelt?${meant ? ` Did you mean ${meant}?` : ''} (\`sluice config\` lists them all)`,
+      });
     }
   }
 
@@ -503,7 +533,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
   };
 
   if (problems.length > 0) {
-    const lines = problems.map((p) => `  ${p.variable}=${JSON.stringify(p.value)}: allowed: ${p.allowed}`);
+    const lines = problems.map((p) => `  ${p.variable}${p.value === undefined ? ' (value not shown)' : `=${JSON.stringify(p.value)}`}: allowed: ${p.allowed}`);
     throw new SluiceError(ErrorCode.CONFIG_INVALID, `invalid configuration:\n${lines.join('\n')}`, {
       details: { problems },
     });

@@ -77,7 +77,7 @@ describe('configuration', () => {
   });
 
   test('a misspelt SLUICE_ variable stops start-up; tooling prefixes do not', () => {
-    assert.match(problemFor({ SLUICE_ES_NOD: 'http://x:9200' }), /SLUICE_ES_NOD=.*misspelt/);
+    assert.match(problemFor({ SLUICE_ES_NOD: 'http://x:9200' }), /SLUICE_ES_NOD \(value not shown\): allowed: a known SLUICE_ variable; is it misspelt\? Did you mean SLUICE_ES_NODE\?/);
     assert.doesNotThrow(() => loadConfig({ SLUICE_STACK_DIR: '/tmp/x', SLUICE_TEST_ES_NODE: 'x', SLUICE_BENCH_EVENTS: '1' }));
   });
 
@@ -102,5 +102,33 @@ describe('configuration', () => {
     assert.match(sasl, /SLUICE_KAFKA_SASL_USERNAME/);
     assert.ok(!sasl.includes('kafka-pass-secret'));
   });
-});
 
+  test('an unknown variable is named, never its value (a misspelt secret), with the closest known name', () => {
+    let caught: unknown;
+    try {
+      loadConfig({ SLUICE_KAFKA_SASL_PASWORD: 'hunter2-secret', SLUICE_REDIS_PASWORD: 'redis-secret', SLUICE_SOMETHING_ELSE_ENTIRELY: 'other-secret' });
+    } catch (err) {
+      caught = err;
+    }
+    assert.ok(caught instanceof SluiceError && caught.code === ErrorCode.CONFIG_INVALID);
+    const everything = `${caught.message}\n${JSON.stringify(caught.details)}`;
+    for (const secret of ['hunter2-secret', 'redis-secret', 'other-secret']) assert.ok(!everything.includes(secret), `${secret} leaked: ${everything}`);
+    assert.match(caught.message, /SLUICE_KAFKA_SASL_PASWORD \(value not shown\): .*Did you mean SLUICE_KAFKA_SASL_PASSWORD\?/);
+    assert.match(caught.message, /SLUICE_REDIS_PASWORD \(value not shown\): .*Did you mean SLUICE_REDIS_PASSWORD\?/);
+    assert.match(caught.message, /SLUICE_SOMETHING_ELSE_ENTIRELY \(value not shown\): allowed: a known SLUICE_ variable; is it misspelt\? \(`sluice config` lists them all\)/);
+  });
+
+  test('URL credentials are masked in errors and `sluice config`: token-only user info and credential parameters too', () => {
+    const urls = {
+      SLUICE_ES_NODE: 'http://es-token-secret@127.0.0.1:9200/?access_token=es-query-secret&pretty=1',
+      SLUICE_REDIS_URL: 'redis://127.0.0.1:6379/?password=redis-query-secret&family=4',
+    };
+    const printed = JSON.stringify(describeConfig(urls));
+    for (const secret of ['es-token-secret', 'es-query-secret', 'redis-query-secret']) assert.ok(!printed.includes(secret), `${secret} in sluice config`);
+    assert.ok(printed.includes('http://****@127.0.0.1:9200/?access_token=****&pretty=1'), printed);
+    assert.ok(printed.includes('redis://127.0.0.1:6379/?password=****&family=4'), printed);
+    const message = problemFor({ SLUICE_REDIS_URL: 'http://tok-secret@host/?token=q-secret', SLUICE_ES_NODE: 'ftp://es-tok-secret@host/?api_key=k-secret' });
+    for (const secret of ['tok-secret', 'q-secret', 'es-tok-secret', 'k-secret']) assert.ok(!message.includes(secret), `${secret} in ${message}`);
+    assert.match(message, /SLUICE_REDIS_URL="http:\/\/\*\*\*\*@host\/\?token=\*\*\*\*": allowed: a redis:\/\/ or rediss:\/\/ URL/);
+  });
+});
