@@ -39,29 +39,44 @@ const bool = z
   .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'one of true, false, 1, 0, yes, no' }))
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** A URL of one of `protocols`, or undefined. */
+function urlOf(v: string, protocols: readonly string[]): URL | undefined {
+  try {
+    const u = new URL(v);
+    return protocols.includes(u.protocol) ? u : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The clients percent-decode the user name and password (decodeURIComponent), and a `%` that
+ * starts no valid escape would throw a bare URIError at start-up: refuse it here instead.
+ */
+function credentialsDecode(v: string): boolean {
+  const u = new URL(v);
+  try {
+    decodeURIComponent(u.username);
+    decodeURIComponent(u.password);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const CREDENTIALS_ENCODING = 'its user name and password percent-encoded (a % must start an escape such as %25 for % itself)';
+
 const httpUrl = z
   .string()
   .trim()
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return u.protocol === 'http:' || u.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, { message: 'an http:// or https:// URL, e.g. http://127.0.0.1:9200' });
+  .refine((v) => urlOf(v, ['http:', 'https:']) !== undefined, { message: 'an http:// or https:// URL, e.g. http://127.0.0.1:9200', abort: true })
+  .refine(credentialsDecode, { message: `an http:// or https:// URL with ${CREDENTIALS_ENCODING}` });
 
 const redisUrl = z
   .string()
   .trim()
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return u.protocol === 'redis:' || u.protocol === 'rediss:';
-    } catch {
-      return false;
-    }
-  }, { message: 'a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379' });
+  .refine((v) => urlOf(v, ['redis:', 'rediss:']) !== undefined, { message: 'a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379', abort: true })
+  .refine(credentialsDecode, { message: `a redis:// or rediss:// URL with ${CREDENTIALS_ENCODING}` });
 
 const topic = z.string().trim().regex(topicName, { message: 'a Kafka topic name: 1-249 of [A-Za-z0-9._-]' });
 

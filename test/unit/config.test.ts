@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { describeConfig, loadConfig, VARIABLES } from '../../src/config.js';
+import { connectionOptions } from '../../src/streams/sinks/redis.js';
 import { ErrorCode, SluiceError } from '../../src/errors.js';
 
 function problemFor(env: Record<string, string>): string {
@@ -130,5 +131,20 @@ describe('configuration', () => {
     const message = problemFor({ SLUICE_REDIS_URL: 'http://tok-secret@host/?token=q-secret', SLUICE_ES_NODE: 'ftp://es-tok-secret@host/?api_key=k-secret' });
     for (const secret of ['tok-secret', 'q-secret', 'es-tok-secret', 'k-secret']) assert.ok(!message.includes(secret), `${secret} in ${message}`);
     assert.match(message, /SLUICE_REDIS_URL="http:\/\/\*\*\*\*@host\/\?token=\*\*\*\*": allowed: a redis:\/\/ or rediss:\/\/ URL/);
+  });
+
+  test('a URL whose user name or password is not percent-decodable is refused by validation, not by a URIError at start-up', () => {
+    const redis = problemFor({ SLUICE_REDIS_URL: 'redis://u:p%zz-secret@h:6379' });
+    assert.match(redis, /SLUICE_REDIS_URL="redis:\/\/u:\*\*\*\*@h:6379": allowed: a redis:\/\/ or rediss:\/\/ URL with its user name and password percent-encoded/);
+    assert.ok(!redis.includes('p%zz-secret'), redis);
+    assert.match(problemFor({ SLUICE_REDIS_URL: 'rediss://%zz-token@h' }), /SLUICE_REDIS_URL="rediss:\/\/\*\*\*\*@h": allowed: .*percent-encoded/);
+    assert.match(problemFor({ SLUICE_ES_NODE: 'http://elastic:pass%@es:9200' }), /SLUICE_ES_NODE="http:\/\/elastic:\*\*\*\*@es:9200": allowed: an http:\/\/ or https:\/\/ URL with its user name and password percent-encoded/);
+    // What validation accepts, the Redis client options are built from without throwing.
+    for (const url of ['redis://u:p%25zz@h:6379', 'redis://:p%40ss@h', 'rediss://user@h:6380/2', 'redis://h']) {
+      const redisConfig = loadConfig({ SLUICE_REDIS_URL: url }).redis;
+      assert.ok(redisConfig);
+      assert.doesNotThrow(() => connectionOptions(redisConfig), url);
+    }
+    assert.equal(connectionOptions(loadConfig({ SLUICE_REDIS_URL: 'redis://u:p%25zz@h:6379' }).redis!).password, 'p%zz');
   });
 });
