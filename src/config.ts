@@ -128,9 +128,9 @@ export const VARIABLES = {
     group: 'sinks',
     default: undefined,
     schema: httpUrl,
-    // May carry basic-auth credentials (http://user:password@host): shown with the password masked.
+    // May carry credentials (http://user:password@host, http://token@host, ?api_key=): shown masked.
     secret: true,
-    meaning: 'Elasticsearch URL, e.g. http://127.0.0.1:9200 (a password inside it is masked); unset => no Elasticsearch sink',
+    meaning: 'Elasticsearch URL, e.g. http://127.0.0.1:9200 (credentials inside it are masked when shown); unset => no Elasticsearch sink',
   }),
   SLUICE_ES_INDEX: v({
     group: 'sinks',
@@ -163,7 +163,7 @@ export const VARIABLES = {
     default: undefined,
     schema: redisUrl,
     secret: true,
-    meaning: 'e.g. redis://127.0.0.1:6379 (a password inside it is masked); unset => no Redis sink',
+    meaning: 'e.g. redis://127.0.0.1:6379 (credentials inside it are masked when shown); unset => no Redis sink',
   }),
   SLUICE_REDIS_KEY_PREFIX: v({ group: 'sinks', default: 'clicks:', schema: z.string().max(200, { message: 'at most 200 characters' }), meaning: 'key prefix' }),
   SLUICE_REDIS_TTL_SECONDS: v({ group: 'sinks', default: '86400', schema: int(1, 2_147_483_647), meaning: 'TTL of each key' }),
