@@ -11,7 +11,7 @@ import { adminSocketPath, describeConfig, loadConfig, VARIABLES } from './config
 import { savepointCommand, stopCommand } from './admin/admin-commands.js';
 import type { AdminRequest, AdminResponse } from './admin/admin-protocol.js';
 import { startAdminServer, type AdminServer } from './admin/admin-server.js';
-import { jobByName } from './job/registry.js';
+import { jobFromConfig } from './job/registry.js';
 import { JobRuntime } from './streams/runtime/job-runtime.js';
 import { superviseJob } from './supervision/job-supervisor.js';
 import { exitProcess } from './supervision/process-exit.js';
@@ -89,8 +89,7 @@ async function run(args: string[]): Promise<number> {
   }
   const logger = createLogger(config.logLevel);
   const embedded = config.kafka === undefined;
-  // The built-in job; job files (SLUICE_JOB) will choose another here.
-  const jobDefinition = jobByName('clickstream');
+  const jobDefinition = jobFromConfig(config);
   const tracing = await startTracing({ logger, version: version() });
   // One telemetry for the process: /metrics and the probes stay up through restarts of the job.
   const telemetry = new DaemonTelemetry({ config, logger, version: version(), state: () => 'created', stats: () => undefined });

@@ -9,8 +9,11 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ErrorCode, SluiceError } from './errors.js';
+import { MAX_RECORD_BYTES_LIMIT, MAX_VALUE_BYTES } from './streams/operators/records.js';
+import { MASK, maskUrlCredentials } from './url-credentials.js';
 
-const MASK = '****';
+// The sinks read it from here.
+export { maskUrlCredentials };
 
 /** Variables of the project's scripts, tests and benches: not the daemon's, so not "unknown". */
 const TOOLING_PREFIXES = ['SLUICE_STACK_', 'SLUICE_TEST_', 'SLUICE_BENCH_'];
@@ -36,29 +39,44 @@ const bool = z
   .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'one of true, false, 1, 0, yes, no' }))
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** A URL of one of `protocols`, or undefined. */
+function urlOf(v: string, protocols: readonly string[]): URL | undefined {
+  try {
+    const u = new URL(v);
+    return protocols.includes(u.protocol) ? u : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The clients percent-decode the user name and password (decodeURIComponent), and a `%` that
+ * starts no valid escape would throw a bare URIError at start-up: refuse it here instead.
+ */
+function credentialsDecode(v: string): boolean {
+  const u = new URL(v);
+  try {
+    decodeURIComponent(u.username);
+    decodeURIComponent(u.password);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const CREDENTIALS_ENCODING = 'its user name and password percent-encoded (a % must start an escape such as %25 for % itself)';
+
 const httpUrl = z
   .string()
   .trim()
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return u.protocol === 'http:' || u.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, { message: 'an http:// or https:// URL, e.g. http://127.0.0.1:9200' });
+  .refine((v) => urlOf(v, ['http:', 'https:']) !== undefined, { message: 'an http:// or https:// URL, e.g. http://127.0.0.1:9200', abort: true })
+  .refine(credentialsDecode, { message: `an http:// or https:// URL with ${CREDENTIALS_ENCODING}` });
 
 const redisUrl = z
   .string()
   .trim()
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return u.protocol === 'redis:' || u.protocol === 'rediss:';
-    } catch {
-      return false;
-    }
-  }, { message: 'a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379' });
+  .refine((v) => urlOf(v, ['redis:', 'rediss:']) !== undefined, { message: 'a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379', abort: true })
+  .refine(credentialsDecode, { message: `a redis:// or rediss:// URL with ${CREDENTIALS_ENCODING}` });
 
 const topic = z.string().trim().regex(topicName, { message: 'a Kafka topic name: 1-249 of [A-Za-z0-9._-]' });
 
@@ -118,13 +136,19 @@ export const VARIABLES = {
     schema: int(1024, 1024 * 1024 * 1024),
     meaning: 'dead letters and late events held until their checkpoint commits them in one Kafka transaction; when full, intake waits and a checkpoint is started early',
   }),
+  SLUICE_MAX_RECORD_BYTES: v({
+    group: 'source',
+    default: String(MAX_VALUE_BYTES),
+    schema: int(1024, MAX_RECORD_BYTES_LIMIT),
+    meaning: `largest record value read, 1024 to ${MAX_RECORD_BYTES_LIMIT} (16 MiB); a larger one goes to the dead-letter topic as TOO_LARGE without being parsed (default: the contract's 1 MiB)`,
+  }),
   SLUICE_ES_NODE: v({
     group: 'sinks',
     default: undefined,
     schema: httpUrl,
-    // May carry basic-auth credentials (http://user:password@host): shown with the password masked.
+    // May carry credentials (http://user:password@host, http://token@host, ?api_key=): shown masked.
     secret: true,
-    meaning: 'Elasticsearch URL, e.g. http://127.0.0.1:9200 (a password inside it is masked); unset => no Elasticsearch sink',
+    meaning: 'Elasticsearch URL, e.g. http://127.0.0.1:9200 (credentials inside it are masked when shown); unset => no Elasticsearch sink',
   }),
   SLUICE_ES_INDEX: v({
     group: 'sinks',
@@ -157,7 +181,7 @@ export const VARIABLES = {
     default: undefined,
     schema: redisUrl,
     secret: true,
-    meaning: 'e.g. redis://127.0.0.1:6379 (a password inside it is masked); unset => no Redis sink',
+    meaning: 'e.g. redis://127.0.0.1:6379 (credentials inside it are masked when shown); unset => no Redis sink',
   }),
   SLUICE_REDIS_KEY_PREFIX: v({ group: 'sinks', default: 'clicks:', schema: z.string().max(200, { message: 'at most 200 characters' }), meaning: 'key prefix' }),
   SLUICE_REDIS_TTL_SECONDS: v({ group: 'sinks', default: '86400', schema: int(1, 2_147_483_647), meaning: 'TTL of each key' }),
@@ -312,6 +336,8 @@ export interface SluiceConfig {
     | undefined;
   /** Topics exist even without Kafka so the embedded mode can print where dead letters would go. */
   topics: { input: string; dlq: string; late: string };
+  /** Record values over this many bytes are dead letters (TOO_LARGE), never parsed. */
+  maxRecordBytes: number;
   elasticsearch:
     | {
         node: string;
@@ -346,7 +372,8 @@ export interface SluiceConfig {
 
 export interface ConfigProblem {
   variable: string;
-  value: string;
+  /** As shown (secrets masked); absent for a variable sluice does not know, whose value is never shown. */
+  value?: string;
   allowed: string;
 }
 
@@ -361,15 +388,37 @@ export function displayValue(name: string, raw: string | undefined): string {
   return raw;
 }
 
-export function maskUrlCredentials(raw: string): string {
-  try {
-    const u = new URL(raw);
-    if (u.password) u.password = MASK;
-    if (u.username && u.password) u.username = u.username;
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return MASK;
+/**
+ * The known variable a misspelt name most likely meant: the closest by edit distance (a swap of two
+ * neighbours counts once), if it is close enough to be a typo.
+ */
+export function closestVariable(name: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const known of Object.keys(VARIABLES)) {
+    const d = editDistance(name, known);
+    if (d < bestDistance) {
+      best = known;
+      bestDistance = d;
+    }
   }
+  const significant = name.length - 'SLUICE_'.length;
+  return bestDistance <= Math.min(3, Math.ceil(significant / 3)) ? best : undefined;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps. */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const at = (i: number, j: number) => (rows[i] as number[])[j] as number;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, at(i - 2, j - 2) + 1);
+      (rows[i] as number[])[j] = d;
+    }
+  }
+  return at(a.length, b.length);
 }
 
 function readOne<N extends VariableName>(name: N, env: NodeJS.ProcessEnv, problems: ConfigProblem[]): Parsed<N> | undefined {
@@ -395,7 +444,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
 
   for (const name of Object.keys(env)) {
     if (name.startsWith('SLUICE_') && !TOOLING_PREFIXES.some((p) => name.startsWith(p)) && !(name in VARIABLES)) {
-      problems.push({ variable: name, value: displayValue(name, env[name]), allowed: 'a known SLUICE_ variable (see `sluice config`); is it misspelt?' });
+      // Its value is never shown: a misspelt secret variable (SLUICE_KAFKA_SASL_PASWORD) holds a secret.
+      const meant = closestVariable(name);
+      problems.push({
+        variable: name,
+        allowed: `a known SLUICE_ variable; is it misspelt?${meant ? ` Did you mean ${meant}?` : ''} (\`sluice config\` lists them all)`,
+      });
     }
   }
 
@@ -452,6 +506,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
             ...(saslMechanism && saslUser && saslPassword ? { sasl: { mechanism: saslMechanism, username: saslUser, password: saslPassword } } : {}),
           },
     topics,
+    maxRecordBytes: must('SLUICE_MAX_RECORD_BYTES'),
     elasticsearch:
       esNode === undefined
         ? undefined
@@ -518,7 +573,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
   };
 
   if (problems.length > 0) {
-    const lines = problems.map((p) => `  ${p.variable}=${JSON.stringify(p.value)}: allowed: ${p.allowed}`);
+    const lines = problems.map((p) => `  ${p.variable}${p.value === undefined ? ' (value not shown)' : `=${JSON.stringify(p.value)}`}: allowed: ${p.allowed}`);
     throw new SluiceError(ErrorCode.CONFIG_INVALID, `invalid configuration:\n${lines.join('\n')}`, {
       details: { problems },
     });

@@ -5,7 +5,7 @@
  *   source(user-clicks) -> parse + validate (bad -> DLQ) -> event time = timestamp, 5 s bound
  *     -> keyBy(userId) -> tumbling 1 min window -> count and count per eventType -> ES + Redis
  */
-import { parseClick, type ClickEvent } from '../streams/operators/records.js';
+import { clickParser, parseClick, type ClickEvent, type ParseOptions } from '../streams/operators/records.js';
 import type { AggregateFunction, TimeWindow } from '../streams/operators/windows.js';
 import { ErrorCode, SluiceError } from '../errors.js';
 import type { JobDefinition, StateCodec } from './job.js';
@@ -74,7 +74,7 @@ export const clickWindowInput: WindowInput<ClickEvent, string> = {
 
 export const clickstreamJob: JobDefinition<ClickEvent, ClickCountAccumulator, ClickCountResult> = {
   name: 'clickstream',
-  parse: parseClick,
+  parse: (value, nowMs) => parseClick(value, nowMs),
   timestampOf: (event) => event.timestamp,
   keyOf: (event) => event.userId,
   aggregate: clickCountAggregate,
@@ -87,3 +87,12 @@ export const clickstreamJob: JobDefinition<ClickEvent, ClickCountAccumulator, Cl
   redisValue: (result) => String(result.count),
   resultRef: (result) => ({ key: result.userId, window: { start: result.windowStart, end: result.windowEnd } }),
 };
+
+/**
+ * The clickstream job reading records under the configured limits: the daemon builds its job with
+ * `clickstreamJobWith({ maxRecordBytes: config.maxRecordBytes })` (SLUICE_MAX_RECORD_BYTES). Only
+ * the main thread parses, so workers, which find jobs by name, can keep `clickstreamJob`.
+ */
+export function clickstreamJobWith(options: ParseOptions): JobDefinition<ClickEvent, ClickCountAccumulator, ClickCountResult> {
+  return { ...clickstreamJob, parse: clickParser(options) };
+}

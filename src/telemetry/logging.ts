@@ -1,8 +1,10 @@
 /**
  * Structured JSON logs (pino) on stderr, so stdout stays free for results in the embedded mode.
- * Secrets are redacted by path; values that may carry credentials (URLs) are masked before logging.
+ * Secrets are redacted by path; values that may carry credentials (URLs) are masked before logging,
+ * and as a last guard any URL anywhere in a log line loses its credentials (src/url-credentials.ts).
  */
 import { pino, type Logger } from 'pino';
+import { maskUrlsInText } from '../url-credentials.js';
 
 export type { Logger };
 
@@ -31,6 +33,8 @@ export function createLogger(level: string, destination: NodeJS.WritableStream =
       redact: { paths: REDACT_PATHS, censor: '****' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // The whole line, as written: messages, fields at any depth, errors and their stacks.
+      hooks: { streamWrite: maskUrlsInText },
     },
     destination as pino.DestinationStream,
   );

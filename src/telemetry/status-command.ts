@@ -5,6 +5,7 @@
  */
 import { METRIC_NAMES as M } from './metrics.js';
 import { formatWatermark } from './status.js';
+import { maskUrlsInText } from '../url-credentials.js';
 
 export interface Sample {
   name: string;
@@ -72,7 +73,7 @@ export function formatStatusReport(first: Sample[], second: Sample[], seconds: n
   const lines: string[] = [];
   const row = (label: string, text: string) => lines.push(`  ${label.padEnd(13)}${text}`);
 
-  lines.push(`sluice at ${url}`);
+  lines.push(`sluice at ${maskUrlsInText(url)}`);
   row('state', `${state}, ${readiness.ok ? 'ready' : 'NOT ready'}: ${readiness.detail}`);
   row(
     'throughput',
@@ -144,7 +145,7 @@ export async function runStatus(url: string, intervalMs: number, out: NodeJS.Wri
   try {
     first = parsePrometheusText((await get('/metrics')).text);
   } catch (err) {
-    process.stderr.write(`sluice status: no daemon answers at ${base} (${err instanceof Error ? err.message : String(err)}); is it running, with SLUICE_METRICS_PORT set to this port?\n`);
+    process.stderr.write(maskUrlsInText(`sluice status: no daemon answers at ${base} (${err instanceof Error ? err.message : String(err)}); is it running, with SLUICE_METRICS_PORT set to this port?\n`));
     return 1;
   }
   const t0 = performance.now();

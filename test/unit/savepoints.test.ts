@@ -5,9 +5,10 @@
  * committed format-1 fixture read back to exactly what its event set gives.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import { KEY_GROUPS, keyGroupOf, keyGroupsOfWorker } from '../../src/actors/key-groups.js';
@@ -15,7 +16,7 @@ import { ErrorCode, SluiceError } from '../../src/errors.js';
 import { clickCountCodec, type ClickCountAccumulator } from '../../src/job/clickstream.js';
 import { canonicalJson } from '../../src/state/checkpoints/checkpoint-store.js';
 import { LmdbWindowStore } from '../../src/state/lmdb-window-store.js';
-import { manifestChecksum, MIGRATIONS, SAVEPOINT_FORMAT_VERSION, upgradeEntry, upgradeManifest } from '../../src/state/savepoints/savepoint-format.js';
+import { manifestChecksum, MAX_KEY_GROUP_FILE_BYTES, MAX_MANIFEST_BYTES, MIGRATIONS, SAVEPOINT_FORMAT_VERSION, upgradeEntry, upgradeManifest, type SavepointFile } from '../../src/state/savepoints/savepoint-format.js';
 import { checkCompatible, readKeyGroup, readSavepoint } from '../../src/state/savepoints/savepoint-reader.js';
 import { exportKeyGroups, finishSavepoint, prepareSavepoint } from '../../src/state/savepoints/savepoint-writer.js';
 
@@ -173,6 +174,87 @@ test('a damaged, incomplete or unknown savepoint is refused with SAVEPOINT_INVAL
   assertInvalid(() => readSavepoint(join(root, 'nothing-here')), /does not exist/);
   writeFileSync(join(dir, 'manifest.json'), manifestText);
   assert.ok(readSavepoint(dir), 'the restored original reads again');
+});
+
+test('a savepoint holds regular files only, of bounded size: symlinks, FIFOs, directories and oversized files are refused without being read', async () => {
+  const { dir } = await writeSavepoint('hostile-files');
+  const manifestPath = join(dir, 'manifest.json');
+  const files = (JSON.parse(readFileSync(manifestPath, 'utf8')) as { files: SavepointFile[] }).files;
+  const file = files[0] as SavepointFile;
+  const kgFile = join(dir, file.path);
+  const groupDir = join(dir, 'keygroups');
+  const outside = join(root, 'hostile-files-outside');
+  mkdirSync(outside, { recursive: true });
+  let moved = 0;
+  /** Move `path` out of the savepoint: where it went, and how to put it back. */
+  const aside = (path: string) => {
+    const away = join(outside, `${moved++}-${basename(path)}`);
+    renameSync(path, away);
+    return {
+      away,
+      restore: () => {
+        rmSync(path, { recursive: true, force: true });
+        renameSync(away, path);
+      },
+    };
+  };
+
+  // Symlinks to the very same content, moved outside: the manifest, a key group file, the key group directory.
+  for (const [path, pattern] of [
+    [manifestPath, /manifest\.json is a symbolic link: refusing to follow it/],
+    [kgFile, /kg-\d{3}\.ndjson is a symbolic link: refusing to follow it/],
+    [groupDir, /keygroups is a symbolic link/],
+  ] as const) {
+    const { away, restore } = aside(path);
+    symlinkSync(away, path);
+    assertInvalid(() => readSavepoint(dir), pattern);
+    restore();
+  }
+  assert.ok(readSavepoint(dir), 'the originals read again');
+
+  // FIFOs nobody writes (reading one would block forever), and a directory.
+  for (const [path, make, pattern] of [
+    [manifestPath, 'fifo', /manifest\.json is a FIFO, not a regular file: refusing to read it/],
+    [kgFile, 'fifo', /kg-\d{3}\.ndjson is a FIFO, not a regular file/],
+    [kgFile, 'dir', /kg-\d{3}\.ndjson is a directory, not a regular file/],
+  ] as const) {
+    const { restore } = aside(path);
+    if (make === 'fifo') execFileSync('mkfifo', [path]);
+    else mkdirSync(path);
+    assertInvalid(() => readSavepoint(dir), pattern);
+    restore();
+  }
+
+  // Oversized, as sparse files (no disk used, and nothing is read): the manifest, a key group file.
+  for (const [path, limit] of [
+    [manifestPath, MAX_MANIFEST_BYTES],
+    [kgFile, MAX_KEY_GROUP_FILE_BYTES],
+  ] as const) {
+    const { restore } = aside(path);
+    writeFileSync(path, '');
+    truncateSync(path, limit + 1);
+    if (path === kgFile) {
+      assertInvalid(() => readSavepoint(dir), new RegExp(`kg-\\d{3}\\.ndjson is ${limit + 1} bytes, over the limit of ${limit}: refusing to read it`));
+      // A worker reading its key group directly is held to the same rules.
+      assertInvalid(() => [...readKeyGroup(dir, file, SAVEPOINT_FORMAT_VERSION, clickCountCodec, (k) => keyGroupOf(k))], /over the limit/);
+    } else {
+      assertInvalid(() => readSavepoint(dir), new RegExp(`manifest\\.json is ${limit + 1} bytes, over the limit of ${limit}: refusing to read it`));
+    }
+    restore();
+  }
+  assert.ok(readSavepoint(dir), 'the originals read again');
+});
+
+test('a savepoint is never written with a key group file larger than readers accept: it fails with SAVEPOINT_FAILED', async () => {
+  const store = openStore(join(root, 'too-big', 'worker'), 0, 1);
+  for (let u = 0; u < 50; u++) store.put(START, `user-${u}`, { accumulator: acc({ view: 1 }), fired: false });
+  store.barrier(1);
+  const target = prepareSavepoint(join(root, 'too-big', 'savepoints'), 'savepoint-1-too-big');
+  await assert.rejects(
+    exportKeyGroups(store.snapshot(), keyGroupsOfWorker(0, 1), target.tmpDir, clickCountCodec, 100),
+    (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.SAVEPOINT_FAILED && /would be over 100 bytes, more than a savepoint reader accepts/.test(err.message),
+  );
+  await store.close();
 });
 
 test('the migrations chain: every earlier version has a migration; format 1 entries and manifests become format 2', () => {

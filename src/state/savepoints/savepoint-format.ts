@@ -17,6 +17,9 @@
  *   entry:    { windowStart, key, fired, byEventType: { "<type>": n } }: the counts per type as an
  *     object keyed by user input, and no total count (it was implied by the sum).
  *
+ * Every file is a regular file (a reader refuses symlinks, FIFOs, devices), the manifest at most
+ * MAX_MANIFEST_BYTES and each key group file at most MAX_KEY_GROUP_FILE_BYTES.
+ *
  * `sha256` of the manifest is over the canonical JSON (keys sorted) of every other field. A reader
  * upgrades an older manifest and every entry through `MIGRATIONS` one version at a time, so a
  * savepoint written by any earlier sluice is read by the current code only in the current shape.
@@ -29,6 +32,13 @@ import { canonicalJson, sha256 } from '../checkpoints/checkpoint-store.js';
 export const SAVEPOINT_FORMAT_VERSION = 2;
 export const MANIFEST_FILE = 'manifest.json';
 export const KEY_GROUP_DIR = 'keygroups';
+/** The largest manifest a reader accepts (a real one is a few KiB to a few hundred KiB). */
+export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
+/**
+ * The largest key group file a writer writes and a reader accepts: it is read whole, as one string,
+ * by a window worker (whose heap is SLUICE_WORKER_MAX_HEAP_MB, 512 MiB by default).
+ */
+export const MAX_KEY_GROUP_FILE_BYTES = 256 * 1024 * 1024;
 
 export interface SavepointFile {
   keyGroup: number;

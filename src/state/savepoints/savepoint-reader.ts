@@ -5,12 +5,22 @@
  * count (rescaling), migrating every entry to the current shape on the way. A damaged savepoint
  * is refused with SAVEPOINT_INVALID naming what is wrong; it is never used in part.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ErrorCode, SluiceError } from '../../errors.js';
 import type { StateCodec } from '../../job/job.js';
 import type { WindowEntry } from '../../streams/operators/windows.js';
-import { MANIFEST_FILE, upgradeEntry, upgradeManifest, type SavepointFile, type SavepointManifest } from './savepoint-format.js';
+import { readRegularFile, RegularFileError } from '../regular-file.js';
+import {
+  KEY_GROUP_DIR,
+  MANIFEST_FILE,
+  MAX_KEY_GROUP_FILE_BYTES,
+  MAX_MANIFEST_BYTES,
+  upgradeEntry,
+  upgradeManifest,
+  type SavepointFile,
+  type SavepointManifest,
+} from './savepoint-format.js';
 import { sha256 } from '../checkpoints/checkpoint-store.js';
 
 export interface VerifiedSavepoint {
@@ -26,12 +36,17 @@ function invalid(message: string, details: Record<string, unknown> = {}, cause?:
   return new SluiceError(ErrorCode.SAVEPOINT_INVALID, message, { details, ...(cause === undefined ? {} : { cause }) });
 }
 
-function readBytes(path: string, what: string): Buffer {
+/**
+ * A file of the savepoint, whole: a regular file within `maxBytes`, never through a symlink (a
+ * savepoint holds regular files only), never blocking on a FIFO. Throws SAVEPOINT_INVALID.
+ */
+function readSavepointFile(path: string, what: string, maxBytes: number): Buffer {
   try {
-    return readFileSync(path);
+    return readRegularFile(path, maxBytes);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw invalid(code === 'ENOENT' ? `${what} is missing: ${path}` : `cannot read ${path}: ${(err as Error).message}`, { path }, err);
+    if (!(err instanceof RegularFileError)) throw err;
+    if (err.problem === 'missing') throw invalid(`${what} is missing: ${path}`, { path }, err);
+    throw invalid(`${what}: ${err.message}`, { path }, err);
   }
 }
 
@@ -40,6 +55,7 @@ export function readSavepoint(path: string): VerifiedSavepoint {
   const dir = resolve(path);
   let isDir = false;
   try {
+    // The directory named by the user may be a symlink (e.g. `latest`); nothing inside it may.
     isDir = statSync(dir).isDirectory();
   } catch {
     throw invalid(`no savepoint at ${dir}: it does not exist`, { path: dir });
@@ -48,9 +64,13 @@ export function readSavepoint(path: string): VerifiedSavepoint {
   const manifestPath = join(dir, MANIFEST_FILE);
   let text: string;
   try {
-    text = readFileSync(manifestPath, 'utf8');
-  } catch {
-    throw invalid(`${dir} has no ${MANIFEST_FILE}: it is not a savepoint, or one that never completed`, { path: dir });
+    text = readRegularFile(manifestPath, MAX_MANIFEST_BYTES).toString('utf8');
+  } catch (err) {
+    if (err instanceof RegularFileError && err.problem === 'missing') {
+      throw invalid(`${dir} has no ${MANIFEST_FILE}: it is not a savepoint, or one that never completed`, { path: dir }, err);
+    }
+    if (err instanceof RegularFileError) throw invalid(`the savepoint's manifest: ${err.message}`, { path: manifestPath }, err);
+    throw err;
   }
   let raw: unknown;
   try {
@@ -64,8 +84,17 @@ export function readSavepoint(path: string): VerifiedSavepoint {
 }
 
 function verifyFile(dir: string, file: SavepointFile): Buffer {
+  // O_NOFOLLOW covers the file's own name only: the directory above it must not be a symlink either.
+  const groupDir = join(dir, KEY_GROUP_DIR);
+  let st;
+  try {
+    st = lstatSync(groupDir);
+  } catch (err) {
+    throw invalid(`key group ${file.keyGroup}'s file is missing: ${groupDir} does not exist`, { path: groupDir, keyGroup: file.keyGroup }, err);
+  }
+  if (!st.isDirectory()) throw invalid(`${groupDir} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a directory'}: a savepoint holds its key group files in a directory of its own`, { path: groupDir });
   const path = join(dir, file.path);
-  const bytes = readBytes(path, `key group ${file.keyGroup}'s file`);
+  const bytes = readSavepointFile(path, `key group ${file.keyGroup}'s file`, MAX_KEY_GROUP_FILE_BYTES);
   const digest = sha256(bytes);
   if (digest !== file.sha256) {
     throw invalid(`${path} is damaged: its sha256 is ${digest}, the manifest says ${file.sha256}`, { path, keyGroup: file.keyGroup });

@@ -15,7 +15,7 @@ import { ErrorCode, SluiceError } from '../../errors.js';
 import type { StateCodec } from '../../job/job.js';
 import type { StateSnapshot } from '../lmdb-window-store.js';
 import { canonicalJson } from '../checkpoints/checkpoint-store.js';
-import { KEY_GROUP_DIR, keyGroupFile, MANIFEST_FILE, manifestChecksum, type SavepointEntry, type SavepointFile, type SavepointManifest } from './savepoint-format.js';
+import { KEY_GROUP_DIR, keyGroupFile, MANIFEST_FILE, manifestChecksum, MAX_KEY_GROUP_FILE_BYTES, type SavepointEntry, type SavepointFile, type SavepointManifest } from './savepoint-format.js';
 
 /** Lines are written in pieces of about this many characters: a big key group never sits in memory whole. */
 const WRITE_CHUNK = 1024 * 1024;
@@ -23,8 +23,16 @@ const WRITE_CHUNK = 1024 * 1024;
 /**
  * Write every non-empty key group of `keyGroups` from `snapshot` into `dir` (the savepoint's
  * in-progress directory), each file fsynced. Releases the snapshot when done, also on failure.
+ * A key group file would grow over `maxFileBytes` (what readers accept): the savepoint fails
+ * (SAVEPOINT_FAILED) instead of being one that no sluice could restore.
  */
-export async function exportKeyGroups<ACC>(snapshot: StateSnapshot<ACC>, keyGroups: readonly number[], dir: string, codec: StateCodec<ACC>): Promise<SavepointFile[]> {
+export async function exportKeyGroups<ACC>(
+  snapshot: StateSnapshot<ACC>,
+  keyGroups: readonly number[],
+  dir: string,
+  codec: StateCodec<ACC>,
+  maxFileBytes = MAX_KEY_GROUP_FILE_BYTES,
+): Promise<SavepointFile[]> {
   const files: SavepointFile[] = [];
   try {
     mkdirSync(join(dir, KEY_GROUP_DIR), { recursive: true });
@@ -34,7 +42,12 @@ export async function exportKeyGroups<ACC>(snapshot: StateSnapshot<ACC>, keyGrou
       let handle: Awaited<ReturnType<typeof open>> | undefined;
       let chunk = '';
       let entries = 0;
+      let bytes = 0;
       const flush = async () => {
+        bytes += Buffer.byteLength(chunk);
+        if (bytes > maxFileBytes) {
+          throw new SluiceError(ErrorCode.SAVEPOINT_FAILED, `key group ${keyGroup}'s savepoint file would be over ${maxFileBytes} bytes, more than a savepoint reader accepts`, { details: { keyGroup } });
+        }
         handle ??= await open(join(dir, path), 'wx');
         hash.update(chunk);
         await handle.write(chunk);

@@ -2,13 +2,18 @@
  * Parse and validate one click record (a Kafka value) per the contract's input rules.
  *
  * Never throws on bad input: every rejection is a value with a stable code, so the caller can send
- * the original bytes to the dead-letter topic with the reason. Only the three contract fields are
- * read, with own-property checks, so `__proto__` keys and other tricks cannot reach our objects.
+ * the original bytes to the dead-letter topic with the reason. The value is read in one pass by the
+ * field scanner (json-fields.ts): the whole value is validated as JSON, only the three contract
+ * fields are decoded, and no key from the input is ever used to assign anything, so `__proto__`
+ * keys and other tricks cannot reach our objects.
  */
-import { isUtf8 } from 'node:buffer';
 import { RecordErrorCode } from '../../errors.js';
+import { JsonFieldScanner, NESTED_ARRAY, NESTED_OBJECT, type FieldValue } from './json-fields.js';
 
+/** The contract's limit on a value, and the default of SLUICE_MAX_RECORD_BYTES. */
 export const MAX_VALUE_BYTES = 1024 * 1024;
+/** The most SLUICE_MAX_RECORD_BYTES may allow. */
+export const MAX_RECORD_BYTES_LIMIT = 16 * 1024 * 1024;
 export const MAX_USER_ID_BYTES = 256;
 export const MAX_EVENT_TYPE_BYTES = 64;
 /** 2000-01-01T00:00:00Z: the earliest event time the contract accepts. */
@@ -27,9 +32,12 @@ export type ParseResult =
   | { ok: true; event: ClickEvent }
   | { ok: false; code: RecordErrorCode; message: string };
 
-const REQUIRED_FIELDS = ['userId', 'eventType', 'timestamp'] as const;
-const QUOTED_FIELDS = REQUIRED_FIELDS.map((f) => `"${f}"`);
-const hasOwn = Object.prototype.hasOwnProperty;
+export interface ParseOptions {
+  /** Larger values are refused with TOO_LARGE before they are read (SLUICE_MAX_RECORD_BYTES). Default MAX_VALUE_BYTES. */
+  maxRecordBytes?: number;
+}
+
+const CLICK_FIELDS = new JsonFieldScanner(['userId', 'eventType', 'timestamp']);
 
 function reject(code: RecordErrorCode, message: string): ParseResult {
   return { ok: false, code, message };
@@ -39,37 +47,49 @@ function reject(code: RecordErrorCode, message: string): ParseResult {
  * @param value the raw Kafka value (may be null for a tombstone)
  * @param nowMs the wall clock, injected so tests control the "now + 1 day" bound
  */
-export function parseClick(value: Uint8Array | null | undefined, nowMs: number): ParseResult {
+export function parseClick(value: Uint8Array | null | undefined, nowMs: number, options?: ParseOptions): ParseResult {
   if (value === null || value === undefined || value.length === 0) {
     return reject(RecordErrorCode.MALFORMED_JSON, 'empty value: expected a JSON object');
   }
-  if (value.length > MAX_VALUE_BYTES) {
-    return reject(RecordErrorCode.TOO_LARGE, `value is ${value.length} bytes; the limit is ${MAX_VALUE_BYTES}`);
+  const limit = options?.maxRecordBytes ?? MAX_VALUE_BYTES;
+  if (value.length > limit) {
+    return reject(RecordErrorCode.TOO_LARGE, `value is ${value.length} bytes; the limit is ${limit} bytes (SLUICE_MAX_RECORD_BYTES)`);
   }
-  if (!isUtf8(value)) {
-    return reject(RecordErrorCode.MALFORMED_JSON, 'value is not valid UTF-8');
+  const scan = CLICK_FIELDS.scan(value);
+  if (!scan.ok) {
+    switch (scan.problem) {
+      case 'not-utf8':
+        return reject(RecordErrorCode.MALFORMED_JSON, 'value is not valid UTF-8');
+      case 'syntax':
+        return reject(RecordErrorCode.MALFORMED_JSON, `not valid JSON: ${scan.message}`);
+      case 'not-an-object':
+        return reject(RecordErrorCode.NOT_AN_OBJECT, `expected a JSON object, got ${scan.kind}`);
+      case 'duplicate':
+        // Readers disagree on duplicates (JSON.parse keeps the last, others the first), so
+        // `{"userId":"a","userId":"b"}` could be counted as "b" here and as "a" elsewhere.
+        return reject(RecordErrorCode.DUPLICATE_KEY, `field "${scan.field}" appears more than once`);
+    }
   }
-  const bytes = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  const text = bytes.toString('utf8');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    return reject(RecordErrorCode.MALFORMED_JSON, `not valid JSON: ${(err as Error).message}`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    const kind = parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`;
-    return reject(RecordErrorCode.NOT_AN_OBJECT, `expected a JSON object, got ${kind}`);
-  }
-  const duplicate = findDuplicateRequiredKey(text);
-  if (duplicate !== undefined) {
-    return reject(RecordErrorCode.DUPLICATE_KEY, `field "${duplicate}" appears more than once`);
-  }
-  return validateFields(parsed as Record<string, unknown>, nowMs);
+  const [userId, eventType, timestamp] = scan.values;
+  return validateFields(userId, eventType, timestamp, nowMs);
 }
 
-function validateFields(obj: Record<string, unknown>, nowMs: number): ParseResult {
-  const userId = hasOwn.call(obj, 'userId') ? obj.userId : undefined;
+/**
+ * `parseClick` with options, in the shape of `JobDefinition.parse`: how the daemon applies
+ * SLUICE_MAX_RECORD_BYTES (through clickstreamJobWith in src/job/clickstream.ts).
+ */
+export function clickParser(options: ParseOptions): (value: Uint8Array | null | undefined, nowMs: number) => ParseResult {
+  const max = options.maxRecordBytes;
+  if (max !== undefined && (!Number.isSafeInteger(max) || max < 1 || max > MAX_RECORD_BYTES_LIMIT)) {
+    throw new RangeError(`maxRecordBytes must be an integer from 1 to ${MAX_RECORD_BYTES_LIMIT}, got ${max}`);
+  }
+  const fixed: ParseOptions = { ...options };
+  return (value, nowMs) => parseClick(value, nowMs, fixed);
+}
+
+type Field = FieldValue | undefined;
+
+function validateFields(userId: Field, eventType: Field, timestamp: Field, nowMs: number): ParseResult {
   if (userId === undefined || userId === null || userId === '') {
     return reject(RecordErrorCode.MISSING_USER_ID, 'userId is missing, null or empty');
   }
@@ -79,7 +99,6 @@ function validateFields(obj: Record<string, unknown>, nowMs: number): ParseResul
   const userIdProblem = stringProblem(userId, MAX_USER_ID_BYTES);
   if (userIdProblem) return reject(RecordErrorCode.BAD_USER_ID, `userId ${userIdProblem}`);
 
-  const eventType = hasOwn.call(obj, 'eventType') ? obj.eventType : undefined;
   if (eventType === undefined || eventType === null || eventType === '') {
     return reject(RecordErrorCode.MISSING_EVENT_TYPE, 'eventType is missing, null or empty');
   }
@@ -89,12 +108,11 @@ function validateFields(obj: Record<string, unknown>, nowMs: number): ParseResul
   const eventTypeProblem = stringProblem(eventType, MAX_EVENT_TYPE_BYTES);
   if (eventTypeProblem) return reject(RecordErrorCode.BAD_EVENT_TYPE, `eventType ${eventTypeProblem}`);
 
-  const timestamp = hasOwn.call(obj, 'timestamp') ? obj.timestamp : undefined;
   if (timestamp === undefined || timestamp === null) {
     return reject(RecordErrorCode.BAD_TIMESTAMP, 'timestamp is missing or null');
   }
   if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp)) {
-    return reject(RecordErrorCode.BAD_TIMESTAMP, `timestamp must be an integer of epoch milliseconds, got ${typeName(timestamp)}`);
+    return reject(RecordErrorCode.BAD_TIMESTAMP, `timestamp must be an integer of epoch milliseconds, got ${timestampTypeName(timestamp)}`);
   }
   const latest = nowMs + MAX_FUTURE_MS;
   if (timestamp < MIN_TIMESTAMP_MS || timestamp > latest) {
@@ -113,75 +131,18 @@ function stringProblem(s: string, maxBytes: number): string | undefined {
   return undefined;
 }
 
-function typeName(v: unknown): string {
+/** The JSON type of a value, for "must be a string, got ...". */
+function typeName(v: FieldValue): string {
   if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'number' && !Number.isInteger(v)) return `a non-integer number (${v})`;
-  if (typeof v === 'number') return `a number out of the safe integer range`;
+  if (v === NESTED_ARRAY) return 'an array';
+  if (v === NESTED_OBJECT) return 'an object';
   return `a ${typeof v}`;
 }
 
-/**
- * JSON.parse keeps the last of duplicate keys, so `{"userId":"a","userId":"b"}` would be read as "b"
- * while another consumer of the same topic may read "a". We reject such records. The scan runs only
- * when the text could hold a duplicate (a field name twice, or an escape that could spell one).
- */
-function findDuplicateRequiredKey(text: string): string | undefined {
-  // Any escape could spell a field name; otherwise a duplicate needs a quoted name twice.
-  let suspicious = text.includes('\\');
-  for (let i = 0; !suspicious && i < QUOTED_FIELDS.length; i++) {
-    const quoted = QUOTED_FIELDS[i] as string;
-    const first = text.indexOf(quoted);
-    suspicious = first !== -1 && text.indexOf(quoted, first + quoted.length) !== -1;
-  }
-  if (!suspicious) return undefined;
-  const seen = new Set<string>();
-  for (const key of topLevelKeys(text)) {
-    if ((REQUIRED_FIELDS as readonly string[]).includes(key)) {
-      if (seen.has(key)) return key;
-      seen.add(key);
-    }
-  }
-  return undefined;
-}
-
-/** The keys of the outermost object of a text already known to be valid JSON, decoded. */
-function* topLevelKeys(text: string): Generator<string> {
-  let depth = 0;
-  let i = 0;
-  let expectKey = false;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22 /* " */) {
-      const start = i;
-      i++;
-      let escaped = false;
-      while (i < text.length) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c /* \ */) {
-          escaped = true;
-          i += 2;
-          continue;
-        }
-        if (d === 0x22) break;
-        i++;
-      }
-      if (depth === 1 && expectKey) {
-        const raw = text.slice(start, i + 1);
-        yield escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1);
-        expectKey = false;
-      }
-      i++;
-      continue;
-    }
-    if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      depth++;
-      if (depth === 1 && c === 0x7b) expectKey = true;
-    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      depth--;
-    } else if (c === 0x2c /* , */ && depth === 1) {
-      expectKey = true;
-    }
-    i++;
-  }
+/** What is wrong with a timestamp that is not a safe integer. */
+function timestampTypeName(v: FieldValue): string {
+  if (typeof v !== 'number') return typeName(v);
+  if (!Number.isFinite(v)) return `a number too large for a double (read as ${v})`;
+  if (!Number.isInteger(v)) return `a non-integer number (${v})`;
+  return `an integer out of the safe integer range (${v})`;
 }

@@ -1,0 +1,185 @@
+/**
+ * The single-pass field scanner (src/streams/json-fields.ts) against its reference, `JSON.parse`
+ * of the UTF-8 text: the same values accepted, the same fields with the same values (numbers
+ * compared with Object.is, so -0 counts), the same duplicates (after unescaping), on random JSON,
+ * hand-written objects with escapes and repeated keys, broken values, hostile values and random
+ * bytes. Then what JSON.parse cannot show: nothing is built for skipped values, no depth overflows
+ * the stack, and `__proto__` is a name like any other.
+ */
+import assert from 'node:assert/strict';
+import { isUtf8 } from 'node:buffer';
+import { describe, mock, test } from 'node:test';
+import fc from 'fast-check';
+import { JsonFieldScanner, NESTED_ARRAY, NESTED_OBJECT, type FieldScan, type FieldValue } from '../../src/streams/operators/json-fields.js';
+import { topLevelKeys } from '../helpers/json-parse-click.js';
+import { hostileBytes, mutated, randomBytes, recordText, valueText } from '../helpers/json-text.js';
+
+const NAMES = ['userId', 'eventType', 'timestamp', '__proto__', ''];
+const scanner = new JsonFieldScanner(NAMES);
+const bytes = (s: string) => Buffer.from(s, 'utf8');
+
+type Expected =
+  | { ok: true; values: Array<FieldValue | undefined> }
+  | { ok: false; problem: 'not-utf8' | 'syntax' }
+  | { ok: false; problem: 'not-an-object'; kind: string }
+  | { ok: false; problem: 'duplicate'; field: string };
+
+/** What the scanner must say, worked out with JSON.parse. */
+function reference(value: Buffer, names: readonly string[]): Expected {
+  if (!isUtf8(value)) return { ok: false, problem: 'not-utf8' };
+  const text = value.toString('utf8');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { ok: false, problem: 'syntax' };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    const kind = parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`;
+    return { ok: false, problem: 'not-an-object', kind };
+  }
+  const seen = new Set<string>();
+  for (const key of topLevelKeys(text)) {
+    if (!names.includes(key)) continue;
+    if (seen.has(key)) return { ok: false, problem: 'duplicate', field: key };
+    seen.add(key);
+  }
+  const obj = parsed as Record<string, unknown>;
+  const values = names.map((name): FieldValue | undefined => {
+    if (!Object.hasOwn(obj, name)) return undefined;
+    const v = obj[name];
+    if (Array.isArray(v)) return NESTED_ARRAY;
+    if (typeof v === 'object' && v !== null) return NESTED_OBJECT;
+    return v as FieldValue;
+  });
+  return { ok: true, values };
+}
+
+/** The scan result without what the reference cannot know (message, offset). */
+function comparable(scan: FieldScan): Expected {
+  if (scan.ok) return scan;
+  if (scan.problem === 'syntax') return { ok: false, problem: 'syntax' };
+  return scan;
+}
+
+function agrees(value: Buffer): void {
+  const scan = scanner.scan(value);
+  assert.deepStrictEqual(comparable(scan), reference(value, NAMES), value.toString('utf8').slice(0, 300));
+  if (!scan.ok && scan.problem === 'syntax') {
+    assert.ok(scan.offset >= 0 && scan.offset <= value.length);
+    assert.match(scan.message, /^unexpected .+/);
+  }
+}
+
+const RUNS = 3_000;
+
+describe('JsonFieldScanner agrees with JSON.parse', () => {
+  test('on random JSON texts (fc.json, any code point)', () => {
+    fc.assert(fc.property(fc.oneof(fc.json(), fc.json({ stringUnit: 'binary' })), (t) => agrees(bytes(t))), { numRuns: RUNS });
+  });
+
+  test('on objects holding the fields among others, with escapes, duplicates, __proto__, odd numbers and whitespace', () => {
+    fc.assert(fc.property(recordText, (t) => agrees(bytes(t))), { numRuns: RUNS });
+    fc.assert(fc.property(valueText, (t) => agrees(bytes(t))), { numRuns: RUNS });
+  });
+
+  test('on broken values: cut short, a byte dropped, inserted or replaced', () => {
+    fc.assert(fc.property(mutated(recordText), agrees), { numRuns: RUNS });
+    fc.assert(fc.property(mutated(fc.json()), agrees), { numRuns: RUNS });
+  });
+
+  test('on hostile values and random bytes', () => {
+    fc.assert(fc.property(hostileBytes, agrees), { numRuns: 500 });
+    fc.assert(fc.property(randomBytes, agrees), { numRuns: RUNS });
+  });
+
+  test('examples', () => {
+    for (const t of [
+      '', ' ', '{}', ' {} ', '{"userId":"a"}', '{"userId":"a",}', '[1,]', '[,1]', '{"a":1 "b":2}', '{"a" 1}', '{"a":}',
+      '{"userId":-0,"eventType":1.0,"timestamp":1e400}', '{"timestamp":-1e400}', '{"timestamp":01}', '{"timestamp":1.}',
+      '{"timestamp":123456789012345678901234567890}', '{"timestamp":9007199254740993}', '{"timestamp":0.1e1}',
+      '{"userId":"\\ud800"}', '{"userId":"\\ud83d\\ude00"}', '{"userId":"\\uD83D\\uDE00x"}', '{"userId":"\\/\\b\\f\\n\\r\\t\\"\\\\"}',
+      '{"user\\u0049d":"a","userId":"b"}', '{"userId":{"userId":1},"eventType":[{"eventType":2}]}',
+      '[1}', '{"a":1]', '[[1]}', '{"a":[1}}', '[{"a":1]]',
+      '\ufeff{}', '{}\u00a0', '{"a":"\u0000"}', '{"a":"\u007f"}', 'nul', 'nulll', '"\\u00"', '"\\u00zz"', '"\\x"',
+    ]) {
+      agrees(bytes(t));
+    }
+  });
+});
+
+describe('JsonFieldScanner', () => {
+  test('decodes what it returns as JSON.parse would, and returns fields by position', () => {
+    const scan = scanner.scan(bytes('{"timestamp":1.0,"userId":"\\u00e9\\ud83d\\ude00\\n","eventType":null,"__proto__":{"x":1},"":[]}'));
+    assert.deepStrictEqual(scan, { ok: true, values: ['é😀\n', null, 1, NESTED_OBJECT, NESTED_ARRAY] });
+    const negativeZero = scanner.scan(bytes('{"timestamp":-0}'));
+    assert.ok(negativeZero.ok && Object.is(negativeZero.values[2], -0));
+  });
+
+  test('a requested field twice is a duplicate, also when spelt with escapes; a nested or unrequested one is not', () => {
+    assert.deepStrictEqual(scanner.scan(bytes('{"userId":"a","x":1,"user\\u0049d":"b"}')), { ok: false, problem: 'duplicate', field: 'userId' });
+    assert.deepStrictEqual(scanner.scan(bytes('{"__proto__":1,"__proto__":2}')), { ok: false, problem: 'duplicate', field: '__proto__' });
+    assert.equal(scanner.scan(bytes('{"userId":"a","x":{"userId":"b"},"y":1,"y":2}')).ok, true);
+    // Invalid JSON wins over a duplicate, and the duplicate must be at the top level of an object.
+    assert.equal((scanner.scan(bytes('{"userId":"a","userId":"b"')) as { problem: string }).problem, 'syntax');
+  });
+
+  test('says what a top level that is not an object is, after validating all of it', () => {
+    assert.deepStrictEqual(scanner.scan(bytes(' [1, {"a": 2}] ')), { ok: false, problem: 'not-an-object', kind: 'an array' });
+    assert.deepStrictEqual(scanner.scan(bytes('"x"')), { ok: false, problem: 'not-an-object', kind: 'a string' });
+    assert.deepStrictEqual(scanner.scan(bytes('-1.5')), { ok: false, problem: 'not-an-object', kind: 'a number' });
+    assert.deepStrictEqual(scanner.scan(bytes('false')), { ok: false, problem: 'not-an-object', kind: 'a boolean' });
+    assert.deepStrictEqual(scanner.scan(bytes('null')), { ok: false, problem: 'not-an-object', kind: 'null' });
+    assert.equal((scanner.scan(bytes('[1,}')) as { problem: string }).problem, 'syntax');
+  });
+
+  test('syntax errors say where', () => {
+    assert.deepStrictEqual(scanner.scan(bytes('{"a":1,}')), { ok: false, problem: 'syntax', message: "unexpected '}' at byte 7", offset: 7 });
+    assert.deepStrictEqual(scanner.scan(bytes('{"a":')), { ok: false, problem: 'syntax', message: 'unexpected end of input', offset: 5 });
+    assert.deepStrictEqual(scanner.scan(bytes('{"a":"\n"}')), { ok: false, problem: 'syntax', message: 'unexpected byte 0x0a at byte 6', offset: 6 });
+  });
+
+  test('a value nested a million deep is scanned without recursion (no stack overflow), in one pass', () => {
+    const depth = 1_000_000;
+    const deep = bytes(`{"userId":"u","x":${'['.repeat(depth)}${']'.repeat(depth)},"timestamp":${'{"a":'.repeat(depth)}0${'}'.repeat(depth)}}`);
+    assert.deepStrictEqual(scanner.scan(deep), { ok: true, values: ['u', undefined, NESTED_OBJECT, undefined, undefined] });
+    assert.equal((scanner.scan(bytes('['.repeat(depth) + ']'.repeat(depth - 1))) as { problem: string }).problem, 'syntax');
+    assert.equal((scanner.scan(bytes('['.repeat(depth) + '}'.repeat(depth))) as { problem: string }).problem, 'syntax');
+  });
+
+  test('builds nothing for what it skips: no JSON.parse, no string decoding of unrequested values', () => {
+    const parse = mock.method(JSON, 'parse');
+    const toString = mock.method(Buffer.prototype, 'toString');
+    try {
+      const value = bytes(`{"page":"/p/\\u00e9","n":1.5e3,"nested":{"userId":"x","deep":[[["y"]]]},"eventType":"click","ok":true}`);
+      const scan = scanner.scan(value);
+      assert.deepStrictEqual(scan, { ok: true, values: [undefined, 'click', undefined, undefined, undefined] });
+      assert.equal(parse.mock.callCount(), 0, 'JSON.parse');
+      // One decode: the requested "click"; none for the page, the number or anything nested.
+      assert.equal(toString.mock.callCount(), 1, 'string decodes');
+    } finally {
+      parse.mock.restore();
+      toString.mock.restore();
+    }
+  });
+
+  test('__proto__ and constructor are names like any other: nothing is polluted', () => {
+    const proto = new JsonFieldScanner(['__proto__', 'constructor', 'polluted']);
+    const scan = proto.scan(bytes('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":1}}}'));
+    assert.deepStrictEqual(scan, { ok: true, values: [NESTED_OBJECT, NESTED_OBJECT, undefined] });
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assert.equal(Object.getPrototypeOf((scan as { values: unknown[] }).values), Array.prototype);
+  });
+
+  test('reads a Uint8Array that is not a Buffer, at an offset', () => {
+    const backing = new Uint8Array(64);
+    const text = bytes('{"userId":"u1"}');
+    backing.set(text, 7);
+    assert.deepStrictEqual(scanner.scan(backing.subarray(7, 7 + text.length)), { ok: true, values: ['u1', undefined, undefined, undefined, undefined] });
+  });
+
+  test('refuses names it could not match exactly', () => {
+    assert.throws(() => new JsonFieldScanner(['a', 'a']), RangeError);
+    assert.throws(() => new JsonFieldScanner(['\ud800']), RangeError);
+  });
+});
