@@ -195,16 +195,19 @@ export class RuntimeDriver<IN, ACC, OUT> {
     await this.options.time.advance(ms);
   }
 
-  /** Advance until the broker records a committed checkpoint above `above` (a few intervals at most). */
-  async untilCheckpointAbove(above: number, maxMs = 20_000): Promise<number> {
-    for (let waited = 0; waited <= maxMs; waited += 100) {
-      const committed = this.options.broker.committedCheckpoint ?? 0;
-      if (committed > above) return committed;
-      await this.options.time.advance(100);
-      // Workers answer on their own threads: let their replies arrive (event-loop turns, not a sleep).
-      await settle(5);
+  /**
+   * Advance manual time a checkpoint interval at a time until the broker records a committed
+   * checkpoint above `above`. Between steps it waits (event-loop turns, bounded in real time) for
+   * what the worker threads answer on their own: their barrier acks.
+   */
+  async untilCheckpointAbove(above: number, maxIntervals = 10): Promise<number> {
+    const committed = () => this.options.broker.committedCheckpoint ?? 0;
+    for (let i = 0; i < maxIntervals && committed() <= above; i++) {
+      await this.options.time.advance(this.config.checkpoint.intervalMs);
+      for (const deadline = Date.now() + 3_000; Date.now() < deadline && committed() <= above; ) await settle(1);
     }
-    throw new Error(`no checkpoint above ${above} within ${maxMs} ms of manual time`);
+    if (committed() <= above) throw new Error(`no checkpoint above ${above} within ${maxIntervals} checkpoint intervals`);
+    return committed();
   }
 
   /** The process dies: nothing more is checkpointed or committed, what was held is lost. */

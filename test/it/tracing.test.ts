@@ -137,5 +137,5 @@ test("one event's trace goes from its Kafka traceparent header to the Elasticsea
   const checkpoint = byName('checkpoint')[0] as ReadableSpan;
   assert.ok(checkpoint, 'a checkpoint span');
   const steps = spans.filter((s) => s.parentSpanContext?.spanId === checkpoint.spanContext().spanId).map((s) => s.name).sort();
-  assert.deepEqual(steps, ['commit offsets', 'flush sinks', 'persist']);
+  assert.deepEqual(steps, ['commit side outputs and offsets', 'flush sinks', 'persist']);
 });

@@ -4,6 +4,7 @@
  * stdout when neither is).
  */
 import type { Writable } from 'node:stream';
+import type { Kafka } from 'kafkajs';
 import type { Clock } from '../../clock.js';
 import type { SluiceConfig } from '../../config.js';
 import type { JobDefinition } from '../../job/job.js';
@@ -22,12 +23,16 @@ export interface SourceHooks {
   requestCheckpoint(): void;
   /** The job is being stopped: stop waiting for Kafka. */
   isStopped(): boolean;
+  /** The Kafka client, for consumer-lag telemetry. */
+  watchKafka?(kafka: Kafka): void;
 }
 
 export function sourceFromConfig(config: SluiceConfig, clock: Clock, logger: Logger, hooks: SourceHooks): SourceConnector {
   if (!config.kafka) return new GeneratorConnector(config.generator, () => clock.now(), logger);
+  const kafka = createKafka(config.kafka, logger);
+  hooks.watchKafka?.(kafka);
   return new KafkaConnector({
-    kafka: createKafka(config.kafka, logger),
+    kafka,
     settings: config.kafka,
     stateDir: config.state.dir,
     checkpoint: config.checkpoint,

@@ -26,7 +26,7 @@ import type { Logger } from '../../telemetry/logging.js';
 import { formatStatus } from '../../telemetry/status.js';
 import type { ResultSink } from '../sinks/sink.js';
 import type { SourceConnector, SourceOpening } from '../sources/connector.js';
-import { sinksFromConfig, sourceFromConfig } from './assemble.js';
+import { sinksFromConfig, sourceFromConfig, type SourceHooks } from './assemble.js';
 import { Lifecycle, type JobState } from './lifecycle.js';
 import { MainLoop } from './main-loop.js';
 import { WindowPipeline, type PipelineStats } from './pipeline.js';
@@ -50,7 +50,7 @@ export interface JobRuntimeOptions<OUT> {
   /** The process's telemetry (it outlives a restart); without it the runtime makes and closes its own. */
   telemetry?: DaemonTelemetry;
   /** Where records come from; default from the configuration (Kafka, or the built-in generator). */
-  source?: (hooks: { requestCheckpoint(): void; isStopped(): boolean }) => SourceConnector;
+  source?: (hooks: SourceHooks) => SourceConnector;
   /** Where results go; default from the configuration (Elasticsearch, Redis, or stdout). */
   sinks?: Array<ResultSink<OUT>>;
   /** Test only: each worker thread exits after this many steps. */
@@ -125,6 +125,7 @@ export class JobRuntime<IN, ACC, OUT> {
       const source = (options.source ?? ((hooks) => sourceFromConfig(config, this.clock, logger, hooks)))({
         requestCheckpoint: () => this.checkpointing?.requestEarly(),
         isStopped: () => !this.lifecycle.is('starting'),
+        watchKafka: (kafka) => this.telemetry.watchKafka(kafka),
       });
       this.source = source;
       if (options.fromSavepoint && !source.checkpointed) {

@@ -11,6 +11,7 @@
  * wait reaches the source. Only an error the sink classifies as permanent (bad credentials, a bug)
  * stops the queue; then every pending and later call rejects with that error.
  */
+import { maskUrlsInText } from '../../url-credentials.js';
 import { ErrorCode, SluiceError, isRetriable } from '../../errors.js';
 import type { Logger } from '../../telemetry/logging.js';
 
@@ -55,7 +56,8 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * or an error message. Client libraries sometimes echo what they were configured with.
  */
 export function scrubSecrets(text: string, secrets: ReadonlyArray<string | undefined>): string {
-  let out = text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1****@');
+  // User info and credential query parameters of any URL in the text (url-credentials.ts).
+  let out = maskUrlsInText(text);
   for (const secret of secrets) {
     if (secret && secret.length > 0) out = out.split(secret).join('****');
   }
