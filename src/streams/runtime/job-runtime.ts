@@ -26,7 +26,7 @@ import type { Logger } from '../../telemetry/logging.js';
 import { formatStatus } from '../../telemetry/status.js';
 import type { ResultSink } from '../sinks/sink.js';
 import type { SourceConnector, SourceOpening } from '../sources/connector.js';
-import { sinksFromConfig, sourceFromConfig, type SourceHooks } from './assemble.js';
+import { preloadSinks, sinksFromConfig, sourceFromConfig, type SourceHooks } from './assemble.js';
 import { Lifecycle, type JobState } from './lifecycle.js';
 import { MainLoop } from './main-loop.js';
 import { WindowPipeline, type PipelineStats } from './pipeline.js';
@@ -119,6 +119,8 @@ export class JobRuntime<IN, ACC, OUT> {
     const logger = options.logger;
     const startedAt = this.clock.now();
     try {
+      const sinkModules = options.sinks ? undefined : preloadSinks(config);
+      sinkModules?.catch(() => undefined);
       await this.telemetry.start();
       this.lock = await StateDirectoryLock.acquire(config.state.dir);
       const stage = this.spawnWorkers();
@@ -133,7 +135,7 @@ export class JobRuntime<IN, ACC, OUT> {
       }
       const opening: SourceOpening = source.checkpointed ? await source.open() : { committed: undefined, logStarts: new Map() };
       const deadLetters = this.telemetry.instrumentDeadLetters(source.sideOutputs);
-      this.sinks = (options.sinks ?? sinksFromConfig(config, job as JobDefinition<unknown, unknown, OUT>, deadLetters, options.resultsOut ?? process.stdout, logger)).map((s) =>
+      this.sinks = (options.sinks ?? await sinksFromConfig(config, job as JobDefinition<unknown, unknown, OUT>, deadLetters, options.resultsOut ?? process.stdout, logger)).map((s) =>
         this.telemetry.instrumentSink(s),
       );
       if (!source.checkpointed) await source.sideOutputs.start();
