@@ -224,6 +224,8 @@ export class KafkaSource {
       heartbeatInterval: 3_000,
       maxBytesPerPartition: 1024 * 1024,
       maxBytes: 10 * 1024 * 1024,
+      // A fetch on a caught-up partition waits at most this long: what a stop or a rejoin waits for.
+      maxWaitTimeInMs: 1_000,
       // A crashed consumer is replaced by this source (a new run group, positions from the
       // pipeline), never restarted by kafkajs from a group's committed offsets.
       retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5_000, restartOnFailure: async () => false },
@@ -287,14 +289,16 @@ export class KafkaSource {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     if (this.intakeStopped || this.consumer !== consumer || !isRunning() || isStale() || batch.messages.length === 0) return;
     this.lastProgressAt = this.now();
-    // Views into kafkajs's fetch buffer, valid while this handler runs: the pipeline parses them
-    // in place and copies only what it keeps (dead letters), so valid records cost no copy.
-    const records = batch.messages.map((m) => {
-      const record: SourceRecord = { offset: m.offset, value: m.value, key: m.key, timestamp: m.timestamp };
-      const trace = m.headers?.traceparent === undefined ? undefined : carrierFromHeaders(m.headers);
-      if (trace) record.trace = trace;
-      return record;
-    });
+    // kafkajs's messages are SourceRecords already (offset, value, key, timestamp): handed over as
+    // they are, no object per record. Values are views into kafkajs's fetch buffer, valid while this
+    // handler runs: the pipeline parses them in place and copies only what it keeps (dead letters).
+    const records = batch.messages as Array<(typeof batch.messages)[number] & SourceRecord>;
+    for (const m of records) {
+      if (m.headers?.traceparent !== undefined) {
+        const trace = carrierFromHeaders(m.headers);
+        if (trace) m.trace = trace;
+      }
+    }
     const keepAlive = setInterval(() => {
       heartbeat().catch((err: unknown) => this.logger.debug({ err }, 'heartbeat while blocked failed'));
     }, HEARTBEAT_WHILE_BLOCKED_MS);
