@@ -282,6 +282,8 @@ export class JobRuntime<IN, ACC, OUT> {
       onBarrierDeclined: (worker, id, err) => this.checkpointing?.workerDeclined(worker, id, err),
       ...(options.workerExitAfterSteps === undefined ? {} : { exitAfterSteps: options.workerExitAfterSteps }),
       logger: options.logger.child({ component: 'window-workers' }),
+      clock: this.clock,
+      scheduler: this.scheduler,
     });
     this.stage = stage;
     stage.spawn();
