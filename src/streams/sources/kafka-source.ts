@@ -19,6 +19,7 @@
  * - **Log ends for idleness.** Every second the partitions' log ends are fetched and handed to the
  *   pipeline: a partition is idle only when caught up (see PartitionWatermarks).
  */
+import { systemScheduler, type Cancel, type Scheduler } from '../../clock.js';
 import { randomBytes } from 'node:crypto';
 import kafkajs, { type Admin, type Consumer, type EachBatchPayload, type Kafka } from 'kafkajs';
 import type { SluiceConfig } from '../../config.js';
@@ -63,6 +64,8 @@ export interface KafkaSourceOptions {
   /** Called once when the watchdog finds the consumer stalled: the job must fail. */
   onStalled: (err: SluiceError) => void;
   now?: () => number;
+  /** Runs the log-end poll and the watchdog (default: the system's timers). */
+  scheduler?: Scheduler;
 }
 
 export class KafkaSource {
@@ -74,7 +77,7 @@ export class KafkaSource {
   private stopping = false;
   private status: KafkaSourceStatus;
   private readonly now: () => number;
-  private timers: NodeJS.Timeout[] = [];
+  private timers: Cancel[] = [];
   private reconnecting: Promise<void> | undefined;
   /** Batches being handled by the pipeline now (they may wait on credit: not a stall). */
   private inHandler = 0;
@@ -205,7 +208,7 @@ export class KafkaSource {
   async stop(): Promise<void> {
     this.stopping = true;
     this.intakeStopped = true;
-    for (const t of this.timers) clearInterval(t);
+    for (const cancel of this.timers) cancel();
     this.timers = [];
     this.setState('stopped');
     const consumer = this.consumer;
@@ -403,9 +406,13 @@ export class KafkaSource {
   }
 
   private every(ms: number, task: () => unknown): void {
-    const timer = setInterval(() => void task(), ms);
-    timer.unref();
-    this.timers.push(timer);
+    const scheduler = this.options.scheduler ?? systemScheduler;
+    const index = this.timers.length;
+    const run = () => {
+      void task();
+      if (!this.stopping) this.timers[index] = scheduler.schedule(ms, run);
+    };
+    this.timers.push(scheduler.schedule(ms, run));
   }
 }
 
