@@ -26,6 +26,7 @@ import type { SluiceConfig } from '../../config.js';
 import { ErrorCode, SluiceError } from '../../errors.js';
 import type { Logger } from '../../telemetry/logging.js';
 import { carrierFromHeaders } from '../../telemetry/tracing.js';
+import { judgeStall } from './stall-watch.js';
 import type { SourceHandler, SourceRecord } from './source.js';
 
 type KafkaSettings = NonNullable<SluiceConfig['kafka']>;
@@ -373,30 +374,29 @@ export class KafkaSource {
 
   private watchForStall(): void {
     const handler = this.handler;
-    const seen = this.logEnds;
-    if (!handler || !seen || this.status.state !== 'consuming' || this.intakeStopped || this.inHandler > 0) return;
+    if (!handler) return;
     const now = this.now();
-    if (now - seen.at > 5 * LOG_END_POLL_MS) return;
-    const positions = handler.positions?.() ?? new Map<number, number>();
-    let behind = 0;
-    for (const p of this.assigned) {
-      const ends = seen.ends.get(p);
-      if (!ends) continue;
-      const position = Math.max(positions.get(p) ?? ends.start, this.fetched.get(p) ?? ends.start);
-      behind += Math.max(0, ends.end - position);
-    }
-    if (behind === 0) {
-      this.lastProgressAt = now;
-      return;
-    }
-    if (now - this.lastProgressAt < this.options.stallTimeoutMs) return;
-    const err = new SluiceError(
-      ErrorCode.KAFKA_CONSUMER_STALLED,
-      `the Kafka consumer fetched nothing for ${now - this.lastProgressAt} ms while ${behind} record(s) wait in ${this.settings.topic} (SLUICE_KAFKA_STALL_TIMEOUT_MS=${this.options.stallTimeoutMs}); failing the job so that it restarts from its last checkpoint`,
-      { retriable: true, details: { behind } },
-    );
+    const verdict = judgeStall({
+      now,
+      lastProgressAt: this.lastProgressAt,
+      timeoutMs: this.options.stallTimeoutMs,
+      idle: this.status.state === 'consuming' && !this.intakeStopped && this.inHandler === 0,
+      assigned: this.assigned,
+      logEnds: this.logEnds,
+      maxLogEndAgeMs: 5 * LOG_END_POLL_MS,
+      positions: handler.positions?.() ?? new Map<number, number>(),
+      fetched: this.fetched,
+    });
+    if (verdict.kind === 'caught-up') this.lastProgressAt = now;
+    if (verdict.kind !== 'stalled') return;
     this.lastProgressAt = now;
-    this.options.onStalled(err);
+    this.options.onStalled(
+      new SluiceError(
+        ErrorCode.KAFKA_CONSUMER_STALLED,
+        `the Kafka consumer fetched nothing for ${verdict.forMs} ms while ${verdict.records} record(s) wait in ${this.settings.topic} (SLUICE_KAFKA_STALL_TIMEOUT_MS=${this.options.stallTimeoutMs}); failing the job so that it restarts from its last checkpoint`,
+        { retriable: true, details: { behind: verdict.records } },
+      ),
+    );
   }
 
   private setState(state: SourceState): void {
