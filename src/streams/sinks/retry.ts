@@ -86,7 +86,7 @@ export interface RetryingBatchQueueOptions<T> {
    * empty, so it cannot block for ever). At least `maxBatchBytes`. Needs `sizeOf`.
    */
   capacityBytes?: number;
-  /** A partial batch is sent this long after its first item arrived. */
+  /** A partial batch is sent this long after its first item arrived; 0 = as soon as none is in flight. */
   flushIntervalMs: number;
   /**
    * Send a batch. Return the items to retry (transient per-item failures); throw a retriable error
@@ -315,6 +315,9 @@ export class RetryingBatchQueue<T> {
       // A writer waits for room: waiting for the interval would only add latency.
       this.roomWaiters.length > 0 ||
       this.flushTarget > this.taken ||
+      // 0: no lingering: a batch goes as soon as the previous one is acknowledged (what arrives
+      // meanwhile forms the next one), so latency is one round trip when the target keeps up.
+      this.options.flushIntervalMs <= 0 ||
       this.timerFired
     );
   }
