@@ -163,6 +163,9 @@ export class JobRuntime<IN, ACC, OUT> {
         telemetry: this.telemetry.pipeline,
         idleness: source.idleness,
       });
+      // A savepoint replaces the checkpoints on disk: drop them before the workers import it, so a
+      // crash in between can never restore a checkpoint whose undo logs the import cleared.
+      if (plan?.from === 'savepoint') await (this.checkpoints as CheckpointStore).dropAfter(0);
       await this.pipeline.start();
       if (plan && source.checkpointed) await this.afterRestore(plan, opening);
       else logger.info('no checkpoints with the built-in generator: starting from empty window state');
@@ -317,7 +320,7 @@ export class JobRuntime<IN, ACC, OUT> {
     const source = this.source as Extract<SourceConnector, { checkpointed: true }>;
     const pipeline = this.pipeline as WindowPipeline<IN, ACC, OUT>;
     // Records after the one restored cannot be restored any more (their undo logs are gone).
-    if (plan.dropAfter !== undefined) await store.dropAfter(plan.dropAfter);
+    if (plan.dropAfter !== undefined && plan.from !== 'savepoint') await store.dropAfter(plan.dropAfter);
     let restoredId = 0;
     if (plan.from === 'checkpoint') {
       restoredId = plan.record.id;
