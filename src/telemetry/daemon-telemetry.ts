@@ -280,7 +280,7 @@ export class DaemonTelemetry {
 
   /**
    * The `checkpoint` span of barrier checkpoint `id`, from its trigger to its end; its steps (flush
-   * sinks, persist, commit offsets) run as children, from whichever callback performs them.
+   * sinks, persist, commit side outputs and offsets) run as children, from whichever callback performs them.
    */
   checkpointTrace(id: number): CheckpointTrace {
     const span = startSpan('checkpoint', { attributes: { 'sluice.checkpoint.id': id } });
@@ -309,7 +309,7 @@ export class DaemonTelemetry {
     this.metrics.checkpointFailures.inc({ code });
   }
 
-  /** For the future supervisor: a worker thread was restarted. */
+  /** The supervisor restarted the job (sluice_worker_restarts_total: restarts of the whole job, after a worker or any other failure). */
   workerRestarted(): void {
     this.metrics.workerRestarts.inc();
   }

@@ -196,7 +196,7 @@ export class SluiceMetrics {
 
     this.checkpointDuration = histogram(
       N.checkpointDuration,
-      'Wall time of a checkpoint (barrier trigger until its record is on disk).',
+      'Wall time of a checkpoint (barrier trigger until its record is on disk and its side outputs and offsets are committed).',
       [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
     );
     this.checkpointSize = gauge(N.checkpointSize, 'Bytes of the last completed checkpoint record (placement and sizes; window state stays in the worker LMDB environments).', 'max');
@@ -219,7 +219,7 @@ export class SluiceMetrics {
     this.sinkAcknowledged = counter(N.sinkAcknowledged, 'Items the target acknowledged.', ['sink']);
     this.sinkRetries = counter(N.sinkRetries, 'Batch attempts the target did not acknowledge (retried with backoff).', ['sink']);
 
-    this.workerRestarts = counter(N.workerRestarts, 'Worker threads restarted by the supervisor.');
+    this.workerRestarts = counter(N.workerRestarts, 'Restarts of the job by the supervisor (after a worker crash or any other failure).');
     this.eventLoopDelay = gauge(N.eventLoopDelay, 'Event-loop delay of each thread over the last 10 s window (perf_hooks).', 'max', ['thread', 'stat']);
     this.heapUsed = gauge(N.heapUsed, 'V8 heap used by each thread.', 'sum', ['thread']);
 

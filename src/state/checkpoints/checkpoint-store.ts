@@ -24,7 +24,7 @@ export interface CheckpointRecord {
   /** Wall-clock time the checkpoint was recorded. */
   createdAt: number;
   triggeredAt: number;
-  /** SLUICE_WORKERS when it was taken: restoring with another count needs rescaling (not built). */
+  /** SLUICE_WORKERS when it was taken: a checkpoint restores into the same count only (rescale through a savepoint). */
   workers: number;
   keyGroups: number;
   /** The input it belongs to: a state directory holds the checkpoints of one job. */

@@ -194,7 +194,7 @@ export class WindowPipeline<IN, ACC, OUT> {
 
   /**
    * Where a barrier placed now sits: for every partition read so far, the next offset to read; the
-   * watermark clocks. Call it between batches (inside the serial executor), then post the barrier.
+   * watermark clocks. Call it between batches (inside the main loop), then post the barrier.
    */
   placement(): PipelinePlacement {
     const offsets: Record<string, number> = {};
