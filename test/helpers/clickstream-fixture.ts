@@ -138,3 +138,28 @@ function badRecords(count: number, ts: number, includeTooLarge: boolean): BadRec
   }
   return out;
 }
+
+export interface LateEvents {
+  /** To produce, each to its own partition (round robin), once the condition below holds. */
+  messages: FixtureMessage[];
+  /** Their values: exactly what the late topic must hold, once each. */
+  values: Buffer[];
+}
+
+/**
+ * `count` events that are late by construction: they belong to the fixture's first window (userIds
+ * `late-<n>`, never used elsewhere, so one counted by mistake shows as an extra document), spread
+ * over the partitions. They are late only once the combined watermark (the minimum over every
+ * partition) has passed the end of the first window for good: produce them once the daemon says so
+ * (sluice_watermark_seconds) AND a checkpoint started after that has completed (any restore then
+ * brings that watermark back, so a replay finds them late again). They change no expected result.
+ */
+export function deliberatelyLateEvents(fixture: Fixture, count: number, partitions: number, windowMs = MINUTE): LateEvents {
+  const messages: FixtureMessage[] = [];
+  for (let n = 0; n < count; n++) {
+    const timestamp = fixture.windowStartMin + 1_000 + ((n * 997) % (windowMs - 2_000));
+    const value = Buffer.from(JSON.stringify({ userId: `late-${n}`, eventType: 'click', timestamp, late: true }));
+    messages.push({ key: `late-${n}`, value, partition: n % partitions });
+  }
+  return { messages, values: messages.map((m) => m.value) };
+}

@@ -61,16 +61,40 @@ function headersToStrings(headers: IHeaders | undefined): Record<string, string>
   return out;
 }
 
-/** Read a topic from the beginning until `expected` records arrived or the time is up. */
-export async function readTopic(kafka: Kafka, topic: string, expected: number, timeoutMs = 60_000): Promise<ReadRecord[]> {
-  const consumer = kafka.consumer({ groupId: `reader-${topic}-${Date.now()}`, maxWaitTimeInMs: 200 });
+export interface TopicRead {
+  records: ReadRecord[];
+  /** Every partition was read up to the end offsets taken once `expected` records had arrived. */
+  complete: boolean;
+  /** partition -> the end offset read up to (or that was not reached, when incomplete). */
+  ends: Map<number, number>;
+}
+
+/**
+ * Read a topic from the beginning with a fresh consumer group (read_committed, kafkajs's default)
+ * until `expected` records arrived AND every partition was read to its end (the end offsets are
+ * taken once `expected` records are in, so records beyond the expected count, e.g. duplicates,
+ * are read too, never cut off), or the time is up. Control records (transaction markers) and
+ * aborted records count as read (the position moves past them) but are not returned.
+ */
+export async function readTopicToEnd(kafka: Kafka, topic: string, expected: number, timeoutMs = 60_000): Promise<TopicRead> {
+  const consumer = kafka.consumer({ groupId: `reader-${topic}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`, maxWaitTimeInMs: 200 });
+  const admin = kafka.admin();
   const records: ReadRecord[] = [];
+  /** partition -> the next offset to read (every batch counts, also one of only control records). */
+  const positions = new Map<number, number>();
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    if (payload.topic !== topic) return;
+    const next = Number(payload.lastOffset) + 1;
+    if (next > (positions.get(payload.partition) ?? 0)) positions.set(payload.partition, next);
+  });
+  const deadline = Date.now() + timeoutMs;
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  let ends = new Map<number, number>();
+  let complete = false;
+  await admin.connect();
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    let done!: () => void;
-    const enough = new Promise<void>((resolve) => (done = resolve));
-    if (expected === 0) done();
     await consumer.run({
       eachMessage: async ({ partition, message }: { partition: number; message: KafkaMessage }) => {
         records.push({
@@ -81,18 +105,29 @@ export async function readTopic(kafka: Kafka, topic: string, expected: number, t
           headers: headersToStrings(message.headers),
           timestamp: message.timestamp,
         });
-        if (records.length >= expected) done();
       },
     });
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([enough, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
-    clearTimeout(timer);
-    // A short grace period catches records beyond the expected count ("nothing else was written").
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    while (records.length < expected && Date.now() < deadline) await sleep(100);
+    // The ends as of now: everything written so far, beyond the expected count too.
+    const offsets = await admin.fetchTopicOffsets(topic);
+    ends = new Map(offsets.filter((o) => Number(o.high) > Number(o.low)).map((o) => [o.partition, Number(o.high)]));
+    const reachedEnds = () => [...ends].every(([p, end]) => (positions.get(p) ?? 0) >= end);
+    // Past the deadline, still give the tail a moment: the count may be in, its end not read yet.
+    const tailDeadline = Math.max(deadline, Date.now() + 10_000);
+    while (!(complete = reachedEnds()) && Date.now() < tailDeadline) await sleep(100);
   } finally {
     await consumer.disconnect();
+    await admin.disconnect();
   }
-  return records;
+  return { records, complete, ends };
+}
+
+/**
+ * Read a topic from the beginning until `expected` records arrived and every partition was read to
+ * its end, or the time is up (see readTopicToEnd): records beyond `expected` are returned too.
+ */
+export async function readTopic(kafka: Kafka, topic: string, expected: number, timeoutMs = 60_000): Promise<ReadRecord[]> {
+  return (await readTopicToEnd(kafka, topic, expected, timeoutMs)).records;
 }
 
 /**
