@@ -110,7 +110,7 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
   const app: FastifyInstance = Fastify({
     logger: false,
     bodyLimit: 1024,
-    maxParamLength: 10_000,
+    routerOptions: { maxParamLength: 10_000 },
     requestTimeout: 30_000,
     keepAliveTimeout: 5_000,
     return503OnClosing: true,
