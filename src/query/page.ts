@@ -114,7 +114,7 @@ export const PAGE_HTML = String.raw`<!doctype html>
   function span(ms) {
     if (ms === null || ms === undefined) return '-';
     var s = Math.round(ms / 1000);
-    return s < 120 ? s + ' s' : Math.round(s / 60) + ' min';
+    return s < 60 ? s + ' s' : Math.round(s / 60) + ' min';
   }
   function fmt(n) { return typeof n === 'number' ? n.toLocaleString('en-US') : '-'; }
   function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); }
