@@ -304,9 +304,9 @@ export const VARIABLES = {
   SLUICE_QUERY_TOKEN: v({
     group: 'query',
     default: undefined,
-    schema: z.string().min(16, { message: 'at least 16 characters' }).max(4096, { message: 'at most 4096 characters' }),
+    schema: z.string().regex(/^[\x21-\x7e]{16,4096}$/, { message: '16 to 4096 visible ASCII characters (no spaces), e.g. from openssl rand -hex 24' }),
     secret: true,
-    meaning: 'bearer token the live-query API requires (Authorization: Bearer ...); unset => no token asked',
+    meaning: 'bearer token the live-query API requires (Authorization: Bearer ...), 16 to 4096 visible ASCII characters; unset => no token asked',
   }),
   SLUICE_QUERY_MAX_SCAN: v({
     group: 'query',
