@@ -12,6 +12,8 @@ import { savepointCommand, stopCommand } from './admin/admin-commands.js';
 import type { AdminRequest, AdminResponse } from './admin/admin-protocol.js';
 import { startAdminServer, type AdminServer } from './admin/admin-server.js';
 import { jobFromConfig } from './job/registry.js';
+import { startQueryApi } from './query/query-api.js';
+import type { QueryServer } from './query/query-server.js';
 import { JobRuntime } from './streams/runtime/job-runtime.js';
 import { superviseJob } from './supervision/job-supervisor.js';
 import { exitProcess } from './supervision/process-exit.js';
@@ -93,6 +95,8 @@ async function run(args: string[]): Promise<number> {
   const tracing = await startTracing({ logger, version: version() });
   // One telemetry for the process: /metrics and the probes stay up through restarts of the job.
   const telemetry = new DaemonTelemetry({ config, logger, version: version(), state: () => 'created', stats: () => undefined });
+  /** The start of the job running now (live queries ask it). */
+  let runtime: JobRuntime<unknown, unknown, unknown> | undefined;
   const job = superviseJob({
     config,
     logger,
@@ -101,7 +105,7 @@ async function run(args: string[]): Promise<number> {
       telemetry.jobRestarting(cause, delayMs);
     },
     makeJob: (attempt) =>
-      new JobRuntime(config, jobDefinition, {
+      (runtime = new JobRuntime(config, jobDefinition, {
         logger,
         telemetry,
         resultsOut: process.stdout,
@@ -111,7 +115,7 @@ async function run(args: string[]): Promise<number> {
         ...(fromSavepoint && attempt === 0 ? { fromSavepoint } : {}),
         ...(embedded ? { statusOut: process.stderr } : {}),
         ...testWorkerExit(attempt),
-      }),
+      })),
   });
 
   let signals = 0;
@@ -171,9 +175,12 @@ async function run(args: string[]): Promise<number> {
   };
 
   let admin: AdminServer | undefined;
+  let queries: QueryServer | undefined;
   try {
     // Probes answer from the start (while Kafka is waited for and the state restored).
     await telemetry.start();
+    // Live queries too (503 until the job runs); process-level, so they outlive restarts of the job.
+    queries = await startQueryApi({ config, job: jobDefinition, telemetry, current: () => runtime, logger, version: version() });
     await job.supervisor.start();
     // After the first start: the daemon holds the state directory's lock, so a socket file left
     // there belongs to a dead daemon.
@@ -195,6 +202,7 @@ async function run(args: string[]): Promise<number> {
     clearTimeout(stopBound);
     // A `sluice stop` waiting for the exit gets its answer before the socket goes.
     await admin?.close();
+    await queries?.close().catch(() => undefined);
     await telemetry.close().catch(() => undefined);
     // Send the spans still buffered, without letting an unreachable collector hold the exit.
     await Promise.race([tracing.shutdown().catch(() => undefined), new Promise((r) => setTimeout(r, 5_000).unref())]);

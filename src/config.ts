@@ -86,7 +86,7 @@ interface VariableSpec<S extends z.ZodType<unknown, string> = z.ZodType<unknown,
   schema: S;
   meaning: string;
   secret?: boolean;
-  group: 'source' | 'sinks' | 'windows' | 'state' | 'runtime' | 'generator' | 'credentials';
+  group: 'source' | 'sinks' | 'windows' | 'state' | 'runtime' | 'query' | 'generator' | 'credentials';
 }
 
 const v = <S extends z.ZodType<unknown, string>>(spec: VariableSpec<S>): VariableSpec<S> => spec;
@@ -294,6 +294,38 @@ export const VARIABLES = {
     schema: z.string().trim().toLowerCase().pipe(z.enum(LOG_LEVELS, { message: LOG_LEVELS.join(', ') })),
     meaning: 'log level (logs are JSON lines on stderr)',
   }),
+  SLUICE_QUERY_PORT: v({
+    group: 'query',
+    default: '0',
+    schema: int(0, 65_535),
+    meaning: 'live-query HTTP API and page (state of every open window, OpenAPI at /openapi.json); 0 = off (it serves per-key data: opt in)',
+  }),
+  SLUICE_QUERY_HOST: v({
+    group: 'query',
+    default: '127.0.0.1',
+    schema: z.string().trim().regex(/^[A-Za-z0-9.:\-[\]]{1,253}$/, { message: 'an IP address or host name to listen on, e.g. 127.0.0.1 or 0.0.0.0' }),
+    meaning: 'address the live-query API listens on (another than loopback exposes per-key data: set SLUICE_QUERY_TOKEN)',
+  }),
+  SLUICE_QUERY_TOKEN: v({
+    group: 'query',
+    default: undefined,
+    schema: z.string().regex(/^[\x21-\x7e]{16,4096}$/, { message: '16 to 4096 visible ASCII characters (no spaces), e.g. from openssl rand -hex 24' }),
+    secret: true,
+    meaning: 'bearer token the live-query API requires (Authorization: Bearer ...), 16 to 4096 visible ASCII characters; unset => no token asked',
+  }),
+  SLUICE_QUERY_MAX_SCAN: v({
+    group: 'query',
+    default: '100000',
+    schema: int(1, 100_000_000),
+    meaning: 'window entries one query may scan in one worker (a window\'s keys, its top N); a query over more is refused (422) instead of holding ingestion back',
+  }),
+  SLUICE_QUERY_TIMEOUT_MS: v({ group: 'query', default: '2000', schema: int(10, 600_000), meaning: 'a live query not answered by the window workers by then fails (504)' }),
+  SLUICE_QUERY_RATE_LIMIT: v({
+    group: 'query',
+    default: '50',
+    schema: int(0, 1_000_000),
+    meaning: 'live-query requests per second one client address may make (429 beyond); 0 = no limit',
+  }),
   SLUICE_GENERATOR_EVENTS_PER_SECOND: v({ group: 'generator', default: '2000', schema: int(1, 10_000_000), meaning: 'embedded generator: events per wall-clock second' }),
   SLUICE_GENERATOR_USERS: v({ group: 'generator', default: '50', schema: int(1, 100_000_000), meaning: 'embedded generator: distinct users' }),
   SLUICE_GENERATOR_SPEEDUP: v({
@@ -370,6 +402,8 @@ export interface SluiceConfig {
   workerInbox: { events: number; bytes: number };
   workerMaxHeapMb: number;
   metricsPort: number;
+  /** The live-query API; absent in hand-built configs (= off). */
+  query?: { port: number; host: string; token?: string; maxScan: number; timeoutMs: number; rateLimit: number };
   shutdownTimeoutMs: number;
   logLevel: (typeof LOG_LEVELS)[number];
   generator: { eventsPerSecond: number; users: number; speedup: number; maxEvents: number };
@@ -492,6 +526,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
   const redisFlush = must('SLUICE_REDIS_FLUSH_INTERVAL_MS');
   const redisBufferKeys = must('SLUICE_REDIS_BUFFER_KEYS');
   const redisPassword = get('SLUICE_REDIS_PASSWORD');
+  const queryToken = get('SLUICE_QUERY_TOKEN');
 
   const config: SluiceConfig = {
     kafka:
@@ -567,6 +602,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
     workerInbox: { events: must('SLUICE_WORKER_INBOX_EVENTS'), bytes: must('SLUICE_WORKER_INBOX_BYTES') },
     workerMaxHeapMb: must('SLUICE_WORKER_MAX_HEAP_MB'),
     metricsPort: must('SLUICE_METRICS_PORT'),
+    query: {
+      port: must('SLUICE_QUERY_PORT'),
+      host: must('SLUICE_QUERY_HOST'),
+      maxScan: must('SLUICE_QUERY_MAX_SCAN'),
+      timeoutMs: must('SLUICE_QUERY_TIMEOUT_MS'),
+      rateLimit: must('SLUICE_QUERY_RATE_LIMIT'),
+      ...(queryToken ? { token: queryToken } : {}),
+    },
     shutdownTimeoutMs: must('SLUICE_SHUTDOWN_TIMEOUT_MS'),
     logLevel: must('SLUICE_LOG_LEVEL'),
     generator: {

@@ -71,6 +71,20 @@ export const ErrorCode = {
   RESTARTS_EXHAUSTED: 'RESTARTS_EXHAUSTED',
   /** A supervised child failed in its very first start (not retried); used when the cause has no code of its own. */
   STARTUP_FAILED: 'STARTUP_FAILED',
+  /** The live-query API (SLUICE_QUERY_PORT) could not listen (port in use...). */
+  QUERY_SERVER_FAILED: 'QUERY_SERVER_FAILED',
+  /** A live query with a bad parameter (HTTP 400). */
+  QUERY_BAD_REQUEST: 'QUERY_BAD_REQUEST',
+  /** A live query without the bearer token SLUICE_QUERY_TOKEN asks for (HTTP 401). */
+  QUERY_UNAUTHORIZED: 'QUERY_UNAUTHORIZED',
+  /** A live query that would scan more than SLUICE_QUERY_MAX_SCAN entries in a worker: refused (HTTP 422). */
+  QUERY_TOO_BROAD: 'QUERY_TOO_BROAD',
+  /** Too many live queries from one client or in flight at once (HTTP 429). */
+  QUERY_RATE_LIMITED: 'QUERY_RATE_LIMITED',
+  /** A live query not answered within SLUICE_QUERY_TIMEOUT_MS (HTTP 504). */
+  QUERY_TIMEOUT: 'QUERY_TIMEOUT',
+  /** No job is running to answer a live query (starting, restarting, stopping: HTTP 503). */
+  QUERY_UNAVAILABLE: 'QUERY_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -7,6 +7,7 @@ import type { SerializedError } from '../errors.js';
 import type { MetricsSnapshot } from '../telemetry/metrics.js';
 import type { StepColumns } from './step-codec.js';
 import type { SavepointFile } from '../state/savepoints/savepoint-format.js';
+import type { WorkerQuery, WorkerQueryAnswer } from '../query/query-types.js';
 
 /** Sent once as workerData. */
 export interface WorkerInit {
@@ -69,6 +70,12 @@ export type ToWorker =
   | { type: 'barrier'; id: number; savepoint?: { dir: string } }
   /** Checkpoint `oldestRetainedId` is the oldest one kept: undo logs before it can go. */
   | { type: 'checkpoint-complete'; oldestRetainedId: number }
+  /**
+   * A live query (src/query): answered from the actor's live view (write buffer included) between
+   * two messages, with a `query-result` of the same `seq`. Outside the credit: the query service
+   * bounds how many are in flight.
+   */
+  | { type: 'query'; seq: number; query: WorkerQuery }
   | { type: 'stop' };
 
 export type FromWorker =
@@ -83,6 +90,8 @@ export type FromWorker =
   /** The snapshot of checkpoint `id` failed (the checkpoint is declined; the worker goes on). */
   | { type: 'barrier-declined'; id: number; error: SerializedError }
   | { type: 'failed'; error: SerializedError }
+  /** The answer to `query` `seq` (or why not: too broad, not restored); `watermark`: of the last step applied. */
+  | { type: 'query-result'; seq: number; watermark: number; answer?: WorkerQueryAnswer; error?: SerializedError }
   | { type: 'stopped' };
 
 /** A KeyedStep with its events as columns. */

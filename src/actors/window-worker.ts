@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { serializeError } from '../errors.js';
 import { jobByName } from '../job/registry.js';
 import { LmdbWindowStore } from '../state/lmdb-window-store.js';
+import { queryResultMessage } from '../query/worker-query.js';
 import { readKeyGroup } from '../state/savepoints/savepoint-reader.js';
 import { exportKeyGroups } from '../state/savepoints/savepoint-writer.js';
 import { supervisedThread } from '../supervision/thread-exit.js';
@@ -33,6 +34,8 @@ try {
   /** Savepoint exports still writing (a stop waits for them: they hold a read snapshot). */
   const exporting = new Set<Promise<unknown>>();
   let steps = 0;
+  /** watermarkAfter of the last step applied: what a live query's answer is as of. */
+  let appliedWatermark = Number.NEGATIVE_INFINITY;
   // Built after the restore: it reads the restored windows.
   let actor!: WindowActor<unknown, unknown, unknown>;
   let restored = false;
@@ -67,7 +70,7 @@ try {
   // bounded by the sender's credit, so nothing here needs a buffer). Each message passes the
   // supervisor's exit check first (thread-exit.ts).
   const handle = (message: ToWorker): FromWorker | undefined => {
-    if (!restored && message.type !== 'restore' && message.type !== 'stop' && message.type !== 'metrics') {
+    if (!restored && message.type !== 'restore' && message.type !== 'stop' && message.type !== 'metrics' && message.type !== 'query') {
       throw new Error(`a ${message.type} message before the restore`);
     }
     switch (message.type) {
@@ -83,8 +86,17 @@ try {
           (add) => forEachEvent(columns, input, add),
           (results, last) => send({ type: 'results', seq: message.seq, results, credit: last ? message.credit : noCredit, openWindows: actor.openWindows(), last }),
         );
+        appliedWatermark = Math.max(appliedWatermark, step.watermarkAfter);
         return undefined;
       }
+      case 'query':
+        // Synchronous, between two steps: the state as of the last step applied, write buffer included.
+        return queryResultMessage(
+          message.seq,
+          message.query,
+          restored ? { state: store, job, windowMs: init.windows.sizeMs, workerIndex: init.workerIndex } : undefined,
+          appliedWatermark,
+        );
       case 'drain':
         return { type: 'drained', seq: message.seq };
       case 'metrics':

@@ -23,6 +23,7 @@ import { encodeSteps, windowInputOf } from './step-codec.js';
 import { jobByName } from '../job/registry.js';
 import type { WindowInput } from '../job/window-input.js';
 import type { SavepointFile } from '../state/savepoints/savepoint-format.js';
+import type { WorkerQuery, WorkerQueryReply } from '../query/query-types.js';
 
 export interface WorkerStageOptions<OUT> {
   workers: number;
@@ -77,6 +78,14 @@ interface WorkerHandle {
   handedOver: number;
   /** Barriers this worker passed (acked or declined): the epoch of the results it sends next. */
   barriersPassed: number;
+  /** Live queries waiting for this worker's `query-result`, by seq. */
+  queries: Map<number, PendingQuery>;
+}
+
+interface PendingQuery {
+  resolve: (reply: WorkerQueryReply) => void;
+  reject: (err: SluiceError) => void;
+  timer: NodeJS.Timeout;
 }
 
 export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
@@ -88,6 +97,8 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
   private cancelMetrics: Cancel | undefined;
   private readonly failureWaiters = new Set<(err: SluiceError) => void>();
   private importedEntries = 0;
+  /** Set by stop(): live queries are refused from then on. */
+  private stopping = false;
   /** What the job's aggregate reads of an event: all a step message carries of it. */
   private input: WindowInput<IN, unknown> | undefined;
   private readonly ownerOf = (key: string) => this.table[keyGroupOf(key)] as number;
@@ -251,6 +262,8 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
 
   async stop(): Promise<void> {
     this.cancelMetrics?.();
+    this.stopping = true;
+    this.rejectQueries(new SluiceError(ErrorCode.QUERY_UNAVAILABLE, 'the job is stopping', { retriable: true }));
     // After a failure the rest of the workers' state is rolled back anyway: no graceful stop.
     if (!this.failure) {
       const stopped = this.handles.map(
@@ -280,6 +293,34 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
     return this.handles.reduce((wm, h) => Math.min(wm, h.handedOver), Number.POSITIVE_INFINITY);
   }
 
+  /**
+   * A live query (src/query), through the workers' message queues: a key's query goes to the worker
+   * owning its key group, a window's to every worker. Each answers between two steps, from its live
+   * state. Rejects with QUERY_TIMEOUT after `timeoutMs` (a late answer is dropped), with the
+   * worker's error (QUERY_TOO_BROAD...), or with the failure of the stage.
+   */
+  query(query: WorkerQuery, timeoutMs: number): Promise<WorkerQueryReply[]> {
+    if (this.failure) return Promise.reject(new SluiceError(ErrorCode.QUERY_UNAVAILABLE, `the window workers failed (${this.failure.code}); the job is restarting`, { retriable: true }));
+    if (this.handles.length === 0 || this.stopping) {
+      return Promise.reject(new SluiceError(ErrorCode.QUERY_UNAVAILABLE, this.stopping ? 'the job is stopping' : 'the window workers have not started', { retriable: true }));
+    }
+    const targets = query.kind === 'key-windows' ? [this.handles[this.ownerOf(query.key)] as WorkerHandle] : this.handles;
+    return Promise.all(
+      targets.map(
+        (handle) =>
+          new Promise<WorkerQueryReply>((resolve, reject) => {
+            const seq = ++this.seq;
+            const timer = setTimeout(() => {
+              handle.queries.delete(seq);
+              reject(new SluiceError(ErrorCode.QUERY_TIMEOUT, `window worker ${handle.index} did not answer within ${timeoutMs} ms (SLUICE_QUERY_TIMEOUT_MS): it is busy with the steps queued before the query`, { retriable: true, details: { timeoutMs } }));
+            }, timeoutMs);
+            handle.queries.set(seq, { resolve, reject, timer });
+            this.post(handle, { type: 'query', seq, query });
+          }),
+      ),
+    );
+  }
+
   private attach(index: number, worker: Worker): WorkerHandle {
     const replies = new Subject<FromWorker>();
     const handle: WorkerHandle = {
@@ -293,6 +334,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
       pendingWatermarks: [],
       handedOver: Number.NEGATIVE_INFINITY,
       barriersPassed: 0,
+      queries: new Map(),
       subscription: undefined as unknown as Subscription,
     };
     // Replies are handled in arrival order; a step's credit comes back only after its results
@@ -300,7 +342,11 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
     handle.subscription = replies.pipe(concatMap((reply) => this.onReply(handle, reply))).subscribe({
       error: (err: unknown) => this.fail(toSluiceError(err)),
     });
-    worker.on('message', (message: FromWorker) => replies.next(message));
+    worker.on('message', (message: FromWorker) => {
+      // Answers to live queries go straight back: never queued behind results waiting for a sink.
+      if (message.type === 'query-result') this.onQueryResult(handle, message);
+      else replies.next(message);
+    });
     return handle;
   }
 
@@ -335,8 +381,29 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
       case 'metrics':
         this.options.onMetrics?.(`worker-${handle.index}`, reply.snapshot);
         return;
+      case 'query-result':
       case 'stopped':
         return;
+    }
+  }
+
+  private onQueryResult(handle: WorkerHandle, reply: Extract<FromWorker, { type: 'query-result' }>): void {
+    const pending = handle.queries.get(reply.seq);
+    if (!pending) return;
+    handle.queries.delete(reply.seq);
+    clearTimeout(pending.timer);
+    if (reply.answer) pending.resolve({ workerIndex: handle.index, watermark: reply.watermark, answer: reply.answer });
+    else pending.reject(reply.error ? deserializeError(reply.error) : new SluiceError(ErrorCode.INTERNAL, 'a query result without an answer'));
+  }
+
+  /** Queries still waiting get `err` (the stage failed or stopped). */
+  private rejectQueries(err: SluiceError): void {
+    for (const handle of this.handles) {
+      for (const pending of handle.queries.values()) {
+        clearTimeout(pending.timer);
+        pending.reject(err);
+      }
+      handle.queries.clear();
     }
   }
 
@@ -384,6 +451,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
   private fail(err: SluiceError): void {
     if (this.failure) return;
     this.failure = err;
+    this.rejectQueries(new SluiceError(ErrorCode.QUERY_UNAVAILABLE, `the window workers failed (${err.code}); the job is restarting`, { retriable: true }));
     for (const waiter of this.failureWaiters) waiter(err);
     this.failureWaiters.clear();
     this.options.onFailure(err);

@@ -15,6 +15,7 @@ import { systemClock, systemScheduler, type Cancel, type Clock, type Scheduler }
 import type { SluiceConfig } from '../../config.js';
 import { ErrorCode, SluiceError } from '../../errors.js';
 import type { JobDefinition } from '../../job/job.js';
+import type { WorkerQuery, WorkerQueryReply } from '../../query/query-types.js';
 import { Checkpointing } from '../../state/checkpoints/checkpointing.js';
 import { CHECKPOINT_FORMAT_VERSION, CheckpointStore } from '../../state/checkpoints/checkpoint-store.js';
 import { KEY_GROUPS } from '../../actors/key-groups.js';
@@ -265,6 +266,18 @@ export class JobRuntime<IN, ACC, OUT> {
       throw new SluiceError(ErrorCode.SAVEPOINT_FAILED, 'no savepoint taken: savepoints need Kafka (SLUICE_KAFKA_BROKERS); the built-in generator runs without checkpoints');
     }
     return this.checkpointing.savepoint(parentDir);
+  }
+
+  /**
+   * A live query (the query API, src/query), answered by the window workers from their live state
+   * through their message queues. Only while running: QUERY_UNAVAILABLE otherwise.
+   */
+  query(query: WorkerQuery, timeoutMs: number): Promise<WorkerQueryReply[]> {
+    const stage = this.stage;
+    if (!this.lifecycle.is('running') || !stage) {
+      return Promise.reject(new SluiceError(ErrorCode.QUERY_UNAVAILABLE, `no job is running to answer (the job is ${this.state})`, { retriable: true, details: { state: this.state } }));
+    }
+    return stage.query(query, timeoutMs);
   }
 
   private spawnWorkers(): WorkerKeyedStage<IN, OUT> {

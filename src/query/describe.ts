@@ -1,0 +1,143 @@
+/**
+ * The live-query API described by the job, not written for clicks: what the key is, the shape of a
+ * result (what `aggregate.result(accumulator, key, window)` returns, so answers carry results in the
+ * same shape the sinks get), and which numeric fields a window's keys can be ranked by.
+ *
+ * Everything is inferred from one sample result (the empty accumulator's) so any job gets an API;
+ * a job may add hints (descriptions, fast accessors that rank accumulators without building a
+ * result for every entry) in QUERY_HINTS, by job name.
+ */
+import type { JobDefinition } from '../job/job.js';
+import type { ClickCountAccumulator } from '../job/clickstream.js';
+import type { TimeWindow } from '../streams/operators/windows.js';
+
+export type JsonSchema = Record<string, unknown>;
+
+export interface QueryHints<ACC> {
+  /** What the key is (a field of the result equal to the key is found without this). */
+  keyName?: string;
+  keyDescription?: string;
+  resultDescription?: string;
+  /** Descriptions of the result's fields, for the OpenAPI document. */
+  fieldDescriptions?: Record<string, string>;
+  /** Rank by a top-level field straight from the accumulator (no result built per entry). */
+  rank?: Record<string, (accumulator: ACC) => number>;
+  /** Rank by `<map>.<name>`: one entry of a map-valued field, straight from the accumulator. */
+  rankMaps?: Record<string, (accumulator: ACC, name: string) => number>;
+  defaultRankBy?: string;
+}
+
+export const QUERY_HINTS: Record<string, QueryHints<never>> = {
+  clickstream: {
+    keyName: 'userId',
+    keyDescription: 'the userId',
+    resultDescription: 'one user\'s counts in one window: the Elasticsearch document shape',
+    fieldDescriptions: {
+      userId: 'the key',
+      windowStart: 'epoch ms',
+      windowEnd: 'epoch ms, exclusive',
+      count: 'events in the window',
+      byEventType: 'events per eventType',
+    },
+    rank: { count: (acc: ClickCountAccumulator) => acc.count },
+    rankMaps: { byEventType: (acc: ClickCountAccumulator, type: string) => acc.byEventType.get(type) ?? 0 },
+    defaultRankBy: 'count',
+  } satisfies QueryHints<ClickCountAccumulator> as unknown as QueryHints<never>,
+};
+
+export interface QueryDescription {
+  job: string;
+  keyName: string;
+  keyDescription: string;
+  resultSchema: JsonSchema;
+  /** Top-level numeric fields of a result that `by` may name. */
+  rankFields: string[];
+  /** Map-valued fields: `by` may name `<field>.<entry>` (an absent entry counts as 0). */
+  rankMaps: string[];
+  defaultRankBy: string | undefined;
+}
+
+const SAMPLE_KEY = 'sluice-query-sample-key\u0001';
+
+/** A sample window far from 0, so no count of an empty accumulator can equal its bounds. */
+function sampleWindow(windowMs: number): TimeWindow {
+  const start = 1_000_003 * windowMs;
+  return { start, end: start + windowMs };
+}
+
+function sampleResult(job: JobDefinition<unknown, unknown, unknown>, windowMs: number): unknown {
+  try {
+    return job.aggregate.result(job.aggregate.createAccumulator(), SAMPLE_KEY, sampleWindow(windowMs));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A JSON schema of `value`'s shape: objects stay open (additionalProperties), so nothing is ever dropped. */
+export function inferSchema(value: unknown, descriptions: Record<string, string> = {}): JsonSchema {
+  if (typeof value === 'string') return { type: 'string' };
+  if (typeof value === 'number') return { type: 'number' };
+  if (typeof value === 'boolean') return { type: 'boolean' };
+  if (Array.isArray(value)) return { type: 'array', items: {} };
+  if (value !== null && typeof value === 'object') {
+    const properties: Record<string, JsonSchema> = {};
+    for (const [name, field] of Object.entries(value)) {
+      const schema = inferSchema(field);
+      // An empty object in the sample is a map whose entries come with events (e.g. byEventType).
+      properties[name] = descriptions[name] ? { ...schema, description: descriptions[name] } : schema;
+    }
+    return { type: 'object', properties, additionalProperties: true };
+  }
+  // null, undefined: any JSON value.
+  return {};
+}
+
+export function describeJob(job: JobDefinition<unknown, unknown, unknown>, windowMs: number, hints: QueryHints<unknown> = (QUERY_HINTS[job.name] ?? {}) as QueryHints<unknown>): QueryDescription {
+  const sample = sampleResult(job, windowMs);
+  const window = sampleWindow(windowMs);
+  const fields = sample !== null && typeof sample === 'object' && !Array.isArray(sample) ? Object.entries(sample as Record<string, unknown>) : [];
+  const numeric = fields.filter(([, v]) => typeof v === 'number' && v !== window.start && v !== window.end).map(([k]) => k);
+  const maps = fields.filter(([, v]) => v !== null && typeof v === 'object' && !Array.isArray(v)).map(([k]) => k);
+  const rankFields = [...new Set([...Object.keys(hints.rank ?? {}), ...numeric])];
+  const rankMaps = [...new Set([...Object.keys(hints.rankMaps ?? {}), ...maps])];
+  const keyField = fields.find(([, v]) => v === SAMPLE_KEY)?.[0];
+  const keyName = hints.keyName ?? keyField ?? 'key';
+  const resultSchema = sample === undefined ? { description: 'the job\'s result' } : inferSchema(sample, hints.fieldDescriptions);
+  return {
+    job: job.name,
+    keyName,
+    keyDescription: hints.keyDescription ?? `the job's key${keyField ? ` (${keyField} in results)` : ''}`,
+    resultSchema: { ...resultSchema, description: hints.resultDescription ?? `aggregate.result(accumulator, key, window) of job ${job.name}` },
+    rankFields,
+    rankMaps,
+    defaultRankBy: hints.defaultRankBy ?? rankFields[0],
+  };
+}
+
+/** How to read the value `by` names from an entry: from the accumulator when a hint allows, else from its result. */
+export function rankReader(
+  job: JobDefinition<unknown, unknown, unknown>,
+  by: string,
+  hints: QueryHints<unknown> = (QUERY_HINTS[job.name] ?? {}) as QueryHints<unknown>,
+): (accumulator: unknown, key: string, window: TimeWindow) => number {
+  const direct = hints.rank?.[by];
+  if (direct) return (acc) => direct(acc);
+  const dot = by.indexOf('.');
+  if (dot > 0) {
+    const field = by.slice(0, dot);
+    const name = by.slice(dot + 1);
+    const map = hints.rankMaps?.[field];
+    if (map) return (acc) => map(acc, name);
+    return (acc, key, window) => {
+      const result = job.aggregate.result(acc, key, window) as Record<string, unknown> | null;
+      const entries = result?.[field] as Record<string, unknown> | undefined;
+      const value = entries !== null && typeof entries === 'object' && Object.hasOwn(entries, name) ? entries[name] : 0;
+      return typeof value === 'number' ? value : Number.NaN;
+    };
+  }
+  return (acc, key, window) => {
+    const result = job.aggregate.result(acc, key, window) as Record<string, unknown> | null;
+    const value = result !== null && typeof result === 'object' && Object.hasOwn(result, by) ? result[by] : undefined;
+    return typeof value === 'number' ? value : Number.NaN;
+  };
+}

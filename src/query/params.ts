@@ -1,0 +1,108 @@
+/**
+ * Validation of the live-query API's parameters, as pure functions: each returns the value or throws
+ * QUERY_BAD_REQUEST (HTTP 400) with a message naming the parameter, what was given and what is allowed.
+ * The HTTP schemas (query-server.ts) check types and lengths first; these check meaning.
+ */
+import { ErrorCode, SluiceError } from '../errors.js';
+import type { QueryDescription } from './describe.js';
+import { decodeCursor } from './cursor.js';
+
+export const LIMITS = {
+  /** Longest key accepted (characters, URL-decoded). */
+  maxKeyChars: 1024,
+  defaultPage: 100,
+  maxPage: 1000,
+  defaultTop: 10,
+  maxTop: 1000,
+  /** `<map>.<name>`: longest name. */
+  maxRankNameChars: 256,
+} as const;
+
+/** Dates between these are accepted (what a JavaScript Date holds). */
+const MAX_TIME = 8_640_000_000_000_000;
+
+export function badRequest(param: string, message: string): SluiceError {
+  return new SluiceError(ErrorCode.QUERY_BAD_REQUEST, `${param}: ${message}`, { details: { param } });
+}
+
+function shown(raw: string): string {
+  return JSON.stringify(raw.length > 64 ? `${raw.slice(0, 64)}...` : raw);
+}
+
+/** An integer in [min, max], or `fallback` when absent. */
+export function parseInteger(param: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^-?\d{1,16}$/.test(raw.trim())) throw badRequest(param, `${shown(raw)} is not an integer from ${min} to ${max}`);
+  const n = Number(raw.trim());
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw badRequest(param, `${shown(raw)} is not an integer from ${min} to ${max}`);
+  return n;
+}
+
+/** A time: epoch milliseconds (an integer) or an ISO 8601 date-time such as 2025-01-01T09:30:00Z. */
+export function parseTime(param: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const text = raw.trim();
+  if (/^-?\d{1,16}$/.test(text)) {
+    const n = Number(text);
+    if (Number.isSafeInteger(n) && Math.abs(n) <= MAX_TIME) return n;
+  } else if (/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(text)) {
+    const ms = Date.parse(text);
+    if (Number.isFinite(ms)) return ms;
+  }
+  throw badRequest(param, `${shown(raw)} is not a time: give epoch milliseconds (e.g. 1764064800000) or an ISO 8601 date-time (e.g. 2025-11-25T09:20:00Z)`);
+}
+
+export function parseKey(raw: string | undefined): string {
+  if (raw === undefined || raw.length === 0) throw badRequest('key', 'a key is required (URL-encode it as one path segment)');
+  if (raw.length > LIMITS.maxKeyChars) throw badRequest('key', `longer than ${LIMITS.maxKeyChars} characters`);
+  return raw;
+}
+
+/** `from` and `to` of a key's windows: windows overlapping [from, to) are returned. */
+export function parseRange(rawFrom: string | undefined, rawTo: string | undefined): { from: number; to: number } {
+  const from = parseTime('from', rawFrom, 0);
+  const to = parseTime('to', rawTo, Number.MAX_SAFE_INTEGER);
+  if (from >= to) throw badRequest('to', `must be after from (from=${from}, to=${to})`);
+  return { from, to };
+}
+
+/** A window's start: an integer multiple of the window size (tumbling windows start there). */
+export function parseWindowStart(raw: string | undefined, windowMs: number): number {
+  const start = parseInteger('start', raw, Number.NaN, -MAX_TIME, MAX_TIME);
+  if (Number.isNaN(start)) throw badRequest('start', 'a window start (epoch milliseconds) is required');
+  const offset = ((start % windowMs) + windowMs) % windowMs;
+  if (offset !== 0) {
+    throw badRequest('start', `${start} is not a window start: windows are ${windowMs} ms long and start at multiples of ${windowMs} (the window holding ${start} starts at ${start - offset})`);
+  }
+  return start;
+}
+
+export function parseLimit(raw: string | undefined): number {
+  return parseInteger('limit', raw, LIMITS.defaultPage, 1, LIMITS.maxPage);
+}
+
+export function parseTopN(raw: string | undefined): number {
+  return parseInteger('n', raw, LIMITS.defaultTop, 1, LIMITS.maxTop);
+}
+
+/** What to rank by: a numeric field of the job's result, or `<map field>.<entry>` (e.g. byEventType.purchase). */
+export function parseBy(raw: string | undefined, description: Pick<QueryDescription, 'rankFields' | 'rankMaps' | 'defaultRankBy'>): string {
+  const allowed = [...description.rankFields, ...description.rankMaps.map((m) => `${m}.<name>`)].join(', ') || '(none: this job\'s results have no numeric field)';
+  if (raw === undefined || raw === '') {
+    if (description.defaultRankBy === undefined) throw badRequest('by', `required; one of ${allowed}`);
+    return description.defaultRankBy;
+  }
+  if (description.rankFields.includes(raw)) return raw;
+  const dot = raw.indexOf('.');
+  if (dot > 0) {
+    const field = raw.slice(0, dot);
+    const name = raw.slice(dot + 1);
+    if (description.rankMaps.includes(field) && name.length > 0 && name.length <= LIMITS.maxRankNameChars) return raw;
+  }
+  throw badRequest('by', `${shown(raw)} is not something to rank by; one of ${allowed}`);
+}
+
+export function parseCursor(raw: string | undefined, windowStart: number): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  return decodeCursor(raw, windowStart);
+}

@@ -1,0 +1,102 @@
+/**
+ * A window worker's side of a live query: answered synchronously from the actor's live view (the
+ * store's `get`, `entries` and `windowStarts` read its write buffer before LMDB), between two
+ * messages of the worker's queue. So an answer is the state as of the last step the worker applied,
+ * consistent per key, and costs the pipeline at most the time of this one query, which
+ * `maxScan` bounds: a scan that would visit more entries stops there and is refused.
+ */
+import { ErrorCode, serializeError, SluiceError } from '../errors.js';
+import type { JobDefinition } from '../job/job.js';
+import type { WindowEntry } from '../streams/operators/windows.js';
+import { rankReader } from './describe.js';
+import type { HeldWindow, KeyEntry, RankedKey, WorkerQuery, WorkerQueryAnswer } from './query-types.js';
+import { compareKeys, compareRanked, FirstN } from './select.js';
+
+/** The reads a query needs of a worker's window state (LmdbWindowStore, InMemoryWindowStore). */
+export interface QueryableState<ACC> {
+  windowStarts(): Iterable<number>;
+  get(windowStart: number, key: string): WindowEntry<ACC> | undefined;
+  entries(windowStart: number): Iterable<[string, WindowEntry<ACC>]>;
+}
+
+export interface WorkerQueryContext<ACC> {
+  state: QueryableState<ACC>;
+  job: JobDefinition<unknown, ACC, unknown>;
+  windowMs: number;
+  workerIndex: number;
+}
+
+export function answerQuery<ACC>(query: WorkerQuery, ctx: WorkerQueryContext<ACC>): WorkerQueryAnswer {
+  const { state, job, windowMs } = ctx;
+  switch (query.kind) {
+    case 'windows':
+      return { kind: 'windows', starts: [...state.windowStarts()].sort((a, b) => a - b) };
+    case 'key-windows': {
+      const windows: HeldWindow[] = [];
+      for (const start of state.windowStarts()) {
+        const end = start + windowMs;
+        if (end <= query.from || start >= query.to) continue;
+        const entry = state.get(start, query.key);
+        if (entry) windows.push({ start, end, fired: entry.fired, result: job.aggregate.result(entry.accumulator, query.key, { start, end }) });
+      }
+      windows.sort((a, b) => a.start - b.start);
+      return { kind: 'key-windows', windows };
+    }
+    case 'window-keys': {
+      const window = { start: query.start, end: query.start + windowMs };
+      const page = new FirstN<[string, WindowEntry<ACC>]>(query.limit + 1, (a, b) => compareKeys(a[0], b[0]));
+      let scanned = 0;
+      for (const item of state.entries(query.start)) {
+        if (++scanned > query.maxScan) throw tooBroad(query.start, query.maxScan, ctx.workerIndex);
+        if (query.after !== undefined && item[0] <= query.after) continue;
+        page.offer(item);
+      }
+      const keys: KeyEntry[] = page.sorted().map(([key, entry]) => ({ key, fired: entry.fired, result: job.aggregate.result(entry.accumulator, key, window) }));
+      return { kind: 'window-keys', keys, scanned };
+    }
+    case 'window-top': {
+      const window = { start: query.start, end: query.start + windowMs };
+      const read = rankReader(job as JobDefinition<unknown, unknown, unknown>, query.by);
+      const top = new FirstN<{ key: string; value: number; entry: WindowEntry<ACC> }>(query.n, compareRanked);
+      let scanned = 0;
+      for (const [key, entry] of state.entries(query.start)) {
+        if (++scanned > query.maxScan) throw tooBroad(query.start, query.maxScan, ctx.workerIndex);
+        const candidate = { key, value: read(entry.accumulator, key, window), entry };
+        if (top.wouldKeep(candidate)) top.offer(candidate);
+      }
+      const ranked: RankedKey[] = top.sorted().map(({ key, value, entry }) => ({
+        key,
+        value,
+        fired: entry.fired,
+        result: job.aggregate.result(entry.accumulator, key, window),
+      }));
+      return { kind: 'window-top', top: ranked, scanned };
+    }
+  }
+}
+
+function tooBroad(start: number, maxScan: number, workerIndex: number): SluiceError {
+  return new SluiceError(
+    ErrorCode.QUERY_TOO_BROAD,
+    `window ${start} holds more than ${maxScan} entries in window worker ${workerIndex}: scanning it is refused (SLUICE_QUERY_MAX_SCAN=${maxScan}), so that a query never holds ingestion back for long; ask for one key's windows instead (GET /keys/{key}/windows)`,
+    { details: { windowStart: start, maxScan, workerIndex } },
+  );
+}
+
+/** The `query-result` message for a `query` message: an answer, or the error (a query never fails the worker). */
+export function queryResultMessage<ACC>(
+  seq: number,
+  query: WorkerQuery,
+  ctx: WorkerQueryContext<ACC> | undefined,
+  watermark: number,
+): { type: 'query-result'; seq: number; watermark: number; answer?: WorkerQueryAnswer; error?: ReturnType<typeof serializeError> } {
+  try {
+    if (!ctx) throw new SluiceError(ErrorCode.QUERY_UNAVAILABLE, 'the window worker has not restored its state yet', { retriable: true });
+    return { type: 'query-result', seq, watermark, answer: answerQuery(query, ctx) };
+  } catch (err) {
+    const error = serializeError(err);
+    // The stack of a refused query says nothing the message does not, and never leaves the process anyway.
+    delete error.stack;
+    return { type: 'query-result', seq, watermark, error };
+  }
+}
