@@ -13,25 +13,17 @@
  *
  * usage: npm run bench:throughput -- [--runs 3] [--flink] [--users 100000] [--workers 1,2]   (--help for all)
  */
-import type { Kafka } from 'kafkajs';
-import { createTopics, deleteTopics, testKafka } from '../test/helpers/kafka.js';
-import { uniqueName, waitForElasticsearch } from '../test/helpers/services.js';
-import { endOffsets, sum } from './lib/kafka.js';
+import { testKafka } from '../test/helpers/kafka.js';
+import { waitForElasticsearch } from '../test/helpers/services.js';
 import { bool, int, ints, num, parseFlags, str } from './lib/options.js';
 import { servicePids, waitForQuiet } from './lib/proc.js';
 import { fmt, fmtInt, median, ratio, sleep, table } from './lib/report.js';
-import { header, keepData, onCleanup, runBench } from './lib/run.js';
+import { header, keepData, runBench } from './lib/run.js';
 import { END_DEFINITIONS, FLINK_RUN, prebuildFlink, runFlink, runKafkajs, runSluice, type Measured, type RunContext } from './lib/systems.js';
-import { produceWorkload, type Workload } from './lib/workload.js';
+import { setUpWorkload, WORKLOAD_FLAGS, type Workload } from './lib/workload.js';
 
 const FLAGS = {
-  events: int(1_000_000, 'valid events to produce'),
-  users: int(10_000, 'distinct userIds (10,000: issue 13; 100,000: the earlier end-to-end workload)'),
-  partitions: int(6, 'partitions of the input topic'),
-  spanMinutes: num(10, 'event time covered by the events'),
-  disorderMs: int(2_000, 'largest event-time disorder (< 5000, the watermark bound)'),
-  badRatio: num(0.01, 'bad records per valid event'),
-  seed: int(42, 'seed of the event generator'),
+  ...WORKLOAD_FLAGS,
   runs: int(1, 'repetitions of each system (medians reported)'),
   workers: ints([2], 'SLUICE_WORKERS of the sluice runs: each count is a system of its own'),
   kafkajs: bool(true, 'run the raw kafkajs baseline'),
@@ -49,8 +41,6 @@ const FLAGS = {
   quietCores: num(0.3, 'before each run, wait (up to 5 min) until the rest of the machine uses at most this many cores; 0 = do not'),
   maxOtherCores: num(0.3, 'a run during which other processes used more cores than this is perturbed: run again'),
   retries: int(2, 'perturbed runs are repeated up to this many times; the last is kept (marked)'),
-  batchSize: int(2_500, 'producer: messages per send'),
-  inFlight: int(4, 'producer: sends in flight'),
   keep: bool(false, 'keep the topics, index and keys'),
 };
 
@@ -69,32 +59,6 @@ function systems(o: Options): System[] {
   for (const w of o.sinks ? o.workers : []) list.push({ name: `sluice ES+Redis w${w}`, run: (ctx) => runSluice(ctx, mode(w, true)) });
   if (o.flink) list.push({ name: `flink ES+Redis p${o.flinkParallelism}`, run: (ctx) => runFlink(ctx, { run: o.flinkRun as string, parallelism: o.flinkParallelism, checkpointIntervalMs: o.checkpointIntervalMs }) });
   return list;
-}
-
-async function produce(kafka: Kafka, o: Options): Promise<Workload> {
-  const topic = uniqueName('bench-clicks');
-  await createTopics(kafka, [{ topic, partitions: o.partitions }]);
-  onCleanup(() => deleteTopics(kafka, [topic]));
-  const workload = await produceWorkload(kafka, {
-    topic,
-    partitions: o.partitions,
-    events: o.events,
-    users: o.users,
-    spanMs: o.spanMinutes * 60_000,
-    disorderMs: o.disorderMs,
-    badRatio: o.badRatio,
-    batchSize: o.batchSize,
-    inFlight: o.inFlight,
-    seed: o.seed,
-  });
-  const onTopic = sum(await endOffsets(kafka, topic));
-  if (onTopic !== workload.totalRecords) throw new Error(`the topic holds ${onTopic} records, expected ${workload.totalRecords}`);
-  process.stdout.write(
-    `workload: ${fmtInt(workload.totalRecords)} records on ${topic} (${fmtInt(workload.validEvents)} valid, ${fmtInt(workload.badRecords)} bad, ${workload.trailers} trailing; ` +
-      `${(workload.valueBytes / workload.totalRecords).toFixed(0)} B/value), ${o.users.toLocaleString('en-US')} users, ${o.partitions} partitions, ${o.spanMinutes} min of event time; ` +
-      `${fmtInt(workload.expectedWindows)} results expected; produced in ${(workload.produceMs / 1000).toFixed(1)} s\n`,
-  );
-  return workload;
 }
 
 function report(results: Measured[], names: string[], workload: Workload, o: Options): void {
@@ -166,7 +130,6 @@ function report(results: Measured[], names: string[], workload: Workload, o: Opt
 
 async function main(): Promise<number> {
   const o = parseFlags('usage: npm run bench:throughput -- [flags]', FLAGS);
-  if (o.disorderMs >= 5_000) throw new Error('--disorder-ms must stay below the 5000 ms watermark bound');
   keepData(o.keep);
   const kafka = testKafka('sluice-bench');
   const services = servicePids();
@@ -177,7 +140,7 @@ async function main(): Promise<number> {
   );
   if (o.sinks || o.flink) await waitForElasticsearch(30_000);
   if (o.flink) process.stdout.write(`${await prebuildFlink(o.flinkRun as string)}\n`);
-  const workload = await produce(kafka, o);
+  const workload = await setUpWorkload(kafka, o);
 
   const results: Measured[] = [];
   for (let run = 1; run <= o.runs; run++) {

@@ -185,7 +185,10 @@ export async function runSluice(ctx: RunContext, mode: SluiceMode): Promise<Meas
     else notes.push(`NOT COMPLETE: ${daemon.lines} result lines of ${workload.expectedWindows}`);
   }
   const hwm = statusKiB(daemon.pid, 'VmHWM');
-  const cpu = splitCpu(daemon.pid, mode.workers);
+  // Under --cpu-prof every isolate gets a profiler thread, started after it: the newest threads are
+  // no longer the window workers, so they are not told apart (the profiles say where the time went).
+  const profiled = ctx.nodeArgs?.some((a) => a.startsWith('--cpu-prof')) ?? false;
+  const cpu = splitCpu(daemon.pid, profiled ? 0 : mode.workers);
   const { otherCpuS, others } = cpuAccount.finish(daemon.pid, cpu?.totalS ?? processCpuSeconds(daemon.pid) ?? 0);
   const stop = await daemon.stop();
   notes.push(stop.code === 0 ? `SIGTERM -> exit 0 in ${stop.stopS.toFixed(2)} s` : `SIGTERM -> exit ${stop.code ?? stop.signal} (expected 0); log ${daemon.logFile}:\n${daemon.tail(15)}`);
@@ -196,7 +199,7 @@ export async function runSluice(ctx: RunContext, mode: SluiceMode): Promise<Meas
   checks.push({ exact: atEnd, notes: [atEnd ? 'committed offsets = end on every partition' : `committed offsets not at the end: ${[...ends].map(([p, e]) => `${p}: ${committed.get(p) ?? 'none'}/${e}`).join(', ')}`] });
   for (const c of checks) notes.push(...c.notes);
   notes.push(`other processes using CPU meanwhile: ${others}`);
-  if (cpu) notes.push(`CPU s: main ${cpu.mainS.toFixed(1)}, window workers ${cpu.workersS.map((s) => s.toFixed(1)).join(' / ')}, other threads ${cpu.otherS.toFixed(1)}, total ${cpu.totalS.toFixed(1)}`);
+  if (cpu) notes.push(`CPU s: main ${cpu.mainS.toFixed(1)}, window workers ${profiled ? '(not told apart under --cpu-prof)' : cpu.workersS.map((s) => s.toFixed(1)).join(' / ')}, other threads ${cpu.otherS.toFixed(1)}, total ${cpu.totalS.toFixed(1)}`);
   const exact = doneAt !== undefined && checks.every((c) => c.exact);
   const ok = exact && stop.code === 0;
   if (ok) {

@@ -13,6 +13,11 @@
  */
 import { CompressionTypes, type Kafka, type Message } from 'kafkajs';
 import type { ExpectedResult } from '../../test/helpers/clickstream-fixture.js';
+import { createTopics, deleteTopics } from '../../test/helpers/kafka.js';
+import { uniqueName } from '../../test/helpers/services.js';
+import { endOffsets, sum } from './kafka.js';
+import { int, num } from './options.js';
+import { onCleanup } from './run.js';
 
 export const WINDOW_MS = 60_000;
 export const EVENT_TYPES = ['view', 'click', 'add_to_cart', 'purchase', 'remove_from_cart', 'search'];
@@ -263,4 +268,37 @@ export async function produceWorkload(kafka: Kafka, options: WorkloadOptions, on
     expected: (id) => expected.lookup(id),
     expectedResults: () => expected.all(),
   };
+}
+
+/** The workload's flags, shared by the benches that produce it (issue 13's workload by default). */
+export const WORKLOAD_FLAGS = {
+  events: int(1_000_000, 'valid events to produce'),
+  users: int(10_000, 'distinct userIds (10,000: issue 13; 100,000: the earlier end-to-end workload)'),
+  partitions: int(6, 'partitions of the input topic'),
+  spanMinutes: num(10, 'event time covered by the events'),
+  disorderMs: int(2_000, 'largest event-time disorder (< 5000, the watermark bound)'),
+  badRatio: num(0.01, 'bad records per valid event'),
+  seed: int(42, 'seed of the event generator'),
+  batchSize: int(2_500, 'producer: messages per send (one partition per send: ~2,500 x 190 B stays under 1 MiB)'),
+  inFlight: int(4, 'producer: sends in flight'),
+};
+
+type WorkloadFlags = { [K in keyof typeof WORKLOAD_FLAGS]: number };
+
+/** A fresh topic (deleted at the end) holding the workload; prints what it holds. */
+export async function setUpWorkload(kafka: Kafka, o: WorkloadFlags): Promise<Workload> {
+  if (o.disorderMs >= 5_000) throw new Error('--disorder-ms must stay below the 5000 ms watermark bound, or events would be late');
+  const topic = uniqueName('bench-clicks');
+  await createTopics(kafka, [{ topic, partitions: o.partitions }]);
+  onCleanup(() => deleteTopics(kafka, [topic]));
+  const w = await produceWorkload(kafka, { ...o, topic, spanMs: o.spanMinutes * 60_000 });
+  const onTopic = sum(await endOffsets(kafka, topic));
+  if (onTopic !== w.totalRecords) throw new Error(`the topic holds ${onTopic} records, expected ${w.totalRecords}`);
+  const n = (x: number) => x.toLocaleString('en-US');
+  process.stdout.write(
+    `workload: ${n(w.totalRecords)} records on ${topic} (${n(w.validEvents)} valid, ${n(w.badRecords)} bad, ${w.trailers} trailing; ` +
+      `${(w.valueBytes / w.totalRecords).toFixed(0)} B/value), ${n(o.users)} users, ${o.partitions} partitions, ${o.spanMinutes} min of event time; ` +
+      `${n(w.expectedWindows)} results expected; produced in ${(w.produceMs / 1000).toFixed(1)} s\n`,
+  );
+  return w;
 }
