@@ -157,7 +157,7 @@ export const VARIABLES = {
     meaning: 'index of window results (created with an explicit mapping if missing)',
   }),
   SLUICE_ES_BULK_DOCS: v({ group: 'sinks', default: '5000', schema: int(1, 100_000), meaning: 'documents per bulk request at most' }),
-  SLUICE_ES_FLUSH_INTERVAL_MS: v({ group: 'sinks', default: '50', schema: int(1, 60_000), meaning: 'a partial bulk is sent after this long' }),
+  SLUICE_ES_FLUSH_INTERVAL_MS: v({ group: 'sinks', default: '50', schema: int(0, 60_000), meaning: 'a partial bulk is sent after this long (0 = as soon as no bulk is in flight)' }),
   SLUICE_ES_BULK_BYTES: v({
     group: 'sinks',
     default: String(5 * 1024 * 1024),
@@ -186,7 +186,12 @@ export const VARIABLES = {
   SLUICE_REDIS_KEY_PREFIX: v({ group: 'sinks', default: 'clicks:', schema: z.string().max(200, { message: 'at most 200 characters' }), meaning: 'key prefix' }),
   SLUICE_REDIS_TTL_SECONDS: v({ group: 'sinks', default: '86400', schema: int(1, 2_147_483_647), meaning: 'TTL of each key' }),
   SLUICE_REDIS_BATCH_SIZE: v({ group: 'sinks', default: '5000', schema: int(1, 100_000), meaning: 'SET commands per pipeline at most' }),
-  SLUICE_REDIS_FLUSH_INTERVAL_MS: v({ group: 'sinks', default: '50', schema: int(1, 60_000), meaning: 'a partial pipeline is sent after this long' }),
+  SLUICE_REDIS_FLUSH_INTERVAL_MS: v({
+    group: 'sinks',
+    default: '0',
+    schema: int(0, 60_000),
+    meaning: 'a partial pipeline is sent after this long; 0 (default) = as soon as no pipeline is in flight: a fired window reaches Redis within one round trip, and pipelines grow by themselves under load',
+  }),
   SLUICE_REDIS_BUFFER_KEYS: v({
     group: 'sinks',
     default: '10000',

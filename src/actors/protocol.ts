@@ -50,8 +50,8 @@ export interface SavepointImport {
 }
 
 export type ToWorker =
-  /** First: restore, then reply `ready`. */
-  | ({ type: 'restore' } & WorkerRestore)
+  /** First: restore, then reply `ready`. `nowMs`: the main thread's clock (restored windows' TTL starts there). */
+  | ({ type: 'restore'; nowMs: number } & WorkerRestore)
   /**
    * Apply a step (this worker's share of the events as columns, step-codec.ts; its buffers are
    * transferred); `credit` is what the sender reserved for it and gets back with the reply.

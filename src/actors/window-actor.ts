@@ -33,7 +33,8 @@ export class WindowActor<IN, ACC, OUT> {
     private readonly options: WindowActorOptions,
     aggregate: AggregateFunction<IN, ACC, OUT>,
     private readonly store: CommittableStore<ACC>,
-    startedAtMs: number = Date.now(),
+    /** The main thread's clock at start: restored windows' TTL starts over from here. */
+    startedAtMs: number,
   ) {
     this.operator = new TumblingWindowOperator(options, aggregate, store);
     // State found at start counts as touched now: its TTL starts over.

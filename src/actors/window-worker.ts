@@ -37,7 +37,7 @@ try {
   let actor!: WindowActor<unknown, unknown, unknown>;
   let restored = false;
   /** Restore: from a savepoint (its key groups this worker owns now), or back to checkpoint `restoreTo` by its undo logs; with neither, from empty. */
-  const restore = (plan: WorkerRestore): FromWorker | undefined => {
+  const restore = (plan: WorkerRestore & { nowMs: number }): FromWorker | undefined => {
     if (restored) throw new Error('restore received twice');
     restored = true;
     let imported: number | undefined;
@@ -54,7 +54,7 @@ try {
       store.barrier(fromSavepoint.epoch);
     } else if (plan.restoreTo === undefined) store.clearAll();
     else store.rollbackTo(plan.restoreTo);
-    actor = new WindowActor(init.windows, job.aggregate, store);
+    actor = new WindowActor(init.windows, job.aggregate, store, plan.nowMs);
     // After an import, ready means the imported state is on disk.
     void store.flushed().then(() => send({ type: 'ready', workerIndex: init.workerIndex, openWindows: actor.openWindows(), ...(imported === undefined ? {} : { imported }) }), fail);
     return undefined;

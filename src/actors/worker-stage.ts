@@ -9,6 +9,7 @@
  * without bound: each worker's results run through an RxJS `concatMap` whose queue is bounded by the
  * credit the worker could have received.
  */
+import { systemClock, systemScheduler, type Cancel, type Clock, type Scheduler } from '../clock.js';
 import type { Worker } from 'node:worker_threads';
 import { Subject, concatMap, type Subscription } from 'rxjs';
 import { deserializeError, ErrorCode, SluiceError } from '../errors.js';
@@ -52,6 +53,9 @@ export interface WorkerStageOptions<OUT> {
    */
   onBarrierAck?: (workerIndex: number, id: number, changed: number, savepointFiles?: SavepointFile[]) => void;
   onBarrierDeclined?: (workerIndex: number, id: number, err: SluiceError) => void;
+  /** Time (default: the system's): restore times, the metrics interval, the stop bound. */
+  clock?: Clock;
+  scheduler?: Scheduler;
   /** Test only: each worker thread exits after this many steps (crash a worker on purpose). */
   exitAfterSteps?: number;
   logger: Logger;
@@ -81,7 +85,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
   private readonly handles: Array<WorkerHandle> = [];
   private seq = 0;
   private failure: SluiceError | undefined;
-  private metricsTimer: NodeJS.Timeout | undefined;
+  private cancelMetrics: Cancel | undefined;
   private readonly failureWaiters = new Set<(err: SluiceError) => void>();
   private importedEntries = 0;
   /** What the job's aggregate reads of an event: all a step message carries of it. */
@@ -89,9 +93,13 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
   private readonly ownerOf = (key: string) => this.table[keyGroupOf(key)] as number;
 
   private onResults: ResultsCallback<OUT>;
+  private readonly clock: Clock;
+  private readonly scheduler: Scheduler;
   private restore: { restoreTo?: number; importSavepoint?: SavepointImport };
 
   constructor(private readonly options: WorkerStageOptions<OUT>) {
+    this.clock = options.clock ?? systemClock;
+    this.scheduler = options.scheduler ?? systemScheduler;
     this.onResults = options.onResults ?? (async () => {
       throw new SluiceError(ErrorCode.INTERNAL, 'window results before bindResults()');
     });
@@ -165,6 +173,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
       );
       this.post(handle, {
         type: 'restore',
+        nowMs: this.clock.now(),
         ...(this.restore.restoreTo === undefined ? {} : { restoreTo: this.restore.restoreTo }),
         // Rescaling: whatever the worker count was when it was taken, each worker gets the files
         // of the key groups it owns now.
@@ -175,11 +184,13 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
     // After the workers: an unknown job fails as a worker that cannot start (the workers know jobs by name too).
     this.input = windowInputOf(jobByName(this.options.job) as { windowInput?: WindowInput<IN, unknown> });
     if (this.options.onMetrics) {
-      this.metricsTimer = setInterval(() => {
+      const every = this.options.metricsIntervalMs ?? 5_000;
+      const ask = () => {
         if (this.failure) return;
         for (const handle of this.handles) this.post(handle, { type: 'metrics', seq: ++this.seq });
-      }, this.options.metricsIntervalMs ?? 5_000);
-      this.metricsTimer.unref();
+        this.cancelMetrics = this.scheduler.schedule(every, ask);
+      };
+      this.cancelMetrics = this.scheduler.schedule(every, ask);
     }
     this.options.logger.info({ workers, keyGroups: KEY_GROUPS, ...(this.options.importSavepoint ? { importedEntries: this.importedEntries } : {}) }, 'window workers ready');
   }
@@ -239,16 +250,16 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.metricsTimer);
+    this.cancelMetrics?.();
     // After a failure the rest of the workers' state is rolled back anyway: no graceful stop.
     if (!this.failure) {
       const stopped = this.handles.map(
         (handle) =>
           new Promise<void>((resolve) => {
             this.supervisor.expectExit(`window-worker-${handle.index}`);
-            const timer = setTimeout(resolve, 5_000);
+            const cancel = this.scheduler.schedule(5_000, resolve);
             handle.worker.once('exit', () => {
-              clearTimeout(timer);
+              cancel();
               resolve();
             });
             this.post(handle, { type: 'stop' });

@@ -6,6 +6,7 @@
  * wrong configuration or an unreachable broker would only loop); when the strategy gives up, the
  * supervisor's `exited` rejects with RESTARTS_EXHAUSTED naming the last cause.
  */
+import { ErrorCode } from '../errors.js';
 import { systemClock, systemScheduler, type Clock, type Scheduler } from '../clock.js';
 import type { SluiceConfig } from '../config.js';
 /** What the supervisor needs of one start of the job (a JobRuntime). */
@@ -53,6 +54,12 @@ export function superviseJob(options: JobSupervisorOptions): JobSupervisor {
         id: 'job',
         // A clean exit (a stop, or the end of a bounded input) is the end of the job's work.
         restart: 'transient',
+        // Another daemon took the job over (fenced by its producer, or found live at start): a
+        // restart would only fight it.
+        fatal: (err) => {
+          const code = (err as { code?: unknown })?.code;
+          return code === ErrorCode.KAFKA_FENCED || code === ErrorCode.KAFKA_GROUP_IN_USE;
+        },
         start: async () => {
           const daemon = options.makeJob(attempt++);
           current = daemon;

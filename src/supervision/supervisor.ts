@@ -48,6 +48,8 @@ export interface ChildSpec {
   start(): Promise<RunningChild>;
   /** transient (default): a clean exit is the end of its work; permanent: a clean exit is a failure. */
   restart?: 'transient' | 'permanent';
+  /** A failure no restart can fix (a newer instance fenced this one): the supervisor gives up at once, with that failure. */
+  fatal?: (error: unknown) => boolean;
 }
 
 export type SupervisionMode = 'one_for_one' | 'one_for_all' | 'rest_for_one';
@@ -223,6 +225,7 @@ export class Supervisor {
     // A failure of a child that was stopped meanwhile (one_for_all, stop()) is not news.
     if (this.state !== 'running' || this.stopRequested || generation !== slot.generation) return;
     this.failures.push({ at, startedAt, error });
+    if (slot.spec.fatal?.(error)) return this.giveUp(error, 'no restart can fix this failure', true);
     const decision = this.options.strategy.decide({ failures: this.failures, now: this.options.clock.now(), random: this.options.random ?? Math.random });
     if (!decision.restart) return this.giveUp(error, decision.reason);
     const index = this.slots.indexOf(slot);
@@ -259,7 +262,7 @@ export class Supervisor {
     }
   }
 
-  private async giveUp(cause: unknown, reason: string): Promise<void> {
+  private async giveUp(cause: unknown, reason: string, withCause = false): Promise<void> {
     if (this.state === 'failed' || this.state === 'stopped') return;
     this.state = 'stopping';
     this.cancelTimers();
@@ -271,8 +274,10 @@ export class Supervisor {
       `supervisor ${id} gave up: ${strategy.description}: ${reason}; last cause: ${describe(cause)}`,
       { cause, details: { supervisor: id, strategy: strategy.name, failures: this.failures.length, restarts: this.restarts } },
     );
-    this.settleExited.reject(err);
-    this.options.onGiveUp?.(err);
+    // A fatal failure ends the supervisor with that failure itself (its code is what the user reads).
+    const final = withCause && cause instanceof SluiceError ? cause : err;
+    this.settleExited.reject(final);
+    this.options.onGiveUp?.(final);
   }
 
   /** Stop running children in reverse order; a child that fails to stop is stopped all the same. */

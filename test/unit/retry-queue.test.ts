@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { SluiceError, ErrorCode } from '../../src/errors.js';
 import { RetryingBatchQueue, type RetryingBatchQueueOptions } from '../../src/streams/sinks/retry.js';
 import { silentLogger } from '../../src/telemetry/logging.js';
+import { ManualTime } from '../helpers/manual-time.js';
 
 /** A target whose every batch waits until the test lets it through. */
 class GatedTarget {
@@ -86,6 +87,24 @@ describe('RetryingBatchQueue bounds', () => {
     assert.deepEqual(target.batches.flat(), items, 'nothing lost, duplicated or reordered');
     assert.ok(target.batches.every((b) => b.length <= 10));
     queue.close();
+  });
+
+  test('flush interval 0: a batch goes at once when none is in flight; what arrives meanwhile forms the next batch (no timer)', async () => {
+    const target = new GatedTarget();
+    const time = new ManualTime(0);
+    const queue = queueFor(target, { flushIntervalMs: 0, scheduler: time, clock: time });
+    await queue.enqueueMapped(['a'], (i) => i);
+    for (let n = 0; n < 5; n++) await tick();
+    assert.deepEqual(target.batches, [['a']], 'sent without any time passing');
+    await queue.enqueueMapped(['b', 'c', 'd'], (i) => i);
+    for (let n = 0; n < 5; n++) await tick();
+    assert.deepEqual(target.batches, [['a']], 'one batch in flight: the others wait for it');
+    target.release();
+    for (let n = 0; n < 5; n++) await tick();
+    assert.deepEqual(target.batches, [['a'], ['b', 'c', 'd']], 'the next batch holds everything that arrived meanwhile');
+    assert.deepEqual(time.pending, [], 'no flush timer was needed');
+    target.open();
+    await queue.flush();
   });
 
   test('with sizes: batches and the buffer are bounded in bytes too', async () => {

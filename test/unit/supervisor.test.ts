@@ -62,7 +62,7 @@ class FakeChild {
   }
 }
 
-function setup(ids: string[], mode: SupervisionMode, strategy: RestartStrategy = fixedDelay(5, 1000)) {
+function setup(ids: string[], mode: SupervisionMode, strategy: RestartStrategy = fixedDelay(5, 1000), extra: Partial<ChildSpec> = {}) {
   const time = new ManualTime(0);
   const log: string[] = [];
   const children = Object.fromEntries(ids.map((id) => [id, new FakeChild(id, log)])) as Record<string, FakeChild>;
@@ -72,7 +72,7 @@ function setup(ids: string[], mode: SupervisionMode, strategy: RestartStrategy =
     id: 'job',
     mode,
     strategy,
-    children: ids.map((id) => children[id]!.spec),
+    children: ids.map((id) => ({ ...children[id]!.spec, ...extra })),
     clock: time,
     scheduler: time,
     random: () => 0.5,
@@ -125,6 +125,19 @@ describe('Supervisor', () => {
     assert.equal(s.supervisor.stats().state, 'failed');
     await s.time.advance(100_000);
     assert.equal(worker.starts, 3);
+  });
+
+  test('a fatal failure (a newer instance fenced this one) is not restarted: the supervisor ends with that failure', async () => {
+    const s = setup(['job'], 'one_for_all', fixedDelay(5, 1000), { fatal: (err) => (err as SluiceError).code === ErrorCode.KAFKA_FENCED });
+    await s.supervisor.start();
+    const fenced = new SluiceError(ErrorCode.KAFKA_FENCED, 'another sluice daemon started on this job', { retriable: false });
+    s.children.job!.fail(fenced);
+    await settle();
+    await s.time.advance(10_000);
+    assert.equal(s.children.job!.starts, 1, 'never restarted');
+    assert.equal(s.restarts.length, 0);
+    await assert.rejects(s.supervisor.exited, (e) => e === fenced);
+    assert.equal(s.gaveUp[0], fenced);
   });
 
   test('exponential backoff: growing delays, and a long healthy run resets them', async () => {

@@ -51,6 +51,31 @@ describe('daemon telemetry', () => {
     await t.telemetry.close();
   });
 
+  test('through a supervised restart: the probes say the job failed and when it restarts, counters go on from where they were', async () => {
+    const t = setup({ SLUICE_KAFKA_BROKERS: '127.0.0.1:9092' });
+    t.setState('running');
+    t.setStats({ ...STATS, recordsIn: 700, resultsOut: 40 });
+    assert.equal(value(await t.scrape(), METRIC_NAMES.recordsIn), 700);
+    t.setState('failed');
+    t.telemetry.jobRestarting(Object.assign(new Error('no fetch for 30 s'), { code: 'KAFKA_CONSUMER_STALLED' }), 10_000);
+    t.tick(4_000);
+    const health = t.telemetry.health();
+    assert.equal(health.ok, false);
+    assert.match(health.detail, /the job failed \(KAFKA_CONSUMER_STALLED: no fetch for 30 s\); restarting it from its last checkpoint in 6000 ms/);
+    assert.equal(t.telemetry.readiness().ok, false);
+    // The new start of the job: its own totals count on top of the previous start's.
+    let state: DaemonStateName = 'starting';
+    let stats: PipelineStats = { ...STATS, recordsIn: 5, resultsOut: 1 };
+    t.telemetry.attach({ state: () => state, stats: () => stats, source: () => ({ state: 'reconnecting', since: 0, lastError: 'Connection refused' }) });
+    assert.equal(t.telemetry.health().ok, true);
+    const samples = await t.scrape();
+    assert.equal(value(samples, METRIC_NAMES.recordsIn), 705, 'counters never go back');
+    state = 'running';
+    stats = { ...stats, recordsIn: 9 };
+    assert.match(t.telemetry.readiness().detail, /the Kafka consumer is reconnecting .*Connection refused/);
+    assert.equal(value(await t.scrape(), METRIC_NAMES.recordsIn), 709);
+  });
+
   test('pipeline totals, watermark lag and checkpoint age come from the daemon at scrape time', async () => {
     const t = setup({ SLUICE_KAFKA_BROKERS: '127.0.0.1:9092' });
     let s = await t.scrape();

@@ -16,8 +16,10 @@ export class LocalKeyedStage<IN, ACC, OUT> implements KeyedStage<IN> {
     aggregate: AggregateFunction<IN, ACC, OUT>,
     store: CommittableStore<ACC>,
     private readonly onResults: ResultsCallback<OUT>,
+    /** When the stage starts (the TTL of windows already in `store` starts over from it). */
+    startedAtMs = 0,
   ) {
-    this.actor = new WindowActor(options, aggregate, store);
+    this.actor = new WindowActor(options, aggregate, store, startedAtMs);
   }
 
   async start(): Promise<void> {}

@@ -9,8 +9,6 @@ import type { Clock } from '../../clock.js';
 import type { SluiceConfig } from '../../config.js';
 import type { JobDefinition } from '../../job/job.js';
 import type { Logger } from '../../telemetry/logging.js';
-import { ElasticsearchSink } from '../sinks/elasticsearch.js';
-import { RedisSink } from '../sinks/redis.js';
 import type { DeadLetterSink, ResultSink } from '../sinks/sink.js';
 import { JsonLinesSink } from '../sinks/stdout.js';
 import type { SourceConnector } from '../sources/connector.js';
@@ -42,15 +40,24 @@ export function sourceFromConfig(config: SluiceConfig, clock: Clock, logger: Log
   });
 }
 
-export function sinksFromConfig<OUT>(
+/**
+ * Start loading the configured sinks' modules now (their clients take a while to import): called
+ * first thing at start-up, so the loading overlaps the source's network round trips.
+ */
+export function preloadSinks(config: Pick<SluiceConfig, 'elasticsearch' | 'redis'>): Promise<unknown> {
+  return Promise.all([config.elasticsearch ? import('../sinks/elasticsearch.js') : undefined, config.redis ? import('../sinks/redis.js') : undefined]);
+}
+
+export async function sinksFromConfig<OUT>(
   config: SluiceConfig,
   job: JobDefinition<unknown, unknown, OUT>,
   deadLetters: DeadLetterSink,
   resultsOut: Writable,
   logger: Logger,
-): Array<ResultSink<OUT>> {
+): Promise<Array<ResultSink<OUT>>> {
   const sinks: Array<ResultSink<OUT>> = [];
   if (config.elasticsearch) {
+    const { ElasticsearchSink } = await import('../sinks/elasticsearch.js');
     sinks.push(
       new ElasticsearchSink<OUT>({
         config: config.elasticsearch,
@@ -61,7 +68,10 @@ export function sinksFromConfig<OUT>(
       }),
     );
   }
-  if (config.redis) sinks.push(new RedisSink<OUT>({ config: config.redis, job, logger: logger.child({ component: 'redis-sink' }) }));
+  if (config.redis) {
+    const { RedisSink } = await import('../sinks/redis.js');
+    sinks.push(new RedisSink<OUT>({ config: config.redis, job, logger: logger.child({ component: 'redis-sink' }) }));
+  }
   if (sinks.length === 0) sinks.push(new JsonLinesSink<OUT>(resultsOut));
   return sinks;
 }

@@ -26,7 +26,7 @@ import type { Logger } from '../../telemetry/logging.js';
 import { formatStatus } from '../../telemetry/status.js';
 import type { ResultSink } from '../sinks/sink.js';
 import type { SourceConnector, SourceOpening } from '../sources/connector.js';
-import { sinksFromConfig, sourceFromConfig, type SourceHooks } from './assemble.js';
+import { preloadSinks, sinksFromConfig, sourceFromConfig, type SourceHooks } from './assemble.js';
 import { Lifecycle, type JobState } from './lifecycle.js';
 import { MainLoop } from './main-loop.js';
 import { WindowPipeline, type PipelineStats } from './pipeline.js';
@@ -119,6 +119,8 @@ export class JobRuntime<IN, ACC, OUT> {
     const logger = options.logger;
     const startedAt = this.clock.now();
     try {
+      const sinkModules = options.sinks ? undefined : preloadSinks(config);
+      sinkModules?.catch(() => undefined);
       await this.telemetry.start();
       this.lock = await StateDirectoryLock.acquire(config.state.dir);
       const stage = this.spawnWorkers();
@@ -133,7 +135,7 @@ export class JobRuntime<IN, ACC, OUT> {
       }
       const opening: SourceOpening = source.checkpointed ? await source.open() : { committed: undefined, logStarts: new Map() };
       const deadLetters = this.telemetry.instrumentDeadLetters(source.sideOutputs);
-      this.sinks = (options.sinks ?? sinksFromConfig(config, job as JobDefinition<unknown, unknown, OUT>, deadLetters, options.resultsOut ?? process.stdout, logger)).map((s) =>
+      this.sinks = (options.sinks ?? await sinksFromConfig(config, job as JobDefinition<unknown, unknown, OUT>, deadLetters, options.resultsOut ?? process.stdout, logger)).map((s) =>
         this.telemetry.instrumentSink(s),
       );
       if (!source.checkpointed) await source.sideOutputs.start();
@@ -161,6 +163,9 @@ export class JobRuntime<IN, ACC, OUT> {
         telemetry: this.telemetry.pipeline,
         idleness: source.idleness,
       });
+      // A savepoint replaces the checkpoints on disk: drop them before the workers import it, so a
+      // crash in between can never restore a checkpoint whose undo logs the import cleared.
+      if (plan?.from === 'savepoint') await (this.checkpoints as CheckpointStore).dropAfter(0);
       await this.pipeline.start();
       if (plan && source.checkpointed) await this.afterRestore(plan, opening);
       else logger.info('no checkpoints with the built-in generator: starting from empty window state');
@@ -280,6 +285,8 @@ export class JobRuntime<IN, ACC, OUT> {
       onBarrierDeclined: (worker, id, err) => this.checkpointing?.workerDeclined(worker, id, err),
       ...(options.workerExitAfterSteps === undefined ? {} : { exitAfterSteps: options.workerExitAfterSteps }),
       logger: options.logger.child({ component: 'window-workers' }),
+      clock: this.clock,
+      scheduler: this.scheduler,
     });
     this.stage = stage;
     stage.spawn();
@@ -313,7 +320,7 @@ export class JobRuntime<IN, ACC, OUT> {
     const source = this.source as Extract<SourceConnector, { checkpointed: true }>;
     const pipeline = this.pipeline as WindowPipeline<IN, ACC, OUT>;
     // Records after the one restored cannot be restored any more (their undo logs are gone).
-    if (plan.dropAfter !== undefined) await store.dropAfter(plan.dropAfter);
+    if (plan.dropAfter !== undefined && plan.from !== 'savepoint') await store.dropAfter(plan.dropAfter);
     let restoredId = 0;
     if (plan.from === 'checkpoint') {
       restoredId = plan.record.id;

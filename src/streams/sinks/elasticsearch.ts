@@ -9,6 +9,7 @@
  * DESIGN-NOTES). Here a bounded queue (retry.ts) holds results, an outage is retried indefinitely as
  * backpressure, and only documents ES refuses for good go to the dead-letter topic.
  */
+import { systemClock, type Clock, type Scheduler } from '../../clock.js';
 import { Client, errors } from '@elastic/elasticsearch';
 import { maskUrlCredentials, type SluiceConfig } from '../../config.js';
 import { ErrorCode, RecordErrorCode, SluiceError } from '../../errors.js';
@@ -62,6 +63,9 @@ export interface ElasticsearchSinkOptions<OUT> {
   logger: Logger;
   /** Per bulk request; a timeout is retried like any connection error. */
   requestTimeoutMs?: number;
+  /** Time (default: the system's): retries, the flush interval, the dead letters' timestamps. */
+  clock?: Clock;
+  scheduler?: Scheduler;
 }
 
 /** A result ready to send: serialized once, so retries and dead letters carry the same bytes. */
@@ -130,6 +134,8 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
     const bulkBytes = config.bulkBytes ?? DEFAULT_BULK_BYTES;
     this.queue = new RetryingBatchQueue<PendingDoc>({
       name: this.name,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.scheduler ? { scheduler: options.scheduler } : {}),
       maxBatch: config.bulkDocs,
       capacity: config.bufferDocs ?? config.bulkDocs * 2,
       sizeOf: (doc) => doc.bytes,
@@ -344,7 +350,7 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
       key: Buffer.from(doc.id, 'utf8'),
       code: RecordErrorCode.SINK_REJECTED,
       message: reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}...` : reason,
-      source: { topic: `elasticsearch:${this.index}`, partition: -1, offset: doc.id, timestamp: String(Date.now()) },
+      source: { topic: `elasticsearch:${this.index}`, partition: -1, offset: doc.id, timestamp: String((this.options.clock ?? systemClock).now()) },
       ...(doc.epoch !== undefined ? { epoch: doc.epoch } : {}),
     };
   }

@@ -11,6 +11,7 @@
  * wait reaches the source. Only an error the sink classifies as permanent (bad credentials, a bug)
  * stops the queue; then every pending and later call rejects with that error.
  */
+import { systemClock, systemScheduler, type Cancel, type Clock, type Scheduler } from '../../clock.js';
 import { maskUrlsInText } from '../../url-credentials.js';
 import { ErrorCode, SluiceError, isRetriable } from '../../errors.js';
 import type { Logger } from '../../telemetry/logging.js';
@@ -35,18 +36,18 @@ export function backoffDelay(attempt: number, options: BackoffOptions = DEFAULT_
   return exp / 2 + random() * (exp / 2);
 }
 
-/** Resolves after `ms`, or as soon as `signal` aborts (the caller checks why it woke up). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Resolves after `ms` on `scheduler`, or as soon as `signal` aborts (the caller checks why it woke up). */
+export function sleep(ms: number, signal?: AbortSignal, scheduler: Scheduler = systemScheduler): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
     const onAbort = (): void => {
-      clearTimeout(timer);
+      cancel();
       resolve();
     };
-    const timer = setTimeout(() => {
+    const cancel = scheduler.schedule(ms, () => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    });
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -85,7 +86,7 @@ export interface RetryingBatchQueueOptions<T> {
    * empty, so it cannot block for ever). At least `maxBatchBytes`. Needs `sizeOf`.
    */
   capacityBytes?: number;
-  /** A partial batch is sent this long after its first item arrived. */
+  /** A partial batch is sent this long after its first item arrived; 0 = as soon as none is in flight. */
   flushIntervalMs: number;
   /**
    * Send a batch. Return the items to retry (transient per-item failures); throw a retriable error
@@ -98,6 +99,9 @@ export interface RetryingBatchQueueOptions<T> {
   backoff?: BackoffOptions;
   /** A write that waited this long for room is logged at warn (default 10 s). */
   backpressureLogAfterMs?: number;
+  /** Time (default: the system's): waits, warnings and the flush interval. */
+  clock?: Clock;
+  scheduler?: Scheduler;
 }
 
 export interface BatchQueueStats {
@@ -145,8 +149,10 @@ export class RetryingBatchQueue<T> {
   private retries = 0;
   /** Highest `written` a flush() asked for: buffered items up to it are sent without waiting. */
   private flushTarget = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Cancel | undefined;
   private timerFired = false;
+  private readonly clock: Clock;
+  private readonly scheduler: Scheduler;
   private pumping = false;
   private failure: unknown;
   private closed = false;
@@ -156,6 +162,8 @@ export class RetryingBatchQueue<T> {
 
   constructor(options: RetryingBatchQueueOptions<T>) {
     this.options = options;
+    this.clock = options.clock ?? systemClock;
+    this.scheduler = options.scheduler ?? systemScheduler;
     this.capacity = Math.max(options.capacity, options.maxBatch);
     this.maxBatchBytes = options.sizeOf ? (options.maxBatchBytes ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
     this.capacityBytes = options.sizeOf ? Math.max(options.capacityBytes ?? Number.POSITIVE_INFINITY, this.maxBatchBytes) : Number.POSITIVE_INFINITY;
@@ -189,19 +197,18 @@ export class RetryingBatchQueue<T> {
     this.flushTarget = Math.max(this.flushTarget, target);
     const done = new Promise<void>((resolve, reject) => this.flushWaiters.push({ target, resolve, reject }));
     this.kick();
-    const startedAt = Date.now();
+    const startedAt = this.clock.now();
     let warned = false;
-    const warnTimer = setTimeout(() => {
+    const cancelWarning = this.scheduler.schedule(this.options.backpressureLogAfterMs ?? BACKPRESSURE_LOG_AFTER_MS, () => {
       warned = true;
       this.options.logger.warn(
-        { sink: this.options.name, waitedMs: Date.now() - startedAt, unacknowledged: target - this.acked, ...this.stats(), lastReason: this.lastReason ?? 'slow target' },
+        { sink: this.options.name, waitedMs: this.clock.now() - startedAt, unacknowledged: target - this.acked, ...this.stats(), lastReason: this.lastReason ?? 'slow target' },
         'sink flush waiting: offsets are not committed until the target acknowledges what was written (backpressure)',
       );
-    }, this.options.backpressureLogAfterMs ?? BACKPRESSURE_LOG_AFTER_MS);
-    warnTimer.unref();
+    });
     const settled = (): void => {
-      clearTimeout(warnTimer);
-      if (warned) this.options.logger.info({ sink: this.options.name, waitedMs: Date.now() - startedAt }, 'sink flush done: commits resume');
+      cancelWarning();
+      if (warned) this.options.logger.info({ sink: this.options.name, waitedMs: this.clock.now() - startedAt }, 'sink flush done: commits resume');
     };
     done.then(settled, settled);
     return done;
@@ -245,16 +252,15 @@ export class RetryingBatchQueue<T> {
 
   private async accept<S>(items: readonly S[], convert: (item: S) => T): Promise<void> {
     const { sizeOf } = this.options;
-    const startedAt = Date.now();
+    const startedAt = this.clock.now();
     let warned = false;
-    const warnTimer = setTimeout(() => {
+    const cancelWarning = this.scheduler.schedule(this.options.backpressureLogAfterMs ?? BACKPRESSURE_LOG_AFTER_MS, () => {
       warned = true;
       this.options.logger.warn(
-        { sink: this.options.name, waitedMs: Date.now() - startedAt, ...this.stats(), lastReason: this.lastReason ?? 'slow target' },
+        { sink: this.options.name, waitedMs: this.clock.now() - startedAt, ...this.stats(), lastReason: this.lastReason ?? 'slow target' },
         'sink buffer full: writes wait, so the source stops taking records until the target catches up (backpressure)',
       );
-    }, this.options.backpressureLogAfterMs ?? BACKPRESSURE_LOG_AFTER_MS);
-    warnTimer.unref();
+    });
     try {
       let i = 0;
       // One converted item waiting for byte room (it is already in its wire form).
@@ -288,9 +294,9 @@ export class RetryingBatchQueue<T> {
       }
       this.kick();
     } finally {
-      clearTimeout(warnTimer);
+      cancelWarning();
       if (warned) {
-        this.options.logger.info({ sink: this.options.name, waitedMs: Date.now() - startedAt }, 'sink buffer has room again: the source resumes');
+        this.options.logger.info({ sink: this.options.name, waitedMs: this.clock.now() - startedAt }, 'sink buffer has room again: the source resumes');
       }
     }
   }
@@ -309,6 +315,9 @@ export class RetryingBatchQueue<T> {
       // A writer waits for room: waiting for the interval would only add latency.
       this.roomWaiters.length > 0 ||
       this.flushTarget > this.taken ||
+      // 0: no lingering: a batch goes as soon as the previous one is acknowledged (what arrives
+      // meanwhile forms the next one), so latency is one round trip when the target keeps up.
+      this.options.flushIntervalMs <= 0 ||
       this.timerFired
     );
   }
@@ -322,11 +331,11 @@ export class RetryingBatchQueue<T> {
       return;
     }
     if (this.timer === undefined && !this.timerFired) {
-      this.timer = setTimeout(() => {
+      this.timer = this.scheduler.schedule(this.options.flushIntervalMs, () => {
         this.timer = undefined;
         this.timerFired = true;
         this.kick();
-      }, this.options.flushIntervalMs);
+      });
     }
   }
 
@@ -396,7 +405,7 @@ export class RetryingBatchQueue<T> {
         { sink: name, attempt, delayMs, pending: outcome.retry.length, reason: outcome.reason ?? 'unknown' },
         'sink write not acknowledged; retrying',
       );
-      await sleep(delayMs, this.abort.signal);
+      await sleep(delayMs, this.abort.signal, this.scheduler);
       pending = outcome.retry;
     }
   }
@@ -439,7 +448,7 @@ export class RetryingBatchQueue<T> {
   }
 
   private clearTimer(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer?.();
     this.timer = undefined;
   }
 }

@@ -19,6 +19,7 @@
  *   asks for an early checkpoint.
  */
 import type { Admin, Kafka, Producer, Transaction } from 'kafkajs';
+import { systemClock, type Clock } from '../../clock.js';
 import { ErrorCode, SluiceError } from '../../errors.js';
 import type { Logger } from '../../telemetry/logging.js';
 import { deadLetterHeaders, type DeadLetter, type DeadLetterSink } from './sink.js';
@@ -44,6 +45,8 @@ export interface SideOutputOptions {
   /** The buffer is full: a checkpoint would empty it. */
   onFull?: () => void;
   sleep?: (ms: number) => Promise<void>;
+  /** Time for the commit deadline (default: the system's). */
+  clock?: Clock;
 }
 
 interface Bucket {
@@ -140,7 +143,7 @@ export class TransactionalSideOutputs implements DeadLetterSink {
         break;
       } catch (err) {
         const failure = this.classify(err, `committing checkpoint ${checkpointId}'s side outputs (${letters.length} records) and offsets`);
-        if (failure.code === ErrorCode.KAFKA_FENCED || Date.now() >= deadline || this.closed) throw failure;
+        if (failure.code === ErrorCode.KAFKA_FENCED || (this.options.clock ?? systemClock).now() >= deadline || this.closed) throw failure;
         const wait = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(attempt - 1, 5));
         this.options.logger.warn({ err: failure, checkpointId, attempt, retryInMs: wait }, 'side-output transaction failed; retrying');
         await sleep(wait);

@@ -84,7 +84,12 @@ export class KafkaConnector implements CheckpointedSource {
       onRevoke: (partitions) => control.onRevoke(partitions),
       onLogEnds: (ends, fetched) => control.onLogEnds?.(ends, fetched),
       onLogEndsUnknown: () => control.onLogEndsUnknown?.(),
-      onBatch: (batch) => this.stream.push(batch),
+      // Before the main loop (so the barrier that empties the buffer can still be placed): a full
+      // side-output buffer holds the next batch back, and kafkajs keeps it until there is room.
+      onBatch: async (batch) => {
+        await this.sideOutputs.whenRoom();
+        await this.stream.push(batch);
+      },
     });
   }
 

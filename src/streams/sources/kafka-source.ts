@@ -19,12 +19,14 @@
  * - **Log ends for idleness.** Every second the partitions' log ends are fetched and handed to the
  *   pipeline: a partition is idle only when caught up (see PartitionWatermarks).
  */
+import { systemScheduler, type Cancel, type Scheduler } from '../../clock.js';
 import { randomBytes } from 'node:crypto';
 import kafkajs, { type Admin, type Consumer, type EachBatchPayload, type Kafka } from 'kafkajs';
 import type { SluiceConfig } from '../../config.js';
 import { ErrorCode, SluiceError } from '../../errors.js';
 import type { Logger } from '../../telemetry/logging.js';
 import { carrierFromHeaders } from '../../telemetry/tracing.js';
+import { judgeStall } from './stall-watch.js';
 import type { SourceHandler, SourceRecord } from './source.js';
 
 type KafkaSettings = NonNullable<SluiceConfig['kafka']>;
@@ -63,6 +65,8 @@ export interface KafkaSourceOptions {
   /** Called once when the watchdog finds the consumer stalled: the job must fail. */
   onStalled: (err: SluiceError) => void;
   now?: () => number;
+  /** Runs the log-end poll and the watchdog (default: the system's timers). */
+  scheduler?: Scheduler;
 }
 
 export class KafkaSource {
@@ -74,7 +78,7 @@ export class KafkaSource {
   private stopping = false;
   private status: KafkaSourceStatus;
   private readonly now: () => number;
-  private timers: NodeJS.Timeout[] = [];
+  private timers: Cancel[] = [];
   private reconnecting: Promise<void> | undefined;
   /** Batches being handled by the pipeline now (they may wait on credit: not a stall). */
   private inHandler = 0;
@@ -205,7 +209,7 @@ export class KafkaSource {
   async stop(): Promise<void> {
     this.stopping = true;
     this.intakeStopped = true;
-    for (const t of this.timers) clearInterval(t);
+    for (const cancel of this.timers) cancel();
     this.timers = [];
     this.setState('stopped');
     const consumer = this.consumer;
@@ -224,6 +228,8 @@ export class KafkaSource {
       heartbeatInterval: 3_000,
       maxBytesPerPartition: 1024 * 1024,
       maxBytes: 10 * 1024 * 1024,
+      // A fetch on a caught-up partition waits at most this long: what a stop or a rejoin waits for.
+      maxWaitTimeInMs: 1_000,
       // A crashed consumer is replaced by this source (a new run group, positions from the
       // pipeline), never restarted by kafkajs from a group's committed offsets.
       retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5_000, restartOnFailure: async () => false },
@@ -287,14 +293,16 @@ export class KafkaSource {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     if (this.intakeStopped || this.consumer !== consumer || !isRunning() || isStale() || batch.messages.length === 0) return;
     this.lastProgressAt = this.now();
-    // Views into kafkajs's fetch buffer, valid while this handler runs: the pipeline parses them
-    // in place and copies only what it keeps (dead letters), so valid records cost no copy.
-    const records = batch.messages.map((m) => {
-      const record: SourceRecord = { offset: m.offset, value: m.value, key: m.key, timestamp: m.timestamp };
-      const trace = m.headers?.traceparent === undefined ? undefined : carrierFromHeaders(m.headers);
-      if (trace) record.trace = trace;
-      return record;
-    });
+    // kafkajs's messages are SourceRecords already (offset, value, key, timestamp): handed over as
+    // they are, no object per record. Values are views into kafkajs's fetch buffer, valid while this
+    // handler runs: the pipeline parses them in place and copies only what it keeps (dead letters).
+    const records = batch.messages as Array<(typeof batch.messages)[number] & SourceRecord>;
+    for (const m of records) {
+      if (m.headers?.traceparent !== undefined) {
+        const trace = carrierFromHeaders(m.headers);
+        if (trace) m.trace = trace;
+      }
+    }
     const keepAlive = setInterval(() => {
       heartbeat().catch((err: unknown) => this.logger.debug({ err }, 'heartbeat while blocked failed'));
     }, HEARTBEAT_WHILE_BLOCKED_MS);
@@ -366,30 +374,29 @@ export class KafkaSource {
 
   private watchForStall(): void {
     const handler = this.handler;
-    const seen = this.logEnds;
-    if (!handler || !seen || this.status.state !== 'consuming' || this.intakeStopped || this.inHandler > 0) return;
+    if (!handler) return;
     const now = this.now();
-    if (now - seen.at > 5 * LOG_END_POLL_MS) return;
-    const positions = handler.positions?.() ?? new Map<number, number>();
-    let behind = 0;
-    for (const p of this.assigned) {
-      const ends = seen.ends.get(p);
-      if (!ends) continue;
-      const position = Math.max(positions.get(p) ?? ends.start, this.fetched.get(p) ?? ends.start);
-      behind += Math.max(0, ends.end - position);
-    }
-    if (behind === 0) {
-      this.lastProgressAt = now;
-      return;
-    }
-    if (now - this.lastProgressAt < this.options.stallTimeoutMs) return;
-    const err = new SluiceError(
-      ErrorCode.KAFKA_CONSUMER_STALLED,
-      `the Kafka consumer fetched nothing for ${now - this.lastProgressAt} ms while ${behind} record(s) wait in ${this.settings.topic} (SLUICE_KAFKA_STALL_TIMEOUT_MS=${this.options.stallTimeoutMs}); failing the job so that it restarts from its last checkpoint`,
-      { retriable: true, details: { behind } },
-    );
+    const verdict = judgeStall({
+      now,
+      lastProgressAt: this.lastProgressAt,
+      timeoutMs: this.options.stallTimeoutMs,
+      idle: this.status.state === 'consuming' && !this.intakeStopped && this.inHandler === 0,
+      assigned: this.assigned,
+      logEnds: this.logEnds,
+      maxLogEndAgeMs: 5 * LOG_END_POLL_MS,
+      positions: handler.positions?.() ?? new Map<number, number>(),
+      fetched: this.fetched,
+    });
+    if (verdict.kind === 'caught-up') this.lastProgressAt = now;
+    if (verdict.kind !== 'stalled') return;
     this.lastProgressAt = now;
-    this.options.onStalled(err);
+    this.options.onStalled(
+      new SluiceError(
+        ErrorCode.KAFKA_CONSUMER_STALLED,
+        `the Kafka consumer fetched nothing for ${verdict.forMs} ms while ${verdict.records} record(s) wait in ${this.settings.topic} (SLUICE_KAFKA_STALL_TIMEOUT_MS=${this.options.stallTimeoutMs}); failing the job so that it restarts from its last checkpoint`,
+        { retriable: true, details: { behind: verdict.records } },
+      ),
+    );
   }
 
   private setState(state: SourceState): void {
@@ -399,9 +406,13 @@ export class KafkaSource {
   }
 
   private every(ms: number, task: () => unknown): void {
-    const timer = setInterval(() => void task(), ms);
-    timer.unref();
-    this.timers.push(timer);
+    const scheduler = this.options.scheduler ?? systemScheduler;
+    const index = this.timers.length;
+    const run = () => {
+      void task();
+      if (!this.stopping) this.timers[index] = scheduler.schedule(ms, run);
+    };
+    this.timers.push(scheduler.schedule(ms, run));
   }
 }
 
