@@ -84,7 +84,13 @@ class Watch {
     const sum = m.get('sluice_checkpoint_duration_seconds_sum') ?? 0;
     this.openWindows = metricSum(m, 'sluice_open_windows');
     this.recordsIn = metricSum(m, 'sluice_records_in_total');
-    if (count > this.count) this.checkpoints.push({ phase: this.phase, ms: ((sum - this.sum) / (count - this.count)) * 1000, n: count - this.count, openWindows: this.openWindows });
+    if (count > this.count)
+      this.checkpoints.push({
+        phase: this.phase,
+        ms: ((sum - this.sum) / (count - this.count)) * 1000,
+        n: count - this.count,
+        openWindows: this.openWindows,
+      });
     this.count = count;
     this.sum = sum;
   }
@@ -92,7 +98,8 @@ class Watch {
   async until(what: string, check: () => boolean, timeoutMs: number): Promise<number> {
     const deadline = performance.now() + timeoutMs;
     while (!check()) {
-      if (!this.daemon.running) throw new Error(`the daemon exited while waiting for ${what}; log ${this.daemon.logFile}:\n${this.daemon.tail(15)}`);
+      if (!this.daemon.running)
+        throw new Error(`the daemon exited while waiting for ${what}; log ${this.daemon.logFile}:\n${this.daemon.tail(15)}`);
       if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}; log ${this.daemon.logFile}`);
       await sleep(50);
     }
@@ -142,7 +149,12 @@ async function main(): Promise<number> {
   const window = Math.floor((Date.now() - 2 * 3_600_000) / 60_000) * 60_000;
   const digits = String(o.keys - 1).length;
   const random = prng(42);
-  const event = (i: number, userId: string, u: number) => ({ key: userId, value: clickValue(i, u, userId, 'view', window + (i % 50_000)), partition: u % o.partitions, ts: window + (i % 50_000) });
+  const event = (i: number, userId: string, u: number) => ({
+    key: userId,
+    value: clickValue(i, u, userId, 'view', window + (i % 50_000)),
+    partition: u % o.partitions,
+    ts: window + (i % 50_000),
+  });
   const producer = await Producer.connect(kafka, topic, o.partitions);
   const trickle = async (phase: string, users: number, name: (u: number) => string) => {
     watch.phase = phase;
@@ -189,12 +201,27 @@ async function main(): Promise<number> {
     const cs = watch.checkpoints.filter((c) => c.phase === phase);
     const ms = cs.flatMap((c) => Array.from({ length: c.n }, () => c.ms));
     const open = cs.map((c) => c.openWindows);
-    rows.push([phase, open.length ? `${fmtInt(Math.min(...open))}-${fmtInt(Math.max(...open))}` : '-', String(ms.length), fmt(quantile(ms, 0.5), 1), fmt(quantile(ms, 0.99), 1), fmt(quantile(ms, 1), 1)]);
+    rows.push([
+      phase,
+      open.length ? `${fmtInt(Math.min(...open))}-${fmtInt(Math.max(...open))}` : '-',
+      String(ms.length),
+      fmt(quantile(ms, 0.5), 1),
+      fmt(quantile(ms, 0.99), 1),
+      fmt(quantile(ms, 1), 1),
+    ]);
   }
   const merged = watch.checkpoints.filter((c) => c.n > 1).length;
   const s = (ms: number | undefined) => fmt(ms !== undefined ? ms / 1000 : undefined, 2);
   const restoreRows = [
-    ['start', 'state', 'spawn -> restored', 'spawn -> consuming', 'spawn -> /readyz', 'SIGKILL -> /readyz', 'SIGKILL -> all open windows back'],
+    [
+      'start',
+      'state',
+      'spawn -> restored',
+      'spawn -> consuming',
+      'spawn -> /readyz',
+      'SIGKILL -> /readyz',
+      'SIGKILL -> all open windows back',
+    ],
     ['cold (empty state directory)', '-', '-', s(cold.consuming), s(cold.ready), '-', '-'],
     [
       'after SIGKILL',
@@ -211,7 +238,7 @@ async function main(): Promise<number> {
       '',
       `loading ${fmtInt(o.keys)} keys took ${loadS.toFixed(1)} s (produce + consume); checkpoints every ${o.intervalMs} ms; ${producer.sent} records in all`,
       '',
-      '== checkpoint duration (the daemon\'s sluice_checkpoint_duration_seconds: barrier trigger -> checkpoint complete) ==',
+      "== checkpoint duration (the daemon's sluice_checkpoint_duration_seconds: barrier trigger -> checkpoint complete) ==",
       table(rows),
       ...(merged > 0 ? [`(${merged} scrape(s) saw more than one new checkpoint: those count with their mean)`] : []),
       '',

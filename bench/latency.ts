@@ -42,7 +42,7 @@ const FLAGS = {
   users: int(10_000, 'distinct userIds'),
   partitions: int(6, 'partitions of the input topic'),
   durationS: int(420, 'seconds of input: windows that open and close within it are measured'),
-  windowMs: int(60_000, "SLUICE_WINDOW_MS (a smaller window gives more windows in a short run)"),
+  windowMs: int(60_000, 'SLUICE_WINDOW_MS (a smaller window gives more windows in a short run)'),
   sample: int(200, 'keys of each window polled in Redis'),
   pollMs: int(5, 'how often the sampled keys are polled (the resolution of t_written)'),
   es: bool(true, 'Elasticsearch sink on as well (as deployed); --no-es: Redis only'),
@@ -85,21 +85,51 @@ async function main(): Promise<number> {
     await deleteRunGroups(kafka, groupId);
   });
   const port = await metricsPort();
-  const env = sluiceEnv({ topic, groupId, dlqTopic: dlq, lateTopic: late, stateDir, workers: o.workers, checkpointIntervalMs: o.checkpointIntervalMs, metricsPort: port, sinks, extra: { SLUICE_WINDOW_MS: String(o.windowMs) } });
+  const env = sluiceEnv({
+    topic,
+    groupId,
+    dlqTopic: dlq,
+    lateTopic: late,
+    stateDir,
+    workers: o.workers,
+    checkpointIntervalMs: o.checkpointIntervalMs,
+    metricsPort: port,
+    sinks,
+    extra: { SLUICE_WINDOW_MS: String(o.windowMs) },
+  });
   if (!o.es) for (const k of ['SLUICE_ES_NODE', 'SLUICE_ES_INDEX']) delete env[k];
   const daemon = new Daemon(env, { label: 'latency', ...(o.cli ? { cli: o.cli } : {}), metricsPort: port });
   await daemon.whenReady();
-  process.stdout.write(`daemon consuming ${(daemon.consumingUptimeMs() ?? Number.NaN) / 1000} s after its start; sinks: Redis${o.es ? ' + Elasticsearch' : ''}; window ${o.windowMs} ms\n`);
+  process.stdout.write(
+    `daemon consuming ${(daemon.consumingUptimeMs() ?? Number.NaN) / 1000} s after its start; sinks: Redis${o.es ? ' + Elasticsearch' : ''}; window ${o.windowMs} ms\n`,
+  );
 
   const windows = new Map<number, WindowTrack>();
   const windowOf = (ts: number) => Math.floor(ts / o.windowMs) * o.windowMs;
   const track_ = (start: number) => {
     let w = windows.get(start);
-    if (!w) windows.set(start, (w = { start, users: new Set(), closeAcks: new Map() }));
+    if (!w) {
+      w = { start, users: new Set(), closeAcks: new Map() };
+      windows.set(start, w);
+    }
     return w;
   };
   if (o.baseline) {
-    const watcher = track(spawn(process.execPath, [WATCHER_JS, kafkaBrokers().join(','), topic, `${groupId}-watch`, '0', '--watch-close', `${o.windowMs},${BOUND_MS},${o.partitions}`], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'inherit'] }));
+    const watcher = track(
+      spawn(
+        process.execPath,
+        [
+          WATCHER_JS,
+          kafkaBrokers().join(','),
+          topic,
+          `${groupId}-watch`,
+          '0',
+          '--watch-close',
+          `${o.windowMs},${BOUND_MS},${o.partitions}`,
+        ],
+        { env: cleanEnv(), stdio: ['ignore', 'pipe', 'inherit'] },
+      ),
+    );
     let buf = '';
     watcher.stdout?.on('data', (d: Buffer) => {
       buf += d.toString();
@@ -135,7 +165,9 @@ async function main(): Promise<number> {
   const poller = (async () => {
     while (polling) {
       const now = Date.now();
-      const active = [...windows.values()].filter((w) => measured(w) && now >= w.start + o.windowMs && (!w.keys || [...w.keys.values()].includes(0)));
+      const active = [...windows.values()].filter(
+        (w) => measured(w) && now >= w.start + o.windowMs && (!w.keys || [...w.keys.values()].includes(0)),
+      );
       for (const w of active) {
         if (!w.keys) {
           const users = [...w.users];
@@ -146,7 +178,9 @@ async function main(): Promise<number> {
         const waiting = [...w.keys].filter(([, t]) => t === 0).map(([k]) => k);
         const values = await sinks.redis.mget(...waiting);
         const at = Date.now();
-        waiting.forEach((k, i) => values[i] !== null && w.keys?.set(k, at));
+        waiting.forEach((k, i) => {
+          if (values[i] !== null) w.keys?.set(k, at);
+        });
       }
       await sleep(o.pollMs);
     }
@@ -171,12 +205,18 @@ async function main(): Promise<number> {
     const u = Math.floor(random() * o.users);
     const userId = `user-${String(u).padStart(digits, '0')}`;
     track_(windowOf(now)).users.add(u);
-    return { key: userId, value: clickValue(i, u, userId, EVENT_TYPES[i % EVENT_TYPES.length] as string, now), partition: u % o.partitions, ts: now };
+    return {
+      key: userId,
+      value: clickValue(i, u, userId, EVENT_TYPES[i % EVENT_TYPES.length] as string, now),
+      partition: u % o.partitions,
+      ts: now,
+    };
   });
   const cpu = process.cpuUsage(cpu0);
   // The last measured window's keys: give them up to 60 s more.
   const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && [...windows.values()].some((w) => measured(w) && (!w.keys || [...w.keys.values()].includes(0)))) await sleep(100);
+  while (Date.now() < deadline && [...windows.values()].some((w) => measured(w) && (!w.keys || [...w.keys.values()].includes(0))))
+    await sleep(100);
   polling = false;
   clearInterval(sampler);
   await poller;
@@ -192,12 +232,22 @@ async function main(): Promise<number> {
     const lat = [...w.keys.values()].filter((t) => t > 0).map((t) => t - (w.closeAt as number));
     all.push(...lat);
     if (w.baselineAt !== undefined) base.push(w.baselineAt - w.closeAt);
-    rows.push([new Date(w.start).toISOString().slice(11, 19), String(w.keys.size), w.baselineAt !== undefined ? String(w.baselineAt - w.closeAt) : '-', fmt(quantile(lat, 0.5), 0), fmt(quantile(lat, 0.99), 0), fmt(quantile(lat, 1), 0), String([...w.keys.values()].filter((t) => t === 0).length)]);
+    rows.push([
+      new Date(w.start).toISOString().slice(11, 19),
+      String(w.keys.size),
+      w.baselineAt !== undefined ? String(w.baselineAt - w.closeAt) : '-',
+      fmt(quantile(lat, 0.5), 0),
+      fmt(quantile(lat, 0.99), 0),
+      fmt(quantile(lat, 1), 0),
+      String([...w.keys.values()].filter((t) => t === 0).length),
+    ]);
   }
-  const hist = [...metrics].filter(([k]) => k.startsWith('sluice_window_fire_latency_seconds_bucket')).map(([k, v]) => {
-    const le = /le="([^"]+)"/.exec(k)?.[1] ?? 'NaN';
-    return { le: le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le), n: v };
-  });
+  const hist = [...metrics]
+    .filter(([k]) => k.startsWith('sluice_window_fire_latency_seconds_bucket'))
+    .map(([k, v]) => {
+      const le = /le="([^"]+)"/.exec(k)?.[1] ?? 'NaN';
+      return { le: le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le), n: v };
+    });
   const total = hist.find((h) => h.le === Infinity)?.n ?? 0;
   const bucketQ = (q: number) => (total > 0 ? hist.find((h) => h.n >= q * total)?.le : undefined);
   const lag = metricSum(metrics, 'sluice_kafka_consumer_lag');
@@ -214,13 +264,32 @@ async function main(): Promise<number> {
       '',
       table([
         ['measure', 'n', 'p50 ms', 'p99 ms', 'max ms'],
-        ['sluice: window close -> result in Redis', String(all.length), fmt(quantile(all, 0.5), 0), fmt(quantile(all, 0.99), 0), fmt(quantile(all, 1), 0)],
-        ['baseline: window close -> a raw kafkajs consumer has seen it', String(base.length), fmt(quantile(base, 0.5), 0), fmt(quantile(base, 0.99), 0), fmt(quantile(base, 1), 0)],
-        [`daemon's histogram: watermark passes the end -> every sink accepted (bucket bounds)`, fmtInt(total), fmt(bucketQ(0.5) !== undefined ? (bucketQ(0.5) as number) * 1000 : undefined, 0), fmt(bucketQ(0.99) !== undefined ? (bucketQ(0.99) as number) * 1000 : undefined, 0), '-'],
+        [
+          'sluice: window close -> result in Redis',
+          String(all.length),
+          fmt(quantile(all, 0.5), 0),
+          fmt(quantile(all, 0.99), 0),
+          fmt(quantile(all, 1), 0),
+        ],
+        [
+          'baseline: window close -> a raw kafkajs consumer has seen it',
+          String(base.length),
+          fmt(quantile(base, 0.5), 0),
+          fmt(quantile(base, 0.99), 0),
+          fmt(quantile(base, 1), 0),
+        ],
+        [
+          `daemon's histogram: watermark passes the end -> every sink accepted (bucket bounds)`,
+          fmtInt(total),
+          fmt(bucketQ(0.5) !== undefined ? (bucketQ(0.5) as number) * 1000 : undefined, 0),
+          fmt(bucketQ(0.99) !== undefined ? (bucketQ(0.99) as number) * 1000 : undefined, 0),
+          '-',
+        ],
       ]),
       '',
       `close = Kafka acknowledged, on the last partition to get one, the first record with event time >= window end + ${BOUND_MS} ms (event time = the`,
-      '  wall clock when the bench made the record); Redis = the first MGET reply (every ' + `${o.pollMs} ms, a sample of ${o.sample} keys per window) showing the key.`,
+      '  wall clock when the bench made the record); Redis = the first MGET reply (every ' +
+        `${o.pollMs} ms, a sample of ${o.sample} keys per window) showing the key.`,
       'Windows measured: those that opened after the input started and closed before it ended. p50/p99: nearest rank over every sampled key.',
       'kafkajs column: when a raw kafkajs consumer of the same topic had seen every partition pass end + bound, minus close (negative: it read',
       '  the records before the producer had their ack). Read only if the daemon kept up: consumer lag near 0 (latency grows without bound otherwise).',

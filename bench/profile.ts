@@ -41,7 +41,9 @@ const FLAGS = {
 function summarise(dir: string, label: string, top: number, r: Measured): string[] {
   mkdirSync(PROFILES, { recursive: true });
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
-  const out = [`== ${label}: ${fmt(r.wallS, 2)} s under the profiler, outputs exact: ${r.exact === undefined ? 'n/a' : r.exact ? 'yes' : 'NO'} ==`];
+  const out = [
+    `== ${label}: ${fmt(r.wallS, 2)} s under the profiler, outputs exact: ${r.exact === undefined ? 'n/a' : r.exact ? 'yes' : 'NO'} ==`,
+  ];
   if (files.length === 0) out.push('no profile was written (did the process exit cleanly?)');
   const stamp = Date.now();
   for (const { f, tid } of files.map((f) => ({ f, tid: profileThreadId(f) ?? -1 })).sort((a, b) => a.tid - b.tid)) {
@@ -66,7 +68,15 @@ async function main(): Promise<number> {
   const services = servicePids();
   const out: string[] = [];
   let ok = true;
-  const ctx = (nodeArgs: string[]) => ({ kafka, workload, run: 1, servicePids: services, stallTimeoutS: o.stallTimeoutS, verifySample: o.verifySample, nodeArgs });
+  const ctx = (nodeArgs: string[]) => ({
+    kafka,
+    workload,
+    run: 1,
+    servicePids: services,
+    stallTimeoutS: o.stallTimeoutS,
+    verifySample: o.verifySample,
+    nodeArgs,
+  });
   if (o.kafkajs) {
     const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-prof-'));
     process.stderr.write('profiling raw kafkajs...\n');

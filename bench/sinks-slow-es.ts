@@ -44,7 +44,7 @@ const FLAGS = {
   factor: int(10, 'how many times slower Elasticsearch is made'),
   slowS: int(120, 'seconds Elasticsearch stays slow'),
   sampleS: int(5, 'seconds between table rows'),
-  checkpointMs: int(30_000, "SLUICE_CHECKPOINT_INTERVAL_MS of the daemon (its default)"),
+  checkpointMs: int(30_000, 'SLUICE_CHECKPOINT_INTERVAL_MS of the daemon (its default)'),
   contrast: bool(true, 'also run slow ES with an unbounded ES buffer'),
   throughput: bool(true, 'run the sinks off / sinks on modes'),
   heapMib: int(0, "the daemon's V8 old-space cap in MiB (0 = Node's default)"),
@@ -100,7 +100,14 @@ async function runMode(kafka: Kafka, workload: Workload, options: Options, spec:
     extra: {
       SLUICE_CHECKPOINT_INTERVAL_MS: String(options.checkpointMs),
       ...(options.heapMib > 0 ? { NODE_OPTIONS: `--max-old-space-size=${options.heapMib}` } : {}),
-      ...(spec.sinks ? { SLUICE_ES_NODE: proxy ? proxy.url('http') : esNode(), SLUICE_ES_INDEX: index, SLUICE_REDIS_URL: redisUrl(), SLUICE_REDIS_KEY_PREFIX: prefix } : {}),
+      ...(spec.sinks
+        ? {
+            SLUICE_ES_NODE: proxy ? proxy.url('http') : esNode(),
+            SLUICE_ES_INDEX: index,
+            SLUICE_REDIS_URL: redisUrl(),
+            SLUICE_REDIS_KEY_PREFIX: prefix,
+          }
+        : {}),
       ...spec.extraEnv,
     },
   });
@@ -119,7 +126,10 @@ async function runMode(kafka: Kafka, workload: Workload, options: Options, spec:
   try {
     for (;;) {
       await sleep(spec.sinks ? 1_000 : 50);
-      if (!daemon.running) throw new Error(`${spec.name}: the daemon exited (${daemon.exit?.code ?? daemon.exit?.signal}); log ${daemon.logFile}:\n${daemon.tail(15)}`);
+      if (!daemon.running)
+        throw new Error(
+          `${spec.name}: the daemon exited (${daemon.exit?.code ?? daemon.exit?.signal}); log ${daemon.logFile}:\n${daemon.tail(15)}`,
+        );
       const rss = statusKiB(pid, 'VmRSS') ?? 0;
       peakKiB = Math.max(peakKiB, rss);
       const t = (performance.now() - started) / 1000;
@@ -168,7 +178,8 @@ async function runMode(kafka: Kafka, workload: Workload, options: Options, spec:
     const checks = `late events ${lateRecords} (expected 0), dead letters ${deadLetters} (expected ${workload.badRecords}; read_committed)`;
     note = note ? `${note}; ${checks}` : checks;
     if (lateRecords !== 0 || deadLetters !== workload.badRecords) note = `CHECK FAILED: ${note}`;
-    if (proxy) note = `${note ? `${note}; ` : ''}proxy forwarded ${fmtInt(proxy.stats().bytesUp)} B up, ${fmtInt(proxy.stats().bytesDown)} B down`;
+    if (proxy)
+      note = `${note ? `${note}; ` : ''}proxy forwarded ${fmtInt(proxy.stats().bytesUp)} B up, ${fmtInt(proxy.stats().bytesDown)} B down`;
     return { name: spec.name, seconds, peakRssMiB: peak, rows: spec.sinks ? rows : undefined, ...(note ? { note } : {}) } as ModeResult;
   } finally {
     await daemon.kill();
@@ -230,7 +241,11 @@ async function main(): Promise<number> {
           { name: 'sinks on (ES + Redis)', sinks: true },
         ]
       : []),
-    { name: `ES ${options.factor}x slower for ${options.slowS} s (bounded: 10,000 docs)`, sinks: true, throttleBytesPerSecond: throttle.bytesPerSecond },
+    {
+      name: `ES ${options.factor}x slower for ${options.slowS} s (bounded: 10,000 docs)`,
+      sinks: true,
+      throttleBytesPerSecond: throttle.bytesPerSecond,
+    },
   ];
   if (options.contrast) {
     modes.push({
@@ -247,7 +262,12 @@ async function main(): Promise<number> {
     } catch (err) {
       // The unbounded contrast may run out of heap under --heap-mib: that is a result, not a crash.
       const message = err instanceof Error ? err.message : String(err);
-      results.push({ name: spec.name, seconds: Number.NaN, peakRssMiB: Number.NaN, note: `DIED: ${message.split('\n').slice(0, 1).join('')} ${/heap out of memory|Allocation failed/i.test(message) ? '(JavaScript heap out of memory)' : ''}` });
+      results.push({
+        name: spec.name,
+        seconds: Number.NaN,
+        peakRssMiB: Number.NaN,
+        note: `DIED: ${message.split('\n').slice(0, 1).join('')} ${/heap out of memory|Allocation failed/i.test(message) ? '(JavaScript heap out of memory)' : ''}`,
+      });
     }
     await sleep(2_000);
   }
@@ -259,7 +279,13 @@ async function main(): Promise<number> {
     header,
     ...results.map((r) =>
       ok(r)
-        ? [r.name, r.seconds.toFixed(1), fmtInt(workload.totalRecords / r.seconds), fmtInt(workload.expectedWindows / r.seconds), r.peakRssMiB.toFixed(0)]
+        ? [
+            r.name,
+            r.seconds.toFixed(1),
+            fmtInt(workload.totalRecords / r.seconds),
+            fmtInt(workload.expectedWindows / r.seconds),
+            r.peakRssMiB.toFixed(0),
+          ]
         : [r.name, '-', '-', '-', '-'],
     ),
   ];
@@ -268,7 +294,11 @@ async function main(): Promise<number> {
   for (const r of results) if (r.note) out.push(`${r.name}: ${r.note}`);
   for (const r of results) {
     if (!r.rows) continue;
-    out.push('', `== ${r.name}: every ${options.sampleS} s ==`, table([['t s', 'RSS MiB', 'peak MiB', 'lag records', 'ES docs', 'Redis keys'], ...r.rows]));
+    out.push(
+      '',
+      `== ${r.name}: every ${options.sampleS} s ==`,
+      table([['t s', 'RSS MiB', 'peak MiB', 'lag records', 'ES docs', 'Redis keys'], ...r.rows]),
+    );
   }
   out.push(
     '',

@@ -19,7 +19,16 @@ import { bool, int, ints, num, parseFlags, str } from './lib/options.js';
 import { servicePids, waitForQuiet } from './lib/proc.js';
 import { fmt, fmtInt, median, ratio, sleep, table } from './lib/report.js';
 import { header, keepData, runBench } from './lib/run.js';
-import { END_DEFINITIONS, FLINK_RUN, prebuildFlink, runFlink, runKafkajs, runSluice, type Measured, type RunContext } from './lib/systems.js';
+import {
+  END_DEFINITIONS,
+  FLINK_RUN,
+  prebuildFlink,
+  runFlink,
+  runKafkajs,
+  runSluice,
+  type Measured,
+  type RunContext,
+} from './lib/systems.js';
 import { setUpWorkload, WORKLOAD_FLAGS, type Workload } from './lib/workload.js';
 
 const FLAGS = {
@@ -52,12 +61,24 @@ interface System {
 }
 
 function systems(o: Options): System[] {
-  const mode = (workers: number, sinks: boolean) => ({ workers, sinks, checkpointIntervalMs: o.checkpointIntervalMs, writeBufferEntries: o.writeBufferEntries, inboxEvents: o.inboxEvents, ...(o.cli ? { cli: o.cli } : {}) });
+  const mode = (workers: number, sinks: boolean) => ({
+    workers,
+    sinks,
+    checkpointIntervalMs: o.checkpointIntervalMs,
+    writeBufferEntries: o.writeBufferEntries,
+    inboxEvents: o.inboxEvents,
+    ...(o.cli ? { cli: o.cli } : {}),
+  });
   const list: System[] = [];
   if (o.kafkajs) list.push({ name: 'raw kafkajs', run: runKafkajs });
   for (const w of o.sinksOff ? o.workers : []) list.push({ name: `sluice sinks off w${w}`, run: (ctx) => runSluice(ctx, mode(w, false)) });
   for (const w of o.sinks ? o.workers : []) list.push({ name: `sluice ES+Redis w${w}`, run: (ctx) => runSluice(ctx, mode(w, true)) });
-  if (o.flink) list.push({ name: `flink ES+Redis p${o.flinkParallelism}`, run: (ctx) => runFlink(ctx, { run: o.flinkRun as string, parallelism: o.flinkParallelism, checkpointIntervalMs: o.checkpointIntervalMs }) });
+  if (o.flink)
+    list.push({
+      name: `flink ES+Redis p${o.flinkParallelism}`,
+      run: (ctx) =>
+        runFlink(ctx, { run: o.flinkRun as string, parallelism: o.flinkParallelism, checkpointIntervalMs: o.checkpointIntervalMs }),
+    });
   return list;
 }
 
@@ -85,7 +106,8 @@ function report(results: Measured[], names: string[], workload: Workload, o: Opt
       exact: rs.every((r) => r.exact !== false) ? rs[0]?.exact : false,
     });
   }
-  const baseOf = (r: Measured, prefix: string) => (r.run === 0 ? [...medians.values()] : results.filter((x) => x.run === r.run && usable(x))).find((x) => x.system.startsWith(prefix));
+  const baseOf = (r: Measured, prefix: string) =>
+    (r.run === 0 ? [...medians.values()] : results.filter((x) => x.run === r.run && usable(x))).find((x) => x.system.startsWith(prefix));
   const us = (s: number | undefined) => fmt(s !== undefined ? (s / records) * 1e6 : undefined, 2);
   const row = (r: Measured, label: string) => [
     r.system,
@@ -102,9 +124,26 @@ function report(results: Measured[], names: string[], workload: Workload, o: Opt
     us(r.cpu?.totalS),
     r.exact === undefined ? 'n/a' : r.exact ? 'yes' : 'NO',
   ];
-  const rows = [['system', 'run', 'wall s', 'events/s', 'x kafkajs', 'x flink', 'to consuming s', 'peak RSS MiB', 'CPU us/ev main', 'window workers', 'other thr', 'total', 'outputs exact']];
+  const rows = [
+    [
+      'system',
+      'run',
+      'wall s',
+      'events/s',
+      'x kafkajs',
+      'x flink',
+      'to consuming s',
+      'peak RSS MiB',
+      'CPU us/ev main',
+      'window workers',
+      'other thr',
+      'total',
+      'outputs exact',
+    ],
+  ];
   for (const name of names) {
-    for (const r of results.filter((x) => x.system === name)) rows.push(row(r, `${r.run}${r.ok ? '' : ' FAIL'}${r.discarded ? ' discarded' : r.perturbed ? ' perturbed' : ''}`));
+    for (const r of results.filter((x) => x.system === name))
+      rows.push(row(r, `${r.run}${r.ok ? '' : ' FAIL'}${r.discarded ? ' discarded' : r.perturbed ? ' perturbed' : ''}`));
   }
   if (o.runs > 1) for (const m of medians.values()) rows.push(row(m, 'median'));
 
@@ -120,7 +159,7 @@ function report(results: Measured[], names: string[], workload: Workload, o: Opt
     '  threads already ended); total = the whole process. Flink: total only (threads by name in its notes).',
     `outputs exact = sinks off: every stdout line equals its expected result, none missing or repeated; ES + Redis: document and key`,
     `  counts equal the expected results and a sample of ${o.verifySample} values matches; and every bad record dead-lettered, no late event`,
-    '  (read_committed), and sluice\'s committed offsets at the end of every partition.',
+    "  (read_committed), and sluice's committed offsets at the end of every partition.",
     `perturbed/discarded: other processes used more than ${o.maxOtherCores} cores on average during the run (discarded runs were repeated, not in the medians).`,
   );
   const allExact = results.filter((r) => r.exact !== undefined).every((r) => r.exact);
@@ -149,20 +188,37 @@ async function main(): Promise<number> {
       for (let attempt = 0; ; attempt++) {
         if (o.quietCores > 0) {
           const q = await waitForQuiet({ exclude: [process.pid], maxCores: o.quietCores, timeoutMs: 300_000 });
-          if (q.waitedS > 5) process.stderr.write(`(waited ${q.waitedS.toFixed(0)} s for a quiet machine: ${q.cores.toFixed(2)} other cores${q.quiet ? '' : ', gave up'}) `);
+          if (q.waitedS > 5)
+            process.stderr.write(
+              `(waited ${q.waitedS.toFixed(0)} s for a quiet machine: ${q.cores.toFixed(2)} other cores${q.quiet ? '' : ', gave up'}) `,
+            );
         }
         process.stderr.write(`run ${run}/${o.runs}: ${system.name}... `);
-        const r = await system.run({ kafka, workload, run, servicePids: services, stallTimeoutS: o.stallTimeoutS, verifySample: o.verifySample });
+        const r = await system.run({
+          kafka,
+          workload,
+          run,
+          servicePids: services,
+          stallTimeoutS: o.stallTimeoutS,
+          verifySample: o.verifySample,
+        });
         r.perturbed = r.otherCpuS / r.wallS > o.maxOtherCores;
         r.discarded = r.perturbed && attempt < o.retries;
-        process.stderr.write(`${fmt(r.wallS, 2)} s${r.ok ? '' : ' (FAILED)'}, other CPU ${fmt(r.otherCpuS, 1)} s${r.discarded ? ': perturbed, again' : r.perturbed ? ': perturbed, kept' : ''}\n`);
+        process.stderr.write(
+          `${fmt(r.wallS, 2)} s${r.ok ? '' : ' (FAILED)'}, other CPU ${fmt(r.otherCpuS, 1)} s${r.discarded ? ': perturbed, again' : r.perturbed ? ': perturbed, kept' : ''}\n`,
+        );
         results.push(r);
         await sleep(2_000);
         if (!r.discarded) break;
       }
     }
   }
-  report(results, list.map((s) => s.name), workload, o);
+  report(
+    results,
+    list.map((s) => s.name),
+    workload,
+    o,
+  );
   return results.every((r) => r.ok) ? 0 : 1;
 }
 

@@ -19,7 +19,9 @@ export type Exit = { code: number | null; signal: NodeJS.Signals | null };
 
 /** The environment without the developer's own SLUICE_* exports (they must not leak into a run). */
 export function cleanEnv(): Record<string, string> {
-  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => !e[0].startsWith('SLUICE_') && e[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => !e[0].startsWith('SLUICE_') && e[1] !== undefined),
+  );
 }
 
 export interface SluiceSettings {
@@ -59,7 +61,12 @@ export function sluiceEnv(s: SluiceSettings): Record<string, string> {
     ...some('SLUICE_STATE_WRITE_BUFFER_ENTRIES', s.writeBufferEntries),
     ...some('SLUICE_WORKER_INBOX_EVENTS', s.inboxEvents),
     ...(s.sinks
-      ? { SLUICE_ES_NODE: esNode(), SLUICE_ES_INDEX: s.sinks.index, SLUICE_REDIS_URL: s.sinks.redisUrl, SLUICE_REDIS_KEY_PREFIX: s.sinks.keyPrefix }
+      ? {
+          SLUICE_ES_NODE: esNode(),
+          SLUICE_ES_INDEX: s.sinks.index,
+          SLUICE_REDIS_URL: s.sinks.redisUrl,
+          SLUICE_REDIS_KEY_PREFIX: s.sinks.keyPrefix,
+        }
       : {}),
     ...s.extra,
   };
@@ -111,7 +118,12 @@ export class Daemon {
     this.metricsPortNumber = options.metricsPort;
     this.spawnedAtEpoch = Date.now();
     this.spawnedAt = performance.now();
-    this.child = track(spawn(process.execPath, [...(options.nodeArgs ?? []), options.cli ?? CLI, ...(options.args ?? ['run'])], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
+    this.child = track(
+      spawn(process.execPath, [...(options.nodeArgs ?? []), options.cli ?? CLI, ...(options.args ?? ['run'])], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     this.pid = this.child.pid as number;
     this.child.stderr?.pipe(createWriteStream(this.logFile));
     this.out = options.stdoutFile ? createWriteStream(options.stdoutFile) : undefined;
@@ -196,7 +208,10 @@ export class Daemon {
   async whenReady(timeoutMs = 120_000, everyMs = 20): Promise<number> {
     const deadline = performance.now() + timeoutMs;
     while (performance.now() < deadline) {
-      if (!this.running) throw new Error(`the daemon exited (${this.exit?.code ?? this.exit?.signal}) before it was ready; log ${this.logFile}:\n${this.tail(15)}`);
+      if (!this.running)
+        throw new Error(
+          `the daemon exited (${this.exit?.code ?? this.exit?.signal}) before it was ready; log ${this.logFile}:\n${this.tail(15)}`,
+        );
       if (await this.ready()) return performance.now();
       await sleep(everyMs);
     }

@@ -52,11 +52,19 @@ async function main(): Promise<void> {
   const expected = Number(expectedRaw);
   const watch = watchFlag === '--watch-close' && watchArg ? watchArg.split(',').map(Number) : undefined;
   if (!brokers || !topic || !groupId || !Number.isSafeInteger(expected) || (watch && watch.length !== 3)) {
-    process.stderr.write('usage: kafkajs-consumer <brokers> <topic> <groupId> <expectedRecords> [--watch-close windowMs,boundMs,partitions]\n');
+    process.stderr.write(
+      'usage: kafkajs-consumer <brokers> <topic> <groupId> <expectedRecords> [--watch-close windowMs,boundMs,partitions]\n',
+    );
     process.exit(2);
   }
   const kafka = new Kafka({ clientId: 'sluice-bench-baseline', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxBytesPerPartition: 1024 * 1024, maxBytes: 10 * 1024 * 1024 });
+  const consumer = kafka.consumer({
+    groupId,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3_000,
+    maxBytesPerPartition: 1024 * 1024,
+    maxBytes: 10 * 1024 * 1024,
+  });
   const report: BaselineReport = {
     records: 0,
     connectStartMs: performance.now(),

@@ -30,10 +30,14 @@ function parseValue(name: string, kind: Kind, raw: string): unknown {
     case 'string':
       return raw;
     case 'strings':
-      return raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      return raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
     case 'ints': {
       const list = raw.split(',').map((part) => parseValue(name, 'int', part.trim()) as number);
-      if (list.length === 0 || list.some((n) => n < 1)) throw new Error(`${name}: expected a comma-separated list of positive integers, got "${raw}"`);
+      if (list.length === 0 || list.some((n) => n < 1))
+        throw new Error(`${name}: expected a comma-separated list of positive integers, got "${raw}"`);
       return [...new Set(list)];
     }
     case 'bool': {
@@ -62,7 +66,12 @@ export function usage<S extends Record<string, Spec<unknown>>>(head: string, spe
 }
 
 /** Parse argv (and SLUICE_BENCH_* variables) against `specs`; --help prints the usage and exits. */
-export function parseFlags<S extends Record<string, Spec<unknown>>>(head: string, specs: S, argv = process.argv.slice(2), env = process.env): Values<S> {
+export function parseFlags<S extends Record<string, Spec<unknown>>>(
+  head: string,
+  specs: S,
+  argv = process.argv.slice(2),
+  env = process.env,
+): Values<S> {
   const values: Record<string, unknown> = {};
   const byFlag = new Map<string, [string, Spec<unknown>]>();
   for (const [key, s] of Object.entries(specs)) {

@@ -75,7 +75,10 @@ export class Producer {
     const producer = kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
     const p = new Producer(producer);
-    p.chains = Array.from({ length: partitions }, (_, i) => new PartitionChain(producer, topic, i, maxBatch, onAck, (err) => (p.failure ??= err)));
+    p.chains = Array.from(
+      { length: partitions },
+      (_, i) => new PartitionChain(producer, topic, i, maxBatch, onAck, (err) => (p.failure ??= err)),
+    );
     return p;
   }
 
@@ -103,7 +106,13 @@ export class Producer {
    * `tickMs` the records due since the start are made with that moment's wall clock. Resolves with
    * the records made and how far (ms) the generation fell behind the rate at worst.
    */
-  async paced(rate: number, durationMs: number, make: (i: number, nowMs: number) => Made, stop?: () => boolean, tickMs = 5): Promise<{ made: number; worstBehindMs: number }> {
+  async paced(
+    rate: number,
+    durationMs: number,
+    make: (i: number, nowMs: number) => Made,
+    stop?: () => boolean,
+    tickMs = 5,
+  ): Promise<{ made: number; worstBehindMs: number }> {
     const began = performance.now();
     let made = 0;
     let worstBehindMs = 0;

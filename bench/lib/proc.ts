@@ -66,7 +66,13 @@ export function threadCpuSeconds(pid: number | 'self'): ThreadCpu[] {
       const text = readFileSync(`/proc/${self}/task/${tid}/stat`, 'utf8');
       const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
       const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      threads.push({ tid: Number(tid), main: Number(tid) === self, name, cpuS: (Number(fields[11]) + Number(fields[12])) / ticksPerSecond(), startTicks: Number(fields[19]) });
+      threads.push({
+        tid: Number(tid),
+        main: Number(tid) === self,
+        name,
+        cpuS: (Number(fields[11]) + Number(fields[12])) / ticksPerSecond(),
+        startTicks: Number(fields[19]),
+      });
     } catch {
       // the thread ended meanwhile
     }
@@ -95,7 +101,10 @@ export function splitCpu(pid: number, workers: number, totalS = processCpuSecond
   if (threads.length === 0 || totalS === undefined) return undefined;
   const mainS = threads.find((t) => t.main)?.cpuS ?? 0;
   const newest = threads.filter((t) => !t.main).sort((a, b) => b.startTicks - a.startTicks || b.tid - a.tid);
-  const workersS = newest.slice(0, workers).map((t) => t.cpuS).sort((a, b) => b - a);
+  const workersS = newest
+    .slice(0, workers)
+    .map((t) => t.cpuS)
+    .sort((a, b) => b - a);
   return { totalS, mainS, workersS, otherS: Math.max(0, totalS - mainS - workersS.reduce((a, b) => a + b, 0)) };
 }
 
@@ -120,7 +129,7 @@ export function diskUsage(path: string): { allocated: number; apparent: number }
   let allocated = 0;
   let apparent = 0;
   const walk = (p: string) => {
-    let st;
+    let st: ReturnType<typeof lstatSync>;
     try {
       st = lstatSync(p);
     } catch {
@@ -228,7 +237,12 @@ export function topCpuUsers(
  * the services, say) averaged over `windowMs` stays under `maxCores`. Other engineers' tests share
  * the box; a run started in their middle measures them. Gives up after `timeoutMs` (then runs anyway).
  */
-export async function waitForQuiet(options: { exclude: number[]; maxCores?: number; windowMs?: number; timeoutMs?: number }): Promise<{ waitedS: number; cores: number; quiet: boolean }> {
+export async function waitForQuiet(options: {
+  exclude: number[];
+  maxCores?: number;
+  windowMs?: number;
+  timeoutMs?: number;
+}): Promise<{ waitedS: number; cores: number; quiet: boolean }> {
   const { exclude, maxCores = 0.3, windowMs = 2_000, timeoutMs = 180_000 } = options;
   const began = performance.now();
   const excludedCpu = () => exclude.reduce((sum, pid) => sum + (processCpuSeconds(pid) ?? 0), 0);
@@ -273,7 +287,9 @@ export class CpuAccount {
 
 /** The pids of the shared services (Kafka, Elasticsearch, Redis) found running, for CPU accounting. */
 export function servicePids(): number[] {
-  return [findPid('kafka.Kafka'), findPid('sluice.stack.service=elasticsearch') ?? findPid('org.elasticsearch.bootstrap'), findPid('redis-server')].filter(
-    (p): p is number => p !== undefined,
-  );
+  return [
+    findPid('kafka.Kafka'),
+    findPid('sluice.stack.service=elasticsearch') ?? findPid('org.elasticsearch.bootstrap'),
+    findPid('redis-server'),
+  ].filter((p): p is number => p !== undefined);
 }

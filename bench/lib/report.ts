@@ -15,7 +15,9 @@ export function quantile(values: number[], q: number): number | undefined {
 }
 
 export function ratio(numerator: number | undefined, denominator: number | undefined): number | undefined {
-  return numerator !== undefined && denominator !== undefined && denominator > 0 && Number.isFinite(numerator) ? numerator / denominator : undefined;
+  return numerator !== undefined && denominator !== undefined && denominator > 0 && Number.isFinite(numerator)
+    ? numerator / denominator
+    : undefined;
 }
 
 export function fmt(n: number | undefined, digits = 1): string {
@@ -36,7 +38,10 @@ export function table(rows: string[][], leftColumns = 1): string {
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
   return rows
     .map((r, i) => {
-      const line = r.map((cell, c) => (c < leftColumns ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ').trimEnd();
+      const line = r
+        .map((cell, c) => (c < leftColumns ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0)))
+        .join('  ')
+        .trimEnd();
       return i === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
     })
     .join('\n');

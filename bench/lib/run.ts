@@ -41,7 +41,8 @@ function cleanUp(): Promise<void> {
   cleaning ??= (async () => {
     for (const child of live) child.kill('SIGKILL');
     if (keep) return;
-    for (const c of cleanups.splice(0).reverse()) await c().catch((err: unknown) => process.stderr.write(`cleanup: ${(err as Error).message}\n`));
+    for (const c of cleanups.splice(0).reverse())
+      await c().catch((err: unknown) => process.stderr.write(`cleanup: ${(err as Error).message}\n`));
   })();
   return cleaning;
 }
@@ -78,8 +79,14 @@ export function describeDaemon(cli: string): string {
   let commit = 'not a git checkout';
   try {
     const dir = dirname(cli);
-    const head = execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['-C', dir, 'status', '--porcelain', '--', ':/src'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const head = execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    const dirty = execFileSync('git', ['-C', dir, 'status', '--porcelain', '--', ':/src'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     commit = `git ${head}${dirty ? ' + uncommitted changes in src/' : ''}`;
   } catch {
     // A snapshot without .git (git archive HEAD | tar -x): a `.commit` file at its root may name the commit.
@@ -100,7 +107,9 @@ export function header(cli: string | undefined): string {
   const cpu = cpus();
   return [
     `machine: ${cpu.length} logical CPUs (availableParallelism ${availableParallelism()}), ${cpu[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Linux ${release()}`,
-    `node ${process.version}; Kafka ${kafkaBrokers().join(',')}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `node ${process.version}; Kafka ${kafkaBrokers().join(',')}; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
     `daemon: ${describeDaemon(cli ?? CLI)}`,
   ].join('\n');
 }

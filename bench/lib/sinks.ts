@@ -74,7 +74,12 @@ export interface Verification {
 
 function sameResult(got: Partial<ExpectedResult> | undefined, want: ExpectedResult): boolean {
   if (!got) return false;
-  const types = (o: Record<string, number> | undefined) => JSON.stringify(Object.entries(o ?? {}).map(([k, v]) => [k, Number(v)]).sort());
+  const types = (o: Record<string, number> | undefined) =>
+    JSON.stringify(
+      Object.entries(o ?? {})
+        .map(([k, v]) => [k, Number(v)])
+        .sort(),
+    );
   return (
     got.userId === want.userId &&
     Number(got.windowStart) === want.windowStart &&
@@ -87,7 +92,10 @@ function sameResult(got: Partial<ExpectedResult> | undefined, want: ExpectedResu
 /** A uniform sample of the expected results (reservoir), the same for every run of a seed. */
 export function sampleExpected(workload: Workload, size: number, seed = 7): ExpectedResult[] {
   let a = seed >>> 0;
-  const random = () => ((a = (Math.imul(a, 1_664_525) + 1_013_904_223) >>> 0) / 4294967296);
+  const random = () => {
+    a = (Math.imul(a, 1_664_525) + 1_013_904_223) >>> 0;
+    return a / 4294967296;
+  };
   const sample: ExpectedResult[] = [];
   let seen = 0;
   for (const r of workload.expectedResults()) {
@@ -103,7 +111,9 @@ export function sampleExpected(workload: Workload, size: number, seed = 7): Expe
 
 /** Sinks off: every stdout line against the expected results, all of them, none twice. */
 export function verifyStdout(workload: Workload, file: string): Verification {
-  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
   const seen = new Set<string>();
   let wrong = 0;
   let duplicates = 0;
@@ -125,7 +135,9 @@ export function verifyStdout(workload: Workload, file: string): Verification {
     }
   }
   const exact = lines.length === workload.expectedWindows && wrong === 0 && duplicates === 0;
-  const notes = [`stdout: ${lines.length} lines (expected ${workload.expectedWindows}), every line checked: ${wrong} wrong, ${duplicates} repeated`];
+  const notes = [
+    `stdout: ${lines.length} lines (expected ${workload.expectedWindows}), every line checked: ${wrong} wrong, ${duplicates} repeated`,
+  ];
   if (example) notes.push(`first wrong line: ${example}`);
   return { exact, notes };
 }
@@ -144,7 +156,11 @@ export async function verifyStores(workload: Workload, t: SinkTargets, sampleSiz
   const examples: string[] = [];
   for (let i = 0; i < ids.length; i += 1000) {
     const chunk = ids.slice(i, i + 1000);
-    const res = await esFetch(`/${t.index}/_mget`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ids: chunk }) });
+    const res = await esFetch(`/${t.index}/_mget`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: chunk }),
+    });
     const body = (await res.json()) as { docs?: Array<{ _id: string; found?: boolean; _source?: ExpectedResult }> };
     const byId = new Map((body.docs ?? []).map((d) => [d._id, d.found ? d._source : undefined]));
     const values = await t.redis.mget(...chunk.map((id) => `${t.keyPrefix}${id}`));
@@ -174,5 +190,8 @@ export async function verifyStores(workload: Workload, t: SinkTargets, sampleSiz
 export async function verifySideOutputs(kafka: Kafka, workload: Workload, dlqTopic: string, lateTopic: string): Promise<Verification> {
   const dlq = await countCommitted(kafka, dlqTopic, workload.badRecords).catch(() => -1);
   const late = await countCommitted(kafka, lateTopic, 0, 6_000).catch(() => -1);
-  return { exact: dlq === workload.badRecords && late === 0, notes: [`dead letters ${dlq} (expected ${workload.badRecords}), late events ${late} (expected 0)`] };
+  return {
+    exact: dlq === workload.badRecords && late === 0,
+    notes: [`dead letters ${dlq} (expected ${workload.badRecords}), late events ${late} (expected 0)`],
+  };
 }

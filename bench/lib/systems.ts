@@ -25,9 +25,9 @@ const KAFKAJS_JS = fileURLToPath(new URL('./kafkajs-consumer.js', import.meta.ur
 export const FLINK_RUN = '/work/shared/peers/flink/run';
 
 export const END_DEFINITIONS = [
-  'wall s = from spawn() of the system\'s process (start-up included) to its end:',
+  "wall s = from spawn() of the system's process (start-up included) to its end:",
   '  raw kafkajs: the consumer child has seen every record on the topic (its report line reaches the bench);',
-  '  sluice, sinks off: the last expected result line reaches the bench on the daemon\'s stdout pipe;',
+  "  sluice, sinks off: the last expected result line reaches the bench on the daemon's stdout pipe;",
   '  ES + Redis (sluice, Flink): the first poll at which Redis DBSIZE (every 0.1 s) and the refreshed ES _count',
   '    (every 0.25 s once Redis is complete) both reach the expected results.',
   'events/s = every record on the topic (valid + bad + trailing) / wall s.',
@@ -68,7 +68,13 @@ export async function runKafkajs(ctx: RunContext): Promise<Measured> {
   onCleanup(() => deleteGroups(kafka, [groupId]));
   const cpu = new CpuAccount(ctx.servicePids);
   const spawnedAt = performance.now();
-  const child = track(spawn(process.execPath, [...(ctx.nodeArgs ?? []), KAFKAJS_JS, kafkaBrokers().join(','), workload.topic, groupId, String(workload.totalRecords)], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = track(
+    spawn(
+      process.execPath,
+      [...(ctx.nodeArgs ?? []), KAFKAJS_JS, kafkaBrokers().join(','), workload.topic, groupId, String(workload.totalRecords)],
+      { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
+    ),
+  );
   let out = '';
   let err = '';
   let reportedAt = 0;
@@ -97,7 +103,10 @@ export async function runKafkajs(ctx: RunContext): Promise<Measured> {
     otherCpuS,
     perturbed: false,
     discarded: false,
-    notes: [`saw ${report.records} of ${workload.totalRecords} records; group joined ${(report.joinedMs / 1000).toFixed(2)} s, first batch ${(report.firstBatchMs / 1000).toFixed(2)} s after its start`, `other processes using CPU meanwhile: ${others}`],
+    notes: [
+      `saw ${report.records} of ${workload.totalRecords} records; group joined ${(report.joinedMs / 1000).toFixed(2)} s, first batch ${(report.firstBatchMs / 1000).toFixed(2)} s after its start`,
+      `other processes using CPU meanwhile: ${others}`,
+    ],
   };
 }
 
@@ -165,13 +174,21 @@ export async function runSluice(ctx: RunContext, mode: SluiceMode): Promise<Meas
   if (sinks) settings.sinks = sinks;
   const system = `sluice ${mode.sinks ? 'ES+Redis' : 'sinks off'} w${mode.workers}`;
   const cpuAccount = new CpuAccount(ctx.servicePids);
-  const daemon = new Daemon(sluiceEnv(settings), { label: system, ...(mode.cli ? { cli: mode.cli } : {}), ...(ctx.nodeArgs ? { nodeArgs: ctx.nodeArgs } : {}), stdoutFile });
+  const daemon = new Daemon(sluiceEnv(settings), {
+    label: system,
+    ...(mode.cli ? { cli: mode.cli } : {}),
+    ...(ctx.nodeArgs ? { nodeArgs: ctx.nodeArgs } : {}),
+    stdoutFile,
+  });
   const notes: string[] = [];
   let doneAt: number | undefined;
   if (sinks) {
     const r = await waitForStores(sinks, workload.expectedWindows, () => daemon.running, ctx.stallTimeoutS);
     doneAt = r.doneAt;
-    if (r.doneAt) notes.push(`Redis complete at ${((r.redisDoneAt - daemon.spawnedAt) / 1000).toFixed(2)} s, ES at ${((r.esDoneAt - daemon.spawnedAt) / 1000).toFixed(2)} s`);
+    if (r.doneAt)
+      notes.push(
+        `Redis complete at ${((r.redisDoneAt - daemon.spawnedAt) / 1000).toFixed(2)} s, ES at ${((r.esDoneAt - daemon.spawnedAt) / 1000).toFixed(2)} s`,
+      );
     else notes.push(`NOT COMPLETE (${r.problem}): ${r.docs} docs, ${r.keys} keys of ${workload.expectedWindows}`);
   } else {
     let progress = -1;
@@ -191,15 +208,32 @@ export async function runSluice(ctx: RunContext, mode: SluiceMode): Promise<Meas
   const cpu = splitCpu(daemon.pid, profiled ? 0 : mode.workers);
   const { otherCpuS, others } = cpuAccount.finish(daemon.pid, cpu?.totalS ?? processCpuSeconds(daemon.pid) ?? 0);
   const stop = await daemon.stop();
-  notes.push(stop.code === 0 ? `SIGTERM -> exit 0 in ${stop.stopS.toFixed(2)} s` : `SIGTERM -> exit ${stop.code ?? stop.signal} (expected 0); log ${daemon.logFile}:\n${daemon.tail(15)}`);
-  const checks: Verification[] = [sinks ? await verifyStores(workload, sinks, ctx.verifySample) : verifyStdout(workload, stdoutFile), await verifySideOutputs(kafka, workload, settings.dlqTopic, settings.lateTopic)];
+  notes.push(
+    stop.code === 0
+      ? `SIGTERM -> exit 0 in ${stop.stopS.toFixed(2)} s`
+      : `SIGTERM -> exit ${stop.code ?? stop.signal} (expected 0); log ${daemon.logFile}:\n${daemon.tail(15)}`,
+  );
+  const checks: Verification[] = [
+    sinks ? await verifyStores(workload, sinks, ctx.verifySample) : verifyStdout(workload, stdoutFile),
+    await verifySideOutputs(kafka, workload, settings.dlqTopic, settings.lateTopic),
+  ];
   const ends = await endOffsets(kafka, workload.topic);
   const committed = await groupOffsets(kafka, settings.groupId, workload.topic);
   const atEnd = [...ends].every(([p, end]) => committed.get(p) === end);
-  checks.push({ exact: atEnd, notes: [atEnd ? 'committed offsets = end on every partition' : `committed offsets not at the end: ${[...ends].map(([p, e]) => `${p}: ${committed.get(p) ?? 'none'}/${e}`).join(', ')}`] });
+  checks.push({
+    exact: atEnd,
+    notes: [
+      atEnd
+        ? 'committed offsets = end on every partition'
+        : `committed offsets not at the end: ${[...ends].map(([p, e]) => `${p}: ${committed.get(p) ?? 'none'}/${e}`).join(', ')}`,
+    ],
+  });
   for (const c of checks) notes.push(...c.notes);
   notes.push(`other processes using CPU meanwhile: ${others}`);
-  if (cpu) notes.push(`CPU s: main ${cpu.mainS.toFixed(1)}, window workers ${profiled ? '(not told apart under --cpu-prof)' : cpu.workersS.map((s) => s.toFixed(1)).join(' / ')}, other threads ${cpu.otherS.toFixed(1)}, total ${cpu.totalS.toFixed(1)}`);
+  if (cpu)
+    notes.push(
+      `CPU s: main ${cpu.mainS.toFixed(1)}, window workers ${profiled ? '(not told apart under --cpu-prof)' : cpu.workersS.map((s) => s.toFixed(1)).join(' / ')}, other threads ${cpu.otherS.toFixed(1)}, total ${cpu.totalS.toFixed(1)}`,
+    );
   const exact = doneAt !== undefined && checks.every((c) => c.exact);
   const ok = exact && stop.code === 0;
   if (ok) {
@@ -238,7 +272,10 @@ export async function prebuildFlink(run: string): Promise<string> {
   return `Flink peer built/checked in ${((performance.now() - began) / 1000).toFixed(1)} s (${run})`;
 }
 
-export async function runFlink(ctx: RunContext, opts: { run: string; parallelism: number; checkpointIntervalMs: number }): Promise<Measured> {
+export async function runFlink(
+  ctx: RunContext,
+  opts: { run: string; parallelism: number; checkpointIntervalMs: number },
+): Promise<Measured> {
   const { kafka, workload } = ctx;
   const tag = `flink${ctx.run}-${++attempts}`;
   const groupId = uniqueName('bench-flink');
@@ -246,7 +283,10 @@ export async function runFlink(ctx: RunContext, opts: { run: string; parallelism
   const late = `${workload.topic}-late-${tag}`;
   const stateDir = mkdtempSync(join(tmpdir(), 'sluice-bench-flink-'));
   // The broker does not auto-create topics; sluice creates its side-output topics, Flink's sink does not.
-  await createTopics(kafka, [{ topic: dlq, partitions: 1 }, { topic: late, partitions: 1 }]);
+  await createTopics(kafka, [
+    { topic: dlq, partitions: 1 },
+    { topic: late, partitions: 1 },
+  ]);
   onCleanup(async () => {
     rmSync(stateDir, { recursive: true, force: true });
     await deleteTopics(kafka, [dlq, late]);
@@ -293,7 +333,12 @@ export async function runFlink(ctx: RunContext, opts: { run: string; parallelism
   ];
   const checks = [await verifyStores(workload, sinks, ctx.verifySample), await verifySideOutputs(kafka, workload, dlq, late)];
   for (const c of checks) notes.push(...c.notes);
-  notes.push(`CPU s by JVM thread name: ${byName.slice(0, 6).map((g) => `${g.name} x${g.threads} ${g.cpuS.toFixed(1)}`).join(', ')}`);
+  notes.push(
+    `CPU s by JVM thread name: ${byName
+      .slice(0, 6)
+      .map((g) => `${g.name} x${g.threads} ${g.cpuS.toFixed(1)}`)
+      .join(', ')}`,
+  );
   notes.push(`other processes using CPU meanwhile: ${others}`);
   const exact = r.doneAt !== undefined && checks.every((c) => c.exact);
   if (exact) {
