@@ -240,7 +240,7 @@ async function main(): Promise<void> {
     );
   }
   process.stdout.write(
-    'To see what telemetry itself costs, profile one mode: node --expose-gc --cpu-prof dist/bench/tracing-overhead.js --only off, then node dist/bench/cpu-profile.js <file>.\n',
+    'To see what telemetry itself costs, profile one mode: node --expose-gc --cpu-prof dist/bench/tracing-overhead.js --only off, then node dist/bench/lib/cpu-profile.js <file>.\n',
   );
   process.stdout.write(`every run wrote ${[...info.values()][0]?.results.toLocaleString('en-US')} window results.\n`);
 }

@@ -2,7 +2,7 @@
  * Summarise a V8 .cpuprofile (from `node --cpu-prof`): self time by function and by source file,
  * so a bench run can say where the time goes without opening DevTools.
  *
- * usage (standalone): node dist/bench/cpu-profile.js <file.cpuprofile> [top]
+ * usage (standalone): node dist/bench/lib/cpu-profile.js <file.cpuprofile> [top]
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

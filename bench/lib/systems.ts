@@ -112,6 +112,7 @@ export async function runKafkajs(ctx: RunContext): Promise<Measured> {
 
 /** Wait until ES and Redis hold `expected` results (see END_DEFINITIONS); undefined `doneAt` = stalled or exited. */
 export async function waitForStores(t: SinkTargets, expected: number, alive: () => boolean, stallS: number) {
+  let firstAt = 0;
   let redisDoneAt = 0;
   let esDoneAt = 0;
   let docs = 0;
@@ -124,6 +125,7 @@ export async function waitForStores(t: SinkTargets, expected: number, alive: () 
     if (!alive()) return { docs, keys, problem: 'exited' };
     keys = await t.redis.dbsize();
     let now = performance.now();
+    if (keys > 0 && firstAt === 0) firstAt = now;
     if (keys >= expected && redisDoneAt === 0) redisDoneAt = now;
     if (esDoneAt === 0 && now - esPolledAt >= (redisDoneAt ? 250 : 1000)) {
       esPolledAt = now;
@@ -131,7 +133,7 @@ export async function waitForStores(t: SinkTargets, expected: number, alive: () 
       now = performance.now();
       if (docs >= expected && redisDoneAt !== 0) esDoneAt = now;
     }
-    if (redisDoneAt && esDoneAt) return { docs, keys, redisDoneAt, esDoneAt, doneAt: Math.max(redisDoneAt, esDoneAt) };
+    if (redisDoneAt && esDoneAt) return { docs, keys, firstAt, redisDoneAt, esDoneAt, doneAt: Math.max(redisDoneAt, esDoneAt) };
     if (docs + keys !== progress) {
       progress = docs + keys;
       progressAt = now;
@@ -187,7 +189,7 @@ export async function runSluice(ctx: RunContext, mode: SluiceMode): Promise<Meas
     doneAt = r.doneAt;
     if (r.doneAt)
       notes.push(
-        `Redis complete at ${((r.redisDoneAt - daemon.spawnedAt) / 1000).toFixed(2)} s, ES at ${((r.esDoneAt - daemon.spawnedAt) / 1000).toFixed(2)} s`,
+        `first result in Redis at ${((r.firstAt - daemon.spawnedAt) / 1000).toFixed(2)} s, complete at ${((r.redisDoneAt - daemon.spawnedAt) / 1000).toFixed(2)} s, ES at ${((r.esDoneAt - daemon.spawnedAt) / 1000).toFixed(2)} s`,
       );
     else notes.push(`NOT COMPLETE (${r.problem}): ${r.docs} docs, ${r.keys} keys of ${workload.expectedWindows}`);
   } else {
@@ -328,7 +330,7 @@ export async function runFlink(
   clearTimeout(killer);
   const notes: string[] = [
     r.doneAt
-      ? `Redis complete at ${((r.redisDoneAt - spawnedAt) / 1000).toFixed(2)} s, ES at ${((r.esDoneAt - spawnedAt) / 1000).toFixed(2)} s (its Redis sink syncs every 500 results or at a checkpoint: the tail waits for the next one, every ${interval} ms)`
+      ? `first result in Redis at ${((r.firstAt - spawnedAt) / 1000).toFixed(2)} s, complete at ${((r.redisDoneAt - spawnedAt) / 1000).toFixed(2)} s, ES at ${((r.esDoneAt - spawnedAt) / 1000).toFixed(2)} s (its Redis sink syncs every 500 results or at a checkpoint: the tail waits for the next one, every ${interval} ms)`
       : `NOT COMPLETE (${r.problem}): ${r.docs} docs, ${r.keys} keys of ${workload.expectedWindows}; log ${logFile}`,
   ];
   const checks = [await verifyStores(workload, sinks, ctx.verifySample), await verifySideOutputs(kafka, workload, dlq, late)];
