@@ -5,10 +5,13 @@
  *  - the bench produces at a fixed rate with event time = the wall clock when each record is made,
  *    so it knows when each window closes: a window [s, e) closes once every partition holds a record
  *    with event time >= e + 5 s (the watermark, min over partitions of max event time - 5 s - 1 ms,
- *    then passes e - 1). t_close = when Kafka acknowledged the last of those records to the producer:
- *    before it, the input that closes the window did not exist;
+ *    then passes e - 1). t_close = the broker's append time (the topic uses LogAppendTime; the
+ *    producer's ack carries it) of the last of those records: before it, the input that closes the
+ *    window did not exist;
  *  - after each window's end, a sample of its keys (users that had events in it) is polled in Redis
- *    with MGET every --poll-ms; t_written = the reply in which a key first appears;
+ *    every --poll-ms; t_written = when Redis executed the SET, on Redis's own clock: TIME + PTTL - the
+ *    TTL the daemon set (SLUICE_REDIS_TTL_SECONDS), in one pipeline. Both ends are server clocks of
+ *    this machine, so the bench's own scheduling (it also produces the input) does not enter;
  *  - latency = t_written - t_close, over the sampled keys of every window that opened and closed
  *    within the run.
  * Beside it, in the same run: a raw kafkajs consumer of the same topic reports when it has seen
@@ -22,7 +25,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTopics, deleteTopics, kafkaBrokers, testKafka } from '../test/helpers/kafka.js';
+import { deleteTopics, kafkaBrokers, testKafka } from '../test/helpers/kafka.js';
 import { uniqueName, waitForElasticsearch } from '../test/helpers/services.js';
 import { cleanEnv, Daemon, metricSum, metricsPort, sluiceEnv } from './lib/daemon.js';
 import { deleteGroups, deleteRunGroups } from './lib/kafka.js';
@@ -35,6 +38,7 @@ import { sinkTargets } from './lib/sinks.js';
 import { clickValue, EVENT_TYPES, prng } from './lib/workload.js';
 
 const BOUND_MS = 5_000;
+const TTL_S = 86_400;
 const WATCHER_JS = fileURLToPath(new URL('./lib/kafkajs-consumer.js', import.meta.url));
 
 const FLAGS = {
@@ -71,7 +75,14 @@ async function main(): Promise<number> {
   process.stdout.write(`${header(o.cli)}\n`);
   if (o.es) await waitForElasticsearch(30_000);
   const topic = uniqueName('bench-latency');
-  await createTopics(kafka, [{ topic, partitions: o.partitions }]);
+  const admin = kafka.admin();
+  await admin.connect();
+  const configEntries = [
+    { name: 'retention.ms', value: '-1' },
+    { name: 'message.timestamp.type', value: 'LogAppendTime' },
+  ];
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: o.partitions, configEntries }] });
+  await admin.disconnect();
   onCleanup(() => deleteTopics(kafka, [topic]));
   const sinks = await sinkTargets('latency');
   const stateDir = mkdtempSync(join(tmpdir(), 'sluice-bench-state-'));
@@ -95,7 +106,7 @@ async function main(): Promise<number> {
     checkpointIntervalMs: o.checkpointIntervalMs,
     metricsPort: port,
     sinks,
-    extra: { SLUICE_WINDOW_MS: String(o.windowMs) },
+    extra: { SLUICE_WINDOW_MS: String(o.windowMs), SLUICE_REDIS_TTL_SECONDS: String(TTL_S) },
   });
   if (!o.es) for (const k of ['SLUICE_ES_NODE', 'SLUICE_ES_INDEX']) delete env[k];
   const daemon = new Daemon(env, { label: 'latency', ...(o.cli ? { cli: o.cli } : {}), metricsPort: port });
@@ -144,8 +155,10 @@ async function main(): Promise<number> {
     await sleep(3_000); // its group join
   }
 
-  const producer = await Producer.connect(kafka, topic, o.partitions, (partition, maxTs) => {
-    const now = Date.now();
+  let closeClock = "the broker's LogAppendTime";
+  const producer = await Producer.connect(kafka, topic, o.partitions, (partition, maxTs, ackedAt, appendedAt) => {
+    if (appendedAt === undefined) closeClock = "the producer's ack time (the broker sent no LogAppendTime)";
+    const now = appendedAt ?? ackedAt;
     // The windows this ack closes on this partition: every end e with maxTs >= e + bound.
     for (const w of windows.values()) {
       if (w.closeAt !== undefined || w.closeAcks.has(partition) || maxTs < w.start + o.windowMs + BOUND_MS) continue;
@@ -176,10 +189,15 @@ async function main(): Promise<number> {
           w.keys = new Map([...pick].map((u) => [`${sinks.keyPrefix}user-${String(u).padStart(digits, '0')}:${w.start}`, 0]));
         }
         const waiting = [...w.keys].filter(([, t]) => t === 0).map(([k]) => k);
-        const values = await sinks.redis.mget(...waiting);
-        const at = Date.now();
+        // TIME and the PTTLs run back to back on the server: a key's SET happened at now + PTTL - TTL.
+        const pipeline = sinks.redis.pipeline().time();
+        for (const k of waiting) pipeline.pttl(k);
+        const replies = (await pipeline.exec()) ?? [];
+        const [sec, usec] = (replies[0]?.[1] as [string, string] | undefined) ?? ['0', '0'];
+        const redisNow = Number(sec) * 1000 + Number(usec) / 1000;
         waiting.forEach((k, i) => {
-          if (values[i] !== null) w.keys?.set(k, at);
+          const pttl = replies[i + 1]?.[1] as number | undefined;
+          if (typeof pttl === 'number' && pttl >= 0) w.keys?.set(k, redisNow + pttl - TTL_S * 1000);
         });
       }
       await sleep(o.pollMs);
@@ -287,12 +305,12 @@ async function main(): Promise<number> {
         ],
       ]),
       '',
-      `close = Kafka acknowledged, on the last partition to get one, the first record with event time >= window end + ${BOUND_MS} ms (event time = the`,
-      '  wall clock when the bench made the record); Redis = the first MGET reply (every ' +
-        `${o.pollMs} ms, a sample of ${o.sample} keys per window) showing the key.`,
+      `close = ${closeClock} of the first record with event time >= window end + ${BOUND_MS} ms on the last partition to get one (event`,
+      `  time = the wall clock when the bench made the record); Redis = when Redis ran the SET: its TIME + PTTL - ${TTL_S} s (the TTL set),`,
+      `  read in one pipeline, polled every ${o.pollMs} ms for a sample of ${o.sample} keys per window. Both are clocks of the servers on this machine.`,
       'Windows measured: those that opened after the input started and closed before it ended. p50/p99: nearest rank over every sampled key.',
-      'kafkajs column: when a raw kafkajs consumer of the same topic had seen every partition pass end + bound, minus close (negative: it read',
-      '  the records before the producer had their ack). Read only if the daemon kept up: consumer lag near 0 (latency grows without bound otherwise).',
+      'kafkajs column: when a raw kafkajs consumer of the same topic had seen every partition pass end + bound (its clock), minus close.',
+      'Read only if the daemon kept up: consumer lag near 0 (latency grows without bound otherwise).',
     ].join('\n') + '\n',
   );
   return stop.code === 0 && all.length > 0 ? 0 : 1;
