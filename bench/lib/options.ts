@@ -60,7 +60,8 @@ export function usage<S extends Record<string, Spec<unknown>>>(head: string, spe
   const lines = Object.entries(specs).map(([key, s]) => {
     const arg = s.kind === 'bool' ? '' : s.kind === 'string' ? ' VALUE' : s.kind === 'ints' ? ' N,N' : s.kind === 'strings' ? ' A,B' : ' N';
     const def = Array.isArray(s.default) ? s.default.join(',') : String(s.default ?? '-');
-    return `  ${`--${kebab(key)}${arg}`.padEnd(28)} ${s.help} (default ${def}; env ${envName(key)})`;
+    const name = s.kind === 'bool' && s.default === true ? `--[no-]${kebab(key)}` : `--${kebab(key)}`;
+    return `  ${`${name}${arg}`.padEnd(28)} ${s.help} (default ${def}; env ${envName(key)})`;
   });
   return `${head}\n${lines.join('\n')}\n`;
 }
