@@ -4,7 +4,7 @@
  * its stdout results counted as they arrive (and kept in a file to verify), /metrics and /readyz.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, readFileSync, rmSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI } from '../../test/helpers/daemon-process.js';
@@ -12,7 +12,7 @@ import { kafkaBrokers } from '../../test/helpers/kafka.js';
 import { freePort } from '../../test/helpers/ports.js';
 import { esNode } from '../../test/helpers/services.js';
 import { sleep } from './report.js';
-import { track } from './run.js';
+import { onSuccess, track } from './run.js';
 import type { SinkTargets } from './sinks.js';
 
 export type Exit = { code: number | null; signal: NodeJS.Signals | null };
@@ -126,6 +126,8 @@ export class Daemon {
     );
     this.pid = this.child.pid as number;
     this.child.stderr?.pipe(createWriteStream(this.logFile));
+    // Kept when the bench fails: its message names the log.
+    onSuccess(() => rmSync(this.logFile, { force: true }));
     this.out = options.stdoutFile ? createWriteStream(options.stdoutFile) : undefined;
     this.child.stdout?.on('data', (d: Buffer) => {
       this.out?.write(d);

@@ -83,11 +83,22 @@ export async function countCommitted(kafka: Kafka, topic: string, expected: numb
   return n;
 }
 
-/** The daemon's run-scoped consumer groups (`<group>.sluice-run.<run>.<n>`, never holding offsets) of a finished run. */
-export function deleteRunGroups(kafka: Kafka, groupId: string): Promise<void> {
-  return withAdmin(kafka, async (admin) => {
-    const { groups } = await admin.listGroups();
-    const mine = groups.map((g) => g.groupId).filter((g) => g.startsWith(`${groupId}.sluice-run.`));
-    if (mine.length > 0) await admin.deleteGroups(mine).catch(() => undefined);
-  });
+/**
+ * The daemon's run-scoped consumer groups (`<group>.sluice-run.<run>.<n>`, never holding offsets) of
+ * a finished run. A SIGKILLed daemon's member stays until its session times out (30 s): a group that
+ * cannot be deleted yet is tried again every 5 s for up to `patienceMs`.
+ */
+export async function deleteRunGroups(kafka: Kafka, groupId: string, patienceMs = 40_000): Promise<void> {
+  const deadline = Date.now() + patienceMs;
+  for (;;) {
+    const left = await withAdmin(kafka, async (admin) => {
+      const { groups } = await admin.listGroups();
+      const mine = groups.map((g) => g.groupId).filter((g) => g.startsWith(`${groupId}.sluice-run.`));
+      if (mine.length === 0) return 0;
+      await admin.deleteGroups(mine).catch(() => undefined);
+      return (await admin.listGroups()).groups.filter((g) => mine.includes(g.groupId)).length;
+    });
+    if (left === 0 || Date.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+  }
 }

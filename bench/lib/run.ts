@@ -12,6 +12,8 @@ import { kafkaBrokers } from '../../test/helpers/kafka.js';
 
 const live = new Set<ChildProcess>();
 const cleanups: Array<() => Promise<unknown>> = [];
+/** Run at the end only when the bench succeeded (e.g. deleting daemon logs a failure message points at). */
+const onSuccessCleanups: Array<() => void> = [];
 let keep = false;
 
 /** A child that must not outlive the bench. */
@@ -32,15 +34,20 @@ export function onCleanup(fn: () => Promise<unknown>): () => Promise<void> {
   };
 }
 
+export function onSuccess(fn: () => void): void {
+  onSuccessCleanups.push(fn);
+}
+
 export function keepData(value: boolean): void {
   keep = value;
 }
 
 let cleaning: Promise<void> | undefined;
-function cleanUp(): Promise<void> {
+function cleanUp(succeeded = false): Promise<void> {
   cleaning ??= (async () => {
     for (const child of live) child.kill('SIGKILL');
     if (keep) return;
+    if (succeeded) for (const fn of onSuccessCleanups.splice(0)) fn();
     for (const c of cleanups.splice(0).reverse())
       await c().catch((err: unknown) => process.stderr.write(`cleanup: ${(err as Error).message}\n`));
   })();
@@ -56,7 +63,7 @@ export function runBench(main: () => Promise<number>): void {
   main()
     .then(
       async (code) => {
-        await cleanUp();
+        await cleanUp(code === 0);
         return code;
       },
       async (err: unknown) => {

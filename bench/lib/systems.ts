@@ -17,7 +17,7 @@ import { deleteGroups, deleteRunGroups, endOffsets, groupOffsets } from './kafka
 import type { BaselineReport } from './kafkajs-consumer.js';
 import { cpuByThreadName, CpuAccount, processCpuSeconds, splitCpu, statusKiB, type CpuSplit } from './proc.js';
 import { sleep } from './report.js';
-import { onCleanup, track } from './run.js';
+import { onCleanup, onSuccess, track } from './run.js';
 import { esCount, sinkTargets, verifySideOutputs, verifyStdout, verifyStores, type SinkTargets, type Verification } from './sinks.js';
 import type { Workload } from './workload.js';
 
@@ -167,11 +167,11 @@ export async function runSluice(ctx: RunContext, mode: SluiceMode): Promise<Meas
   const stdoutFile = join(tmpdir(), `sluice-bench-${process.pid}-results-${tag}.jsonl`);
   onCleanup(async () => {
     rmSync(settings.stateDir, { recursive: true, force: true });
-    rmSync(stdoutFile, { force: true });
     await deleteTopics(kafka, [settings.dlqTopic, settings.lateTopic]);
     await deleteGroups(kafka, [settings.groupId]);
     await deleteRunGroups(kafka, settings.groupId);
   });
+  onSuccess(() => rmSync(stdoutFile, { force: true }));
   const sinks = mode.sinks ? await sinkTargets('sluice') : undefined;
   if (sinks) settings.sinks = sinks;
   const system = `sluice ${mode.sinks ? 'ES+Redis' : 'sinks off'} w${mode.workers}`;
