@@ -54,7 +54,18 @@ try {
   await store.close();
   durations.sort((a, b) => a - b);
   const q = (p: number) => durations[Math.min(durations.length - 1, Math.floor(p * durations.length))]?.toFixed(2);
-  console.log(JSON.stringify({ keys, changedPerCheckpoint: changed, checkpoints, loadMs: Math.round(loadMs), checkpointMsP50: q(0.5), checkpointMsP99: q(0.99), restoreMs: restoreMs.toFixed(1), restoredEntries: restored }));
+  console.log(
+    JSON.stringify({
+      keys,
+      changedPerCheckpoint: changed,
+      checkpoints,
+      loadMs: Math.round(loadMs),
+      checkpointMsP50: q(0.5),
+      checkpointMsP99: q(0.99),
+      restoreMs: restoreMs.toFixed(1),
+      restoredEntries: restored,
+    }),
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

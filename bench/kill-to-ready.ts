@@ -28,7 +28,7 @@ import { brokerTarget, restoreBroker, startBroker, stopBroker } from '../test/he
 import { FaultRun, lastError, PacedProducer, problems, sleep, summarize } from '../test/helpers/fault-run.js';
 import { kafkaBrokers, testKafka } from '../test/helpers/kafka.js';
 import { esNode, redisUrl, waitForElasticsearch } from '../test/helpers/services.js';
-import { findPid, statusKiB, waitForQuiet } from './proc.js';
+import { findPid, statusKiB, waitForQuiet } from './lib/proc.js';
 
 interface Options {
   kills: number;

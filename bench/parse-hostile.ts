@@ -143,7 +143,9 @@ for (const [name, value] of HOSTILE) {
   }
   const result = neu(value, NOW);
   const code = result.ok ? 'ok' : result.code;
-  console.log(`${name.padEnd(40)} ${code.padEnd(16)} ${median(o).toFixed(3).padStart(9)} ${median(n).toFixed(3).padStart(9)} ${(median(o) / median(n)).toFixed(1).padStart(8)}`);
+  console.log(
+    `${name.padEnd(40)} ${code.padEnd(16)} ${median(o).toFixed(3).padStart(9)} ${median(n).toFixed(3).padStart(9)} ${(median(o) / median(n)).toFixed(1).padStart(8)}`,
+  );
 }
 
 const o: number[] = [];
@@ -158,4 +160,6 @@ for (let r = 0; r < RUNS; r++) {
   }
 }
 const bytes = values.reduce((s, v) => s + v.length, 0) / values.length;
-console.log(`normal clicks (${CLICKS} distinct, ~${Math.round(bytes)} bytes, 1% bad): old ${Math.round(median(o)).toLocaleString('en')} records/s, new ${Math.round(median(n)).toLocaleString('en')} records/s (new/old ${(median(n) / median(o)).toFixed(2)})`);
+console.log(
+  `normal clicks (${CLICKS} distinct, ~${Math.round(bytes)} bytes, 1% bad): old ${Math.round(median(o)).toLocaleString('en')} records/s, new ${Math.round(median(n)).toLocaleString('en')} records/s (new/old ${(median(n) / median(o)).toFixed(2)})`,
+);

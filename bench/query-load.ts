@@ -24,7 +24,7 @@ import { createTopics, deleteTopics, kafkaBrokers, testKafka } from '../test/hel
 import { scrape } from '../test/helpers/metrics.js';
 import { freePort } from '../test/helpers/ports.js';
 import { uniqueName } from '../test/helpers/services.js';
-import { produceWorkload, type Workload } from './workload.js';
+import { produceWorkload, type Workload } from './lib/workload.js';
 
 interface Options {
   events: number;

@@ -64,7 +64,9 @@ function buildBatches(headerShare: number): SourceBatch[] {
   for (let i = 0; i < EVENTS; i++) {
     const user = Math.floor(random() * USERS);
     const ts = start + Math.floor((i / EVENTS) * span) - Math.floor(random() * 2000);
-    const value = Buffer.from(JSON.stringify({ userId: `user-${user}`, eventType: types[i % 4], timestamp: Math.max(start, ts), page: `/p/${i % 97}` }));
+    const value = Buffer.from(
+      JSON.stringify({ userId: `user-${user}`, eventType: types[i % 4], timestamp: Math.max(start, ts), page: `/p/${i % 97}` }),
+    );
     const p = user % PARTITIONS;
     const list = perPartition[p] as SourceRecord[];
     const record: SourceRecord = { offset: String(list.length), value, key: Buffer.from(`user-${user}`), timestamp: String(Date.now()) };
@@ -73,7 +75,12 @@ function buildBatches(headerShare: number): SourceBatch[] {
   }
   // Trailing event per partition so every window fires; then interleave partitions batch by batch.
   for (const [p, list] of perPartition.entries()) {
-    list.push({ offset: String(list.length), value: Buffer.from(JSON.stringify({ userId: `t${p}`, eventType: 'view', timestamp: start + span + 10 * MINUTE })), key: null, timestamp: String(Date.now()) });
+    list.push({
+      offset: String(list.length),
+      value: Buffer.from(JSON.stringify({ userId: `t${p}`, eventType: 'view', timestamp: start + span + 10 * MINUTE })),
+      key: null,
+      timestamp: String(Date.now()),
+    });
   }
   const batches: SourceBatch[] = [];
   const maxLen = Math.max(...perPartition.map((l) => l.length));
@@ -97,7 +104,13 @@ class CountingSink implements ResultSink<ClickCountResult> {
   async close() {}
 }
 
-const NO_LETTERS: DeadLetterSink = { name: 'none', start: async () => undefined, send: async () => undefined, flush: async () => undefined, close: async () => undefined };
+const NO_LETTERS: DeadLetterSink = {
+  name: 'none',
+  start: async () => undefined,
+  send: async () => undefined,
+  flush: async () => undefined,
+  close: async () => undefined,
+};
 
 class DroppingExporter implements SpanExporter {
   spans = 0;
@@ -108,7 +121,10 @@ class DroppingExporter implements SpanExporter {
   async shutdown(): Promise<void> {}
 }
 
-async function runOnce(mode: Mode, batches: SourceBatch[]): Promise<{ eventsPerSecond: number; eventsPerCpuSecond: number; results: number; spans: number }> {
+async function runOnce(
+  mode: Mode,
+  batches: SourceBatch[],
+): Promise<{ eventsPerSecond: number; eventsPerCpuSecond: number; results: number; spans: number }> {
   const config = loadConfig({ SLUICE_METRICS_PORT: '0' });
   const exporter = new DroppingExporter();
   let tracing: TracingHandle | undefined;
@@ -118,16 +134,36 @@ async function runOnce(mode: Mode, batches: SourceBatch[]): Promise<{ eventsPerS
   let telemetry: DaemonTelemetry | undefined;
   let pipeline: WindowPipeline<unknown, unknown, ClickCountResult>;
   // Windows on this thread (LocalKeyedStage): the bench isolates the main thread's telemetry cost.
-  const keyedStage = (onResults: ResultsCallback<ClickCountResult>) => new LocalKeyedStage(config.windows, job.aggregate, new InMemoryWindowStore(), onResults);
-  const base = { job, windows: config.windows, topics: config.topics, deadLetters: NO_LETTERS, now: Date.now, logger: silentLogger, keyedStage };
+  const keyedStage = (onResults: ResultsCallback<ClickCountResult>) =>
+    new LocalKeyedStage(config.windows, job.aggregate, new InMemoryWindowStore(), onResults);
+  const base = {
+    job,
+    windows: config.windows,
+    topics: config.topics,
+    deadLetters: NO_LETTERS,
+    now: Date.now,
+    logger: silentLogger,
+    keyedStage,
+  };
   let handler: SourceHandler;
   const plain: SourceHandler = { onAssign: (p) => pipeline.assign(p), onRevoke: () => undefined, onBatch: (b) => pipeline.processBatch(b) };
   if (mode === 'bare') {
     pipeline = new WindowPipeline({ ...base, sinks: [sink] });
     handler = plain;
   } else {
-    telemetry = new DaemonTelemetry({ config, logger: silentLogger, state: () => 'running', stats: () => pipeline.stats(), defaultMetrics: false });
-    pipeline = new WindowPipeline({ ...base, sinks: [telemetry.instrumentSink(sink)], deadLetters: telemetry.instrumentDeadLetters(NO_LETTERS), telemetry: telemetry.pipeline });
+    telemetry = new DaemonTelemetry({
+      config,
+      logger: silentLogger,
+      state: () => 'running',
+      stats: () => pipeline.stats(),
+      defaultMetrics: false,
+    });
+    pipeline = new WindowPipeline({
+      ...base,
+      sinks: [telemetry.instrumentSink(sink)],
+      deadLetters: telemetry.instrumentDeadLetters(NO_LETTERS),
+      telemetry: telemetry.pipeline,
+    });
     const t = telemetry;
     handler = { ...t.instrumentControl(plain), onBatch: (b) => t.timeBatch(b, () => pipeline.processBatch(b)) };
   }
@@ -153,9 +189,12 @@ const median = (xs: number[]) => {
 };
 
 async function main(): Promise<void> {
-  process.stdout.write(`tracing overhead: ${EVENTS.toLocaleString('en-US')} events, ${PARTITIONS} partitions, batches of ${BATCH}, ${ROUNDS} rounds; Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'})\n`);
+  process.stdout.write(
+    `tracing overhead: ${EVENTS.toLocaleString('en-US')} events, ${PARTITIONS} partitions, batches of ${BATCH}, ${ROUNDS} rounds; Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'})\n`,
+  );
   const batchesFor = { none: buildBatches(0), some: buildBatches(0.01), all: buildBatches(1) };
-  const input = (mode: Mode) => (mode === 'off+headers' || mode === 'on+headers' ? batchesFor.all : mode === 'on+1%headers' ? batchesFor.some : batchesFor.none);
+  const input = (mode: Mode) =>
+    mode === 'off+headers' || mode === 'on+headers' ? batchesFor.all : mode === 'on+1%headers' ? batchesFor.some : batchesFor.none;
   // Warm-up: JIT, caches.
   for (const mode of MODES) await runOnce(mode, input(mode));
   // Events per CPU second of this process: other work on the machine (services, other builds)
@@ -178,10 +217,15 @@ async function main(): Promise<void> {
   const bareRuns = results.get('bare') ?? [];
   const sorted = [...bareRuns].sort((a, b) => a - b);
   const iqr = ((sorted[Math.floor((sorted.length * 3) / 4)] as number) - (sorted[Math.floor(sorted.length / 4)] as number)) / bare;
-  const pct = (x: number, ref: number) => { const r = ((x - ref) / ref) * 100; return `${r >= 0 ? '+' : ''}${r.toFixed(1)}%`; };
+  const pct = (x: number, ref: number) => {
+    const r = ((x - ref) / ref) * 100;
+    return `${r >= 0 ? '+' : ''}${r.toFixed(1)}%`;
+  };
   const k = (x: number) => Math.round(x).toLocaleString('en-US');
   process.stdout.write(`\nevents per CPU-second of the process (median and best of ${ROUNDS}), and wall-clock events/s (median)\n`);
-  process.stdout.write(`${'mode'.padEnd(14)} ${'median'.padStart(9)} ${'vs bare'.padStart(8)} ${'best'.padStart(9)} ${'vs bare'.padStart(8)} ${'wall ev/s'.padStart(10)} ${'spans/run'.padStart(9)}\n`);
+  process.stdout.write(
+    `${'mode'.padEnd(14)} ${'median'.padStart(9)} ${'vs bare'.padStart(8)} ${'best'.padStart(9)} ${'vs bare'.padStart(8)} ${'wall ev/s'.padStart(10)} ${'spans/run'.padStart(9)}\n`,
+  );
   for (const mode of MODES) {
     const runs = results.get(mode) ?? [];
     const med = median(runs);
@@ -191,9 +235,13 @@ async function main(): Promise<void> {
     );
   }
   if (bareRuns.length > 0) {
-    process.stdout.write(`\nnoise floor: the interquartile range of the bare runs is ${(iqr * 100).toFixed(1)}% of their median; a smaller difference is not measurable here.\n`);
+    process.stdout.write(
+      `\nnoise floor: the interquartile range of the bare runs is ${(iqr * 100).toFixed(1)}% of their median; a smaller difference is not measurable here.\n`,
+    );
   }
-  process.stdout.write('To see what telemetry itself costs, profile one mode: node --expose-gc --cpu-prof dist/bench/tracing-overhead.js --only off, then node dist/bench/cpu-profile.js <file>.\n');
+  process.stdout.write(
+    'To see what telemetry itself costs, profile one mode: node --expose-gc --cpu-prof dist/bench/tracing-overhead.js --only off, then node dist/bench/lib/cpu-profile.js <file>.\n',
+  );
   process.stdout.write(`every run wrote ${[...info.values()][0]?.results.toLocaleString('en-US')} window results.\n`);
 }
 

@@ -1,6 +1,6 @@
 /**
- * What Linux's /proc says about a process and the machine: peak and current RSS, CPU seconds, and
- * the whole machine's busy CPU time (to see whether something else was running during a mode).
+ * What Linux's /proc says about a process and the machine: peak and current RSS, CPU seconds (per
+ * thread too), and the whole machine's busy CPU time (to see whether something else ran meanwhile).
  */
 import { execFileSync } from 'node:child_process';
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
@@ -41,28 +41,84 @@ export function processCpuSeconds(pid: number): number | undefined {
   }
 }
 
-/**
- * User + system CPU seconds of each thread of a process, largest first; the main thread is the one
- * whose tid is the pid. (Node 20 names every thread "node", so tids are all there is to tell them apart.)
- */
-export function threadCpuSeconds(pid: number): Array<{ tid: number; main: boolean; cpuS: number }> {
-  const threads: Array<{ tid: number; main: boolean; cpuS: number }> = [];
+export interface ThreadCpu {
+  tid: number;
+  main: boolean;
+  /** The thread's name (comm): Node 20 names every thread "node"; a JVM names its threads. */
+  name: string;
+  cpuS: number;
+  /** When the thread started, in clock ticks since boot (field 22 of stat). */
+  startTicks: number;
+}
+
+/** User + system CPU seconds of each live thread of a process, largest first; the main thread's tid is the pid. */
+export function threadCpuSeconds(pid: number | 'self'): ThreadCpu[] {
+  const threads: ThreadCpu[] = [];
+  const self = pid === 'self' ? process.pid : pid;
   let tids: string[];
   try {
-    tids = readdirSync(`/proc/${pid}/task`);
+    tids = readdirSync(`/proc/${self}/task`);
   } catch {
     return threads;
   }
   for (const tid of tids) {
     try {
-      const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const text = readFileSync(`/proc/${self}/task/${tid}/stat`, 'utf8');
+      const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
       const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      threads.push({ tid: Number(tid), main: Number(tid) === pid, cpuS: (Number(fields[11]) + Number(fields[12])) / ticksPerSecond() });
+      threads.push({
+        tid: Number(tid),
+        main: Number(tid) === self,
+        name,
+        cpuS: (Number(fields[11]) + Number(fields[12])) / ticksPerSecond(),
+        startTicks: Number(fields[19]),
+      });
     } catch {
       // the thread ended meanwhile
     }
   }
   return threads.sort((a, b) => b.cpuS - a.cpuS);
+}
+
+/** A sluice daemon's CPU split by thread: main, each window worker, everything else. */
+export interface CpuSplit {
+  totalS: number;
+  mainS: number;
+  /** The window workers, busiest first. */
+  workersS: number[];
+  /** total - main - workers: V8 (GC, compiler) and libuv threads, and threads that ended before the sample. */
+  otherS: number;
+}
+
+/**
+ * Split a process's CPU by thread. Node 20 gives every thread the name "node" and no API for a
+ * worker's OS thread id, so the window workers are taken to be the `workers` threads created last:
+ * Node starts its V8 platform and libuv threads while it loads (seen in /proc: all within the
+ * first ~0.1 s), the job spawns its window workers after that, and nothing starts threads later.
+ */
+export function splitCpu(pid: number, workers: number, totalS = processCpuSeconds(pid)): CpuSplit | undefined {
+  const threads = threadCpuSeconds(pid);
+  if (threads.length === 0 || totalS === undefined) return undefined;
+  const mainS = threads.find((t) => t.main)?.cpuS ?? 0;
+  const newest = threads.filter((t) => !t.main).sort((a, b) => b.startTicks - a.startTicks || b.tid - a.tid);
+  const workersS = newest
+    .slice(0, workers)
+    .map((t) => t.cpuS)
+    .sort((a, b) => b - a);
+  return { totalS, mainS, workersS, otherS: Math.max(0, totalS - mainS - workersS.reduce((a, b) => a + b, 0)) };
+}
+
+/** A JVM's (or any named-thread process's) CPU by thread name, numbers folded ("GC Thread#3" -> "GC Thread#N"). */
+export function cpuByThreadName(pid: number): Array<{ name: string; threads: number; cpuS: number }> {
+  const groups = new Map<string, { threads: number; cpuS: number }>();
+  for (const t of threadCpuSeconds(pid)) {
+    const name = t.name.replace(/\d+/g, 'N');
+    const g = groups.get(name) ?? { threads: 0, cpuS: 0 };
+    g.threads++;
+    g.cpuS += t.cpuS;
+    groups.set(name, g);
+  }
+  return [...groups].map(([name, g]) => ({ name, ...g })).sort((a, b) => b.cpuS - a.cpuS);
 }
 
 /**
@@ -73,7 +129,7 @@ export function diskUsage(path: string): { allocated: number; apparent: number }
   let allocated = 0;
   let apparent = 0;
   const walk = (p: string) => {
-    let st;
+    let st: ReturnType<typeof lstatSync>;
     try {
       st = lstatSync(p);
     } catch {
@@ -181,7 +237,12 @@ export function topCpuUsers(
  * the services, say) averaged over `windowMs` stays under `maxCores`. Other engineers' tests share
  * the box; a run started in their middle measures them. Gives up after `timeoutMs` (then runs anyway).
  */
-export async function waitForQuiet(options: { exclude: number[]; maxCores?: number; windowMs?: number; timeoutMs?: number }): Promise<{ waitedS: number; cores: number; quiet: boolean }> {
+export async function waitForQuiet(options: {
+  exclude: number[];
+  maxCores?: number;
+  windowMs?: number;
+  timeoutMs?: number;
+}): Promise<{ waitedS: number; cores: number; quiet: boolean }> {
   const { exclude, maxCores = 0.3, windowMs = 2_000, timeoutMs = 180_000 } = options;
   const began = performance.now();
   const excludedCpu = () => exclude.reduce((sum, pid) => sum + (processCpuSeconds(pid) ?? 0), 0);
@@ -194,4 +255,41 @@ export async function waitForQuiet(options: { exclude: number[]; maxCores?: numb
     if (cores <= maxCores) return { waitedS, cores, quiet: true };
     if (waitedS * 1000 >= timeoutMs) return { waitedS, cores, quiet: false };
   }
+}
+
+/** The CPU time of the machine while one thing is measured, split into who used it. */
+export class CpuAccount {
+  private readonly busy0 = machineBusySeconds();
+  private readonly parent0 = process.cpuUsage();
+  private readonly services0: number;
+  private readonly processes0 = allProcessesCpu();
+
+  constructor(private readonly servicePids: number[]) {
+    this.services0 = this.servicesCpu();
+  }
+
+  private servicesCpu(): number {
+    return this.servicePids.reduce((sum, pid) => sum + (processCpuSeconds(pid) ?? 0), 0);
+  }
+
+  /** `measuredCpuS`: what the measured child used; `others` names who else used the CPU meanwhile. */
+  finish(childPid: number | undefined, measuredCpuS: number): { servicesCpuS: number; otherCpuS: number; others: string } {
+    const busy = machineBusySeconds() - this.busy0;
+    const parent = process.cpuUsage(this.parent0);
+    const parentS = (parent.user + parent.system) / 1e6;
+    const servicesCpuS = this.servicesCpu() - this.services0;
+    const exclude = [process.pid, ...this.servicePids, ...(childPid ? [childPid] : [])];
+    const top = topCpuUsers(this.processes0, allProcessesCpu(), exclude);
+    const others = top.length === 0 ? 'none over 0.3 s' : top.map((t) => `${t.name}[${t.pid}] ${t.cpuS.toFixed(1)} s`).join(', ');
+    return { servicesCpuS, otherCpuS: Math.max(0, busy - measuredCpuS - parentS - servicesCpuS), others };
+  }
+}
+
+/** The pids of the shared services (Kafka, Elasticsearch, Redis) found running, for CPU accounting. */
+export function servicePids(): number[] {
+  return [
+    findPid('kafka.Kafka'),
+    findPid('sluice.stack.service=elasticsearch') ?? findPid('org.elasticsearch.bootstrap'),
+    findPid('redis-server'),
+  ].filter((p): p is number => p !== undefined);
 }

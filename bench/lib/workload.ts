@@ -1,11 +1,23 @@
 /**
- * The bench's input: contract-shaped clicks produced straight to a topic (generated on the fly,
+ * The benches' input: contract-shaped clicks produced straight to a topic (generated on the fly,
  * never all held in memory), ~1% bad records spread through them, and one trailing event per
- * partition far ahead in event time so every real window fires. While generating, the number of
- * results a correct run writes (distinct userId x window among the valid events) is counted here,
- * independently of sluice's code.
+ * partition far ahead in event time so every real window fires. While generating, the results a
+ * correct run writes (count and count per event type of each userId x window among the valid
+ * events, in the shape of test/helpers/clickstream-fixture.ts's ExpectedResult) are counted here,
+ * with plain loops, independently of sluice's code.
+ *
+ * Not the fixture's buildFixture: it holds every message in memory (a few hundred MB at a million),
+ * and its DUPLICATE_KEY bad records are valid events to the reference Flink job (Jackson keeps the
+ * last duplicate), so a side-by-side run could not check both systems against one expectation.
+ * The bad records here are bad to both.
  */
 import { CompressionTypes, type Kafka, type Message } from 'kafkajs';
+import type { ExpectedResult } from '../../test/helpers/clickstream-fixture.js';
+import { createTopics, deleteTopics } from '../../test/helpers/kafka.js';
+import { uniqueName } from '../../test/helpers/services.js';
+import { endOffsets, sum } from './kafka.js';
+import { int, num } from './options.js';
+import { onCleanup } from './run.js';
 
 export const WINDOW_MS = 60_000;
 export const EVENT_TYPES = ['view', 'click', 'add_to_cart', 'purchase', 'remove_from_cart', 'search'];
@@ -37,6 +49,74 @@ export interface Workload {
   expectedWindows: number;
   valueBytes: number;
   produceMs: number;
+  /** The result a correct run writes for `${userId}:${windowStart}`, undefined if none. */
+  expected(resultId: string): ExpectedResult | undefined;
+  /** Every expected result, in no particular order. */
+  expectedResults(): Iterable<ExpectedResult>;
+}
+
+/** Per user x window x event type counts, in one flat array (26 MB for 100,000 users x 11 windows). */
+class ExpectedCounts {
+  private readonly counts: Uint32Array;
+  private readonly prefix = 'user-';
+
+  constructor(
+    private readonly users: number,
+    private readonly windows: number,
+    private readonly start: number,
+    private readonly digits: number,
+  ) {
+    const cells = users * windows * EVENT_TYPES.length;
+    if (cells > 500_000_000) throw new Error(`${users} users x ${windows} windows is too many to count the expected results of`);
+    this.counts = new Uint32Array(cells);
+  }
+
+  /** Distinct user x window pairs counted so far: the results a correct run writes. */
+  results = 0;
+
+  add(u: number, w: number, type: number): void {
+    const base = (u * this.windows + w) * EVENT_TYPES.length;
+    let before = 0;
+    for (let t = 0; t < EVENT_TYPES.length; t++) before += this.counts[base + t] as number;
+    if (before === 0) this.results++;
+    this.counts[base + type]! += 1;
+  }
+
+  userId(u: number): string {
+    return `${this.prefix}${String(u).padStart(this.digits, '0')}`;
+  }
+
+  result(u: number, w: number): ExpectedResult | undefined {
+    if (u < 0 || u >= this.users || w < 0 || w >= this.windows) return undefined;
+    const base = (u * this.windows + w) * EVENT_TYPES.length;
+    let count = 0;
+    const byEventType: Record<string, number> = {};
+    for (let t = 0; t < EVENT_TYPES.length; t++) {
+      const n = this.counts[base + t] as number;
+      if (n > 0) byEventType[EVENT_TYPES[t] as string] = n;
+      count += n;
+    }
+    if (count === 0) return undefined;
+    const windowStart = this.start + w * WINDOW_MS;
+    return { userId: this.userId(u), windowStart, windowEnd: windowStart + WINDOW_MS, count, byEventType };
+  }
+
+  lookup(resultId: string): ExpectedResult | undefined {
+    const m = /^user-(\d+):(\d+)$/.exec(resultId);
+    if (!m || (m[1] as string).length !== this.digits) return undefined;
+    const offset = Number(m[2]) - this.start;
+    if (offset % WINDOW_MS !== 0) return undefined;
+    return this.result(Number(m[1]), offset / WINDOW_MS);
+  }
+
+  *all(): Iterable<ExpectedResult> {
+    for (let u = 0; u < this.users; u++) {
+      for (let w = 0; w < this.windows; w++) {
+        const r = this.result(u, w);
+        if (r) yield r;
+      }
+    }
+  }
 }
 
 /** A small, fast, seeded PRNG (same stream for the same seed). */
@@ -84,9 +164,9 @@ export async function produceWorkload(kafka: Kafka, options: WorkloadOptions, on
   // A few hours back, on a window boundary: every timestamp is valid "now" and far from the future bound.
   const start = Math.floor((Date.now() - 3 * 3_600_000) / WINDOW_MS) * WINDOW_MS;
   const windows = Math.ceil(options.spanMs / WINDOW_MS) + 1;
-  const seen = new Set<number>();
   const badEvery = options.badRatio > 0 ? Math.max(1, Math.round(1 / options.badRatio)) : Number.POSITIVE_INFINITY;
   const userDigits = String(options.users - 1).length;
+  const expected = new ExpectedCounts(options.users, windows, start, userDigits);
 
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
@@ -136,12 +216,14 @@ export async function produceWorkload(kafka: Kafka, options: WorkloadOptions, on
     };
     for (let i = 0; i < options.events; i++) {
       const u = Math.floor(random() * options.users);
-      const userId = `user-${String(u).padStart(userDigits, '0')}`;
-      const eventType = EVENT_TYPES[Math.floor(random() * EVENT_TYPES.length)] as string;
+      const userId = expected.userId(u);
+      const type = Math.floor(random() * EVENT_TYPES.length);
+      const eventType = EVENT_TYPES[type] as string;
       const ordered = start + Math.floor((i / options.events) * options.spanMs);
       const timestamp = Math.max(start, ordered - Math.floor(random() * options.disorderMs));
       if (timestamp > maxTimestamp) maxTimestamp = timestamp;
-      seen.add(u * windows + Math.floor((timestamp - start) / WINDOW_MS));
+      const w = Math.floor((timestamp - start) / WINDOW_MS);
+      expected.add(u, w, type);
       const value = clickValue(i, u, userId, eventType, timestamp);
       bytes += value.length;
       // Keyed by userId, partitioned by user (sluice must not rely on either).
@@ -180,8 +262,43 @@ export async function produceWorkload(kafka: Kafka, options: WorkloadOptions, on
     badRecords: bad,
     trailers: options.partitions,
     totalRecords: options.events + bad + options.partitions,
-    expectedWindows: seen.size,
+    expectedWindows: expected.results,
     valueBytes: bytes,
     produceMs,
+    expected: (id) => expected.lookup(id),
+    expectedResults: () => expected.all(),
   };
+}
+
+/** The workload's flags, shared by the benches that produce it (issue 13's workload by default). */
+export const WORKLOAD_FLAGS = {
+  events: int(1_000_000, 'valid events to produce'),
+  users: int(10_000, 'distinct userIds (10,000: issue 13; 100,000: the earlier end-to-end workload)'),
+  partitions: int(6, 'partitions of the input topic'),
+  spanMinutes: num(10, 'event time covered by the events'),
+  disorderMs: int(2_000, 'largest event-time disorder (< 5000, the watermark bound)'),
+  badRatio: num(0.01, 'bad records per valid event'),
+  seed: int(42, 'seed of the event generator'),
+  batchSize: int(2_500, 'producer: messages per send (one partition per send: ~2,500 x 190 B stays under 1 MiB)'),
+  inFlight: int(4, 'producer: sends in flight'),
+};
+
+type WorkloadFlags = { [K in keyof typeof WORKLOAD_FLAGS]: number };
+
+/** A fresh topic (deleted at the end) holding the workload; prints what it holds. */
+export async function setUpWorkload(kafka: Kafka, o: WorkloadFlags): Promise<Workload> {
+  if (o.disorderMs >= 5_000) throw new Error('--disorder-ms must stay below the 5000 ms watermark bound, or events would be late');
+  const topic = uniqueName('bench-clicks');
+  await createTopics(kafka, [{ topic, partitions: o.partitions }]);
+  onCleanup(() => deleteTopics(kafka, [topic]));
+  const w = await produceWorkload(kafka, { ...o, topic, spanMs: o.spanMinutes * 60_000 });
+  const onTopic = sum(await endOffsets(kafka, topic));
+  if (onTopic !== w.totalRecords) throw new Error(`the topic holds ${onTopic} records, expected ${w.totalRecords}`);
+  const n = (x: number) => x.toLocaleString('en-US');
+  process.stdout.write(
+    `workload: ${n(w.totalRecords)} records on ${topic} (${n(w.validEvents)} valid, ${n(w.badRecords)} bad, ${w.trailers} trailing; ` +
+      `${(w.valueBytes / w.totalRecords).toFixed(0)} B/value), ${n(o.users)} users, ${o.partitions} partitions, ${o.spanMinutes} min of event time; ` +
+      `${n(w.expectedWindows)} results expected; produced in ${(w.produceMs / 1000).toFixed(1)} s\n`,
+  );
+  return w;
 }

@@ -2,7 +2,7 @@
  * Summarise a V8 .cpuprofile (from `node --cpu-prof`): self time by function and by source file,
  * so a bench run can say where the time goes without opening DevTools.
  *
- * usage (standalone): node dist/bench/cpu-profile.js <file.cpuprofile> [top]
+ * usage (standalone): node dist/bench/lib/cpu-profile.js <file.cpuprofile> [top]
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -77,9 +77,7 @@ export function summariseProfile(file: string): ProfileSummary {
     total += us;
   }
   const rank = (m: Map<string, number>): SelfTime[] =>
-    [...m]
-      .map(([name, us]) => ({ name, ms: us / 1000, share: total > 0 ? us / total : 0 }))
-      .sort((a, b) => b.ms - a.ms);
+    [...m].map(([name, us]) => ({ name, ms: us / 1000, share: total > 0 ? us / total : 0 })).sort((a, b) => b.ms - a.ms);
   const urls = new Set(profile.nodes.map((n) => n.callFrame.url).filter((u) => u !== ''));
   return { totalMs: total / 1000, urls, idleMs: (fn.get('(idle)') ?? 0) / 1000, byFunction: rank(fn), byFile: rank(files) };
 }

@@ -1,0 +1,197 @@
+/**
+ * The outputs of one run and their checks: a fresh Elasticsearch index and Redis key prefix (in an
+ * empty Redis database, so DBSIZE is a cheap progress count), and the verification of what a run
+ * wrote against the workload's expected results (bench/lib/workload.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import type { Kafka } from 'kafkajs';
+import type { ExpectedResult } from '../../test/helpers/clickstream-fixture.js';
+import { esNode, redisUrl, uniqueName } from '../../test/helpers/services.js';
+import { countCommitted } from './kafka.js';
+import { onCleanup } from './run.js';
+import type { Workload } from './workload.js';
+
+export interface SinkTargets {
+  index: string;
+  /** The Redis URL with the database chosen for this run. */
+  redisUrl: string;
+  keyPrefix: string;
+  redis: Redis;
+  /** Delete the index and the keys now (they are big); also done at exit if a run fails first. */
+  drop: () => Promise<void>;
+}
+
+export async function esFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(new URL(path, esNode()), { ...init, signal: AbortSignal.timeout(30_000) });
+}
+
+/** Documents in an index (0 if it does not exist); `refresh` first makes every acknowledged write count. */
+export async function esCount(index: string, refresh = true): Promise<number> {
+  if (refresh) await esFetch(`/${index}/_refresh`, { method: 'POST' });
+  const res = await esFetch(`/${index}/_count`);
+  if (res.status === 404) return 0;
+  return ((await res.json()) as { count?: number }).count ?? 0;
+}
+
+export async function scanCount(redis: Redis, prefix: string, unlink = false): Promise<number> {
+  let cursor = '0';
+  let n = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
+    cursor = next;
+    n += keys.length;
+    if (unlink && keys.length > 0) await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return n;
+}
+
+/** A unique index and key prefix, in an empty Redis database (from 15 down): DBSIZE counts only this run's keys. */
+export async function sinkTargets(label: string): Promise<SinkTargets> {
+  for (let db = 15; db >= 1; db--) {
+    const redis = new Redis(`${redisUrl()}/${db}`, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await redis.connect();
+    if ((await redis.dbsize()) !== 0) {
+      redis.disconnect();
+      continue;
+    }
+    const index = uniqueName(`bench-${label}`);
+    const keyPrefix = `${uniqueName(`bench-${label}`)}:`;
+    const drop = onCleanup(async () => {
+      await esFetch(`/${index}`, { method: 'DELETE' }).catch(() => undefined);
+      await scanCount(redis, keyPrefix, true).catch(() => undefined);
+      redis.disconnect();
+    });
+    return { index, redisUrl: `${redisUrl()}/${db}`, keyPrefix, redis, drop };
+  }
+  throw new Error('no empty Redis database among 1..15 for the bench');
+}
+
+export interface Verification {
+  exact: boolean;
+  notes: string[];
+}
+
+function sameResult(got: Partial<ExpectedResult> | undefined, want: ExpectedResult): boolean {
+  if (!got) return false;
+  const types = (o: Record<string, number> | undefined) =>
+    JSON.stringify(
+      Object.entries(o ?? {})
+        .map(([k, v]) => [k, Number(v)])
+        .sort(),
+    );
+  return (
+    got.userId === want.userId &&
+    Number(got.windowStart) === want.windowStart &&
+    Number(got.windowEnd) === want.windowEnd &&
+    Number(got.count) === want.count &&
+    types(got.byEventType) === types(want.byEventType)
+  );
+}
+
+/** A uniform sample of the expected results (reservoir), the same for every run of a seed. */
+export function sampleExpected(workload: Workload, size: number, seed = 7): ExpectedResult[] {
+  let a = seed >>> 0;
+  const random = () => {
+    a = (Math.imul(a, 1_664_525) + 1_013_904_223) >>> 0;
+    return a / 4294967296;
+  };
+  const sample: ExpectedResult[] = [];
+  let seen = 0;
+  for (const r of workload.expectedResults()) {
+    seen++;
+    if (sample.length < size) sample.push(r);
+    else {
+      const j = Math.floor(random() * seen);
+      if (j < size) sample[j] = r;
+    }
+  }
+  return sample;
+}
+
+/** Sinks off: every stdout line against the expected results, all of them, none twice. */
+export function verifyStdout(workload: Workload, file: string): Verification {
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
+  const seen = new Set<string>();
+  let wrong = 0;
+  let duplicates = 0;
+  let example = '';
+  for (const line of lines) {
+    let got: ExpectedResult | undefined;
+    try {
+      got = JSON.parse(line) as ExpectedResult;
+    } catch {
+      // counted wrong below
+    }
+    const id = got ? `${got.userId}:${got.windowStart}` : line;
+    if (seen.has(id)) duplicates++;
+    seen.add(id);
+    const want = workload.expected(id);
+    if (!want || !sameResult(got, want)) {
+      wrong++;
+      example ||= `${line.slice(0, 200)} (expected ${want ? JSON.stringify(want) : 'no such result'})`;
+    }
+  }
+  const exact = lines.length === workload.expectedWindows && wrong === 0 && duplicates === 0;
+  const notes = [
+    `stdout: ${lines.length} lines (expected ${workload.expectedWindows}), every line checked: ${wrong} wrong, ${duplicates} repeated`,
+  ];
+  if (example) notes.push(`first wrong line: ${example}`);
+  return { exact, notes };
+}
+
+/**
+ * ES + Redis: the document and key counts, and a sample of values (documents by _id with _mget,
+ * keys with MGET) against the expected results. Redis holds the count (the contract; so does Flink's).
+ */
+export async function verifyStores(workload: Workload, t: SinkTargets, sampleSize: number): Promise<Verification> {
+  const docs = await esCount(t.index);
+  const keys = await scanCount(t.redis, t.keyPrefix);
+  const sample = sampleExpected(workload, sampleSize);
+  const ids = sample.map((r) => `${r.userId}:${r.windowStart}`);
+  let esWrong = 0;
+  let redisWrong = 0;
+  const examples: string[] = [];
+  for (let i = 0; i < ids.length; i += 1000) {
+    const chunk = ids.slice(i, i + 1000);
+    const res = await esFetch(`/${t.index}/_mget`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: chunk }),
+    });
+    const body = (await res.json()) as { docs?: Array<{ _id: string; found?: boolean; _source?: ExpectedResult }> };
+    const byId = new Map((body.docs ?? []).map((d) => [d._id, d.found ? d._source : undefined]));
+    const values = await t.redis.mget(...chunk.map((id) => `${t.keyPrefix}${id}`));
+    chunk.forEach((id, j) => {
+      const want = sample[i + j] as ExpectedResult;
+      if (!sameResult(byId.get(id), want)) {
+        esWrong++;
+        if (examples.length < 2) examples.push(`ES ${id}: ${JSON.stringify(byId.get(id) ?? null)} (expected ${JSON.stringify(want)})`);
+      }
+      if (values[j] !== String(want.count)) {
+        redisWrong++;
+        if (examples.length < 2) examples.push(`Redis ${id}: ${values[j] ?? 'missing'} (expected ${want.count})`);
+      }
+    });
+  }
+  const exact = docs === workload.expectedWindows && keys === workload.expectedWindows && esWrong === 0 && redisWrong === 0;
+  return {
+    exact,
+    notes: [
+      `ES ${docs} docs, Redis ${keys} keys (expected ${workload.expectedWindows} of each); a sample of ${sample.length}: ${esWrong} ES documents and ${redisWrong} Redis values wrong`,
+      ...examples,
+    ],
+  };
+}
+
+/** Every bad record dead-lettered, no event late (as a read_committed reader sees the topics). */
+export async function verifySideOutputs(kafka: Kafka, workload: Workload, dlqTopic: string, lateTopic: string): Promise<Verification> {
+  const dlq = await countCommitted(kafka, dlqTopic, workload.badRecords).catch(() => -1);
+  const late = await countCommitted(kafka, lateTopic, 0, 6_000).catch(() => -1);
+  return {
+    exact: dlq === workload.badRecords && late === 0,
+    notes: [`dead letters ${dlq} (expected ${workload.badRecords}), late events ${late} (expected 0)`],
+  };
+}

@@ -1,0 +1,225 @@
+/**
+ * How fast is sluice end to end, start-up included, next to the physical limit (raw kafkajs) and
+ * the reference Flink job, on the same topic in the same session? (issue 13)
+ *
+ * One topic gets the workload (default: issue 13's 1,000,000 valid events + 1% bad, 10,000 users,
+ * 6 partitions, 10 minutes of event time; --users 100000 is the earlier end-to-end workload). Then,
+ * --runs times, in alternating order (run 1 in the listed order, run 2 reversed, ...):
+ *   raw kafkajs     consume-and-discard in a child process (the physical baseline);
+ *   sluice          the daemon, sinks off (its stdout sink, piped to the bench and kept in a file);
+ *   sluice ES+Redis the daemon with both sinks;
+ *   flink (--flink) the reference job (/work/shared/peers/flink/run) with both sinks.
+ * Every output is verified against the workload's expected results ("outputs exact").
+ *
+ * usage: npm run bench:throughput -- [--runs 3] [--flink] [--users 100000] [--workers 1,2]   (--help for all)
+ */
+import { testKafka } from '../test/helpers/kafka.js';
+import { waitForElasticsearch } from '../test/helpers/services.js';
+import { bool, int, ints, num, parseFlags, str } from './lib/options.js';
+import { servicePids, waitForQuiet } from './lib/proc.js';
+import { fmt, fmtInt, median, ratio, sleep, table } from './lib/report.js';
+import { header, keepData, runBench } from './lib/run.js';
+import {
+  END_DEFINITIONS,
+  FLINK_RUN,
+  prebuildFlink,
+  runFlink,
+  runKafkajs,
+  runSluice,
+  type Measured,
+  type RunContext,
+} from './lib/systems.js';
+import { setUpWorkload, WORKLOAD_FLAGS, type Workload } from './lib/workload.js';
+
+const FLAGS = {
+  ...WORKLOAD_FLAGS,
+  runs: int(1, 'repetitions of each system (medians reported)'),
+  workers: ints([2], 'SLUICE_WORKERS of the sluice runs: each count is a system of its own'),
+  kafkajs: bool(true, 'run the raw kafkajs baseline'),
+  sinksOff: bool(true, 'run sluice with sinks off'),
+  sinks: bool(true, 'run sluice with Elasticsearch + Redis'),
+  flink: bool(false, 'run the reference Flink job (ES + Redis)'),
+  flinkRun: str(FLINK_RUN, "the Flink peer's run script"),
+  flinkParallelism: int(2, "the Flink job's parallelism (its SLUICE_WORKERS)"),
+  checkpointIntervalMs: int(10_000, 'SLUICE_CHECKPOINT_INTERVAL_MS of sluice and Flink (min pause: half); 0 = their defaults (30 s)'),
+  writeBufferEntries: int(0, "SLUICE_STATE_WRITE_BUFFER_ENTRIES; 0 = the daemon's default"),
+  inboxEvents: int(0, "SLUICE_WORKER_INBOX_EVENTS; 0 = the daemon's default"),
+  cli: str(undefined, 'the daemon to run (a built cli.js); default dist/src/cli.js of this checkout'),
+  verifySample: int(2_000, 'ES documents and Redis keys checked value by value per run (sinks off: every line)'),
+  stallTimeoutS: int(60, 'fail a run after this long without progress'),
+  quietCores: num(0.3, 'before each run, wait (up to 5 min) until the rest of the machine uses at most this many cores; 0 = do not'),
+  maxOtherCores: num(0.3, 'a run during which other processes used more cores than this is perturbed: run again'),
+  retries: int(2, 'perturbed runs are repeated up to this many times; the last is kept (marked)'),
+  keep: bool(false, 'keep the topics, index and keys'),
+};
+
+type Options = ReturnType<typeof parseFlags<typeof FLAGS>>;
+
+interface System {
+  name: string;
+  run: (ctx: RunContext) => Promise<Measured>;
+}
+
+function systems(o: Options): System[] {
+  const mode = (workers: number, sinks: boolean) => ({
+    workers,
+    sinks,
+    checkpointIntervalMs: o.checkpointIntervalMs,
+    writeBufferEntries: o.writeBufferEntries,
+    inboxEvents: o.inboxEvents,
+    ...(o.cli ? { cli: o.cli } : {}),
+  });
+  const list: System[] = [];
+  if (o.kafkajs) list.push({ name: 'raw kafkajs', run: runKafkajs });
+  for (const w of o.sinksOff ? o.workers : []) list.push({ name: `sluice sinks off w${w}`, run: (ctx) => runSluice(ctx, mode(w, false)) });
+  for (const w of o.sinks ? o.workers : []) list.push({ name: `sluice ES+Redis w${w}`, run: (ctx) => runSluice(ctx, mode(w, true)) });
+  if (o.flink)
+    list.push({
+      name: `flink ES+Redis p${o.flinkParallelism}`,
+      run: (ctx) =>
+        runFlink(ctx, { run: o.flinkRun as string, parallelism: o.flinkParallelism, checkpointIntervalMs: o.checkpointIntervalMs }),
+    });
+  return list;
+}
+
+function report(results: Measured[], names: string[], workload: Workload, o: Options): void {
+  const records = workload.totalRecords;
+  const usable = (r: Measured) => r.ok && !r.discarded;
+  const medians = new Map<string, Measured>();
+  for (const name of names) {
+    const rs = results.filter((r) => r.system === name && usable(r));
+    const m = (pick: (r: Measured) => number | undefined) => median(rs.map(pick));
+    if (rs.length === 0) continue;
+    const workers = Math.max(...rs.map((r) => r.cpu?.workersS.length ?? 0));
+    medians.set(name, {
+      ...(rs[0] as Measured),
+      run: 0,
+      wallS: m((r) => r.wallS) as number,
+      toConsumingS: m((r) => r.toConsumingS),
+      peakRssMiB: m((r) => r.peakRssMiB),
+      cpu: {
+        totalS: m((r) => r.cpu?.totalS) ?? Number.NaN,
+        mainS: m((r) => r.cpu?.mainS) ?? Number.NaN,
+        workersS: Array.from({ length: workers }, (_, i) => m((r) => r.cpu?.workersS[i]) ?? Number.NaN),
+        otherS: m((r) => r.cpu?.otherS) ?? Number.NaN,
+      },
+      exact: rs.every((r) => r.exact !== false) ? rs[0]?.exact : false,
+    });
+  }
+  const baseOf = (r: Measured, prefix: string) =>
+    (r.run === 0 ? [...medians.values()] : results.filter((x) => x.run === r.run && usable(x))).find((x) => x.system.startsWith(prefix));
+  const us = (s: number | undefined) => fmt(s !== undefined ? (s / records) * 1e6 : undefined, 2);
+  const row = (r: Measured, label: string) => [
+    r.system,
+    label,
+    fmt(r.wallS, 2),
+    fmtInt(records / r.wallS),
+    fmt(ratio(baseOf(r, 'raw kafkajs')?.wallS, r.wallS), 3),
+    o.flink ? fmt(ratio(baseOf(r, 'flink')?.wallS, r.wallS), 3) : '-',
+    fmt(r.toConsumingS, 2),
+    fmt(r.peakRssMiB, 0),
+    us(r.cpu?.mainS),
+    r.cpu && r.cpu.workersS.length > 0 ? r.cpu.workersS.map((s) => us(s)).join(' / ') : '-',
+    us(r.cpu?.otherS),
+    us(r.cpu?.totalS),
+    r.exact === undefined ? 'n/a' : r.exact ? 'yes' : 'NO',
+  ];
+  const rows = [
+    [
+      'system',
+      'run',
+      'wall s',
+      'events/s',
+      'x kafkajs',
+      'x flink',
+      'to consuming s',
+      'peak RSS MiB',
+      'CPU us/ev main',
+      'window workers',
+      'other thr',
+      'total',
+      'outputs exact',
+    ],
+  ];
+  for (const name of names) {
+    for (const r of results.filter((x) => x.system === name))
+      rows.push(row(r, `${r.run}${r.ok ? '' : ' FAIL'}${r.discarded ? ' discarded' : r.perturbed ? ' perturbed' : ''}`));
+  }
+  if (o.runs > 1) for (const m of medians.values()) rows.push(row(m, 'median'));
+
+  const out = ['', '== per-run notes =='];
+  for (const r of results) out.push(`${r.system} #${r.run}:`, ...r.notes.map((n) => `  ${n.split('\n').join('\n    ')}`));
+  out.push('', '== results ==', table(rows, 2), '', ...END_DEFINITIONS);
+  out.push(
+    "x kafkajs / x flink = events/s over the same run's raw kafkajs / Flink events/s (median rows: over the medians).",
+    "to consuming = sluice: processUptimeMs of its 'sluice is consuming' log line; kafkajs: group joined, since its process started; Flink: not reported.",
+    'peak RSS = VmHWM of the process (sluice: main thread and window workers together).',
+    'CPU us/ev = CPU seconds (user + system, /proc/<pid>/task/*/stat) per record on the topic: the main thread; each window worker',
+    '  (the threads created last: Node names every thread "node"); other = the rest of the process (V8 GC and compiler, libuv,',
+    '  threads already ended); total = the whole process. Flink: total only (threads by name in its notes).',
+    `outputs exact = sinks off: every stdout line equals its expected result, none missing or repeated; ES + Redis: document and key`,
+    `  counts equal the expected results and a sample of ${o.verifySample} values matches; and every bad record dead-lettered, no late event`,
+    "  (read_committed), and sluice's committed offsets at the end of every partition.",
+    `perturbed/discarded: other processes used more than ${o.maxOtherCores} cores on average during the run (discarded runs were repeated, not in the medians).`,
+  );
+  const allExact = results.filter((r) => r.exact !== undefined).every((r) => r.exact);
+  out.push('', `outputs exact: ${allExact ? 'yes' : 'no'}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+async function main(): Promise<number> {
+  const o = parseFlags('usage: npm run bench:throughput -- [flags]', FLAGS);
+  keepData(o.keep);
+  const kafka = testKafka('sluice-bench');
+  const services = servicePids();
+  process.stdout.write(`${header(o.cli)}\nservices found for CPU accounting: ${services.length} (${services.join(', ')})\n`);
+  const list = systems(o);
+  process.stdout.write(
+    `systems: ${list.map((s) => s.name).join(', ')}; ${o.runs} run(s) each, alternating order; checkpoints every ${o.checkpointIntervalMs || 'default'} ms\n`,
+  );
+  if (o.sinks || o.flink) await waitForElasticsearch(30_000);
+  if (o.flink) process.stdout.write(`${await prebuildFlink(o.flinkRun as string)}\n`);
+  const workload = await setUpWorkload(kafka, o);
+
+  const results: Measured[] = [];
+  for (let run = 1; run <= o.runs; run++) {
+    const order = run % 2 === 1 ? list : [...list].reverse();
+    for (const system of order) {
+      for (let attempt = 0; ; attempt++) {
+        if (o.quietCores > 0) {
+          const q = await waitForQuiet({ exclude: [process.pid], maxCores: o.quietCores, timeoutMs: 300_000 });
+          if (q.waitedS > 5)
+            process.stderr.write(
+              `(waited ${q.waitedS.toFixed(0)} s for a quiet machine: ${q.cores.toFixed(2)} other cores${q.quiet ? '' : ', gave up'}) `,
+            );
+        }
+        process.stderr.write(`run ${run}/${o.runs}: ${system.name}... `);
+        const r = await system.run({
+          kafka,
+          workload,
+          run,
+          servicePids: services,
+          stallTimeoutS: o.stallTimeoutS,
+          verifySample: o.verifySample,
+        });
+        r.perturbed = r.otherCpuS / r.wallS > o.maxOtherCores;
+        r.discarded = r.perturbed && attempt < o.retries;
+        process.stderr.write(
+          `${fmt(r.wallS, 2)} s${r.ok ? '' : ' (FAILED)'}, other CPU ${fmt(r.otherCpuS, 1)} s${r.discarded ? ': perturbed, again' : r.perturbed ? ': perturbed, kept' : ''}\n`,
+        );
+        results.push(r);
+        await sleep(2_000);
+        if (!r.discarded) break;
+      }
+    }
+  }
+  report(
+    results,
+    list.map((s) => s.name),
+    workload,
+    o,
+  );
+  return results.every((r) => r.ok) ? 0 : 1;
+}
+
+runBench(main);
