@@ -72,6 +72,7 @@ export class TransactionalSideOutputs implements DeadLetterSink {
 
   /** Connect and initialise transactions: fences older producers of this job, settles their open transaction. */
   async start(): Promise<void> {
+    if (this.producer) return; // started (and fenced the others) already: a retried start-up step
     const producer = this.options.kafka.producer({
       transactionalId: this.options.transactionalId,
       idempotent: true,

@@ -6,7 +6,7 @@
  *   wait for Kafka -> refuse if another daemon runs the job -> start the side-output producer
  *   (fences older ones, settles their transaction) -> read the committed checkpoint (final now)
  */
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { SluiceConfig } from '../../config.js';
 import { ErrorCode, SluiceError } from '../../errors.js';
 import { previousRuns, recordRun } from '../../state/run-history.js';
@@ -62,18 +62,28 @@ export class KafkaConnector implements CheckpointedSource {
   }
 
   async open(): Promise<SourceOpening> {
-    const { settings, logger, stateDir } = this.options;
-    // A broker that is down (restarting) is waited for, not a reason to fail the start.
-    const patiently = <T>(step: () => Promise<T>) =>
-      waitForKafka(step, { timeoutMs: settings.startupTimeoutMs ?? 300_000, logger, isStopped: this.options.isStopped });
-    // Refused before the producer starts: a refused daemon must not fence the running one.
-    await Promise.all([patiently(() => this.source.prepareTopics()), patiently(() => this.source.assertNoOtherDaemon(previousRuns(stateDir)))]);
-    recordRun(stateDir);
-    // Fences any older producer of this job and settles the transaction it left open: from here
-    // on, the committed checkpoint read below is final.
-    await patiently(() => this.sideOutputs.start());
-    const [committed, logStarts] = await Promise.all([patiently(() => this.readCommittedCheckpoint()), patiently(() => this.source.logStartOffsets())]);
-    return { committed, logStarts };
+    const { settings, logger, stateDir, kafka } = this.options;
+    // A broker that is down (restarting) is waited for, not a reason to fail the start. One admin
+    // connection serves every check (each attempt gets a fresh one).
+    return waitForKafka(
+      async () => {
+        const admin = kafka.admin();
+        try {
+          await connectAdmin(admin, settings.brokers);
+          // Refused before the producer starts: a refused daemon must not fence the running one.
+          await Promise.all([this.source.prepareTopics(admin), this.source.assertNoOtherDaemon(previousRuns(stateDir), admin)]);
+          recordRun(stateDir);
+          // Fences any older producer of this job and settles the transaction it left open: from
+          // here on, the committed checkpoint read below is final.
+          await this.sideOutputs.start();
+          const [committed, logStarts] = await Promise.all([this.readCommittedCheckpoint(admin), this.source.logStartOffsets(admin)]);
+          return { committed, logStarts };
+        } finally {
+          await admin.disconnect().catch(() => undefined);
+        }
+      },
+      { timeoutMs: settings.startupTimeoutMs ?? 300_000, logger, isStopped: this.options.isStopped },
+    );
   }
 
   async start(control: SourceControl): Promise<void> {
@@ -105,19 +115,23 @@ export class KafkaConnector implements CheckpointedSource {
     return this.source.state;
   }
 
-  private async readCommittedCheckpoint(): Promise<number | undefined> {
-    const { kafka, settings } = this.options;
-    const admin = kafka.admin();
+  private async readCommittedCheckpoint(admin: Admin): Promise<number | undefined> {
+    const { settings } = this.options;
     try {
-      await admin.connect();
       return await committedCheckpoint(admin, settings.groupId, settings.topic);
     } catch (err) {
       throw new SluiceError(ErrorCode.KAFKA_UNAVAILABLE, `cannot read the committed checkpoint of group "${settings.groupId}": ${(err as Error).message}`, {
         retriable: true,
         cause: err,
       });
-    } finally {
-      await admin.disconnect().catch(() => undefined);
     }
+  }
+}
+
+async function connectAdmin(admin: Admin, brokers: readonly string[]): Promise<void> {
+  try {
+    await admin.connect();
+  } catch (err) {
+    throw new SluiceError(ErrorCode.KAFKA_UNAVAILABLE, `cannot connect to Kafka at ${brokers.join(',')}: ${(err as Error).message}`, { retriable: true, cause: err });
   }
 }

@@ -104,10 +104,8 @@ export class KafkaSource {
   }
 
   /** The input topic must exist; the dead-letter and late topics are created if missing. */
-  async prepareTopics(): Promise<number> {
-    const admin = this.kafka.admin();
-    try {
-      await connect(admin, this.settings);
+  async prepareTopics(given?: Admin): Promise<number> {
+    return this.withAdmin(given, async (admin) => {
       const existing = new Set(await admin.listTopics());
       if (!existing.has(this.settings.topic)) {
         throw new SluiceError(
@@ -134,9 +132,7 @@ export class KafkaSource {
         this.logger.info({ topics: missing }, 'created missing dead-letter/late topics');
       }
       return partitions;
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+    });
   }
 
   /**
@@ -144,10 +140,8 @@ export class KafkaSource {
    * members that is not this process's and not one of `ownRuns` (earlier runs on this state
    * directory, which holds the lock: they are dead, their members only wait to expire).
    */
-  async assertNoOtherDaemon(ownRuns: readonly string[]): Promise<void> {
-    const admin = this.kafka.admin();
-    try {
-      await connect(admin, this.settings);
+  async assertNoOtherDaemon(ownRuns: readonly string[], given?: Admin): Promise<void> {
+    return this.withAdmin(given, async (admin) => {
       const prefix = runGroupPrefix(this.settings.groupId);
       const mine = new Set([RUN_ID, ...ownRuns]);
       const candidates = (await admin.listGroups()).groups
@@ -163,21 +157,28 @@ export class KafkaSource {
         `another sluice daemon is consuming topic "${this.settings.topic}" for group "${this.settings.groupId}" (its run group "${first.groupId}" has ${first.members.length} live member(s), client "${first.members[0]?.clientId ?? '?'}" on ${first.members[0]?.clientHost ?? '?'}); two daemons would count the same records. Stop it first; if it was killed, its membership expires within the session timeout (30 s)`,
         { details: { runGroup: first.groupId, topic: this.settings.topic, groupId: this.settings.groupId } },
       );
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+    });
   }
 
   /** partition -> the first offset still in the log (where a partition never read starts). */
-  async logStartOffsets(): Promise<Map<number, number>> {
+  async logStartOffsets(given?: Admin): Promise<Map<number, number>> {
+    return this.withAdmin(given, async (admin) => {
+      try {
+        const offsets = await admin.fetchTopicOffsets(this.settings.topic);
+        return new Map(offsets.map((o) => [o.partition, Number(o.low)]));
+      } catch (err) {
+        throw new SluiceError(ErrorCode.KAFKA_UNAVAILABLE, `cannot read the offsets of ${this.settings.topic}: ${(err as Error).message}`, { retriable: true, cause: err });
+      }
+    });
+  }
+
+  /** Run `use` with the given admin client, or with one of its own for the call. */
+  private async withAdmin<T>(given: Admin | undefined, use: (admin: Admin) => Promise<T>): Promise<T> {
+    if (given) return use(given);
     const admin = this.kafka.admin();
     try {
       await connect(admin, this.settings);
-      const offsets = await admin.fetchTopicOffsets(this.settings.topic);
-      return new Map(offsets.map((o) => [o.partition, Number(o.low)]));
-    } catch (err) {
-      if (err instanceof SluiceError) throw err;
-      throw new SluiceError(ErrorCode.KAFKA_UNAVAILABLE, `cannot read the offsets of ${this.settings.topic}: ${(err as Error).message}`, { retriable: true, cause: err });
+      return await use(admin);
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
