@@ -50,7 +50,10 @@ export function sinksFromConfig<OUT>(
   logger: Logger,
 ): Array<ResultSink<OUT>> {
   const sinks: Array<ResultSink<OUT>> = [];
-  if (config.elasticsearch) {
+  // A job file says which outputs it writes; the built-in job writes every one configured.
+  const outputs = job.outputs ?? { elasticsearch: true, redis: true, stdout: false };
+  const toDocument = job.toDocument?.bind(job);
+  if (config.elasticsearch && outputs.elasticsearch) {
     sinks.push(
       new ElasticsearchSink<OUT>({
         config: config.elasticsearch,
@@ -61,7 +64,9 @@ export function sinksFromConfig<OUT>(
       }),
     );
   }
-  if (config.redis) sinks.push(new RedisSink<OUT>({ config: config.redis, job, logger: logger.child({ component: 'redis-sink' }) }));
-  if (sinks.length === 0) sinks.push(new JsonLinesSink<OUT>(resultsOut));
+  if (config.redis && outputs.redis) sinks.push(new RedisSink<OUT>({ config: config.redis, job, logger: logger.child({ component: 'redis-sink' }) }));
+  if (job.outputs?.elasticsearch && !config.elasticsearch) logger.warn({ job: job.name }, 'the job writes to Elasticsearch, and SLUICE_ES_NODE is not set: its results are not written there');
+  if (job.outputs?.redis && !config.redis) logger.warn({ job: job.name }, 'the job writes to Redis, and SLUICE_REDIS_URL is not set: its results are not written there');
+  if (sinks.length === 0 || outputs.stdout) sinks.push(new JsonLinesSink<OUT>(resultsOut, toDocument));
   return sinks;
 }
