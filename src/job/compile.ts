@@ -153,10 +153,11 @@ function compileParser(spec: JobSpec, read: FieldSpec[], keyFields: FieldSpec[],
   const validators = spec.input.fields.map((f) => ({ index: at(f.path), field: f, check: fieldValidator(f) }));
   const filters = spec.input.filters.map((f) => {
     const index = at(f.field);
-    if ('equals' in f) return (values: Array<FieldValue | undefined>) => values[index] === f.equals;
+    // An absent field reads as null, as `exists` treats them alike.
+    if ('equals' in f) return (values: Array<FieldValue | undefined>) => (values[index] ?? null) === f.equals;
     if ('in' in f) {
       const allowed = new Set<unknown>(f.in);
-      return (values: Array<FieldValue | undefined>) => allowed.has(values[index]);
+      return (values: Array<FieldValue | undefined>) => allowed.has(values[index] ?? null);
     }
     return (values: Array<FieldValue | undefined>) => (values[index] !== undefined && values[index] !== null) === f.exists;
   });

@@ -135,25 +135,37 @@ class Problems {
   add(path: Path, message: string): void {
     this.list.push({ path, message });
   }
-  /** Validate `value` against a strict object of `shape` at `path`; undefined (and problems) when it does not fit. */
-  section<S extends z.ZodRawShape>(shape: S, value: unknown, path: Path, what: string): z.infer<z.ZodObject<S>> | undefined {
+  /**
+   * Validate `value` as a map of `shape`'s settings at `path`, setting by setting: each valid one is
+   * in the result, each invalid or unknown one is a problem (and absent from the result), so one
+   * bad setting does not hide the others' problems. Undefined when `value` is not a map at all.
+   */
+  section<S extends z.ZodRawShape>(shape: S, value: unknown, path: Path, what: string): Partial<z.infer<z.ZodObject<S>>> | undefined {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       this.add(path, `${what} must be a map (key: value lines)`);
       return undefined;
     }
-    const result = z.strictObject(shape).safeParse(value);
-    if (result.success) return result.data as z.infer<z.ZodObject<S>>;
+    const map = value as Record<string, unknown>;
     const allowed = Object.keys(shape);
-    for (const issue of result.error.issues) {
-      if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys) this.add([...path, ...(issue.path as Path), key], `unknown setting "${key}"${suggest(key, allowed)} (allowed here: ${allowed.join(', ')})`);
-      } else if (issue.path.length === 1 && (value as Record<string, unknown>)[issue.path[0] as string] === undefined) {
-        this.add([...path, ...(issue.path as Path)], 'is required');
-      } else {
-        this.add([...path, ...(issue.path as Path)], issue.message);
-      }
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(map)) {
+      if (!allowed.includes(key)) this.add([...path, key], `unknown setting "${key}"${suggest(key, allowed)} (allowed here: ${allowed.join(', ')})`);
     }
-    return undefined;
+    for (const key of allowed) {
+      const schema = shape[key] as z.ZodType;
+      const present = Object.prototype.hasOwnProperty.call(map, key);
+      const result = schema.safeParse(present ? map[key] : undefined);
+      if (result.success) {
+        if (result.data !== undefined) out[key] = result.data;
+        continue;
+      }
+      if (!present) {
+        this.add([...path, key], 'is required');
+        continue;
+      }
+      for (const issue of result.error.issues) this.add([...path, key, ...(issue.path as Path)], issue.message);
+    }
+    return out as Partial<z.infer<z.ZodObject<S>>>;
   }
 }
 
@@ -198,8 +210,8 @@ export function parseJobFile(text: string, file: string): JobSpec {
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((e) => {
-      const at = e.linePos?.[0];
-      return { path: [], message: `not valid YAML or JSON: ${e.message.split('\n')[0]}`, ...(at ? { line: at.line, column: at.col } : {}) };
+      const at = lineCounter.linePos(e.pos[0]);
+      return { path: [], message: `not valid YAML or JSON: ${e.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`, line: at.line, column: at.col };
     });
     throw invalidJob(file, problems);
   }
@@ -258,16 +270,19 @@ function locate(doc: Document, lines: LineCounter, path: Path): { line?: number;
 function validate(raw: unknown, problems: Problems): JobSpec | undefined {
   const top = problems.section(SECTIONS.top, raw, [], 'a job file');
   if (!top) return undefined;
-  const input = problems.section(SECTIONS.input, top.input, ['input'], 'input');
+  const input = top.input === undefined ? undefined : problems.section(SECTIONS.input, top.input, ['input'], 'input');
 
   // Fields, in file order (the order they are validated in).
   const fields: FieldSpec[] = [];
   const byName = new Map<string, FieldSpec>();
   /** Every field named, valid or not: a reference to an invalid one is not a second problem. */
   const declared = new Set<string>();
-  const unknownField = (n: string) => !declared.has(n);
-  if (input) {
-    const entries = Object.keys(input.fields).map((k) => [k, input.fields[k]] as const);
+  /** A reference to a field is checked only when the fields could be read at all. */
+  const unknownField = (n: string) => input?.fields !== undefined && !declared.has(n);
+  const fieldList = () => [...declared].join(', ');
+  if (input?.fields) {
+    const map = input.fields;
+    const entries = Object.keys(map).map((k) => [k, map[k]] as const);
     for (const [n] of entries) declared.add(n);
     if (entries.length === 0) problems.add(['input', 'fields'], 'at least one field: what the job reads of each record');
     const paths = new Map<string, string>();
@@ -278,33 +293,36 @@ function validate(raw: unknown, problems: Problems): JobSpec | undefined {
         continue;
       }
       const f = problems.section(SECTIONS.field, value, at, `field ${fieldName}`);
-      if (!f) continue;
-      const spec = fieldSpec(fieldName, f, at, problems);
-      if (!spec) continue;
+      if (!f || f.type === undefined) continue;
+      const spec = fieldSpec(fieldName, { ...f, type: f.type }, at, problems);
       const other = paths.get(spec.path);
       if (other) problems.add([...at, 'path'], `reads the JSON field "${spec.path}", as field ${other} does: read it once`);
       paths.set(spec.path, fieldName);
       fields.push(spec);
       byName.set(fieldName, spec);
     }
-    if (fieldName(input.eventTime)) {
-      const f = byName.get(input.eventTime);
-      if (!f) {
-        if (unknownField(input.eventTime)) problems.add(['input', 'eventTime'], `names no field: "${input.eventTime}" (fields: ${[...declared].join(', ')})`);
-      } else if (f.type !== 'timestamp') problems.add(['input', 'eventTime'], `field ${f.name} is of type ${f.type}; the event time must be a field of type timestamp (integer epoch milliseconds)`);
-      else if (!f.required) problems.add(['input', 'fields', f.name, 'required'], 'the event time field must be required');
+  }
+  if (input?.eventTime !== undefined) {
+    const f = byName.get(input.eventTime);
+    if (!f) {
+      if (unknownField(input.eventTime)) problems.add(['input', 'eventTime'], `names no field: "${input.eventTime}" (fields: ${fieldList()})`);
+    } else if (f.type !== 'timestamp') {
+      problems.add(['input', 'eventTime'], `field ${f.name} is of type ${f.type}; the event time must be a field of type timestamp (integer epoch milliseconds)`);
+    } else if (!f.required) {
+      problems.add(['input', 'fields', f.name, 'required'], 'the event time field must be required');
     }
   }
   const filters = input?.filters ? filterSpecs(input.filters, problems) : [];
 
   // Key.
-  const key = typeof top.key === 'string' ? [top.key] : top.key;
+  const key = top.key === undefined ? [] : typeof top.key === 'string' ? [top.key] : top.key;
   const keyBytes = key.reduce((n, k) => n + (byName.get(k)?.maxBytes ?? 20), 0);
   key.forEach((k, i) => {
     const at: Path = typeof top.key === 'string' ? ['key'] : ['key', i];
+    if (k === 'windowStart' || k === 'windowEnd') problems.add(at, `a key field may not be called ${k}: results have a ${k} of their own`);
     const f = byName.get(k);
     if (!f) {
-      if (input && unknownField(k)) problems.add(at, `names no field: "${k}" (fields: ${[...declared].join(', ')})`);
+      if (unknownField(k)) problems.add(at, `names no field: "${k}" (fields: ${fieldList()})`);
       return;
     }
     if (key.indexOf(k) !== i) problems.add(at, `field ${k} is in the key twice`);
@@ -314,24 +332,24 @@ function validate(raw: unknown, problems: Problems): JobSpec | undefined {
   if (keyBytes > MAX_KEY_BYTES) problems.add(['key'], `the key's strings may be ${keyBytes} bytes together (their maxBytes); at most ${MAX_KEY_BYTES}: lower maxBytes of the key fields`);
 
   // Window.
-  const window = windowSpec(top.window, problems);
+  const window = top.window === undefined ? undefined : windowSpec(top.window, problems);
 
   // Aggregates, in file order (the result document's order).
   const aggregates: AggregateSpec[] = [];
   const outputNames = new Set([...key, 'windowStart', 'windowEnd']);
-  for (const k of key) if (k === 'windowStart' || k === 'windowEnd') problems.add(['key'], `a key field may not be called ${k}: results have a ${k} of their own`);
-  const aggregateEntries = Object.keys(top.aggregates).map((k) => [k, top.aggregates[k]] as const);
-  if (aggregateEntries.length === 0) problems.add(['aggregates'], 'at least one aggregate, e.g. count: { type: count }');
+  const aggregateMap = top.aggregates ?? {};
+  const aggregateEntries = Object.keys(aggregateMap).map((k) => [k, aggregateMap[k]] as const);
+  if (top.aggregates !== undefined && aggregateEntries.length === 0) problems.add(['aggregates'], 'at least one aggregate, e.g. count: { type: count }');
   for (const [aggName, value] of aggregateEntries) {
     const at: Path = ['aggregates', aggName];
-    if (!IDENT.test(aggName) || RESERVED_NAMES.has(aggName) || aggName === '#') {
+    if (!IDENT.test(aggName) || RESERVED_NAMES.has(aggName)) {
       problems.add(at, `"${aggName}" is not a usable aggregate name: letters, digits and _, not starting with a digit`);
       continue;
     }
     if (outputNames.has(aggName)) problems.add(at, `a result already has a field "${aggName}" (the key fields, windowStart, windowEnd, other aggregates): choose another name`);
     outputNames.add(aggName);
     const a = problems.section(SECTIONS.aggregate, value, at, `aggregate ${aggName}`);
-    if (!a) continue;
+    if (!a || a.type === undefined) continue;
     const spec: AggregateSpec = { name: aggName, type: a.type };
     const readable = AGGREGATE_FIELD_TYPES[a.type];
     if (a.type === 'count') {
@@ -342,7 +360,7 @@ function validate(raw: unknown, problems: Problems): JobSpec | undefined {
       spec.field = a.field;
       const f = byName.get(a.field);
       if (!f) {
-        if (input && unknownField(a.field)) problems.add([...at, 'field'], `names no field: "${a.field}" (fields: ${[...declared].join(', ')})`);
+        if (unknownField(a.field)) problems.add([...at, 'field'], `names no field: "${a.field}" (fields: ${fieldList()})`);
       } else if (!readable.includes(f.type)) {
         problems.add([...at, 'field'], `field ${f.name} is of type ${f.type}; ${a.type} reads ${readable.join(' or ')} fields`);
       }
@@ -353,8 +371,7 @@ function validate(raw: unknown, problems: Problems): JobSpec | undefined {
   }
 
   const outputs = outputSpecs(top.outputs, key, aggregates, problems);
-  if (!input || !window || !outputs || problems.list.length > 0) return undefined;
-  const windowOnly = window.spec;
+  if (problems.list.length > 0 || !input || !window || !outputs || top.name === undefined || input.eventTime === undefined) return undefined;
   return {
     name: top.name,
     ...(top.description ? { description: top.description } : {}),
@@ -370,18 +387,14 @@ function validate(raw: unknown, problems: Problems): JobSpec | undefined {
       filters,
     },
     key,
-    window: windowOnly,
+    window: window.spec,
     ...(window.allowedLatenessMs === undefined ? {} : { allowedLatenessMs: window.allowedLatenessMs }),
     aggregates,
     outputs,
   };
-
-  function fieldName(v: string): boolean {
-    return typeof v === 'string' && v.length > 0;
-  }
 }
 
-function fieldSpec(fieldName: string, f: z.infer<z.ZodObject<typeof SECTIONS.field>>, at: Path, problems: Problems): FieldSpec | undefined {
+function fieldSpec(fieldName: string, f: Partial<z.infer<z.ZodObject<typeof SECTIONS.field>>> & { type: FieldType }, at: Path, problems: Problems): FieldSpec {
   const only = (setting: keyof typeof f, types: FieldType[]) => {
     if (f[setting] !== undefined && !types.includes(f.type)) problems.add([...at, setting], `${setting} applies to ${types.join(' and ')} fields, not ${f.type}`);
   };
@@ -431,16 +444,17 @@ function filterSpecs(raw: unknown[], problems: Problems): FilterSpec[] {
   raw.forEach((value, i) => {
     const at: Path = ['input', 'filters', i];
     const f = problems.section(SECTIONS.filter, value, at, 'a filter');
-    if (!f) return;
+    if (!f || f.field === undefined) return;
+    const field = f.field;
     const has = (k: string) => Object.prototype.hasOwnProperty.call(value, k);
     const tests = ['equals', 'in', 'exists'].filter(has);
     if (tests.length !== 1) {
       problems.add(at, `a filter has exactly one test: equals, in or exists (this one has ${tests.length === 0 ? 'none' : tests.join(' and ')})`);
       return;
     }
-    if (has('equals')) out.push({ field: f.field, equals: f.equals ?? null });
-    else if (has('in')) out.push({ field: f.field, in: f.in as Array<Scalar | null> });
-    else out.push({ field: f.field, exists: f.exists as boolean });
+    if (has('equals')) out.push({ field, equals: f.equals ?? null });
+    else if (has('in')) out.push({ field, in: f.in ?? [] });
+    else out.push({ field, exists: f.exists ?? true });
   });
   return out;
 }
@@ -452,15 +466,15 @@ function windowSpec(raw: Record<string, unknown>, problems: Problems): { spec: W
   let lateness: number | string | undefined;
   if (type === 'tumbling') {
     const w = problems.section(SECTIONS.tumbling, raw, at, 'window');
-    if (w) spec = { type, sizeMs: durationMs(w.size) };
+    if (w?.size !== undefined) spec = { type, sizeMs: durationMs(w.size) };
     lateness = w?.allowedLateness;
   } else if (type === 'sliding') {
     const w = problems.section(SECTIONS.sliding, raw, at, 'window');
-    if (w) spec = { type, sizeMs: durationMs(w.size), slideMs: durationMs(w.slide) };
+    if (w?.size !== undefined && w.slide !== undefined) spec = { type, sizeMs: durationMs(w.size), slideMs: durationMs(w.slide) };
     lateness = w?.allowedLateness;
   } else if (type === 'session') {
     const w = problems.section(SECTIONS.session, raw, at, 'window');
-    if (w) spec = { type, gapMs: durationMs(w.gap) };
+    if (w?.gap !== undefined) spec = { type, gapMs: durationMs(w.gap) };
     lateness = w?.allowedLateness;
   } else {
     problems.add([...at, 'type'], type === undefined ? 'is required: tumbling, sliding or session' : `${JSON.stringify(type)} is not a window type: tumbling, sliding or session`);

@@ -61,7 +61,10 @@ export interface JobSpec {
     eventTime: string;
     outOfOrdernessMs?: number;
     idleTimeoutMs?: number;
-    /** Every filter must hold, on the record's raw values, before validation; else the record is left out. */
+    /**
+   * Every filter must hold, on the record's raw values, before validation; else the record is left
+   * out. An absent field reads as null.
+   */
     filters: FilterSpec[];
   };
   /** The key's fields: one, or a composite key. */
