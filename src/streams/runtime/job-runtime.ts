@@ -32,7 +32,7 @@ import { MainLoop } from './main-loop.js';
 import { WindowPipeline, type PipelineStats } from './pipeline.js';
 import { planRestore, type RestorePlan } from './restore-plan.js';
 import { jobDescriptor, type JobDescriptor } from '../../job/definition.js';
-import type { WindowSpec } from '../operators/window-assigners.js';
+import { assignerFor, type WindowSpec } from '../operators/window-assigners.js';
 
 export interface JobRuntimeOptions<OUT> {
   logger: Logger;
@@ -189,7 +189,7 @@ export class JobRuntime<IN, ACC, OUT> {
           checkpoint: config.checkpoint,
           workers: config.workers,
           firstCheckpointId: plan.firstCheckpointId,
-          identity: { ...source.identity, job: job.name, windowMs: config.windows.sizeMs, version: options.version ?? 'unknown', definition: this.definition },
+          identity: { ...source.identity, job: job.name, windowMs: assignerFor(this.windowSpec).sizeMs, version: options.version ?? 'unknown', definition: this.definition },
           stateDir: config.state.dir,
           store: this.checkpoints as CheckpointStore,
           sideOutputs,
@@ -301,7 +301,7 @@ export class JobRuntime<IN, ACC, OUT> {
     this.checkpoints = new CheckpointStore(config.state.dir);
     const savepoint = options.fromSavepoint ? readSavepoint(options.fromSavepoint) : undefined;
     if (savepoint) {
-      const shape = { job: job.name, ...source.identity, windowMs: config.windows.sizeMs, keyGroups: KEY_GROUPS, definition: this.definition };
+      const shape = { job: job.name, ...source.identity, windowMs: assignerFor(this.windowSpec).sizeMs, keyGroups: KEY_GROUPS, definition: this.definition };
       for (const note of checkCompatible(savepoint.manifest, shape, savepoint.dir)) options.logger.info({ savepoint: savepoint.dir }, note);
     }
     const plan = planRestore({
