@@ -18,6 +18,7 @@ import { parseJobFile } from '../../src/job/job-file.js';
 import type { JobDefinition } from '../../src/job/job.js';
 import { applyEnvironment, loadJob, loadJobSource } from '../../src/job/registry.js';
 import { parseTemplate, renderTemplate } from '../../src/job/templates.js';
+import { decodeStep, encodeStep, windowInputOf } from '../../src/actors/step-codec.js';
 import { RESULT_INDEX_MAPPING } from '../../src/streams/sinks/elasticsearch.js';
 import { InMemoryWindowStore } from '../../src/streams/operators/windows.js';
 import { LocalKeyedStage } from '../../src/streams/operators/local-stage.js';
@@ -348,6 +349,55 @@ aggregates:
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('what travels to the window workers', () => {
+  test('only the values the aggregates read, one column per field, whatever else the job reads', () => {
+    const spec = parseJobFile(
+      `name: wide
+input:
+  fields:
+    shop: { type: string }
+    region: { type: string }
+    note: { type: string, maxBytes: 1000 }
+    amount: { type: integer, required: false }
+    user: { type: string }
+    at: { type: timestamp }
+  eventTime: at
+key: [shop, region]
+window: { type: tumbling, size: 1m }
+aggregates:
+  n: { type: count }
+  revenue: { type: sum, field: amount }
+  users: { type: countDistinct, field: user }
+  top: { type: topN, field: user, n: 3 }
+`,
+      'wide.yaml',
+    );
+    const job = compileJob(spec);
+    const note = 'x'.repeat(900);
+    const records = [
+      { shop: 's1', region: 'eu', note, amount: 5, user: 'u1', at: TS },
+      { shop: 's1', region: 'eu', note, user: 'u2', at: TS + 1 },
+      { shop: 's2', region: 'us', note, amount: 7, user: 'u1', at: TS + 2 },
+    ];
+    const events = records.map((r) => {
+      const parsed = job.parse(Buffer.from(JSON.stringify(r)), NOW);
+      assert.ok(parsed.ok);
+      return { key: job.keyOf(parsed.event), timestamp: job.timestampOf(parsed.event), event: parsed.event };
+    });
+    assert.deepEqual(events.map((e) => e.event.v), [[5, 'u1'], [undefined, 'u2'], [7, 'u1']], 'the note, the region and the shop are not in the event (the key is)');
+    const input = windowInputOf(job);
+    const step = encodeStep(events, input);
+    const columns = step.columns.values as unknown[];
+    assert.equal(columns.length, 2, 'one column per field read: amount and user');
+    assert.ok(columns[0] instanceof Float64Array, 'numbers travel in a transferred Float64Array');
+    assert.deepEqual((columns[1] as { dict: string[] }).dict, ['u1', 'u2'], 'strings in a per-step dictionary');
+    assert.ok(step.bytes < 200, `${step.bytes} bytes for 3 events of ~1 KB each`);
+    assert.deepEqual(decodeStep(step.columns, input), events);
+    const countOnly = compileJob({ ...spec, aggregates: [{ name: 'n', type: 'count' }] });
+    assert.deepEqual(encodeStep(events.map((e) => ({ ...e, event: { ...e.event, v: [] } })), windowInputOf(countOnly)).columns.values, [], 'a count needs no value at all');
   });
 });
 
