@@ -11,9 +11,10 @@ import { adminSocketPath, describeConfig, loadConfig, VARIABLES } from './config
 import { savepointCommand, stopCommand } from './admin/admin-commands.js';
 import type { AdminRequest, AdminResponse } from './admin/admin-protocol.js';
 import { startAdminServer, type AdminServer } from './admin/admin-server.js';
-import { jobFromConfig } from './job/registry.js';
+import { loadJob, type LoadedJob } from './job/registry.js';
 import { startQueryApi } from './query/query-api.js';
 import type { QueryServer } from './query/query-server.js';
+import { describeWindow } from './streams/operators/window-assigners.js';
 import { JobRuntime } from './streams/runtime/job-runtime.js';
 import { superviseJob } from './supervision/job-supervisor.js';
 import { exitProcess } from './supervision/process-exit.js';
@@ -36,8 +37,11 @@ const USAGE = `sluice: a stream processor for clickstream windows (Kafka in, Ela
 
 usage:
   sluice run       run the daemon (with no SLUICE_KAFKA_BROKERS: the built-in generator, results on stdout)
+                   --job FILE: run the job in FILE (a job file .yaml/.yml/.json, or a module .mjs/.js
+                   exporting a JobDefinition) instead of SLUICE_JOB or the built-in clickstream job
                    --from-savepoint PATH: start from a savepoint (replaces the checkpoints in SLUICE_STATE_DIR;
                    any SLUICE_WORKERS: state moves by key group)
+  sluice check     validate the configuration and the job (--job FILE, else SLUICE_JOB) and say what it runs
   sluice savepoint take a savepoint of the running daemon and print its path
                    (--dir PATH: create it in PATH instead of $SLUICE_STATE_DIR/savepoints)
   sluice stop      stop the running daemon gracefully (final checkpoint, sinks flushed)
@@ -70,28 +74,65 @@ function printConfig(): number {
   return 0;
 }
 
-async function run(args: string[]): Promise<number> {
-  let fromSavepoint: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--from-savepoint' && args[i + 1]) fromSavepoint = args[++i];
-    else {
-      process.stderr.write(`sluice run: unknown option "${args[i]}" (allowed: --from-savepoint PATH)\n`);
-      return 2;
-    }
-  }
-  let config;
+/** The configuration and the job (`--job`, SLUICE_JOB, or the built-in one), or an exit code after saying what is wrong. */
+async function configAndJob(command: string, jobFile: string | undefined): Promise<LoadedJob | number> {
   try {
-    config = loadConfig();
+    return await loadJob(loadConfig(), process.env, jobFile);
   } catch (err) {
     if (err instanceof SluiceError && err.code === ErrorCode.CONFIG_INVALID) {
-      process.stderr.write(`sluice: ${err.message}\n(see \`sluice config\` for every variable and what it allows)\n`);
+      process.stderr.write(`sluice ${command}: ${err.message}\n(see \`sluice config\` for every variable and what it allows)\n`);
+      return 2;
+    }
+    if (err instanceof SluiceError && err.code === ErrorCode.JOB_INVALID) {
+      process.stderr.write(`sluice ${command}: ${err.message}\n(job files: docs/job-files.md and examples/)\n`);
       return 2;
     }
     throw err;
   }
+}
+
+async function check(args: string[]): Promise<number> {
+  let jobFile: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--job' && args[i + 1]) jobFile = args[++i];
+    else {
+      process.stderr.write(`sluice check: unknown option "${args[i]}" (allowed: --job FILE)\n`);
+      return 2;
+    }
+  }
+  const loaded = await configAndJob('check', jobFile);
+  if (typeof loaded === 'number') return loaded;
+  const { job, config, notes } = loaded;
+  const window = job.window ?? { type: 'tumbling' as const, sizeMs: config.windows.sizeMs };
+  const lines = [
+    `job ${job.name}${job.source ? ` (${job.source.kind === 'file' ? 'job file' : 'module'} ${job.source.path})` : ' (built in)'}: valid`,
+    `  input: topic ${config.topics.input}, dead letters to ${config.topics.dlq}, late events to ${config.topics.late}`,
+    ...(job.stateShape ? [`  key: ${job.stateShape.key.join(' + ')}`, `  aggregates: ${Object.entries(job.stateShape.aggregates).map(([n, a]) => `${n} (${a.type}${a.field ? ` of ${a.field}` : ''})`).join(', ')}`] : []),
+    `  windows: ${describeWindow(window)}, allowed lateness ${config.windows.allowedLatenessMs} ms, watermark ${config.windows.outOfOrdernessMs} ms behind`,
+    ...notes.map((n) => `  note: ${n}`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+async function run(args: string[]): Promise<number> {
+  let fromSavepoint: string | undefined;
+  let jobFile: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--from-savepoint' && args[i + 1]) fromSavepoint = args[++i];
+    else if (args[i] === '--job' && args[i + 1]) jobFile = args[++i];
+    else {
+      process.stderr.write(`sluice run: unknown option "${args[i]}" (allowed: --job FILE, --from-savepoint PATH)\n`);
+      return 2;
+    }
+  }
+  const loaded = await configAndJob('run', jobFile);
+  if (typeof loaded === 'number') return loaded;
+  const { config, job: jobDefinition } = loaded;
   const logger = createLogger(config.logLevel);
+  for (const note of loaded.notes) logger.info({ job: jobDefinition.name }, note);
+  if (jobDefinition.source) logger.info({ job: jobDefinition.name, file: jobDefinition.source.path, definition: jobDefinition.definitionHash }, `running job ${jobDefinition.name} from ${jobDefinition.source.path}`);
   const embedded = config.kafka === undefined;
-  const jobDefinition = jobFromConfig(config);
   const tracing = await startTracing({ logger, version: version() });
   // One telemetry for the process: /metrics and the probes stay up through restarts of the job.
   const telemetry = new DaemonTelemetry({ config, logger, version: version(), state: () => 'created', stats: () => undefined });
@@ -250,6 +291,8 @@ async function main(argv: string[]): Promise<number> {
       return status(argv.slice(1));
     case 'config':
       return printConfig();
+    case 'check':
+      return check(argv.slice(1));
     case 'help':
     case '--help':
     case '-h':

@@ -86,13 +86,20 @@ interface VariableSpec<S extends z.ZodType<unknown, string> = z.ZodType<unknown,
   schema: S;
   meaning: string;
   secret?: boolean;
-  group: 'source' | 'sinks' | 'windows' | 'state' | 'runtime' | 'query' | 'generator' | 'credentials';
+  group: 'job' | 'source' | 'sinks' | 'windows' | 'state' | 'runtime' | 'query' | 'generator' | 'credentials';
 }
 
 const v = <S extends z.ZodType<unknown, string>>(spec: VariableSpec<S>): VariableSpec<S> => spec;
 
 /** Every variable sluice reads. Order is the order of `sluice config` and the README table. */
 export const VARIABLES = {
+  SLUICE_JOB: v({
+    group: 'job',
+    default: undefined,
+    schema: z.string().trim().min(1, { message: 'a file path' }),
+    meaning:
+      'the job to run: a job file (.yaml, .yml, .json; see examples/) or a module exporting a JobDefinition (.mjs, .js); its settings that are also variables are defaults the environment overrides; `sluice run --job FILE` wins over it; unset => the built-in clickstream job',
+  }),
   SLUICE_KAFKA_BROKERS: v({
     group: 'source',
     default: undefined,
@@ -355,6 +362,8 @@ export type VariableName = keyof typeof VARIABLES;
 type Parsed<N extends VariableName> = z.output<(typeof VARIABLES)[N]['schema']>;
 
 export interface SluiceConfig {
+  /** SLUICE_JOB: the job file or module to run; undefined: the built-in clickstream job (see src/job/registry.ts). */
+  job?: string;
   kafka:
     | {
         brokers: string[];
@@ -528,7 +537,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
   const redisPassword = get('SLUICE_REDIS_PASSWORD');
   const queryToken = get('SLUICE_QUERY_TOKEN');
 
+  const job = get('SLUICE_JOB');
   const config: SluiceConfig = {
+    ...(job === undefined ? {} : { job }),
     kafka:
       brokers === undefined
         ? undefined

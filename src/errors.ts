@@ -24,6 +24,8 @@ export type RecordErrorCode = (typeof RecordErrorCode)[keyof typeof RecordErrorC
 /** Failures of the daemon itself (configuration, connections, sinks, internal invariants). */
 export const ErrorCode = {
   CONFIG_INVALID: 'CONFIG_INVALID',
+  /** A job file (SLUICE_JOB, `sluice run --job`) cannot be read, or says something invalid: the message names the field and the line. */
+  JOB_INVALID: 'JOB_INVALID',
   USAGE: 'USAGE',
   KAFKA_UNAVAILABLE: 'KAFKA_UNAVAILABLE',
   KAFKA_TOPIC_MISSING: 'KAFKA_TOPIC_MISSING',

@@ -8,6 +8,9 @@ import type { MetricsSnapshot } from '../telemetry/metrics.js';
 import type { StepColumns } from './step-codec.js';
 import type { SavepointFile } from '../state/savepoints/savepoint-format.js';
 import type { WorkerQuery, WorkerQueryAnswer } from '../query/query-types.js';
+import type { JobSource } from '../job/job.js';
+import type { WindowSpec } from '../streams/operators/window-assigners.js';
+import type { LateCandidates } from '../streams/operators/keyed-stage.js';
 
 /** Sent once as workerData. */
 export interface WorkerInit {
@@ -15,7 +18,10 @@ export interface WorkerInit {
   workers: number;
   keyGroups: number[];
   job: string;
-  windows: { sizeMs: number; allowedLatenessMs: number; stateTtlMs?: number };
+  /** How to load the job when it is not built in (a job file's content, a module's path): see registry.ts. */
+  jobSource?: JobSource;
+  /** `assigner`: which windows (tumbling `sizeMs` when absent). */
+  windows: { sizeMs: number; allowedLatenessMs: number; stateTtlMs?: number; assigner?: WindowSpec };
   /** LMDB directory of this worker's window state. */
   statePath: string;
   /** SLUICE_STATE_WRITE_BUFFER_ENTRIES: writes buffered before a step's end commits them. */
@@ -81,8 +87,11 @@ export type ToWorker =
 export type FromWorker =
   /** `imported`: entries loaded from a savepoint (when started with `importSavepoint`). */
   | { type: 'ready'; workerIndex: number; openWindows: number; imported?: number }
-  /** `last` marks the step's final chunk, which carries its credit. */
-  | { type: 'results'; seq: number; results: unknown[]; credit: Credit; openWindows: number; last: boolean }
+  /**
+   * `last` marks the step's final chunk, which carries its credit and what became of the step's
+   * late candidates (session windows).
+   */
+  | { type: 'results'; seq: number; results: unknown[]; credit: Credit; openWindows: number; last: boolean; candidates?: LateCandidates }
   | { type: 'drained'; seq: number }
   | { type: 'metrics'; seq: number; snapshot: MetricsSnapshot }
   /** Checkpoint `id`'s state is on disk; `changed`: entries changed since the previous barrier. */

@@ -20,6 +20,8 @@ export interface StepColumns {
   keys: string;
   buffer: ArrayBuffer;
   values: unknown;
+  /** Late candidates (session windows), as pairs: [index in this step, candidate id, ...], by index. */
+  candidates?: number[];
 }
 
 export interface EncodedStep {
@@ -72,6 +74,7 @@ class ShareBuilder<IN> {
   private readonly timestamps: Float64Array;
   private readonly keyEnds: Uint32Array;
   private readonly values: ValueColumnBuilder<unknown>;
+  private candidates: number[] | undefined;
   private at = 0;
   private keyEnd = 0;
 
@@ -93,6 +96,7 @@ class ShareBuilder<IN> {
     this.keyEnds[i] = this.keyEnd;
     this.timestamps[i] = e.timestamp;
     this.values.push(this.input.project(e.event));
+    if (e.lateCandidate !== undefined) (this.candidates ??= []).push(i, e.lateCandidate);
   }
 
   finish(): EncodedStep {
@@ -100,10 +104,10 @@ class ShareBuilder<IN> {
     const keys = this.keys.join('');
     const values = this.values.finish();
     return {
-      columns: { n: this.n, keys, buffer: this.buffer, values: values.column },
+      columns: { n: this.n, keys, buffer: this.buffer, values: values.column, ...(this.candidates ? { candidates: this.candidates } : {}) },
       transfer: [this.buffer, ...values.transfer],
       // A string clones at up to 2 bytes per UTF-16 unit.
-      bytes: this.buffer.byteLength + keys.length * 2 + values.bytes,
+      bytes: this.buffer.byteLength + keys.length * 2 + values.bytes + (this.candidates?.length ?? 0) * 8,
     };
   }
 }
@@ -112,18 +116,25 @@ class ShareBuilder<IN> {
 export function forEachEvent<IN>(
   columns: StepColumns,
   input: WindowInput<IN, unknown>,
-  add: (key: string, timestamp: number, event: IN) => void,
+  add: (key: string, timestamp: number, event: IN, lateCandidate?: number) => void,
 ): void {
-  const { n, keys, buffer } = columns;
+  const { n, keys, buffer, candidates } = columns;
   const timestamps = new Float64Array(buffer, 0, n);
   const keyEnds = new Uint32Array(buffer, n * 8, n);
   const valueAt = input.values.reader(columns.values, n);
   let start = 0;
+  /** The next candidate's position in `candidates` (pairs, ordered by index). */
+  let c = 0;
   for (let i = 0; i < n; i++) {
     const end = keyEnds[i] as number;
     const key = keys.slice(start, end);
     const timestamp = timestamps[i] as number;
-    add(key, timestamp, input.rebuild(key, timestamp, valueAt(i)));
+    if (candidates !== undefined && candidates[c] === i) {
+      add(key, timestamp, input.rebuild(key, timestamp, valueAt(i)), candidates[c + 1]);
+      c += 2;
+    } else {
+      add(key, timestamp, input.rebuild(key, timestamp, valueAt(i)));
+    }
     start = end;
   }
 }
@@ -131,6 +142,6 @@ export function forEachEvent<IN>(
 /** The events of the columns as KeyedEvent objects (tests, and any consumer wanting the old shape). */
 export function decodeStep<IN>(columns: StepColumns, input: WindowInput<IN, unknown>): Array<KeyedEvent<IN>> {
   const events: Array<KeyedEvent<IN>> = [];
-  forEachEvent(columns, input, (key, timestamp, event) => events.push({ key, timestamp, event }));
+  forEachEvent(columns, input, (key, timestamp, event, lateCandidate) => events.push(lateCandidate === undefined ? { key, timestamp, event } : { key, timestamp, event, lateCandidate }));
   return events;
 }

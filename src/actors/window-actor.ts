@@ -5,8 +5,8 @@
  * keep them buffered across steps (see LmdbWindowStore.endStep), which is safe because recovery
  * always rolls back to a barrier, and a barrier commits everything first.
  */
-import type { KeyedStep } from '../streams/operators/keyed-stage.js';
-import { TumblingWindowOperator, type AggregateFunction, type WindowOptions, type WindowStateStore } from '../streams/operators/windows.js';
+import type { KeyedStep, LateCandidates } from '../streams/operators/keyed-stage.js';
+import { createWindowOperator, type AddEvents, type AggregateFunction, type WindowOperator, type WindowOptions, type WindowStateStore } from '../streams/operators/windows.js';
 
 /** A store that buffers writes (LMDB); in-memory stores need no commit. */
 export interface CommittableStore<ACC> extends WindowStateStore<ACC> {
@@ -24,7 +24,7 @@ export interface WindowActorOptions extends WindowOptions {
 }
 
 export class WindowActor<IN, ACC, OUT> {
-  private readonly operator: TumblingWindowOperator<IN, ACC, OUT>;
+  private readonly operator: WindowOperator<IN, OUT>;
   /** windowStart -> wall-clock time an event last touched it (state TTL). */
   private readonly touched = new Map<number, number>();
   private expired = 0;
@@ -36,7 +36,7 @@ export class WindowActor<IN, ACC, OUT> {
     /** The main thread's clock at start: restored windows' TTL starts over from here. */
     startedAtMs: number,
   ) {
-    this.operator = new TumblingWindowOperator(options, aggregate, store);
+    this.operator = createWindowOperator(options, aggregate, store);
     // State found at start counts as touched now: its TTL starts over.
     for (const start of store.windowStarts()) this.touched.set(start, startedAtMs);
   }
@@ -49,13 +49,13 @@ export class WindowActor<IN, ACC, OUT> {
   /**
    * Apply a step. Results go to `emit` in chunks of at most `chunkSize`, so firing a million
    * windows never holds a million results; the last call (possibly empty) comes after the state
-   * changes are committed.
+   * changes are committed, with what became of the step's late candidates.
    */
-  step(step: KeyedStep<IN>, emit: (results: OUT[], last: boolean) => void, chunkSize = DEFAULT_CHUNK): void {
+  step(step: KeyedStep<IN>, emit: (results: OUT[], last: boolean, candidates?: LateCandidates) => void, chunkSize = DEFAULT_CHUNK): void {
     this.apply(
       step,
       (add) => {
-        for (const e of step.events) add(e.key, e.timestamp, e.event);
+        for (const e of step.events) add(e.key, e.timestamp, e.event, e.lateCandidate);
       },
       emit,
       chunkSize,
@@ -68,8 +68,8 @@ export class WindowActor<IN, ACC, OUT> {
    */
   apply(
     step: Omit<KeyedStep<IN>, 'events'>,
-    forEachEvent: (add: (key: string, timestamp: number, event: IN) => void) => void,
-    emit: (results: OUT[], last: boolean) => void,
+    forEachEvent: (add: (key: string, timestamp: number, event: IN, lateCandidate?: number) => void) => void,
+    emit: (results: OUT[], last: boolean, candidates?: LateCandidates) => void,
     chunkSize = DEFAULT_CHUNK,
   ): void {
     let results: OUT[] = [];
@@ -80,10 +80,14 @@ export class WindowActor<IN, ACC, OUT> {
         results = [];
       }
     };
-    forEachEvent((key, timestamp, event) => {
-      const outcome = this.operator.add(key, timestamp, event, step.watermarkBefore);
-      if (outcome.kind !== 'late') this.touched.set(outcome.window.start, step.nowMs);
-      if (outcome.kind === 'refired') push(outcome.result);
+    const touched = this.touched;
+    const events: AddEvents<OUT> = { touched: (start) => touched.set(start, step.nowMs), refired: push };
+    let candidates: LateCandidates | undefined;
+    forEachEvent((key, timestamp, event, lateCandidate) => {
+      const counted = this.operator.addEvent(key, timestamp, event, step.watermarkBefore, events);
+      if (lateCandidate === undefined) return;
+      candidates ??= { counted: [], late: [] };
+      (counted ? candidates.counted : candidates.late).push(lateCandidate);
     });
     if (step.watermarkAfter > Number.NEGATIVE_INFINITY) {
       const purged = this.operator.advance(step.watermarkAfter, (fired) => push(fired.result));
@@ -99,7 +103,7 @@ export class WindowActor<IN, ACC, OUT> {
       }
     }
     this.store.endStep?.();
-    emit(results, true);
+    emit(results, true, candidates);
   }
 
   openWindows(): number {

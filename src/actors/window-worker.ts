@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { serializeError } from '../errors.js';
-import { jobByName } from '../job/registry.js';
+import { jobByName, loadJobSource } from '../job/registry.js';
 import { LmdbWindowStore } from '../state/lmdb-window-store.js';
 import { queryResultMessage } from '../query/worker-query.js';
 import { readKeyGroup } from '../state/savepoints/savepoint-reader.js';
@@ -24,7 +24,10 @@ const init = thread.data;
 const send = (message: FromWorker) => port.postMessage(message);
 
 try {
-  const job = jobByName(init.job);
+  // A job file is compiled again here (from the content the main thread validated); a module is
+  // imported (and checked to be the one the main thread loaded). Messages wait in the port meanwhile.
+  const job = init.jobSource ? await loadJobSource(init.jobSource) : jobByName(init.job);
+  if (job.name !== init.job) throw new Error(`the job loaded in the worker is "${job.name}", the main thread runs "${init.job}"`);
   const store = new LmdbWindowStore<unknown>({
     path: init.statePath,
     keyGroups: init.keyGroups,
@@ -84,7 +87,8 @@ try {
         actor.apply(
           step,
           (add) => forEachEvent(columns, input, add),
-          (results, last) => send({ type: 'results', seq: message.seq, results, credit: last ? message.credit : noCredit, openWindows: actor.openWindows(), last }),
+          (results, last, candidates) =>
+            send({ type: 'results', seq: message.seq, results, credit: last ? message.credit : noCredit, openWindows: actor.openWindows(), last, ...(candidates ? { candidates } : {}) }),
         );
         appliedWatermark = Math.max(appliedWatermark, step.watermarkAfter);
         return undefined;

@@ -13,22 +13,28 @@ import { systemClock, systemScheduler, type Cancel, type Clock, type Scheduler }
 import type { Worker } from 'node:worker_threads';
 import { Subject, concatMap, type Subscription } from 'rxjs';
 import { deserializeError, ErrorCode, SluiceError } from '../errors.js';
-import type { KeyedStage, KeyedStep, ResultsCallback } from '../streams/operators/keyed-stage.js';
+import type { KeyedStage, KeyedStep, LateCandidatesCallback, ResultsCallback } from '../streams/operators/keyed-stage.js';
 import { ThreadSupervisor } from '../supervision/thread-supervisor.js';
 import type { Logger } from '../telemetry/logging.js';
 import { assignmentTable, KEY_GROUPS, keyGroupOf, keyGroupsOfWorker } from './key-groups.js';
 import type { MetricsSnapshot } from '../telemetry/metrics.js';
 import type { Credit, FromWorker, SavepointImport, ToWorker, WorkerInit } from './protocol.js';
 import { encodeSteps, windowInputOf } from './step-codec.js';
-import { jobByName } from '../job/registry.js';
+import { jobByName, loadJobSource } from '../job/registry.js';
+import type { JobSource } from '../job/job.js';
+import type { WindowSpec } from '../streams/operators/window-assigners.js';
 import type { WindowInput } from '../job/window-input.js';
 import type { SavepointFile } from '../state/savepoints/savepoint-format.js';
 import type { WorkerQuery, WorkerQueryReply } from '../query/query-types.js';
 
 export interface WorkerStageOptions<OUT> {
   workers: number;
+  /** The job's name: built-in jobs are found by it in every thread (registry.ts). */
   job: string;
-  windows: { sizeMs: number; allowedLatenessMs: number; stateTtlMs?: number };
+  /** How the workers load a job that is not built in (a job file, a module). */
+  jobSource?: JobSource;
+  /** `assigner`: which windows (tumbling `sizeMs` when absent). */
+  windows: { sizeMs: number; allowedLatenessMs: number; stateTtlMs?: number; assigner?: WindowSpec };
   /** Each worker's state lives in `${stateDir}/windows/worker-<n>`. */
   stateDir: string;
   /** Writes each worker buffers before committing them (LmdbWindowStore.endStep); default 1. */
@@ -39,6 +45,8 @@ export interface WorkerStageOptions<OUT> {
   maxHeapMb?: number;
   /** Where results go; or later, through `bindResults`. */
   onResults?: ResultsCallback<OUT>;
+  /** Where what became of late candidates goes (session windows); or later, through `bindLate`. */
+  onLate?: LateCandidatesCallback;
   /** Called once when a worker fails; the stage rejects everything pending with the same error. */
   onFailure: (err: SluiceError) => void;
   /** Receives each worker's metrics every `metricsIntervalMs` (e.g. SluiceMetrics.mergeThread). */
@@ -106,6 +114,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
   private onResults: ResultsCallback<OUT>;
   private readonly clock: Clock;
   private readonly scheduler: Scheduler;
+  private onLate: LateCandidatesCallback | undefined;
   private restore: { restoreTo?: number; importSavepoint?: SavepointImport };
 
   constructor(private readonly options: WorkerStageOptions<OUT>) {
@@ -114,6 +123,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
     this.onResults = options.onResults ?? (async () => {
       throw new SluiceError(ErrorCode.INTERNAL, 'window results before bindResults()');
     });
+    this.onLate = options.onLate;
     this.restore = {
       ...(options.restoreTo === undefined ? {} : { restoreTo: options.restoreTo }),
       ...(options.importSavepoint ? { importSavepoint: options.importSavepoint } : {}),
@@ -135,6 +145,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
         workers,
         keyGroups: keyGroupsOfWorker(index, workers),
         job: this.options.job,
+        ...(this.options.jobSource ? { jobSource: this.options.jobSource } : {}),
         windows: this.options.windows,
         statePath: `${this.options.stateDir}/windows/worker-${index}`,
         ...(this.options.writeBufferEntries === undefined ? {} : { writeBufferEntries: this.options.writeBufferEntries }),
@@ -153,6 +164,11 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
   /** Where results go (when the stage was built before the pipeline that consumes them). */
   bindResults(onResults: ResultsCallback<OUT>): void {
     this.onResults = onResults;
+  }
+
+  /** Where what became of late candidates goes (session windows). */
+  bindLate(onLate: LateCandidatesCallback): void {
+    this.onLate = onLate;
   }
 
   /** What to restore (when decided after the stage was built and spawned). */
@@ -193,7 +209,8 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
     }
     await Promise.all(ready);
     // After the workers: an unknown job fails as a worker that cannot start (the workers know jobs by name too).
-    this.input = windowInputOf(jobByName(this.options.job) as { windowInput?: WindowInput<IN, unknown> });
+    const job = this.options.jobSource ? await loadJobSource(this.options.jobSource) : jobByName(this.options.job);
+    this.input = windowInputOf(job as { windowInput?: WindowInput<IN, unknown> });
     if (this.options.onMetrics) {
       const every = this.options.metricsIntervalMs ?? 5_000;
       const ask = () => {
@@ -355,6 +372,10 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
       case 'results':
         handle.openWindows = reply.openWindows;
         if (reply.results.length > 0) await this.onResults(reply.results as OUT[], handle.barriersPassed);
+        if (reply.candidates) {
+          if (!this.onLate) throw new SluiceError(ErrorCode.INTERNAL, 'late candidates reported, and nothing to hand them to (bindLate)');
+          await this.onLate(reply.candidates, handle.barriersPassed);
+        }
         if (reply.last) handle.handedOver = Math.max(handle.handedOver, handle.pendingWatermarks.shift() ?? handle.handedOver);
         this.release(handle, reply.credit);
         return;

@@ -86,6 +86,9 @@ export const clickstreamJob: JobDefinition<ClickEvent, ClickCountAccumulator, Cl
   resultVersion: (result) => result.count,
   redisValue: (result) => String(result.count),
   resultRef: (result) => ({ key: result.userId, window: { start: result.windowStart, end: result.windowEnd } }),
+  /** As examples/clickstream.yaml says it: savepoints move between this job and that file. */
+  stateShape: { key: ['userId'], aggregates: { count: { type: 'count' }, byEventType: { type: 'countBy', field: 'eventType' } } },
+  stateLayout: 'clickstream/1',
 };
 
 /**

@@ -58,6 +58,9 @@ export interface StateSnapshot<ACC> {
 
 const DELETE_SLICE = 10_000;
 
+/** A buffered deletion of one entry (session windows merge and purge entry by entry). */
+const DELETED = Symbol('deleted');
+
 export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
   private readonly env: RootDatabase;
   private readonly db: Database<WindowEntry<ACC>, StateKey>;
@@ -69,8 +72,8 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
   private changedThisEpoch = 0;
   private readonly keyGroups: readonly number[];
   private readonly keyGroupOf: (key: string) => number;
-  /** Writes not yet committed: window start -> key -> entry. */
-  private readonly pending = new Map<number, Map<string, WindowEntry<ACC>>>();
+  /** Writes not yet committed: window start -> key -> entry, or DELETED (one entry deleted). */
+  private readonly pending = new Map<number, Map<string, WindowEntry<ACC> | typeof DELETED>>();
   private pendingEntries = 0;
   /** Windows whose entries on disk are to be deleted at the next commit. */
   private readonly pendingWindowDeletes = new Set<number>();
@@ -98,7 +101,7 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
 
   get(windowStart: number, key: string): WindowEntry<ACC> | undefined {
     const buffered = this.pending.get(windowStart)?.get(key);
-    if (buffered) return buffered;
+    if (buffered) return buffered === DELETED ? undefined : buffered;
     const entry = this.readsDisk(windowStart) ? this.db.get([this.keyGroupOf(key), windowStart, key]) : undefined;
     this.lastRead = { windowStart, key, existed: entry !== undefined };
     return entry;
@@ -110,11 +113,29 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
       window = new Map();
       this.pending.set(windowStart, window);
     }
-    const buffered = window.has(key);
-    if (!buffered) this.pendingEntries++;
-    const isNew = !buffered && !this.existsOnDisk(windowStart, key);
+    const buffered = window.get(key);
+    if (buffered === undefined) this.pendingEntries++;
+    const isNew = buffered === DELETED || (buffered === undefined && !this.existsOnDisk(windowStart, key));
     window.set(key, entry);
     if (isNew) this.windows.set(windowStart, (this.windows.get(windowStart) ?? 0) + 1);
+  }
+
+  /** Delete one entry (session windows): buffered as a tombstone until the next commit. */
+  delete(windowStart: number, key: string): void {
+    let window = this.pending.get(windowStart);
+    const buffered = window?.get(key);
+    if (buffered === DELETED) return;
+    const existed = buffered !== undefined || this.existsOnDisk(windowStart, key);
+    if (!existed) return;
+    if (!window) {
+      window = new Map();
+      this.pending.set(windowStart, window);
+    }
+    if (buffered === undefined) this.pendingEntries++;
+    window.set(key, DELETED);
+    const left = (this.windows.get(windowStart) ?? 1) - 1;
+    if (left > 0) this.windows.set(windowStart, left);
+    else this.windows.delete(windowStart);
   }
 
   /** Whether window `windowStart` may have live entries on disk. */
@@ -134,6 +155,20 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
     return this.windows.keys();
   }
 
+  /** Every entry: one range scan per key group, merged with what is buffered. */
+  *allEntries(): Iterable<[windowStart: number, key: string, entry: WindowEntry<ACC>]> {
+    const pending = [...this.pending].map(([start, window]) => [start, new Map(window)] as const);
+    const overrides = new Map(pending);
+    for (const [start, window] of pending) for (const [key, entry] of window) if (entry !== DELETED) yield [start, key, entry];
+    for (const keyGroup of this.keyGroups) {
+      for (const { key, value } of this.db.getRange({ start: [keyGroup], end: [keyGroup + 1] })) {
+        const [, start, k] = key;
+        if (this.pendingWindowDeletes.has(start) || overrides.get(start)?.has(k)) continue;
+        yield [start, k, value];
+      }
+    }
+  }
+
   /**
    * The buffered entries of a window, then those on disk the buffer does not override. The buffer
    * is copied first: the caller may put entries of this window while it iterates (firing marks
@@ -141,7 +176,7 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
    */
   *entries(windowStart: number): Iterable<[string, WindowEntry<ACC>]> {
     const buffered = [...(this.pending.get(windowStart) ?? [])];
-    yield* buffered;
+    for (const [key, entry] of buffered) if (entry !== DELETED) yield [key, entry];
     if (!this.readsDisk(windowStart)) return;
     const overridden = new Set(buffered.map(([key]) => key));
     for (const keyGroup of this.keyGroups) {
@@ -190,7 +225,8 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
         for (const [key, entry] of window) {
           const stateKey: StateKey = [this.keyGroupOf(key), start, key];
           this.saveUndo(stateKey);
-          this.db.putSync(stateKey, entry);
+          if (entry === DELETED) this.db.removeSync(stateKey);
+          else this.db.putSync(stateKey, entry);
         }
       }
     }, STEP_COMMIT);

@@ -144,6 +144,8 @@ export interface DriverOptions<OUT> {
   batchSize?: number;
   /** Crash the window workers after this many steps (a worker failure). */
   workerExitAfterSteps?: number;
+  /** Start from this savepoint (`sluice run --from-savepoint`). */
+  fromSavepoint?: string;
 }
 
 /** One start of the job under test. */
@@ -175,6 +177,7 @@ export class RuntimeDriver<IN, ACC, OUT> {
       source: () => (this.source = new MemorySource(options.broker, options.batchSize ?? 50)),
       sinks: [options.results],
       ...(options.workerExitAfterSteps === undefined ? {} : { workerExitAfterSteps: options.workerExitAfterSteps }),
+      ...(options.fromSavepoint === undefined ? {} : { fromSavepoint: options.fromSavepoint }),
     });
   }
 

@@ -14,6 +14,7 @@ import { open, type Database, type RootDatabase } from 'lmdb';
 import { ErrorCode, SluiceError } from '../../errors.js';
 import type { CheckpointKind } from './checkpoint-coordinator.js';
 import type { PipelinePlacement } from '../../streams/runtime/pipeline.js';
+import type { JobDescriptor } from '../../job/definition.js';
 
 export const CHECKPOINT_FORMAT_VERSION = 1;
 
@@ -33,6 +34,8 @@ export interface CheckpointRecord {
   placement: PipelinePlacement;
   /** worker index -> entries changed since the previous barrier (the incremental size). */
   changed: Record<string, number>;
+  /** The job definition it was taken with (records since job files): a restore checks it part by part. */
+  definition?: JobDescriptor;
   /**
    * Set when the checkpoint's side outputs and offsets commit in a Kafka transaction after this
    * record is written: the record counts only if the job's group says that transaction committed

@@ -19,6 +19,7 @@ import type { CheckpointedSideOutputs } from '../../streams/sources/connector.js
 import type { PipelinePlacement } from '../../streams/runtime/pipeline.js';
 import type { CheckpointTrace } from '../../telemetry/daemon-telemetry.js';
 import type { Logger } from '../../telemetry/logging.js';
+import type { JobDescriptor } from '../../job/definition.js';
 import { SAVEPOINT_FORMAT_VERSION, savepointName, type SavepointFile } from '../savepoints/savepoint-format.js';
 import { discardSavepoint, finishSavepoint, prepareSavepoint, type SavepointTarget } from '../savepoints/savepoint-writer.js';
 import { CheckpointCoordinator, type CheckpointKind, type CompletedCheckpoint } from './checkpoint-coordinator.js';
@@ -35,7 +36,7 @@ export interface CheckpointingOptions {
   workers: number;
   firstCheckpointId: number;
   /** What checkpoint records and savepoint manifests say the state belongs to. */
-  identity: { topic: string; groupId: string; job: string; windowMs: number; version: string };
+  identity: { topic: string; groupId: string; job: string; windowMs: number; version: string; definition?: JobDescriptor };
   stateDir: string;
   store: CheckpointStore;
   sideOutputs: CheckpointedSideOutputs;
@@ -215,6 +216,7 @@ export class Checkpointing {
       windowMs: identity.windowMs,
       placement: completed.placement,
       files,
+      ...(identity.definition ? { definition: identity.definition } : {}),
     });
     this.savepointSummary = { savepoint: target.finalDir, checkpointId: completed.id, keyGroupFiles: files.length, entries: files.reduce((n, f) => n + f.entries, 0), offsets: manifest.placement.offsets };
     return target.finalDir;
@@ -238,6 +240,7 @@ export class Checkpointing {
       placement: completed.placement,
       changed,
       sideOutputsTxn: true,
+      ...(identity.definition ? { definition: identity.definition } : {}),
     };
   }
 }

@@ -9,9 +9,12 @@
  * Format 2 (current):
  *   manifest: { formatVersion: 2, sluiceVersion, createdAt (ISO), checkpointId, job, source: { topic,
  *     groupId }, keyGroups, workers, windowMs, placement: { offsets, maxTimestamps, watermark,
- *     stageWatermark }, files: [{ keyGroup, path, entries, sha256 }], sha256 }
- *   entry:    { windowStart, key, fired, accumulator } where `accumulator` is the job's own JSON
- *     (JobDefinition.stateCodec), so the format carries any job and no engine encoding.
+ *     stageWatermark }, files: [{ keyGroup, path, entries, sha256 }], definition?, sha256 }
+ *     `definition` (optional, added with job files): the job definition's digest and the parts its
+ *     state depends on (src/job/definition.ts), checked part by part on restore.
+ *   entry:    { windowStart, key, fired, accumulator, windowEnd? } where `accumulator` is the job's
+ *     own JSON (JobDefinition.stateCodec), so the format carries any job and no engine encoding;
+ *     `windowEnd` only for session windows (whose end is not implied by their start).
  * Format 1 (the first layout, clickstream only):
  *   manifest: as 2 without `job` (format 1 savepoints only ever held the clickstream job)
  *   entry:    { windowStart, key, fired, byEventType: { "<type>": n } }: the counts per type as an
@@ -28,6 +31,7 @@ import { z } from 'zod';
 import { ErrorCode, SluiceError } from '../../errors.js';
 import type { PipelinePlacement } from '../../streams/runtime/pipeline.js';
 import { canonicalJson, sha256 } from '../checkpoints/checkpoint-store.js';
+import { descriptorProblem, type JobDescriptor } from '../../job/definition.js';
 
 export const SAVEPOINT_FORMAT_VERSION = 2;
 export const MANIFEST_FILE = 'manifest.json';
@@ -60,6 +64,8 @@ export interface SavepointManifest {
   windowMs: number;
   placement: PipelinePlacement;
   files: SavepointFile[];
+  /** The job definition it was taken with (savepoints since job files). */
+  definition?: JobDescriptor;
   sha256: string;
 }
 
@@ -69,6 +75,8 @@ export interface SavepointEntry {
   key: string;
   fired: boolean;
   accumulator: unknown;
+  /** Session windows: the window's end. */
+  windowEnd?: number;
 }
 
 export function keyGroupFile(keyGroup: number): string {
@@ -113,7 +121,8 @@ const manifestV1 = z.object({
   files: z.array(fileSchema),
   sha256: z.string(),
 });
-const manifestV2 = manifestV1.extend({ formatVersion: z.literal(2), job: z.string().min(1) });
+const definitionSchema = z.custom<JobDescriptor>((v) => descriptorProblem(v) === undefined, { message: 'not a job definition { hash, window, allowedLatenessMs, key?, aggregates?, stateLayout? }' });
+const manifestV2 = manifestV1.extend({ formatVersion: z.literal(2), job: z.string().min(1), definition: definitionSchema.optional() });
 
 const entryBase = { windowStart: int, key: z.string().min(1), fired: z.boolean() };
 // Not z.record: it copies into a fresh object, and a "__proto__" key would then set a prototype.
@@ -122,7 +131,7 @@ const countsObject = z.custom<Record<string, number>>(
   { message: 'an object of non-negative integer counts' },
 );
 const entryV1 = z.object({ ...entryBase, byEventType: countsObject });
-const entryV2 = z.object({ ...entryBase, accumulator: z.unknown() });
+const entryV2 = z.object({ ...entryBase, accumulator: z.unknown(), windowEnd: int.optional() });
 
 /** Readers of each version's shapes (validation before any migration touches a value). */
 const SCHEMAS: Record<number, { manifest: z.ZodType; entry: z.ZodType }> = {

@@ -9,6 +9,7 @@ import { lstatSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ErrorCode, SluiceError } from '../../errors.js';
 import type { StateCodec } from '../../job/job.js';
+import { compareDescriptors, type JobDescriptor } from '../../job/definition.js';
 import type { WindowEntry } from '../../streams/operators/windows.js';
 import { readRegularFile, RegularFileError } from '../regular-file.js';
 import {
@@ -108,6 +109,8 @@ export interface JobShape {
   groupId: string;
   windowMs: number;
   keyGroups: number;
+  /** The job definition now (compared part by part with the savepoint's, when it recorded one). */
+  definition?: JobDescriptor;
 }
 
 /**
@@ -122,9 +125,15 @@ export function checkCompatible(manifest: SavepointManifest, job: JobShape, dir:
   if (manifest.source.topic !== job.topic) {
     throw refuse(`it was taken reading topic "${manifest.source.topic}" and its offsets belong to that topic; SLUICE_KAFKA_TOPIC is "${job.topic}"`);
   }
-  if (manifest.windowMs !== job.windowMs) throw refuse(`its windows are ${manifest.windowMs} ms long; SLUICE_WINDOW_MS is ${job.windowMs}`);
-  if (manifest.keyGroups !== job.keyGroups) throw refuse(`it has ${manifest.keyGroups} key groups; this sluice has ${job.keyGroups}`);
   const notes: string[] = [];
+  if (manifest.definition && job.definition) {
+    const { refusals, notes: differences } = compareDescriptors(manifest.definition, job.definition, 'savepoint');
+    if (refusals.length > 0) throw refuse(refusals.join('; '));
+    notes.push(...differences.map((d) => `restoring savepoint ${dir} under a changed job definition: ${d}`));
+  } else if (manifest.windowMs !== job.windowMs) {
+    throw refuse(`its windows are ${manifest.windowMs} ms long; SLUICE_WINDOW_MS is ${job.windowMs}`);
+  }
+  if (manifest.keyGroups !== job.keyGroups) throw refuse(`it has ${manifest.keyGroups} key groups; this sluice has ${job.keyGroups}`);
   if (manifest.source.groupId !== job.groupId) {
     notes.push(`the savepoint was taken in consumer group "${manifest.source.groupId}"; going on in group "${job.groupId}" from the savepoint's offsets`);
   }
@@ -174,7 +183,7 @@ export function* readKeyGroup<ACC>(
       throw invalid(`${where}: ${(err as Error).message}`, { path, line: lineNo }, err);
     }
     entries++;
-    yield { keyGroup: file.keyGroup, windowStart: e.windowStart, key: e.key, entry: { accumulator, fired: e.fired } };
+    yield { keyGroup: file.keyGroup, windowStart: e.windowStart, key: e.key, entry: { accumulator, fired: e.fired, ...(e.windowEnd === undefined ? {} : { end: e.windowEnd }) } };
   }
   if (entries !== file.entries) throw invalid(`${path} holds ${entries} entries, the manifest says ${file.entries}`, { path });
 }

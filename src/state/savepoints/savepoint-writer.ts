@@ -55,7 +55,7 @@ export async function exportKeyGroups<ACC>(
       };
       try {
         for (const [windowStart, key, entry] of snapshot.keyGroup(keyGroup)) {
-          const line: SavepointEntry = { windowStart, key, fired: entry.fired, accumulator: codec.encode(entry.accumulator) };
+          const line: SavepointEntry = { windowStart, key, fired: entry.fired, accumulator: codec.encode(entry.accumulator), ...(entry.end === undefined ? {} : { windowEnd: entry.end }) };
           chunk += `${JSON.stringify(line)}\n`;
           entries++;
           if (chunk.length >= WRITE_CHUNK) await flush();

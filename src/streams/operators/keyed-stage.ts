@@ -8,6 +8,22 @@ export interface KeyedEvent<IN> {
   key: string;
   timestamp: number;
   event: IN;
+  /**
+   * Set for an event behind the watermark by more than its own window allows, with session
+   * windows: it still counts if it joins a live session of its key, which only the stage holding
+   * the key's state can tell. The stage reports what became of it by this id (`LateCandidates`).
+   */
+  lateCandidate?: number;
+}
+
+/**
+ * Events the pipeline could not judge late or on time (session windows: whether an event far behind
+ * the watermark joins a live session depends on its key's state): by id, which counted and which
+ * were late.
+ */
+export interface LateCandidates {
+  counted: number[];
+  late: number[];
 }
 
 export interface KeyedStep<IN> {
@@ -31,6 +47,8 @@ export interface KeyedStage<IN> {
   openWindows(): number;
   /** Every result of every window up to this watermark has been handed to the results callback. */
   handedOverWatermark(): number;
+  /** Where what became of late candidates goes (stages that may get them: session windows). */
+  bindLate?(onLate: LateCandidatesCallback): void;
 }
 
 /**
@@ -39,3 +57,9 @@ export interface KeyedStage<IN> {
  * document's dead letter) is committed with the right checkpoint.
  */
 export type ResultsCallback<OUT> = (results: OUT[], epoch?: number) => Promise<void>;
+
+/**
+ * Where a stage tells what became of a step's late candidates, after that step's results; `epoch`
+ * as for results, so a late event's letter commits with the checkpoint its record belongs to.
+ */
+export type LateCandidatesCallback = (candidates: LateCandidates, epoch?: number) => Promise<void>;

@@ -3,7 +3,7 @@
  * multi-worker stage is tested against, and the choice for SLUICE_WORKERS=0 style tests.
  */
 import { WindowActor, type CommittableStore } from '../../actors/window-actor.js';
-import type { KeyedStage, KeyedStep, ResultsCallback } from './keyed-stage.js';
+import type { KeyedStage, KeyedStep, LateCandidates, LateCandidatesCallback, ResultsCallback } from './keyed-stage.js';
 import type { WindowActorOptions } from '../../actors/window-actor.js';
 import type { AggregateFunction } from './windows.js';
 
@@ -16,6 +16,7 @@ export class LocalKeyedStage<IN, ACC, OUT> implements KeyedStage<IN> {
     aggregate: AggregateFunction<IN, ACC, OUT>,
     store: CommittableStore<ACC>,
     private readonly onResults: ResultsCallback<OUT>,
+    private onLate?: LateCandidatesCallback,
     /** When the stage starts (the TTL of windows already in `store` starts over from it). */
     startedAtMs = 0,
   ) {
@@ -24,12 +25,20 @@ export class LocalKeyedStage<IN, ACC, OUT> implements KeyedStage<IN> {
 
   async start(): Promise<void> {}
 
+  /** Where what became of late candidates goes (session windows), when bound after construction. */
+  bindLate(onLate: LateCandidatesCallback): void {
+    this.onLate = onLate;
+  }
+
   async process(step: KeyedStep<IN>): Promise<void> {
     const chunks: OUT[][] = [];
-    this.actor.step(step, (results) => {
+    let candidates: LateCandidates | undefined;
+    this.actor.step(step, (results, _last, resolved) => {
       if (results.length > 0) chunks.push(results);
+      if (resolved) candidates = resolved;
     });
     for (const results of chunks) await this.onResults(results);
+    if (candidates) await this.onLate?.(candidates);
     this.handedOver = Math.max(this.handedOver, step.watermarkAfter);
   }
 

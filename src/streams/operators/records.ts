@@ -124,7 +124,8 @@ function validateFields(userId: Field, eventType: Field, timestamp: Field, nowMs
   return { ok: true, event: { userId, eventType, timestamp } };
 }
 
-function stringProblem(s: string, maxBytes: number): string | undefined {
+/** What is wrong with a string of at most `maxBytes` UTF-8 bytes (job files' string fields say the same). */
+export function stringProblem(s: string, maxBytes: number): string | undefined {
   if (!s.isWellFormed()) return 'is not well-formed Unicode (lone surrogate)';
   const bytes = Buffer.byteLength(s, 'utf8');
   if (bytes > maxBytes) return `is ${bytes} bytes; the limit is ${maxBytes}`;
@@ -132,7 +133,7 @@ function stringProblem(s: string, maxBytes: number): string | undefined {
 }
 
 /** The JSON type of a value, for "must be a string, got ...". */
-function typeName(v: FieldValue): string {
+export function typeName(v: FieldValue): string {
   if (v === null) return 'null';
   if (v === NESTED_ARRAY) return 'an array';
   if (v === NESTED_OBJECT) return 'an object';
@@ -140,7 +141,7 @@ function typeName(v: FieldValue): string {
 }
 
 /** What is wrong with a timestamp that is not a safe integer. */
-function timestampTypeName(v: FieldValue): string {
+export function timestampTypeName(v: FieldValue): string {
   if (typeof v !== 'number') return typeName(v);
   if (!Number.isFinite(v)) return `a number too large for a double (read as ${v})`;
   if (!Number.isInteger(v)) return `a non-integer number (${v})`;

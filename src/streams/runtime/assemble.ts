@@ -56,7 +56,10 @@ export async function sinksFromConfig<OUT>(
   logger: Logger,
 ): Promise<Array<ResultSink<OUT>>> {
   const sinks: Array<ResultSink<OUT>> = [];
-  if (config.elasticsearch) {
+  // A job file says which outputs it writes; the built-in job writes every one configured.
+  const outputs = job.outputs ?? { elasticsearch: true, redis: true, stdout: false };
+  const toDocument = job.toDocument?.bind(job);
+  if (config.elasticsearch && outputs.elasticsearch) {
     const { ElasticsearchSink } = await import('../sinks/elasticsearch.js');
     sinks.push(
       new ElasticsearchSink<OUT>({
@@ -68,10 +71,12 @@ export async function sinksFromConfig<OUT>(
       }),
     );
   }
-  if (config.redis) {
+  if (config.redis && outputs.redis) {
     const { RedisSink } = await import('../sinks/redis.js');
     sinks.push(new RedisSink<OUT>({ config: config.redis, job, logger: logger.child({ component: 'redis-sink' }) }));
   }
-  if (sinks.length === 0) sinks.push(new JsonLinesSink<OUT>(resultsOut));
+  if (job.outputs?.elasticsearch && !config.elasticsearch) logger.warn({ job: job.name }, 'the job writes to Elasticsearch, and SLUICE_ES_NODE is not set: its results are not written there');
+  if (job.outputs?.redis && !config.redis) logger.warn({ job: job.name }, 'the job writes to Redis, and SLUICE_REDIS_URL is not set: its results are not written there');
+  if (sinks.length === 0 || outputs.stdout) sinks.push(new JsonLinesSink<OUT>(resultsOut, toDocument));
   return sinks;
 }

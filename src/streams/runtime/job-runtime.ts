@@ -32,6 +32,8 @@ import { Lifecycle, type JobState } from './lifecycle.js';
 import { MainLoop } from './main-loop.js';
 import { WindowPipeline, type PipelineStats } from './pipeline.js';
 import { planRestore, type RestorePlan } from './restore-plan.js';
+import { jobDescriptor, type JobDescriptor } from '../../job/definition.js';
+import { assignerFor, type WindowSpec } from '../operators/window-assigners.js';
 
 export interface JobRuntimeOptions<OUT> {
   logger: Logger;
@@ -77,6 +79,10 @@ export class JobRuntime<IN, ACC, OUT> {
   private sinks: Array<ResultSink<OUT>> = [];
   private readonly cancels: Cancel[] = [];
   private phase = '';
+  /** The job's windows: its own, or tumbling windows of SLUICE_WINDOW_MS (the built-in job). */
+  private readonly windowSpec: WindowSpec;
+  /** What checkpoints and savepoints record of the job, and restores check. */
+  private readonly definition: JobDescriptor;
   private resolveFinished!: () => void;
   private rejectFinished!: (err: unknown) => void;
   /** Settles when the job has stopped: resolves after a clean stop, rejects with the failure. */
@@ -89,6 +95,8 @@ export class JobRuntime<IN, ACC, OUT> {
   ) {
     this.clock = options.clock ?? systemClock;
     this.scheduler = options.scheduler ?? systemScheduler;
+    this.windowSpec = job.window ?? { type: 'tumbling', sizeMs: config.windows.sizeMs };
+    this.definition = jobDescriptor(job as JobDefinition<unknown, unknown, unknown>, this.windowSpec, config.windows.allowedLatenessMs);
     this.finished = new Promise<void>((resolve, reject) => {
       this.resolveFinished = resolve;
       this.rejectFinished = reject;
@@ -145,7 +153,7 @@ export class JobRuntime<IN, ACC, OUT> {
       const plan = source.checkpointed ? this.planRestore(opening) : undefined;
       this.pipeline = new WindowPipeline<IN, ACC, OUT>({
         job,
-        windows: config.windows,
+        windows: { ...config.windows, assigner: this.windowSpec },
         topics: config.topics,
         sinks: this.sinks,
         deadLetters,
@@ -187,7 +195,7 @@ export class JobRuntime<IN, ACC, OUT> {
           checkpoint: config.checkpoint,
           workers: config.workers,
           firstCheckpointId: plan.firstCheckpointId,
-          identity: { ...source.identity, job: job.name, windowMs: config.windows.sizeMs, version: options.version ?? 'unknown' },
+          identity: { ...source.identity, job: job.name, windowMs: assignerFor(this.windowSpec).sizeMs, version: options.version ?? 'unknown', definition: this.definition },
           stateDir: config.state.dir,
           store: this.checkpoints as CheckpointStore,
           sideOutputs,
@@ -287,7 +295,8 @@ export class JobRuntime<IN, ACC, OUT> {
     const stage = new WorkerKeyedStage<IN, OUT>({
       workers: config.workers,
       job: job.name,
-      windows: config.windows,
+      ...(job.source ? { jobSource: job.source } : {}),
+      windows: { sizeMs: config.windows.sizeMs, allowedLatenessMs: config.windows.allowedLatenessMs, stateTtlMs: config.windows.stateTtlMs, assigner: this.windowSpec },
       stateDir: config.state.dir,
       writeBufferEntries: config.state.writeBufferEntries,
       inbox: config.workerInbox,
@@ -312,7 +321,7 @@ export class JobRuntime<IN, ACC, OUT> {
     this.checkpoints = new CheckpointStore(config.state.dir);
     const savepoint = options.fromSavepoint ? readSavepoint(options.fromSavepoint) : undefined;
     if (savepoint) {
-      const shape = { job: job.name, ...source.identity, windowMs: config.windows.sizeMs, keyGroups: KEY_GROUPS };
+      const shape = { job: job.name, ...source.identity, windowMs: assignerFor(this.windowSpec).sizeMs, keyGroups: KEY_GROUPS, definition: this.definition };
       for (const note of checkCompatible(savepoint.manifest, shape, savepoint.dir)) options.logger.info({ savepoint: savepoint.dir }, note);
     }
     const plan = planRestore({
@@ -320,7 +329,7 @@ export class JobRuntime<IN, ACC, OUT> {
       committed: opening.committed,
       onCorrupt: config.checkpoint.onCorrupt,
       ...(savepoint ? { savepoint } : {}),
-      expect: { ...source.identity, workers: config.workers, stateDir: config.state.dir },
+      expect: { ...source.identity, workers: config.workers, stateDir: config.state.dir, definition: this.definition },
     });
     for (const w of plan.warnings) options.logger.warn(w.details, w.message);
     return plan;

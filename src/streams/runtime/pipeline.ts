@@ -11,11 +11,12 @@ import { RecordErrorCode } from '../../errors.js';
 import type { JobDefinition } from '../../job/job.js';
 import type { Logger } from '../../telemetry/logging.js';
 import { NO_PIPELINE_TELEMETRY, type PipelineTelemetry } from '../../telemetry/pipeline-hooks.js';
-import type { KeyedEvent, KeyedStage, ResultsCallback } from '../operators/keyed-stage.js';
+import type { KeyedEvent, KeyedStage, LateCandidates, ResultsCallback } from '../operators/keyed-stage.js';
 import type { DeadLetter, DeadLetterSink, ResultSink } from '../sinks/sink.js';
 import type { SourceBatch, SourceRecord } from '../sources/source.js';
 import { NO_WATERMARK, PartitionWatermarks } from '../operators/watermarks.js';
-import { assignTumblingWindow } from '../operators/windows.js';
+import { windowSpecOf } from '../operators/windows.js';
+import { assignerFor, type WindowAssigner, type WindowSpec } from '../operators/window-assigners.js';
 
 /**
  * Where a checkpoint's barrier entered the pipeline, as JSON (infinite watermarks as null): all it
@@ -35,6 +36,8 @@ export interface PipelinePlacement {
 export interface PipelineStats {
   recordsIn: number;
   eventsCounted: number;
+  /** Records a job's filters left out (neither counted nor dead letters). */
+  filtered?: number;
   deadLetters: number;
   lateEvents: number;
   redelivered: number;
@@ -45,7 +48,8 @@ export interface PipelineStats {
 
 export interface PipelineOptions<IN, ACC, OUT> {
   job: JobDefinition<IN, ACC, OUT>;
-  windows: { sizeMs: number; outOfOrdernessMs: number; allowedLatenessMs: number; idleTimeoutMs: number; stateTtlMs?: number };
+  /** `assigner`: which windows (tumbling `sizeMs` when absent). */
+  windows: { sizeMs: number; outOfOrdernessMs: number; allowedLatenessMs: number; idleTimeoutMs: number; stateTtlMs?: number; assigner?: WindowSpec };
   topics: { dlq: string; late: string };
   sinks: ReadonlyArray<ResultSink<OUT>>;
   deadLetters: DeadLetterSink;
@@ -69,13 +73,22 @@ export class WindowPipeline<IN, ACC, OUT> {
   /** partition -> the next offset to read: what a checkpoint's placement records. */
   private readonly positions = new Map<number, number>();
   private readonly telemetry: PipelineTelemetry;
-  private readonly counters = { recordsIn: 0, eventsCounted: 0, deadLetters: 0, lateEvents: 0, redelivered: 0, resultsOut: 0 };
+  private readonly counters = { recordsIn: 0, eventsCounted: 0, filtered: 0, deadLetters: 0, lateEvents: 0, redelivered: 0, resultsOut: 0 };
+  private readonly assigner: WindowAssigner;
+  /** Late candidates (session windows) sent to the stage, by id: their letter if the stage finds them late. */
+  private readonly pendingLate = new Map<number, DeadLetter>();
+  private nextCandidate = 0;
 
   constructor(private readonly options: PipelineOptions<IN, ACC, OUT>) {
     this.watermarks = new PartitionWatermarks({ ...options.windows, idleness: options.idleness ?? 'silence' });
+    this.assigner = assignerFor(windowSpecOf(options.windows));
     if (options.checkpoint) this.restorePlacement(options.checkpoint);
     this.telemetry = options.telemetry ?? NO_PIPELINE_TELEMETRY;
     this.stage = options.keyedStage((results, epoch) => this.writeResults(results, epoch));
+    if (this.assigner.merging) {
+      if (!this.stage.bindLate) throw new Error('session windows need a keyed stage that reports late candidates (bindLate)');
+      this.stage.bindLate((candidates, epoch) => this.resolveLate(candidates, epoch));
+    }
   }
 
   start(): Promise<void> {
@@ -125,7 +138,8 @@ export class WindowPipeline<IN, ACC, OUT> {
     const watermark = this.watermarks.last;
     const events: Array<KeyedEvent<IN>> = [];
     const letters: DeadLetter[] = [];
-    const { sizeMs, allowedLatenessMs } = this.options.windows;
+    const { allowedLatenessMs } = this.options.windows;
+    const assigner = this.assigner;
 
     const alreadyProcessed = (this.positions.get(partition) ?? 0) - 1;
     // Parse and validate the whole batch first: one stage, one span.
@@ -144,6 +158,10 @@ export class WindowPipeline<IN, ACC, OUT> {
 
       const parsed = parsedBatch[i] as ReturnType<typeof job.parse>;
       if (!parsed.ok) {
+        if (parsed.filtered) {
+          this.counters.filtered++;
+          continue;
+        }
         this.counters.deadLetters++;
         letters.push(this.letter(this.options.topics.dlq, batch, record, parsed.code, parsed.message));
         continue;
@@ -151,24 +169,30 @@ export class WindowPipeline<IN, ACC, OUT> {
       const event = parsed.event;
       const timestamp = job.timestampOf(event);
       this.watermarks.observe(partition, timestamp, now);
-      const window = assignTumblingWindow(timestamp, sizeMs);
-      if (window.end - 1 + allowedLatenessMs <= watermark) {
-        this.counters.lateEvents++;
-        letters.push(
-          this.letter(
-            this.options.topics.late,
-            batch,
-            record,
-            RecordErrorCode.LATE_EVENT,
-            `event time ${timestamp} is behind the watermark ${watermark} by more than the allowed lateness (${this.options.windows.allowedLatenessMs} ms)`,
-          ),
+      const lastEnd = assigner.lastEnd(timestamp);
+      let lateCandidate: number | undefined;
+      if (lastEnd - 1 + allowedLatenessMs <= watermark) {
+        const letter = this.letter(
+          this.options.topics.late,
+          batch,
+          record,
+          RecordErrorCode.LATE_EVENT,
+          `event time ${timestamp} is behind the watermark ${watermark} by more than the allowed lateness (${allowedLatenessMs} ms)`,
         );
-        continue;
+        if (!assigner.merging) {
+          this.counters.lateEvents++;
+          letters.push(letter);
+          continue;
+        }
+        // Session windows: it still counts if it joins a live session of its key; the stage knows.
+        lateCandidate = this.nextCandidate++;
+        this.pendingLate.set(lateCandidate, letter);
+      } else {
+        this.counters.eventsCounted++;
       }
-      this.counters.eventsCounted++;
       const key = job.keyOf(event);
-      if (record.trace !== undefined) this.telemetry.counted(record.trace, key, window.start);
-      events.push({ key, timestamp, event });
+      if (record.trace !== undefined) this.telemetry.counted(record.trace, key, assigner.merging ? timestamp : lastEnd - assigner.sizeMs);
+      events.push(lateCandidate === undefined ? { key, timestamp, event } : { key, timestamp, event, lateCandidate });
     }
     const sending = letters.length > 0 ? this.options.deadLetters.send(letters) : undefined;
     await this.step(events, watermark, this.watermarks.current(now));
@@ -232,6 +256,24 @@ export class WindowPipeline<IN, ACC, OUT> {
     await scope.run(() => Promise.all(this.options.sinks.map((sink) => sink.write(results, epoch))));
   }
 
+  /** The stage found what became of late candidates: the late ones' letters go out now. */
+  private async resolveLate(candidates: LateCandidates, epoch: number | undefined): Promise<void> {
+    for (const id of candidates.counted) {
+      this.pendingLate.delete(id);
+      this.counters.eventsCounted++;
+    }
+    const letters: DeadLetter[] = [];
+    for (const id of candidates.late) {
+      const letter = this.pendingLate.get(id);
+      if (!letter) continue;
+      this.pendingLate.delete(id);
+      this.counters.lateEvents++;
+      // Joins the side outputs of the checkpoint its record belongs to (as a refused result does).
+      letters.push(epoch === undefined ? letter : { ...letter, epoch });
+    }
+    if (letters.length > 0) await this.options.deadLetters.send(letters);
+  }
+
   /** Wait on the sinks with the idleness clock stopped: records waiting upstream are no partition's silence. */
   private async whileBlocked<T>(wait: Promise<T>): Promise<T> {
     this.watermarks.pauseIdleness(this.options.now());
@@ -242,7 +284,7 @@ export class WindowPipeline<IN, ACC, OUT> {
     }
   }
 
-  private letter(topic: string, batch: SourceBatch, record: SourceRecord, code: RecordErrorCode, message: string): DeadLetter {
+  private letter(topic: string, batch: SourceBatch, record: SourceRecord, code: DeadLetter['code'], message: string): DeadLetter {
     return {
       topic,
       // Copies: the record's buffers belong to the source and are reused after this batch.

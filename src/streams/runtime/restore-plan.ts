@@ -13,6 +13,7 @@
 import { ErrorCode, SluiceError } from '../../errors.js';
 import type { CheckpointRecord, StoredCheckpoint } from '../../state/checkpoints/checkpoint-store.js';
 import type { VerifiedSavepoint } from '../../state/savepoints/savepoint-reader.js';
+import { compareDescriptors, type JobDescriptor } from '../../job/definition.js';
 
 
 export interface RestoreInputs {
@@ -22,7 +23,8 @@ export interface RestoreInputs {
   committed: number | undefined;
   onCorrupt: 'fallback' | 'fail';
   savepoint?: VerifiedSavepoint;
-  expect: { topic: string; groupId: string; workers: number; stateDir: string };
+  /** `definition`: the job's now, compared with what a checkpoint recorded (when it did). */
+  expect: { topic: string; groupId: string; workers: number; stateDir: string; definition?: JobDescriptor };
 }
 
 export interface RestoreNote {
@@ -78,6 +80,17 @@ export function planRestore(inputs: RestoreInputs): RestorePlan {
       continue;
     }
     assertCompatible(entry.record, inputs.expect);
+    if (entry.record.definition && inputs.expect.definition) {
+      const { refusals, notes } = compareDescriptors(entry.record.definition, inputs.expect.definition, 'checkpoint');
+      if (refusals.length > 0) {
+        throw new SluiceError(
+          ErrorCode.CHECKPOINT_INCOMPATIBLE,
+          `checkpoint ${entry.record.id} in ${inputs.expect.stateDir} was taken with another job definition: ${refusals.join('; ')}; run the job it was taken with, or remove ${inputs.expect.stateDir} to start from empty state`,
+          { details: { checkpointId: entry.record.id } },
+        );
+      }
+      for (const note of notes) warnings.push({ message: `restoring checkpoint ${entry.record.id} under a changed job definition: ${note}`, details: { checkpointId: entry.record.id } });
+    }
     return { from: 'checkpoint', record: entry.record, dropAfter: entry.record.id, firstCheckpointId: newest + 1, warnings };
   }
   return { from: 'empty', dropAfter: stored.length > 0 ? 0 : undefined, firstCheckpointId: newest + 1, warnings };

@@ -55,7 +55,7 @@ const MAX_REASON_CHARS = 2_000;
 
 export interface ElasticsearchSinkOptions<OUT> {
   config: NonNullable<SluiceConfig['elasticsearch']>;
-  job: Pick<JobDefinition<unknown, unknown, OUT>, 'resultId' | 'resultVersion'>;
+  job: Pick<JobDefinition<unknown, unknown, OUT>, 'resultId' | 'resultVersion' | 'esMapping' | 'toDocument'>;
   /** Where documents ES refuses for good are sent; without it they are logged at error and dropped. */
   deadLetters?: DeadLetterSink | undefined;
   /** The topic the letters name (SluiceConfig.topics.dlq); the contract's default when omitted. */
@@ -206,13 +206,19 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
   private toPending(result: OUT): PendingDoc {
     const id = this.options.job.resultId(result);
     const version = this.options.job.resultVersion(result);
-    const source = JSON.stringify(result);
+    const toDocument = this.options.job.toDocument;
+    const source = JSON.stringify(toDocument ? toDocument(result) : result);
     // External versions must be integers in [0, 2^63); ES would fail the whole bulk request otherwise.
     if (!Number.isSafeInteger(version) || version < 0) {
       return { id, action: '', source, bytes: Buffer.byteLength(source), invalid: `resultVersion ${String(version)} is not a non-negative integer` };
     }
     const action = JSON.stringify({ index: { _id: id, version, version_type: 'external_gte' } });
     return { id, action, source, bytes: Buffer.byteLength(action) + Buffer.byteLength(source) + 2 };
+  }
+
+  /** The job's mapping (a job file derives one from its fields and aggregates), else the clickstream documents'. */
+  private get mapping(): { dynamic: string; properties: Record<string, { type: string; format?: string; enabled?: boolean }> } {
+    return this.options.job.esMapping ?? RESULT_INDEX_MAPPING;
   }
 
   private async ensureIndex(): Promise<void> {
@@ -222,7 +228,7 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
         await this.checkMapping();
         return;
       }
-      await this.client.indices.create({ index: this.index, body: { mappings: RESULT_INDEX_MAPPING } });
+      await this.client.indices.create({ index: this.index, body: { mappings: this.mapping } });
       this.logger.info({ index: this.index }, 'created Elasticsearch index with explicit mapping');
     } catch (err) {
       // Another sluice instance created it between our check and our create: just as good.
@@ -240,8 +246,9 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
     const body = response.body as Record<string, { mappings?: { properties?: Record<string, { type?: string; enabled?: boolean }> } }>;
     for (const [concrete, entry] of Object.entries(body)) {
       const props = entry.mappings?.properties ?? {};
-      const mismatched = Object.entries(RESULT_INDEX_MAPPING.properties)
-        .filter(([field, want]) => props[field]?.type !== want.type || ('enabled' in want && props[field]?.enabled !== want.enabled))
+      const wanted: Record<string, { type: string; enabled?: boolean }> = this.mapping.properties;
+      const mismatched = Object.entries(wanted)
+        .filter(([field, want]) => props[field]?.type !== want.type || (want.enabled !== undefined && props[field]?.enabled !== want.enabled))
         .map(([field]) => field);
       if (mismatched.length > 0) {
         this.logger.warn(

@@ -23,7 +23,7 @@ const CONNECTION_LOG_PERIOD_MS = 10_000;
 
 export interface RedisSinkOptions<OUT> {
   config: NonNullable<SluiceConfig['redis']>;
-  job: Pick<JobDefinition<unknown, unknown, OUT>, 'resultId' | 'redisValue'>;
+  job: Pick<JobDefinition<unknown, unknown, OUT>, 'resultId' | 'redisValue' | 'redisKey'>;
   logger: Logger;
   connectTimeoutMs?: number;
 }
@@ -100,8 +100,9 @@ export class RedisSink<OUT> implements ResultSink<OUT> {
   async write(results: readonly OUT[]): Promise<void> {
     const { job, config } = this.options;
     const trace = activeSpanContext();
+    const keyOf = job.redisKey ?? job.resultId;
     await this.queue.enqueueMapped(results, (r): PendingSet => {
-      const set: PendingSet = { key: config.keyPrefix + job.resultId(r), value: job.redisValue(r) };
+      const set: PendingSet = { key: config.keyPrefix + keyOf(r), value: job.redisValue(r) };
       if (trace) set.trace = trace;
       return set;
     });

@@ -32,7 +32,8 @@ export interface DeadLetter {
   /** The original value bytes, unchanged (a copy, never a view into a fetch buffer). */
   value: Buffer | null;
   key: Buffer | null;
-  code: RecordErrorCode;
+  /** The engine's codes, or one a job file's validation rule names (upper snake case). */
+  code: RecordErrorCode | (string & {});
   message: string;
   source: SourcePosition;
   /**

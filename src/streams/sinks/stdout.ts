@@ -10,7 +10,11 @@ export class JsonLinesSink<OUT> implements ResultSink<OUT> {
   readonly name = 'stdout';
   private closedPipe = false;
 
-  constructor(private readonly out: Writable = process.stdout) {
+  /** `toDocument`: what a result prints as (the job's document), default the result itself. */
+  constructor(
+    private readonly out: Writable = process.stdout,
+    private readonly toDocument?: (result: OUT) => unknown,
+  ) {
     out.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE') this.closedPipe = true;
     });
@@ -20,7 +24,8 @@ export class JsonLinesSink<OUT> implements ResultSink<OUT> {
 
   async write(results: readonly OUT[]): Promise<void> {
     if (this.closedPipe || results.length === 0) return;
-    const text = results.map((r) => JSON.stringify(r)).join('\n') + '\n';
+    const toDocument = this.toDocument;
+    const text = results.map((r) => JSON.stringify(toDocument ? toDocument(r) : r)).join('\n') + '\n';
     if (!this.out.write(text)) await this.drained();
   }
 

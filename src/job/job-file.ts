@@ -1,0 +1,547 @@
+/**
+ * Job files: a job in YAML (or JSON, which YAML reads too), validated section by section with zod
+ * schemas and cross-checked (a key field that exists, an aggregate over a field of the right type,
+ * templates naming what a result has). Every problem is reported at once, each with its line and
+ * column and the path of the field (`line 12, column 5: window.size: ...`): yaml's parseDocument
+ * keeps each node's source range, and a path is looked up in the document to find it.
+ *
+ * The result is a normalized JobSpec (job-spec.ts); compile.ts turns it into a JobDefinition.
+ * The format is described for users in docs/job-files.md and shown in examples/.
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { z } from 'zod';
+import { ErrorCode, SluiceError } from '../errors.js';
+import { MAX_RECORD_BYTES_LIMIT } from '../streams/operators/records.js';
+import { windowSpecProblem, type WindowSpec } from '../streams/operators/window-assigners.js';
+import { RESERVED_CODES, type AggregateSpec, type AggregateType, type FieldSpec, type FieldType, type FilterSpec, type JobSpec, type Scalar } from './job-spec.js';
+import { parseTemplate, type Template } from './templates.js';
+
+/** A job file larger than this is not read (a real one is a few KiB). */
+export const MAX_JOB_FILE_BYTES = 1024 * 1024;
+
+type Path = Array<string | number>;
+
+export interface JobFileProblem {
+  path: Path;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Names that would mean something else on a JavaScript object, refused as field and aggregate names. */
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf']);
+const CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
+const INDEX = /^[a-z0-9][a-z0-9._-]{0,254}$/;
+const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+/** A day, in ms: the most a duration may say (windows, gaps, lateness, out-of-orderness). */
+const MAX_DURATION_MS = 365 * 86_400_000;
+const DEFAULT_STRING_BYTES = 256;
+/** A key's strings together: LMDB keys are at most ~2 KB, and the key is part of one. */
+const MAX_KEY_BYTES = 1024;
+const MAX_KEY_FIELDS = 8;
+const MAX_TOP_N = 1000;
+
+const FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'timestamp'] as const satisfies readonly FieldType[];
+const AGGREGATE_TYPES = ['count', 'sum', 'min', 'max', 'avg', 'countBy', 'countDistinct', 'topN'] as const satisfies readonly AggregateType[];
+/** What each aggregate may read. */
+const AGGREGATE_FIELD_TYPES: Record<AggregateType, readonly FieldType[]> = {
+  count: [],
+  sum: ['integer', 'number'],
+  min: ['integer', 'number', 'timestamp'],
+  max: ['integer', 'number', 'timestamp'],
+  avg: ['integer', 'number'],
+  countBy: ['string', 'integer', 'boolean'],
+  countDistinct: ['string', 'integer', 'number', 'boolean', 'timestamp'],
+  topN: ['string', 'integer', 'boolean'],
+};
+/** Aggregates whose result is one number: usable in a Redis value template. */
+const SCALAR_AGGREGATES: ReadonlySet<AggregateType> = new Set(['count', 'sum', 'min', 'max', 'avg', 'countDistinct']);
+
+const durationText = 'a duration: a whole number of milliseconds, or one with a unit (500ms, 30s, 5m, 2h, 1d)';
+const duration = z.union([z.number().int().min(0).max(MAX_DURATION_MS), z.string().regex(DURATION)], { error: durationText });
+const scalar = z.union([z.string(), z.number(), z.boolean()], { error: 'a string, number or boolean' });
+const scalarOrNull = z.union([z.string(), z.number(), z.boolean(), z.null()], { error: 'a string, number, boolean or null' });
+const code = z.string().regex(CODE, { error: 'a dead-letter code: upper case letters, digits and _, starting with a letter (e.g. BAD_PRICE)' });
+const name = (what: string) => z.string({ error: `${what}: a string` });
+const plainMap = (what: string) =>
+  z.custom<Record<string, unknown>>((v) => v !== null && typeof v === 'object' && !Array.isArray(v), { error: `${what}: a map of names to their settings` });
+
+const SECTIONS = {
+  top: {
+    name: z.string().regex(JOB_NAME, { error: 'a job name: letters, digits, ., _ and -, starting with a letter or digit, at most 100 characters' }),
+    description: z.string().optional(),
+    input: plainMap('input'),
+    key: z.union([z.string(), z.array(z.string()).min(1).max(MAX_KEY_FIELDS)], { error: `a field name, or a list of 1 to ${MAX_KEY_FIELDS} field names (a composite key)` }),
+    window: plainMap('window'),
+    aggregates: plainMap('aggregates'),
+    outputs: plainMap('outputs').optional(),
+  },
+  input: {
+    topic: z.string().regex(TOPIC, { error: 'a Kafka topic name: 1-249 of [A-Za-z0-9._-]' }).optional(),
+    groupId: z.string().min(1).optional(),
+    deadLetterTopic: z.string().regex(TOPIC, { error: 'a Kafka topic name: 1-249 of [A-Za-z0-9._-]' }).optional(),
+    lateTopic: z.string().regex(TOPIC, { error: 'a Kafka topic name: 1-249 of [A-Za-z0-9._-]' }).optional(),
+    fields: plainMap('fields'),
+    eventTime: name('the name of the field (of type timestamp) that is the event time'),
+    outOfOrderness: duration.optional(),
+    idleTimeout: duration.optional(),
+    filters: z.array(z.unknown(), { error: 'a list of filters' }).optional(),
+  },
+  field: {
+    type: z.enum(FIELD_TYPES, { error: `one of ${FIELD_TYPES.join(', ')}` }),
+    path: z.string().min(1, { error: 'the name of a top-level field of the record' }).optional(),
+    required: z.boolean().optional(),
+    maxBytes: z.number().int().min(1).max(MAX_RECORD_BYTES_LIMIT).optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    oneOf: z.array(scalar).min(1).max(10_000).optional(),
+    pattern: z.string().min(1).optional(),
+    missingCode: code.optional(),
+    invalidCode: code.optional(),
+  },
+  filter: {
+    field: z.string().min(1, { error: 'the name of a top-level field of the record' }),
+    equals: scalarOrNull.optional(),
+    in: z.array(scalarOrNull).min(1).max(10_000).optional(),
+    exists: z.boolean().optional(),
+  },
+  tumbling: { type: z.literal('tumbling'), size: duration, allowedLateness: duration.optional() },
+  sliding: { type: z.literal('sliding'), size: duration, slide: duration, allowedLateness: duration.optional() },
+  session: { type: z.literal('session'), gap: duration, allowedLateness: duration.optional() },
+  aggregate: {
+    type: z.enum(AGGREGATE_TYPES, { error: `one of ${AGGREGATE_TYPES.join(', ')}` }),
+    field: z.string().optional(),
+    n: z.number().int().min(1).max(MAX_TOP_N).optional(),
+  },
+  outputs: { elasticsearch: plainMap('elasticsearch').optional(), redis: plainMap('redis').optional(), stdout: z.boolean().optional() },
+  elasticsearch: {
+    index: z.string().regex(INDEX, { error: 'a lowercase Elasticsearch index name' }),
+    id: z.string().min(1).optional(),
+  },
+  redis: {
+    prefix: z.string().max(200).optional(),
+    key: z.string().min(1).optional(),
+    value: z.string().min(1).optional(),
+    ttl: duration.optional(),
+  },
+} satisfies Record<string, z.ZodRawShape>;
+
+class Problems {
+  readonly list: JobFileProblem[] = [];
+  add(path: Path, message: string): void {
+    this.list.push({ path, message });
+  }
+  /**
+   * Validate `value` as a map of `shape`'s settings at `path`, setting by setting: each valid one is
+   * in the result, each invalid or unknown one is a problem (and absent from the result), so one
+   * bad setting does not hide the others' problems. Undefined when `value` is not a map at all.
+   */
+  section<S extends z.ZodRawShape>(shape: S, value: unknown, path: Path, what: string): Partial<z.infer<z.ZodObject<S>>> | undefined {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      this.add(path, `${what} must be a map (key: value lines)`);
+      return undefined;
+    }
+    const map = value as Record<string, unknown>;
+    const allowed = Object.keys(shape);
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(map)) {
+      if (!allowed.includes(key)) this.add([...path, key], `unknown setting "${key}"${suggest(key, allowed)} (allowed here: ${allowed.join(', ')})`);
+    }
+    for (const key of allowed) {
+      const schema = shape[key] as z.ZodType;
+      const present = Object.prototype.hasOwnProperty.call(map, key);
+      const result = schema.safeParse(present ? map[key] : undefined);
+      if (result.success) {
+        if (result.data !== undefined) out[key] = result.data;
+        continue;
+      }
+      if (!present) {
+        this.add([...path, key], 'is required');
+        continue;
+      }
+      for (const issue of result.error.issues) this.add([...path, key, ...(issue.path as Path)], issue.message);
+    }
+    return out as Partial<z.infer<z.ZodObject<S>>>;
+  }
+}
+
+/** ` (did you mean "x"?)` for a misspelt setting. */
+function suggest(key: string, allowed: string[]): string {
+  const lower = key.toLowerCase();
+  const near = allowed.find((a) => a.toLowerCase() === lower || editDistance(a.toLowerCase(), lower) <= 2);
+  return near ? ` (did you mean "${near}"?)` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length] as number;
+}
+
+export function durationMs(value: number | string): number {
+  if (typeof value === 'number') return value;
+  const m = DURATION.exec(value) as RegExpExecArray;
+  return Number(m[1]) * (UNIT_MS[m[2] as string] as number);
+}
+
+/** `userId` -> `USER_ID`, `eventType` -> `EVENT_TYPE`: the default codes' suffix. */
+export function upperSnake(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toUpperCase();
+}
+
+/**
+ * Parse and validate a job file's text. Throws JOB_INVALID listing every problem with its line,
+ * column and path; `file` names the file in the message.
+ */
+export function parseJobFile(text: string, file: string): JobSpec {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.map((e) => {
+      const at = lineCounter.linePos(e.pos[0]);
+      return { path: [], message: `not valid YAML or JSON: ${e.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`, line: at.line, column: at.col };
+    });
+    throw invalidJob(file, problems);
+  }
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw invalidJob(file, [{ path: [], message: `cannot be read: ${(err as Error).message}` }]);
+  }
+  const problems = new Problems();
+  const spec = validate(raw, problems);
+  if (problems.list.length > 0 || !spec) {
+    for (const p of problems.list) Object.assign(p, locate(doc, lineCounter, p.path));
+    throw invalidJob(file, problems.list);
+  }
+  return spec;
+}
+
+function invalidJob(file: string, problems: JobFileProblem[]): SluiceError {
+  const sorted = [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  const lines = sorted.map((p) => `  ${p.line === undefined ? '' : `line ${p.line}, column ${p.column}: `}${p.path.length > 0 ? `${formatPath(p.path)}: ` : ''}${p.message}`);
+  return new SluiceError(ErrorCode.JOB_INVALID, `job file ${file} is invalid:\n${lines.join('\n')}`, {
+    details: { file, problems: sorted.map((p) => ({ path: formatPath(p.path), line: p.line, column: p.column, message: p.message })) },
+  });
+}
+
+export function formatPath(path: Path): string {
+  return path.map((seg, i) => (typeof seg === 'number' ? `[${seg}]` : i === 0 ? seg : `.${seg}`)).join('');
+}
+
+/** The line and column of `path` in the document: the deepest node found (a missing key: its map's key). */
+function locate(doc: Document, lines: LineCounter, path: Path): { line?: number; column?: number } {
+  let node: unknown = doc.contents;
+  let at: number | undefined = (doc.contents as { range?: [number, number, number] } | null)?.range?.[0];
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) break;
+      at = (pair.key as { range?: [number, number, number] }).range?.[0] ?? at;
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg] as { range?: [number, number, number] } | undefined;
+      if (!item) break;
+      at = item.range?.[0] ?? at;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  if (at === undefined) return {};
+  const pos = lines.linePos(at);
+  return { line: pos.line, column: pos.col };
+}
+
+/** The sections and their cross-references; a JobSpec only when there is no problem. */
+function validate(raw: unknown, problems: Problems): JobSpec | undefined {
+  const top = problems.section(SECTIONS.top, raw, [], 'a job file');
+  if (!top) return undefined;
+  const input = top.input === undefined ? undefined : problems.section(SECTIONS.input, top.input, ['input'], 'input');
+
+  // Fields, in file order (the order they are validated in).
+  const fields: FieldSpec[] = [];
+  const byName = new Map<string, FieldSpec>();
+  /** Every field named, valid or not: a reference to an invalid one is not a second problem. */
+  const declared = new Set<string>();
+  /** A reference to a field is checked only when the fields could be read at all. */
+  const unknownField = (n: string) => input?.fields !== undefined && !declared.has(n);
+  const fieldList = () => [...declared].join(', ');
+  if (input?.fields) {
+    const map = input.fields;
+    const entries = Object.keys(map).map((k) => [k, map[k]] as const);
+    for (const [n] of entries) declared.add(n);
+    if (entries.length === 0) problems.add(['input', 'fields'], 'at least one field: what the job reads of each record');
+    const paths = new Map<string, string>();
+    for (const [fieldName, value] of entries) {
+      const at: Path = ['input', 'fields', fieldName];
+      if (!IDENT.test(fieldName) || RESERVED_NAMES.has(fieldName)) {
+        problems.add(at, `"${fieldName}" is not a usable field name: letters, digits and _, not starting with a digit (name the JSON field with path: if it differs)`);
+        continue;
+      }
+      const f = problems.section(SECTIONS.field, value, at, `field ${fieldName}`);
+      if (!f || f.type === undefined) continue;
+      const spec = fieldSpec(fieldName, { ...f, type: f.type }, at, problems);
+      const other = paths.get(spec.path);
+      if (other) problems.add([...at, 'path'], `reads the JSON field "${spec.path}", as field ${other} does: read it once`);
+      paths.set(spec.path, fieldName);
+      fields.push(spec);
+      byName.set(fieldName, spec);
+    }
+  }
+  if (input?.eventTime !== undefined) {
+    const f = byName.get(input.eventTime);
+    if (!f) {
+      if (unknownField(input.eventTime)) problems.add(['input', 'eventTime'], `names no field: "${input.eventTime}" (fields: ${fieldList()})`);
+    } else if (f.type !== 'timestamp') {
+      problems.add(['input', 'eventTime'], `field ${f.name} is of type ${f.type}; the event time must be a field of type timestamp (integer epoch milliseconds)`);
+    } else if (!f.required) {
+      problems.add(['input', 'fields', f.name, 'required'], 'the event time field must be required');
+    }
+  }
+  const filters = input?.filters ? filterSpecs(input.filters, problems) : [];
+
+  // Key.
+  const key = top.key === undefined ? [] : typeof top.key === 'string' ? [top.key] : top.key;
+  const keyBytes = key.reduce((n, k) => n + (byName.get(k)?.maxBytes ?? 20), 0);
+  key.forEach((k, i) => {
+    const at: Path = typeof top.key === 'string' ? ['key'] : ['key', i];
+    if (k === 'windowStart' || k === 'windowEnd') problems.add(at, `a key field may not be called ${k}: results have a ${k} of their own`);
+    const f = byName.get(k);
+    if (!f) {
+      if (unknownField(k)) problems.add(at, `names no field: "${k}" (fields: ${fieldList()})`);
+      return;
+    }
+    if (key.indexOf(k) !== i) problems.add(at, `field ${k} is in the key twice`);
+    if (f.type !== 'string' && f.type !== 'integer' && f.type !== 'boolean') problems.add(at, `field ${k} is of type ${f.type}; a key field is a string, integer or boolean`);
+    if (!f.required) problems.add(['input', 'fields', k, 'required'], `field ${k} is in the key: it must be required (a record without it is a dead letter)`);
+  });
+  if (keyBytes > MAX_KEY_BYTES) problems.add(['key'], `the key's strings may be ${keyBytes} bytes together (their maxBytes); at most ${MAX_KEY_BYTES}: lower maxBytes of the key fields`);
+
+  // Window.
+  const window = top.window === undefined ? undefined : windowSpec(top.window, problems);
+
+  // Aggregates, in file order (the result document's order).
+  const aggregates: AggregateSpec[] = [];
+  const outputNames = new Set([...key, 'windowStart', 'windowEnd']);
+  const aggregateMap = top.aggregates ?? {};
+  const aggregateEntries = Object.keys(aggregateMap).map((k) => [k, aggregateMap[k]] as const);
+  if (top.aggregates !== undefined && aggregateEntries.length === 0) problems.add(['aggregates'], 'at least one aggregate, e.g. count: { type: count }');
+  for (const [aggName, value] of aggregateEntries) {
+    const at: Path = ['aggregates', aggName];
+    if (!IDENT.test(aggName) || RESERVED_NAMES.has(aggName)) {
+      problems.add(at, `"${aggName}" is not a usable aggregate name: letters, digits and _, not starting with a digit`);
+      continue;
+    }
+    if (outputNames.has(aggName)) problems.add(at, `a result already has a field "${aggName}" (the key fields, windowStart, windowEnd, other aggregates): choose another name`);
+    outputNames.add(aggName);
+    const a = problems.section(SECTIONS.aggregate, value, at, `aggregate ${aggName}`);
+    if (!a || a.type === undefined) continue;
+    const spec: AggregateSpec = { name: aggName, type: a.type };
+    const readable = AGGREGATE_FIELD_TYPES[a.type];
+    if (a.type === 'count') {
+      if (a.field !== undefined) problems.add([...at, 'field'], 'count reads no field (it counts events)');
+    } else if (a.field === undefined) {
+      problems.add(at, `${a.type} reads a field: add field: <name>`);
+    } else {
+      spec.field = a.field;
+      const f = byName.get(a.field);
+      if (!f) {
+        if (unknownField(a.field)) problems.add([...at, 'field'], `names no field: "${a.field}" (fields: ${fieldList()})`);
+      } else if (!readable.includes(f.type)) {
+        problems.add([...at, 'field'], `field ${f.name} is of type ${f.type}; ${a.type} reads ${readable.join(' or ')} fields`);
+      }
+    }
+    if (a.type === 'topN') spec.n = a.n ?? 10;
+    else if (a.n !== undefined) problems.add([...at, 'n'], 'only topN takes n');
+    aggregates.push(spec);
+  }
+
+  const outputs = outputSpecs(top.outputs, key, aggregates, problems);
+  if (problems.list.length > 0 || !input || !window || !outputs || top.name === undefined || input.eventTime === undefined) return undefined;
+  return {
+    name: top.name,
+    ...(top.description ? { description: top.description } : {}),
+    input: {
+      ...(input.topic ? { topic: input.topic } : {}),
+      ...(input.groupId ? { groupId: input.groupId } : {}),
+      ...(input.deadLetterTopic ? { deadLetterTopic: input.deadLetterTopic } : {}),
+      ...(input.lateTopic ? { lateTopic: input.lateTopic } : {}),
+      fields,
+      eventTime: input.eventTime,
+      ...(input.outOfOrderness === undefined ? {} : { outOfOrdernessMs: durationMs(input.outOfOrderness) }),
+      ...(input.idleTimeout === undefined ? {} : { idleTimeoutMs: durationMs(input.idleTimeout) }),
+      filters,
+    },
+    key,
+    window: window.spec,
+    ...(window.allowedLatenessMs === undefined ? {} : { allowedLatenessMs: window.allowedLatenessMs }),
+    aggregates,
+    outputs,
+  };
+}
+
+function fieldSpec(fieldName: string, f: Partial<z.infer<z.ZodObject<typeof SECTIONS.field>>> & { type: FieldType }, at: Path, problems: Problems): FieldSpec {
+  const only = (setting: keyof typeof f, types: FieldType[]) => {
+    if (f[setting] !== undefined && !types.includes(f.type)) problems.add([...at, setting], `${setting} applies to ${types.join(' and ')} fields, not ${f.type}`);
+  };
+  only('maxBytes', ['string']);
+  only('pattern', ['string']);
+  only('min', ['integer', 'number']);
+  only('max', ['integer', 'number']);
+  only('oneOf', ['string', 'integer', 'number']);
+  if (f.min !== undefined && f.max !== undefined && f.min > f.max) problems.add([...at, 'min'], `min ${f.min} is above max ${f.max}`);
+  if (f.oneOf) {
+    f.oneOf.forEach((v, i) => {
+      const fits = f.type === 'string' ? typeof v === 'string' : f.type === 'integer' ? Number.isSafeInteger(v) : typeof v === 'number';
+      if (!fits) problems.add([...at, 'oneOf', i], `${JSON.stringify(v)} is not a value of a ${f.type} field`);
+    });
+  }
+  if (f.pattern !== undefined) {
+    try {
+      new RegExp(f.pattern, 'u');
+    } catch (err) {
+      problems.add([...at, 'pattern'], `not a regular expression: ${(err as Error).message}`);
+    }
+  }
+  const path = f.path ?? fieldName;
+  if (!path.isWellFormed()) problems.add([...at, 'path'], 'is not well-formed Unicode');
+  const suffix = upperSnake(fieldName) || 'FIELD';
+  const spec: FieldSpec = {
+    name: fieldName,
+    path,
+    type: f.type,
+    required: f.required ?? true,
+    ...(f.type === 'string' ? { maxBytes: f.maxBytes ?? DEFAULT_STRING_BYTES } : {}),
+    ...(f.min === undefined ? {} : { min: f.min }),
+    ...(f.max === undefined ? {} : { max: f.max }),
+    ...(f.oneOf ? { oneOf: f.oneOf } : {}),
+    ...(f.pattern ? { pattern: f.pattern } : {}),
+    missingCode: f.missingCode ?? `MISSING_${suffix}`,
+    invalidCode: f.invalidCode ?? `BAD_${suffix}`,
+  };
+  for (const which of ['missingCode', 'invalidCode'] as const) {
+    if (RESERVED_CODES.includes(spec[which])) problems.add([...at, which], `${spec[which]} is the engine's own code; choose another`);
+  }
+  return spec;
+}
+
+function filterSpecs(raw: unknown[], problems: Problems): FilterSpec[] {
+  const out: FilterSpec[] = [];
+  raw.forEach((value, i) => {
+    const at: Path = ['input', 'filters', i];
+    const f = problems.section(SECTIONS.filter, value, at, 'a filter');
+    if (!f || f.field === undefined) return;
+    const field = f.field;
+    const has = (k: string) => Object.prototype.hasOwnProperty.call(value, k);
+    const tests = ['equals', 'in', 'exists'].filter(has);
+    if (tests.length !== 1) {
+      problems.add(at, `a filter has exactly one test: equals, in or exists (this one has ${tests.length === 0 ? 'none' : tests.join(' and ')})`);
+      return;
+    }
+    if (has('equals')) out.push({ field, equals: f.equals ?? null });
+    else if (has('in')) out.push({ field, in: f.in ?? [] });
+    else out.push({ field, exists: f.exists ?? true });
+  });
+  return out;
+}
+
+function windowSpec(raw: Record<string, unknown>, problems: Problems): { spec: WindowSpec; allowedLatenessMs?: number } | undefined {
+  const at: Path = ['window'];
+  const type = raw.type;
+  let spec: WindowSpec | undefined;
+  let lateness: number | string | undefined;
+  if (type === 'tumbling') {
+    const w = problems.section(SECTIONS.tumbling, raw, at, 'window');
+    if (w?.size !== undefined) spec = { type, sizeMs: durationMs(w.size) };
+    lateness = w?.allowedLateness;
+  } else if (type === 'sliding') {
+    const w = problems.section(SECTIONS.sliding, raw, at, 'window');
+    if (w?.size !== undefined && w.slide !== undefined) spec = { type, sizeMs: durationMs(w.size), slideMs: durationMs(w.slide) };
+    lateness = w?.allowedLateness;
+  } else if (type === 'session') {
+    const w = problems.section(SECTIONS.session, raw, at, 'window');
+    if (w?.gap !== undefined) spec = { type, gapMs: durationMs(w.gap) };
+    lateness = w?.allowedLateness;
+  } else {
+    problems.add([...at, 'type'], type === undefined ? 'is required: tumbling, sliding or session' : `${JSON.stringify(type)} is not a window type: tumbling, sliding or session`);
+    return undefined;
+  }
+  if (!spec) return undefined;
+  const problem = windowSpecProblem(spec);
+  if (problem) {
+    problems.add([...at, spec.type === 'session' ? 'gap' : 'size'], problem);
+    return undefined;
+  }
+  return { spec, ...(lateness === undefined ? {} : { allowedLatenessMs: durationMs(lateness) }) };
+}
+
+function outputSpecs(raw: Record<string, unknown> | undefined, key: string[], aggregates: AggregateSpec[], problems: Problems): JobSpec['outputs'] | undefined {
+  if (raw === undefined) return { stdout: true };
+  const o = problems.section(SECTIONS.outputs, raw, ['outputs'], 'outputs');
+  if (!o) return undefined;
+  const idNames = new Set([...key, 'windowStart', 'windowEnd']);
+  const scalars = new Set([...idNames, ...aggregates.filter((a) => SCALAR_AGGREGATES.has(a.type)).map((a) => a.name)]);
+  const defaultId = `${key.map((k) => `{${k}}`).join(':')}:{windowStart}`;
+  /** A template naming only what it may name; an id also needs every key field and the window start. */
+  const template = (source: string, at: Path, allowed: Set<string>, isId: boolean): Template | undefined => {
+    let t: Template;
+    try {
+      t = parseTemplate(source);
+    } catch (err) {
+      problems.add(at, (err as Error).message);
+      return undefined;
+    }
+    for (const n of t.names) {
+      if (!allowed.has(n)) {
+        problems.add(at, `{${n}} is not something a result has here (allowed: ${[...allowed].map((a) => `{${a}}`).join(', ')})`);
+        return undefined;
+      }
+    }
+    if (isId) {
+      const missing = [...key, 'windowStart'].filter((n) => !t.names.includes(n));
+      if (missing.length > 0) problems.add(at, `must name ${missing.map((m) => `{${m}}`).join(' and ')}: two results with the same id would overwrite each other`);
+    }
+    return t;
+  };
+  const out: JobSpec['outputs'] = { stdout: o.stdout ?? false };
+  if (o.elasticsearch) {
+    const es = problems.section(SECTIONS.elasticsearch, o.elasticsearch, ['outputs', 'elasticsearch'], 'elasticsearch');
+    if (es) {
+      const id = es.id ?? defaultId;
+      template(id, ['outputs', 'elasticsearch', es.id === undefined ? 'index' : 'id'], idNames, true);
+      out.elasticsearch = { index: es.index, id };
+    }
+  }
+  if (o.redis) {
+    const r = problems.section(SECTIONS.redis, o.redis, ['outputs', 'redis'], 'redis');
+    if (r) {
+      const keyTemplate = r.key ?? defaultId;
+      template(keyTemplate, ['outputs', 'redis', 'key'], idNames, true);
+      if (r.value !== undefined) template(r.value, ['outputs', 'redis', 'value'], scalars, false);
+      const ttlMs = r.ttl === undefined ? undefined : durationMs(r.ttl);
+      if (ttlMs !== undefined && (ttlMs < 1000 || ttlMs % 1000 !== 0)) problems.add(['outputs', 'redis', 'ttl'], 'a whole number of seconds, at least 1s (Redis EX)');
+      out.redis = {
+        ...(r.prefix === undefined ? {} : { prefix: r.prefix }),
+        key: keyTemplate,
+        ...(r.value === undefined ? {} : { value: r.value }),
+        ...(ttlMs === undefined ? {} : { ttlSeconds: ttlMs / 1000 }),
+      };
+    }
+  }
+  if (!out.elasticsearch && !out.redis && o.stdout === undefined) out.stdout = true;
+  return out;
+}

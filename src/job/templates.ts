@@ -1,0 +1,64 @@
+/**
+ * Output templates of job files: `{userId}:{windowStart}`, `clicks:{productId}:{region}`,
+ * `{count}`. A placeholder is a name in braces; `{{` and `}}` are literal braces. Templates are
+ * parsed once (at load) into parts, so rendering is a join.
+ */
+
+export type TemplatePart = { text: string } | { name: string };
+
+export interface Template {
+  source: string;
+  parts: TemplatePart[];
+  /** The placeholders, in order of appearance (duplicates kept once). */
+  names: string[];
+}
+
+/** Parse a template; throws a RangeError saying what is wrong (an unclosed brace, an empty name). */
+export function parseTemplate(source: string): Template {
+  const parts: TemplatePart[] = [];
+  const names: string[] = [];
+  let text = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '{' && source[i + 1] === '{') {
+      text += '{';
+      i++;
+    } else if (c === '}' && source[i + 1] === '}') {
+      text += '}';
+      i++;
+    } else if (c === '{') {
+      const close = source.indexOf('}', i + 1);
+      if (close < 0) throw new RangeError(`an unclosed "{" at character ${i + 1} (write {{ for a literal brace)`);
+      const name = source.slice(i + 1, close).trim();
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new RangeError(`"{${source.slice(i + 1, close)}}" is not a placeholder: a name in braces, such as {windowStart}`);
+      if (text) parts.push({ text });
+      text = '';
+      parts.push({ name });
+      if (!names.includes(name)) names.push(name);
+      i = close;
+    } else if (c === '}') {
+      throw new RangeError(`a "}" without "{" at character ${i + 1} (write }} for a literal brace)`);
+    } else {
+      text += c;
+    }
+  }
+  if (text) parts.push({ text });
+  return { source, parts, names };
+}
+
+/** Render with `valueOf(name)` for each placeholder (numbers in decimal, strings as they are). */
+export function renderTemplate(template: Template, valueOf: (name: string) => unknown): string {
+  let out = '';
+  for (const part of template.parts) {
+    if ('text' in part) out += part.text;
+    else out += scalarText(valueOf(part.name));
+  }
+  return out;
+}
+
+function scalarText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value === null || value === undefined) return '';
+  return JSON.stringify(value);
+}
