@@ -52,8 +52,16 @@ const FLAGS: Record<string, { key: keyof Options; help: string; def: number }> =
   '--min-gap-s': { key: 'minGapS', help: 'least time between a restart being ready and the next kill', def: 2 },
   '--max-gap-s': { key: 'maxGapS', help: 'most time between a restart being ready and the next kill', def: 8 },
   '--outage-seconds': { key: 'outageSeconds', help: 'after the kills, stop the broker this long (0 = no outage)', def: 0 },
-  '--rate': { key: 'rate', help: 'events per second produced while the daemon runs (the rest goes at full speed after the last kill or outage)', def: 1_000 },
-  '--events': { key: 'events', help: 'valid events in the fixture (0 = enough to keep data flowing through the kills and the outage at --rate, even with 30 s restarts)', def: 0 },
+  '--rate': {
+    key: 'rate',
+    help: 'events per second produced while the daemon runs (the rest goes at full speed after the last kill or outage)',
+    def: 1_000,
+  },
+  '--events': {
+    key: 'events',
+    help: 'valid events in the fixture (0 = enough to keep data flowing through the kills and the outage at --rate, even with 30 s restarts)',
+    def: 0,
+  },
   '--users': { key: 'users', help: 'distinct users', def: 400 },
   '--partitions': { key: 'partitions', help: 'partitions of the input topic', def: 6 },
   '--workers': { key: 'workers', help: 'SLUICE_WORKERS', def: 2 },
@@ -61,7 +69,11 @@ const FLAGS: Record<string, { key: keyof Options; help: string; def: number }> =
   '--idle-timeout-ms': { key: 'idleTimeoutMs', help: 'SLUICE_IDLE_TIMEOUT_MS', def: 3_000 },
   '--ready-timeout-s': { key: 'readyTimeoutS', help: 'give up on a restart (or an outage recovery) after this long', def: 120 },
   '--seed': { key: 'seed', help: 'seed of the kill moments and the fixture', def: 42 },
-  '--quiet-cores': { key: 'quietCores', help: 'first wait (up to 3 min) until the rest of the machine uses at most this many cores; 0 = do not wait', def: 0.5 },
+  '--quiet-cores': {
+    key: 'quietCores',
+    help: 'first wait (up to 3 min) until the rest of the machine uses at most this many cores; 0 = do not wait',
+    def: 0.5,
+  },
 };
 
 function parse(argv: string[]): Options {
@@ -69,7 +81,11 @@ function parse(argv: string[]): Options {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--help' || arg === '-h') {
-      process.stdout.write(`usage: node dist/bench/kill-to-ready.js [flags]\n${Object.entries(FLAGS).map(([k, f]) => `  ${k.padEnd(18)} ${f.help} (default ${f.def})`).join('\n')}\n`);
+      process.stdout.write(
+        `usage: node dist/bench/kill-to-ready.js [flags]\n${Object.entries(FLAGS)
+          .map(([k, f]) => `  ${k.padEnd(18)} ${f.help} (default ${f.def})`)
+          .join('\n')}\n`,
+      );
       process.exit(0);
     }
     const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -107,7 +123,12 @@ let producer: PacedProducer | undefined;
  * drop means a new job instance started counting from 0: the baseline becomes 0). Either is
  * undefined if it did not happen in time.
  */
-async function watch(r: FaultRun, since: number, timeoutMs: number, baseline: number | undefined): Promise<{ readyMs?: number; recordMs?: number; last: string }> {
+async function watch(
+  r: FaultRun,
+  since: number,
+  timeoutMs: number,
+  baseline: number | undefined,
+): Promise<{ readyMs?: number; recordMs?: number; last: string }> {
   let readyMs: number | undefined;
   let recordMs: number | undefined;
   let previous = baseline ?? Number.NaN;
@@ -144,12 +165,20 @@ async function main(): Promise<number> {
   const random = () => (r = (r * 1103515245 + 12345) % 2147483648) / 2147483648;
   // Data must flow through every restart: sized for slow ones (a kill, the gap, ~30 s until consuming).
   const cycleS = options.maxGapS + 32;
-  const events = options.events > 0 ? options.events : Math.ceil(options.rate * (30 + options.kills * cycleS + options.outageSeconds * 2 + 40));
+  const events =
+    options.events > 0 ? options.events : Math.ceil(options.rate * (30 + options.kills * cycleS + options.outageSeconds * 2 + 40));
 
   run = new FaultRun(kafka, es, redis, {
     label: 'bench-ktr',
     partitions: options.partitions,
-    fixture: { events, users: options.users, spanMs: Math.max(10, Math.round(events / options.rate / 2.5)) * MINUTE, badRatio: 0.01, maxDisorderMs: 2_000, seed: options.seed },
+    fixture: {
+      events,
+      users: options.users,
+      spanMs: Math.max(10, Math.round(events / options.rate / 2.5)) * MINUTE,
+      badRatio: 0.01,
+      maxDisorderMs: 2_000,
+      seed: options.seed,
+    },
     lateEvents: 12,
     env: {
       SLUICE_WORKERS: String(options.workers),
@@ -164,11 +193,20 @@ async function main(): Promise<number> {
     `kill-to-ready: ${options.kills} SIGKILLs ${options.minGapS}-${options.maxGapS} s apart${options.outageSeconds > 0 ? `, then a ${options.outageSeconds} s broker outage` : ''}; ` +
       `${events.toLocaleString('en-US')} events at ${options.rate}/s, ${options.partitions} partitions, SLUICE_WORKERS=${options.workers}, ` +
       `SLUICE_CHECKPOINT_INTERVAL_MS=${options.checkpointMs}, SLUICE_IDLE_TIMEOUT_MS=${options.idleTimeoutMs}; broker ${kafkaBrokers().join(',')}\n` +
-      `machine: ${cpus().length} CPUs (availableParallelism ${availableParallelism()}); node ${process.version}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`,
+      `machine: ${cpus().length} CPUs (availableParallelism ${availableParallelism()}); node ${process.version}; load ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}\n`,
   );
   if (options.quietCores > 0) {
-    const quiet = await waitForQuiet({ exclude: [process.pid, ...(kafkaPid ? [kafkaPid] : [])], maxCores: options.quietCores, timeoutMs: 180_000 });
-    if (!quiet.quiet) process.stdout.write(`(the machine was not quiet: ${quiet.cores.toFixed(2)} other cores busy after ${quiet.waitedS.toFixed(0)} s; timings may be perturbed)\n`);
+    const quiet = await waitForQuiet({
+      exclude: [process.pid, ...(kafkaPid ? [kafkaPid] : [])],
+      maxCores: options.quietCores,
+      timeoutMs: 180_000,
+    });
+    if (!quiet.quiet)
+      process.stdout.write(
+        `(the machine was not quiet: ${quiet.cores.toFixed(2)} other cores busy after ${quiet.waitedS.toFixed(0)} s; timings may be perturbed)\n`,
+      );
   }
 
   await run.createTopics();
@@ -191,7 +229,9 @@ async function main(): Promise<number> {
       break;
     }
     if (producer.sent >= producer.total) {
-      notes.push(`the fixture was all produced before kill ${kill} (restarts slower than --events allows for): stopped killing; pass a larger --events`);
+      notes.push(
+        `the fixture was all produced before kill ${kill} (restarts slower than --events allows for): stopped killing; pass a larger --events`,
+      );
       break;
     }
     const killedAt = await run.kill();
@@ -206,7 +246,9 @@ async function main(): Promise<number> {
       `  kill ${String(kill).padStart(2)}: kill -> ready ${fmt(toReady ?? Number.NaN)} ms, restart -> first record ${fmt(w.recordMs ?? Number.NaN)} ms${rss ? `, RSS ${(rss / 1024).toFixed(0)} MiB` : ''}${w.readyMs === undefined || w.recordMs === undefined ? ` (gave up after ${options.readyTimeoutS} s: ${w.last})` : ''}\n`,
     );
     if (w.readyMs === undefined || w.recordMs === undefined) {
-      notes.push(`kill ${kill}: ${w.readyMs === undefined ? 'not ready' : 'no record consumed'} within ${options.readyTimeoutS} s (${w.last})`);
+      notes.push(
+        `kill ${kill}: ${w.readyMs === undefined ? 'not ready' : 'no record consumed'} within ${options.readyTimeoutS} s (${w.last})`,
+      );
       if (!run.alive()) break;
     }
   }

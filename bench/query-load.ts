@@ -45,7 +45,7 @@ const FLAGS: Record<string, { key: keyof Options; help: string; def: number | nu
   '--span-minutes': { key: 'spanMinutes', help: 'event time covered', def: 10 },
   '--rates': { key: 'rates', help: 'query rates (per second) to run, comma-separated', def: [0, 100, 1000] },
   '--workers': { key: 'workers', help: 'SLUICE_WORKERS of the daemon', def: 2 },
-  '--top-share': { key: 'topShare', help: 'share of queries that ask a window\'s top 10 (the rest: one key\'s windows)', def: 0.05 },
+  '--top-share': { key: 'topShare', help: "share of queries that ask a window's top 10 (the rest: one key's windows)", def: 0.05 },
   '--max-outstanding': { key: 'maxOutstanding', help: 'queries in flight at most (more are counted as skipped)', def: 256 },
   '--timeout-s': { key: 'timeoutS', help: 'give up on a run after this long', def: 300 },
 };
@@ -55,7 +55,11 @@ function parse(argv: string[]): Options {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--help' || arg === '-h') {
-      process.stdout.write(`usage: node dist/bench/query-load.js [flags]\n${Object.entries(FLAGS).map(([k, f]) => `  ${k.padEnd(18)} ${f.help} (default ${String(f.def)})`).join('\n')}\n`);
+      process.stdout.write(
+        `usage: node dist/bench/query-load.js [flags]\n${Object.entries(FLAGS)
+          .map(([k, f]) => `  ${k.padEnd(18)} ${f.help} (default ${String(f.def)})`)
+          .join('\n')}\n`,
+      );
       process.exit(0);
     }
     const f = FLAGS[arg];
@@ -111,9 +115,23 @@ async function runOnce(options: Options, workload: Workload, rate: number): Prom
   });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const url = `http://127.0.0.1:${queryPort}`;
-  const result: RunResult = { rate, ingestS: Number.NaN, recordsPerS: Number.NaN, sent: 0, skipped: 0, statuses: {}, latencies: { key: [], top: [] }, server: [], logFile };
+  const result: RunResult = {
+    rate,
+    ingestS: Number.NaN,
+    recordsPerS: Number.NaN,
+    sent: 0,
+    skipped: 0,
+    statuses: {},
+    latencies: { key: [], top: [] },
+    server: [],
+    logFile,
+  };
   try {
-    const ready = await waitFor(async () => (await fetch(`http://127.0.0.1:${metricsPort}/readyz`).catch(() => undefined))?.status === 200, 120_000, 200);
+    const ready = await waitFor(
+      async () => (await fetch(`http://127.0.0.1:${metricsPort}/readyz`).catch(() => undefined))?.status === 200,
+      120_000,
+      200,
+    );
     if (!ready) throw new Error(`daemon not ready (log: ${logFile})`);
     let first: number | undefined;
     let last: number | undefined;
@@ -147,7 +165,10 @@ async function runOnce(options: Options, workload: Workload, rate: number): Prom
       const refreshWindow = () =>
         void fetch(`${url}/windows`)
           .then((r) => r.json() as Promise<{ current: number | null }>)
-          .then((w) => (current = w.current ?? undefined), () => undefined);
+          .then(
+            (w) => (current = w.current ?? undefined),
+            () => undefined,
+          );
       refreshWindow();
       windowTimer = setInterval(refreshWindow, 1000);
       let lastTick = performance.now();
@@ -200,7 +221,11 @@ async function main(): Promise<void> {
   const options = parse(process.argv.slice(2));
   const kafka = testKafka();
   const topic = uniqueName('bench-query');
-  process.stdout.write(`query-load: ${cpus()[0]?.model ?? 'cpu'} x${availableParallelism()}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${options.events} events, ${options.users} users, ${options.partitions} partitions, ${options.workers} workers\n`);
+  process.stdout.write(
+    `query-load: ${cpus()[0]?.model ?? 'cpu'} x${availableParallelism()}, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}; ${options.events} events, ${options.users} users, ${options.partitions} partitions, ${options.workers} workers\n`,
+  );
   await createTopics(kafka, [{ topic, partitions: options.partitions }]);
   try {
     const workload = await produceWorkload(kafka, {
@@ -215,15 +240,21 @@ async function main(): Promise<void> {
       inFlight: 4,
       seed: 15,
     });
-    process.stdout.write(`backlog: ${workload.totalRecords} records (${workload.expectedWindows} windows) produced in ${(workload.produceMs / 1000).toFixed(1)} s\n\n`);
+    process.stdout.write(
+      `backlog: ${workload.totalRecords} records (${workload.expectedWindows} windows) produced in ${(workload.produceMs / 1000).toFixed(1)} s\n\n`,
+    );
     const results: RunResult[] = [];
     for (const rate of options.rates) {
       const r = await runOnce(options, workload, rate);
       results.push(r);
-      process.stdout.write(`  ${rate} q/s: ${Math.round(r.recordsPerS).toLocaleString('en-US')} records/s (${r.ingestS.toFixed(1)} s); ${r.sent} queries sent, ${r.skipped} skipped, statuses ${JSON.stringify(r.statuses)}; daemon log ${r.logFile}\n`);
+      process.stdout.write(
+        `  ${rate} q/s: ${Math.round(r.recordsPerS).toLocaleString('en-US')} records/s (${r.ingestS.toFixed(1)} s); ${r.sent} queries sent, ${r.skipped} skipped, statuses ${JSON.stringify(r.statuses)}; daemon log ${r.logFile}\n`,
+      );
     }
     const baseline = results.find((r) => r.rate === 0)?.recordsPerS;
-    process.stdout.write('\n| queries/s | ingest records/s | vs 0 q/s | answered (200) | key query p50 / p99 ms | top-10 query p50 / p99 ms | server-side p50 / p99 ms |\n|---|---|---|---|---|---|---|\n');
+    process.stdout.write(
+      '\n| queries/s | ingest records/s | vs 0 q/s | answered (200) | key query p50 / p99 ms | top-10 query p50 / p99 ms | server-side p50 / p99 ms |\n|---|---|---|---|---|---|---|\n',
+    );
     for (const r of results) {
       const key = [...r.latencies.key].sort((a, b) => a - b);
       const top = [...r.latencies.top].sort((a, b) => a - b);

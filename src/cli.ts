@@ -107,7 +107,14 @@ async function check(args: string[]): Promise<number> {
   const lines = [
     `job ${job.name}${job.source ? ` (${job.source.kind === 'file' ? 'job file' : 'module'} ${job.source.path})` : ' (built in)'}: valid`,
     `  input: topic ${config.topics.input}, dead letters to ${config.topics.dlq}, late events to ${config.topics.late}`,
-    ...(job.stateShape ? [`  key: ${job.stateShape.key.join(' + ')}`, `  aggregates: ${Object.entries(job.stateShape.aggregates).map(([n, a]) => `${n} (${a.type}${a.field ? ` of ${a.field}` : ''})`).join(', ')}`] : []),
+    ...(job.stateShape
+      ? [
+          `  key: ${job.stateShape.key.join(' + ')}`,
+          `  aggregates: ${Object.entries(job.stateShape.aggregates)
+            .map(([n, a]) => `${n} (${a.type}${a.field ? ` of ${a.field}` : ''})`)
+            .join(', ')}`,
+        ]
+      : []),
     `  windows: ${describeWindow(window)}, allowed lateness ${config.windows.allowedLatenessMs} ms, watermark ${config.windows.outOfOrdernessMs} ms behind`,
     ...notes.map((n) => `  note: ${n}`),
   ];
@@ -131,7 +138,11 @@ async function run(args: string[]): Promise<number> {
   const { config, job: jobDefinition } = loaded;
   const logger = createLogger(config.logLevel);
   for (const note of loaded.notes) logger.info({ job: jobDefinition.name }, note);
-  if (jobDefinition.source) logger.info({ job: jobDefinition.name, file: jobDefinition.source.path, definition: jobDefinition.definitionHash }, `running job ${jobDefinition.name} from ${jobDefinition.source.path}`);
+  if (jobDefinition.source)
+    logger.info(
+      { job: jobDefinition.name, file: jobDefinition.source.path, definition: jobDefinition.definitionHash },
+      `running job ${jobDefinition.name} from ${jobDefinition.source.path}`,
+    );
   const embedded = config.kafka === undefined;
   const tracing = await startTracing({ logger, version: version() });
   // One telemetry for the process: /metrics and the probes stay up through restarts of the job.
@@ -191,7 +202,10 @@ async function run(args: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   // A thread that cannot be ended holds its LMDB environment: no restart in this process can work.
   whenThreadStuck((workers) => {
-    logger.fatal({ code: ErrorCode.WORKER_FAILED, workers }, 'worker threads could not be ended; exiting so that a restart of the process recovers from the last checkpoint');
+    logger.fatal(
+      { code: ErrorCode.WORKER_FAILED, workers },
+      'worker threads could not be ended; exiting so that a restart of the process recovers from the last checkpoint',
+    );
     void exitProcess(1);
   });
 
@@ -207,7 +221,8 @@ async function run(args: string[]): Promise<number> {
       case 'stop': {
         // Savepoint first: if it fails, the daemon keeps running (and the caller hears why).
         const savepoint = request.savepoint ? await job.current()?.savepoint(request.dir) : undefined;
-        if (request.savepoint && !savepoint) throw new SluiceError(ErrorCode.SAVEPOINT_FAILED, 'no savepoint taken: the job has not started');
+        if (request.savepoint && !savepoint)
+          throw new SluiceError(ErrorCode.SAVEPOINT_FAILED, 'no savepoint taken: the job has not started');
         beginStop({ by: 'sluice stop', ...(savepoint ? { savepoint } : {}) });
         await job.supervisor.exited;
         return { ok: true, stopped: true, ...(savepoint ? { savepoint } : {}) };
@@ -315,7 +330,6 @@ main(process.argv.slice(2)).then(
     void exitProcess(1);
   },
 );
-
 
 /**
  * Test only: SLUICE_TEST_WORKER_EXIT_AFTER_STEPS=N makes every worker thread exit (code 3) on its

@@ -154,9 +154,7 @@ export function serializeError(err: unknown): SerializedError {
 
 /** Rebuild an error serialized on another thread, so `code`, `retriable` and the stack survive. */
 export function deserializeError(data: SerializedError): SluiceError {
-  const code = (Object.values(ErrorCode) as string[]).includes(data.code)
-    ? (data.code as ErrorCode)
-    : ErrorCode.INTERNAL;
+  const code = (Object.values(ErrorCode) as string[]).includes(data.code) ? (data.code as ErrorCode) : ErrorCode.INTERNAL;
   const err = new SluiceError(code, data.message, {
     retriable: data.retriable,
     details: data.details ?? {},

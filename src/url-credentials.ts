@@ -14,7 +14,20 @@ export const MASK = '****';
 /** Parameter names (lower case, letters and digits only) that hold a credential. */
 const SECRET_PARAMS = new Set(['key', 'pass', 'pwd', 'sig', 'sas', 'code', 'otp', 'jwt', 'bearer', 'cred', 'creds']);
 /** Parts of a parameter name that say credential: `access_token`, `client_secret`, `apiKey`, `x-amz-signature`... */
-const SECRET_PARTS = ['password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'accesskey', 'privatekey', 'auth', 'credential', 'signature', 'session'];
+const SECRET_PARTS = [
+  'password',
+  'passwd',
+  'passphrase',
+  'secret',
+  'token',
+  'apikey',
+  'accesskey',
+  'privatekey',
+  'auth',
+  'credential',
+  'signature',
+  'session',
+];
 
 export function isSecretParam(name: string): boolean {
   const n = name.toLowerCase().replace(/[^a-z0-9]/g, '');

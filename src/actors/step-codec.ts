@@ -142,6 +142,8 @@ export function forEachEvent<IN>(
 /** The events of the columns as KeyedEvent objects (tests, and any consumer wanting the old shape). */
 export function decodeStep<IN>(columns: StepColumns, input: WindowInput<IN, unknown>): Array<KeyedEvent<IN>> {
   const events: Array<KeyedEvent<IN>> = [];
-  forEachEvent(columns, input, (key, timestamp, event, lateCandidate) => events.push(lateCandidate === undefined ? { key, timestamp, event } : { key, timestamp, event, lateCandidate }));
+  forEachEvent(columns, input, (key, timestamp, event, lateCandidate) =>
+    events.push(lateCandidate === undefined ? { key, timestamp, event } : { key, timestamp, event, lateCandidate }),
+  );
   return events;
 }

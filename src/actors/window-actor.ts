@@ -6,7 +6,14 @@
  * always rolls back to a barrier, and a barrier commits everything first.
  */
 import type { KeyedStep, LateCandidates } from '../streams/operators/keyed-stage.js';
-import { createWindowOperator, type AddEvents, type AggregateFunction, type WindowOperator, type WindowOptions, type WindowStateStore } from '../streams/operators/windows.js';
+import {
+  createWindowOperator,
+  type AddEvents,
+  type AggregateFunction,
+  type WindowOperator,
+  type WindowOptions,
+  type WindowStateStore,
+} from '../streams/operators/windows.js';
 
 /** A store that buffers writes (LMDB); in-memory stores need no commit. */
 export interface CommittableStore<ACC> extends WindowStateStore<ACC> {

@@ -53,7 +53,8 @@ try {
       // The main thread sent only the files of the key groups this worker owns (worker-stage.ts).
       imported = store.load(
         (function* () {
-          for (const file of fromSavepoint.files) yield* readKeyGroup(fromSavepoint.dir, file, fromSavepoint.formatVersion, job.stateCodec, (k) => keyGroupOf(k));
+          for (const file of fromSavepoint.files)
+            yield* readKeyGroup(fromSavepoint.dir, file, fromSavepoint.formatVersion, job.stateCodec, (k) => keyGroupOf(k));
         })(),
       );
       // The imported state is checkpoint `epoch`'s: a crash from here on rolls back to it.
@@ -62,7 +63,16 @@ try {
     else store.rollbackTo(plan.restoreTo);
     actor = new WindowActor(init.windows, job.aggregate, store, plan.nowMs);
     // After an import, ready means the imported state is on disk.
-    void store.flushed().then(() => send({ type: 'ready', workerIndex: init.workerIndex, openWindows: actor.openWindows(), ...(imported === undefined ? {} : { imported }) }), fail);
+    void store.flushed().then(
+      () =>
+        send({
+          type: 'ready',
+          workerIndex: init.workerIndex,
+          openWindows: actor.openWindows(),
+          ...(imported === undefined ? {} : { imported }),
+        }),
+      fail,
+    );
     return undefined;
   };
   const input = windowInputOf(job);
@@ -88,7 +98,15 @@ try {
           step,
           (add) => forEachEvent(columns, input, add),
           (results, last, candidates) =>
-            send({ type: 'results', seq: message.seq, results, credit: last ? message.credit : noCredit, openWindows: actor.openWindows(), last, ...(candidates ? { candidates } : {}) }),
+            send({
+              type: 'results',
+              seq: message.seq,
+              results,
+              credit: last ? message.credit : noCredit,
+              openWindows: actor.openWindows(),
+              last,
+              ...(candidates ? { candidates } : {}),
+            }),
         );
         appliedWatermark = Math.max(appliedWatermark, step.watermarkAfter);
         return undefined;
@@ -120,7 +138,9 @@ try {
         // Later steps go on meanwhile: the undo log keeps checkpoint `id`'s state restorable,
         // and the snapshot keeps the savepoint's view.
         const written =
-          snapshot && message.savepoint ? exportKeyGroups(snapshot, init.keyGroups, message.savepoint.dir, job.stateCodec) : Promise.resolve(undefined);
+          snapshot && message.savepoint
+            ? exportKeyGroups(snapshot, init.keyGroups, message.savepoint.dir, job.stateCodec)
+            : Promise.resolve(undefined);
         const done = Promise.all([store.flushed(), written]).then(
           ([, savepointFiles]) => send({ type: 'barrier-ack', id, changed, ...(savepointFiles ? { savepointFiles } : {}) }),
           (err: unknown) => send({ type: 'barrier-declined', id, error: serializeError(err) }),

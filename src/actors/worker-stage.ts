@@ -120,9 +120,11 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
   constructor(private readonly options: WorkerStageOptions<OUT>) {
     this.clock = options.clock ?? systemClock;
     this.scheduler = options.scheduler ?? systemScheduler;
-    this.onResults = options.onResults ?? (async () => {
-      throw new SluiceError(ErrorCode.INTERNAL, 'window results before bindResults()');
-    });
+    this.onResults =
+      options.onResults ??
+      (async () => {
+        throw new SluiceError(ErrorCode.INTERNAL, 'window results before bindResults()');
+      });
     this.onLate = options.onLate;
     this.restore = {
       ...(options.restoreTo === undefined ? {} : { restoreTo: options.restoreTo }),
@@ -204,7 +206,9 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
         ...(this.restore.restoreTo === undefined ? {} : { restoreTo: this.restore.restoreTo }),
         // Rescaling: whatever the worker count was when it was taken, each worker gets the files
         // of the key groups it owns now.
-        ...(fromSavepoint ? { importSavepoint: { ...fromSavepoint, files: fromSavepoint.files.filter((f) => keyGroups.includes(f.keyGroup)) } } : {}),
+        ...(fromSavepoint
+          ? { importSavepoint: { ...fromSavepoint, files: fromSavepoint.files.filter((f) => keyGroups.includes(f.keyGroup)) } }
+          : {}),
       });
     }
     await Promise.all(ready);
@@ -220,7 +224,10 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
       };
       this.cancelMetrics = this.scheduler.schedule(every, ask);
     }
-    this.options.logger.info({ workers, keyGroups: KEY_GROUPS, ...(this.options.importSavepoint ? { importedEntries: this.importedEntries } : {}) }, 'window workers ready');
+    this.options.logger.info(
+      { workers, keyGroups: KEY_GROUPS, ...(this.options.importSavepoint ? { importedEntries: this.importedEntries } : {}) },
+      'window workers ready',
+    );
   }
 
   async process(step: KeyedStep<IN>): Promise<void> {
@@ -317,9 +324,18 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
    * worker's error (QUERY_TOO_BROAD...), or with the failure of the stage.
    */
   query(query: WorkerQuery, timeoutMs: number): Promise<WorkerQueryReply[]> {
-    if (this.failure) return Promise.reject(new SluiceError(ErrorCode.QUERY_UNAVAILABLE, `the window workers failed (${this.failure.code}); the job is restarting`, { retriable: true }));
+    if (this.failure)
+      return Promise.reject(
+        new SluiceError(ErrorCode.QUERY_UNAVAILABLE, `the window workers failed (${this.failure.code}); the job is restarting`, {
+          retriable: true,
+        }),
+      );
     if (this.handles.length === 0 || this.stopping) {
-      return Promise.reject(new SluiceError(ErrorCode.QUERY_UNAVAILABLE, this.stopping ? 'the job is stopping' : 'the window workers have not started', { retriable: true }));
+      return Promise.reject(
+        new SluiceError(ErrorCode.QUERY_UNAVAILABLE, this.stopping ? 'the job is stopping' : 'the window workers have not started', {
+          retriable: true,
+        }),
+      );
     }
     const targets = query.kind === 'key-windows' ? [this.handles[this.ownerOf(query.key)] as WorkerHandle] : this.handles;
     return Promise.all(
@@ -329,7 +345,13 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
             const seq = ++this.seq;
             const timer = setTimeout(() => {
               handle.queries.delete(seq);
-              reject(new SluiceError(ErrorCode.QUERY_TIMEOUT, `window worker ${handle.index} did not answer within ${timeoutMs} ms (SLUICE_QUERY_TIMEOUT_MS): it is busy with the steps queued before the query`, { retriable: true, details: { timeoutMs } }));
+              reject(
+                new SluiceError(
+                  ErrorCode.QUERY_TIMEOUT,
+                  `window worker ${handle.index} did not answer within ${timeoutMs} ms (SLUICE_QUERY_TIMEOUT_MS): it is busy with the steps queued before the query`,
+                  { retriable: true, details: { timeoutMs } },
+                ),
+              );
             }, timeoutMs);
             handle.queries.set(seq, { resolve, reject, timer });
             this.post(handle, { type: 'query', seq, query });
@@ -414,7 +436,8 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
     handle.queries.delete(reply.seq);
     clearTimeout(pending.timer);
     if (reply.answer) pending.resolve({ workerIndex: handle.index, watermark: reply.watermark, answer: reply.answer });
-    else pending.reject(reply.error ? deserializeError(reply.error) : new SluiceError(ErrorCode.INTERNAL, 'a query result without an answer'));
+    else
+      pending.reject(reply.error ? deserializeError(reply.error) : new SluiceError(ErrorCode.INTERNAL, 'a query result without an answer'));
   }
 
   /** Queries still waiting get `err` (the stage failed or stopped). */
@@ -472,7 +495,9 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
   private fail(err: SluiceError): void {
     if (this.failure) return;
     this.failure = err;
-    this.rejectQueries(new SluiceError(ErrorCode.QUERY_UNAVAILABLE, `the window workers failed (${err.code}); the job is restarting`, { retriable: true }));
+    this.rejectQueries(
+      new SluiceError(ErrorCode.QUERY_UNAVAILABLE, `the window workers failed (${err.code}); the job is restarting`, { retriable: true }),
+    );
     for (const waiter of this.failureWaiters) waiter(err);
     this.failureWaiters.clear();
     this.options.onFailure(err);
@@ -503,5 +528,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
 }
 
 function toSluiceError(err: unknown): SluiceError {
-  return err instanceof SluiceError ? err : new SluiceError(ErrorCode.INTERNAL, err instanceof Error ? err.message : String(err), { cause: err });
+  return err instanceof SluiceError
+    ? err
+    : new SluiceError(ErrorCode.INTERNAL, err instanceof Error ? err.message : String(err), { cause: err });
 }

@@ -34,24 +34,41 @@ export function adminRequest(path: string, request: AdminRequest): Promise<Admin
           }
         });
       } else if (buffered.length > MAX_MESSAGE_BYTES) {
-        settle(() => reject(new SluiceError(ErrorCode.ADMIN_ENDPOINT_FAILED, `the daemon's answer on ${path} is over ${MAX_MESSAGE_BYTES} bytes`)));
+        settle(() =>
+          reject(new SluiceError(ErrorCode.ADMIN_ENDPOINT_FAILED, `the daemon's answer on ${path} is over ${MAX_MESSAGE_BYTES} bytes`)),
+        );
       }
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {
       settle(() => {
         if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED') {
           reject(
-            new SluiceError(ErrorCode.DAEMON_NOT_RUNNING, `no sluice daemon is running with admin socket ${path} (check SLUICE_STATE_DIR or SLUICE_ADMIN_SOCKET)`, {
+            new SluiceError(
+              ErrorCode.DAEMON_NOT_RUNNING,
+              `no sluice daemon is running with admin socket ${path} (check SLUICE_STATE_DIR or SLUICE_ADMIN_SOCKET)`,
+              {
+                details: { path },
+              },
+            ),
+          );
+        } else {
+          reject(
+            new SluiceError(ErrorCode.ADMIN_ENDPOINT_FAILED, `cannot reach the daemon on ${path}: ${err.message}`, {
+              cause: err,
               details: { path },
             }),
           );
-        } else {
-          reject(new SluiceError(ErrorCode.ADMIN_ENDPOINT_FAILED, `cannot reach the daemon on ${path}: ${err.message}`, { cause: err, details: { path } }));
         }
       });
     });
     socket.on('close', () =>
-      settle(() => reject(new SluiceError(ErrorCode.ADMIN_ENDPOINT_FAILED, `the daemon on ${path} hung up without answering (did it stop? see its log)`, { details: { path } }))),
+      settle(() =>
+        reject(
+          new SluiceError(ErrorCode.ADMIN_ENDPOINT_FAILED, `the daemon on ${path} hung up without answering (did it stop? see its log)`, {
+            details: { path },
+          }),
+        ),
+      ),
     );
   });
 }

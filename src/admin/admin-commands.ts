@@ -60,7 +60,12 @@ async function send(request: AdminRequest, env: NodeJS.ProcessEnv, io: Io): Prom
   }
 }
 
-function parseOptions(command: string, args: string[], allowed: string[], io: Io): { values: Map<string, string>; flags: Set<string> } | undefined {
+function parseOptions(
+  command: string,
+  args: string[],
+  allowed: string[],
+  io: Io,
+): { values: Map<string, string>; flags: Set<string> } | undefined {
   const values = new Map<string, string>();
   const flags = new Set<string>();
   for (let i = 0; i < args.length; i++) {

@@ -46,12 +46,18 @@ export function parseRequest(line: string): AdminRequest {
     throw new SluiceError(ErrorCode.USAGE, 'admin request is not valid JSON');
   }
   if (raw !== null && typeof raw === 'object' && (raw as { v?: unknown }).v !== ADMIN_PROTOCOL_VERSION) {
-    throw new SluiceError(ErrorCode.USAGE, `admin protocol version ${JSON.stringify((raw as { v?: unknown }).v)} is not spoken here (this daemon speaks ${ADMIN_PROTOCOL_VERSION}); use the sluice of the running daemon`);
+    throw new SluiceError(
+      ErrorCode.USAGE,
+      `admin protocol version ${JSON.stringify((raw as { v?: unknown }).v)} is not spoken here (this daemon speaks ${ADMIN_PROTOCOL_VERSION}); use the sluice of the running daemon`,
+    );
   }
   const parsed = requestSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new SluiceError(ErrorCode.USAGE, `admin request refused: ${issue ? `${issue.path.join('.') || 'request'}: ${issue.message}` : 'malformed'} (commands: ping, savepoint, stop)`);
+    throw new SluiceError(
+      ErrorCode.USAGE,
+      `admin request refused: ${issue ? `${issue.path.join('.') || 'request'}: ${issue.message}` : 'malformed'} (commands: ping, savepoint, stop)`,
+    );
   }
   return parsed.data;
 }
@@ -65,7 +71,8 @@ export function parseResponse(line: string): AdminResponse {
     throw new SluiceError(ErrorCode.ADMIN_ENDPOINT_FAILED, 'the daemon answered something that is not JSON');
   }
   const parsed = responseSchema.safeParse(raw);
-  if (!parsed.success) throw new SluiceError(ErrorCode.ADMIN_ENDPOINT_FAILED, 'the daemon answered something that is not an admin response');
+  if (!parsed.success)
+    throw new SluiceError(ErrorCode.ADMIN_ENDPOINT_FAILED, 'the daemon answered something that is not an admin response');
   return parsed.data;
 }
 

@@ -37,7 +37,10 @@ function failed(message: string, path: string, cause?: unknown): SluiceError {
 
 export async function startAdminServer(path: string, handler: AdminHandler, logger: Pick<Logger, 'warn' | 'debug'>): Promise<AdminServer> {
   if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) {
-    throw failed(`admin socket path ${path} is longer than a Unix socket allows (${MAX_SOCKET_PATH_BYTES} bytes); set SLUICE_ADMIN_SOCKET to a shorter path`, path);
+    throw failed(
+      `admin socket path ${path} is longer than a Unix socket allows (${MAX_SOCKET_PATH_BYTES} bytes); set SLUICE_ADMIN_SOCKET to a shorter path`,
+      path,
+    );
   }
   mkdirSync(dirname(path), { recursive: true });
   await removeStaleSocket(path);
@@ -127,8 +130,10 @@ async function removeStaleSocket(path: string): Promise<void> {
     );
   }
   const state = await probe(path);
-  if (state === 'live') throw failed(`another sluice daemon answers on ${path}; give each daemon its own SLUICE_STATE_DIR or SLUICE_ADMIN_SOCKET`, path);
-  if (state !== 'stale') throw failed(`cannot tell whether a daemon answers on admin socket ${path} (${state}): refusing to replace it`, path);
+  if (state === 'live')
+    throw failed(`another sluice daemon answers on ${path}; give each daemon its own SLUICE_STATE_DIR or SLUICE_ADMIN_SOCKET`, path);
+  if (state !== 'stale')
+    throw failed(`cannot tell whether a daemon answers on admin socket ${path} (${state}): refusing to replace it`, path);
   rmSync(path, { force: true });
 }
 
@@ -148,7 +153,10 @@ async function listenPrivately(server: Server, path: string): Promise<Stats> {
   const bound = join(privateDir, 's');
   try {
     if (Buffer.byteLength(bound) > MAX_SOCKET_PATH_BYTES) {
-      throw failed(`admin socket path ${path} is too long to be set up safely (${bound} is over ${MAX_SOCKET_PATH_BYTES} bytes); set SLUICE_ADMIN_SOCKET to a shorter path`, path);
+      throw failed(
+        `admin socket path ${path} is too long to be set up safely (${bound} is over ${MAX_SOCKET_PATH_BYTES} bytes); set SLUICE_ADMIN_SOCKET to a shorter path`,
+        path,
+      );
     }
     try {
       await listen(server, bound);
@@ -176,11 +184,13 @@ function putInPlace(bound: string, path: string): void {
     return;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw failed(`something appeared at ${path} while the admin socket was being set up: refusing to replace it`, path, err);
+    if (code === 'EEXIST')
+      throw failed(`something appeared at ${path} while the admin socket was being set up: refusing to replace it`, path, err);
     // A file system without hard links: rename, after checking again that nothing is there.
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS' && code !== 'EXDEV') throw err;
   }
-  if (statOrUndefined(path) !== undefined) throw failed(`something appeared at ${path} while the admin socket was being set up: refusing to replace it`, path);
+  if (statOrUndefined(path) !== undefined)
+    throw failed(`something appeared at ${path} while the admin socket was being set up: refusing to replace it`, path);
   renameSync(bound, path);
 }
 
@@ -192,6 +202,8 @@ function probe(path: string): Promise<'live' | 'stale' | string> {
       socket.destroy();
       resolve('live');
     });
-    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED' || err.code === 'ENOENT' ? 'stale' : (err.code ?? err.message)));
+    socket.once('error', (err: NodeJS.ErrnoException) =>
+      resolve(err.code === 'ECONNREFUSED' || err.code === 'ENOENT' ? 'stale' : (err.code ?? err.message)),
+    );
   });
 }

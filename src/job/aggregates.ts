@@ -42,7 +42,13 @@ function numberOrNull(json: unknown, what: string): number | null {
 /** A field value as JSON gives it back: one of the field's type. */
 function valueOf(json: unknown, type: FieldType): SlotValue {
   const ok =
-    type === 'string' ? typeof json === 'string' : type === 'boolean' ? typeof json === 'boolean' : type === 'number' ? typeof json === 'number' && Number.isFinite(json) : Number.isSafeInteger(json);
+    type === 'string'
+      ? typeof json === 'string'
+      : type === 'boolean'
+        ? typeof json === 'boolean'
+        : type === 'number'
+          ? typeof json === 'number' && Number.isFinite(json)
+          : Number.isSafeInteger(json);
   if (!ok) throw new Error(`${JSON.stringify(json)} is not a ${type} value`);
   return json as SlotValue;
 }
@@ -68,7 +74,8 @@ function countsOps(type: FieldType, result: (counts: Map<SlotValue, number>) => 
       if (!Array.isArray(json)) throw new Error('is not a list of [value, count] pairs');
       const counts = new Map<SlotValue, number>();
       for (const pair of json as unknown[]) {
-        if (!Array.isArray(pair) || pair.length !== 2 || !isCount(pair[1])) throw new Error(`holds ${JSON.stringify(pair)}, not a [value, count] pair`);
+        if (!Array.isArray(pair) || pair.length !== 2 || !isCount(pair[1]))
+          throw new Error(`holds ${JSON.stringify(pair)}, not a [value, count] pair`);
         const v = valueOf(pair[0], type);
         if (counts.has(v)) throw new Error(`value ${JSON.stringify(v)} appears twice`);
         counts.set(v, pair[1] as number);
@@ -146,7 +153,8 @@ export function slotOps(type: AggregateType, fieldType: FieldType | undefined, n
         encode: (slot) => ({ sum: (slot as [number, number])[0], n: (slot as [number, number])[1] }),
         decode(json) {
           const o = json as { sum?: unknown; n?: unknown } | null;
-          if (o === null || typeof o !== 'object' || typeof o.sum !== 'number' || !Number.isFinite(o.sum) || !isCount(o.n)) throw new Error('is not { sum, n }');
+          if (o === null || typeof o !== 'object' || typeof o.sum !== 'number' || !Number.isFinite(o.sum) || !isCount(o.n))
+            throw new Error('is not { sum, n }');
           return [o.sum, o.n];
         },
         mapping: { type: 'double' },

@@ -48,14 +48,21 @@ export const clickCountAggregate: AggregateFunction<ClickEvent, ClickCountAccumu
 export const clickCountCodec: StateCodec<ClickCountAccumulator> = {
   encode: (acc) => ({ count: acc.count, byEventType: [...acc.byEventType].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) }),
   decode(json) {
-    const bad = (why: string) => new SluiceError(ErrorCode.SAVEPOINT_INVALID, `a clickstream accumulator in the savepoint is malformed: ${why}`);
+    const bad = (why: string) =>
+      new SluiceError(ErrorCode.SAVEPOINT_INVALID, `a clickstream accumulator in the savepoint is malformed: ${why}`);
     if (json === null || typeof json !== 'object' || Array.isArray(json)) throw bad('not an object');
     const { count, byEventType } = json as { count?: unknown; byEventType?: unknown };
     if (!Number.isSafeInteger(count) || (count as number) < 0) throw bad('count is not a non-negative integer');
     if (!Array.isArray(byEventType)) throw bad('byEventType is not a list of [eventType, count] pairs');
     const types = new Map<string, number>();
     for (const pair of byEventType as unknown[]) {
-      if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || !Number.isSafeInteger(pair[1]) || (pair[1] as number) < 0) {
+      if (
+        !Array.isArray(pair) ||
+        pair.length !== 2 ||
+        typeof pair[0] !== 'string' ||
+        !Number.isSafeInteger(pair[1]) ||
+        (pair[1] as number) < 0
+      ) {
         throw bad(`byEventType holds ${JSON.stringify(pair)}, not an [eventType, count] pair`);
       }
       if (types.has(pair[0])) throw bad(`event type ${JSON.stringify(pair[0])} appears twice`);

@@ -16,7 +16,15 @@
 import { createHash } from 'node:crypto';
 import { RecordErrorCode } from '../errors.js';
 import { JsonFieldScanner, type FieldValue } from '../streams/operators/json-fields.js';
-import { MAX_FUTURE_MS, MAX_RECORD_BYTES_LIMIT, MAX_VALUE_BYTES, MIN_TIMESTAMP_MS, stringProblem, timestampTypeName, typeName } from '../streams/operators/records.js';
+import {
+  MAX_FUTURE_MS,
+  MAX_RECORD_BYTES_LIMIT,
+  MAX_VALUE_BYTES,
+  MIN_TIMESTAMP_MS,
+  stringProblem,
+  timestampTypeName,
+  typeName,
+} from '../streams/operators/records.js';
 import type { AggregateFunction, TimeWindow } from '../streams/operators/windows.js';
 import { canonicalJson } from '../state/checkpoints/checkpoint-store.js';
 import { slotOps, type SlotOps, type SlotValue } from './aggregates.js';
@@ -131,7 +139,11 @@ export function compileJob(spec: JobSpec, options: CompileOptions = {}): JobDefi
     toDocument: (result) => result.doc,
     window: spec.window,
     esMapping: mappingFor(keyFields, slots),
-    outputs: { elasticsearch: spec.outputs.elasticsearch !== undefined, redis: spec.outputs.redis !== undefined, stdout: spec.outputs.stdout },
+    outputs: {
+      elasticsearch: spec.outputs.elasticsearch !== undefined,
+      redis: spec.outputs.redis !== undefined,
+      stdout: spec.outputs.stdout,
+    },
     stateShape: stateShapeOf(spec),
     definitionHash: specHash(spec),
     stateLayout: 'job-file/1',
@@ -140,7 +152,12 @@ export function compileJob(spec: JobSpec, options: CompileOptions = {}): JobDefi
 }
 
 /** Scan, filter, validate: the record's bytes to an event, a dead letter, or left out. */
-function compileParser(spec: JobSpec, read: FieldSpec[], keyFields: FieldSpec[], maxRecordBytes: number): JobDefinition<CompiledEvent, unknown, unknown>['parse'] {
+function compileParser(
+  spec: JobSpec,
+  read: FieldSpec[],
+  keyFields: FieldSpec[],
+  maxRecordBytes: number,
+): JobDefinition<CompiledEvent, unknown, unknown>['parse'] {
   if (!Number.isSafeInteger(maxRecordBytes) || maxRecordBytes < 1 || maxRecordBytes > MAX_RECORD_BYTES_LIMIT) {
     throw new RangeError(`maxRecordBytes must be an integer from 1 to ${MAX_RECORD_BYTES_LIMIT}, got ${maxRecordBytes}`);
   }
@@ -170,9 +187,13 @@ function compileParser(spec: JobSpec, read: FieldSpec[], keyFields: FieldSpec[],
   const checked: unknown[] = new Array(validators.length);
 
   return (value, nowMs): JobParseResult<CompiledEvent> => {
-    if (value === null || value === undefined || value.length === 0) return reject(RecordErrorCode.MALFORMED_JSON, 'empty value: expected a JSON object');
+    if (value === null || value === undefined || value.length === 0)
+      return reject(RecordErrorCode.MALFORMED_JSON, 'empty value: expected a JSON object');
     if (value.length > maxRecordBytes) {
-      return reject(RecordErrorCode.TOO_LARGE, `value is ${value.length} bytes; the limit is ${maxRecordBytes} bytes (SLUICE_MAX_RECORD_BYTES)`);
+      return reject(
+        RecordErrorCode.TOO_LARGE,
+        `value is ${value.length} bytes; the limit is ${maxRecordBytes} bytes (SLUICE_MAX_RECORD_BYTES)`,
+      );
     }
     const scan = scanner.scan(value);
     if (!scan.ok) {
@@ -262,9 +283,11 @@ function fieldValidator(f: FieldSpec): (v: FieldValue | undefined, nowMs: number
     case 'timestamp':
       return (v, nowMs) => {
         if (v === undefined || v === null) return missing('missing or null');
-        if (typeof v !== 'number' || !Number.isSafeInteger(v)) return invalid(`${name} must be an integer of epoch milliseconds, got ${timestampTypeName(v)}`);
+        if (typeof v !== 'number' || !Number.isSafeInteger(v))
+          return invalid(`${name} must be an integer of epoch milliseconds, got ${timestampTypeName(v)}`);
         const latest = nowMs + MAX_FUTURE_MS;
-        if (v < MIN_TIMESTAMP_MS || v > latest) return invalid(`${name} ${v} is outside [${MIN_TIMESTAMP_MS} (2000-01-01), ${latest} (now + 1 day)]`);
+        if (v < MIN_TIMESTAMP_MS || v > latest)
+          return invalid(`${name} ${v} is outside [${MIN_TIMESTAMP_MS} (2000-01-01), ${latest} (now + 1 day)]`);
         return v;
       };
   }
@@ -280,13 +303,14 @@ function stateCodecFor(spec: JobSpec, slots: Array<{ name: string; ops: SlotOps 
       return json;
     },
     decode(json) {
-      if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error(`a ${spec.name} accumulator in the savepoint is malformed: not an object`);
+      if (json === null || typeof json !== 'object' || Array.isArray(json))
+        throw new Error(`a ${spec.name} accumulator in the savepoint is malformed: not an object`);
       const o = json as Record<string, unknown>;
       const acc = { '#': 0 } as CompiledAccumulator;
       // Own keys only, by this job's aggregate names (an aggregate removed since is left behind; one
       // added starts empty in the windows open at the savepoint).
       for (const s of slots) {
-        if (!Object.prototype.hasOwnProperty.call(o, s.name)) {
+        if (!Object.hasOwn(o, s.name)) {
           acc[s.name] = s.ops.create();
           continue;
         }
@@ -297,9 +321,11 @@ function stateCodecFor(spec: JobSpec, slots: Array<{ name: string; ops: SlotOps 
         }
       }
       // `#` is absent from the built-in clickstream job's savepoints: its count is the event count.
-      const n = Object.prototype.hasOwnProperty.call(o, '#') ? o['#'] : countSlot !== undefined ? o[countSlot] : undefined;
+      const n = Object.hasOwn(o, '#') ? o['#'] : countSlot !== undefined ? o[countSlot] : undefined;
       if (!Number.isSafeInteger(n) || (n as number) < 0) {
-        throw new Error(`a ${spec.name} accumulator in the savepoint is malformed: it has no event count ("#"${countSlot ? ` or ${countSlot}` : ''})`);
+        throw new Error(
+          `a ${spec.name} accumulator in the savepoint is malformed: it has no event count ("#"${countSlot ? ` or ${countSlot}` : ''})`,
+        );
       }
       acc['#'] = n as number;
       return acc;
@@ -319,7 +345,8 @@ function mappingFor(keyFields: FieldSpec[], slots: Array<{ name: string; ops: Sl
   for (const f of keyFields) properties[f.name] = byType[f.type];
   properties.windowStart = { type: 'date', format: 'epoch_millis' };
   properties.windowEnd = { type: 'date', format: 'epoch_millis' };
-  for (const s of slots) properties[s.name] = s.ops.mapping.type === 'date' ? { type: 'date', format: 'epoch_millis' } : { ...s.ops.mapping };
+  for (const s of slots)
+    properties[s.name] = s.ops.mapping.type === 'date' ? { type: 'date', format: 'epoch_millis' } : { ...s.ops.mapping };
   return { dynamic: 'strict', properties };
 }
 
@@ -335,7 +362,11 @@ function windowInputFor(read: FieldSpec[]): WindowInput<CompiledEvent, unknown> 
         },
         finish() {
           const parts = builders.map((b) => b.finish());
-          return { column: parts.map((p) => p.column), transfer: parts.flatMap((p) => p.transfer), bytes: parts.reduce((n, p) => n + p.bytes, 0) };
+          return {
+            column: parts.map((p) => p.column),
+            transfer: parts.flatMap((p) => p.transfer),
+            bytes: parts.reduce((n, p) => n + p.bytes, 0),
+          };
         },
       };
     },

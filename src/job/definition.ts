@@ -31,14 +31,22 @@ export interface JobDescriptor {
   stateLayout?: string;
 }
 
-export function jobDescriptor(job: Pick<JobDefinition<unknown, unknown, unknown>, 'name' | 'stateShape' | 'definitionHash' | 'stateLayout'>, window: WindowSpec, allowedLatenessMs: number): JobDescriptor {
+export function jobDescriptor(
+  job: Pick<JobDefinition<unknown, unknown, unknown>, 'name' | 'stateShape' | 'definitionHash' | 'stateLayout'>,
+  window: WindowSpec,
+  allowedLatenessMs: number,
+): JobDescriptor {
   const parts = {
     window,
     allowedLatenessMs,
     ...(job.stateShape ? { key: [...job.stateShape.key], aggregates: structuredClone(job.stateShape.aggregates) } : {}),
     ...(job.stateLayout ? { stateLayout: job.stateLayout } : {}),
   };
-  const hash = job.definitionHash ?? createHash('sha256').update(canonicalJson({ name: job.name, ...parts })).digest('hex');
+  const hash =
+    job.definitionHash ??
+    createHash('sha256')
+      .update(canonicalJson({ name: job.name, ...parts }))
+      .digest('hex');
   return { hash, ...parts };
 }
 
@@ -54,21 +62,25 @@ export function compareDescriptors(then: JobDescriptor, now: JobDescriptor, rest
   const refusals: string[] = [];
   const notes: string[] = [];
   if (canonicalJson(then.window) !== canonicalJson(now.window)) {
-    refusals.push(`its windows are ${describeWindow(then.window)}, this job's are ${describeWindow(now.window)} (window state belongs to windows of one shape)`);
+    refusals.push(
+      `its windows are ${describeWindow(then.window)}, this job's are ${describeWindow(now.window)} (window state belongs to windows of one shape)`,
+    );
   }
   if (then.key && now.key && canonicalJson(then.key) !== canonicalJson(now.key)) {
     refusals.push(`its key is ${then.key.join(' + ')}, this job's is ${now.key.join(' + ')} (window state is per key)`);
   }
   if (then.aggregates && now.aggregates) {
     for (const [name, shape] of Object.entries(now.aggregates)) {
-      const before = Object.prototype.hasOwnProperty.call(then.aggregates, name) ? then.aggregates[name] : undefined;
+      const before = Object.hasOwn(then.aggregates, name) ? then.aggregates[name] : undefined;
       if (!before) notes.push(`aggregate ${name} is new: it starts empty in the windows open at the restore point`);
       else if (before.type !== shape.type || before.field !== shape.field) {
-        refusals.push(`aggregate ${name} was ${describeAggregate(before)}, it is now ${describeAggregate(shape)} (rename it to start it afresh)`);
+        refusals.push(
+          `aggregate ${name} was ${describeAggregate(before)}, it is now ${describeAggregate(shape)} (rename it to start it afresh)`,
+        );
       }
     }
     for (const name of Object.keys(then.aggregates)) {
-      if (!Object.prototype.hasOwnProperty.call(now.aggregates, name)) notes.push(`aggregate ${name} was removed: its state is dropped`);
+      if (!Object.hasOwn(now.aggregates, name)) notes.push(`aggregate ${name} was removed: its state is dropped`);
     }
   }
   if (restoring === 'checkpoint' && (then.stateLayout ?? '') !== (now.stateLayout ?? '')) {
@@ -76,8 +88,10 @@ export function compareDescriptors(then: JobDescriptor, now: JobDescriptor, rest
       `its accumulators are kept as ${then.stateLayout ?? 'another job kept them'}, this job keeps them as ${now.stateLayout ?? 'its own'}; move the state through a savepoint (\`sluice stop --savepoint\` with the old job, \`sluice run --from-savepoint PATH\` with the new one)`,
     );
   }
-  if (then.allowedLatenessMs !== now.allowedLatenessMs) notes.push(`the allowed lateness was ${then.allowedLatenessMs} ms, it is now ${now.allowedLatenessMs} ms`);
-  if (refusals.length === 0 && then.hash !== now.hash) notes.push(`the job definition changed (${then.hash.slice(0, 12)} -> ${now.hash.slice(0, 12)}) in ways its state does not depend on`);
+  if (then.allowedLatenessMs !== now.allowedLatenessMs)
+    notes.push(`the allowed lateness was ${then.allowedLatenessMs} ms, it is now ${now.allowedLatenessMs} ms`);
+  if (refusals.length === 0 && then.hash !== now.hash)
+    notes.push(`the job definition changed (${then.hash.slice(0, 12)} -> ${now.hash.slice(0, 12)}) in ways its state does not depend on`);
   return { refusals, notes };
 }
 
@@ -94,11 +108,18 @@ export function descriptorProblem(value: unknown): string | undefined {
   const problem = windowSpecProblem(d.window);
   if (problem) return `window: ${problem}`;
   if (!Number.isSafeInteger(d.allowedLatenessMs)) return 'no allowedLatenessMs';
-  if (d.key !== undefined && (!Array.isArray(d.key) || !d.key.every((k) => typeof k === 'string'))) return 'key is not a list of field names';
+  if (d.key !== undefined && (!Array.isArray(d.key) || !d.key.every((k) => typeof k === 'string')))
+    return 'key is not a list of field names';
   if (d.aggregates !== undefined) {
     if (d.aggregates === null || typeof d.aggregates !== 'object' || Array.isArray(d.aggregates)) return 'aggregates is not an object';
     for (const shape of Object.values(d.aggregates)) {
-      if (shape === null || typeof shape !== 'object' || typeof shape.type !== 'string' || (shape.field !== undefined && typeof shape.field !== 'string')) return 'an aggregate is not { type, field }';
+      if (
+        shape === null ||
+        typeof shape !== 'object' ||
+        typeof shape.type !== 'string' ||
+        (shape.field !== undefined && typeof shape.field !== 'string')
+      )
+        return 'an aggregate is not { type, field }';
     }
   }
   if (d.stateLayout !== undefined && typeof d.stateLayout !== 'string') return 'stateLayout is not a string';

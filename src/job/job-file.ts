@@ -13,7 +13,15 @@ import { z } from 'zod';
 import { ErrorCode, SluiceError } from '../errors.js';
 import { MAX_RECORD_BYTES_LIMIT } from '../streams/operators/records.js';
 import { windowSpecProblem, type WindowSpec } from '../streams/operators/window-assigners.js';
-import { RESERVED_CODES, type AggregateSpec, type AggregateType, type FieldSpec, type FieldType, type FilterSpec, type JobSpec, type Scalar } from './job-spec.js';
+import {
+  RESERVED_CODES,
+  type AggregateSpec,
+  type AggregateType,
+  type FieldSpec,
+  type FieldType,
+  type FilterSpec,
+  type JobSpec,
+} from './job-spec.js';
 import { parseTemplate, type Template } from './templates.js';
 
 /** A job file larger than this is not read (a real one is a few KiB). */
@@ -46,7 +54,16 @@ const MAX_KEY_FIELDS = 8;
 const MAX_TOP_N = 1000;
 
 const FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'timestamp'] as const satisfies readonly FieldType[];
-const AGGREGATE_TYPES = ['count', 'sum', 'min', 'max', 'avg', 'countBy', 'countDistinct', 'topN'] as const satisfies readonly AggregateType[];
+const AGGREGATE_TYPES = [
+  'count',
+  'sum',
+  'min',
+  'max',
+  'avg',
+  'countBy',
+  'countDistinct',
+  'topN',
+] as const satisfies readonly AggregateType[];
 /** What each aggregate may read. */
 const AGGREGATE_FIELD_TYPES: Record<AggregateType, readonly FieldType[]> = {
   count: [],
@@ -65,17 +82,25 @@ const durationText = 'a duration: a whole number of milliseconds, or one with a 
 const duration = z.union([z.number().int().min(0).max(MAX_DURATION_MS), z.string().regex(DURATION)], { error: durationText });
 const scalar = z.union([z.string(), z.number(), z.boolean()], { error: 'a string, number or boolean' });
 const scalarOrNull = z.union([z.string(), z.number(), z.boolean(), z.null()], { error: 'a string, number, boolean or null' });
-const code = z.string().regex(CODE, { error: 'a dead-letter code: upper case letters, digits and _, starting with a letter (e.g. BAD_PRICE)' });
+const code = z
+  .string()
+  .regex(CODE, { error: 'a dead-letter code: upper case letters, digits and _, starting with a letter (e.g. BAD_PRICE)' });
 const name = (what: string) => z.string({ error: `${what}: a string` });
 const plainMap = (what: string) =>
-  z.custom<Record<string, unknown>>((v) => v !== null && typeof v === 'object' && !Array.isArray(v), { error: `${what}: a map of names to their settings` });
+  z.custom<Record<string, unknown>>((v) => v !== null && typeof v === 'object' && !Array.isArray(v), {
+    error: `${what}: a map of names to their settings`,
+  });
 
 const SECTIONS = {
   top: {
-    name: z.string().regex(JOB_NAME, { error: 'a job name: letters, digits, ., _ and -, starting with a letter or digit, at most 100 characters' }),
+    name: z
+      .string()
+      .regex(JOB_NAME, { error: 'a job name: letters, digits, ., _ and -, starting with a letter or digit, at most 100 characters' }),
     description: z.string().optional(),
     input: plainMap('input'),
-    key: z.union([z.string(), z.array(z.string()).min(1).max(MAX_KEY_FIELDS)], { error: `a field name, or a list of 1 to ${MAX_KEY_FIELDS} field names (a composite key)` }),
+    key: z.union([z.string(), z.array(z.string()).min(1).max(MAX_KEY_FIELDS)], {
+      error: `a field name, or a list of 1 to ${MAX_KEY_FIELDS} field names (a composite key)`,
+    }),
     window: plainMap('window'),
     aggregates: plainMap('aggregates'),
     outputs: plainMap('outputs').optional(),
@@ -149,11 +174,12 @@ class Problems {
     const allowed = Object.keys(shape);
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(map)) {
-      if (!allowed.includes(key)) this.add([...path, key], `unknown setting "${key}"${suggest(key, allowed)} (allowed here: ${allowed.join(', ')})`);
+      if (!allowed.includes(key))
+        this.add([...path, key], `unknown setting "${key}"${suggest(key, allowed)} (allowed here: ${allowed.join(', ')})`);
     }
     for (const key of allowed) {
       const schema = shape[key] as z.ZodType;
-      const present = Object.prototype.hasOwnProperty.call(map, key);
+      const present = Object.hasOwn(map, key);
       const result = schema.safeParse(present ? map[key] : undefined);
       if (result.success) {
         if (result.data !== undefined) out[key] = result.data;
@@ -180,7 +206,8 @@ function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = row;
   }
   return prev[b.length] as number;
@@ -211,7 +238,12 @@ export function parseJobFile(text: string, file: string): JobSpec {
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((e) => {
       const at = lineCounter.linePos(e.pos[0]);
-      return { path: [], message: `not valid YAML or JSON: ${e.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`, line: at.line, column: at.col };
+      return {
+        path: [],
+        message: `not valid YAML or JSON: ${e.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`,
+        line: at.line,
+        column: at.col,
+      };
     });
     throw invalidJob(file, problems);
   }
@@ -232,7 +264,10 @@ export function parseJobFile(text: string, file: string): JobSpec {
 
 function invalidJob(file: string, problems: JobFileProblem[]): SluiceError {
   const sorted = [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  const lines = sorted.map((p) => `  ${p.line === undefined ? '' : `line ${p.line}, column ${p.column}: `}${p.path.length > 0 ? `${formatPath(p.path)}: ` : ''}${p.message}`);
+  const lines = sorted.map(
+    (p) =>
+      `  ${p.line === undefined ? '' : `line ${p.line}, column ${p.column}: `}${p.path.length > 0 ? `${formatPath(p.path)}: ` : ''}${p.message}`,
+  );
   return new SluiceError(ErrorCode.JOB_INVALID, `job file ${file} is invalid:\n${lines.join('\n')}`, {
     details: { file, problems: sorted.map((p) => ({ path: formatPath(p.path), line: p.line, column: p.column, message: p.message })) },
   });
@@ -289,7 +324,10 @@ function validate(raw: unknown, problems: Problems): JobSpec | undefined {
     for (const [fieldName, value] of entries) {
       const at: Path = ['input', 'fields', fieldName];
       if (!IDENT.test(fieldName) || RESERVED_NAMES.has(fieldName)) {
-        problems.add(at, `"${fieldName}" is not a usable field name: letters, digits and _, not starting with a digit (name the JSON field with path: if it differs)`);
+        problems.add(
+          at,
+          `"${fieldName}" is not a usable field name: letters, digits and _, not starting with a digit (name the JSON field with path: if it differs)`,
+        );
         continue;
       }
       const f = problems.section(SECTIONS.field, value, at, `field ${fieldName}`);
@@ -305,9 +343,13 @@ function validate(raw: unknown, problems: Problems): JobSpec | undefined {
   if (input?.eventTime !== undefined) {
     const f = byName.get(input.eventTime);
     if (!f) {
-      if (unknownField(input.eventTime)) problems.add(['input', 'eventTime'], `names no field: "${input.eventTime}" (fields: ${fieldList()})`);
+      if (unknownField(input.eventTime))
+        problems.add(['input', 'eventTime'], `names no field: "${input.eventTime}" (fields: ${fieldList()})`);
     } else if (f.type !== 'timestamp') {
-      problems.add(['input', 'eventTime'], `field ${f.name} is of type ${f.type}; the event time must be a field of type timestamp (integer epoch milliseconds)`);
+      problems.add(
+        ['input', 'eventTime'],
+        `field ${f.name} is of type ${f.type}; the event time must be a field of type timestamp (integer epoch milliseconds)`,
+      );
     } else if (!f.required) {
       problems.add(['input', 'fields', f.name, 'required'], 'the event time field must be required');
     }
@@ -326,10 +368,19 @@ function validate(raw: unknown, problems: Problems): JobSpec | undefined {
       return;
     }
     if (key.indexOf(k) !== i) problems.add(at, `field ${k} is in the key twice`);
-    if (f.type !== 'string' && f.type !== 'integer' && f.type !== 'boolean') problems.add(at, `field ${k} is of type ${f.type}; a key field is a string, integer or boolean`);
-    if (!f.required) problems.add(['input', 'fields', k, 'required'], `field ${k} is in the key: it must be required (a record without it is a dead letter)`);
+    if (f.type !== 'string' && f.type !== 'integer' && f.type !== 'boolean')
+      problems.add(at, `field ${k} is of type ${f.type}; a key field is a string, integer or boolean`);
+    if (!f.required)
+      problems.add(
+        ['input', 'fields', k, 'required'],
+        `field ${k} is in the key: it must be required (a record without it is a dead letter)`,
+      );
   });
-  if (keyBytes > MAX_KEY_BYTES) problems.add(['key'], `the key's strings may be ${keyBytes} bytes together (their maxBytes); at most ${MAX_KEY_BYTES}: lower maxBytes of the key fields`);
+  if (keyBytes > MAX_KEY_BYTES)
+    problems.add(
+      ['key'],
+      `the key's strings may be ${keyBytes} bytes together (their maxBytes); at most ${MAX_KEY_BYTES}: lower maxBytes of the key fields`,
+    );
 
   // Window.
   const window = top.window === undefined ? undefined : windowSpec(top.window, problems);
@@ -339,14 +390,19 @@ function validate(raw: unknown, problems: Problems): JobSpec | undefined {
   const outputNames = new Set([...key, 'windowStart', 'windowEnd']);
   const aggregateMap = top.aggregates ?? {};
   const aggregateEntries = Object.keys(aggregateMap).map((k) => [k, aggregateMap[k]] as const);
-  if (top.aggregates !== undefined && aggregateEntries.length === 0) problems.add(['aggregates'], 'at least one aggregate, e.g. count: { type: count }');
+  if (top.aggregates !== undefined && aggregateEntries.length === 0)
+    problems.add(['aggregates'], 'at least one aggregate, e.g. count: { type: count }');
   for (const [aggName, value] of aggregateEntries) {
     const at: Path = ['aggregates', aggName];
     if (!IDENT.test(aggName) || RESERVED_NAMES.has(aggName)) {
       problems.add(at, `"${aggName}" is not a usable aggregate name: letters, digits and _, not starting with a digit`);
       continue;
     }
-    if (outputNames.has(aggName)) problems.add(at, `a result already has a field "${aggName}" (the key fields, windowStart, windowEnd, other aggregates): choose another name`);
+    if (outputNames.has(aggName))
+      problems.add(
+        at,
+        `a result already has a field "${aggName}" (the key fields, windowStart, windowEnd, other aggregates): choose another name`,
+      );
     outputNames.add(aggName);
     const a = problems.section(SECTIONS.aggregate, value, at, `aggregate ${aggName}`);
     if (!a || a.type === undefined) continue;
@@ -371,7 +427,8 @@ function validate(raw: unknown, problems: Problems): JobSpec | undefined {
   }
 
   const outputs = outputSpecs(top.outputs, key, aggregates, problems);
-  if (problems.list.length > 0 || !input || !window || !outputs || top.name === undefined || input.eventTime === undefined) return undefined;
+  if (problems.list.length > 0 || !input || !window || !outputs || top.name === undefined || input.eventTime === undefined)
+    return undefined;
   return {
     name: top.name,
     ...(top.description ? { description: top.description } : {}),
@@ -394,9 +451,15 @@ function validate(raw: unknown, problems: Problems): JobSpec | undefined {
   };
 }
 
-function fieldSpec(fieldName: string, f: Partial<z.infer<z.ZodObject<typeof SECTIONS.field>>> & { type: FieldType }, at: Path, problems: Problems): FieldSpec {
+function fieldSpec(
+  fieldName: string,
+  f: Partial<z.infer<z.ZodObject<typeof SECTIONS.field>>> & { type: FieldType },
+  at: Path,
+  problems: Problems,
+): FieldSpec {
   const only = (setting: keyof typeof f, types: FieldType[]) => {
-    if (f[setting] !== undefined && !types.includes(f.type)) problems.add([...at, setting], `${setting} applies to ${types.join(' and ')} fields, not ${f.type}`);
+    if (f[setting] !== undefined && !types.includes(f.type))
+      problems.add([...at, setting], `${setting} applies to ${types.join(' and ')} fields, not ${f.type}`);
   };
   only('maxBytes', ['string']);
   only('pattern', ['string']);
@@ -446,10 +509,13 @@ function filterSpecs(raw: unknown[], problems: Problems): FilterSpec[] {
     const f = problems.section(SECTIONS.filter, value, at, 'a filter');
     if (!f || f.field === undefined) return;
     const field = f.field;
-    const has = (k: string) => Object.prototype.hasOwnProperty.call(value, k);
+    const has = (k: string) => Object.hasOwn(value as object, k);
     const tests = ['equals', 'in', 'exists'].filter(has);
     if (tests.length !== 1) {
-      problems.add(at, `a filter has exactly one test: equals, in or exists (this one has ${tests.length === 0 ? 'none' : tests.join(' and ')})`);
+      problems.add(
+        at,
+        `a filter has exactly one test: equals, in or exists (this one has ${tests.length === 0 ? 'none' : tests.join(' and ')})`,
+      );
       return;
     }
     if (has('equals')) out.push({ field, equals: f.equals ?? null });
@@ -477,7 +543,12 @@ function windowSpec(raw: Record<string, unknown>, problems: Problems): { spec: W
     if (w?.gap !== undefined) spec = { type, gapMs: durationMs(w.gap) };
     lateness = w?.allowedLateness;
   } else {
-    problems.add([...at, 'type'], type === undefined ? 'is required: tumbling, sliding or session' : `${JSON.stringify(type)} is not a window type: tumbling, sliding or session`);
+    problems.add(
+      [...at, 'type'],
+      type === undefined
+        ? 'is required: tumbling, sliding or session'
+        : `${JSON.stringify(type)} is not a window type: tumbling, sliding or session`,
+    );
     return undefined;
   }
   if (!spec) return undefined;
@@ -489,7 +560,12 @@ function windowSpec(raw: Record<string, unknown>, problems: Problems): { spec: W
   return { spec, ...(lateness === undefined ? {} : { allowedLatenessMs: durationMs(lateness) }) };
 }
 
-function outputSpecs(raw: Record<string, unknown> | undefined, key: string[], aggregates: AggregateSpec[], problems: Problems): JobSpec['outputs'] | undefined {
+function outputSpecs(
+  raw: Record<string, unknown> | undefined,
+  key: string[],
+  aggregates: AggregateSpec[],
+  problems: Problems,
+): JobSpec['outputs'] | undefined {
   if (raw === undefined) return { stdout: true };
   const o = problems.section(SECTIONS.outputs, raw, ['outputs'], 'outputs');
   if (!o) return undefined;
@@ -513,7 +589,11 @@ function outputSpecs(raw: Record<string, unknown> | undefined, key: string[], ag
     }
     if (isId) {
       const missing = [...key, 'windowStart'].filter((n) => !t.names.includes(n));
-      if (missing.length > 0) problems.add(at, `must name ${missing.map((m) => `{${m}}`).join(' and ')}: two results with the same id would overwrite each other`);
+      if (missing.length > 0)
+        problems.add(
+          at,
+          `must name ${missing.map((m) => `{${m}}`).join(' and ')}: two results with the same id would overwrite each other`,
+        );
     }
     return t;
   };
@@ -533,7 +613,8 @@ function outputSpecs(raw: Record<string, unknown> | undefined, key: string[], ag
       template(keyTemplate, ['outputs', 'redis', 'key'], idNames, true);
       if (r.value !== undefined) template(r.value, ['outputs', 'redis', 'value'], scalars, false);
       const ttlMs = r.ttl === undefined ? undefined : durationMs(r.ttl);
-      if (ttlMs !== undefined && (ttlMs < 1000 || ttlMs % 1000 !== 0)) problems.add(['outputs', 'redis', 'ttl'], 'a whole number of seconds, at least 1s (Redis EX)');
+      if (ttlMs !== undefined && (ttlMs < 1000 || ttlMs % 1000 !== 0))
+        problems.add(['outputs', 'redis', 'ttl'], 'a whole number of seconds, at least 1s (Redis EX)');
       out.redis = {
         ...(r.prefix === undefined ? {} : { prefix: r.prefix }),
         key: keyTemplate,

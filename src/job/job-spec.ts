@@ -62,9 +62,9 @@ export interface JobSpec {
     outOfOrdernessMs?: number;
     idleTimeoutMs?: number;
     /**
-   * Every filter must hold, on the record's raw values, before validation; else the record is left
-   * out. An absent field reads as null.
-   */
+     * Every filter must hold, on the record's raw values, before validation; else the record is left
+     * out. An absent field reads as null.
+     */
     filters: FilterSpec[];
   };
   /** The key's fields: one, or a composite key. */

@@ -26,7 +26,9 @@ export type JobParseResult<IN> =
  * again in the thread), or an ES module's path with its sha256 (imported in the thread; a module
  * changed on disk since the main thread loaded it is refused).
  */
-export type JobSource = { kind: 'file'; path: string; spec: unknown } | { kind: 'module'; path: string; sha256: string; exportName: string };
+export type JobSource =
+  | { kind: 'file'; path: string; spec: unknown }
+  | { kind: 'module'; path: string; sha256: string; exportName: string };
 
 /** An Elasticsearch index mapping: `dynamic` and each top-level property's type. */
 export interface EsMapping {

@@ -35,7 +35,7 @@ const JOBS: Record<string, AnyJob> = {
 };
 
 export function jobByName(name: string): AnyJob {
-  const job = Object.prototype.hasOwnProperty.call(JOBS, name) ? JOBS[name] : undefined;
+  const job = Object.hasOwn(JOBS, name) ? JOBS[name] : undefined;
   if (!job) throw new SluiceError(ErrorCode.INTERNAL, `unknown job "${name}"; known: ${Object.keys(JOBS).join(', ')}`);
   return job;
 }
@@ -67,7 +67,10 @@ export async function loadJob(config: SluiceConfig, env: NodeJS.ProcessEnv = pro
   const ext = extname(abs).toLowerCase();
   if (ext === '.mjs' || ext === '.js') return loadModuleJob(abs, config, env);
   if (ext !== '.yaml' && ext !== '.yml' && ext !== '.json') {
-    throw new SluiceError(ErrorCode.JOB_INVALID, `job file ${file}: expected .yaml, .yml or .json (a job file) or .mjs / .js (a module exporting a JobDefinition)`);
+    throw new SluiceError(
+      ErrorCode.JOB_INVALID,
+      `job file ${file}: expected .yaml, .yml or .json (a job file) or .mjs / .js (a module exporting a JobDefinition)`,
+    );
   }
   const text = readJobFile(abs, file).toString('utf8');
   const spec = parseJobFile(text, file);
@@ -82,7 +85,12 @@ function readJobFile(abs: string, shown: string): Buffer {
     // A job file may be a symlink (a Kubernetes ConfigMap mount is): read what it points at.
     return readRegularFile(realpathSync(abs), MAX_JOB_FILE_BYTES);
   } catch (err) {
-    const why = err instanceof RegularFileError ? err.message : (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    const why =
+      err instanceof RegularFileError
+        ? err.message
+        : (err as NodeJS.ErrnoException).code === 'ENOENT'
+          ? 'no such file'
+          : (err as Error).message;
     throw new SluiceError(ErrorCode.JOB_INVALID, `job file ${shown} cannot be read: ${why}`, { details: { file: shown } });
   }
 }
@@ -93,14 +101,20 @@ const set = (env: NodeJS.ProcessEnv, name: string) => env[name] !== undefined &&
  * The job file's settings and the environment's, reconciled: a variable set in the environment
  * wins (noted), otherwise the file's value (or the variable's default) goes into both.
  */
-export function applyEnvironment(spec: JobSpec, config: SluiceConfig, env: NodeJS.ProcessEnv, file: string): { spec: JobSpec; config: SluiceConfig; notes: string[] } {
+export function applyEnvironment(
+  spec: JobSpec,
+  config: SluiceConfig,
+  env: NodeJS.ProcessEnv,
+  file: string,
+): { spec: JobSpec; config: SluiceConfig; notes: string[] } {
   const notes: string[] = [];
   const s: JobSpec = structuredClone(spec);
   const c: SluiceConfig = structuredClone(config);
   /** `variable` set: it wins over the file's `fileValue` (noted); else the file's value, if any, is used. */
   const pick = <T>(variable: string, fileValue: T | undefined, configValue: T, what: string): T => {
     if (set(env, variable)) {
-      if (fileValue !== undefined && fileValue !== configValue) notes.push(`${variable}=${String(configValue)} overrides ${what} (${String(fileValue)}) of job file ${file}`);
+      if (fileValue !== undefined && fileValue !== configValue)
+        notes.push(`${variable}=${String(configValue)} overrides ${what} (${String(fileValue)}) of job file ${file}`);
       return configValue;
     }
     return fileValue ?? configValue;
@@ -112,12 +126,30 @@ export function applyEnvironment(spec: JobSpec, config: SluiceConfig, env: NodeJ
   const groupId = pick('SLUICE_KAFKA_GROUP_ID', input.groupId, c.kafka?.groupId ?? 'sluice-clickstream', 'input.groupId');
   input.groupId = groupId;
   if (c.kafka) Object.assign(c.kafka, { topic: c.topics.input, dlqTopic: c.topics.dlq, lateTopic: c.topics.late, groupId });
-  c.windows.outOfOrdernessMs = input.outOfOrdernessMs = pick('SLUICE_OUT_OF_ORDERNESS_MS', input.outOfOrdernessMs, c.windows.outOfOrdernessMs, 'input.outOfOrderness');
-  c.windows.idleTimeoutMs = input.idleTimeoutMs = pick('SLUICE_IDLE_TIMEOUT_MS', input.idleTimeoutMs, c.windows.idleTimeoutMs, 'input.idleTimeout');
-  c.windows.allowedLatenessMs = s.allowedLatenessMs = pick('SLUICE_ALLOWED_LATENESS_MS', s.allowedLatenessMs, c.windows.allowedLatenessMs, 'window.allowedLateness');
+  c.windows.outOfOrdernessMs = input.outOfOrdernessMs = pick(
+    'SLUICE_OUT_OF_ORDERNESS_MS',
+    input.outOfOrdernessMs,
+    c.windows.outOfOrdernessMs,
+    'input.outOfOrderness',
+  );
+  c.windows.idleTimeoutMs = input.idleTimeoutMs = pick(
+    'SLUICE_IDLE_TIMEOUT_MS',
+    input.idleTimeoutMs,
+    c.windows.idleTimeoutMs,
+    'input.idleTimeout',
+  );
+  c.windows.allowedLatenessMs = s.allowedLatenessMs = pick(
+    'SLUICE_ALLOWED_LATENESS_MS',
+    s.allowedLatenessMs,
+    c.windows.allowedLatenessMs,
+    'window.allowedLateness',
+  );
   if (set(env, 'SLUICE_WINDOW_MS')) {
     if (s.window.type === 'session') {
-      throw new SluiceError(ErrorCode.JOB_INVALID, `SLUICE_WINDOW_MS=${c.windows.sizeMs} cannot apply to job file ${file}: its windows are sessions (window.gap); unset the variable or edit the file`);
+      throw new SluiceError(
+        ErrorCode.JOB_INVALID,
+        `SLUICE_WINDOW_MS=${c.windows.sizeMs} cannot apply to job file ${file}: its windows are sessions (window.gap); unset the variable or edit the file`,
+      );
     }
     if (s.window.sizeMs !== c.windows.sizeMs) {
       notes.push(`SLUICE_WINDOW_MS=${c.windows.sizeMs} overrides window.size (${s.window.sizeMs} ms) of job file ${file}`);
@@ -128,10 +160,16 @@ export function applyEnvironment(spec: JobSpec, config: SluiceConfig, env: NodeJ
   }
   c.windows.sizeMs = assignerFor(s.window).sizeMs;
   const es = s.outputs.elasticsearch;
-  if (es && c.elasticsearch) c.elasticsearch.index = es.index = pick('SLUICE_ES_INDEX', es.index, c.elasticsearch.index, 'outputs.elasticsearch.index');
+  if (es && c.elasticsearch)
+    c.elasticsearch.index = es.index = pick('SLUICE_ES_INDEX', es.index, c.elasticsearch.index, 'outputs.elasticsearch.index');
   const redis = s.outputs.redis;
   if (redis) {
-    const prefix = pick('SLUICE_REDIS_KEY_PREFIX', redis.prefix ?? `${s.name}:`, c.redis?.keyPrefix ?? `${s.name}:`, 'outputs.redis.prefix');
+    const prefix = pick(
+      'SLUICE_REDIS_KEY_PREFIX',
+      redis.prefix ?? `${s.name}:`,
+      c.redis?.keyPrefix ?? `${s.name}:`,
+      'outputs.redis.prefix',
+    );
     const ttl = pick('SLUICE_REDIS_TTL_SECONDS', redis.ttlSeconds, c.redis?.ttlSeconds ?? 86_400, 'outputs.redis.ttl');
     redis.prefix = prefix;
     redis.ttlSeconds = ttl;
@@ -148,7 +186,10 @@ async function loadModuleJob(abs: string, config: SluiceConfig, env: NodeJS.Proc
   const c: SluiceConfig = structuredClone(config);
   if (job.window) {
     if (set(env, 'SLUICE_WINDOW_MS') && (job.window.type === 'session' || job.window.sizeMs !== c.windows.sizeMs)) {
-      throw new SluiceError(ErrorCode.JOB_INVALID, `SLUICE_WINDOW_MS=${c.windows.sizeMs} conflicts with the windows of job module ${abs} (${describeWindow(job.window)}); unset the variable or change the module`);
+      throw new SluiceError(
+        ErrorCode.JOB_INVALID,
+        `SLUICE_WINDOW_MS=${c.windows.sizeMs} conflicts with the windows of job module ${abs} (${describeWindow(job.window)}); unset the variable or change the module`,
+      );
     }
     c.windows.sizeMs = assignerFor(job.window).sizeMs;
   }
@@ -161,31 +202,43 @@ async function importJob(abs: string, sha256: string): Promise<{ job: AnyJob; ex
   try {
     module = (await import(`${pathToFileURL(abs).href}?sha256=${sha256}`)) as Record<string, unknown>;
   } catch (err) {
-    throw new SluiceError(ErrorCode.JOB_INVALID, `job module ${abs} cannot be imported: ${(err as Error).message}`, { cause: err, details: { file: abs } });
+    throw new SluiceError(ErrorCode.JOB_INVALID, `job module ${abs} cannot be imported: ${(err as Error).message}`, {
+      cause: err,
+      details: { file: abs },
+    });
   }
   const exportName = module.default !== undefined ? 'default' : 'job';
   const job = module[exportName];
   const problem = jobDefinitionProblem(job);
-  if (problem) throw new SluiceError(ErrorCode.JOB_INVALID, `job module ${abs}: its ${exportName === 'default' ? 'default export' : '`job` export'} ${problem}`, { details: { file: abs } });
+  if (problem)
+    throw new SluiceError(
+      ErrorCode.JOB_INVALID,
+      `job module ${abs}: its ${exportName === 'default' ? 'default export' : '`job` export'} ${problem}`,
+      { details: { file: abs } },
+    );
   return { job: job as AnyJob, exportName };
 }
 
 /** What a module's export lacks to be a JobDefinition, or undefined. */
 function jobDefinitionProblem(job: unknown): string | undefined {
-  if (job === null || typeof job !== 'object') return 'is not a JobDefinition object (export default { name, parse, timestampOf, keyOf, aggregate, stateCodec, ... })';
+  if (job === null || typeof job !== 'object')
+    return 'is not a JobDefinition object (export default { name, parse, timestampOf, keyOf, aggregate, stateCodec, ... })';
   const j = job as Record<string, unknown>;
-  if (typeof j.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(j.name)) return 'has no usable name (letters, digits, ., _ and -)';
+  if (typeof j.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(j.name))
+    return 'has no usable name (letters, digits, ., _ and -)';
   for (const fn of ['parse', 'timestampOf', 'keyOf', 'resultId', 'resultVersion', 'redisValue', 'resultRef']) {
     if (typeof j[fn] !== 'function') return `has no function ${fn}`;
   }
   const agg = j.aggregate as Record<string, unknown> | undefined;
-  if (!agg || typeof agg.createAccumulator !== 'function' || typeof agg.add !== 'function' || typeof agg.result !== 'function') return 'has no aggregate { createAccumulator, add, result }';
+  if (!agg || typeof agg.createAccumulator !== 'function' || typeof agg.add !== 'function' || typeof agg.result !== 'function')
+    return 'has no aggregate { createAccumulator, add, result }';
   const codec = j.stateCodec as Record<string, unknown> | undefined;
   if (!codec || typeof codec.encode !== 'function' || typeof codec.decode !== 'function') return 'has no stateCodec { encode, decode }';
   if (j.window !== undefined) {
     const problem = windowSpecProblem(j.window as WindowSpec);
     if (problem) return `has windows that do not work: ${problem}`;
-    if ((j.window as WindowSpec).type === 'session' && typeof agg.merge !== 'function') return 'has session windows and an aggregate without merge (sessions merge accumulators)';
+    if ((j.window as WindowSpec).type === 'session' && typeof agg.merge !== 'function')
+      return 'has session windows and an aggregate without merge (sessions merge accumulators)';
   }
   return undefined;
 }
@@ -205,7 +258,11 @@ export function loadJobSource(source: JobSource): Promise<AnyJob> {
       const bytes = readJobFile(source.path, source.path);
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       if (sha256 !== source.sha256) {
-        throw new SluiceError(ErrorCode.JOB_INVALID, `job module ${source.path} changed on disk since the daemon started: restart the daemon to run the new version`, { details: { file: source.path } });
+        throw new SluiceError(
+          ErrorCode.JOB_INVALID,
+          `job module ${source.path} changed on disk since the daemon started: restart the daemon to run the new version`,
+          { details: { file: source.path } },
+        );
       }
       const { job: imported } = await importJob(source.path, sha256);
       return { ...imported, source };

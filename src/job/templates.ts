@@ -30,7 +30,8 @@ export function parseTemplate(source: string): Template {
       const close = source.indexOf('}', i + 1);
       if (close < 0) throw new RangeError(`an unclosed "{" at character ${i + 1} (write {{ for a literal brace)`);
       const name = source.slice(i + 1, close).trim();
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new RangeError(`"{${source.slice(i + 1, close)}}" is not a placeholder: a name in braces, such as {windowStart}`);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+        throw new RangeError(`"{${source.slice(i + 1, close)}}" is not a placeholder: a name in braces, such as {windowStart}`);
       if (text) parts.push({ text });
       text = '';
       parts.push({ name });

@@ -16,7 +16,10 @@ export function encodeCursor(windowStart: number, lastKey: string): string {
 
 /** The key a page starts after; QUERY_BAD_REQUEST for a cursor that is not one of ours or of another window. */
 export function decodeCursor(cursor: string, windowStart: number): string {
-  const bad = (why: string) => new SluiceError(ErrorCode.QUERY_BAD_REQUEST, `cursor: ${why}; pass the nextCursor of the previous page unchanged`, { details: { param: 'cursor' } });
+  const bad = (why: string) =>
+    new SluiceError(ErrorCode.QUERY_BAD_REQUEST, `cursor: ${why}; pass the nextCursor of the previous page unchanged`, {
+      details: { param: 'cursor' },
+    });
   if (cursor.length === 0 || cursor.length > MAX_CURSOR_CHARS || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw bad('not a cursor this API made');
   let record: unknown;
   try {

@@ -31,7 +31,7 @@ export const QUERY_HINTS: Record<string, QueryHints<never>> = {
   clickstream: {
     keyName: 'userId',
     keyDescription: 'the userId',
-    resultDescription: 'one user\'s counts in one window: the Elasticsearch document shape',
+    resultDescription: "one user's counts in one window: the Elasticsearch document shape",
     fieldDescriptions: {
       userId: 'the key',
       windowStart: 'epoch ms',
@@ -92,22 +92,30 @@ export function inferSchema(value: unknown, descriptions: Record<string, string>
   return {};
 }
 
-export function describeJob(job: JobDefinition<unknown, unknown, unknown>, windowMs: number, hints: QueryHints<unknown> = (QUERY_HINTS[job.name] ?? {}) as QueryHints<unknown>): QueryDescription {
+export function describeJob(
+  job: JobDefinition<unknown, unknown, unknown>,
+  windowMs: number,
+  hints: QueryHints<unknown> = (QUERY_HINTS[job.name] ?? {}) as QueryHints<unknown>,
+): QueryDescription {
   const sample = sampleResult(job, windowMs);
   const window = sampleWindow(windowMs);
-  const fields = sample !== null && typeof sample === 'object' && !Array.isArray(sample) ? Object.entries(sample as Record<string, unknown>) : [];
+  const fields =
+    sample !== null && typeof sample === 'object' && !Array.isArray(sample) ? Object.entries(sample as Record<string, unknown>) : [];
   const numeric = fields.filter(([, v]) => typeof v === 'number' && v !== window.start && v !== window.end).map(([k]) => k);
   const maps = fields.filter(([, v]) => v !== null && typeof v === 'object' && !Array.isArray(v)).map(([k]) => k);
   const rankFields = [...new Set([...Object.keys(hints.rank ?? {}), ...numeric])];
   const rankMaps = [...new Set([...Object.keys(hints.rankMaps ?? {}), ...maps])];
   const keyField = fields.find(([, v]) => v === SAMPLE_KEY)?.[0];
   const keyName = hints.keyName ?? keyField ?? 'key';
-  const resultSchema = sample === undefined ? { description: 'the job\'s result' } : inferSchema(sample, hints.fieldDescriptions);
+  const resultSchema = sample === undefined ? { description: "the job's result" } : inferSchema(sample, hints.fieldDescriptions);
   return {
     job: job.name,
     keyName,
     keyDescription: hints.keyDescription ?? `the job's key${keyField ? ` (${keyField} in results)` : ''}`,
-    resultSchema: { ...resultSchema, description: hints.resultDescription ?? `aggregate.result(accumulator, key, window) of job ${job.name}` },
+    resultSchema: {
+      ...resultSchema,
+      description: hints.resultDescription ?? `aggregate.result(accumulator, key, window) of job ${job.name}`,
+    },
     rankFields,
     rankMaps,
     defaultRankBy: hints.defaultRankBy ?? rankFields[0],

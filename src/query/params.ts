@@ -49,7 +49,10 @@ export function parseTime(param: string, raw: string | undefined, fallback: numb
     const ms = Date.parse(text);
     if (Number.isFinite(ms)) return ms;
   }
-  throw badRequest(param, `${shown(raw)} is not a time: give epoch milliseconds (e.g. 1764064800000) or an ISO 8601 date-time (e.g. 2025-11-25T09:20:00Z)`);
+  throw badRequest(
+    param,
+    `${shown(raw)} is not a time: give epoch milliseconds (e.g. 1764064800000) or an ISO 8601 date-time (e.g. 2025-11-25T09:20:00Z)`,
+  );
 }
 
 export function parseKey(raw: string | undefined): string {
@@ -72,7 +75,10 @@ export function parseWindowStart(raw: string | undefined, windowMs: number): num
   if (Number.isNaN(start)) throw badRequest('start', 'a window start (epoch milliseconds) is required');
   const offset = ((start % windowMs) + windowMs) % windowMs;
   if (offset !== 0) {
-    throw badRequest('start', `${start} is not a window start: windows are ${windowMs} ms long and start at multiples of ${windowMs} (the window holding ${start} starts at ${start - offset})`);
+    throw badRequest(
+      'start',
+      `${start} is not a window start: windows are ${windowMs} ms long and start at multiples of ${windowMs} (the window holding ${start} starts at ${start - offset})`,
+    );
   }
   return start;
 }
@@ -87,7 +93,9 @@ export function parseTopN(raw: string | undefined): number {
 
 /** What to rank by: a numeric field of the job's result, or `<map field>.<entry>` (e.g. byEventType.purchase). */
 export function parseBy(raw: string | undefined, description: Pick<QueryDescription, 'rankFields' | 'rankMaps' | 'defaultRankBy'>): string {
-  const allowed = [...description.rankFields, ...description.rankMaps.map((m) => `${m}.<name>`)].join(', ') || '(none: this job\'s results have no numeric field)';
+  const allowed =
+    [...description.rankFields, ...description.rankMaps.map((m) => `${m}.<name>`)].join(', ') ||
+    "(none: this job's results have no numeric field)";
   if (raw === undefined || raw === '') {
     if (description.defaultRankBy === undefined) throw badRequest('by', `required; one of ${allowed}`);
     return description.defaultRankBy;

@@ -55,7 +55,13 @@ export async function startQueryApi(options: QueryApiOptions): Promise<QueryServ
     ...(options.version ? { version: options.version } : {}),
   });
   logger.info(
-    { url: server.url, openapi: `${server.url}/openapi.json`, token: settings.token ? 'required' : 'none', maxScan: settings.maxScan, rateLimit: settings.rateLimit },
+    {
+      url: server.url,
+      openapi: `${server.url}/openapi.json`,
+      token: settings.token ? 'required' : 'none',
+      maxScan: settings.maxScan,
+      rateLimit: settings.rateLimit,
+    },
     'serving live queries',
   );
   return server;

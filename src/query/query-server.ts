@@ -59,14 +59,26 @@ const epochMs = (description: string) => ({ type: 'integer', description });
 const freshnessSchema = {
   type: 'object',
   description: 'How fresh the answer is: state as of `stateWatermark` (the last step the window workers applied, write buffers included).',
-  required: ['answeredAt', 'jobState', 'watermark', 'stateWatermark', 'watermarkLagMs', 'lastCheckpointAt', 'checkpointAgeMs', 'consumerLag'],
+  required: [
+    'answeredAt',
+    'jobState',
+    'watermark',
+    'stateWatermark',
+    'watermarkLagMs',
+    'lastCheckpointAt',
+    'checkpointAgeMs',
+    'consumerLag',
+  ],
   properties: {
     answeredAt: epochMs('wall clock when answered (epoch ms)'),
     jobState: { type: 'string', description: 'created, starting, running, stopping, stopped or failed' },
-    watermark: { ...nullableNumber, description: 'the job\'s event-time watermark now (epoch ms); null before the first' },
+    watermark: { ...nullableNumber, description: "the job's event-time watermark now (epoch ms); null before the first" },
     stateWatermark: { ...nullableNumber, description: 'the watermark of the state answered (the oldest of the workers asked)' },
     watermarkLagMs: { ...nullableNumber, description: 'answeredAt - watermark' },
-    lastCheckpointAt: { ...nullableNumber, description: 'when the last checkpoint completed (epoch ms); null before the first, and without Kafka' },
+    lastCheckpointAt: {
+      ...nullableNumber,
+      description: 'when the last checkpoint completed (epoch ms); null before the first, and without Kafka',
+    },
     checkpointAgeMs: { ...nullableNumber, description: 'answeredAt - lastCheckpointAt' },
     consumerLag: { ...nullableNumber, description: 'records in Kafka not processed yet (all partitions); null when unknown' },
   },
@@ -77,13 +89,18 @@ const errorSchema = {
   required: ['statusCode', 'code', 'error', 'message'],
   properties: {
     statusCode: { type: 'integer' },
-    code: { type: 'string', description: 'a stable error code: QUERY_BAD_REQUEST, QUERY_UNAUTHORIZED, QUERY_TOO_BROAD, QUERY_RATE_LIMITED, QUERY_UNAVAILABLE, QUERY_TIMEOUT...' },
+    code: {
+      type: 'string',
+      description:
+        'a stable error code: QUERY_BAD_REQUEST, QUERY_UNAUTHORIZED, QUERY_TOO_BROAD, QUERY_RATE_LIMITED, QUERY_UNAVAILABLE, QUERY_TIMEOUT...',
+    },
     error: { type: 'string' },
     message: { type: 'string' },
   },
 } as const;
 
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, { ...errorSchema, description: HTTP_DESCRIPTIONS[c] ?? 'error' }]));
+const errors = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [c, { ...errorSchema, description: HTTP_DESCRIPTIONS[c] ?? 'error' }]));
 const HTTP_DESCRIPTIONS: Record<number, string> = {
   400: 'a bad parameter (the message names it)',
   401: 'SLUICE_QUERY_TOKEN is set and the request has no (or another) bearer token',
@@ -117,8 +134,15 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false, verbose: true } },
     schemaErrorFormatter: (errs, dataVar) => {
       const e = errs[0];
-      const param = e?.instancePath.replace(/^\//, '') || (e?.params as { additionalProperty?: string; missingProperty?: string })?.additionalProperty || (e?.params as { missingProperty?: string })?.missingProperty || dataVar;
-      const what = e?.keyword === 'additionalProperties' ? `unknown ${dataVar} parameter (allowed: ${Object.keys((e as { parentSchema?: { properties?: object } }).parentSchema?.properties ?? {}).join(', ') || 'none'})` : (e?.message ?? 'invalid');
+      const param =
+        e?.instancePath.replace(/^\//, '') ||
+        (e?.params as { additionalProperty?: string; missingProperty?: string })?.additionalProperty ||
+        (e?.params as { missingProperty?: string })?.missingProperty ||
+        dataVar;
+      const what =
+        e?.keyword === 'additionalProperties'
+          ? `unknown ${dataVar} parameter (allowed: ${Object.keys((e as { parentSchema?: { properties?: object } }).parentSchema?.properties ?? {}).join(', ') || 'none'})`
+          : (e?.message ?? 'invalid');
       return new SluiceError(ErrorCode.QUERY_BAD_REQUEST, `${param}: ${what}`, { details: { param } });
     },
   });
@@ -140,7 +164,10 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
       max: options.rateLimit,
       timeWindow: 1000,
       errorResponseBuilder: (_req, context) =>
-        new SluiceError(ErrorCode.QUERY_RATE_LIMITED, `over ${context.max} requests per second from this address (SLUICE_QUERY_RATE_LIMIT); retry in ${context.after}`),
+        new SluiceError(
+          ErrorCode.QUERY_RATE_LIMITED,
+          `over ${context.max} requests per second from this address (SLUICE_QUERY_RATE_LIMIT); retry in ${context.after}`,
+        ),
     });
   }
 
@@ -156,19 +183,34 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
   });
   app.addHook('onResponse', async (request, reply) => {
     // The route pattern, never the URL (keys are user data) nor a header (the token).
-    logger.debug({ method: request.method, route: request.routeOptions.url ?? '(no route)', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'query answered');
+    logger.debug(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? '(no route)',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'query answered',
+    );
   });
 
   app.setErrorHandler((err: FastifyError | SluiceError, _request, reply) => {
     const code = err instanceof SluiceError ? err.code : undefined;
-    let status = (code && HTTP_STATUS[code]) || (typeof (err as FastifyError).statusCode === 'number' ? (err as FastifyError).statusCode : 500) || 500;
+    let status =
+      (code && HTTP_STATUS[code]) || (typeof (err as FastifyError).statusCode === 'number' ? (err as FastifyError).statusCode : 500) || 500;
     if (status < 400) status = 500;
     if (status >= 500 && !code) logger.error({ err: { message: err.message, code: (err as FastifyError).code } }, 'live query failed');
     const body = {
       statusCode: status,
-      code: code ?? (status === 400 ? ErrorCode.QUERY_BAD_REQUEST : status === 429 ? ErrorCode.QUERY_RATE_LIMITED : (err as FastifyError).code ?? ErrorCode.INTERNAL),
+      code:
+        code ??
+        (status === 400
+          ? ErrorCode.QUERY_BAD_REQUEST
+          : status === 429
+            ? ErrorCode.QUERY_RATE_LIMITED
+            : ((err as FastifyError).code ?? ErrorCode.INTERNAL)),
       error: statusText(status),
-      message: status >= 500 && !code ? 'internal error (see the daemon\'s log)' : err.message,
+      message: status >= 500 && !code ? "internal error (see the daemon's log)" : err.message,
     };
     if (status === 503 || status === 429) reply.header('retry-after', '1');
     void reply.status(status).send(body);
@@ -185,7 +227,10 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
   app.get('/', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
     void reply
       .type('text/html; charset=utf-8')
-      .header('content-security-policy', "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+      .header(
+        'content-security-policy',
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      )
       .header('referrer-policy', 'no-referrer');
     return PAGE_HTML;
   });
@@ -212,7 +257,11 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
                   allowedLatenessMs: { type: 'integer' },
                   workers: { type: 'integer' },
                   rankFields: { type: 'array', items: { type: 'string' }, description: 'numeric result fields `by` may name' },
-                  rankMaps: { type: 'array', items: { type: 'string' }, description: 'map-valued result fields: `by` may name <field>.<entry>' },
+                  rankMaps: {
+                    type: 'array',
+                    items: { type: 'string' },
+                    description: 'map-valued result fields: `by` may name <field>.<entry>',
+                  },
                   defaultRankBy: { type: ['string', 'null'] },
                 },
               },
@@ -260,7 +309,14 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
         params: {
           type: 'object',
           required: ['key'],
-          properties: { key: { type: 'string', minLength: 1, maxLength: LIMITS.maxKeyChars, description: `${description.keyDescription} (one URL-encoded path segment)` } },
+          properties: {
+            key: {
+              type: 'string',
+              minLength: 1,
+              maxLength: LIMITS.maxKeyChars,
+              description: `${description.keyDescription} (one URL-encoded path segment)`,
+            },
+          },
         },
         querystring: {
           type: 'object',
@@ -283,7 +339,11 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
                 items: {
                   type: 'object',
                   required: ['start', 'end', 'fired', 'final', 'finalAt', 'result'],
-                  properties: { ...windowInfoProperties, fired: { type: 'boolean', description: 'the result went to the sinks; held for lateness corrections' }, result: resultSchema },
+                  properties: {
+                    ...windowInfoProperties,
+                    fired: { type: 'boolean', description: 'the result went to the sinks; held for lateness corrections' },
+                    result: resultSchema,
+                  },
                 },
               },
               freshness: freshnessSchema,
@@ -303,14 +363,21 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
   const startParam = {
     type: 'object',
     required: ['start'],
-    properties: { start: { type: 'string', maxLength: 20, pattern: '^-?[0-9]+$', description: `window start, epoch ms (a multiple of ${service.windowMs})` } },
+    properties: {
+      start: {
+        type: 'string',
+        maxLength: 20,
+        pattern: '^-?[0-9]+$',
+        description: `window start, epoch ms (a multiple of ${service.windowMs})`,
+      },
+    },
   } as const;
 
   app.get<{ Params: { start: string }; Querystring: { cursor?: string; limit?: string } }>(
     '/windows/:start/keys',
     {
       schema: {
-        summary: 'A window\'s keys with their current results, in key order, paged with a cursor',
+        summary: "A window's keys with their current results, in key order, paged with a cursor",
         ...secured(options.token),
         params: startParam,
         querystring: {
@@ -330,7 +397,11 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
               limit: { type: 'integer' },
               keys: {
                 type: 'array',
-                items: { type: 'object', required: ['key', 'fired', 'result'], properties: { key: { type: 'string' }, fired: { type: 'boolean' }, result: resultSchema } },
+                items: {
+                  type: 'object',
+                  required: ['key', 'fired', 'result'],
+                  properties: { key: { type: 'string' }, fired: { type: 'boolean' }, result: resultSchema },
+                },
               },
               nextCursor: { type: ['string', 'null'], description: 'null on the last page' },
               scanned: { type: 'integer', description: 'entries the workers scanned for this page' },
@@ -359,7 +430,11 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
           type: 'object',
           additionalProperties: false,
           properties: {
-            by: { type: 'string', maxLength: 300, description: `one of ${byChoices.join(', ') || '(none)'}${description.defaultRankBy ? ` (default ${description.defaultRankBy})` : ''}` },
+            by: {
+              type: 'string',
+              maxLength: 300,
+              description: `one of ${byChoices.join(', ') || '(none)'}${description.defaultRankBy ? ` (default ${description.defaultRankBy})` : ''}`,
+            },
             n: { type: 'string', maxLength: 10, description: `how many, 1 to ${LIMITS.maxTop} (default ${LIMITS.defaultTop})` },
           },
         },
@@ -376,7 +451,13 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
                 items: {
                   type: 'object',
                   required: ['rank', 'key', 'value', 'fired', 'result'],
-                  properties: { rank: { type: 'integer' }, key: { type: 'string' }, value: { type: ['number', 'null'] }, fired: { type: 'boolean' }, result: resultSchema },
+                  properties: {
+                    rank: { type: 'integer' },
+                    key: { type: 'string' },
+                    value: { type: ['number', 'null'] },
+                    fired: { type: 'boolean' },
+                    result: resultSchema,
+                  },
                 },
               },
               scanned: { type: 'integer' },

@@ -82,7 +82,7 @@ export class QueryService {
   /** One key's windows overlapping [from, to): open ones and fired ones still held. */
   async keyWindows(key: string, from: number, to: number) {
     const { replies, freshness } = await this.ask({ kind: 'key-windows', key, from, to });
-    const windows = replies.flatMap((r) => (answer(r, 'key-windows').windows)).sort((a, b) => a.start - b.start);
+    const windows = replies.flatMap((r) => answer(r, 'key-windows').windows).sort((a, b) => a.start - b.start);
     return {
       key,
       from,
@@ -94,9 +94,18 @@ export class QueryService {
 
   /** A page of a window's keys, in key order, after the cursor's key. */
   async windowKeys(start: number, after: string | undefined, limit: number) {
-    const { replies, freshness } = await this.ask({ kind: 'window-keys', start, limit, maxScan: this.options.maxScan, ...(after === undefined ? {} : { after }) });
+    const { replies, freshness } = await this.ask({
+      kind: 'window-keys',
+      start,
+      limit,
+      maxScan: this.options.maxScan,
+      ...(after === undefined ? {} : { after }),
+    });
     const pages = replies.map((r) => answer(r, 'window-keys'));
-    const { keys, more } = mergeKeyPages(pages.map((p) => p.keys), limit);
+    const { keys, more } = mergeKeyPages(
+      pages.map((p) => p.keys),
+      limit,
+    );
     const last = keys[keys.length - 1];
     return {
       window: this.windowInfo(start, freshness.watermark),
@@ -112,7 +121,10 @@ export class QueryService {
   async windowTop(start: number, by: string, n: number) {
     const { replies, freshness } = await this.ask({ kind: 'window-top', start, by, n, maxScan: this.options.maxScan });
     const answers = replies.map((r) => answer(r, 'window-top'));
-    const top = mergeTop(answers.map((a) => a.top), n);
+    const top = mergeTop(
+      answers.map((a) => a.top),
+      n,
+    );
     return {
       window: this.windowInfo(start, freshness.watermark),
       by,
@@ -162,11 +174,16 @@ export class QueryService {
 
   private async ask(query: WorkerQuery): Promise<{ replies: WorkerQueryReply[]; freshness: Freshness }> {
     const target = this.options.current();
-    if (!target || target.state !== 'running') {
-      throw new SluiceError(ErrorCode.QUERY_UNAVAILABLE, `no job is running to answer (${target ? `the job is ${target.state}` : 'the job has not started'}); try again shortly`, { retriable: true });
+    if (target?.state !== 'running') {
+      throw new SluiceError(
+        ErrorCode.QUERY_UNAVAILABLE,
+        `no job is running to answer (${target ? `the job is ${target.state}` : 'the job has not started'}); try again shortly`,
+        { retriable: true },
+      );
     }
     const max = this.options.maxInFlight ?? 64;
-    if (this.inFlight >= max) throw new SluiceError(ErrorCode.QUERY_RATE_LIMITED, `${max} queries are in flight already; try again shortly`, { retriable: true });
+    if (this.inFlight >= max)
+      throw new SluiceError(ErrorCode.QUERY_RATE_LIMITED, `${max} queries are in flight already; try again shortly`, { retriable: true });
     this.inFlight++;
     try {
       const replies = await target.query(query, this.options.timeoutMs);
@@ -180,7 +197,10 @@ export class QueryService {
     const answeredAt = this.now();
     const watermark = finite(target?.stats()?.watermark);
     const stateWatermark = replies && replies.length > 0 ? finite(Math.min(...replies.map((r) => r.watermark))) : null;
-    const [checkpointAt, lag] = await Promise.all([this.options.sources.lastCheckpointAt().catch(() => undefined), this.options.sources.consumerLag().catch(() => undefined)]);
+    const [checkpointAt, lag] = await Promise.all([
+      this.options.sources.lastCheckpointAt().catch(() => undefined),
+      this.options.sources.consumerLag().catch(() => undefined),
+    ]);
     const lastCheckpointAt = finite(checkpointAt);
     return {
       answeredAt,
@@ -196,6 +216,7 @@ export class QueryService {
 }
 
 function answer<K extends WorkerQueryAnswer['kind']>(reply: WorkerQueryReply, kind: K): Extract<WorkerQueryAnswer, { kind: K }> {
-  if (reply.answer.kind !== kind) throw new SluiceError(ErrorCode.INTERNAL, `worker ${reply.workerIndex} answered a ${reply.answer.kind} query to a ${kind} query`);
+  if (reply.answer.kind !== kind)
+    throw new SluiceError(ErrorCode.INTERNAL, `worker ${reply.workerIndex} answered a ${reply.answer.kind} query to a ${kind} query`);
   return reply.answer as Extract<WorkerQueryAnswer, { kind: K }>;
 }

@@ -37,7 +37,8 @@ export function answerQuery<ACC>(query: WorkerQuery, ctx: WorkerQueryContext<ACC
         const end = start + windowMs;
         if (end <= query.from || start >= query.to) continue;
         const entry = state.get(start, query.key);
-        if (entry) windows.push({ start, end, fired: entry.fired, result: job.aggregate.result(entry.accumulator, query.key, { start, end }) });
+        if (entry)
+          windows.push({ start, end, fired: entry.fired, result: job.aggregate.result(entry.accumulator, query.key, { start, end }) });
       }
       windows.sort((a, b) => a.start - b.start);
       return { kind: 'key-windows', windows };
@@ -51,7 +52,9 @@ export function answerQuery<ACC>(query: WorkerQuery, ctx: WorkerQueryContext<ACC
         if (query.after !== undefined && item[0] <= query.after) continue;
         page.offer(item);
       }
-      const keys: KeyEntry[] = page.sorted().map(([key, entry]) => ({ key, fired: entry.fired, result: job.aggregate.result(entry.accumulator, key, window) }));
+      const keys: KeyEntry[] = page
+        .sorted()
+        .map(([key, entry]) => ({ key, fired: entry.fired, result: job.aggregate.result(entry.accumulator, key, window) }));
       return { kind: 'window-keys', keys, scanned };
     }
     case 'window-top': {

@@ -36,7 +36,8 @@ function kind(st: Stats): string {
 function check(st: Stats, path: string, maxBytes: number): void {
   if (st.isSymbolicLink()) throw new RegularFileError('symlink', path, `${path} is a symbolic link: refusing to follow it`);
   if (!st.isFile()) throw new RegularFileError('not-regular', path, `${path} is ${kind(st)}, not a regular file: refusing to read it`);
-  if (st.size > maxBytes) throw new RegularFileError('too-large', path, `${path} is ${st.size} bytes, over the limit of ${maxBytes}: refusing to read it`);
+  if (st.size > maxBytes)
+    throw new RegularFileError('too-large', path, `${path} is ${st.size} bytes, over the limit of ${maxBytes}: refusing to read it`);
 }
 
 function ioError(err: unknown, path: string): RegularFileError {

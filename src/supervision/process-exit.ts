@@ -8,7 +8,9 @@ import { exitAllThreads, THREAD_EXIT_BOUND_MS } from './thread-supervisor.js';
 
 export async function exitProcess(code: number, boundMs = THREAD_EXIT_BOUND_MS): Promise<void> {
   if (!(await exitAllThreads(boundMs))) {
-    process.stderr.write(`sluice: worker threads could not be ended (bound ${boundMs} ms); killing the process (exit code ${code} intended)\n`);
+    process.stderr.write(
+      `sluice: worker threads could not be ended (bound ${boundMs} ms); killing the process (exit code ${code} intended)\n`,
+    );
     process.kill(process.pid, 'SIGKILL');
   }
   process.exit(code);

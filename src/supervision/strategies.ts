@@ -100,7 +100,8 @@ export function failureRate(maxFailures: number, intervalMs: number, delayMs: nu
     description: `failure-rate (at most ${maxFailures} failures per ${intervalMs} ms, ${delayMs} ms apart)`,
     decide({ failures, now }) {
       const recent = failures.filter((f) => f.at > now - intervalMs).length;
-      if (recent > maxFailures) return { restart: false, reason: `${recent} failures within ${intervalMs} ms, and at most ${maxFailures} are allowed` };
+      if (recent > maxFailures)
+        return { restart: false, reason: `${recent} failures within ${intervalMs} ms, and at most ${maxFailures} are allowed` };
       return { restart: true, delayMs };
     },
   };

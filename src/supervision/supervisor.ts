@@ -126,7 +126,8 @@ export class Supervisor {
 
   /** Start every child in order; rejects (after stopping those started) if any fails to start. */
   start(): Promise<void> {
-    if (this.state !== 'created') return Promise.reject(new SluiceError(ErrorCode.INTERNAL, `supervisor ${this.options.id} cannot start: it is ${this.state}`));
+    if (this.state !== 'created')
+      return Promise.reject(new SluiceError(ErrorCode.INTERNAL, `supervisor ${this.options.id} cannot start: it is ${this.state}`));
     this.state = 'starting';
     return this.run(() => this.firstStart(), true);
   }
@@ -192,7 +193,8 @@ export class Supervisor {
     slot.startedAt = this.options.clock.now();
     child.exited.then(
       () => this.onExit(slot, generation, undefined),
-      (err: unknown) => this.onExit(slot, generation, err ?? new SluiceError(ErrorCode.INTERNAL, `child ${slot.spec.id} failed without a reason`)),
+      (err: unknown) =>
+        this.onExit(slot, generation, err ?? new SluiceError(ErrorCode.INTERNAL, `child ${slot.spec.id} failed without a reason`)),
     );
   }
 
@@ -226,10 +228,15 @@ export class Supervisor {
     if (this.state !== 'running' || this.stopRequested || generation !== slot.generation) return;
     this.failures.push({ at, startedAt, error });
     if (slot.spec.fatal?.(error)) return this.giveUp(error, 'no restart can fix this failure', true);
-    const decision = this.options.strategy.decide({ failures: this.failures, now: this.options.clock.now(), random: this.options.random ?? Math.random });
+    const decision = this.options.strategy.decide({
+      failures: this.failures,
+      now: this.options.clock.now(),
+      random: this.options.random ?? Math.random,
+    });
     if (!decision.restart) return this.giveUp(error, decision.reason);
     const index = this.slots.indexOf(slot);
-    const affected = this.options.mode === 'one_for_one' ? [slot] : this.options.mode === 'one_for_all' ? this.slots : this.slots.slice(index);
+    const affected =
+      this.options.mode === 'one_for_one' ? [slot] : this.options.mode === 'one_for_all' ? this.slots : this.slots.slice(index);
     await this.stopSlots(affected);
     for (const s of affected) s.state = 'waiting';
     this.options.onRestart?.({

@@ -64,7 +64,11 @@ export class ThreadSupervisor {
     const report = (reason: string, cause?: unknown) => {
       if (reported || child.stopping) return;
       reported = true;
-      const err = new SluiceError(ErrorCode.WORKER_FAILED, `worker ${spec.id} ${reason}`, { retriable: true, cause, details: { worker: spec.id } });
+      const err = new SluiceError(ErrorCode.WORKER_FAILED, `worker ${spec.id} ${reason}`, {
+        retriable: true,
+        cause,
+        details: { worker: spec.id },
+      });
       this.logger.error({ err, worker: spec.id }, 'worker thread failed');
       this.onFailure(err);
     };
@@ -103,9 +107,19 @@ export class ThreadSupervisor {
     const stuck = running.filter((_, i) => !exited[i]);
     let gone = true;
     if (stuck.length > 0) {
-      this.logger.warn({ workers: stuck.map(([id]) => id), boundMs }, 'worker threads did not exit at their next message: terminating them');
+      this.logger.warn(
+        { workers: stuck.map(([id]) => id), boundMs },
+        'worker threads did not exit at their next message: terminating them',
+      );
       // Bounded too: a thread terminated inside a transaction never finishes exiting.
-      const terminated = await Promise.all(stuck.map(([, child]) => withinBound(child.worker.terminate().then(() => undefined), boundMs)));
+      const terminated = await Promise.all(
+        stuck.map(([, child]) =>
+          withinBound(
+            child.worker.terminate().then(() => undefined),
+            boundMs,
+          ),
+        ),
+      );
       gone = terminated.every(Boolean);
       if (!gone) {
         const ids = stuck.filter((_, i) => !terminated[i]).map(([id]) => id);

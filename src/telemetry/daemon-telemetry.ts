@@ -8,14 +8,13 @@
 import { performance } from 'node:perf_hooks';
 import type { Kafka } from 'kafkajs';
 import type { SluiceConfig } from '../config.js';
-import { ErrorCode } from '../errors.js';
 import type { PipelineStats } from '../streams/runtime/pipeline.js';
 import type { DeadLetter, DeadLetterSink, ResultSink } from '../streams/sinks/sink.js';
 import type { SourceBatch } from '../streams/sources/source.js';
 import { startOpsServer, type OpsServer, type Probe } from './http-server.js';
 import { KafkaLagWatcher } from './kafka-lag.js';
 import type { Logger } from './logging.js';
-import { DAEMON_STATES, METRIC_NAMES, SluiceMetrics } from './metrics.js';
+import { type DAEMON_STATES, METRIC_NAMES, SluiceMetrics } from './metrics.js';
 import { IMMEDIATE_SCOPE, type FiredWindowRef, type FireScope, type PipelineTelemetry } from './pipeline-hooks.js';
 import {
   inSpanAsync,
@@ -96,7 +95,10 @@ export class DaemonTelemetry {
     this.job = options;
     this.now = options.now ?? Date.now;
     this.startedAt = this.now();
-    this.metrics = new SluiceMetrics({ defaultMetrics: options.defaultMetrics ?? true, ...(options.version ? { version: options.version } : {}) });
+    this.metrics = new SluiceMetrics({
+      defaultMetrics: options.defaultMetrics ?? true,
+      ...(options.version ? { version: options.version } : {}),
+    });
     this.busy = new BusyClock((s) => this.metrics.backpressure.inc(s));
     this.metrics.onCollect(() => this.refresh());
     // Without Kafka there are no checkpoints: no age to alert on.
@@ -145,14 +147,22 @@ export class DaemonTelemetry {
   jobRestarting(cause: unknown, delayMs: number): void {
     const code = (cause as { code?: unknown })?.code;
     this.lastStats = this.job.stats() ?? this.lastStats;
-    this.restarting = { code: typeof code === 'string' ? code : 'INTERNAL', message: (cause as Error)?.message ?? String(cause), at: this.now(), delayMs };
+    this.restarting = {
+      code: typeof code === 'string' ? code : 'INTERNAL',
+      message: (cause as Error)?.message ?? String(cause),
+      at: this.now(),
+      delayMs,
+    };
   }
 
   health(): Probe {
     const restarting = this.restarting;
     if (restarting) {
       const left = Math.max(0, restarting.at + restarting.delayMs - this.now());
-      return { ok: false, detail: `the job failed (${restarting.code}: ${restarting.message}); restarting it from its last checkpoint in ${left} ms` };
+      return {
+        ok: false,
+        detail: `the job failed (${restarting.code}: ${restarting.message}); restarting it from its last checkpoint in ${left} ms`,
+      };
     }
     const state = this.job.state();
     if (state === 'failed') return { ok: false, detail: 'failed: the job stopped on a failure (see the logs)' };
@@ -170,10 +180,18 @@ export class DaemonTelemetry {
       case 'running': {
         const source = this.job.source?.();
         if (source && source.state !== 'consuming') {
-          return { ok: false, detail: `running, the Kafka consumer is ${source.state} (since ${new Date(source.since).toISOString()}${source.lastError ? `: ${source.lastError}` : ''})` };
+          return {
+            ok: false,
+            detail: `running, the Kafka consumer is ${source.state} (since ${new Date(source.since).toISOString()}${source.lastError ? `: ${source.lastError}` : ''})`,
+          };
         }
         if (this.assigned.size === 0) {
-          return { ok: false, detail: kafka ? `running, but no partitions assigned yet (joining consumer group "${kafka.groupId}")` : 'running, the generator has not started' };
+          return {
+            ok: false,
+            detail: kafka
+              ? `running, but no partitions assigned yet (joining consumer group "${kafka.groupId}")`
+              : 'running, the generator has not started',
+          };
         }
         return {
           ok: true,
@@ -191,7 +209,12 @@ export class DaemonTelemetry {
   watchKafka(kafka: Kafka): void {
     const settings = this.options.config.kafka;
     if (!settings || this.lag) return;
-    this.lag = new KafkaLagWatcher(settings.topic, settings.groupId, this.metrics, this.options.logger.child({ component: 'consumer-lag' }));
+    this.lag = new KafkaLagWatcher(
+      settings.topic,
+      settings.groupId,
+      this.metrics,
+      this.options.logger.child({ component: 'consumer-lag' }),
+    );
     if (this.options.config.metricsPort !== 0) this.lag.start(kafka);
   }
 
@@ -232,7 +255,8 @@ export class DaemonTelemetry {
   instrumentSink<OUT>(sink: ResultSink<OUT>): ResultSink<OUT> {
     const name = sink.name;
     const withStats = sink as ResultSink<OUT> & { stats?: () => QueueStatsLike };
-    if (typeof withStats.stats === 'function') this.sinkStats.push({ name, stats: () => (withStats.stats as () => QueueStatsLike).call(sink) });
+    if (typeof withStats.stats === 'function')
+      this.sinkStats.push({ name, stats: () => (withStats.stats as () => QueueStatsLike).call(sink) });
     const labels = { sink: name };
     return {
       name,
@@ -329,7 +353,8 @@ export class DaemonTelemetry {
     const span = startSpan('parse', { attributes: { 'messaging.batch.message_count': batch.records.length } });
     try {
       const result = otelContext.with(otelTrace.setSpan(otelContext.active(), span as NonNullable<typeof span>), parse);
-      if (Array.isArray(result)) span?.setAttribute('sluice.parse.invalid', result.filter((r: { ok?: boolean }) => r && r.ok === false).length);
+      if (Array.isArray(result))
+        span?.setAttribute('sluice.parse.invalid', result.filter((r: { ok?: boolean }) => r && r.ok === false).length);
       return result;
     } finally {
       span?.end();
@@ -447,4 +472,3 @@ export interface CheckpointTrace {
   step<T>(name: string, fn: () => Promise<T>): Promise<T>;
   end(err?: unknown): void;
 }
-

@@ -6,7 +6,7 @@
  *                  assigned; embedded: the generator runs); 503 otherwise (starting, stopping...)
  * Bodies of /healthz and /readyz are one human line saying why.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ErrorCode, SluiceError } from '../errors.js';
 
@@ -90,7 +90,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, endpoints: OpsE
       return probe(req, res, endpoints.readiness());
     case '/':
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(req.method === 'HEAD' ? undefined : 'sluice: /metrics (Prometheus), /healthz (alive, not failed), /readyz (restored and consuming)\n');
+      res.end(
+        req.method === 'HEAD'
+          ? undefined
+          : 'sluice: /metrics (Prometheus), /healthz (alive, not failed), /readyz (restored and consuming)\n',
+      );
       return;
     default:
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });

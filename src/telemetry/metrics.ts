@@ -164,7 +164,8 @@ export class SluiceMetrics {
       new Counter<L>({ name, help, labelNames, registers, aggregator: 'sum' });
     const gauge = <L extends string = string>(name: string, help: string, aggregator: Aggregator, labelNames: L[] = []) =>
       new Gauge<L>({ name, help, labelNames, registers, aggregator });
-    const histogram = (name: string, help: string, buckets: number[]) => new Histogram({ name, help, buckets, registers, aggregator: 'sum' });
+    const histogram = (name: string, help: string, buckets: number[]) =>
+      new Histogram({ name, help, buckets, registers, aggregator: 'sum' });
     const N = METRIC_NAMES;
 
     this.buildInfo = gauge(N.buildInfo, 'Always 1; the labels say which sluice and Node.js run.', 'first', ['version', 'node_version']);
@@ -190,8 +191,16 @@ export class SluiceMetrics {
       LATENCY_BUCKETS,
     );
 
-    this.consumerLag = gauge(N.consumerLag, 'Records in the partition after the next offset sluice will process (high watermark - next offset).', 'max', ['topic', 'partition']);
-    this.highWatermark = gauge(N.highWatermark, 'The partition high watermark (offset after the last record), as last seen.', 'max', ['topic', 'partition']);
+    this.consumerLag = gauge(
+      N.consumerLag,
+      'Records in the partition after the next offset sluice will process (high watermark - next offset).',
+      'max',
+      ['topic', 'partition'],
+    );
+    this.highWatermark = gauge(N.highWatermark, 'The partition high watermark (offset after the last record), as last seen.', 'max', [
+      'topic',
+      'partition',
+    ]);
     this.processedOffset = gauge(N.processedOffset, 'The last offset processed in this partition.', 'max', ['topic', 'partition']);
 
     this.checkpointDuration = histogram(
@@ -199,28 +208,44 @@ export class SluiceMetrics {
       'Wall time of a checkpoint (barrier trigger until its record is on disk and its side outputs and offsets are committed).',
       [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
     );
-    this.checkpointSize = gauge(N.checkpointSize, 'Bytes of the last completed checkpoint record (placement and sizes; window state stays in the worker LMDB environments).', 'max');
+    this.checkpointSize = gauge(
+      N.checkpointSize,
+      'Bytes of the last completed checkpoint record (placement and sizes; window state stays in the worker LMDB environments).',
+      'max',
+    );
     this.checkpointsCompleted = counter(N.checkpointsCompleted, 'Checkpoints completed.');
     this.checkpointFailures = counter(N.checkpointFailures, 'Checkpoints failed, by error code.', ['code']);
-    this.checkpointLastCompleted = gauge(N.checkpointLastCompleted, 'When the last checkpoint completed (Unix seconds); 0 before the first.', 'max');
+    this.checkpointLastCompleted = gauge(
+      N.checkpointLastCompleted,
+      'When the last checkpoint completed (Unix seconds); 0 before the first.',
+      'max',
+    );
     this.checkpointAge = gauge(
       N.checkpointAge,
       'Seconds since the last completed checkpoint (since start-up before the first); absent when there are no checkpoints (embedded generator).',
       'max',
     );
 
-    this.backpressure = counter(N.backpressure, 'Wall time during which the pipeline waited for a sink (results or dead letters) to accept writes.');
-    this.sinkWriteWait = counter(N.sinkWriteWait, 'Wall time spent waiting in each sink\'s write (its buffer was full).', ['sink']);
+    this.backpressure = counter(
+      N.backpressure,
+      'Wall time during which the pipeline waited for a sink (results or dead letters) to accept writes.',
+    );
+    this.sinkWriteWait = counter(N.sinkWriteWait, "Wall time spent waiting in each sink's write (its buffer was full).", ['sink']);
     this.sinkResults = counter(N.sinkResults, 'Results (or dead letters) handed to each sink.', ['sink']);
     this.sinkBuffered = gauge(N.sinkBuffered, 'Items buffered in the sink, not yet sent.', 'sum', ['sink']);
     this.sinkInFlight = gauge(N.sinkInFlight, 'Items sent to the target, not yet acknowledged.', 'sum', ['sink']);
     this.sinkCapacity = gauge(N.sinkCapacity, 'Items the sink holds at most (buffered + in flight) before writes wait.', 'sum', ['sink']);
-    this.sinkBufferFill = gauge(N.sinkBufferFill, '(buffered + in flight) / capacity: 1 means writes wait (backpressure).', 'max', ['sink']);
+    this.sinkBufferFill = gauge(N.sinkBufferFill, '(buffered + in flight) / capacity: 1 means writes wait (backpressure).', 'max', [
+      'sink',
+    ]);
     this.sinkAcknowledged = counter(N.sinkAcknowledged, 'Items the target acknowledged.', ['sink']);
     this.sinkRetries = counter(N.sinkRetries, 'Batch attempts the target did not acknowledge (retried with backoff).', ['sink']);
 
     this.workerRestarts = counter(N.workerRestarts, 'Restarts of the job by the supervisor (after a worker crash or any other failure).');
-    this.eventLoopDelay = gauge(N.eventLoopDelay, 'Event-loop delay of each thread over the last 10 s window (perf_hooks).', 'max', ['thread', 'stat']);
+    this.eventLoopDelay = gauge(N.eventLoopDelay, 'Event-loop delay of each thread over the last 10 s window (perf_hooks).', 'max', [
+      'thread',
+      'stat',
+    ]);
     this.heapUsed = gauge(N.heapUsed, 'V8 heap used by each thread.', 'sum', ['thread']);
 
     this.watermark.set(Number.NaN);

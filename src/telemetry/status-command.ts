@@ -24,7 +24,8 @@ export function parsePrometheusText(text: string): Sample[] {
     const labels: Record<string, string> = {};
     const body = m[3] ?? '';
     const re = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
-    for (let l = re.exec(body); l; l = re.exec(body)) labels[l[1] as string] = (l[2] as string).replace(/\\"/g, '"').replace(/\\n/g, '\n').replace(/\\\\/g, '\\');
+    for (let l = re.exec(body); l; l = re.exec(body))
+      labels[l[1] as string] = (l[2] as string).replace(/\\"/g, '"').replace(/\\n/g, '\n').replace(/\\\\/g, '\\');
     const v = m[4] as string;
     const value = v === '+Inf' ? Infinity : v === '-Inf' ? -Infinity : Number(v);
     samples.push({ name: m[1] as string, labels, value });
@@ -65,7 +66,13 @@ function duration(seconds: number): string {
 }
 
 /** The human report from two scrapes `seconds` apart, and what /readyz said. */
-export function formatStatusReport(first: Sample[], second: Sample[], seconds: number, readiness: { ok: boolean; detail: string }, url: string): string {
+export function formatStatusReport(
+  first: Sample[],
+  second: Sample[],
+  seconds: number,
+  readiness: { ok: boolean; detail: string },
+  url: string,
+): string {
   const a = new Scrape(first);
   const b = new Scrape(second);
   const rate = (name: string) => ((b.sum(name) ?? 0) - (a.sum(name) ?? 0)) / seconds;
@@ -84,7 +91,9 @@ export function formatStatusReport(first: Sample[], second: Sample[], seconds: n
   const wmLag = b.one(M.watermarkLag);
   row(
     'watermark',
-    wm === undefined || !Number.isFinite(wm) ? 'none yet' : `${formatWatermark(wm * 1000).replace(/\.\d{3}Z$/, 'Z')} (${duration(wmLag ?? NaN)} behind the clock)`,
+    wm === undefined || !Number.isFinite(wm)
+      ? 'none yet'
+      : `${formatWatermark(wm * 1000).replace(/\.\d{3}Z$/, 'Z')} (${duration(wmLag ?? NaN)} behind the clock)`,
   );
   row('windows', `${n(b.sum(M.openWindows) ?? 0)} open, ${n(b.sum(M.windowsFired) ?? 0)} fired`);
 
@@ -99,18 +108,27 @@ export function formatStatusReport(first: Sample[], second: Sample[], seconds: n
     const count = b.sum(`${M.checkpointDuration}_count`) ?? 0;
     const total = b.sum(`${M.checkpointDuration}_sum`) ?? 0;
     const avg = count > 0 ? total / count : NaN;
-    row('checkpoint', `last completed ${ago(age)}, ${n(completed)} completed (avg ${duration(avg)}), ${n(failures)} failed, last ${n(b.one(M.checkpointSize) ?? 0)} bytes`);
+    row(
+      'checkpoint',
+      `last completed ${ago(age)}, ${n(completed)} completed (avg ${duration(avg)}), ${n(failures)} failed, last ${n(b.one(M.checkpointSize) ?? 0)} bytes`,
+    );
   }
 
   const lags = b.all(M.consumerLag).sort((x, y) => Number(x.labels.partition) - Number(y.labels.partition));
   if (lags.length > 0) {
     const total = lags.reduce((s, l) => s + l.value, 0);
-    const parts = lags.slice(0, 12).map((l) => `p${l.labels.partition} ${n(l.value)}`).join(', ');
+    const parts = lags
+      .slice(0, 12)
+      .map((l) => `p${l.labels.partition} ${n(l.value)}`)
+      .join(', ');
     row('consumer lag', `${n(total)} records (${parts}${lags.length > 12 ? ', ...' : ''})`);
   }
 
   const busy = rate(M.backpressure);
-  row('backpressure', `${Math.round(Math.min(1, Math.max(0, busy)) * 100)}% of the last ${seconds.toFixed(1)} s waiting on sinks (${duration(b.sum(M.backpressure) ?? 0)} in total)`);
+  row(
+    'backpressure',
+    `${Math.round(Math.min(1, Math.max(0, busy)) * 100)}% of the last ${seconds.toFixed(1)} s waiting on sinks (${duration(b.sum(M.backpressure) ?? 0)} in total)`,
+  );
   const sinks = [...new Set(b.all(M.sinkResults).map((s) => s.labels.sink as string))];
   const sinkTexts: string[] = [];
   for (const sink of sinks) {
@@ -128,7 +146,10 @@ export function formatStatusReport(first: Sample[], second: Sample[], seconds: n
   const heap = b.one('nodejs_heap_size_used_bytes');
   const loop = b.one(M.eventLoopDelay, { thread: 'main', stat: 'p99' });
   if (rss !== undefined || heap !== undefined) {
-    row('memory', `${rss !== undefined ? `${n(rss / 1048576)} MiB resident` : ''}${heap !== undefined ? `, ${n(heap / 1048576)} MiB heap used` : ''}${loop !== undefined ? `; event-loop delay p99 ${duration(loop)}` : ''}`);
+    row(
+      'memory',
+      `${rss !== undefined ? `${n(rss / 1048576)} MiB resident` : ''}${heap !== undefined ? `, ${n(heap / 1048576)} MiB heap used` : ''}${loop !== undefined ? `; event-loop delay p99 ${duration(loop)}` : ''}`,
+    );
   }
   const restarts = b.sum(M.workerRestarts);
   if (restarts) row('restarts', `${n(restarts)} worker restarts`);
@@ -145,7 +166,11 @@ export async function runStatus(url: string, intervalMs: number, out: NodeJS.Wri
   try {
     first = parsePrometheusText((await get('/metrics')).text);
   } catch (err) {
-    process.stderr.write(maskUrlsInText(`sluice status: no daemon answers at ${base} (${err instanceof Error ? err.message : String(err)}); is it running, with SLUICE_METRICS_PORT set to this port?\n`));
+    process.stderr.write(
+      maskUrlsInText(
+        `sluice status: no daemon answers at ${base} (${err instanceof Error ? err.message : String(err)}); is it running, with SLUICE_METRICS_PORT set to this port?\n`,
+      ),
+    );
     return 1;
   }
   const t0 = performance.now();

@@ -79,7 +79,9 @@ export function tracingRequested(env: NodeJS.ProcessEnv = process.env): boolean 
  * Start this thread's tracer provider (NodeSDK, configured by OTEL_* variables) if tracing is
  * requested, or with the given span processors (tests, benches). Call before anything is traced.
  */
-export async function startTracing(options: { logger?: Logger; version?: string; spanProcessors?: SpanProcessor[]; env?: NodeJS.ProcessEnv } = {}): Promise<TracingHandle> {
+export async function startTracing(
+  options: { logger?: Logger; version?: string; spanProcessors?: SpanProcessor[]; env?: NodeJS.ProcessEnv } = {},
+): Promise<TracingHandle> {
   const env = options.env ?? process.env;
   if (!options.spanProcessors && !tracingRequested(env)) return { enabled: false, shutdown: async () => undefined };
   // Loaded only when used: the SDK and its exporters take a while to import.
@@ -96,7 +98,10 @@ export async function startTracing(options: { logger?: Logger; version?: string;
   enabled = true;
   tracer = trace.getTracer('sluice', options.version);
   options.logger?.info(
-    { exporter: options.spanProcessors ? 'in-process' : (env.OTEL_TRACES_EXPORTER ?? 'otlp'), endpoint: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT },
+    {
+      exporter: options.spanProcessors ? 'in-process' : (env.OTEL_TRACES_EXPORTER ?? 'otlp'),
+      endpoint: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    },
     'OpenTelemetry tracing is on',
   );
   let stopped: Promise<void> | undefined;
@@ -140,7 +145,11 @@ export function carrierOf(ctx: Context = context.active()): TraceCarrier | undef
   if (!enabled) return undefined;
   const out: Record<string, string> = {};
   propagation.inject(ctx, out);
-  return out.traceparent ? (out.tracestate ? { traceparent: out.traceparent, tracestate: out.tracestate } : { traceparent: out.traceparent }) : undefined;
+  return out.traceparent
+    ? out.tracestate
+      ? { traceparent: out.traceparent, tracestate: out.tracestate }
+      : { traceparent: out.traceparent }
+    : undefined;
 }
 
 /** The context a carrier describes (remote parent), on this thread. */
@@ -159,7 +168,12 @@ export function spanContextOf(carrier: TraceCarrier | undefined): SpanContext | 
   if (!carrier) return undefined;
   const m = TRACEPARENT.exec(carrier.traceparent.trim());
   if (!m || m[1] === 'ff' || (m[1] === '00' && m[5] !== undefined)) return undefined;
-  const sc: SpanContext = { traceId: m[2] as string, spanId: m[3] as string, traceFlags: Number.parseInt(m[4] as string, 16) & 0xff, isRemote: true };
+  const sc: SpanContext = {
+    traceId: m[2] as string,
+    spanId: m[3] as string,
+    traceFlags: Number.parseInt(m[4] as string, 16) & 0xff,
+    isRemote: true,
+  };
   if (!trace.isSpanContextValid(sc)) return undefined;
   if (carrier.tracestate) sc.traceState = createTraceState(carrier.tracestate);
   return sc;
@@ -240,7 +254,12 @@ export function inSpan<T>(name: string, attributes: Attributes, fn: () => T): T 
 }
 
 /** Run async `fn` in a child span; errors mark the span (by code, never by message: it may hold secrets). */
-export async function inSpanAsync<T>(name: string, attributes: Attributes, fn: (span: Span | undefined) => Promise<T>, links?: Link[]): Promise<T> {
+export async function inSpanAsync<T>(
+  name: string,
+  attributes: Attributes,
+  fn: (span: Span | undefined) => Promise<T>,
+  links?: Link[],
+): Promise<T> {
   if (!enabled) return fn(undefined);
   const span = tracer.startSpan(name, { attributes, ...(links ? { links } : {}) });
   try {
@@ -260,7 +279,11 @@ export function markError(span: Span, err: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: type });
 }
 
-export function startSpan(name: string, options: { kind?: SpanKind; attributes?: Attributes; links?: Link[] }, parent: Context = context.active()): Span | undefined {
+export function startSpan(
+  name: string,
+  options: { kind?: SpanKind; attributes?: Attributes; links?: Link[] },
+  parent: Context = context.active(),
+): Span | undefined {
   if (!enabled) return undefined;
   return tracer.startSpan(name, options, parent);
 }
@@ -285,7 +308,11 @@ export function traceSinkSend<T extends { trace?: SpanContext | undefined }, R e
       {
         kind: SpanKind.CLIENT,
         links: links.links,
-        attributes: { ...attributes, 'db.operation.batch.size': batch.length, ...(links.dropped > 0 ? { 'sluice.links.dropped': links.dropped } : {}) },
+        attributes: {
+          ...attributes,
+          'db.operation.batch.size': batch.length,
+          ...(links.dropped > 0 ? { 'sluice.links.dropped': links.dropped } : {}),
+        },
       },
       ROOT_CONTEXT,
     );

@@ -48,7 +48,7 @@ function runStack(args: string[], timeoutMs: number): Promise<{ code: number | n
   const t0 = performance.now();
   return new Promise((resolve) => {
     execFile(STACK_SCRIPT, args, { env: process.env, timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : null) : 0;
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : null) : 0;
       resolve({ code, output: `${stdout}${stderr}`.trim(), ms: performance.now() - t0 });
     });
   });
@@ -114,7 +114,8 @@ export async function stopBroker(): Promise<number> {
   if (code !== 0) throw new Error(`scripts/stack stop kafka failed (exit ${code}):\n${output}`);
   stoppedByUs = true;
   for (let i = 0; i < 40 && (await portOpen(target)); i++) await new Promise((resolve) => setTimeout(resolve, 250));
-  if (await portOpen(target)) throw new Error(`scripts/stack stop kafka returned, but ${target.host}:${target.port} still accepts connections:\n${output}`);
+  if (await portOpen(target))
+    throw new Error(`scripts/stack stop kafka returned, but ${target.host}:${target.port} still accepts connections:\n${output}`);
   return performance.now() - t0;
 }
 

@@ -122,19 +122,37 @@ function badRecords(count: number, ts: number, includeTooLarge: boolean): BadRec
     (n) => ({ code: 'MISSING_USER_ID', value: Buffer.from(JSON.stringify({ eventType: 'click', timestamp: ts, n })) }),
     (n) => ({ code: 'MISSING_USER_ID', value: Buffer.from(JSON.stringify({ userId: null, eventType: 'click', timestamp: ts, n })) }),
     (n) => ({ code: 'MISSING_USER_ID', value: Buffer.from(JSON.stringify({ userId: '', eventType: 'view', timestamp: ts, n })) }),
-    (n) => ({ code: 'BAD_TIMESTAMP', value: Buffer.from(JSON.stringify({ userId: `u${n}`, eventType: 'click', timestamp: String(ts), n })) }),
-    (n) => ({ code: 'BAD_TIMESTAMP', value: Buffer.from(JSON.stringify({ userId: `u${n}`, eventType: 'click', timestamp: 915_148_800_000, n })) }),
-    (n) => ({ code: 'BAD_TIMESTAMP', value: Buffer.from(JSON.stringify({ userId: `u${n}`, eventType: 'click', timestamp: Date.now() + 3 * 86_400_000, n })) }),
+    (n) => ({
+      code: 'BAD_TIMESTAMP',
+      value: Buffer.from(JSON.stringify({ userId: `u${n}`, eventType: 'click', timestamp: String(ts), n })),
+    }),
+    (n) => ({
+      code: 'BAD_TIMESTAMP',
+      value: Buffer.from(JSON.stringify({ userId: `u${n}`, eventType: 'click', timestamp: 915_148_800_000, n })),
+    }),
+    (n) => ({
+      code: 'BAD_TIMESTAMP',
+      value: Buffer.from(JSON.stringify({ userId: `u${n}`, eventType: 'click', timestamp: Date.now() + 3 * 86_400_000, n })),
+    }),
     (n) => ({ code: 'NOT_AN_OBJECT', value: Buffer.from(JSON.stringify([`u${n}`, 'click', ts])) }),
     (n) => ({ code: 'DUPLICATE_KEY', value: Buffer.from(`{"userId":"a${n}","eventType":"click","timestamp":${ts},"userId":"b${n}"}`) }),
     (n) => ({ code: 'MISSING_USER_ID', value: Buffer.from(`{"__proto__":{"userId":"p${n}"},"eventType":"click","timestamp":${ts}}`) }),
     (n) => ({ code: 'MISSING_EVENT_TYPE', value: Buffer.from(JSON.stringify({ userId: `u${n}`, timestamp: ts, n })) }),
-    (n) => ({ code: 'BAD_USER_ID', value: Buffer.from(JSON.stringify({ userId: 'x'.repeat(257) + n, eventType: 'click', timestamp: ts })) }),
-    (n) => ({ code: 'MALFORMED_JSON', value: Buffer.concat([Buffer.from(`{"userId":"u${n}","x":"`), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]) }),
+    (n) => ({
+      code: 'BAD_USER_ID',
+      value: Buffer.from(JSON.stringify({ userId: 'x'.repeat(257) + n, eventType: 'click', timestamp: ts })),
+    }),
+    (n) => ({
+      code: 'MALFORMED_JSON',
+      value: Buffer.concat([Buffer.from(`{"userId":"u${n}","x":"`), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]),
+    }),
   ];
   const out = Array.from({ length: count }, (_, n) => (kinds[n % kinds.length] as (n: number) => BadRecord)(n));
   if (includeTooLarge && out.length > 0) {
-    out[0] = { code: 'TOO_LARGE', value: Buffer.from(JSON.stringify({ userId: 'big', eventType: 'click', timestamp: ts, pad: 'x'.repeat(1024 * 1024 + 10) })) };
+    out[0] = {
+      code: 'TOO_LARGE',
+      value: Buffer.from(JSON.stringify({ userId: 'big', eventType: 'click', timestamp: ts, pad: 'x'.repeat(1024 * 1024 + 10) })),
+    };
   }
   return out;
 }

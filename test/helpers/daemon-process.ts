@@ -27,7 +27,10 @@ export function startDaemon(env: Record<string, string>, args: string[] = ['run'
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SLUICE_')));
   // Each daemon gets its own state directory unless the test shares one on purpose.
   const stateDir = env.SLUICE_STATE_DIR ?? mkdtempSync(join(tmpdir(), 'sluice-state-'));
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...base, SLUICE_STATE_DIR: stateDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { ...base, SLUICE_STATE_DIR: stateDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.pipe(log);
@@ -65,7 +68,11 @@ export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs
 }
 
 /** Run a one-shot command of the built CLI (`sluice savepoint`, `sluice stop`) with only the given SLUICE_ variables. */
-export function runCli(env: Record<string, string>, args: string[], timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  env: Record<string, string>,
+  args: string[],
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SLUICE_')));
   const child = spawn(process.execPath, [CLI, ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';

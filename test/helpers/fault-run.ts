@@ -59,10 +59,37 @@ export interface FaultRunOptions {
 export interface Verdict {
   /** Harness self-check: records on the input topic vs what this run produced (must be equal). */
   input: { produced: number; onTopic: number };
-  es: { expected: number; found: number; missing: number; wrong: number; extra: number; expectedEvents: number; countedEvents: number; examples: string[] };
+  es: {
+    expected: number;
+    found: number;
+    missing: number;
+    wrong: number;
+    extra: number;
+    expectedEvents: number;
+    countedEvents: number;
+    examples: string[];
+  };
   redis: { expected: number; found: number; missing: number; wrong: number; extra: number; withoutTtl: number; examples: string[] };
-  deadLetters: { expected: number; read: number; complete: boolean; missing: number; duplicates: number; wrongCode: number; unexpected: number; examples: string[] };
-  late: { expected: number; read: number; complete: boolean; missing: number; duplicates: number; validEventsLate: number; unexpected: number; examples: string[] };
+  deadLetters: {
+    expected: number;
+    read: number;
+    complete: boolean;
+    missing: number;
+    duplicates: number;
+    wrongCode: number;
+    unexpected: number;
+    examples: string[];
+  };
+  late: {
+    expected: number;
+    read: number;
+    complete: boolean;
+    missing: number;
+    duplicates: number;
+    validEventsLate: number;
+    unexpected: number;
+    examples: string[];
+  };
 }
 
 export class FaultRun {
@@ -154,7 +181,9 @@ export class FaultRun {
   assertAlive(during: string): void {
     if (this.alive()) return;
     const c = this.daemon?.child;
-    throw new Error(`the daemon exited (code ${c?.exitCode ?? '-'}, signal ${c?.signalCode ?? '-'}) ${during}; it must ride out Kafka faults\n${this.tail()}`);
+    throw new Error(
+      `the daemon exited (code ${c?.exitCode ?? '-'}, signal ${c?.signalCode ?? '-'}) ${during}; it must ride out Kafka faults\n${this.tail()}`,
+    );
   }
 
   tail(lines = 25): string {
@@ -176,7 +205,8 @@ export class FaultRun {
     this.assertAlive('before the SIGKILL');
     const at = performance.now();
     const exit = await d.stop('SIGKILL');
-    if (exit.signal !== 'SIGKILL') throw new Error(`the daemon had exited on its own before the SIGKILL: ${JSON.stringify(exit)}\n${this.tail()}`);
+    if (exit.signal !== 'SIGKILL')
+      throw new Error(`the daemon had exited on its own before the SIGKILL: ${JSON.stringify(exit)}\n${this.tail()}`);
     return at;
   }
 
@@ -210,7 +240,8 @@ export class FaultRun {
   async waitReady(timeoutMs: number, since = performance.now()): Promise<{ ms: number | undefined; last: string }> {
     let last = 'no answer';
     while (performance.now() - since < timeoutMs) {
-      if (!this.alive()) return { ms: undefined, last: `daemon exited (code ${this.daemon?.child.exitCode}, signal ${this.daemon?.child.signalCode})` };
+      if (!this.alive())
+        return { ms: undefined, last: `daemon exited (code ${this.daemon?.child.exitCode}, signal ${this.daemon?.child.signalCode})` };
       const r = await this.readyz();
       if (r?.status === 200) return { ms: performance.now() - since, last: r.body };
       last = r ? `${r.status} ${r.body}` : 'no answer (not listening yet)';
@@ -283,7 +314,9 @@ export class FaultRun {
       }
       pending = [...ends]
         .filter(([p, end]) => end > 0 && (processed.get(p) ?? -1) < end - 1 && (processed.has(p) || (committed.get(p) ?? -1) < end))
-        .map(([p, end]) => `p${p} ${processed.has(p) ? `at ${processed.get(p)}` : `committed ${committed.get(p) ?? 'none'}`} of ${end - 1}`);
+        .map(
+          ([p, end]) => `p${p} ${processed.has(p) ? `at ${processed.get(p)}` : `committed ${committed.get(p) ?? 'none'}`} of ${end - 1}`,
+        );
       if (pending.length === 0) return performance.now() - t0;
       await sleep(100);
     }
@@ -305,7 +338,9 @@ export class FaultRun {
       if (base !== undefined && now !== undefined && now >= base + count) return;
       await sleep(100);
     }
-    throw new Error(`${during}: ${count} checkpoint(s) did not complete within ${timeoutMs} ms (completed ${base} -> ${now})\n${this.tail()}`);
+    throw new Error(
+      `${during}: ${count} checkpoint(s) did not complete within ${timeoutMs} ms (completed ${base} -> ${now})\n${this.tail()}`,
+    );
   }
 
   /** Produce in order, 2,000 per send (a message's `partition`, when set, is where it goes). */
@@ -334,7 +369,9 @@ export class FaultRun {
     let watermarkMs = Number.NaN;
     while (!(watermarkMs >= firstWindowEnd)) {
       if (performance.now() - t0 > timeoutMs) {
-        throw new Error(`the watermark did not pass the first window (${iso(firstWindowEnd)}) within ${timeoutMs} ms: it is ${iso(watermarkMs)}\n${this.tail()}`);
+        throw new Error(
+          `the watermark did not pass the first window (${iso(firstWindowEnd)}) within ${timeoutMs} ms: it is ${iso(watermarkMs)}\n${this.tail()}`,
+        );
       }
       this.assertAlive('before the late events');
       watermarkMs = ((await this.metrics())?.value(M.watermark) ?? Number.NaN) * 1000;
@@ -357,7 +394,9 @@ export class FaultRun {
    * processed and the watermark is past the last window (not asserted: the comparison says what is
    * missing), then SIGTERM and wait for the exit (a graceful stop flushes every sink).
    */
-  async finish(timeoutMs = 60_000): Promise<{ settled: boolean; unsettled?: string; exit: { code: number | null; signal: NodeJS.Signals | null } }> {
+  async finish(
+    timeoutMs = 60_000,
+  ): Promise<{ settled: boolean; unsettled?: string; exit: { code: number | null; signal: NodeJS.Signals | null } }> {
     await this.produce(this.fixture.trailing);
     const d = this.daemon;
     if (!d) throw new Error('no daemon');
@@ -374,7 +413,8 @@ export class FaultRun {
         settled = watermark >= lastEnd - 1;
         if (!settled) await sleep(100);
       }
-      if (!settled) unsettled = `the watermark (${iso(watermark)}) did not pass the last window end (${iso(lastEnd)}) within 20 s of the trailing events being processed`;
+      if (!settled)
+        unsettled = `the watermark (${iso(watermark)}) did not pass the last window end (${iso(lastEnd)}) within 20 s of the trailing events being processed`;
     } catch (err) {
       unsettled = (err as Error).message.split('\n')[0];
     }
@@ -390,11 +430,24 @@ export class FaultRun {
     const exists = await this.es.indices.exists({ index: this.index });
     if (exists.body) {
       await this.es.indices.refresh({ index: this.index });
-      for await (const hit of this.es.helpers.scrollSearch<ExpectedResult>({ index: this.index, size: 5000, body: { query: { match_all: {} } } })) {
+      for await (const hit of this.es.helpers.scrollSearch<ExpectedResult>({
+        index: this.index,
+        size: 5000,
+        body: { query: { match_all: {} } },
+      })) {
         for (const doc of hit.body.hits.hits) docs.set(doc._id, doc._source as ExpectedResult);
       }
     }
-    const es: Verdict['es'] = { expected: fixture.expected.size, found: docs.size, missing: 0, wrong: 0, extra: 0, expectedEvents: fixture.validEvents, countedEvents: 0, examples: [] };
+    const es: Verdict['es'] = {
+      expected: fixture.expected.size,
+      found: docs.size,
+      missing: 0,
+      wrong: 0,
+      extra: 0,
+      expectedEvents: fixture.validEvents,
+      countedEvents: 0,
+      examples: [],
+    };
     for (const [id, want] of fixture.expected) {
       const got = docs.get(id);
       if (!got) {
@@ -417,7 +470,15 @@ export class FaultRun {
     const keys = await redisKeys(this.redis, this.prefix);
     const values = keys.length > 0 ? await this.redis.mget(...keys) : [];
     const ttls = keys.length > 0 ? ((await keys.reduce((p, k) => p.ttl(k), this.redis.pipeline()).exec()) ?? []) : [];
-    const redis: Verdict['redis'] = { expected: fixture.expected.size, found: keys.length, missing: 0, wrong: 0, extra: 0, withoutTtl: 0, examples: [] };
+    const redis: Verdict['redis'] = {
+      expected: fixture.expected.size,
+      found: keys.length,
+      missing: 0,
+      wrong: 0,
+      extra: 0,
+      withoutTtl: 0,
+      examples: [],
+    };
     const seen = new Set<string>();
     for (const [i, key] of keys.entries()) {
       const id = key.slice(this.prefix.length);
@@ -444,7 +505,16 @@ export class FaultRun {
       wantLetters.set(`${k}|${b.code}`, (wantLetters.get(`${k}|${b.code}`) ?? 0) + 1);
       codeOf.set(k, b.code);
     }
-    const deadLetters: Verdict['deadLetters'] = { expected: fixture.bad.length, read: dlqRead.records.length, complete: dlqRead.complete, missing: 0, duplicates: 0, wrongCode: 0, unexpected: 0, examples: [] };
+    const deadLetters: Verdict['deadLetters'] = {
+      expected: fixture.bad.length,
+      read: dlqRead.records.length,
+      complete: dlqRead.complete,
+      missing: 0,
+      duplicates: 0,
+      wrongCode: 0,
+      unexpected: 0,
+      examples: [],
+    };
     const gotLetters = new Map<string, number>();
     for (const r of dlqRead.records) {
       const k = r.value?.toString('base64') ?? '';
@@ -456,7 +526,8 @@ export class FaultRun {
         if (deadLetters.examples.length < 4) deadLetters.examples.push(`code ${r.headers['sluice-error']} for a ${codeOf.get(k)} record`);
       } else {
         deadLetters.unexpected++;
-        if (deadLetters.examples.length < 4) deadLetters.examples.push(`unexpected dead letter ${r.headers['sluice-error']}: ${r.value?.subarray(0, 100).toString()}`);
+        if (deadLetters.examples.length < 4)
+          deadLetters.examples.push(`unexpected dead letter ${r.headers['sluice-error']}: ${r.value?.subarray(0, 100).toString()}`);
       }
     }
     for (const [key, want] of wantLetters) {
@@ -464,7 +535,10 @@ export class FaultRun {
       if (got < want) deadLetters.missing += want - got;
       if (got > want) {
         deadLetters.duplicates += got - want;
-        if (deadLetters.examples.length < 4) deadLetters.examples.push(`${got}x ${key.split('|')[1]} (source offset ${dlqRead.records.find((r) => `${r.value?.toString('base64')}|${r.headers['sluice-error']}` === key)?.headers['sluice-source-offset']})`);
+        if (deadLetters.examples.length < 4)
+          deadLetters.examples.push(
+            `${got}x ${key.split('|')[1]} (source offset ${dlqRead.records.find((r) => `${r.value?.toString('base64')}|${r.headers['sluice-error']}` === key)?.headers['sluice-source-offset']})`,
+          );
       }
     }
 
@@ -477,7 +551,16 @@ export class FaultRun {
       const k = m.value.toString('base64');
       if (!bad.has(k)) valid.add(k);
     }
-    const late: Verdict['late'] = { expected: this.late.values.length, read: lateRead.records.length, complete: lateRead.complete, missing: 0, duplicates: 0, validEventsLate: 0, unexpected: 0, examples: [] };
+    const late: Verdict['late'] = {
+      expected: this.late.values.length,
+      read: lateRead.records.length,
+      complete: lateRead.complete,
+      missing: 0,
+      duplicates: 0,
+      validEventsLate: 0,
+      unexpected: 0,
+      examples: [],
+    };
     for (const r of lateRead.records) {
       const k = r.value?.toString('base64') ?? '';
       const n = wantLate.get(k);
@@ -485,10 +568,14 @@ export class FaultRun {
         wantLate.set(k, n + 1);
       } else if (valid.has(k)) {
         late.validEventsLate++;
-        if (late.examples.length < 4) late.examples.push(`valid event late: p${r.headers['sluice-source-partition']}@${r.headers['sluice-source-offset']} ${r.value?.toString()}`);
+        if (late.examples.length < 4)
+          late.examples.push(
+            `valid event late: p${r.headers['sluice-source-partition']}@${r.headers['sluice-source-offset']} ${r.value?.toString()}`,
+          );
       } else {
         late.unexpected++;
-        if (late.examples.length < 4) late.examples.push(`unexpected ${r.headers['sluice-error']}: ${r.value?.subarray(0, 100).toString()}`);
+        if (late.examples.length < 4)
+          late.examples.push(`unexpected ${r.headers['sluice-error']}: ${r.value?.subarray(0, 100).toString()}`);
       }
     }
     for (const n of wantLate.values()) {
@@ -532,7 +619,8 @@ export function lastError(text: string): string {
 
 function sameResult(got: ExpectedResult, want: ExpectedResult): boolean {
   const g = got as unknown as Record<string, unknown>;
-  if (g.userId !== want.userId || g.windowStart !== want.windowStart || g.windowEnd !== want.windowEnd || g.count !== want.count) return false;
+  if (g.userId !== want.userId || g.windowStart !== want.windowStart || g.windowEnd !== want.windowEnd || g.count !== want.count)
+    return false;
   const a = (g.byEventType ?? {}) as Record<string, unknown>;
   const b = want.byEventType;
   return Object.keys(a).length === Object.keys(b).length && Object.entries(b).every(([k, v]) => a[k] === v);
@@ -553,13 +641,23 @@ export function summarize(v: Verdict): string {
 export function problems(v: Verdict): string[] {
   const out: string[] = [];
   if (v.input.onTopic !== v.input.produced) {
-    out.push(`HARNESS: the input topic holds ${v.input.onTopic} records but the test produced ${v.input.produced}: the expected results do not describe it (not a finding about the daemon)`);
+    out.push(
+      `HARNESS: the input topic holds ${v.input.onTopic} records but the test produced ${v.input.produced}: the expected results do not describe it (not a finding about the daemon)`,
+    );
   }
-  if (v.es.missing + v.es.wrong + v.es.extra > 0) out.push(`Elasticsearch: ${v.es.missing} missing, ${v.es.wrong} wrong, ${v.es.extra} extra of ${v.es.expected} documents; e.g. ${v.es.examples.join(' | ')}`);
+  if (v.es.missing + v.es.wrong + v.es.extra > 0)
+    out.push(
+      `Elasticsearch: ${v.es.missing} missing, ${v.es.wrong} wrong, ${v.es.extra} extra of ${v.es.expected} documents; e.g. ${v.es.examples.join(' | ')}`,
+    );
   if (v.redis.missing + v.redis.wrong + v.redis.extra + v.redis.withoutTtl > 0) {
-    out.push(`Redis: ${v.redis.missing} missing, ${v.redis.wrong} wrong, ${v.redis.extra} extra of ${v.redis.expected} keys, ${v.redis.withoutTtl} without TTL; e.g. ${v.redis.examples.join(' | ')}`);
+    out.push(
+      `Redis: ${v.redis.missing} missing, ${v.redis.wrong} wrong, ${v.redis.extra} extra of ${v.redis.expected} keys, ${v.redis.withoutTtl} without TTL; e.g. ${v.redis.examples.join(' | ')}`,
+    );
   }
-  if (v.deadLetters.missing + v.deadLetters.duplicates + v.deadLetters.wrongCode + v.deadLetters.unexpected > 0 || !v.deadLetters.complete) {
+  if (
+    v.deadLetters.missing + v.deadLetters.duplicates + v.deadLetters.wrongCode + v.deadLetters.unexpected > 0 ||
+    !v.deadLetters.complete
+  ) {
     out.push(
       `dead-letter topic (read_committed): ${v.deadLetters.read} records for ${v.deadLetters.expected} bad records: ${v.deadLetters.missing} missing, ${v.deadLetters.duplicates} duplicates, ${v.deadLetters.wrongCode} with a wrong code, ${v.deadLetters.unexpected} unexpected${v.deadLetters.complete ? '' : ', not readable to its end'}; e.g. ${v.deadLetters.examples.join(' | ')}`,
     );

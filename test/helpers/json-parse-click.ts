@@ -6,7 +6,14 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { RecordErrorCode } from '../../src/errors.js';
-import { MAX_EVENT_TYPE_BYTES, MAX_FUTURE_MS, MAX_USER_ID_BYTES, MAX_VALUE_BYTES, MIN_TIMESTAMP_MS, type ClickEvent, type ParseResult } from '../../src/streams/operators/records.js';
+import {
+  MAX_EVENT_TYPE_BYTES,
+  MAX_FUTURE_MS,
+  MAX_USER_ID_BYTES,
+  MAX_VALUE_BYTES,
+  MIN_TIMESTAMP_MS,
+  type ParseResult,
+} from '../../src/streams/operators/records.js';
 
 const REQUIRED_FIELDS = ['userId', 'eventType', 'timestamp'] as const;
 const QUOTED_FIELDS = REQUIRED_FIELDS.map((f) => `"${f}"`);

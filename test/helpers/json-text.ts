@@ -16,7 +16,16 @@ const hex4 = (code: number, upper: boolean) => {
   return upper ? h.toUpperCase() : h;
 };
 
-const SHORT_ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '/': '\\/', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const SHORT_ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '/': '\\/',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
 
 /**
  * A JSON string literal of `s`, code point by code point (`how[i]` for the i-th): 1 or 2: as
@@ -41,13 +50,27 @@ function literal(s: string, how: number[]): string {
 }
 
 /** Mostly plain, sometimes escaped: modes 4..11 of `literal` are plain. */
-const escapes = (s: string) => fc.array(fc.nat({ max: 11 }), { minLength: s.length, maxLength: s.length }).map((how) => how.map((m) => (m > 3 ? 0 : m)));
+const escapes = (s: string) =>
+  fc.array(fc.nat({ max: 11 }), { minLength: s.length, maxLength: s.length }).map((how) => how.map((m) => (m > 3 ? 0 : m)));
 
 /** Strings: ASCII, any code point, the contract field names, and lone surrogates (escaped). */
 const rawString = fc.oneof(
   fc.string({ maxLength: 12 }),
   fc.string({ unit: 'binary', maxLength: 8 }),
-  fc.constantFrom('userId', 'eventType', 'timestamp', '__proto__', 'constructor', '', 'u1', 'click', 'x'.repeat(64), 'x'.repeat(65), 'é'.repeat(128), 'é'.repeat(129)),
+  fc.constantFrom(
+    'userId',
+    'eventType',
+    'timestamp',
+    '__proto__',
+    'constructor',
+    '',
+    'u1',
+    'click',
+    'x'.repeat(64),
+    'x'.repeat(65),
+    'é'.repeat(128),
+    'é'.repeat(129),
+  ),
   fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => `a${String.fromCharCode(c)}b`),
   fc.tuple(fc.integer({ min: 0xd800, max: 0xdbff }), fc.integer({ min: 0xdc00, max: 0xdfff })).map(([h, l]) => String.fromCharCode(h, l)),
 );
@@ -61,15 +84,34 @@ export const numberText: fc.Arbitrary<string> = fc.oneof(
   {
     weight: 4,
     arbitrary: fc.constantFrom(
-      '0', '-0', '1.0', '1e400', '-1e400', '1E3', '1e-400', '0.0e-0', '9007199254740993', '9007199254740991', '123456789012345678901234567890',
-      String(TS), `${TS}.0`, `${TS}.5`, `${TS}e0`, `${TS / 1000}e3`, `${TS}E+0`, '-' + String(TS),
+      '0',
+      '-0',
+      '1.0',
+      '1e400',
+      '-1e400',
+      '1E3',
+      '1e-400',
+      '0.0e-0',
+      '9007199254740993',
+      '9007199254740991',
+      '123456789012345678901234567890',
+      String(TS),
+      `${TS}.0`,
+      `${TS}.5`,
+      `${TS}e0`,
+      `${TS / 1000}e3`,
+      `${TS}E+0`,
+      '-' + String(TS),
     ),
   },
   // Not JSON numbers.
   { weight: 1, arbitrary: fc.constantFrom('01', '-01', '1.', '.5', '1e', '1e+', '+1', '-', '--1', '0x10', 'Infinity', 'NaN', '1_000') },
 );
 
-const literalText = fc.oneof({ weight: 10, arbitrary: fc.constantFrom('true', 'false', 'null') }, { weight: 1, arbitrary: fc.constantFrom('tru', 'nul', 'False', 'NULL') });
+const literalText = fc.oneof(
+  { weight: 10, arbitrary: fc.constantFrom('true', 'false', 'null') },
+  { weight: 1, arbitrary: fc.constantFrom('tru', 'nul', 'False', 'NULL') },
+);
 
 /** Whitespace: mostly JSON's four, sometimes what JSON.parse refuses (form feed, NBSP, BOM...). */
 export const ws: fc.Arbitrary<string> = fc.oneof(
@@ -94,8 +136,12 @@ export const valueText: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie
     stringText,
     numberText,
     literalText,
-    fc.tuple(fc.array(fc.tuple(ws, tie('value'), ws), { maxLength: 4 }), ws).map(([items, w]) => `[${items.map(([a, v, b]) => a + v + b).join(',')}${items.length === 0 ? w : ''}]`),
-    fc.tuple(fc.array(fc.tuple(keyText, ws, ws, tie('value')), { maxLength: 4 }), ws).map(([entries, w]) => objectText(entries, entries.length === 0 ? w : '')),
+    fc
+      .tuple(fc.array(fc.tuple(ws, tie('value'), ws), { maxLength: 4 }), ws)
+      .map(([items, w]) => `[${items.map(([a, v, b]) => a + v + b).join(',')}${items.length === 0 ? w : ''}]`),
+    fc
+      .tuple(fc.array(fc.tuple(keyText, ws, ws, tie('value')), { maxLength: 4 }), ws)
+      .map(([entries, w]) => objectText(entries, entries.length === 0 ? w : '')),
   ),
 })).value;
 
@@ -107,13 +153,21 @@ function fieldValue(field: (typeof CLICK_FIELDS)[number]): fc.Arbitrary<string> 
       : field === 'userId'
         ? fc.constantFrom('"u1"', '"user-42"', '"\\u00e9t\\u00E9"', '"a\\"b"', '"\\ud83d\\ude00"')
         : fc.constantFrom('"click"', '"view"', '"add_to_cart"', '"__proto__"', '"constructor"');
-  return fc.oneof({ weight: 12, arbitrary: good }, { weight: 2, arbitrary: valueText }, { weight: 1, arbitrary: fc.constantFrom('null', '""', '[]', '{}', '0', 'true') });
+  return fc.oneof(
+    { weight: 12, arbitrary: good },
+    { weight: 2, arbitrary: valueText },
+    { weight: 1, arbitrary: fc.constantFrom('null', '""', '[]', '{}', '0', 'true') },
+  );
 }
 
 /** How one contract field appears: how many times (0, 1 or 2), the second key's escapes, its values, whitespace. */
 function fieldOccurrences(field: (typeof CLICK_FIELDS)[number]) {
   return fc.record({
-    times: fc.oneof({ weight: 16, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(2) }),
+    times: fc.oneof(
+      { weight: 16, arbitrary: fc.constant(1) },
+      { weight: 1, arbitrary: fc.constant(0) },
+      { weight: 1, arbitrary: fc.constant(2) },
+    ),
     how: escapes(field),
     values: fc.tuple(fieldValue(field), fieldValue(field)),
     space: ws,
@@ -145,7 +199,12 @@ export const recordText: fc.Arbitrary<string> = fc
 /** A text broken afterwards: cut short, a byte dropped, inserted or replaced. */
 export function mutated(text: fc.Arbitrary<string>): fc.Arbitrary<Buffer> {
   return fc
-    .tuple(text, fc.nat(), fc.constantFrom('cut', 'drop', 'insert', 'replace'), fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(...Buffer.from('{}[]",:\\ 0-eE.tfn'))))
+    .tuple(
+      text,
+      fc.nat(),
+      fc.constantFrom('cut', 'drop', 'insert', 'replace'),
+      fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(...Buffer.from('{}[]",:\\ 0-eE.tfn'))),
+    )
     .map(([t, at, how, byte]) => {
       const bytes = Buffer.from(t);
       const i = bytes.length === 0 ? 0 : at % bytes.length;
@@ -161,39 +220,53 @@ export function mutated(text: fc.Arbitrary<string>): fc.Arbitrary<Buffer> {
 /** Values built to be expensive or odd: deep, wide, invalid UTF-8, a BOM, overlong encodings. */
 export const hostileBytes: fc.Arbitrary<Buffer> = fc.oneof(
   fc.integer({ min: 1, max: 5_000 }).map((d) => Buffer.from('['.repeat(d) + ']'.repeat(d))),
-  fc.integer({ min: 1, max: 5_000 }).map((d) => Buffer.from(`{"userId":"u1","eventType":"click","timestamp":${TS},"x":${'['.repeat(d)}${']'.repeat(d)}}`)),
-  fc.integer({ min: 1, max: 5_000 }).map((d) => Buffer.from(`{"userId":${'{"userId":'.repeat(d)}1${'}'.repeat(d)},"eventType":"click","timestamp":${TS}}`)),
-  fc.tuple(fc.integer({ min: 1, max: 2_000 }), fc.integer({ min: 0, max: 3 })).map(([d, cut]) => Buffer.from(('['.repeat(d) + ']'.repeat(d)).slice(0, 2 * d - cut))),
-  fc.tuple(fc.integer({ min: 1, max: 2_000 }), fc.constantFrom('[', '{"a":'), fc.constantFrom('', '0')).map(([d, open, inner]) => Buffer.from(open.repeat(d) + inner + (open === '[' ? '}' : ']').repeat(d))),
-  fc.integer({ min: 0, max: 20_000 }).map((n) => Buffer.from(`{"userId":"u1","eventType":"click","timestamp":${TS},"wide":[${'[],'.repeat(n)}{}]}`)),
+  fc
+    .integer({ min: 1, max: 5_000 })
+    .map((d) => Buffer.from(`{"userId":"u1","eventType":"click","timestamp":${TS},"x":${'['.repeat(d)}${']'.repeat(d)}}`)),
+  fc
+    .integer({ min: 1, max: 5_000 })
+    .map((d) => Buffer.from(`{"userId":${'{"userId":'.repeat(d)}1${'}'.repeat(d)},"eventType":"click","timestamp":${TS}}`)),
+  fc
+    .tuple(fc.integer({ min: 1, max: 2_000 }), fc.integer({ min: 0, max: 3 }))
+    .map(([d, cut]) => Buffer.from(('['.repeat(d) + ']'.repeat(d)).slice(0, 2 * d - cut))),
+  fc
+    .tuple(fc.integer({ min: 1, max: 2_000 }), fc.constantFrom('[', '{"a":'), fc.constantFrom('', '0'))
+    .map(([d, open, inner]) => Buffer.from(open.repeat(d) + inner + (open === '[' ? '}' : ']').repeat(d))),
+  fc
+    .integer({ min: 0, max: 20_000 })
+    .map((n) => Buffer.from(`{"userId":"u1","eventType":"click","timestamp":${TS},"wide":[${'[],'.repeat(n)}{}]}`)),
   recordText.map((t) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(t)])),
-  fc.tuple(recordText, fc.constantFrom([0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0xf4, 0x90, 0x80, 0x80], [0x80]), fc.nat()).map(([t, bad, at]) => {
-    const bytes = Buffer.from(t);
-    const i = at % (bytes.length + 1);
-    return Buffer.concat([bytes.subarray(0, i), Buffer.from(bad), bytes.subarray(i)]);
-  }),
-  fc.constantFrom(
-    `{"userId":"\\ud800","eventType":"click","timestamp":${TS}}`,
-    `{"userId":"\\udc00\\ud800","eventType":"click","timestamp":${TS}}`,
-    `{"userId":"u1","eventType":"click","timestamp":1e400}`,
-    `{"userId":"u1","eventType":"click","timestamp":-0}`,
-    `{"userId":"u1","eventType":"click","timestamp":${TS}.0}`,
-    `{"userId":"u1","eventType":"click","timestamp":0${TS}}`,
-    `{"userId":"u1","eventType":"click","timestamp":${TS}0000000000000000000}`,
-    `{"userId":"u1","eventType":"click","timestamp":${TS}}  x`,
-    `{"userId":"u1","eventType":"click","timestamp":${TS},}`,
-    `{"userId":"u1","eventType":"click","timestamp":${TS},"x":[1,]}`,
-    `{"userId":"u1","eventType":"click","timestamp":${TS},"x":[1}}`,
-    `{"userId":"u1","eventType":"click","timestamp":${TS},"x":{"a":1]}`,
-    `{"userId":"u1",,"eventType":"click","timestamp":${TS}}`,
-    `{"userId" "u1","eventType":"click","timestamp":${TS}}`,
-    `{'userId':"u1","eventType":"click","timestamp":${TS}}`,
-    `{"userId":"u1\u0001","eventType":"click","timestamp":${TS}}`,
-    `{"userId":"u1\\x41","eventType":"click","timestamp":${TS}}`,
-    `{"userId":"u1\\u12G4","eventType":"click","timestamp":${TS}}`,
-    `{"__proto__":{"userId":"evil"},"eventType":"click","timestamp":${TS}}`,
-    `{"userId":"u1","eventType":"click","timestamp":${TS}}{}`,
-  ).map((t) => Buffer.from(t)),
+  fc
+    .tuple(recordText, fc.constantFrom([0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0xf4, 0x90, 0x80, 0x80], [0x80]), fc.nat())
+    .map(([t, bad, at]) => {
+      const bytes = Buffer.from(t);
+      const i = at % (bytes.length + 1);
+      return Buffer.concat([bytes.subarray(0, i), Buffer.from(bad), bytes.subarray(i)]);
+    }),
+  fc
+    .constantFrom(
+      `{"userId":"\\ud800","eventType":"click","timestamp":${TS}}`,
+      `{"userId":"\\udc00\\ud800","eventType":"click","timestamp":${TS}}`,
+      `{"userId":"u1","eventType":"click","timestamp":1e400}`,
+      `{"userId":"u1","eventType":"click","timestamp":-0}`,
+      `{"userId":"u1","eventType":"click","timestamp":${TS}.0}`,
+      `{"userId":"u1","eventType":"click","timestamp":0${TS}}`,
+      `{"userId":"u1","eventType":"click","timestamp":${TS}0000000000000000000}`,
+      `{"userId":"u1","eventType":"click","timestamp":${TS}}  x`,
+      `{"userId":"u1","eventType":"click","timestamp":${TS},}`,
+      `{"userId":"u1","eventType":"click","timestamp":${TS},"x":[1,]}`,
+      `{"userId":"u1","eventType":"click","timestamp":${TS},"x":[1}}`,
+      `{"userId":"u1","eventType":"click","timestamp":${TS},"x":{"a":1]}`,
+      `{"userId":"u1",,"eventType":"click","timestamp":${TS}}`,
+      `{"userId" "u1","eventType":"click","timestamp":${TS}}`,
+      `{'userId':"u1","eventType":"click","timestamp":${TS}}`,
+      `{"userId":"u1\u0001","eventType":"click","timestamp":${TS}}`,
+      `{"userId":"u1\\x41","eventType":"click","timestamp":${TS}}`,
+      `{"userId":"u1\\u12G4","eventType":"click","timestamp":${TS}}`,
+      `{"__proto__":{"userId":"evil"},"eventType":"click","timestamp":${TS}}`,
+      `{"userId":"u1","eventType":"click","timestamp":${TS}}{}`,
+    )
+    .map((t) => Buffer.from(t)),
 );
 
 /** Anything at all: random bytes, and random bytes that start like a record. */

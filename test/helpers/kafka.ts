@@ -12,7 +12,10 @@ export function testKafka(clientId = 'sluice-test'): Kafka {
   return new Kafka({ clientId, brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
 }
 
-export async function createTopics(kafka: Kafka, topics: Array<{ topic: string; partitions: number; maxMessageBytes?: number }>): Promise<void> {
+export async function createTopics(
+  kafka: Kafka,
+  topics: Array<{ topic: string; partitions: number; maxMessageBytes?: number }>,
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -77,7 +80,10 @@ export interface TopicRead {
  * aborted records count as read (the position moves past them) but are not returned.
  */
 export async function readTopicToEnd(kafka: Kafka, topic: string, expected: number, timeoutMs = 60_000): Promise<TopicRead> {
-  const consumer = kafka.consumer({ groupId: `reader-${topic}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`, maxWaitTimeInMs: 200 });
+  const consumer = kafka.consumer({
+    groupId: `reader-${topic}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
+    maxWaitTimeInMs: 200,
+  });
   const admin = kafka.admin();
   const records: ReadRecord[] = [];
   /** partition -> the next offset to read (every batch counts, also one of only control records). */

@@ -19,7 +19,7 @@ import { BatchStream } from '../../src/streams/sources/pulled-batches.js';
 import type { SourceRecord } from '../../src/streams/sources/source.js';
 import { JobRuntime } from '../../src/streams/runtime/job-runtime.js';
 import { silentLogger } from '../../src/telemetry/logging.js';
-import { ManualTime, settle } from './manual-time.js';
+import { type ManualTime, settle } from './manual-time.js';
 
 /** Kafka, in memory: partitions of values, committed side outputs, the committed checkpoint. */
 export class MemoryBroker {
@@ -106,8 +106,14 @@ class MemorySource implements CheckpointedSource {
     let delivered = 0;
     for (let p = 0; p < this.broker.partitions.length; p++) {
       const log = this.broker.partitions[p] as Buffer[];
-      for (let from = control.positions().get(p) ?? 0; from < log.length && !this.stopped; from = control.positions().get(p) ?? from + this.batchSize) {
-        const records: SourceRecord[] = log.slice(from, from + this.batchSize).map((value, i) => ({ offset: String(from + i), value, key: null, timestamp: '0' }));
+      for (
+        let from = control.positions().get(p) ?? 0;
+        from < log.length && !this.stopped;
+        from = control.positions().get(p) ?? from + this.batchSize
+      ) {
+        const records: SourceRecord[] = log
+          .slice(from, from + this.batchSize)
+          .map((value, i) => ({ offset: String(from + i), value, key: null, timestamp: '0' }));
         await this.stream.push({ topic: this.identity.topic, partition: p, records });
         delivered += records.length;
       }

@@ -26,7 +26,16 @@ export async function startStallingEs(index: string): Promise<StallingEs> {
     }
     if (path === '/') {
       res.writeHead(200, headers);
-      res.end(req.method === 'HEAD' ? undefined : JSON.stringify({ name: 'stall', cluster_name: 'stall', version: { number: '7.17.29', build_flavor: 'default' }, tagline: 'You Know, for Search' }));
+      res.end(
+        req.method === 'HEAD'
+          ? undefined
+          : JSON.stringify({
+              name: 'stall',
+              cluster_name: 'stall',
+              version: { number: '7.17.29', build_flavor: 'default' },
+              tagline: 'You Know, for Search',
+            }),
+      );
       return;
     }
     if (path === `/${index}`) {

@@ -64,7 +64,14 @@ test('a checkpoint of 5,000 letters (2.5 MB) commits in one transaction to a top
   try {
     await sink.send(letters(out, 0, 5_000, 400));
     sink.seal(7);
-    await sink.commit(7, new Map([[0, 5_000], [1, 12]]), Date.now() + 60_000);
+    await sink.commit(
+      7,
+      new Map([
+        [0, 5_000],
+        [1, 12],
+      ]),
+      Date.now() + 60_000,
+    );
     assert.deepEqual(sink.held, { letters: 0, bytes: 0 }, 'nothing held after the commit');
   } finally {
     await sink.close();
@@ -99,11 +106,18 @@ test('letters after a barrier wait for the next checkpoint; a result letter join
     assert.equal((await readTopic(kafka, out, 0)).length, 0, 'uncommitted: invisible to read_committed');
     await sink.commit(1, new Map([[0, 3]]), Date.now() + 60_000);
     const first = await readTopic(kafka, out, 4);
-    assert.deepEqual(first.map((r) => Number(r.headers['sluice-source-offset'])).sort((a, b) => a - b), [0, 1, 2, 100]);
+    assert.deepEqual(
+      first.map((r) => Number(r.headers['sluice-source-offset'])).sort((a, b) => a - b),
+      [0, 1, 2, 100],
+    );
     sink.seal(2);
     await sink.commit(2, new Map([[0, 5]]), Date.now() + 60_000);
     const all = await readTopic(kafka, out, 6);
-    assert.deepEqual(all.map((r) => Number(r.headers['sluice-source-offset'])).sort((a, b) => a - b), [0, 1, 2, 3, 4, 100], 'each once');
+    assert.deepEqual(
+      all.map((r) => Number(r.headers['sluice-source-offset'])).sort((a, b) => a - b),
+      [0, 1, 2, 3, 4, 100],
+      'each once',
+    );
   } finally {
     await sink.close();
   }
@@ -123,7 +137,10 @@ test('a second daemon of the same job fences the first: its commit fails with KA
       first.commit(1, new Map([[0, 10]]), Date.now() + 10_000),
       (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.KAFKA_FENCED && err.retriable === false,
     );
-    await assert.rejects(first.send(letters(out, 10, 1)), (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.KAFKA_FENCED);
+    await assert.rejects(
+      first.send(letters(out, 10, 1)),
+      (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.KAFKA_FENCED,
+    );
     await second.send(letters(out, 50, 2));
     second.seal(1);
     await second.commit(1, new Map([[0, 2]]), Date.now() + 60_000);
@@ -132,5 +149,9 @@ test('a second daemon of the same job fences the first: its commit fails with KA
     await second.close();
   }
   const records = await readTopic(kafka, out, 2);
-  assert.deepEqual(records.map((r) => Number(r.headers['sluice-source-offset'])).sort((a, b) => a - b), [50, 51], "only the second daemon's letters");
+  assert.deepEqual(
+    records.map((r) => Number(r.headers['sluice-source-offset'])).sort((a, b) => a - b),
+    [50, 51],
+    "only the second daemon's letters",
+  );
 });

@@ -81,7 +81,10 @@ function makeSink<OUT extends ClickCountResult = ClickCountResult>(
  * Raw HTTP, not the client: the client's JSON parser refuses any response holding a "__proto__" key,
  * and an eventType may be exactly that.
  */
-async function getDoc(index: string, id: string): Promise<{ found: boolean; version?: number; raw?: string; source?: Record<string, unknown> }> {
+async function getDoc(
+  index: string,
+  id: string,
+): Promise<{ found: boolean; version?: number; raw?: string; source?: Record<string, unknown> }> {
   const res = await fetch(new URL(`/${index}/_doc/${encodeURIComponent(id)}`, esNode()));
   const body = JSON.parse(await res.text()) as { found: boolean; _version?: number; _source?: Record<string, unknown> };
   if (!body.found) return { found: false };
@@ -112,7 +115,9 @@ type Fault = 'forward' | 'destroy' | { status: number; body: unknown };
  * An HTTP proxy to the real node; `decide` picks, per bulk request, a fault or forwarding.
  * Everything that is not a bulk request is forwarded.
  */
-async function faultProxy(decide: (bulkBody: string, bulkNo: number) => Fault): Promise<{ url: string; bulks: () => number; close: () => Promise<void> }> {
+async function faultProxy(
+  decide: (bulkBody: string, bulkNo: number) => Fault,
+): Promise<{ url: string; bulks: () => number; close: () => Promise<void> }> {
   const target = new URL(esNode());
   let bulks = 0;
   const server: Server = createServer((req: IncomingMessage, res) => {
@@ -264,12 +269,15 @@ test('documents ES refuses go to the dead-letter sink with SINK_REJECTED; the re
   assert.equal(l1.value?.toString('utf8'), JSON.stringify(extraField));
   assert.equal(l1.key?.toString('utf8'), `grace:${extraField.windowStart}`);
   assert.match(l1.message, /strict_dynamic_mapping_exception/);
-  assert.deepEqual({ ...l1.source, timestamp: 'x' }, { topic: `elasticsearch:${index}`, partition: -1, offset: `grace:${extraField.windowStart}`, timestamp: 'x' });
+  assert.deepEqual(
+    { ...l1.source, timestamp: 'x' },
+    { topic: `elasticsearch:${index}`, partition: -1, offset: `grace:${extraField.windowStart}`, timestamp: 'x' },
+  );
   assert.match(l1.source.timestamp, /^\d{13}$/);
   assert.equal(l2.code, RecordErrorCode.SINK_REJECTED);
   assert.match(l2.message, /mapper_parsing_exception/);
   assert.equal(l2.value?.toString('utf8'), JSON.stringify(badDate));
-  assert.ok(dead.flushes >= 1, "flush() also flushes the dead letters it produced");
+  assert.ok(dead.flushes >= 1, 'flush() also flushes the dead letters it produced');
   assert.equal(sink.stats().deadLettered, 3);
 });
 
@@ -330,10 +338,15 @@ test('429, 503 and dropped connections are retried until acknowledged; logs name
     assert.equal(await countDocs(index), 2);
     assert.equal(sink.stats().retries, proxy.bulks() - 1);
 
-    const retries = lines.map((l) => JSON.parse(l) as { level: number; msg: string; reason?: string }).filter((l) => l.msg.includes('retrying'));
+    const retries = lines
+      .map((l) => JSON.parse(l) as { level: number; msg: string; reason?: string })
+      .filter((l) => l.msg.includes('retrying'));
     assert.equal(retries.length, proxy.bulks() - 1);
     assert.match(retries[1]?.reason ?? '', /ConnectionError/);
-    assert.ok(retries.every((l) => l.level === 40), 'retries are logged at warn');
+    assert.ok(
+      retries.every((l) => l.level === 40),
+      'retries are logged at warn',
+    );
     assert.match(retries[0]?.reason ?? '', /429 es_rejected_execution_exception/);
     assert.match(retries[2]?.reason ?? '', /503/);
     const all = lines.join('\n');
@@ -349,7 +362,9 @@ test('a bulk request too large (413) is split; a single document too large is de
   const index = newIndex();
   // The "server" accepts at most 2 documents (4 NDJSON lines) per request.
   const proxy = await faultProxy((body) =>
-    body.trimEnd().split('\n').length > 4 ? { status: 413, body: { error: { type: 'content_too_long', reason: 'too big' }, status: 413 } } : 'forward',
+    body.trimEnd().split('\n').length > 4
+      ? { status: 413, body: { error: { type: 'content_too_long', reason: 'too big' }, status: 413 } }
+      : 'forward',
   );
   const dead = new MemoryDeadLetters();
   const sink = makeSink(index, { node: proxy.url }, { deadLetters: dead, deadLetterTopic: 'dlq' });
@@ -392,7 +407,10 @@ test('close() during an outage ends the retries: pending flush() rejects with SI
     await sink.close();
     await assert.rejects(flushing, (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.SINK_CLOSED);
     await sink.close(); // idempotent: a second close resolves too
-    await assert.rejects(sink.write([result('quinn', 1, { click: 1 })]), (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.SINK_CLOSED);
+    await assert.rejects(
+      sink.write([result('quinn', 1, { click: 1 })]),
+      (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.SINK_CLOSED,
+    );
   } finally {
     await proxy.close();
   }

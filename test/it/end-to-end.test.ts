@@ -52,8 +52,6 @@ after(async () => {
   await es.close();
 });
 
-
-
 async function allDocs(): Promise<Map<string, ExpectedResult>> {
   const docs = new Map<string, ExpectedResult>();
   for await (const hit of es.helpers.scrollSearch<ExpectedResult>({ index, size: 5000, body: { query: { match_all: {} } } })) {
@@ -96,8 +94,15 @@ test('the clickstream job writes exact counts to Elasticsearch and Redis, bad re
   const expectedCount = fixture.expected.size;
   t.diagnostic(`produced ${fixture.messages.length} records (${fixture.bad.length} bad) for ${expectedCount} windows`);
 
-  const allWritten = await waitFor(async () => (await esDocCount(es, index)) >= expectedCount && (await redisKeys(redis, prefix)).length >= expectedCount, 180_000, 1000);
-  assert.ok(allWritten, `not every window was written in time: ES ${await esDocCount(es, index)}, Redis ${(await redisKeys(redis, prefix)).length} of ${expectedCount}\n${daemon.tail()}`);
+  const allWritten = await waitFor(
+    async () => (await esDocCount(es, index)) >= expectedCount && (await redisKeys(redis, prefix)).length >= expectedCount,
+    180_000,
+    1000,
+  );
+  assert.ok(
+    allWritten,
+    `not every window was written in time: ES ${await esDocCount(es, index)}, Redis ${(await redisKeys(redis, prefix)).length} of ${expectedCount}\n${daemon.tail()}`,
+  );
 
   // Elasticsearch: exactly the expected documents, field by field.
   const docs = await allDocs();
@@ -106,7 +111,8 @@ test('the clickstream job writes exact counts to Elasticsearch and Redis, bad re
     assert.deepEqual(docs.get(id), want, `document ${id}`);
   }
   const mapping = await es.indices.getMapping({ index });
-  const properties = (mapping.body as Record<string, { mappings: { properties: Record<string, { type?: string }> } }>)[index]?.mappings.properties;
+  const properties = (mapping.body as Record<string, { mappings: { properties: Record<string, { type?: string }> } }>)[index]?.mappings
+    .properties;
   assert.equal(properties?.count?.type, 'long', 'the index was created with an explicit mapping');
 
   // Redis: exactly the expected keys, each the count as a decimal string, with the default TTL.

@@ -90,8 +90,6 @@ after(async () => {
   await es.close();
 });
 
-
-
 async function produce(run: Run, messages: FixtureMessage[]): Promise<void> {
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
@@ -123,8 +121,15 @@ const count = (text: string, needle: string) => text.split(needle).length - 1;
 /** Every window written, then exactly the expected documents and keys, value by value. */
 async function assertExact(run: Run, fixture: Fixture, d: DaemonProcess): Promise<void> {
   const expectedCount = fixture.expected.size;
-  const allWritten = await waitFor(async () => (await esDocCount(es, run.index)) >= expectedCount && (await redisKeys(redis, run.prefix)).length >= expectedCount, 90_000, 1000);
-  assert.ok(allWritten, `not every window was written in time: ES ${await esDocCount(es, run.index)}, Redis ${(await redisKeys(redis, run.prefix)).length} of ${expectedCount}\n${d.tail()}`);
+  const allWritten = await waitFor(
+    async () => (await esDocCount(es, run.index)) >= expectedCount && (await redisKeys(redis, run.prefix)).length >= expectedCount,
+    90_000,
+    1000,
+  );
+  assert.ok(
+    allWritten,
+    `not every window was written in time: ES ${await esDocCount(es, run.index)}, Redis ${(await redisKeys(redis, run.prefix)).length} of ${expectedCount}\n${d.tail()}`,
+  );
   // Let anything still in flight land (a double count would show as a higher count).
   await new Promise((resolve) => setTimeout(resolve, 2000));
 
@@ -163,14 +168,24 @@ function chunks<T>(items: T[], n: number): T[][] {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-test('SIGKILL at random moments, restarted on the same state directory: every document and key is exact', { timeout: 240_000 }, async (t) => {
+test('SIGKILL at random moments, restarted on the same state directory: every document and key is exact', {
+  timeout: 240_000,
+}, async (t) => {
   const run = newRun('eo-kill');
   await createTopics(kafka, [{ topic: run.topics.input, partitions: PARTITIONS }]);
-  const fixture = buildFixture({ events: 40_000, users: 500, partitions: PARTITIONS, spanMs: 16 * MINUTE, badRatio: 0.01, maxDisorderMs: 4_000, seed: 7 });
+  const fixture = buildFixture({
+    events: 40_000,
+    users: 500,
+    partitions: PARTITIONS,
+    spanMs: 16 * MINUTE,
+    badRatio: 0.01,
+    maxDisorderMs: 4_000,
+    seed: 7,
+  });
   const parts = chunks(fixture.messages, 4);
   const seed = Number(process.env.SLUICE_TEST_SEED ?? Date.now() % 100_000);
   let r = seed;
-  const random = () => ((r = (r * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = () => (r = (r * 1103515245 + 12345) % 2147483648) / 2147483648;
   t.diagnostic(`seed ${seed}; ${fixture.messages.length} records for ${fixture.expected.size} windows`);
 
   let kills = 0;
@@ -202,10 +217,20 @@ test('SIGKILL at random moments, restarted on the same state directory: every do
   assert.equal(exit.code, 0, `exit ${JSON.stringify(exit)}\n${daemon.tail()}`);
 });
 
-test('a crashed worker thread with no restarts allowed stops the daemon with WORKER_FAILED; a restart recovers exactly', { timeout: 120_000 }, async (t) => {
+test('a crashed worker thread with no restarts allowed stops the daemon with WORKER_FAILED; a restart recovers exactly', {
+  timeout: 120_000,
+}, async (t) => {
   const run = newRun('eo-worker');
   await createTopics(kafka, [{ topic: run.topics.input, partitions: PARTITIONS }]);
-  const fixture = buildFixture({ events: 20_000, users: 300, partitions: PARTITIONS, spanMs: 10 * MINUTE, badRatio: 0.005, maxDisorderMs: 4_000, seed: 11 });
+  const fixture = buildFixture({
+    events: 20_000,
+    users: 300,
+    partitions: PARTITIONS,
+    spanMs: 10 * MINUTE,
+    badRatio: 0.005,
+    maxDisorderMs: 4_000,
+    seed: 11,
+  });
   const parts = chunks(fixture.messages, 8);
 
   // Every worker exits on its 41st step: the first to get there fails the job, and with no
@@ -243,11 +268,20 @@ test('a crashed worker thread with no restarts allowed stops the daemon with WOR
   assert.match(log(rescaled), /SLUICE_WORKERS=2/, rescaled.tail());
 });
 
-
-test('a crashed worker thread: the supervisor restarts the job in-process from the last checkpoint, exactly', { timeout: 150_000 }, async (t) => {
+test('a crashed worker thread: the supervisor restarts the job in-process from the last checkpoint, exactly', {
+  timeout: 150_000,
+}, async (t) => {
   const run = newRun('eo-restart');
   await createTopics(kafka, [{ topic: run.topics.input, partitions: PARTITIONS }]);
-  const fixture = buildFixture({ events: 20_000, users: 300, partitions: PARTITIONS, spanMs: 10 * MINUTE, badRatio: 0.005, maxDisorderMs: 4_000, seed: 13 });
+  const fixture = buildFixture({
+    events: 20_000,
+    users: 300,
+    partitions: PARTITIONS,
+    spanMs: 10 * MINUTE,
+    badRatio: 0.005,
+    maxDisorderMs: 4_000,
+    seed: 13,
+  });
   const parts = chunks(fixture.messages, 8);
 
   // The workers of the first start exit on their 41st step; the restarted job runs normally.
@@ -270,10 +304,14 @@ test('a crashed worker thread: the supervisor restarts the job in-process from t
   assert.equal(count(text, '"sluice is consuming"'), 2, 'and consumed again');
   assert.equal(daemon.child.exitCode, null, 'the process kept running through the restart');
   // From the failure to consuming again: the restart delay plus a restore.
-  const lines = text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { time: string; msg: string });
+  const lines = text
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { time: string; msg: string });
   const failedAt = lines.find((l) => l.msg.includes('restarting it from the last completed checkpoint'))?.time;
   const resumedAt = lines.filter((l) => l.msg === 'sluice is consuming')[1]?.time;
-  if (failedAt && resumedAt) t.diagnostic(`worker crash to consuming again: ${Date.parse(resumedAt) - Date.parse(failedAt)} ms (restart delay 500 ms)`);
+  if (failedAt && resumedAt)
+    t.diagnostic(`worker crash to consuming again: ${Date.parse(resumedAt) - Date.parse(failedAt)} ms (restart delay 500 ms)`);
 
   const exit = await daemon.stop('SIGTERM');
   assert.equal(exit.code, 0, `exit ${JSON.stringify(exit)}\n${daemon.tail()}`);

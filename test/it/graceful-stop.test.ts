@@ -26,7 +26,14 @@ const kafka = testKafka();
 const daemons: DaemonProcess[] = [];
 let stalling: StallingEs | undefined;
 
-const fixture = buildFixture({ events: 6_000, users: 100, partitions: PARTITIONS, spanMs: 4 * MINUTE, badRatio: 0.01, maxDisorderMs: 2_000 });
+const fixture = buildFixture({
+  events: 6_000,
+  users: 100,
+  partitions: PARTITIONS,
+  spanMs: 4 * MINUTE,
+  badRatio: 0.01,
+  maxDisorderMs: 2_000,
+});
 const total = fixture.messages.length + fixture.trailing.length;
 
 before(async () => {
@@ -97,14 +104,20 @@ describe('graceful stop', () => {
     assert.equal(after.length, PARTITIONS);
     for (const [p, offset] of after.entries()) assert.ok(offset > 0, `partition ${p} committed ${offset}`);
     // The results of the stop are on stdout (no sink configured): every closed window.
-    const lines = daemon.stdout().trim().split('\n').filter((l) => l.length > 0);
+    const lines = daemon
+      .stdout()
+      .trim()
+      .split('\n')
+      .filter((l) => l.length > 0);
     assert.equal(lines.length, fixture.expected.size);
   });
 
   test('a stop that cannot finish (a sink never acknowledges) ends at SLUICE_SHUTDOWN_TIMEOUT_MS with exit 1, committing nothing', async () => {
     const groupId = `${run}-bounded`;
     const port = await freePort();
-    const daemon = startDaemon(env(groupId, port, { SLUICE_ES_NODE: stalling?.url as string, SLUICE_ES_INDEX: `${run}-counts`, SLUICE_SHUTDOWN_TIMEOUT_MS: '3000' }));
+    const daemon = startDaemon(
+      env(groupId, port, { SLUICE_ES_NODE: stalling?.url as string, SLUICE_ES_INDEX: `${run}-counts`, SLUICE_SHUTDOWN_TIMEOUT_MS: '3000' }),
+    );
     daemons.push(daemon);
     assert.ok(await consumedAll(port), daemon.tail());
     assert.ok(await waitFor(() => (stalling?.bulkRequests() ?? 0) > 0, 30_000, 100), 'a bulk request is pending');
@@ -115,7 +128,10 @@ describe('graceful stop', () => {
     assert.deepEqual(exit, { code: 1, signal: null }, daemon.tail());
     assert.ok(tookMs >= 2_900, `gave up after ${tookMs} ms, before the bound`);
     assert.ok(tookMs < 15_000, `gave up after ${tookMs} ms`);
-    assert.match(daemon.tail(), /sluice: stopped on SHUTDOWN_TIMEOUT: graceful stop did not finish within SLUICE_SHUTDOWN_TIMEOUT_MS=3000 ms \(still taking the final checkpoint\)/);
+    assert.match(
+      daemon.tail(),
+      /sluice: stopped on SHUTDOWN_TIMEOUT: graceful stop did not finish within SLUICE_SHUTDOWN_TIMEOUT_MS=3000 ms \(still taking the final checkpoint\)/,
+    );
     // At start the daemon records where it began (the log starts, checkpoint 0); no checkpoint after it.
     assert.deepEqual(await committed(kafka, groupId), [0, 0, 0], 'nothing was committed beyond the start');
     const admin = kafka.admin();
@@ -130,16 +146,33 @@ describe('graceful stop', () => {
   test('a second signal during a graceful stop exits at once', async () => {
     const groupId = `${run}-twice`;
     const port = await freePort();
-    const daemon = startDaemon(env(groupId, port, { SLUICE_ES_NODE: stalling?.url as string, SLUICE_ES_INDEX: `${run}-counts`, SLUICE_SHUTDOWN_TIMEOUT_MS: '120000' }));
+    const daemon = startDaemon(
+      env(groupId, port, {
+        SLUICE_ES_NODE: stalling?.url as string,
+        SLUICE_ES_INDEX: `${run}-counts`,
+        SLUICE_SHUTDOWN_TIMEOUT_MS: '120000',
+      }),
+    );
     daemons.push(daemon);
     assert.ok(await consumedAll(port), daemon.tail());
     const bulksBefore = stalling?.bulkRequests() ?? 0;
-    assert.ok(await waitFor(() => (stalling?.bulkRequests() ?? 0) > bulksBefore || bulksBefore > 0, 30_000, 100), 'a bulk request is pending');
+    assert.ok(
+      await waitFor(() => (stalling?.bulkRequests() ?? 0) > bulksBefore || bulksBefore > 0, 30_000, 100),
+      'a bulk request is pending',
+    );
 
     daemon.child.kill('SIGTERM');
     // The stop is under way (and stuck on the sink): /readyz says not ready, /healthz alive.
     assert.ok(
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status, () => 0)) === 503, 10_000, 100),
+      await waitFor(
+        async () =>
+          (await fetch(`http://127.0.0.1:${port}/readyz`).then(
+            (r) => r.status,
+            () => 0,
+          )) === 503,
+        10_000,
+        100,
+      ),
       'not ready while stopping',
     );
     assert.equal(daemon.child.exitCode, null, 'still stopping');

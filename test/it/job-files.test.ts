@@ -98,10 +98,23 @@ async function allDocs(index: string): Promise<Map<string, unknown>> {
  * Wait until the expected number of documents and keys is there, then check that exactly the
  * expected ones are, document by document (JSON, so the order of fields counts too) and key by key.
  */
-async function checkOutputs(daemon: DaemonProcess, names: { index: string; prefix: string }, expected: Map<string, object>, redisValue: (doc: Record<string, unknown>) => string, ttl: number): Promise<void> {
+async function checkOutputs(
+  daemon: DaemonProcess,
+  names: { index: string; prefix: string },
+  expected: Map<string, object>,
+  redisValue: (doc: Record<string, unknown>) => string,
+  ttl: number,
+): Promise<void> {
   const n = expected.size;
-  const written = await waitFor(async () => (await esDocCount(es, names.index)) >= n && (await redisKeys(redis, names.prefix)).length >= n, 180_000, 1000);
-  assert.ok(written, `not every result was written in time: ES ${await esDocCount(es, names.index)}, Redis ${(await redisKeys(redis, names.prefix)).length} of ${n}\n${daemon.tail()}`);
+  const written = await waitFor(
+    async () => (await esDocCount(es, names.index)) >= n && (await redisKeys(redis, names.prefix)).length >= n,
+    180_000,
+    1000,
+  );
+  assert.ok(
+    written,
+    `not every result was written in time: ES ${await esDocCount(es, names.index)}, Redis ${(await redisKeys(redis, names.prefix)).length} of ${n}\n${daemon.tail()}`,
+  );
   const docs = await allDocs(names.index);
   assert.equal(docs.size, n, 'no other document');
   for (const [id, want] of expected) assert.equal(JSON.stringify(docs.get(id)), JSON.stringify(want), `document ${id}`);
@@ -147,12 +160,26 @@ const json = (o: unknown) => Buffer.from(JSON.stringify(o));
 
 test('examples/clickstream.yaml writes what the built-in job writes: documents, keys, dead letters', async () => {
   const names = await runNames('jobfile-ref');
-  const fixture = buildFixture({ events: 12_000, users: 400, partitions: PARTITIONS, spanMs: 8 * MINUTE, badRatio: 0.012, maxDisorderMs: 4_000, includeTooLarge: true, seed: 7 });
+  const fixture = buildFixture({
+    events: 12_000,
+    users: 400,
+    partitions: PARTITIONS,
+    spanMs: 8 * MINUTE,
+    badRatio: 0.012,
+    maxDisorderMs: 4_000,
+    includeTooLarge: true,
+    seed: 7,
+  });
   await produce(names.input, fixture.messages);
   await produce(names.input, fixture.trailing);
   const daemon = startExample('clickstream.yaml', names);
   // The built-in job writes byEventType sorted by type: so must the file's, byte for byte.
-  const expected = new Map([...fixture.expected].map(([id, doc]) => [id, { ...doc, byEventType: Object.fromEntries(Object.entries(doc.byEventType).sort(([a], [b]) => (a < b ? -1 : 1))) }]));
+  const expected = new Map(
+    [...fixture.expected].map(([id, doc]) => [
+      id,
+      { ...doc, byEventType: Object.fromEntries(Object.entries(doc.byEventType).sort(([a], [b]) => (a < b ? -1 : 1))) },
+    ]),
+  );
   await checkOutputs(daemon, names, expected, (doc) => String(doc.count), 86_400);
   await checkDeadLetters(names.dlq, names.input, fixture.bad);
   const exit = await daemon.stop('SIGTERM');
@@ -235,7 +262,9 @@ test('examples/product-region.yaml: events, distinct users and top 3 users per p
   await checkOutputs(daemon, names, expected, (doc) => String(doc.users), 86_400);
   await checkDeadLetters(names.dlq, names.input, bad);
   const mapping = await es.indices.getMapping({ index: names.index });
-  const properties = (mapping.body as Record<string, { mappings: { properties: Record<string, { type?: string; enabled?: boolean }> } }>)[names.index]?.mappings.properties;
+  const properties = (mapping.body as Record<string, { mappings: { properties: Record<string, { type?: string; enabled?: boolean }> } }>)[
+    names.index
+  ]?.mappings.properties;
   assert.deepEqual(
     [properties?.productId?.type, properties?.region?.type, properties?.users?.type, properties?.topUsers?.enabled],
     ['keyword', 'keyword', 'long', false],
@@ -281,7 +310,11 @@ test('examples/user-sessions.yaml: one result per session, a session ending afte
     { code: 'BAD_PAGE', value: json({ userId: 'u', eventType: 'view', page: 5, timestamp: start }) },
     { code: 'BAD_TIMESTAMP', value: json({ userId: 'u', eventType: 'view', timestamp: 1.5 }) },
   ];
-  const trailing = Array.from({ length: PARTITIONS }, (_, partition) => ({ key: null, partition, value: json({ userId: `trailer-${partition}`, eventType: 'view', timestamp: maxTs + 2 * GAP + MINUTE }) }));
+  const trailing = Array.from({ length: PARTITIONS }, (_, partition) => ({
+    key: null,
+    partition,
+    value: json({ userId: `trailer-${partition}`, eventType: 'view', timestamp: maxTs + 2 * GAP + MINUTE }),
+  }));
 
   // Sessions from plain loops: per user, sorted; a new session when an event comes after the last one's end (end = last + gap; touching merges).
   const expected = new Map<string, object>();
@@ -294,8 +327,16 @@ test('examples/user-sessions.yaml: one result per session, a session ending afte
       const windowStart = (members[0] as Visit).timestamp;
       const windowEnd = Math.max(...members.map((m) => m.timestamp)) + GAP;
       const byEventType: Record<string, number> = {};
-      for (const type of [...new Set(members.map((m) => m.eventType))].sort()) byEventType[type] = members.filter((m) => m.eventType === type).length;
-      expected.set(`${userId}:${windowStart}`, { userId, windowStart, windowEnd, events: members.length, pages: new Set(members.filter((m) => m.page !== undefined).map((m) => m.page)).size, byEventType });
+      for (const type of [...new Set(members.map((m) => m.eventType))].sort())
+        byEventType[type] = members.filter((m) => m.eventType === type).length;
+      expected.set(`${userId}:${windowStart}`, {
+        userId,
+        windowStart,
+        windowEnd,
+        events: members.length,
+        pages: new Set(members.filter((m) => m.page !== undefined).map((m) => m.page)).size,
+        byEventType,
+      });
     };
     for (const v of list) {
       if (members.length > 0 && v.timestamp > Math.max(...members.map((m) => m.timestamp)) + GAP) {
@@ -308,7 +349,10 @@ test('examples/user-sessions.yaml: one result per session, a session ending afte
   }
 
   await produce(names.input, messages);
-  await produce(names.input, bad.map((b) => ({ key: null, value: b.value })));
+  await produce(
+    names.input,
+    bad.map((b) => ({ key: null, value: b.value })),
+  );
   await produce(names.input, trailing);
   const daemon = startExample('user-sessions.yaml', names);
   await checkOutputs(daemon, names, expected, (doc) => String(doc.events), 7 * 86_400);

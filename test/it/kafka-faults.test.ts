@@ -36,7 +36,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { MINUTE } from '../helpers/clickstream-fixture.js';
 import { brokerTarget, restoreBroker, startBroker, stopBroker } from '../helpers/broker-control.js';
-import { FaultRun, lastError, PacedProducer, problems as verdictProblems, sleep, summarize, type FaultRunOptions } from '../helpers/fault-run.js';
+import {
+  FaultRun,
+  lastError,
+  PacedProducer,
+  problems as verdictProblems,
+  sleep,
+  summarize,
+  type FaultRunOptions,
+} from '../helpers/fault-run.js';
 import { testKafka } from '../helpers/kafka.js';
 import { esNode, redisUrl, waitForElasticsearch } from '../helpers/services.js';
 
@@ -126,11 +134,14 @@ class Scenario {
   async recover(during: string): Promise<void> {
     if (this.run.alive()) return;
     const c = this.run.daemon?.child;
-    this.problems.push(`the daemon exited ${during} (code ${c?.exitCode ?? '-'}, signal ${c?.signalCode ?? '-'}; last error: ${lastError(this.run.logText())}); it must ride out a Kafka outage`);
+    this.problems.push(
+      `the daemon exited ${during} (code ${c?.exitCode ?? '-'}, signal ${c?.signalCode ?? '-'}; last error: ${lastError(this.run.logText())}); it must ride out a Kafka outage`,
+    );
     this.note(`daemon exited ${during}: restarting it to see what a restart leaves behind`);
     await this.start();
     const ready = await this.run.waitReady(RECOVERY_MS);
-    if (ready.ms === undefined) throw new Error(`the restarted daemon was not ready within ${RECOVERY_MS} ms (/readyz: ${ready.last})\n${this.run.tail()}`);
+    if (ready.ms === undefined)
+      throw new Error(`the restarted daemon was not ready within ${RECOVERY_MS} ms (/readyz: ${ready.last})\n${this.run.tail()}`);
   }
 
   /** Ready again after a fault, within RECOVERY_MS of `since`; records a problem otherwise. */
@@ -222,7 +233,8 @@ class Scenario {
     const { run } = this;
     const fin = await this.step('at the end', () => run.finish(RECOVERY_MS));
     if (!fin.settled) this.problems.push(`before the final stop: ${fin.unsettled ?? 'not settled'}`);
-    if (fin.exit.code !== 0) this.problems.push(`SIGTERM: exit ${JSON.stringify(fin.exit)} instead of 0; last error: ${lastError(run.logText())}`);
+    if (fin.exit.code !== 0)
+      this.problems.push(`SIGTERM: exit ${JSON.stringify(fin.exit)} instead of 0; last error: ${lastError(run.logText())}`);
     const verdict = await run.verify();
     this.note(summarize(verdict));
     const all = [...this.problems, ...verdictProblems(verdict)];
@@ -231,12 +243,21 @@ class Scenario {
   }
 }
 
-const fixture = (seed: number, events: number, spanMinutes: number) => ({ events, users: 400, spanMs: spanMinutes * MINUTE, badRatio: 0.01, maxDisorderMs: 4_000, seed });
+const fixture = (seed: number, events: number, spanMinutes: number) => ({
+  events,
+  users: 400,
+  spanMs: spanMinutes * MINUTE,
+  badRatio: 0.01,
+  maxDisorderMs: 4_000,
+  seed,
+});
 /** Events per second the test's producer writes (the daemon does several times that). */
 const RATE = 1_500;
 
 describe(`Kafka faults${CONTROL ? ' (CONTROL: no faults injected)' : ''}`, { skip: SKIP }, () => {
-  test('a. broker down at start-up: the daemon comes up when the broker does, and the outputs are exact', { timeout: 240_000 }, async (t) => {
+  test('a. broker down at start-up: the daemon comes up when the broker does, and the outputs are exact', {
+    timeout: 240_000,
+  }, async (t) => {
     const s = new Scenario(t, { label: 'kf-startup', fixture: fixture(101, 40_000, 16), lateEvents: 12 });
     const { run } = s;
     await run.createTopics();
@@ -258,7 +279,9 @@ describe(`Kafka faults${CONTROL ? ' (CONTROL: no faults injected)' : ''}`, { ski
       await sleep(500);
     }
     const exitedWhileDown = !run.alive();
-    s.note(`broker down for the daemon's first ${((performance.now() - t0) / 1000).toFixed(1)} s: ${[...states].join(', ') || 'no answer'}${exitedWhileDown ? ', EXITED' : ''}`);
+    s.note(
+      `broker down for the daemon's first ${((performance.now() - t0) / 1000).toFixed(1)} s: ${[...states].join(', ') || 'no answer'}${exitedWhileDown ? ', EXITED' : ''}`,
+    );
     const back = performance.now();
     if (!CONTROL) {
       await startBroker({
@@ -292,7 +315,9 @@ describe(`Kafka faults${CONTROL ? ' (CONTROL: no faults injected)' : ''}`, { ski
     await s.finishAndVerify();
   });
 
-  test('c. three ~10 s outages (one timed on a checkpoint, one when all is processed): the outputs are exact', { timeout: 300_000 }, async (t) => {
+  test('c. three ~10 s outages (one timed on a checkpoint, one when all is processed): the outputs are exact', {
+    timeout: 300_000,
+  }, async (t) => {
     const s = new Scenario(t, { label: 'kf-repeated', fixture: fixture(303, 60_000, 20), lateEvents: 12 });
     const { run } = s;
     await run.createTopics();
@@ -321,7 +346,9 @@ describe(`Kafka faults${CONTROL ? ' (CONTROL: no faults injected)' : ''}`, { ski
     await s.finishAndVerify();
   });
 
-  test('d. five SIGKILLs 2-8 s apart, restarted on the same state directory: ready within 20 s each time, outputs exact', { timeout: 300_000 }, async (t) => {
+  test('d. five SIGKILLs 2-8 s apart, restarted on the same state directory: ready within 20 s each time, outputs exact', {
+    timeout: 300_000,
+  }, async (t) => {
     const s = new Scenario(t, { label: 'kf-kill', fixture: fixture(404, 60_000, 20), lateEvents: 12 });
     const { run } = s;
     const seed = Number(process.env.SLUICE_TEST_SEED ?? Date.now() % 100_000);

@@ -26,7 +26,14 @@ const kafka = testKafka();
 const es = new Client({ node: esNode() });
 let daemon: DaemonProcess | undefined;
 
-const fixture = buildFixture({ events: 40_000, users: 300, partitions: PARTITIONS, spanMs: 8 * MINUTE, badRatio: 0.01, maxDisorderMs: 3_000 });
+const fixture = buildFixture({
+  events: 40_000,
+  users: 300,
+  partitions: PARTITIONS,
+  spanMs: 8 * MINUTE,
+  badRatio: 0.01,
+  maxDisorderMs: 3_000,
+});
 const total = fixture.messages.length + fixture.trailing.length;
 
 before(async () => {
@@ -77,7 +84,10 @@ test('/metrics while the daemon consumes real Kafka: records in, consumer lag, c
     120_000,
     100,
   );
-  assert.ok(caughtUp, `did not catch up: records_in ${last?.value(M.recordsIn)} of ${total}, lag ${last?.sum(M.consumerLag)}\n${daemon.tail()}`);
+  assert.ok(
+    caughtUp,
+    `did not catch up: records_in ${last?.value(M.recordsIn)} of ${total}, lag ${last?.sum(M.consumerLag)}\n${daemon.tail()}`,
+  );
   const final = last as Scraped;
   t.diagnostic(`${scrapes.length} scrapes; the largest lag seen: ${Math.max(...scrapes.map((s) => s.sum(M.consumerLag)))} records`);
 
@@ -96,18 +106,32 @@ test('/metrics while the daemon consumes real Kafka: records in, consumer lag, c
     const partitions = s.all(M.consumerLag);
     if (partitions.length < PARTITIONS) continue;
     // Records not yet processed (lag) plus records processed can never be fewer than were produced.
-    assert.ok(s.sum(M.consumerLag) + (s.value(M.recordsIn) ?? 0) >= total, `lag ${s.sum(M.consumerLag)} + in ${s.value(M.recordsIn)} < ${total}`);
+    assert.ok(
+      s.sum(M.consumerLag) + (s.value(M.recordsIn) ?? 0) >= total,
+      `lag ${s.sum(M.consumerLag)} + in ${s.value(M.recordsIn)} < ${total}`,
+    );
     for (const l of partitions) assert.ok(l.value >= 0 && l.value <= total);
   }
 
   // Windows fired into Elasticsearch; checkpoints (commits) complete; the daemon says it is ready.
-  const settled = await waitFor(async () => {
-    const s = await scrape(port);
-    if (!s) return false;
-    last = s;
-    return (s.value(M.resultsOut) ?? 0) >= fixture.expected.size && (s.value(M.checkpointsCompleted) ?? 0) >= 2 && (s.value(M.sinkAcknowledged, { sink: 'elasticsearch' }) ?? 0) >= fixture.expected.size;
-  }, 60_000, 250);
-  assert.ok(settled, `results ${last?.value(M.resultsOut)} of ${fixture.expected.size}, checkpoints ${last?.value(M.checkpointsCompleted)}\n${daemon.tail()}`);
+  const settled = await waitFor(
+    async () => {
+      const s = await scrape(port);
+      if (!s) return false;
+      last = s;
+      return (
+        (s.value(M.resultsOut) ?? 0) >= fixture.expected.size &&
+        (s.value(M.checkpointsCompleted) ?? 0) >= 2 &&
+        (s.value(M.sinkAcknowledged, { sink: 'elasticsearch' }) ?? 0) >= fixture.expected.size
+      );
+    },
+    60_000,
+    250,
+  );
+  assert.ok(
+    settled,
+    `results ${last?.value(M.resultsOut)} of ${fixture.expected.size}, checkpoints ${last?.value(M.checkpointsCompleted)}\n${daemon.tail()}`,
+  );
   const s = last as Scraped;
   assert.equal(s.value(M.windowsFired), fixture.expected.size);
   assert.equal(s.value(`${M.windowFireLatency}_count`), fixture.expected.size);
@@ -129,7 +153,11 @@ test('/metrics while the daemon consumes real Kafka: records in, consumer lag, c
   assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
 
   // A person asks the running daemon.
-  const status = spawnSync(process.execPath, [CLI, 'status', '--interval', '500'], { env: { ...process.env, SLUICE_METRICS_PORT: String(port) }, encoding: 'utf8', timeout: 20_000 });
+  const status = spawnSync(process.execPath, [CLI, 'status', '--interval', '500'], {
+    env: { ...process.env, SLUICE_METRICS_PORT: String(port) },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   assert.equal(status.status, 0, status.stderr);
   assert.match(status.stdout, /state +running, ready: consuming 3 partition/);
   assert.match(status.stdout, /events\/s in/);

@@ -53,7 +53,8 @@ function expect(clicks: Click[]): void {
     expected.set(id, r);
   }
 }
-const windowOf = (start: number) => [...expected.values()].filter((r) => r.windowStart === start).sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+const windowOf = (start: number) =>
+  [...expected.values()].filter((r) => r.windowStart === start).sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
 
 async function produce(topic: string, clicks: Click[]): Promise<void> {
   const producer = kafka.producer({ allowAutoTopicCreation: false });
@@ -62,7 +63,11 @@ async function produce(topic: string, clicks: Click[]): Promise<void> {
     await producer.send({
       topic,
       acks: -1,
-      messages: clicks.map((c) => ({ key: c.userId, partition: c.partition, value: Buffer.from(JSON.stringify({ userId: c.userId, eventType: c.eventType, timestamp: c.timestamp })) })),
+      messages: clicks.map((c) => ({
+        key: c.userId,
+        partition: c.partition,
+        value: Buffer.from(JSON.stringify({ userId: c.userId, eventType: c.eventType, timestamp: c.timestamp })),
+      })),
     });
   } finally {
     await producer.disconnect();
@@ -75,8 +80,10 @@ function phaseOne(users: number): Click[] {
   for (let i = 0; i < users; i++) {
     const userId = `u-${i}`;
     const partition = i % PARTITIONS;
-    for (let j = 0; j < 1 + ((i * 7) % 11); j++) clicks.push({ userId, eventType: TYPES[(i + j) % 3] as string, timestamp: S + 1_000 + ((i * 997 + j * 131) % 55_000), partition });
-    for (let j = 0; j < 1 + ((i * 5) % 9); j++) clicks.push({ userId, eventType: TYPES[(i * 2 + j) % 3] as string, timestamp: S + MIN + ((i * 613 + j * 271) % 35_000), partition });
+    for (let j = 0; j < 1 + ((i * 7) % 11); j++)
+      clicks.push({ userId, eventType: TYPES[(i + j) % 3] as string, timestamp: S + 1_000 + ((i * 997 + j * 131) % 55_000), partition });
+    for (let j = 0; j < 1 + ((i * 5) % 9); j++)
+      clicks.push({ userId, eventType: TYPES[(i * 2 + j) % 3] as string, timestamp: S + MIN + ((i * 613 + j * 271) % 35_000), partition });
   }
   // Event time S + 100 s on every partition: the watermark (min over partitions, 5 s bound) passes W1's end.
   for (let p = 0; p < PARTITIONS; p++) clicks.push({ userId: `trailer-${p}`, eventType: 'view', timestamp: S + 100_000, partition: p });
@@ -90,7 +97,10 @@ interface Answer<T = Record<string, unknown>> {
 }
 
 async function get<T = Record<string, unknown>>(base: string, path: string, auth: string | null = token): Promise<Answer<T>> {
-  const res = await fetch(`${base}${path}`, { headers: auth ? { authorization: `Bearer ${auth}` } : {}, signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`${base}${path}`, {
+    headers: auth ? { authorization: `Bearer ${auth}` } : {},
+    signal: AbortSignal.timeout(10_000),
+  });
   const text = await res.text();
   let body: unknown;
   try {
@@ -102,16 +112,25 @@ async function get<T = Record<string, unknown>>(base: string, path: string, auth
 }
 
 /** Poll `path` until `ok(body)` holds; returns the last answer. */
-async function until<T = Record<string, unknown>>(base: string, path: string, ok: (a: Answer<T>) => boolean, timeoutMs = 90_000): Promise<Answer<T>> {
+async function until<T = Record<string, unknown>>(
+  base: string,
+  path: string,
+  ok: (a: Answer<T>) => boolean,
+  timeoutMs = 90_000,
+): Promise<Answer<T>> {
   let last: Answer<T> | undefined;
-  await waitFor(async () => {
-    try {
-      last = await get<T>(base, path);
-      return ok(last);
-    } catch {
-      return false;
-    }
-  }, timeoutMs, 250);
+  await waitFor(
+    async () => {
+      try {
+        last = await get<T>(base, path);
+        return ok(last);
+      } catch {
+        return false;
+      }
+    },
+    timeoutMs,
+    250,
+  );
   return last as Answer<T>;
 }
 
@@ -203,7 +222,11 @@ test('a key, a window, its top N: exactly the counts produced, fresh, and changi
       const r = expected.get(`${userId}:${start}`) as Result;
       return { start, end: start + MIN, fired: start === S, final: false, finalAt: start + MIN - 1 + 10 * MIN, result: r };
     });
-  const key = await until<{ windows: unknown[]; freshness: Record<string, number | null> }>(base, '/keys/u-3/windows', (a) => a.status === 200 && deepEqualish(a.body.windows, want('u-3')));
+  const key = await until<{ windows: unknown[]; freshness: Record<string, number | null> }>(
+    base,
+    '/keys/u-3/windows',
+    (a) => a.status === 200 && deepEqualish(a.body.windows, want('u-3')),
+  );
   assert.equal(key.status, 200, JSON.stringify(key.body));
   assert.deepEqual(key.body.windows, want('u-3'), 'u-3: W1 fired and held, W2 open, counts as produced');
   const f = key.body.freshness;
@@ -211,8 +234,14 @@ test('a key, a window, its top N: exactly the counts produced, fresh, and changi
   assert.equal(f.stateWatermark, S + 95_000 - 1);
   assert.ok(typeof f.watermarkLagMs === 'number' && f.watermarkLagMs > 25 * MIN);
   // In a range: only W2.
-  const w2only = await get<{ windows: Array<{ start: number }> }>(base, `/keys/u-3/windows?from=${S + MIN}&to=${new Date(S + 2 * MIN).toISOString()}`);
-  assert.deepEqual(w2only.body.windows.map((w) => w.start), [S + MIN]);
+  const w2only = await get<{ windows: Array<{ start: number }> }>(
+    base,
+    `/keys/u-3/windows?from=${S + MIN}&to=${new Date(S + 2 * MIN).toISOString()}`,
+  );
+  assert.deepEqual(
+    w2only.body.windows.map((w) => w.start),
+    [S + MIN],
+  );
   for (const u of ['u-0', 'u-17', 'u-29']) assert.deepEqual((await get(base, `/keys/${u}/windows`)).body.windows, want(u), u);
   assert.deepEqual((await get(base, '/keys/nobody/windows')).body.windows, []);
 
@@ -244,22 +273,41 @@ test('a key, a window, its top N: exactly the counts produced, fresh, and changi
       .map((r) => ({ key: r.userId, value: by(r) }))
       .sort((a, b) => b.value - a.value || (a.key < b.key ? -1 : 1))
       .slice(0, n);
-  const top = await get<{ top: Array<{ rank: number; key: string; value: number; result: Result }> }>(base, `/windows/${S + MIN}/top?by=count&n=5`);
-  assert.deepEqual(top.body.top.map((x) => ({ key: x.key, value: x.value })), rank((r) => r.count, 5));
-  assert.deepEqual(top.body.top.map((x) => x.rank), [1, 2, 3, 4, 5]);
+  const top = await get<{ top: Array<{ rank: number; key: string; value: number; result: Result }> }>(
+    base,
+    `/windows/${S + MIN}/top?by=count&n=5`,
+  );
+  assert.deepEqual(
+    top.body.top.map((x) => ({ key: x.key, value: x.value })),
+    rank((r) => r.count, 5),
+  );
+  assert.deepEqual(
+    top.body.top.map((x) => x.rank),
+    [1, 2, 3, 4, 5],
+  );
   assert.deepEqual(top.body.top[0]?.result, expected.get(`${top.body.top[0]?.key}:${S + MIN}`));
   const clicks = await get<{ top: Array<{ key: string; value: number }> }>(base, `/windows/${S + MIN}/top?by=byEventType.click&n=3`);
-  assert.deepEqual(clicks.body.top.map((x) => ({ key: x.key, value: x.value })), rank((r) => r.byEventType.click ?? 0, 3));
+  assert.deepEqual(
+    clicks.body.top.map((x) => ({ key: x.key, value: x.value })),
+    rank((r) => r.byEventType.click ?? 0, 3),
+  );
 
   const windows = await get<{ windows: Array<{ start: number; final: boolean }>; current: number }>(base, '/windows');
-  assert.deepEqual(windows.body.windows.map((w) => [w.start, w.final]), [
-    [S, false],
-    [S + MIN, false],
-  ]);
+  assert.deepEqual(
+    windows.body.windows.map((w) => [w.start, w.final]),
+    [
+      [S, false],
+      [S + MIN, false],
+    ],
+  );
   assert.equal(windows.body.current, S + MIN, 'the window holding the watermark');
 
   // Freshness: a checkpoint completes (every second here) and shows in every answer.
-  const status = await until<{ freshness: { lastCheckpointAt: number | null; checkpointAgeMs: number | null } }>(base, '/status', (a) => a.body.freshness?.lastCheckpointAt !== null);
+  const status = await until<{ freshness: { lastCheckpointAt: number | null; checkpointAgeMs: number | null } }>(
+    base,
+    '/status',
+    (a) => a.body.freshness?.lastCheckpointAt !== null,
+  );
   assert.ok((status.body.freshness.lastCheckpointAt as number) > Date.now() - 5 * MIN);
   assert.ok((status.body.freshness.checkpointAgeMs as number) >= 0);
 
@@ -307,7 +355,12 @@ test('a key, a window, its top N: exactly the counts produced, fresh, and changi
   }
 
   // A scan over SLUICE_QUERY_MAX_SCAN (40 per worker): 100 keys in window W0 (late within the lateness).
-  const broad: Click[] = Array.from({ length: 100 }, (_, i) => ({ userId: `w0-${i}`, eventType: 'view', timestamp: S - MIN + i, partition: i % PARTITIONS }));
+  const broad: Click[] = Array.from({ length: 100 }, (_, i) => ({
+    userId: `w0-${i}`,
+    eventType: 'view',
+    timestamp: S - MIN + i,
+    partition: i % PARTITIONS,
+  }));
   expect(broad);
   await produce(topics.input, broad);
   await until(base, '/keys/w0-99/windows', (a) => (a.body.windows as unknown[] | undefined)?.length === 1);
@@ -315,18 +368,41 @@ test('a key, a window, its top N: exactly the counts produced, fresh, and changi
     const refused = await get(base, path);
     assert.equal(refused.status, 422, path);
     assert.equal(refused.body.code, 'QUERY_TOO_BROAD');
-    assert.match(String(refused.body.message), /holds more than 40 entries in window worker \d: scanning it is refused \(SLUICE_QUERY_MAX_SCAN=40\)/);
+    assert.match(
+      String(refused.body.message),
+      /holds more than 40 entries in window worker \d: scanning it is refused \(SLUICE_QUERY_MAX_SCAN=40\)/,
+    );
   }
-  assert.deepEqual((await get<{ windows: Array<{ result: Result }> }>(base, '/keys/w0-7/windows')).body.windows.map((w) => w.result), [expected.get(`w0-7:${S - MIN}`)]);
+  assert.deepEqual(
+    (await get<{ windows: Array<{ result: Result }> }>(base, '/keys/w0-7/windows')).body.windows.map((w) => w.result),
+    [expected.get(`w0-7:${S - MIN}`)],
+  );
 
   // The OpenAPI document: public, parses, describes the routes and the job's result shape.
-  const doc = await get<{ openapi: string; paths: Record<string, Record<string, { parameters?: Array<{ name: string }>; responses: Record<string, { content?: Record<string, { schema: { properties: Record<string, unknown> } }> }> }>> }>(base, '/openapi.json', null);
+  const doc = await get<{
+    openapi: string;
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          parameters?: Array<{ name: string }>;
+          responses: Record<string, { content?: Record<string, { schema: { properties: Record<string, unknown> } }> }>;
+        }
+      >
+    >;
+  }>(base, '/openapi.json', null);
   assert.equal(doc.status, 200);
   assert.equal(doc.body.openapi, '3.1.0');
-  for (const path of ['/status', '/windows', '/keys/{key}/windows', '/windows/{start}/keys', '/windows/{start}/top']) assert.ok(doc.body.paths[path]?.get, `${path} documented`);
+  for (const path of ['/status', '/windows', '/keys/{key}/windows', '/windows/{start}/keys', '/windows/{start}/top'])
+    assert.ok(doc.body.paths[path]?.get, `${path} documented`);
   const keyWindows = doc.body.paths['/keys/{key}/windows']?.get;
   assert.deepEqual(keyWindows?.parameters?.map((p) => p.name).sort(), ['from', 'key', 'to']);
-  const items = (keyWindows?.responses['200']?.content?.['application/json']?.schema.properties.windows as { items: { properties: { result: { properties: Record<string, unknown> } } } }).items;
+  const items = (
+    keyWindows?.responses['200']?.content?.['application/json']?.schema.properties.windows as {
+      items: { properties: { result: { properties: Record<string, unknown> } } };
+    }
+  ).items;
   assert.deepEqual(Object.keys(items.properties.result.properties), ['userId', 'windowStart', 'windowEnd', 'count', 'byEventType']);
   assert.ok(keyWindows?.responses['401'] && keyWindows.responses['400']);
 
@@ -340,7 +416,12 @@ test('a key, a window, its top N: exactly the counts produced, fresh, and changi
 });
 
 test('the API outlives a supervised restart of the job: 503 while restarting, then exact answers again', async () => {
-  const clicks: Click[] = Array.from({ length: 60 }, (_, i) => ({ userId: `r-${i % 6}`, eventType: TYPES[i % 3] as string, timestamp: S + MIN + i * 100, partition: i % PARTITIONS }));
+  const clicks: Click[] = Array.from({ length: 60 }, (_, i) => ({
+    userId: `r-${i % 6}`,
+    eventType: TYPES[i % 3] as string,
+    timestamp: S + MIN + i * 100,
+    partition: i % PARTITIONS,
+  }));
   const counts = new Map<string, number>();
   for (const c of clicks) counts.set(c.userId, (counts.get(c.userId) ?? 0) + 1);
   const { d, base } = await daemon(topics.restart, {
@@ -365,7 +446,12 @@ test('the API outlives a supervised restart of the job: 503 while restarting, th
   assert.equal(answer.body.windows[0]?.result.count, counts.get('r-2'), d.tail());
   assert.ok(readFileSync(d.logFile, 'utf8').includes('restarting it from the last completed checkpoint'), 'the job was restarted');
   assert.ok(unavailable > 0, 'the API answered 503 while the job restarted');
-  for (const [userId, count] of counts) assert.equal((await get<{ windows: Array<{ result: Result }> }>(base, `/keys/${userId}/windows`)).body.windows[0]?.result.count, count, userId);
+  for (const [userId, count] of counts)
+    assert.equal(
+      (await get<{ windows: Array<{ result: Result }> }>(base, `/keys/${userId}/windows`)).body.windows[0]?.result.count,
+      count,
+      userId,
+    );
   const exit = await d.stop('SIGTERM');
   assert.equal(exit.code, 0, d.tail());
 });

@@ -16,7 +16,16 @@ import { freePort } from '../helpers/ports.js';
 import { uniqueName } from '../helpers/services.js';
 
 const CHROMIUM = process.env.SLUICE_TEST_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SCREENSHOT = 'test-results/query-page.png';
 const MIN = 60_000;
 const PARTITIONS = 2;
@@ -84,7 +93,12 @@ test('the live page shows the API answers and follows new events', async (t) => 
   for (let k = -7; k <= 1; k++) {
     for (let i = 0; i < 15; i++) {
       const n = 1 + ((i * 3 + k * 5 + 50) % 13);
-      for (let j = 0; j < n; j++) clicks.push({ userId: `user-${i}`, eventType: TYPES[(i + j + k + 8) % 4] as string, timestamp: S + k * MIN + ((i * 1009 + j * 97) % 50_000) });
+      for (let j = 0; j < n; j++)
+        clicks.push({
+          userId: `user-${i}`,
+          eventType: TYPES[(i + j + k + 8) % 4] as string,
+          timestamp: S + k * MIN + ((i * 1009 + j * 97) % 50_000),
+        });
     }
   }
   clicks.sort((a, b) => a.timestamp - b.timestamp);
@@ -116,7 +130,10 @@ test('the live page shows the API answers and follows new events', async (t) => 
   const want = clicks.filter((c) => c.userId === 'user-3').length;
   type KeyWindows = { windows: Array<{ start: number; result: { count: number } }> };
   assert.ok(
-    await waitFor(async () => (await api<KeyWindows>(base, '/keys/user-3/windows')).windows.reduce((n, w) => n + w.result.count, 0) === want, 60_000),
+    await waitFor(
+      async () => (await api<KeyWindows>(base, '/keys/user-3/windows')).windows.reduce((n, w) => n + w.result.count, 0) === want,
+      60_000,
+    ),
     daemon.tail(),
   );
 
@@ -136,10 +153,21 @@ test('the live page shows the API answers and follows new events', async (t) => 
     const expectWindows = Object.fromEntries(key.windows.map((w) => [String(w.start), w.result.count]));
     const expectTop = top.top.map((x): [string, number] => [x.key, x.value]);
     const page1 = await shown(page);
-    return { ok: JSON.stringify(page1.windows) === JSON.stringify(Object.fromEntries(Object.entries(expectWindows).sort(([a], [b]) => Number(b) - Number(a)))) && JSON.stringify(page1.top) === JSON.stringify(expectTop), page: page1, expectWindows, expectTop };
+    return {
+      ok:
+        JSON.stringify(page1.windows) ===
+          JSON.stringify(Object.fromEntries(Object.entries(expectWindows).sort(([a], [b]) => Number(b) - Number(a)))) &&
+        JSON.stringify(page1.top) === JSON.stringify(expectTop),
+      page: page1,
+      expectWindows,
+      expectTop,
+    };
   };
   let last = await agree();
-  assert.ok(await waitFor(async () => (last = await agree()).ok, 30_000, 300), `page ${JSON.stringify(last.page)} vs API ${JSON.stringify({ windows: last.expectWindows, top: last.expectTop })}`);
+  assert.ok(
+    await waitFor(async () => (last = await agree()).ok, 30_000, 300),
+    `page ${JSON.stringify(last.page)} vs API ${JSON.stringify({ windows: last.expectWindows, top: last.expectTop })}`,
+  );
   assert.equal(Object.keys(last.page.windows).length, 9, "user-3's nine windows of the last hour are shown");
   assert.equal(last.page.top.length, 10);
   assert.equal(await page.textContent('#key-total'), String(want));

@@ -130,7 +130,10 @@ describe('secrets are redacted from every output', () => {
     daemons.push(d);
     const total = fixture.messages.length + fixture.trailing.length;
     assert.ok(await waitFor(async () => ((await scrape(port))?.value('sluice_records_in_total') ?? 0) >= total, 60_000, 250), d.tail());
-    assert.ok(await waitFor(async () => ((await scrape(port))?.value('sluice_checkpoints_completed_total') ?? 0) >= 1, 30_000, 250), d.tail());
+    assert.ok(
+      await waitFor(async () => ((await scrape(port))?.value('sluice_checkpoints_completed_total') ?? 0) >= 1, 30_000, 250),
+      d.tail(),
+    );
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     assertClean('/metrics', metrics);
     const exit = await d.stop('SIGTERM');
@@ -205,7 +208,10 @@ describe('secrets are redacted from every output', () => {
     const config = spawnSync(process.execPath, [CLI, 'config'], { env, encoding: 'utf8' });
     assert.equal(config.status, 0, config.stderr);
     assertClean('sluice config', config.stdout + config.stderr);
-    const bad = spawnSync(process.execPath, [CLI, 'run'], { env: { ...env, SLUICE_REDIS_URL: `http://:${SECRETS.redisUrlPassword}@x`, SLUICE_WINDOW_MS: 'x' }, encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, [CLI, 'run'], {
+      env: { ...env, SLUICE_REDIS_URL: `http://:${SECRETS.redisUrlPassword}@x`, SLUICE_WINDOW_MS: 'x' },
+      encoding: 'utf8',
+    });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /SLUICE_REDIS_URL/);
     assertClean('a configuration error', bad.stdout + bad.stderr);

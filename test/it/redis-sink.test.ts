@@ -44,7 +44,11 @@ function result(userId: string, minute: number, count: number): ClickCountResult
   return { userId, windowStart, windowEnd: windowStart + 60_000, count, byEventType: { click: count } };
 }
 
-function makeSink(overrides: Partial<RedisConfig> = {}, logger: Logger = silentLogger, flushIntervalMs = 60_000): RedisSink<ClickCountResult> {
+function makeSink(
+  overrides: Partial<RedisConfig> = {},
+  logger: Logger = silentLogger,
+  flushIntervalMs = 60_000,
+): RedisSink<ClickCountResult> {
   const sink = new RedisSink<ClickCountResult>({
     config: { url: redisUrl(), keyPrefix: newPrefix(), ttlSeconds: 86_400, batchSize: 500, flushIntervalMs, ...overrides },
     job: clickstreamJob,
@@ -89,10 +93,12 @@ async function tcpProxy(): Promise<{ url: string; down: () => Promise<void>; up:
       client.on('error', drop).on('close', drop);
       upstream.on('error', drop).on('close', drop);
     });
-    return new Promise((resolve) => server.listen(port, '127.0.0.1', () => {
-      port = (server.address() as AddressInfo).port;
-      resolve();
-    }));
+    return new Promise((resolve) =>
+      server.listen(port, '127.0.0.1', () => {
+        port = (server.address() as AddressInfo).port;
+        resolve();
+      }),
+    );
   };
   const down = (): Promise<void> =>
     new Promise((resolve) => {
@@ -163,7 +169,10 @@ test('flush(): resolves at once when empty, sends a partial pipeline, and covers
   await sink.flush();
   assert.equal(sink.stats().acknowledged, 1_001);
   const values = await admin.mget(...many.map((r) => keyOf(prefix, r)));
-  assert.deepEqual(values, many.map((r) => String(r.count)));
+  assert.deepEqual(
+    values,
+    many.map((r) => String(r.count)),
+  );
 });
 
 test('a partial pipeline is sent after flushIntervalMs without flush()', async () => {
@@ -194,7 +203,10 @@ test('a Redis outage is retried with backoff until it is over; nothing is lost',
     await sink.write(rs);
     const flushing = sink.flush();
     let settled = false;
-    void flushing.then(() => (settled = true), () => (settled = true));
+    void flushing.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     const deadline = Date.now() + 5_000;
     while (sink.stats().retries < 3) {
       assert.ok(Date.now() < deadline, 'retrying while Redis is down');
@@ -205,7 +217,9 @@ test('a Redis outage is retried with backoff until it is over; nothing is lost',
     await proxy.up();
     await flushing;
     for (const r of rs) assert.equal(await admin.get(keyOf(prefix, r)), String(r.count));
-    const warns = lines.map((l) => JSON.parse(l) as { level: number; msg: string; reason?: string }).filter((l) => l.msg.includes('retrying'));
+    const warns = lines
+      .map((l) => JSON.parse(l) as { level: number; msg: string; reason?: string })
+      .filter((l) => l.msg.includes('retrying'));
     assert.ok(warns.length >= 3 && warns.every((l) => l.level === 40 && typeof l.reason === 'string'));
   } finally {
     await sink.close();
@@ -245,7 +259,14 @@ test('start() against an unreachable Redis fails with a retriable REDIS_UNAVAILA
 test('connection options: SLUICE_REDIS_PASSWORD overrides the URL password; rediss:// means TLS', () => {
   const base = { keyPrefix: 'clicks:', ttlSeconds: 1, batchSize: 1, flushIntervalMs: 50 };
   const tls = connectionOptions({ ...base, url: 'rediss://app:url%40pw@cache.example.com:6380/2', password: 'from-env' });
-  assert.deepEqual(tls, { host: 'cache.example.com', port: 6380, db: 2, username: 'app', password: 'from-env', tls: { servername: 'cache.example.com' } });
+  assert.deepEqual(tls, {
+    host: 'cache.example.com',
+    port: 6380,
+    db: 2,
+    username: 'app',
+    password: 'from-env',
+    tls: { servername: 'cache.example.com' },
+  });
   const plain = connectionOptions({ ...base, url: 'redis://:url%40pw@[::1]:6379' });
   assert.deepEqual(plain, { host: '::1', port: 6379, password: 'url@pw' });
 });

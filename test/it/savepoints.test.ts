@@ -84,7 +84,10 @@ function newRun(label: string, topic?: string): Run {
   };
   (run as Run & { tmp: typeof tmp }).tmp = tmp;
   cleanups.push(async () => {
-    await deleteTopics(kafka, [input, `${name}-dlq`, `${name}-late`].filter((t) => t !== topic)).catch(() => undefined);
+    await deleteTopics(
+      kafka,
+      [input, `${name}-dlq`, `${name}-late`].filter((t) => t !== topic),
+    ).catch(() => undefined);
     await es.indices.delete({ index: run.index }, { ignore: [404] }).catch(() => undefined);
     const keys = await redisKeys(redis, run.prefix);
     if (keys.length > 0) await redis.del(...keys);
@@ -94,8 +97,6 @@ function newRun(label: string, topic?: string): Run {
 }
 
 const tmpOf = (run: Run) => (run as Run & { tmp: (what: string) => string }).tmp;
-
-
 
 async function produce(topic: string, messages: FixtureMessage[]): Promise<void> {
   const producer = kafka.producer({ allowAutoTopicCreation: false });
@@ -119,8 +120,15 @@ function start(env: Record<string, string>, args: string[] = ['run']): DaemonPro
 /** Every expected window written, then exactly those documents and keys, value by value. */
 async function assertExact(run: Run, expected: Map<string, ExpectedResult>, d: DaemonProcess): Promise<void> {
   const n = expected.size;
-  const written = await waitFor(async () => (await esDocCount(es, run.index)) >= n && (await redisKeys(redis, run.prefix)).length >= n, 60_000, 1000);
-  assert.ok(written, `not every window was written in time: ES ${await esDocCount(es, run.index)}, Redis ${(await redisKeys(redis, run.prefix)).length} of ${n}\n${d.tail()}`);
+  const written = await waitFor(
+    async () => (await esDocCount(es, run.index)) >= n && (await redisKeys(redis, run.prefix)).length >= n,
+    60_000,
+    1000,
+  );
+  assert.ok(
+    written,
+    `not every window was written in time: ES ${await esDocCount(es, run.index)}, Redis ${(await redisKeys(redis, run.prefix)).length} of ${n}\n${d.tail()}`,
+  );
   await sleep(1500); // anything still in flight lands (a double count would show as a higher count)
   const docs = new Map<string, ExpectedResult>();
   for await (const hit of es.helpers.scrollSearch<ExpectedResult>({ index: run.index, size: 5000, body: { query: { match_all: {} } } })) {
@@ -128,7 +136,14 @@ async function assertExact(run: Run, expected: Map<string, ExpectedResult>, d: D
   }
   assert.equal(docs.size, n, 'no other document was written');
   const wrong = [...expected].filter(([id, want]) => !isDeepStrictEqual(docs.get(id), want));
-  assert.equal(wrong.length, 0, `${wrong.length} documents differ, e.g. ${wrong.slice(0, 3).map(([id, want]) => `${id}: got ${JSON.stringify(docs.get(id))}, want ${JSON.stringify(want)}`).join('\n')}`);
+  assert.equal(
+    wrong.length,
+    0,
+    `${wrong.length} documents differ, e.g. ${wrong
+      .slice(0, 3)
+      .map(([id, want]) => `${id}: got ${JSON.stringify(docs.get(id))}, want ${JSON.stringify(want)}`)
+      .join('\n')}`,
+  );
   const keys = await redisKeys(redis, run.prefix);
   assert.equal(keys.length, n, 'no other key was written');
   const values = await redis.mget(...keys);
@@ -140,11 +155,21 @@ function chunks<T>(items: T[], n: number): T[][] {
   return Array.from({ length: n }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
 
-test('savepoint mid-stream, stop with a savepoint, restore on another state directory with 1 worker instead of 2: exact', { timeout: 110_000 }, async (t) => {
+test('savepoint mid-stream, stop with a savepoint, restore on another state directory with 1 worker instead of 2: exact', {
+  timeout: 110_000,
+}, async (t) => {
   const run = newRun('sp-rescale');
   const topic = run.env.SLUICE_KAFKA_TOPIC as string;
   await createTopics(kafka, [{ topic, partitions: 3 }]);
-  const fixture = buildFixture({ events: 20_000, users: 300, partitions: 3, spanMs: 10 * MINUTE, badRatio: 0.005, maxDisorderMs: 4_000, seed: 23 });
+  const fixture = buildFixture({
+    events: 20_000,
+    users: 300,
+    partitions: 3,
+    spanMs: 10 * MINUTE,
+    badRatio: 0.005,
+    maxDisorderMs: 4_000,
+    seed: 23,
+  });
   const parts = chunks(fixture.messages, 6);
 
   const first = start(run.env);
@@ -181,7 +206,10 @@ test('savepoint mid-stream, stop with a savepoint, restore on another state dire
   const damaged = join(tmpOf(run)('damaged'), 'sp');
   cpSync(final, damaged, { recursive: true });
   const victim = join(damaged, readSavepoint(final).manifest.files[0]?.path as string);
-  writeFileSync(victim, readFileSync(victim, 'utf8').replace(/"count":(\d)/, (_m, d: string) => `"count":${(Number(d) + 1) % 10}`));
+  writeFileSync(
+    victim,
+    readFileSync(victim, 'utf8').replace(/"count":(\d)/, (_m, d: string) => `"count":${(Number(d) + 1) % 10}`),
+  );
   const refused = start({ ...run.env, SLUICE_STATE_DIR: tmpOf(run)('refused') }, ['run', '--from-savepoint', damaged]);
   assert.equal((await refused.exited).code, 1);
   assert.match(log(refused), /SAVEPOINT_INVALID.*is damaged: its sha256/, refused.tail());
@@ -193,30 +221,41 @@ test('savepoint mid-stream, stop with a savepoint, restore on another state dire
   await produce(topic, [...(parts[4] as FixtureMessage[]), ...(parts[5] as FixtureMessage[]), ...fixture.trailing]);
   await assertExact(run, fixture.expected, restored);
   const imported = /"importedEntries":(\d+)/.exec(log(restored));
-  t.diagnostic(`midway ${mid.manifest.files.reduce((n, f) => n + f.entries, 0)} entries; final savepoint imported ${imported?.[1]} entries; ${fixture.expected.size} windows exact`);
+  t.diagnostic(
+    `midway ${mid.manifest.files.reduce((n, f) => n + f.entries, 0)} entries; final savepoint imported ${imported?.[1]} entries; ${fixture.expected.size} windows exact`,
+  );
   const exit = await restored.stop('SIGTERM');
   assert.equal(exit.code, 0, restored.tail());
 });
 
-test('the committed format-1 savepoint fixture restores (migrated) into 2 workers: results are what its event set gives', { timeout: 90_000 }, async () => {
+test('the committed format-1 savepoint fixture restores (migrated) into 2 workers: results are what its event set gives', {
+  timeout: 90_000,
+}, async () => {
   const dir = join(FIXTURES, 'v1-clickstream');
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { source: { topic: string }; placement: { watermark: number } };
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+    source: { topic: string };
+    placement: { watermark: number };
+  };
   const topic = manifest.source.topic;
   const run = newRun('sp-v1', topic);
   // The fixture's topic, fresh: its offsets 0.. are the event set's.
   await deleteTopics(kafka, [topic]);
   assert.ok(
-    await waitFor(async () => {
-      try {
-        await createTopics(kafka, [{ topic, partitions: 1 }]);
-        const admin = kafka.admin();
-        await admin.connect();
-        const offsets = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
-        return offsets.length === 1 && offsets[0]?.high === '0';
-      } catch {
-        return false;
-      }
-    }, 30_000, 1000),
+    await waitFor(
+      async () => {
+        try {
+          await createTopics(kafka, [{ topic, partitions: 1 }]);
+          const admin = kafka.admin();
+          await admin.connect();
+          const offsets = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+          return offsets.length === 1 && offsets[0]?.high === '0';
+        } catch {
+          return false;
+        }
+      },
+      30_000,
+      1000,
+    ),
     `topic ${topic} could not be recreated empty`,
   );
   cleanups.push(() => deleteTopics(kafka, [topic]).catch(() => undefined));
@@ -228,7 +267,11 @@ test('the committed format-1 savepoint fixture restores (migrated) into 2 worker
   const last = Math.max(...events.map((e) => e.timestamp));
   const messages: FixtureMessage[] = events.map((e) => ({ key: e.userId, value: Buffer.from(JSON.stringify(e)), partition: 0 }));
   // Past every window of the set; its own window never fires.
-  messages.push({ key: 'trailer', partition: 0, value: Buffer.from(JSON.stringify({ userId: 'trailer', eventType: 'view', timestamp: last + 10 * MINUTE })) });
+  messages.push({
+    key: 'trailer',
+    partition: 0,
+    value: Buffer.from(JSON.stringify({ userId: 'trailer', eventType: 'view', timestamp: last + 10 * MINUTE })),
+  });
   await produce(topic, messages);
 
   // Independently: every window of the event set the savepoint's watermark had not passed (those

@@ -34,7 +34,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, test, type TestContext } from 'node:test';
 import { RESULT_INDEX_MAPPING } from '../../src/streams/sinks/elasticsearch.js';
-import { buildFixture, EVENT_TYPES, MINUTE, type ExpectedResult, type Fixture, type FixtureMessage, type FixtureOptions } from '../helpers/clickstream-fixture.js';
+import {
+  buildFixture,
+  EVENT_TYPES,
+  MINUTE,
+  type ExpectedResult,
+  type Fixture,
+  type FixtureMessage,
+  type FixtureOptions,
+} from '../helpers/clickstream-fixture.js';
 import { startDaemon, waitFor, type DaemonProcess } from '../helpers/daemon-process.js';
 import { calibrateEsThrottle, type EsThrottle } from '../helpers/es-throttle.js';
 import { FaultProxy, type ProxyMode } from '../helpers/fault-proxy.js';
@@ -266,13 +274,20 @@ class Scenario {
   }
 
   /** Sample the backpressure invariant every few seconds until `until` (a time, or a condition). */
-  async watch(faulted: SinkName, until: number | ((c: { es: number; redis: number }) => boolean), timeoutMs: number): Promise<{ es: number; redis: number }> {
+  async watch(
+    faulted: SinkName,
+    until: number | ((c: { es: number; redis: number }) => boolean),
+    timeoutMs: number,
+  ): Promise<{ es: number; redis: number }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       this.assertAlive();
       const c = await this.checkBackpressure(faulted);
       if (typeof until === 'number' ? Date.now() >= until : until(c)) return c;
-      assert.ok(Date.now() < deadline, `${this.name}: not done in ${timeoutMs} ms: ES ${c.es}, Redis ${c.redis} of ${this.fixture.expected.size}\n${this.daemon?.tail()}`);
+      assert.ok(
+        Date.now() < deadline,
+        `${this.name}: not done in ${timeoutMs} ms: ES ${c.es}, Redis ${c.redis} of ${this.fixture.expected.size}\n${this.daemon?.tail()}`,
+      );
       await sleep(Math.min(3_000, Math.max(0, (typeof until === 'number' ? until : deadline) - Date.now())));
     }
   }
@@ -331,7 +346,11 @@ class Scenario {
    */
   async verifyExact(refused: ReadonlySet<string> = new Set()): Promise<void> {
     const docs = new Map<string, ExpectedResult>();
-    for await (const page of this.es.helpers.scrollSearch<ExpectedResult>({ index: this.index, size: 5_000, body: { query: { match_all: {} } } })) {
+    for await (const page of this.es.helpers.scrollSearch<ExpectedResult>({
+      index: this.index,
+      size: 5_000,
+      body: { query: { match_all: {} } },
+    })) {
       for (const hit of page.body.hits.hits) docs.set(hit._id, hit._source as ExpectedResult);
     }
     assert.equal(docs.size, this.fixture.expected.size - refused.size, `${this.name}: exactly the expected documents`);
@@ -460,7 +479,9 @@ async function faultScenario(
     const rssAtFault = s.rssMiB();
     const atFault = await s.counts();
     await s.produce(messages.slice(split));
-    t.diagnostic(`${name}: fault on at ES ${atFault.es}, Redis ${atFault.redis}; the rest of the stream produced in ${Date.now() - faultStart} ms`);
+    t.diagnostic(
+      `${name}: fault on at ES ${atFault.es}, Redis ${atFault.redis}; the rest of the stream produced in ${Date.now() - faultStart} ms`,
+    );
 
     const outage = fault.kind === 'refuse' || fault.kind === 'reset' || fault.kind === 'hang';
     let committedDuring: string | undefined;
@@ -470,9 +491,15 @@ async function faultScenario(
       // sink to flush, and batches, ticks and commits run one at a time.
       const stuck = await waitFor(
         () =>
-          s.logLines().some(
-            (l) => l.sink === faulted && typeof l.msg === 'string' && /sink buffer full|sink flush waiting/.test(l.msg) && Date.parse(String(l.time)) >= faultStart,
-          ),
+          s
+            .logLines()
+            .some(
+              (l) =>
+                l.sink === faulted &&
+                typeof l.msg === 'string' &&
+                /sink buffer full|sink flush waiting/.test(l.msg) &&
+                Date.parse(String(l.time)) >= faultStart,
+            ),
         faultMs - 10_000,
         1_000,
       );
@@ -495,15 +522,23 @@ async function faultScenario(
     const recovery = Date.now();
     await s.produce(trailing);
     await s.watch(faulted, (c) => c.es >= expected.size && c.redis >= expected.size, 300_000);
-    t.diagnostic(`${name}: everything written ${Date.now() - recovery} ms after the fault ended; largest lead of the healthy sink ${s.maxLead} over ${s.samples} samples`);
+    t.diagnostic(
+      `${name}: everything written ${Date.now() - recovery} ms after the fault ended; largest lead of the healthy sink ${s.maxLead} over ${s.samples} samples`,
+    );
     if (outage) {
       const resumed = await waitFor(async () => (await s.committed()) !== committedDuring, 120_000, 1_000);
       assert.ok(resumed, `${name}: commits resume after recovery`);
     }
     const sinkLog = s.logLines().filter((l) => l.sink === faulted);
     if (outage) {
-      assert.ok(sinkLog.some((l) => typeof l.msg === 'string' && /retrying/.test(l.msg)), `${name}: the sink logged the fault`);
-      assert.ok(sinkLog.some((l) => typeof l.msg === 'string' && /room again|flush done/.test(l.msg)), `${name}: the sink logged the end of the wait`);
+      assert.ok(
+        sinkLog.some((l) => typeof l.msg === 'string' && /retrying/.test(l.msg)),
+        `${name}: the sink logged the fault`,
+      );
+      assert.ok(
+        sinkLog.some((l) => typeof l.msg === 'string' && /room again|flush done/.test(l.msg)),
+        `${name}: the sink logged the end of the wait`,
+      );
     }
 
     await s.verifyExact();
@@ -526,7 +561,9 @@ before(async () => {
 });
 
 describe('sinks under faults (real Kafka, Elasticsearch, Redis; the daemon as a child process)', { concurrency: true }, () => {
-  test('(a) Elasticsearch 10x slower for 2 minutes: backpressure, bounded memory, no rebalance, exact results', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  test('(a) Elasticsearch 10x slower for 2 minutes: backpressure, bounded memory, no rebalance, exact results', {
+    timeout: TEST_TIMEOUT_MS,
+  }, async (t) => {
     t.diagnostic(
       `(a) one bulk of ${throttle.docsPerBulk} docs: ${Math.round(throttle.bulkMs)} ms, ${throttle.wireBytes} bytes on the wire; throttle ${throttle.bytesPerSecond} bytes/s per direction`,
     );
@@ -562,41 +599,53 @@ describe('sinks under faults (real Kafka, Elasticsearch, Redis; the daemon as a 
     );
   });
 
-  test('(d) Elasticsearch rejecting some documents with 400: dead-lettered with the reason, the rest exact', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    const s = new Scenario(
-      'es-rejects',
-      {
-        events: 60_000,
-        users: 12_000,
-        partitions: PARTITIONS,
-        spanMs: 10 * MINUTE,
-        badRatio: 0,
-        maxDisorderMs: 4_000,
-        seed: 14,
-        rareEventTypes: { types: ['share'], ratio: 0.01 },
-      },
-    );
+  test('(d) Elasticsearch rejecting some documents with 400: dead-lettered with the reason, the rest exact', {
+    timeout: TEST_TIMEOUT_MS,
+  }, async (t) => {
+    const s = new Scenario('es-rejects', {
+      events: 60_000,
+      users: 12_000,
+      partitions: PARTITIONS,
+      spanMs: 10 * MINUTE,
+      badRatio: 0,
+      maxDisorderMs: 4_000,
+      seed: 14,
+      rareEventTypes: { types: ['share'], ratio: 0.01 },
+    });
     try {
       // A stricter mapping than sluice's: every event type listed, no other allowed.
       await s.setup(async (es, index) => {
-        const byEventType = { type: 'object', dynamic: 'strict', properties: Object.fromEntries(EVENT_TYPES.map((e) => [e, { type: 'integer' }])) };
-        await es.indices.create({ index, body: { mappings: { ...RESULT_INDEX_MAPPING, properties: { ...RESULT_INDEX_MAPPING.properties, byEventType } } } });
+        const byEventType = {
+          type: 'object',
+          dynamic: 'strict',
+          properties: Object.fromEntries(EVENT_TYPES.map((e) => [e, { type: 'integer' }])),
+        };
+        await es.indices.create({
+          index,
+          body: { mappings: { ...RESULT_INDEX_MAPPING, properties: { ...RESULT_INDEX_MAPPING.properties, byEventType } } },
+        });
       });
       const { messages, trailing, expected } = s.fixture;
       const refused = new Set([...expected].filter(([, doc]) => 'share' in doc.byEventType).map(([id]) => id));
       assert.ok(refused.size > 100 && refused.size < expected.size / 10, `a few refused documents (${refused.size})`);
-      t.diagnostic(`es-rejects: ${messages.length} records, ${expected.size} windows, ${refused.size} of them with an event type the index refuses`);
+      t.diagnostic(
+        `es-rejects: ${messages.length} records, ${expected.size} windows, ${refused.size} of them with an event type the index refuses`,
+      );
 
       s.start();
       await s.produce(messages);
       await waitFor(async () => (await s.counts()).es > 0, 180_000, 1_000);
       const group = await s.group();
       await s.produce(trailing);
-      await waitFor(async () => {
-        s.assertAlive();
-        const c = await s.counts();
-        return c.es >= expected.size - refused.size && c.redis >= expected.size;
-      }, 300_000, 2_000);
+      await waitFor(
+        async () => {
+          s.assertAlive();
+          const c = await s.counts();
+          return c.es >= expected.size - refused.size && c.redis >= expected.size;
+        },
+        300_000,
+        2_000,
+      );
 
       const letters = await readTopic(s.kafka, s.topics.dlq, refused.size, 120_000);
       assert.equal(letters.length, refused.size, 'every refused document is dead-lettered');

@@ -51,7 +51,8 @@ after(async () => {
   await es.close();
 });
 
-const hasLink = (span: ReadableSpan, sc: SpanContext) => span.links.some((l) => l.context.traceId === sc.traceId && l.context.spanId === sc.spanId);
+const hasLink = (span: ReadableSpan, sc: SpanContext) =>
+  span.links.some((l) => l.context.traceId === sc.traceId && l.context.spanId === sc.spanId);
 
 test("one event's trace goes from its Kafka traceparent header to the Elasticsearch bulk that wrote its window", async () => {
   // The producer traces one event (as an instrumented producer would) and sends its context along.
@@ -91,13 +92,21 @@ test("one event's trace goes from its Kafka traceparent header to the Elasticsea
   await runtime.start();
 
   const docId = `${event.userId}:${windowStart}`;
-  const written = await waitFor(async () => {
-    const res = await es.get({ index, id: docId }, { ignore: [404] }).catch(() => undefined);
-    return (res?.body as { found?: boolean } | undefined)?.found === true;
-  }, 60_000, 250);
+  const written = await waitFor(
+    async () => {
+      const res = await es.get({ index, id: docId }, { ignore: [404] }).catch(() => undefined);
+      return (res?.body as { found?: boolean } | undefined)?.found === true;
+    },
+    60_000,
+    250,
+  );
   assert.ok(written, `document ${docId} was not written`);
   // A checkpoint after the write, then stop: every span has ended.
-  await waitFor(() => exporter.getFinishedSpans().some((s) => s.name === 'checkpoint' && s.startTime[0] * 1000 > Date.now() - 900), 10_000, 100);
+  await waitFor(
+    () => exporter.getFinishedSpans().some((s) => s.name === 'checkpoint' && s.startTime[0] * 1000 > Date.now() - 900),
+    10_000,
+    100,
+  );
   await runtime.stop();
   daemon = undefined;
 
@@ -121,7 +130,10 @@ test("one event's trace goes from its Kafka traceparent header to the Elasticsea
   const fires = byName('window fire').filter((s) => hasLink(s, producerContext));
   assert.equal(fires.length, 1, 'one firing counted the traced event');
   const fire = fires[0] as ReadableSpan;
-  assert.ok((fire.attributes['sluice.window.start.first'] as number) <= windowStart && windowStart <= (fire.attributes['sluice.window.start.last'] as number));
+  assert.ok(
+    (fire.attributes['sluice.window.start.first'] as number) <= windowStart &&
+      windowStart <= (fire.attributes['sluice.window.start.last'] as number),
+  );
 
   // 4. The Elasticsearch bulk that carried the window's document links to that firing.
   const bulks = byName(`bulk ${index}`).filter((s) => hasLink(s, fire.spanContext()));
@@ -136,6 +148,9 @@ test("one event's trace goes from its Kafka traceparent header to the Elasticsea
   // Barrier checkpoints are traced with their steps.
   const checkpoint = byName('checkpoint')[0] as ReadableSpan;
   assert.ok(checkpoint, 'a checkpoint span');
-  const steps = spans.filter((s) => s.parentSpanContext?.spanId === checkpoint.spanContext().spanId).map((s) => s.name).sort();
+  const steps = spans
+    .filter((s) => s.parentSpanContext?.spanId === checkpoint.spanContext().spanId)
+    .map((s) => s.name)
+    .sort();
   assert.deepEqual(steps, ['commit side outputs and offsets', 'flush sinks', 'persist']);
 });

@@ -6,7 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -38,15 +49,25 @@ test('admin requests: the three commands parse; anything else is refused with US
     [`{"v":1,"command":"savepoint","dir":"/${'x'.repeat(MAX_MESSAGE_BYTES)}"}`, /over 65536 bytes/],
   ];
   for (const [line, pattern] of refused) {
-    assert.throws(() => parseRequest(line), (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.USAGE && pattern.test(err.message), line.slice(0, 80));
+    assert.throws(
+      () => parseRequest(line),
+      (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.USAGE && pattern.test(err.message),
+      line.slice(0, 80),
+    );
   }
   assert.deepEqual(parseResponse('{"ok":true,"savepoint":"/a"}'), { ok: true, savepoint: '/a' });
-  assert.throws(() => parseResponse('{"ok":"yes"}'), (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.ADMIN_ENDPOINT_FAILED);
+  assert.throws(
+    () => parseResponse('{"ok":"yes"}'),
+    (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.ADMIN_ENDPOINT_FAILED,
+  );
 });
 
 /** What a daemon killed with SIGKILL leaves behind: a socket file nobody listens on. */
 function staleSocket(path: string): void {
-  spawnSync(process.execPath, ['-e', `require('node:net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+  spawnSync(process.execPath, [
+    '-e',
+    `require('node:net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`,
+  ]);
   assert.ok(lstatSync(path).isSocket(), 'a stale socket file');
 }
 
@@ -66,14 +87,28 @@ test('admin socket: answers requests, carries error codes, takes over a stale so
   try {
     assert.equal(statSync(path).mode & 0o777, 0o600, 'only the owner may connect');
     assert.deepEqual(await adminRequest(path, { v: 1, command: 'ping' }), { ok: true, pid: 42 });
-    assert.deepEqual(await adminRequest(path, { v: 1, command: 'savepoint' }), { ok: false, code: 'SAVEPOINT_FAILED', message: 'no savepoint taken: the daemon is stopping' });
-    await assert.rejects(startAdminServer(path, async () => ({ ok: true }), silentLogger), (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.ADMIN_ENDPOINT_FAILED && /another sluice daemon answers/.test(err.message));
+    assert.deepEqual(await adminRequest(path, { v: 1, command: 'savepoint' }), {
+      ok: false,
+      code: 'SAVEPOINT_FAILED',
+      message: 'no savepoint taken: the daemon is stopping',
+    });
+    await assert.rejects(
+      startAdminServer(path, async () => ({ ok: true }), silentLogger),
+      (err: unknown) =>
+        err instanceof SluiceError && err.code === ErrorCode.ADMIN_ENDPOINT_FAILED && /another sluice daemon answers/.test(err.message),
+    );
   } finally {
     await server.close();
   }
   assert.throws(() => statSync(path), 'the socket file is removed on close');
-  await assert.rejects(adminRequest(path, { v: 1, command: 'ping' }), (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.DAEMON_NOT_RUNNING);
-  await assert.rejects(startAdminServer(join(root, 'x'.repeat(120), 'admin.sock'), async () => ({ ok: true }), silentLogger), /SLUICE_ADMIN_SOCKET/);
+  await assert.rejects(
+    adminRequest(path, { v: 1, command: 'ping' }),
+    (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.DAEMON_NOT_RUNNING,
+  );
+  await assert.rejects(
+    startAdminServer(join(root, 'x'.repeat(120), 'admin.sock'), async () => ({ ok: true }), silentLogger),
+    /SLUICE_ADMIN_SOCKET/,
+  );
 });
 
 test('admin socket: a path that is not a socket (a regular file, a directory, a symlink, a FIFO) is never removed', async () => {
@@ -88,10 +123,18 @@ test('admin socket: a path that is not a socket (a regular file, a directory, a 
   symlinkSync(file, link);
   const fifo = join(dir, 'a-fifo');
   spawnSync('mkfifo', [fifo]);
-  for (const [path, kind] of [[file, 'a regular file'], [directory, 'a directory'], [link, 'a symbolic link'], [fifo, 'a FIFO']] as const) {
+  for (const [path, kind] of [
+    [file, 'a regular file'],
+    [directory, 'a directory'],
+    [link, 'a symbolic link'],
+    [fifo, 'a FIFO'],
+  ] as const) {
     await assert.rejects(
       startAdminServer(path, async () => ({ ok: true }), silentLogger),
-      (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.ADMIN_ENDPOINT_FAILED && err.message.includes(`is ${kind}, not a socket: refusing to replace it`),
+      (err: unknown) =>
+        err instanceof SluiceError &&
+        err.code === ErrorCode.ADMIN_ENDPOINT_FAILED &&
+        err.message.includes(`is ${kind}, not a socket: refusing to replace it`),
       path,
     );
   }
@@ -113,12 +156,17 @@ test('admin socket: never reachable by other users, not even between listening a
     const result = (listen as (...a: unknown[]) => Server).apply(this, args);
     if (typeof args[0] === 'string') {
       const bound = args[0];
-      binds.push({ path: bound, socketMode: lstatSync(bound).mode & 0o777, dirMode: statSync(dirname(bound)).mode & 0o777, finalPathExists: bound !== path && existsSync(path) });
+      binds.push({
+        path: bound,
+        socketMode: lstatSync(bound).mode & 0o777,
+        dirMode: statSync(dirname(bound)).mode & 0o777,
+        finalPathExists: bound !== path && existsSync(path),
+      });
     }
     return result;
   });
   const umask = process.umask(0);
-  let server;
+  let server: Awaited<ReturnType<typeof startAdminServer>>;
   try {
     server = await startAdminServer(path, async () => ({ ok: true }), silentLogger);
   } finally {

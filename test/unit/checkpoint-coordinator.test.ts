@@ -86,7 +86,11 @@ describe('CheckpointCoordinator: timing', () => {
     assert.equal(c.triggeredAt, 1000);
     assert.equal(c.acknowledgedAt, 1030);
     assert.deepEqual(c.placement, { offsets: { 'user-clicks-0': 100 } });
-    assert.deepEqual([...c.acks.entries()].sort(), [['sinks', 'sinks@1'], ['worker-0', 'worker-0@1'], ['worker-1', 'worker-1@1']]);
+    assert.deepEqual([...c.acks.entries()].sort(), [
+      ['sinks', 'sinks@1'],
+      ['worker-0', 'worker-0@1'],
+      ['worker-1', 'worker-1@1'],
+    ]);
     assert.equal(c.sizeBytes, 30);
     assert.deepEqual(h.completed, [c]);
     const stats = h.coordinator.stats();
@@ -103,7 +107,13 @@ describe('CheckpointCoordinator: timing', () => {
     await h.time.advance(10);
     assert.equal(h.coordinator.stats().nextTriggerAt, 2000, 'max(1000 + 1000, 1010 + 500)');
     await h.time.advanceTo(2000);
-    assert.deepEqual(h.triggered.map((t) => [t.id, t.at]), [[1, 1000], [2, 2000]]);
+    assert.deepEqual(
+      h.triggered.map((t) => [t.id, t.at]),
+      [
+        [1, 1000],
+        [2, 2000],
+      ],
+    );
   });
 
   test('a slow checkpoint: min pause holds between its END and the next START', async () => {
@@ -118,7 +128,13 @@ describe('CheckpointCoordinator: timing', () => {
     await h.time.advanceTo(3299);
     assert.equal(h.triggered.length, 1);
     await h.time.advanceTo(3300);
-    assert.deepEqual(h.triggered.map((t) => [t.id, t.at]), [[1, 1000], [2, 3300]]);
+    assert.deepEqual(
+      h.triggered.map((t) => [t.id, t.at]),
+      [
+        [1, 1000],
+        [2, 3300],
+      ],
+    );
   });
 
   test('at most one checkpoint in flight, however long it takes (until its timeout)', async () => {
@@ -218,7 +234,12 @@ describe('CheckpointCoordinator: failures', () => {
     const stats = h.coordinator.stats();
     assert.equal(stats.failed.TIMEOUT, 1);
     assert.equal(stats.consecutiveFailures, 1);
-    assert.deepEqual(stats.lastFailure, { id: 1, reason: 'TIMEOUT', at: 6000, message: 'checkpoint 1 timed out after 5000 ms: no acknowledgement from worker-1' });
+    assert.deepEqual(stats.lastFailure, {
+      id: 1,
+      reason: 'TIMEOUT',
+      at: 6000,
+      message: 'checkpoint 1 timed out after 5000 ms: no acknowledgement from worker-1',
+    });
     assert.equal(stats.nextTriggerAt, 6500);
     await h.time.advanceTo(6500);
     assert.equal(h.triggered.at(-1)?.id, 2);
@@ -309,7 +330,10 @@ describe('CheckpointCoordinator: failures', () => {
     const err = h.fatal[0]!;
     assert.ok(err instanceof SluiceError);
     assert.equal(err.code, ErrorCode.CHECKPOINT_FAILED);
-    assert.match(err.message, /^3 checkpoints failed in a row \(tolerable: 2\); last: participant worker-0 declined checkpoint 3: snapshot failed$/);
+    assert.match(
+      err.message,
+      /^3 checkpoints failed in a row \(tolerable: 2\); last: participant worker-0 declined checkpoint 3: snapshot failed$/,
+    );
     assert.equal(err.details.reason, 'DECLINED');
     assert.equal(h.coordinator.stats().state, 'failed');
     await h.time.advance(100_000);
@@ -390,7 +414,10 @@ describe('CheckpointCoordinator: triggerNow and stop', () => {
     h.ackAll(1);
     await last;
     await h.time.advance(100_000);
-    assert.deepEqual(h.triggered.map((t) => t.kind), ['forced']);
+    assert.deepEqual(
+      h.triggered.map((t) => t.kind),
+      ['forced'],
+    );
   });
 
   test('stop aborts the pending checkpoint (ABORTED_BY_STOP, not counted), rejects waiting triggerNow calls, plans nothing', async () => {

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ErrorCode, SluiceError } from '../../src/errors.js';
-import { canonicalJson, CHECKPOINT_FORMAT_VERSION, CheckpointStore, type CheckpointRecord } from '../../src/state/checkpoints/checkpoint-store.js';
+import {
+  canonicalJson,
+  CHECKPOINT_FORMAT_VERSION,
+  CheckpointStore,
+  type CheckpointRecord,
+} from '../../src/state/checkpoints/checkpoint-store.js';
 
 function record(id: number): CheckpointRecord {
   return {
@@ -16,7 +21,12 @@ function record(id: number): CheckpointRecord {
     workers: 2,
     keyGroups: 128,
     source: { topic: 'clicks', groupId: 'sluice' },
-    placement: { offsets: { '0': 10 * id, '1': 5 * id }, maxTimestamps: { '0': 1000 * id, '1': null }, watermark: 990 * id, stageWatermark: 990 * id },
+    placement: {
+      offsets: { '0': 10 * id, '1': 5 * id },
+      maxTimestamps: { '0': 1000 * id, '1': null },
+      watermark: 990 * id,
+      stageWatermark: 990 * id,
+    },
     changed: { '0': id, '1': 2 * id },
   };
 }
@@ -34,7 +44,10 @@ async function withStore(fn: (dir: string, store: CheckpointStore) => Promise<vo
 
 describe('CheckpointStore', () => {
   test('canonical JSON does not depend on key order', () => {
-    assert.equal(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } }), canonicalJson({ a: { c: null, d: [1, { x: 1, y: 2 }] }, b: 1 }));
+    assert.equal(
+      canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } }),
+      canonicalJson({ a: { c: null, d: [1, { x: 1, y: 2 }] }, b: 1 }),
+    );
   });
 
   test('writes are read back verified; only the newest `retained` are kept (two at least); durable across reopen', async () => {
@@ -47,7 +60,10 @@ describe('CheckpointStore', () => {
         assert.equal(oldestRetainedId, Math.max(1, id - 2));
       }
       assert.deepEqual(store.ids(), [3, 4, 5]);
-      assert.deepEqual(store.stored(), [3, 4, 5].map((id) => ({ id, record: record(id) })));
+      assert.deepEqual(
+        store.stored(),
+        [3, 4, 5].map((id) => ({ id, record: record(id) })),
+      );
       await store.close();
       const again = new CheckpointStore(dir);
       assert.deepEqual(again.read(5), record(5));
@@ -64,9 +80,14 @@ describe('CheckpointStore', () => {
       for (const id of [1, 2, 3]) await store.write(record(id), 3);
       await store.corruptForTest(3);
       const stored = store.stored();
-      assert.deepEqual(stored.slice(0, 2), [1, 2].map((id) => ({ id, record: record(id) })));
+      assert.deepEqual(
+        stored.slice(0, 2),
+        [1, 2].map((id) => ({ id, record: record(id) })),
+      );
       const damaged = stored[2];
-      assert.ok(damaged && 'error' in damaged && damaged.error instanceof SluiceError && damaged.error.code === ErrorCode.CHECKPOINT_CORRUPT);
+      assert.ok(
+        damaged && 'error' in damaged && damaged.error instanceof SluiceError && damaged.error.code === ErrorCode.CHECKPOINT_CORRUPT,
+      );
       assert.throws(() => store.read(3), /checkpoint 3 .* is damaged/);
     });
   });

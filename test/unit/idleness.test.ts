@@ -83,7 +83,8 @@ describe('idleness is not measured while the pipeline is blocked on a sink', () 
       deadLetters: letters,
       now: () => now,
       logger: silentLogger,
-      keyedStage: (onResults) => new LocalKeyedStage({ sizeMs: 60_000, allowedLatenessMs: 0 }, clickCountAggregate, new InMemoryWindowStore(), onResults),
+      keyedStage: (onResults) =>
+        new LocalKeyedStage({ sizeMs: 60_000, allowedLatenessMs: 0 }, clickCountAggregate, new InMemoryWindowStore(), onResults),
     });
     pipeline.assign([0, 1]);
     await pipeline.processBatch({ topic: 't', partition: 0, records: [rec('a', 1_000), rec('a', 70_000)] });

@@ -41,7 +41,11 @@ function problems(text: string): Array<{ line?: number; path: string; message: s
     assert.ok(err instanceof SluiceError);
     assert.equal(err.code, ErrorCode.JOB_INVALID);
     assert.match(err.message, /^job file test\.yaml is invalid:\n/);
-    return (err.details.problems as Array<{ line?: number; path: string; message: string }>).map(({ line, path, message }) => ({ line, path, message }));
+    return (err.details.problems as Array<{ line?: number; path: string; message: string }>).map(({ line, path, message }) => ({
+      line,
+      path,
+      message,
+    }));
   }
   assert.fail('expected JOB_INVALID');
 }
@@ -91,9 +95,21 @@ describe('job files', () => {
     const job = compileJob(spec);
     const ok = job.parse(Buffer.from(JSON.stringify({ shop: 's1', amount: 250, at: TS, other: [1, 2] })), NOW);
     assert.deepEqual(ok, { ok: true, event: { k: 's1', t: TS, v: [250] } });
-    assert.deepEqual(job.parse(Buffer.from(JSON.stringify({ shop: 's1', amount: -1, at: TS })), NOW), { ok: false, code: 'BAD_AMOUNT', message: 'amount -1 is below the minimum 0' });
-    assert.deepEqual(job.parse(Buffer.from(JSON.stringify({ shop: 's1', amount: 1.5, at: TS })), NOW), { ok: false, code: 'BAD_AMOUNT', message: 'amount must be an integer, got a non-integer number (1.5)' });
-    assert.deepEqual(job.parse(Buffer.from(JSON.stringify({ amount: 1, at: TS })), NOW), { ok: false, code: 'MISSING_SHOP', message: 'shop is missing, null or empty' });
+    assert.deepEqual(job.parse(Buffer.from(JSON.stringify({ shop: 's1', amount: -1, at: TS })), NOW), {
+      ok: false,
+      code: 'BAD_AMOUNT',
+      message: 'amount -1 is below the minimum 0',
+    });
+    assert.deepEqual(job.parse(Buffer.from(JSON.stringify({ shop: 's1', amount: 1.5, at: TS })), NOW), {
+      ok: false,
+      code: 'BAD_AMOUNT',
+      message: 'amount must be an integer, got a non-integer number (1.5)',
+    });
+    assert.deepEqual(job.parse(Buffer.from(JSON.stringify({ amount: 1, at: TS })), NOW), {
+      ok: false,
+      code: 'MISSING_SHOP',
+      message: 'shop is missing, null or empty',
+    });
   });
 
   test('every problem is reported with its line, column and path', () => {
@@ -131,7 +147,11 @@ outputs:
     assert.match(at('input.filters[0]')?.message ?? '', /exactly one test.*equals and in/);
     assert.equal(at('key[1]')?.line, 10);
     assert.match(at('key[1]')?.message ?? '', /names no field: "shop"/);
-    assert.equal(rows.some((r) => r.path === 'key[0]'), false, 'a reference to a field with its own problem is not a second problem');
+    assert.equal(
+      rows.some((r) => r.path === 'key[0]'),
+      false,
+      'a reference to a field with its own problem is not a second problem',
+    );
     assert.equal(at('window.slide')?.message, 'is required');
     assert.equal(at('window.slid')?.line, 14);
     assert.match(at('window.slid')?.message ?? '', /unknown setting "slid" \(did you mean "slide"\?\)/);
@@ -142,16 +162,34 @@ outputs:
     assert.match(at('outputs.redis.value')?.message ?? '', /unclosed/);
     assert.equal(at('outputs.stdout')?.line, 21);
     const lines = rows.map((r) => r.line ?? 0);
-    assert.deepEqual(lines, [...lines].sort((a, b) => a - b), 'sorted by line');
+    assert.deepEqual(
+      lines,
+      [...lines].sort((a, b) => a - b),
+      'sorted by line',
+    );
   });
 
   test('YAML and JSON syntax errors, duplicate keys and wrong shapes name their line', () => {
-    assert.deepEqual(problems('name: x\nname: y\n').map((r) => r.line), [2]);
+    assert.deepEqual(
+      problems('name: x\nname: y\n').map((r) => r.line),
+      [2],
+    );
     assert.match(problems('name: x\nname: y\n')[0]?.message ?? '', /not valid YAML or JSON: Map keys must be unique/);
     const json = problems('{\n  "name": "x",\n  "input": {\n    "fields": [1, 2\n}');
-    assert.ok(json.every((r) => r.line !== undefined && r.line >= 4), JSON.stringify(json));
-    assert.deepEqual(problems('- a\n- b\n').map((r) => r.message), ['a job file must be a map (key: value lines)']);
-    const shapes = problems(MINIMAL.replace('window: { type: tumbling, size: 5m }', 'window: { type: hopping, size: 5m }').replace('  orders: { type: count }', '  orders: { type: count, field: shop }'));
+    assert.ok(
+      json.every((r) => r.line !== undefined && r.line >= 4),
+      JSON.stringify(json),
+    );
+    assert.deepEqual(
+      problems('- a\n- b\n').map((r) => r.message),
+      ['a job file must be a map (key: value lines)'],
+    );
+    const shapes = problems(
+      MINIMAL.replace('window: { type: tumbling, size: 5m }', 'window: { type: hopping, size: 5m }').replace(
+        '  orders: { type: count }',
+        '  orders: { type: count, field: shop }',
+      ),
+    );
     assert.deepEqual(
       shapes.map((r) => [r.line, r.path]),
       [
@@ -162,7 +200,12 @@ outputs:
   });
 
   test('field names that mean something on JavaScript objects are refused', () => {
-    const rows = problems(MINIMAL.replace('    shop: { type: string }', '    shop: { type: string }\n    __proto__: { type: string }').replace('  orders: { type: count }', '  constructor: { type: count }'));
+    const rows = problems(
+      MINIMAL.replace('    shop: { type: string }', '    shop: { type: string }\n    __proto__: { type: string }').replace(
+        '  orders: { type: count }',
+        '  constructor: { type: count }',
+      ),
+    );
     assert.deepEqual(
       rows.map((r) => r.path),
       ['input.fields.__proto__', 'aggregates.constructor'],
@@ -171,17 +214,26 @@ outputs:
 
   test('templates: placeholders, literal braces, what an id must name', () => {
     const t = parseTemplate('{{x}}:{shop}:{windowStart}');
-    assert.equal(renderTemplate(t, (n) => ({ shop: 'a:b', windowStart: 60_000 })[n]), '{x}:a:b:60000');
+    assert.equal(
+      renderTemplate(t, (n) => ({ shop: 'a:b', windowStart: 60_000 })[n]),
+      '{x}:a:b:60000',
+    );
     assert.throws(() => parseTemplate('{a'), /unclosed/);
     assert.throws(() => parseTemplate('a}'), /without/);
     assert.throws(() => parseTemplate('{a b}'), /not a placeholder/);
     const rows = problems(`${MINIMAL}outputs:\n  elasticsearch: { index: orders, id: "{shop}" }\n`);
-    assert.deepEqual(rows.map((r) => [r.path, r.message]), [['outputs.elasticsearch.id', 'must name {windowStart}: two results with the same id would overwrite each other']]);
+    assert.deepEqual(
+      rows.map((r) => [r.path, r.message]),
+      [['outputs.elasticsearch.id', 'must name {windowStart}: two results with the same id would overwrite each other']],
+    );
   });
 
   test('filters run on raw values before validation; a filtered record is neither counted nor a dead letter', () => {
     const spec = parseJobFile(
-      MINIMAL.replace('  eventTime: at', '  eventTime: at\n  filters:\n    - { field: kind, equals: order }\n    - { field: region, in: [eu, us, null] }\n    - { field: test, exists: false }'),
+      MINIMAL.replace(
+        '  eventTime: at',
+        '  eventTime: at\n  filters:\n    - { field: kind, equals: order }\n    - { field: region, in: [eu, us, null] }\n    - { field: test, exists: false }',
+      ),
       'f.yaml',
     );
     const job = compileJob(spec);
@@ -193,9 +245,17 @@ outputs:
     assert.deepEqual(parse({ ...base, region: 'apac' }), { ok: false, filtered: true });
     assert.deepEqual(parse({ ...base, region: 'eu', kind: 'refund' }), { ok: false, filtered: true });
     assert.deepEqual(parse({ ...base, region: 'eu', test: true }), { ok: false, filtered: true });
-    assert.deepEqual(parse({ ...base, region: 'eu', amount: 'x' }), { ok: false, code: 'BAD_AMOUNT', message: 'amount must be an integer, got a string' });
+    assert.deepEqual(parse({ ...base, region: 'eu', amount: 'x' }), {
+      ok: false,
+      code: 'BAD_AMOUNT',
+      message: 'amount must be an integer, got a string',
+    });
     assert.deepEqual(parse({ kind: 'refund', amount: 'x' }), { ok: false, filtered: true }, 'filtered before validation');
-    assert.equal(job.parse(Buffer.from('{"kind":"order","kind":"x"}'), NOW).ok === false && (job.parse(Buffer.from('{"kind":"order","kind":"x"}'), NOW) as { code: string }).code, 'DUPLICATE_KEY');
+    assert.equal(
+      job.parse(Buffer.from('{"kind":"order","kind":"x"}'), NOW).ok === false &&
+        (job.parse(Buffer.from('{"kind":"order","kind":"x"}'), NOW) as { code: string }).code,
+      'DUPLICATE_KEY',
+    );
   });
 
   test('validation rules: oneOf, pattern, optional fields, custom codes', () => {
@@ -222,18 +282,41 @@ aggregates:
     );
     const job = compileJob(spec);
     const parse = (o: object) => job.parse(Buffer.from(JSON.stringify(o)), NOW);
-    assert.deepEqual(parse({ sku: 'abc-1', region: 'eu', at: TS }), { ok: false, code: 'BAD_SKU_FORMAT', message: 'sku "abc-1" does not match /^[A-Z]{3}-[0-9]+$/' });
-    assert.deepEqual(parse({ sku: 'ABC-1', region: 'apac', at: TS }), { ok: false, code: 'BAD_REGION', message: 'region "apac" is not one of "eu", "us"' });
-    assert.deepEqual(parse({ sku: 'ABC-1', region: 'eu', at: TS, qty: 101 }), { ok: false, code: 'BAD_QTY', message: 'qty 101 is above the maximum 100' });
-    assert.deepEqual(parse({ sku: 'ABC-1', region: 'eu', at: TS, gift: 'no' }), { ok: false, code: 'BAD_GIFT', message: 'gift must be true or false, got a string' });
+    assert.deepEqual(parse({ sku: 'abc-1', region: 'eu', at: TS }), {
+      ok: false,
+      code: 'BAD_SKU_FORMAT',
+      message: 'sku "abc-1" does not match /^[A-Z]{3}-[0-9]+$/',
+    });
+    assert.deepEqual(parse({ sku: 'ABC-1', region: 'apac', at: TS }), {
+      ok: false,
+      code: 'BAD_REGION',
+      message: 'region "apac" is not one of "eu", "us"',
+    });
+    assert.deepEqual(parse({ sku: 'ABC-1', region: 'eu', at: TS, qty: 101 }), {
+      ok: false,
+      code: 'BAD_QTY',
+      message: 'qty 101 is above the maximum 100',
+    });
+    assert.deepEqual(parse({ sku: 'ABC-1', region: 'eu', at: TS, gift: 'no' }), {
+      ok: false,
+      code: 'BAD_GIFT',
+      message: 'gift must be true or false, got a string',
+    });
     const ok = parse({ sku: 'ABC-1', region: 'eu', at: TS, coupon: '', qty: null });
-    assert.deepEqual(ok, { ok: true, event: { k: '["ABC-1","eu"]', t: TS, v: [undefined, undefined, undefined] } }, 'absent optional values; a composite key as a JSON array');
+    assert.deepEqual(
+      ok,
+      { ok: true, event: { k: '["ABC-1","eu"]', t: TS, v: [undefined, undefined, undefined] } },
+      'absent optional values; a composite key as a JSON array',
+    );
     const acc = job.aggregate.createAccumulator();
     job.aggregate.add(acc, (ok as unknown as { event: never }).event);
     job.aggregate.add(acc, { k: '["ABC-1","eu"]', t: TS, v: ['C1', 3, true] } as never);
     job.aggregate.add(acc, { k: '["ABC-1","eu"]', t: TS, v: ['C1', 4, false] } as never);
     const result = job.aggregate.result(acc, '["ABC-1","eu"]', { start: 0, end: 60_000 });
-    assert.equal(JSON.stringify(result.doc), '{"sku":"ABC-1","region":"eu","windowStart":0,"windowEnd":60000,"n":3,"coupons":1,"qty":7,"gifts":{"false":1,"true":1}}');
+    assert.equal(
+      JSON.stringify(result.doc),
+      '{"sku":"ABC-1","region":"eu","windowStart":0,"windowEnd":60000,"n":3,"coupons":1,"qty":7,"gifts":{"false":1,"true":1}}',
+    );
     assert.equal(job.resultId(result), 'ABC-1:eu:0');
     assert.equal(job.resultVersion(result), 3);
     assert.equal(job.redisValue(result), JSON.stringify(result.doc), 'no value template: the document as JSON');
@@ -264,11 +347,41 @@ aggregates:
     const acc = job.aggregate.createAccumulator();
     const empty = job.aggregate.result(job.aggregate.createAccumulator(), 'k', { start: 0, end: 1 });
     assert.deepEqual(empty.doc, { k: 'k', windowStart: 0, windowEnd: 1, lo: null, hi: null, mean: null, top: [], first: null });
-    for (const [p, u, at] of [[2.5, 'b', 5], [undefined, 'a', 3], [0.5, 'c', 9], [4, 'b', 4], [1, 'a', 7]] as const) job.aggregate.add(acc, { k: 'k', t: at, v: [p, u, at] } as never);
+    for (const [p, u, at] of [
+      [2.5, 'b', 5],
+      [undefined, 'a', 3],
+      [0.5, 'c', 9],
+      [4, 'b', 4],
+      [1, 'a', 7],
+    ] as const)
+      job.aggregate.add(acc, { k: 'k', t: at, v: [p, u, at] } as never);
     const result = job.aggregate.result(acc, 'k', { start: 3, end: 10 });
-    assert.deepEqual(result.doc, { k: 'k', windowStart: 3, windowEnd: 10, lo: 0.5, hi: 4, mean: 2, top: [{ value: 'a', count: 2 }, { value: 'b', count: 2 }], first: 3 });
+    assert.deepEqual(result.doc, {
+      k: 'k',
+      windowStart: 3,
+      windowEnd: 10,
+      lo: 0.5,
+      hi: 4,
+      mean: 2,
+      top: [
+        { value: 'a', count: 2 },
+        { value: 'b', count: 2 },
+      ],
+      first: 3,
+    });
     const json = job.stateCodec.encode(acc);
-    assert.deepEqual(json, { '#': 5, lo: 0.5, hi: 4, mean: { sum: 8, n: 4 }, top: [['a', 2], ['b', 2], ['c', 1]], first: 3 });
+    assert.deepEqual(json, {
+      '#': 5,
+      lo: 0.5,
+      hi: 4,
+      mean: { sum: 8, n: 4 },
+      top: [
+        ['a', 2],
+        ['b', 2],
+        ['c', 1],
+      ],
+      first: 3,
+    });
     assert.deepEqual(job.aggregate.result(job.stateCodec.decode(JSON.parse(JSON.stringify(json))), 'k', { start: 3, end: 10 }), result);
     assert.throws(() => job.stateCodec.decode({ '#': 1, top: [['a', -1]] }), /aggregate top holds/);
     assert.throws(() => job.stateCodec.decode({ lo: 1 }), /no event count/);
@@ -276,12 +389,28 @@ aggregates:
     const other = job.aggregate.createAccumulator();
     job.aggregate.add(other, { k: 'k', t: 1, v: [10, 'c', 1] } as never);
     const merged = job.aggregate.result(job.aggregate.merge!(acc, other), 'k', { start: 1, end: 10 });
-    assert.deepEqual(merged.doc, { k: 'k', windowStart: 1, windowEnd: 10, lo: 0.5, hi: 10, mean: 18 / 5, top: [{ value: 'a', count: 2 }, { value: 'b', count: 2 }], first: 1 });
+    assert.deepEqual(merged.doc, {
+      k: 'k',
+      windowStart: 1,
+      windowEnd: 10,
+      lo: 0.5,
+      hi: 10,
+      mean: 18 / 5,
+      top: [
+        { value: 'a', count: 2 },
+        { value: 'b', count: 2 },
+      ],
+      first: 1,
+    });
     assert.equal(merged.n, 6);
   });
 
   test('settings that are variables: the environment wins over the file, and says so; a session window refuses SLUICE_WINDOW_MS', () => {
-    const env = { SLUICE_KAFKA_BROKERS: '127.0.0.1:9092', SLUICE_REDIS_URL: 'redis://127.0.0.1:6379', SLUICE_ES_NODE: 'http://127.0.0.1:9200' };
+    const env = {
+      SLUICE_KAFKA_BROKERS: '127.0.0.1:9092',
+      SLUICE_REDIS_URL: 'redis://127.0.0.1:6379',
+      SLUICE_ES_NODE: 'http://127.0.0.1:9200',
+    };
     const fromFile = applyEnvironment(reference, loadConfig(env), env, 'c.yaml');
     assert.deepEqual(fromFile.notes, []);
     assert.equal(fromFile.config.redis?.keyPrefix, 'clicks:');
@@ -300,11 +429,21 @@ aggregates:
     assert.equal(r.config.redis?.keyPrefix, 'orders:', 'the default prefix is the job name');
     assert.equal(r.config.redis?.ttlSeconds, 60);
     assert.equal(r.config.elasticsearch?.index, 'order-totals');
-    assert.deepEqual(r.notes, ['SLUICE_KAFKA_TOPIC=orders-staging overrides input.topic (orders) of job file o.yaml', 'SLUICE_REDIS_TTL_SECONDS=60 overrides outputs.redis.ttl (3600) of job file o.yaml']);
+    assert.deepEqual(r.notes, [
+      'SLUICE_KAFKA_TOPIC=orders-staging overrides input.topic (orders) of job file o.yaml',
+      'SLUICE_REDIS_TTL_SECONDS=60 overrides outputs.redis.ttl (3600) of job file o.yaml',
+    ]);
     const session = parseJobFile(MINIMAL.replace('{ type: tumbling, size: 5m }', '{ type: session, gap: 30m }'), 's.yaml');
     const withSize = { SLUICE_WINDOW_MS: '60000' };
-    assert.throws(() => applyEnvironment(session, loadConfig(withSize), withSize, 's.yaml'), /SLUICE_WINDOW_MS=60000 cannot apply .* sessions/);
-    assert.equal(applyEnvironment(session, loadConfig({}), {}, 's.yaml').config.windows.sizeMs, 1_800_000, 'a session job\'s windowMs is its gap');
+    assert.throws(
+      () => applyEnvironment(session, loadConfig(withSize), withSize, 's.yaml'),
+      /SLUICE_WINDOW_MS=60000 cannot apply .* sessions/,
+    );
+    assert.equal(
+      applyEnvironment(session, loadConfig({}), {}, 's.yaml').config.windows.sizeMs,
+      1_800_000,
+      "a session job's windowMs is its gap",
+    );
   });
 
   test('loadJob: a job file by SLUICE_JOB or --job; a module exporting a JobDefinition; an unreadable file', async () => {
@@ -339,12 +478,21 @@ aggregates:
       // A worker (a thread of its own, nothing cached) finding another file than the main thread loaded.
       const changed = join(dir, 'upper-changed.mjs');
       writeFileSync(changed, `${readFileSync(module, 'utf8')}\n// changed`);
-      await assert.rejects(loadJobSource({ ...(loaded.job.source as { kind: 'module'; sha256: string; exportName: string }), path: changed }), /changed on disk since the daemon started/);
+      await assert.rejects(
+        loadJobSource({ ...(loaded.job.source as { kind: 'module'; sha256: string; exportName: string }), path: changed }),
+        /changed on disk since the daemon started/,
+      );
 
       const bad = join(dir, 'bad.mjs');
       writeFileSync(bad, 'export default { name: "x" };');
-      await assert.rejects(loadJob(loadConfig({}), {}, bad), (err: SluiceError) => err.code === ErrorCode.JOB_INVALID && /has no function parse/.test(err.message));
-      await assert.rejects(loadJob(loadConfig({}), {}, join(dir, 'missing.yaml')), (err: SluiceError) => err.code === ErrorCode.JOB_INVALID && /cannot be read: no such file/.test(err.message));
+      await assert.rejects(
+        loadJob(loadConfig({}), {}, bad),
+        (err: SluiceError) => err.code === ErrorCode.JOB_INVALID && /has no function parse/.test(err.message),
+      );
+      await assert.rejects(
+        loadJob(loadConfig({}), {}, join(dir, 'missing.yaml')),
+        (err: SluiceError) => err.code === ErrorCode.JOB_INVALID && /cannot be read: no such file/.test(err.message),
+      );
       await assert.rejects(loadJob(loadConfig({}), {}, join(dir, 'job.toml')), /expected \.yaml, \.yml or \.json/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -387,7 +535,15 @@ aggregates:
       assert.ok(parsed.ok);
       return { key: job.keyOf(parsed.event), timestamp: job.timestampOf(parsed.event), event: parsed.event };
     });
-    assert.deepEqual(events.map((e) => e.event.v), [[5, 'u1'], [undefined, 'u2'], [7, 'u1']], 'the note, the region and the shop are not in the event (the key is)');
+    assert.deepEqual(
+      events.map((e) => e.event.v),
+      [
+        [5, 'u1'],
+        [undefined, 'u2'],
+        [7, 'u1'],
+      ],
+      'the note, the region and the shop are not in the event (the key is)',
+    );
     const input = windowInputOf(job);
     const step = encodeStep(events, input);
     const columns = step.columns.values as unknown[];
@@ -397,7 +553,14 @@ aggregates:
     assert.ok(step.bytes < 200, `${step.bytes} bytes for 3 events of ~1 KB each`);
     assert.deepEqual(decodeStep(step.columns, input), events);
     const countOnly = compileJob({ ...spec, aggregates: [{ name: 'n', type: 'count' }] });
-    assert.deepEqual(encodeStep(events.map((e) => ({ ...e, event: { ...e.event, v: [] } })), windowInputOf(countOnly)).columns.values, [], 'a count needs no value at all');
+    assert.deepEqual(
+      encodeStep(
+        events.map((e) => ({ ...e, event: { ...e.event, v: [] } })),
+        windowInputOf(countOnly),
+      ).columns.values,
+      [],
+      'a count needs no value at all',
+    );
   });
 });
 
@@ -419,8 +582,14 @@ describe('examples/clickstream.yaml is the built-in job', () => {
   }
 
   test('every record gets the same verdict, code and message', () => {
-    fc.assert(fc.property(recordText, (t) => sameParse(Buffer.from(t))), { numRuns: 3000 });
-    fc.assert(fc.property(fc.oneof(fc.json(), valueText), (t) => sameParse(Buffer.from(t))), { numRuns: 1000 });
+    fc.assert(
+      fc.property(recordText, (t) => sameParse(Buffer.from(t))),
+      { numRuns: 3000 },
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.json(), valueText), (t) => sameParse(Buffer.from(t))),
+      { numRuns: 1000 },
+    );
     fc.assert(fc.property(mutated(recordText), sameParse), { numRuns: 1000 });
     fc.assert(fc.property(hostileBytes, sameParse), { numRuns: 300 });
     for (const v of [null, Buffer.alloc(0), Buffer.alloc(1024 * 1024 + 1, 0x20)]) sameParse(v as Buffer);
@@ -428,7 +597,10 @@ describe('examples/clickstream.yaml is the built-in job', () => {
 
   test('the same documents, ids, Redis keys and values, versions, and savepoint state, through the pipeline', async () => {
     const recordArb = fc.record({
-      user: fc.oneof(fc.integer({ min: 0, max: 6 }).map((n) => `u${n}`), fc.constantFrom('__proto__', 'constructor', 'ü-straße')),
+      user: fc.oneof(
+        fc.integer({ min: 0, max: 6 }).map((n) => `u${n}`),
+        fc.constantFrom('__proto__', 'constructor', 'ü-straße'),
+      ),
       type: fc.constantFrom('view', 'click', '__proto__', 'toString', '1'),
       step: fc.integer({ min: 0, max: 30_000 }),
       jitter: fc.integer({ min: 0, max: 70_000 }),
@@ -439,7 +611,10 @@ describe('examples/clickstream.yaml is the built-in job', () => {
         let t = NOW - 3_600_000;
         const values = records.map((r, offset) => {
           t += r.step;
-          const value = r.bad === 0 ? '{"userId":' : JSON.stringify({ userId: r.user, eventType: r.type, timestamp: Math.max(NOW - 3_600_000, t - r.jitter) });
+          const value =
+            r.bad === 0
+              ? '{"userId":'
+              : JSON.stringify({ userId: r.user, eventType: r.type, timestamp: Math.max(NOW - 3_600_000, t - r.jitter) });
           return { offset: String(offset), value: Buffer.from(value), key: null, timestamp: '0' };
         });
         const batches: SourceBatch[] = [];
@@ -462,10 +637,16 @@ describe('examples/clickstream.yaml is the built-in job', () => {
           pipeline.assign([0]);
           for (const b of batches) await pipeline.processBatch(b);
           // Savepoint state of what is still open, read back by the other job's codec.
-          const state = [...store.windowStarts()].flatMap((s) => [...store.entries(s)].map(([k, e]) => [s, k, job.stateCodec.encode(e.accumulator)]));
+          const state = [...store.windowStarts()].flatMap((s) =>
+            [...store.entries(s)].map(([k, e]) => [s, k, job.stateCodec.encode(e.accumulator)]),
+          );
           await pipeline.finish();
           await pipeline.stop();
-          return { results: results.written, letters: letters.letters.map((l) => `${l.topic}/${l.code}/${l.message}/${l.source.offset}`), state };
+          return {
+            results: results.written,
+            letters: letters.letters.map((l) => `${l.topic}/${l.code}/${l.message}/${l.source.offset}`),
+            state,
+          };
         };
         const a = await run(builtIn as unknown as JobDefinition<unknown, unknown, ClickCountResult>);
         const b = await run(compiled as unknown as JobDefinition<unknown, unknown, CompiledResult>);
@@ -485,8 +666,14 @@ describe('examples/clickstream.yaml is the built-in job', () => {
         a.state.forEach(([start, key, json], i) => {
           const [, , other] = b.state[i] as [number, string, unknown];
           const window = { start: start as number, end: (start as number) + 60_000 };
-          assert.equal(JSON.stringify(compiled.toDocument!(compiled.aggregate.result(compiled.stateCodec.decode(json), key as string, window))), JSON.stringify(builtIn.aggregate.result(builtIn.stateCodec.decode(json), key as string, window)));
-          assert.equal(JSON.stringify(builtIn.aggregate.result(builtIn.stateCodec.decode(other), key as string, window)), JSON.stringify(compiled.toDocument!(compiled.aggregate.result(compiled.stateCodec.decode(other), key as string, window))));
+          assert.equal(
+            JSON.stringify(compiled.toDocument!(compiled.aggregate.result(compiled.stateCodec.decode(json), key as string, window))),
+            JSON.stringify(builtIn.aggregate.result(builtIn.stateCodec.decode(json), key as string, window)),
+          );
+          assert.equal(
+            JSON.stringify(builtIn.aggregate.result(builtIn.stateCodec.decode(other), key as string, window)),
+            JSON.stringify(compiled.toDocument!(compiled.aggregate.result(compiled.stateCodec.decode(other), key as string, window))),
+          );
           assert.equal(compiled.stateCodec.decode(json)['#'], builtIn.stateCodec.decode(json).count);
         });
       }),

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { ErrorCode, SluiceError } from '../../src/errors.js';
+import { ErrorCode, type SluiceError } from '../../src/errors.js';
 import { compileJob, type CompiledResult } from '../../src/job/compile.js';
 import { parseJobFile } from '../../src/job/job-file.js';
 import type { JobDefinition } from '../../src/job/job.js';
@@ -27,7 +27,11 @@ after(() => {
 /** A job file's text, compiled as `sluice run --job` would: workers get its spec. */
 function jobOf(text: string): JobDefinition<unknown, unknown, CompiledResult> {
   const spec = parseJobFile(text, 'test.yaml');
-  return compileJob(spec, { source: { kind: 'file', path: 'test.yaml', spec } }) as unknown as JobDefinition<unknown, unknown, CompiledResult>;
+  return compileJob(spec, { source: { kind: 'file', path: 'test.yaml', spec } }) as unknown as JobDefinition<
+    unknown,
+    unknown,
+    CompiledResult
+  >;
 }
 
 const SESSIONS = `name: sessions
@@ -60,7 +64,8 @@ function expectedSessions(visits: Visit[], gap: number): Map<string, { windowEnd
     let start = (list[0] as Visit).at;
     let end = start + gap;
     let members: Visit[] = [];
-    const close = () => out.set(`${user}:${start}`, { windowEnd: end, events: members.length, pages: new Set(members.map((m) => m.page)).size });
+    const close = () =>
+      out.set(`${user}:${start}`, { windowEnd: end, events: members.length, pages: new Set(members.map((m) => m.page)).size });
     for (const v of list) {
       if (v.at > end) {
         close();
@@ -82,7 +87,11 @@ function lastWritten(results: readonly CompiledResult[]): Map<string, { windowEn
   for (const r of results) {
     const id = `${r.doc.user}:${r.doc.windowStart}`;
     const prev = out.get(id);
-    if (!prev || r.n >= prev.version) out.set(id, { version: r.n, doc: { windowEnd: r.doc.windowEnd as number, events: r.doc.events as number, pages: r.doc.pages as number } });
+    if (!prev || r.n >= prev.version)
+      out.set(id, {
+        version: r.n,
+        doc: { windowEnd: r.doc.windowEnd as number, events: r.doc.events as number, pages: r.doc.pages as number },
+      });
   }
   return new Map([...out].map(([id, { doc }]) => [id, doc]));
 }
@@ -101,14 +110,18 @@ function setup() {
   return { broker: new MemoryBroker(2), time: new ManualTime(BASE + 48 * 60 * MINUTE), results: new MemoryResults<CompiledResult>() };
 }
 
-async function start(job: JobDefinition<unknown, unknown, CompiledResult>, env: ReturnType<typeof setup>, options: { stateDir?: string; fromSavepoint?: string; env?: Record<string, string> } = {}) {
+async function start(
+  job: JobDefinition<unknown, unknown, CompiledResult>,
+  env: ReturnType<typeof setup>,
+  options: { stateDir?: string; fromSavepoint?: string; env?: Record<string, string> } = {},
+) {
   const driver = new RuntimeDriver(job, { ...env, ...options });
   if (!options.stateDir) cleanups.push(() => driver.removeState());
   return driver.start();
 }
 
 describe('job files in the runtime', () => {
-  test('session windows: a crash after a checkpoint and a restore write every session exactly; late events by the key\'s sessions, each once', async () => {
+  test("session windows: a crash after a checkpoint and a restore write every session exactly; late events by the key's sessions, each once", async () => {
     const env = setup();
     const { broker } = env;
     const job = jobOf(SESSIONS);
@@ -155,9 +168,19 @@ describe('job files in the runtime', () => {
     const expected = expectedSessions(all, 10 * MINUTE);
     const written = lastWritten(env.results.written);
     for (const [id, want] of expected) assert.deepEqual(written.get(id), want, id);
-    assert.deepEqual([...written.keys()].filter((id) => !expected.has(id) && !id.startsWith('trailing:')), [], 'no other session (a merged-away start is overwritten by the merged one or never written)');
+    assert.deepEqual(
+      [...written.keys()].filter((id) => !expected.has(id) && !id.startsWith('trailing:')),
+      [],
+      'no other session (a merged-away start is overwritten by the merged one or never written)',
+    );
     const letters = broker.committedLetters.map((l) => `${l.topic}/${l.code}/${l.value?.toString()}`);
-    assert.deepEqual(letters.sort(), ['user-clicks-dlq/BAD_AT/{"user":"x","page":"/","at":"now"}', `user-clicks-late/LATE_EVENT/${JSON.stringify({ user: 'user-9', page: '/late', at: end - 8 * MINUTE })}`].sort());
+    assert.deepEqual(
+      letters.sort(),
+      [
+        'user-clicks-dlq/BAD_AT/{"user":"x","page":"/","at":"now"}',
+        `user-clicks-late/LATE_EVENT/${JSON.stringify({ user: 'user-9', page: '/late', at: end - 8 * MINUTE })}`,
+      ].sort(),
+    );
     assert.deepEqual(written.get(`late-joiner:${end - 8 * MINUTE}`), { windowEnd: end + 10 * MINUTE, events: 2, pages: 2 });
   });
 
@@ -177,7 +200,12 @@ aggregates:
 `;
     const env = setup();
     const { broker } = env;
-    const orders = Array.from({ length: 40 }, (_, i) => ({ shop: `s${i % 3}`, region: i % 2 ? 'eu' : 'us', amount: i, at: BASE + i * 3000 }));
+    const orders = Array.from({ length: 40 }, (_, i) => ({
+      shop: `s${i % 3}`,
+      region: i % 2 ? 'eu' : 'us',
+      amount: i,
+      at: BASE + i * 3000,
+    }));
     for (const o of orders.slice(0, 20)) broker.produce(0, o);
     const a = await start(jobOf(v1), env);
     await a.deliver();
@@ -190,11 +218,21 @@ aggregates:
     const refused = async (text: string, why: RegExp) => {
       const driver = new RuntimeDriver(jobOf(text), { ...env, fromSavepoint: savepoint });
       cleanups.push(() => driver.removeState());
-      await assert.rejects(driver.start(), (err: SluiceError) => err.code === ErrorCode.SAVEPOINT_INCOMPATIBLE && why.test(err.message), 'refused');
+      await assert.rejects(
+        driver.start(),
+        (err: SluiceError) => err.code === ErrorCode.SAVEPOINT_INCOMPATIBLE && why.test(err.message),
+        'refused',
+      );
     };
-    await refused(v1.replace('key: shop', 'key: [shop, region]'), /does not fit this job: its key is shop, this job's is shop \+ region \(window state is per key\)/);
+    await refused(
+      v1.replace('key: shop', 'key: [shop, region]'),
+      /does not fit this job: its key is shop, this job's is shop \+ region \(window state is per key\)/,
+    );
     await refused(v1.replace('size: 1m', 'size: 30s'), /its windows are tumbling 60000 ms, this job's are tumbling 30000 ms/);
-    await refused(v1.replace('  orders: { type: count }', '  orders: { type: sum, field: amount }'), /aggregate orders was count, it is now sum of amount/);
+    await refused(
+      v1.replace('  orders: { type: count }', '  orders: { type: sum, field: amount }'),
+      /aggregate orders was count, it is now sum of amount/,
+    );
 
     const v2 = `${v1}  revenue: { type: sum, field: amount }\noutputs:\n  redis: { key: "shop:{shop}:{windowStart}", value: "{orders}" }\n`;
     const b = await start(jobOf(v2), env, { fromSavepoint: savepoint });
@@ -205,15 +243,20 @@ aggregates:
     await b.stop();
     const after = env.results.written.slice(before);
     for (const r of after.filter((x) => x.doc.shop !== 'trailing')) {
-      const inWindow = orders.filter((o) => o.shop === r.doc.shop && o.at >= (r.doc.windowStart as number) && o.at < (r.doc.windowEnd as number));
+      const inWindow = orders.filter(
+        (o) => o.shop === r.doc.shop && o.at >= (r.doc.windowStart as number) && o.at < (r.doc.windowEnd as number),
+      );
       assert.equal(r.doc.orders, inWindow.length, 'the count goes on from the savepoint');
       // The new aggregate started empty in the windows open at the savepoint: it has what came after.
-      assert.equal(r.doc.revenue, inWindow.filter((o) => orders.indexOf(o) >= 20).reduce((n, o) => n + o.amount, 0));
+      assert.equal(
+        r.doc.revenue,
+        inWindow.filter((o) => orders.indexOf(o) >= 20).reduce((n, o) => n + o.amount, 0),
+      );
     }
     assert.ok(after.length > 0);
   });
 
-  test('a checkpoint taken with another job definition is refused (CHECKPOINT_INCOMPATIBLE); the built-in job\'s by a job file too', async () => {
+  test("a checkpoint taken with another job definition is refused (CHECKPOINT_INCOMPATIBLE); the built-in job's by a job file too", async () => {
     const env = setup();
     env.broker.produce(0, { user: 'u', page: '/', at: BASE });
     const a = await start(jobOf(SESSIONS), env);
@@ -221,6 +264,11 @@ aggregates:
     await a.untilCheckpointAbove(0);
     await a.stop();
     const changed = new RuntimeDriver(jobOf(SESSIONS.replace('gap: 10m', 'gap: 5m')), { ...env, stateDir: a.stateDir });
-    await assert.rejects(changed.start(), (err: SluiceError) => err.code === ErrorCode.CHECKPOINT_INCOMPATIBLE && /another job definition: its windows are session gap 600000 ms, this job's are session gap 300000 ms/.test(err.message));
+    await assert.rejects(
+      changed.start(),
+      (err: SluiceError) =>
+        err.code === ErrorCode.CHECKPOINT_INCOMPATIBLE &&
+        /another job definition: its windows are session gap 600000 ms, this job's are session gap 300000 ms/.test(err.message),
+    );
   });
 });

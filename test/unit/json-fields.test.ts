@@ -75,12 +75,21 @@ const RUNS = 3_000;
 
 describe('JsonFieldScanner agrees with JSON.parse', () => {
   test('on random JSON texts (fc.json, any code point)', () => {
-    fc.assert(fc.property(fc.oneof(fc.json(), fc.json({ stringUnit: 'binary' })), (t) => agrees(bytes(t))), { numRuns: RUNS });
+    fc.assert(
+      fc.property(fc.oneof(fc.json(), fc.json({ stringUnit: 'binary' })), (t) => agrees(bytes(t))),
+      { numRuns: RUNS },
+    );
   });
 
   test('on objects holding the fields among others, with escapes, duplicates, __proto__, odd numbers and whitespace', () => {
-    fc.assert(fc.property(recordText, (t) => agrees(bytes(t))), { numRuns: RUNS });
-    fc.assert(fc.property(valueText, (t) => agrees(bytes(t))), { numRuns: RUNS });
+    fc.assert(
+      fc.property(recordText, (t) => agrees(bytes(t))),
+      { numRuns: RUNS },
+    );
+    fc.assert(
+      fc.property(valueText, (t) => agrees(bytes(t))),
+      { numRuns: RUNS },
+    );
   });
 
   test('on broken values: cut short, a byte dropped, inserted or replaced', () => {
@@ -95,13 +104,44 @@ describe('JsonFieldScanner agrees with JSON.parse', () => {
 
   test('examples', () => {
     for (const t of [
-      '', ' ', '{}', ' {} ', '{"userId":"a"}', '{"userId":"a",}', '[1,]', '[,1]', '{"a":1 "b":2}', '{"a" 1}', '{"a":}',
-      '{"userId":-0,"eventType":1.0,"timestamp":1e400}', '{"timestamp":-1e400}', '{"timestamp":01}', '{"timestamp":1.}',
-      '{"timestamp":123456789012345678901234567890}', '{"timestamp":9007199254740993}', '{"timestamp":0.1e1}',
-      '{"userId":"\\ud800"}', '{"userId":"\\ud83d\\ude00"}', '{"userId":"\\uD83D\\uDE00x"}', '{"userId":"\\/\\b\\f\\n\\r\\t\\"\\\\"}',
-      '{"user\\u0049d":"a","userId":"b"}', '{"userId":{"userId":1},"eventType":[{"eventType":2}]}',
-      '[1}', '{"a":1]', '[[1]}', '{"a":[1}}', '[{"a":1]]',
-      '\ufeff{}', '{}\u00a0', '{"a":"\u0000"}', '{"a":"\u007f"}', 'nul', 'nulll', '"\\u00"', '"\\u00zz"', '"\\x"',
+      '',
+      ' ',
+      '{}',
+      ' {} ',
+      '{"userId":"a"}',
+      '{"userId":"a",}',
+      '[1,]',
+      '[,1]',
+      '{"a":1 "b":2}',
+      '{"a" 1}',
+      '{"a":}',
+      '{"userId":-0,"eventType":1.0,"timestamp":1e400}',
+      '{"timestamp":-1e400}',
+      '{"timestamp":01}',
+      '{"timestamp":1.}',
+      '{"timestamp":123456789012345678901234567890}',
+      '{"timestamp":9007199254740993}',
+      '{"timestamp":0.1e1}',
+      '{"userId":"\\ud800"}',
+      '{"userId":"\\ud83d\\ude00"}',
+      '{"userId":"\\uD83D\\uDE00x"}',
+      '{"userId":"\\/\\b\\f\\n\\r\\t\\"\\\\"}',
+      '{"user\\u0049d":"a","userId":"b"}',
+      '{"userId":{"userId":1},"eventType":[{"eventType":2}]}',
+      '[1}',
+      '{"a":1]',
+      '[[1]}',
+      '{"a":[1}}',
+      '[{"a":1]]',
+      '\ufeff{}',
+      '{}\u00a0',
+      '{"a":"\u0000"}',
+      '{"a":"\u007f"}',
+      'nul',
+      'nulll',
+      '"\\u00"',
+      '"\\u00zz"',
+      '"\\x"',
     ]) {
       agrees(bytes(t));
     }
@@ -117,7 +157,11 @@ describe('JsonFieldScanner', () => {
   });
 
   test('a requested field twice is a duplicate, also when spelt with escapes; a nested or unrequested one is not', () => {
-    assert.deepStrictEqual(scanner.scan(bytes('{"userId":"a","x":1,"user\\u0049d":"b"}')), { ok: false, problem: 'duplicate', field: 'userId' });
+    assert.deepStrictEqual(scanner.scan(bytes('{"userId":"a","x":1,"user\\u0049d":"b"}')), {
+      ok: false,
+      problem: 'duplicate',
+      field: 'userId',
+    });
     assert.deepStrictEqual(scanner.scan(bytes('{"__proto__":1,"__proto__":2}')), { ok: false, problem: 'duplicate', field: '__proto__' });
     assert.equal(scanner.scan(bytes('{"userId":"a","x":{"userId":"b"},"y":1,"y":2}')).ok, true);
     // Invalid JSON wins over a duplicate, and the duplicate must be at the top level of an object.
@@ -134,14 +178,26 @@ describe('JsonFieldScanner', () => {
   });
 
   test('syntax errors say where', () => {
-    assert.deepStrictEqual(scanner.scan(bytes('{"a":1,}')), { ok: false, problem: 'syntax', message: "unexpected '}' at byte 7", offset: 7 });
+    assert.deepStrictEqual(scanner.scan(bytes('{"a":1,}')), {
+      ok: false,
+      problem: 'syntax',
+      message: "unexpected '}' at byte 7",
+      offset: 7,
+    });
     assert.deepStrictEqual(scanner.scan(bytes('{"a":')), { ok: false, problem: 'syntax', message: 'unexpected end of input', offset: 5 });
-    assert.deepStrictEqual(scanner.scan(bytes('{"a":"\n"}')), { ok: false, problem: 'syntax', message: 'unexpected byte 0x0a at byte 6', offset: 6 });
+    assert.deepStrictEqual(scanner.scan(bytes('{"a":"\n"}')), {
+      ok: false,
+      problem: 'syntax',
+      message: 'unexpected byte 0x0a at byte 6',
+      offset: 6,
+    });
   });
 
   test('a value nested a million deep is scanned without recursion (no stack overflow), in one pass', () => {
     const depth = 1_000_000;
-    const deep = bytes(`{"userId":"u","x":${'['.repeat(depth)}${']'.repeat(depth)},"timestamp":${'{"a":'.repeat(depth)}0${'}'.repeat(depth)}}`);
+    const deep = bytes(
+      `{"userId":"u","x":${'['.repeat(depth)}${']'.repeat(depth)},"timestamp":${'{"a":'.repeat(depth)}0${'}'.repeat(depth)}}`,
+    );
     assert.deepStrictEqual(scanner.scan(deep), { ok: true, values: ['u', undefined, NESTED_OBJECT, undefined, undefined] });
     assert.equal((scanner.scan(bytes('['.repeat(depth) + ']'.repeat(depth - 1))) as { problem: string }).problem, 'syntax');
     assert.equal((scanner.scan(bytes('['.repeat(depth) + '}'.repeat(depth))) as { problem: string }).problem, 'syntax');
@@ -175,7 +231,10 @@ describe('JsonFieldScanner', () => {
     const backing = new Uint8Array(64);
     const text = bytes('{"userId":"u1"}');
     backing.set(text, 7);
-    assert.deepStrictEqual(scanner.scan(backing.subarray(7, 7 + text.length)), { ok: true, values: ['u1', undefined, undefined, undefined, undefined] });
+    assert.deepStrictEqual(scanner.scan(backing.subarray(7, 7 + text.length)), {
+      ok: true,
+      values: ['u1', undefined, undefined, undefined, undefined],
+    });
   });
 
   test('refuses names it could not match exactly', () => {

@@ -23,7 +23,8 @@ function manualClock() {
   };
 }
 
-const unreachable = () => new SluiceError(ErrorCode.KAFKA_UNAVAILABLE, 'cannot connect to Kafka at 127.0.0.1:9092: Connection refused', { retriable: true });
+const unreachable = () =>
+  new SluiceError(ErrorCode.KAFKA_UNAVAILABLE, 'cannot connect to Kafka at 127.0.0.1:9092: Connection refused', { retriable: true });
 
 describe('waitForKafka', () => {
   test('an unreachable broker is waited for with growing, bounded waits, logged with a code, until it answers', async () => {
@@ -46,7 +47,8 @@ describe('waitForKafka', () => {
     const clock = manualClock();
     await assert.rejects(
       waitForKafka(async () => Promise.reject(unreachable()), { timeoutMs: 20_000, ...clock }),
-      (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.KAFKA_UNAVAILABLE && /SLUICE_KAFKA_STARTUP_TIMEOUT_MS=20000/.test(err.message),
+      (err: unknown) =>
+        err instanceof SluiceError && err.code === ErrorCode.KAFKA_UNAVAILABLE && /SLUICE_KAFKA_STARTUP_TIMEOUT_MS=20000/.test(err.message),
     );
     assert.ok(clock.now() >= 20_000 && clock.now() < 30_000);
   });
@@ -54,7 +56,10 @@ describe('waitForKafka', () => {
   test('a failure that is not "unreachable" (a missing topic) fails at once', async () => {
     const clock = manualClock();
     const missing = new SluiceError(ErrorCode.KAFKA_TOPIC_MISSING, 'input topic "x" does not exist');
-    await assert.rejects(waitForKafka(async () => Promise.reject(missing), { timeoutMs: 0, ...clock }), (err: unknown) => err === missing);
+    await assert.rejects(
+      waitForKafka(async () => Promise.reject(missing), { timeoutMs: 0, ...clock }),
+      (err: unknown) => err === missing,
+    );
     assert.deepEqual(clock.waits, []);
   });
 

@@ -27,7 +27,12 @@ function snapshot(store: LmdbWindowStore<number>): Map<string, number> {
 }
 
 const opArb = fc.oneof(
-  fc.record({ kind: fc.constant('put' as const), start: fc.integer({ min: 0, max: 3 }), key: fc.constantFrom('a', 'b', 'c', 'd', 'e'), value: fc.integer({ min: 0, max: 99 }) }),
+  fc.record({
+    kind: fc.constant('put' as const),
+    start: fc.integer({ min: 0, max: 3 }),
+    key: fc.constantFrom('a', 'b', 'c', 'd', 'e'),
+    value: fc.integer({ min: 0, max: 99 }),
+  }),
   fc.record({ kind: fc.constant('deleteWindow' as const), start: fc.integer({ min: 0, max: 3 }) }),
   fc.record({ kind: fc.constant('commit' as const) }),
   fc.record({ kind: fc.constant('endStep' as const) }),
@@ -36,55 +41,62 @@ const opArb = fc.oneof(
 
 test('rolling back to any barrier restores exactly the state at that barrier, whatever was still buffered', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 60 }), fc.nat(), fc.integer({ min: 1, max: 8 }), fc.boolean(), async (ops, pick, writeBuffer, reopen) => {
-      const path = join(root, `prop-${n++}`);
-      const store = openStore(path, true, writeBuffer);
-      const atBarrier = new Map<number, Map<string, number>>();
-      // What the store must show at every moment, buffered or not.
-      const model = new Map<string, number>();
-      let epoch = 0;
-      for (const op of ops) {
-        if (op.kind === 'put') {
-          store.put(op.start * 60_000, op.key, { accumulator: op.value, fired: false });
-          model.set(`${op.start * 60_000}/${op.key}`, op.value);
-        } else if (op.kind === 'deleteWindow') {
-          store.deleteWindow(op.start * 60_000);
-          for (const id of [...model.keys()]) if (id.startsWith(`${op.start * 60_000}/`)) model.delete(id);
-        } else if (op.kind === 'commit') store.commit();
-        else if (op.kind === 'endStep') {
-          store.endStep();
-          assert.ok(store.buffered < writeBuffer, 'a step end commits a full write buffer');
+    fc.asyncProperty(
+      fc.array(opArb, { minLength: 1, maxLength: 60 }),
+      fc.nat(),
+      fc.integer({ min: 1, max: 8 }),
+      fc.boolean(),
+      async (ops, pick, writeBuffer, reopen) => {
+        const path = join(root, `prop-${n++}`);
+        const store = openStore(path, true, writeBuffer);
+        const atBarrier = new Map<number, Map<string, number>>();
+        // What the store must show at every moment, buffered or not.
+        const model = new Map<string, number>();
+        let epoch = 0;
+        for (const op of ops) {
+          if (op.kind === 'put') {
+            store.put(op.start * 60_000, op.key, { accumulator: op.value, fired: false });
+            model.set(`${op.start * 60_000}/${op.key}`, op.value);
+          } else if (op.kind === 'deleteWindow') {
+            store.deleteWindow(op.start * 60_000);
+            for (const id of [...model.keys()]) if (id.startsWith(`${op.start * 60_000}/`)) model.delete(id);
+          } else if (op.kind === 'commit') store.commit();
+          else if (op.kind === 'endStep') {
+            store.endStep();
+            assert.ok(store.buffered < writeBuffer, 'a step end commits a full write buffer');
+          } else {
+            epoch++;
+            store.barrier(epoch);
+            atBarrier.set(epoch, snapshot(store));
+          }
+          assert.deepEqual(snapshot(store), model, `after ${op.kind}: entries() merge the buffer and the disk`);
+          assert.equal(store.size, model.size);
+          for (const start of [0, 1, 2, 3]) {
+            for (const key of ['a', 'b', 'c', 'd', 'e'])
+              assert.equal(store.get(start * 60_000, key)?.accumulator, model.get(`${start * 60_000}/${key}`));
+          }
+        }
+        if (atBarrier.size > 0) {
+          const target = [...atBarrier.keys()][pick % atBarrier.size] as number;
+          if (reopen) {
+            // A restart: what was committed is on disk; reopen it, then roll back.
+            store.commit();
+            await store.close();
+            const reopened = openStore(path, false);
+            reopened.rollbackTo(target);
+            assert.deepEqual(snapshot(reopened), atBarrier.get(target));
+            await reopened.close();
+          } else {
+            // A crash with writes still buffered: they are dropped, the rest rolls back.
+            store.rollbackTo(target);
+            assert.deepEqual(snapshot(store), atBarrier.get(target));
+            await store.close();
+          }
         } else {
-          epoch++;
-          store.barrier(epoch);
-          atBarrier.set(epoch, snapshot(store));
-        }
-        assert.deepEqual(snapshot(store), model, `after ${op.kind}: entries() merge the buffer and the disk`);
-        assert.equal(store.size, model.size);
-        for (const start of [0, 1, 2, 3]) {
-          for (const key of ['a', 'b', 'c', 'd', 'e']) assert.equal(store.get(start * 60_000, key)?.accumulator, model.get(`${start * 60_000}/${key}`));
-        }
-      }
-      if (atBarrier.size > 0) {
-        const target = [...atBarrier.keys()][pick % atBarrier.size] as number;
-        if (reopen) {
-          // A restart: what was committed is on disk; reopen it, then roll back.
-          store.commit();
-          await store.close();
-          const reopened = openStore(path, false);
-          reopened.rollbackTo(target);
-          assert.deepEqual(snapshot(reopened), atBarrier.get(target));
-          await reopened.close();
-        } else {
-          // A crash with writes still buffered: they are dropped, the rest rolls back.
-          store.rollbackTo(target);
-          assert.deepEqual(snapshot(store), atBarrier.get(target));
           await store.close();
         }
-      } else {
-        await store.close();
-      }
-    }),
+      },
+    ),
     { numRuns: 60 },
   );
 });
@@ -137,7 +149,16 @@ test('writes still buffered at a crash are dropped; a step end commits a full bu
   assert.equal(store.barrier(2), 4, 'the barrier committed the buffered write: four entries changed since barrier 1');
   assert.equal(store.buffered, 0);
   store.rollbackTo(2);
-  assert.deepEqual(snapshot(store), new Map([['0/a', 1], ['0/w', 7], ['0/x', 9], ['0/y', 9], ['0/z', 9]]));
+  assert.deepEqual(
+    snapshot(store),
+    new Map([
+      ['0/a', 1],
+      ['0/w', 7],
+      ['0/x', 9],
+      ['0/y', 9],
+      ['0/z', 9],
+    ]),
+  );
   store.put(60_000, 'v', { accumulator: 1, fired: false });
   store.deleteWindow(0);
   store.endStep();

@@ -51,7 +51,11 @@ describe('LmdbWindowStore', () => {
     store.put(0, key, { accumulator: acc(1), fired: false });
     store.commit();
     await store.close();
-    const other = new LmdbWindowStore<ClickCountAccumulator>({ path, keyGroups: allGroups.filter((g) => g !== mine), keyGroupOf: (k) => keyGroupOf(k) });
+    const other = new LmdbWindowStore<ClickCountAccumulator>({
+      path,
+      keyGroups: allGroups.filter((g) => g !== mine),
+      keyGroupOf: (k) => keyGroupOf(k),
+    });
     assert.equal(other.size, 0);
     await other.close();
   });
@@ -96,7 +100,10 @@ test('a worker with a 96 MiB heap holds 1,000,000 live keys in LMDB and fires th
     }
     await stage.drain();
     assert.equal(stage.openWindows(), KEYS, 'every key is live at once');
-    const bytesOnDisk = readdirSync(join(stateDir, 'windows', 'worker-0')).reduce((n, f) => n + statSync(join(stateDir, 'windows', 'worker-0', f)).size, 0);
+    const bytesOnDisk = readdirSync(join(stateDir, 'windows', 'worker-0')).reduce(
+      (n, f) => n + statSync(join(stateDir, 'windows', 'worker-0', f)).size,
+      0,
+    );
     assert.ok(bytesOnDisk > 50 * 1024 * 1024, `state is on disk (${bytesOnDisk} bytes)`);
 
     await stage.process({ events: [], watermarkBefore: windowStart - 10_000, watermarkAfter: windowStart + 60_000, nowMs: Date.now() });

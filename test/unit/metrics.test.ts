@@ -121,6 +121,9 @@ describe('metrics registry', () => {
     m.setState('running');
     const s = parsePrometheusText(await m.exposition()).filter((x) => x.name === METRIC_NAMES.daemonState);
     assert.equal(s.length, 6);
-    assert.deepEqual(s.filter((x) => x.value === 1).map((x) => x.labels.state), ['running']);
+    assert.deepEqual(
+      s.filter((x) => x.value === 1).map((x) => x.labels.state),
+      ['running'],
+    );
   });
 });

@@ -58,7 +58,13 @@ describe('operations kit', () => {
     const rules = doc.groups.flatMap((g) => g.rules);
     assert.ok(rules.length >= 8);
     const alerts = rules.map((r) => r.alert);
-    for (const wanted of ['SluiceCheckpointFailing', 'SluiceConsumerLagGrowing', 'SluiceRestarting', 'SluiceBackpressureSustained', 'SluiceNotReady']) {
+    for (const wanted of [
+      'SluiceCheckpointFailing',
+      'SluiceConsumerLagGrowing',
+      'SluiceRestarting',
+      'SluiceBackpressureSustained',
+      'SluiceNotReady',
+    ]) {
       assert.ok(alerts.includes(wanted), `an alert ${wanted}`);
     }
     assert.equal(new Set(alerts).size, alerts.length, 'alert names are unique');
@@ -86,7 +92,16 @@ describe('operations kit', () => {
     const names = await exportedNames();
     const ids = new Set<number>();
     const titles = dash.panels.map((p) => p.title.toLowerCase()).join(' | ');
-    for (const topic of ['records in', 'lag', 'checkpoint duration', 'checkpoints completed / failed', 'backpressured', 'buffer', 'memory', 'restarts']) {
+    for (const topic of [
+      'records in',
+      'lag',
+      'checkpoint duration',
+      'checkpoints completed / failed',
+      'backpressured',
+      'buffer',
+      'memory',
+      'restarts',
+    ]) {
       assert.ok(titles.includes(topic), `a panel on ${topic}`);
     }
     for (const panel of dash.panels) {
@@ -96,7 +111,8 @@ describe('operations kit', () => {
       if (panel.type === 'row') continue;
       assert.ok((panel.targets ?? []).length > 0, `${panel.title}: has queries`);
       for (const target of panel.targets ?? []) {
-        for (const name of metricsIn(target.expr)) assert.ok(names.has(name), `panel "${panel.title}" uses ${name}, which sluice does not export`);
+        for (const name of metricsIn(target.expr))
+          assert.ok(names.has(name), `panel "${panel.title}" uses ${name}, which sluice does not export`);
       }
     }
   });
@@ -110,8 +126,15 @@ describe('operations kit', () => {
       .split('\n')
       .slice(2)
       .filter((_, i, all) => all.slice(0, i + 1).every((l) => l.startsWith('|')))
-      .map((l) => l.split('|').map((c) => c.trim()).slice(1, -1));
-    const table = new Map(rows.map(([name, def, meaning]) => [(name ?? '').replace(/`/g, ''), { def: (def ?? '').replace(/`/g, ''), meaning }]));
+      .map((l) =>
+        l
+          .split('|')
+          .map((c) => c.trim())
+          .slice(1, -1),
+      );
+    const table = new Map(
+      rows.map(([name, def, meaning]) => [(name ?? '').replace(/`/g, ''), { def: (def ?? '').replace(/`/g, ''), meaning }]),
+    );
     assert.deepEqual([...table.keys()], Object.keys(VARIABLES), 'the same variables, in the same order');
     for (const [name, spec] of Object.entries(VARIABLES) as Array<[string, { default: string | undefined; meaning: string }]>) {
       const row = table.get(name);

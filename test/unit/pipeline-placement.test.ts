@@ -18,7 +18,6 @@ const MIN = 60_000;
 const BASE = Date.UTC(2026, 10, 25, 10, 0, 0);
 const NOW = BASE + 3_600_000;
 
-
 const job = clickstreamJob as unknown as JobDefinition<unknown, unknown, ClickCountResult>;
 
 function setup(store: InMemoryWindowStore<unknown>, checkpoint?: PipelinePlacement) {
@@ -57,19 +56,27 @@ function batches(): SourceBatch[] {
   const out: SourceBatch[] = [];
   const offsets: Record<number, number> = { 0: 0, 1: 0 };
   let seed = 5;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   for (let b = 0; b < 60; b++) {
     const partition = b % 2;
     const records: SourceRecord[] = [];
     for (let i = 0; i < 7; i++) {
       const t = Math.floor(((b * 7 + i) / 420) * 6 * MIN - random() * 3000);
-      const value = i === 3 && b % 5 === 0 ? '{bad' : { userId: `u${Math.floor(random() * 9)}`, eventType: 'click', timestamp: BASE + Math.max(0, t) };
+      const value =
+        i === 3 && b % 5 === 0 ? '{bad' : { userId: `u${Math.floor(random() * 9)}`, eventType: 'click', timestamp: BASE + Math.max(0, t) };
       records.push(rec((offsets[partition] = (offsets[partition] ?? 0) + 1) - 1, value));
     }
     out.push({ topic: 'in', partition, records });
   }
   // Trailing events move both partitions' watermarks past every window.
-  for (const partition of [0, 1]) out.push({ topic: 'in', partition, records: [rec((offsets[partition] = (offsets[partition] ?? 0) + 1) - 1, { userId: 'trailer', eventType: 'view', timestamp: BASE + 20 * MIN })] });
+  for (const partition of [0, 1])
+    out.push({
+      topic: 'in',
+      partition,
+      records: [
+        rec((offsets[partition] = (offsets[partition] ?? 0) + 1) - 1, { userId: 'trailer', eventType: 'view', timestamp: BASE + 20 * MIN }),
+      ],
+    });
   return out;
 }
 
@@ -82,8 +89,20 @@ function lastWrites(results: readonly ClickCountResult[]): Map<string, number> {
 describe('pipeline checkpoint placement and restore', () => {
   test('a placement records, per partition, the next offset and the max event time, and the watermarks', async () => {
     const { pipeline } = setup(new InMemoryWindowStore());
-    await pipeline.processBatch({ topic: 'in', partition: 0, records: [rec(0, { userId: 'a', eventType: 'click', timestamp: BASE + 9000 }), rec(1, '{bad'), rec(2, { userId: 'b', eventType: 'click', timestamp: BASE + 8000 })] });
-    await pipeline.processBatch({ topic: 'in', partition: 1, records: [rec(4, { userId: 'a', eventType: 'click', timestamp: BASE + 7000 })] });
+    await pipeline.processBatch({
+      topic: 'in',
+      partition: 0,
+      records: [
+        rec(0, { userId: 'a', eventType: 'click', timestamp: BASE + 9000 }),
+        rec(1, '{bad'),
+        rec(2, { userId: 'b', eventType: 'click', timestamp: BASE + 8000 }),
+      ],
+    });
+    await pipeline.processBatch({
+      topic: 'in',
+      partition: 1,
+      records: [rec(4, { userId: 'a', eventType: 'click', timestamp: BASE + 7000 })],
+    });
     await pipeline.tick();
     const placement = pipeline.placement();
     assert.deepEqual(placement.offsets, { '0': 3, '1': 5 });

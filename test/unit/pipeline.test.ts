@@ -14,7 +14,6 @@ const MIN = 60_000;
 const BASE = Date.UTC(2026, 10, 25, 10, 0, 0);
 const NOW = BASE + 3_600_000;
 
-
 function setup(allowedLatenessMs = 0) {
   const results = new MemoryResults<ClickCountResult>();
   const letters = new MemoryLetters();
@@ -45,8 +44,16 @@ const click = (userId: string, t: number, eventType = 'click') => ({ userId, eve
 describe('WindowPipeline', () => {
   test('counts per user and window once every partition passed the window, and diverts bad records', async () => {
     const { pipeline, results, letters } = setup();
-    await pipeline.processBatch({ topic: 'in', partition: 0, records: [rec(0, click('a', 1000)), rec(1, '{bad'), rec(2, click('b', 2000, 'view'))] });
-    await pipeline.processBatch({ topic: 'in', partition: 1, records: [rec(0, click('a', 3000, 'view')), rec(1, { userId: '', eventType: 'x', timestamp: BASE })] });
+    await pipeline.processBatch({
+      topic: 'in',
+      partition: 0,
+      records: [rec(0, click('a', 1000)), rec(1, '{bad'), rec(2, click('b', 2000, 'view'))],
+    });
+    await pipeline.processBatch({
+      topic: 'in',
+      partition: 1,
+      records: [rec(0, click('a', 3000, 'view')), rec(1, { userId: '', eventType: 'x', timestamp: BASE })],
+    });
     assert.equal(results.written.length, 0);
     // Partition 0 moves past the window + bound, partition 1 still holds it back.
     await pipeline.processBatch({ topic: 'in', partition: 0, records: [rec(3, click('c', MIN + 5000))] });
@@ -74,7 +81,10 @@ describe('WindowPipeline', () => {
     await pipeline.processBatch({ topic: 'in', partition: 1, records: [rec(0, click('a', 2 * MIN))] });
     assert.equal(results.written.length, 1);
     await pipeline.processBatch({ topic: 'in', partition: 1, records: [rec(1, click('a', 2000))] });
-    assert.deepEqual(letters.letters.map((l) => [l.topic, l.code, l.source.offset]), [['late', RecordErrorCode.LATE_EVENT, '1']]);
+    assert.deepEqual(
+      letters.letters.map((l) => [l.topic, l.code, l.source.offset]),
+      [['late', RecordErrorCode.LATE_EVENT, '1']],
+    );
     assert.equal(results.written.length, 1);
     assert.equal(pipeline.stats().lateEvents, 1);
   });
@@ -97,7 +107,10 @@ describe('WindowPipeline', () => {
     await pipeline.processBatch(batch);
     await pipeline.processBatch(batch);
     await pipeline.finish();
-    assert.deepEqual(results.written.map((r) => r.count), [2]);
+    assert.deepEqual(
+      results.written.map((r) => r.count),
+      [2],
+    );
     assert.equal(pipeline.stats().redelivered, 2);
   });
 
@@ -106,6 +119,12 @@ describe('WindowPipeline', () => {
     await pipeline.processBatch({ topic: 'in', partition: 0, records: [rec(0, click('a', 1000)), rec(1, click('a', MIN + 6000))] });
     await pipeline.processBatch({ topic: 'in', partition: 1, records: [rec(0, click('a', MIN + 6000))] });
     await pipeline.processBatch({ topic: 'in', partition: 1, records: [rec(1, click('a', 2000, 'view'))] });
-    assert.deepEqual(results.written.map((r) => [r.windowStart - BASE, r.count]), [[0, 1], [0, 2]]);
+    assert.deepEqual(
+      results.written.map((r) => [r.windowStart - BASE, r.count]),
+      [
+        [0, 1],
+        [0, 2],
+      ],
+    );
   });
 });

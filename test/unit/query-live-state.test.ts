@@ -25,7 +25,8 @@ const MIN = 60_000;
 function clicks(counts: Record<string, number>, start: number): Array<KeyedEvent<ClickEvent>> {
   const out: Array<KeyedEvent<ClickEvent>> = [];
   for (const [userId, n] of Object.entries(counts)) {
-    for (let i = 0; i < n; i++) out.push({ key: userId, timestamp: start + i, event: { userId, eventType: i % 2 ? 'click' : 'view', timestamp: start + i } });
+    for (let i = 0; i < n; i++)
+      out.push({ key: userId, timestamp: start + i, event: { userId, eventType: i % 2 ? 'click' : 'view', timestamp: start + i } });
   }
   return out;
 }
@@ -68,7 +69,10 @@ test('a query sees the worker write buffer, then the committed state, through th
     const page = async () => {
       const replies = await stage.query({ kind: 'window-keys', start: W, limit: 100, maxScan: 1000 }, 5_000);
       assert.equal(replies.length, 2, 'every worker answers for a window');
-      return mergeKeyPages(replies.map((r) => (r.answer.kind === 'window-keys' ? r.answer.keys : [])), 100);
+      return mergeKeyPages(
+        replies.map((r) => (r.answer.kind === 'window-keys' ? r.answer.keys : [])),
+        100,
+      );
     };
     const buffered = await page();
     assert.equal(buffered.more, false);
@@ -81,22 +85,38 @@ test('a query sees the worker write buffer, then the committed state, through th
     assert.deepEqual(committed, buffered);
 
     const top = mergeTop(
-      (await stage.query({ kind: 'window-top', start: W, by: 'count', n: 3, maxScan: 1000 }, 5_000)).map((r) => (r.answer.kind === 'window-top' ? r.answer.top : [])),
+      (await stage.query({ kind: 'window-top', start: W, by: 'count', n: 3, maxScan: 1000 }, 5_000)).map((r) =>
+        r.answer.kind === 'window-top' ? r.answer.top : [],
+      ),
       3,
     );
-    assert.deepEqual(top.map((t) => [t.key, t.value]), [
-      ['user-13', 7],
-      ['user-20', 7],
-      ['user-27', 7],
-    ]);
+    assert.deepEqual(
+      top.map((t) => [t.key, t.value]),
+      [
+        ['user-13', 7],
+        ['user-20', 7],
+        ['user-27', 7],
+      ],
+    );
 
     // Refused scans come back as errors; the worker goes on.
-    await assert.rejects(stage.query({ kind: 'window-keys', start: W, limit: 1, maxScan: 3 }, 5_000), (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.QUERY_TOO_BROAD);
-    await stage.process({ events: clicks({ 'user-3': 1 }, W + MIN), watermarkBefore: W + MIN + 5_000, watermarkAfter: W + MIN + 5_000, nowMs: 0 });
+    await assert.rejects(
+      stage.query({ kind: 'window-keys', start: W, limit: 1, maxScan: 3 }, 5_000),
+      (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.QUERY_TOO_BROAD,
+    );
+    await stage.process({
+      events: clicks({ 'user-3': 1 }, W + MIN),
+      watermarkBefore: W + MIN + 5_000,
+      watermarkAfter: W + MIN + 5_000,
+      nowMs: 0,
+    });
     const [again] = await stage.query({ kind: 'key-windows', key: 'user-3', from: W + MIN, to: W + 2 * MIN }, 5_000);
     assert.deepEqual(again?.answer.kind === 'key-windows' && again.answer.windows.map((w) => (w.result as ClickCountResult).count), [3]);
   } finally {
     await stage.stop();
   }
-  await assert.rejects(stage.query({ kind: 'windows' }, 1_000), (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.QUERY_UNAVAILABLE);
+  await assert.rejects(
+    stage.query({ kind: 'windows' }, 1_000),
+    (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.QUERY_UNAVAILABLE,
+  );
 });

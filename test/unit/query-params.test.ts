@@ -5,7 +5,18 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ErrorCode, SluiceError } from '../../src/errors.js';
-import { LIMITS, parseBy, parseCursor, parseInteger, parseKey, parseLimit, parseRange, parseTime, parseTopN, parseWindowStart } from '../../src/query/params.js';
+import {
+  LIMITS,
+  parseBy,
+  parseCursor,
+  parseInteger,
+  parseKey,
+  parseLimit,
+  parseRange,
+  parseTime,
+  parseTopN,
+  parseWindowStart,
+} from '../../src/query/params.js';
 import { encodeCursor } from '../../src/query/cursor.js';
 
 function rejects(fn: () => unknown, param: string, pattern: RegExp): void {
@@ -27,7 +38,8 @@ describe('live-query parameters', () => {
     assert.equal(parseInteger('limit', '', 7, 1, 10), 7);
     assert.equal(parseInteger('limit', '1', 7, 1, 10), 1);
     assert.equal(parseInteger('limit', '10', 7, 1, 10), 10);
-    for (const bad of ['0', '11', '-1', '1.5', '1e3', 'abc', '0x10', ' ', '99999999999999999999']) rejects(() => parseInteger('limit', bad, 7, 1, 10), 'limit', /not an integer from 1 to 10/);
+    for (const bad of ['0', '11', '-1', '1.5', '1e3', 'abc', '0x10', ' ', '99999999999999999999'])
+      rejects(() => parseInteger('limit', bad, 7, 1, 10), 'limit', /not an integer from 1 to 10/);
   });
 
   test('limit and n: defaults and maxima', () => {
@@ -43,7 +55,8 @@ describe('live-query parameters', () => {
     assert.equal(parseTime('from', '2025-11-25T10:00:00Z', 0), Date.UTC(2025, 10, 25, 10));
     assert.equal(parseTime('from', '2025-11-25T10:00:00.250+01:00', 0), Date.UTC(2025, 10, 25, 9, 0, 0, 250));
     assert.equal(parseTime('from', undefined, 42), 42);
-    for (const bad of ['yesterday', '2025-13-45T99:00:00Z', '1.5', '2025/11/25', '99999999999999999']) rejects(() => parseTime('from', bad, 0), 'from', /epoch milliseconds .* or an ISO 8601/);
+    for (const bad of ['yesterday', '2025-13-45T99:00:00Z', '1.5', '2025/11/25', '99999999999999999'])
+      rejects(() => parseTime('from', bad, 0), 'from', /epoch milliseconds .* or an ISO 8601/);
   });
 
   test('a range needs from before to; defaults cover everything', () => {
@@ -56,7 +69,11 @@ describe('live-query parameters', () => {
   test('a window start is a multiple of the window size, and the message says which window was meant', () => {
     assert.equal(parseWindowStart('1764064800000', 60_000), 1764064800000);
     assert.equal(parseWindowStart('-60000', 60_000), -60000);
-    rejects(() => parseWindowStart('1764064812345', 60_000), 'start', /not a window start: windows are 60000 ms long .* starts at 1764064800000/);
+    rejects(
+      () => parseWindowStart('1764064812345', 60_000),
+      'start',
+      /not a window start: windows are 60000 ms long .* starts at 1764064800000/,
+    );
     rejects(() => parseWindowStart('-1', 60_000), 'start', /starts at -60000/);
     rejects(() => parseWindowStart('now', 60_000), 'start', /not an integer/);
   });
@@ -84,7 +101,13 @@ describe('live-query parameters', () => {
     assert.equal(parseCursor(encodeCursor(start, 'user-9'), start), 'user-9');
     assert.equal(parseCursor(encodeCursor(start, 'ü/"{}'), start), 'ü/"{}');
     rejects(() => parseCursor(encodeCursor(start - 60_000, 'user-9'), start), 'cursor', /belongs to window 1764064740000/);
-    for (const bad of ['zzz', 'not a cursor!', Buffer.from('{"v":2,"w":1,"k":"x"}').toString('base64url'), Buffer.from('[1,2]').toString('base64url'), Buffer.from('{"__proto__":{"v":1}}').toString('base64url')]) {
+    for (const bad of [
+      'zzz',
+      'not a cursor!',
+      Buffer.from('{"v":2,"w":1,"k":"x"}').toString('base64url'),
+      Buffer.from('[1,2]').toString('base64url'),
+      Buffer.from('{"__proto__":{"v":1}}').toString('base64url'),
+    ]) {
       rejects(() => parseCursor(bad, start), 'cursor', /not a cursor this API made/);
     }
   });

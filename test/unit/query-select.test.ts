@@ -26,34 +26,65 @@ test('ranking: larger value first, ties by key, non-finite last', () => {
     { key: 'c', value: Number.NaN },
     { key: 'd', value: 10 },
   ].sort(compareRanked);
-  assert.deepEqual(ranked.map((r) => r.key), ['d', 'a', 'b', 'c']);
+  assert.deepEqual(
+    ranked.map((r) => r.key),
+    ['d', 'a', 'b', 'c'],
+  );
 });
 
 const entry = (key: string): KeyEntry => ({ key, fired: false, result: { key } });
 
 test('key pages of several workers merge into the global key order', () => {
   fc.assert(
-    fc.property(fc.uniqueArray(fc.string({ maxLength: 6 }), { maxLength: 60 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 15 }), (keys, workers, limit) => {
-      // Each worker answers its own first limit + 1 keys, as answerQuery does.
-      const shares = Array.from({ length: workers }, (_, w) => keys.filter((_k, i) => i % workers === w).sort(compareKeys).slice(0, limit + 1).map(entry));
-      const { keys: page, more } = mergeKeyPages(shares, limit);
-      const all = [...keys].sort(compareKeys);
-      assert.deepEqual(page.map((e) => e.key), all.slice(0, limit));
-      assert.equal(more, all.length > limit);
-    }),
+    fc.property(
+      fc.uniqueArray(fc.string({ maxLength: 6 }), { maxLength: 60 }),
+      fc.integer({ min: 1, max: 4 }),
+      fc.integer({ min: 1, max: 15 }),
+      (keys, workers, limit) => {
+        // Each worker answers its own first limit + 1 keys, as answerQuery does.
+        const shares = Array.from({ length: workers }, (_, w) =>
+          keys
+            .filter((_k, i) => i % workers === w)
+            .sort(compareKeys)
+            .slice(0, limit + 1)
+            .map(entry),
+        );
+        const { keys: page, more } = mergeKeyPages(shares, limit);
+        const all = [...keys].sort(compareKeys);
+        assert.deepEqual(
+          page.map((e) => e.key),
+          all.slice(0, limit),
+        );
+        assert.equal(more, all.length > limit);
+      },
+    ),
   );
 });
 
 test('top N of several workers merge into the global top N', () => {
   fc.assert(
     fc.property(
-      fc.uniqueArray(fc.record({ key: fc.string({ maxLength: 4 }), value: fc.integer({ min: 0, max: 9 }) }), { selector: (r) => r.key, maxLength: 60 }),
+      fc.uniqueArray(fc.record({ key: fc.string({ maxLength: 4 }), value: fc.integer({ min: 0, max: 9 }) }), {
+        selector: (r) => r.key,
+        maxLength: 60,
+      }),
       fc.integer({ min: 1, max: 4 }),
       fc.integer({ min: 1, max: 12 }),
       (rows, workers, n) => {
         const ranked: RankedKey[] = rows.map((r) => ({ ...r, fired: false, result: null }));
-        const shares = Array.from({ length: workers }, (_, w) => ranked.filter((_r, i) => i % workers === w).sort(compareRanked).slice(0, n));
-        assert.deepEqual(mergeTop(shares, n).map((r) => r.key), [...ranked].sort(compareRanked).slice(0, n).map((r) => r.key));
+        const shares = Array.from({ length: workers }, (_, w) =>
+          ranked
+            .filter((_r, i) => i % workers === w)
+            .sort(compareRanked)
+            .slice(0, n),
+        );
+        assert.deepEqual(
+          mergeTop(shares, n).map((r) => r.key),
+          [...ranked]
+            .sort(compareRanked)
+            .slice(0, n)
+            .map((r) => r.key),
+        );
       },
     ),
   );

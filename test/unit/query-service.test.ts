@@ -13,7 +13,15 @@ import { QueryService, type QueryTarget } from '../../src/query/query-service.js
 
 const MIN = 60_000;
 const W = Date.UTC(2026, 10, 25, 9, 0, 0);
-const description: QueryDescription = { job: 'clickstream', keyName: 'userId', keyDescription: 'the userId', resultSchema: {}, rankFields: ['count'], rankMaps: [], defaultRankBy: 'count' };
+const description: QueryDescription = {
+  job: 'clickstream',
+  keyName: 'userId',
+  keyDescription: 'the userId',
+  resultSchema: {},
+  rankFields: ['count'],
+  rankMaps: [],
+  defaultRankBy: 'count',
+};
 
 function target(state: string, watermark: number, answer: (q: WorkerQuery) => WorkerQueryReply[]): QueryTarget & { asked: WorkerQuery[] } {
   const asked: WorkerQuery[] = [];
@@ -45,7 +53,10 @@ function service(current: QueryTarget | undefined, now = W + 2 * MIN) {
 test('no job running: QUERY_UNAVAILABLE (503), while /status still answers', async () => {
   for (const current of [undefined, target('starting', W, () => []), target('failed', W, () => [])]) {
     const s = service(current);
-    await assert.rejects(s.keyWindows('u', 0, 1), (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.QUERY_UNAVAILABLE && err.retriable);
+    await assert.rejects(
+      s.keyWindows('u', 0, 1),
+      (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.QUERY_UNAVAILABLE && err.retriable,
+    );
     const status = await s.status();
     assert.equal(status.answering, false);
     assert.equal(status.job.keyName, 'userId');
@@ -103,13 +114,19 @@ test('a key page gets a cursor only when keys follow; the current window holds t
   );
   const s = service(t);
   const page = await s.windowKeys(W, undefined, 2);
-  assert.deepEqual(page.keys.map((k) => k.key), ['a', 'b']);
+  assert.deepEqual(
+    page.keys.map((k) => k.key),
+    ['a', 'b'],
+  );
   assert.equal(decodeCursor(page.nextCursor as string, W), 'b');
   assert.equal(page.scanned, 3);
   const last = await s.windowKeys(W, 'b', 5);
   assert.equal(last.nextCursor, null);
   const windows = await s.windows();
-  assert.deepEqual(windows.windows.map((w) => w.start), [W, W + MIN]);
+  assert.deepEqual(
+    windows.windows.map((w) => w.start),
+    [W, W + MIN],
+  );
   assert.equal(windows.current, W);
   assert.equal(windows.freshness.stateWatermark, null, 'a worker that applied no step yet: no watermark');
 });

@@ -15,7 +15,18 @@ test('a token configured: only "Bearer <token>" passes', () => {
   assert.equal(check(`Bearer ${token}`), true);
   assert.equal(check(`bearer ${token}`), true, 'the scheme is case-insensitive');
   assert.equal(check(`Bearer  ${token} `), true, 'spaces around the token');
-  for (const bad of [undefined, '', 'Bearer', 'Bearer ', `Basic ${token}`, token, `Bearer ${token}x`, `Bearer ${token.slice(0, -1)}`, `Bearer ${token.toUpperCase()}`, `Bearer ${token} extra`]) {
+  for (const bad of [
+    undefined,
+    '',
+    'Bearer',
+    'Bearer ',
+    `Basic ${token}`,
+    token,
+    `Bearer ${token}x`,
+    `Bearer ${token.slice(0, -1)}`,
+    `Bearer ${token.toUpperCase()}`,
+    `Bearer ${token} extra`,
+  ]) {
     assert.equal(check(bad), false, String(bad));
   }
 });

@@ -26,7 +26,8 @@ function acc(count: number, types: Record<string, number> = { view: count }): Cl
 /** Two "workers": keys split by a hash-like rule, each with its own store. */
 function workers(keys: Array<[string, number]>, start = W) {
   const stores = [new InMemoryWindowStore<ClickCountAccumulator>(), new InMemoryWindowStore<ClickCountAccumulator>()];
-  for (const [key, count] of keys) (stores[key.length % 2] as InMemoryWindowStore<ClickCountAccumulator>).put(start, key, { accumulator: acc(count), fired: false });
+  for (const [key, count] of keys)
+    (stores[key.length % 2] as InMemoryWindowStore<ClickCountAccumulator>).put(start, key, { accumulator: acc(count), fired: false });
   return stores.map((state, workerIndex): WorkerQueryContext<ClickCountAccumulator> => ({ state, job, windowMs: MIN, workerIndex }));
 }
 
@@ -40,16 +41,16 @@ describe('worker answers', () => {
     const ctx = { state, job, windowMs: MIN, workerIndex: 0 };
     const all = answerQuery({ kind: 'key-windows', key: 'u1', from: 0, to: Number.MAX_SAFE_INTEGER }, ctx);
     assert.equal(all.kind, 'key-windows');
-    assert.deepEqual(
-      all.kind === 'key-windows' && all.windows.map((w) => [w.start, w.fired, (w.result as ClickCountResult).count]),
-      [
-        [W, true, 3],
-        [W + MIN, false, 5],
-        [W + 2 * MIN, false, 1],
-      ],
-    );
+    assert.deepEqual(all.kind === 'key-windows' && all.windows.map((w) => [w.start, w.fired, (w.result as ClickCountResult).count]), [
+      [W, true, 3],
+      [W + MIN, false, 5],
+      [W + 2 * MIN, false, 1],
+    ]);
     const first = all.kind === 'key-windows' ? (all.windows[0]?.result as ClickCountResult) : undefined;
-    assert.deepEqual({ ...first, byEventType: { ...first?.byEventType } }, { userId: 'u1', windowStart: W, windowEnd: W + MIN, count: 3, byEventType: { click: 1, view: 2 } });
+    assert.deepEqual(
+      { ...first, byEventType: { ...first?.byEventType } },
+      { userId: 'u1', windowStart: W, windowEnd: W + MIN, count: 3, byEventType: { click: 1, view: 2 } },
+    );
     // Windows overlapping [from, to): W + MIN - 1 still overlaps the first; W + 2 * MIN excludes the last.
     const some = answerQuery({ kind: 'key-windows', key: 'u1', from: W + MIN - 1, to: W + 2 * MIN }, ctx);
     assert.deepEqual(some.kind === 'key-windows' && some.windows.map((w) => w.start), [W, W + MIN]);
@@ -64,8 +65,13 @@ describe('worker answers', () => {
     let cursor: string | undefined;
     for (let pages = 0; pages < 100; pages++) {
       const after = cursor === undefined ? undefined : decodeCursor(cursor, W);
-      const answers = ctxs.map((ctx) => answerQuery({ kind: 'window-keys', start: W, limit: 10, maxScan: 1000, ...(after === undefined ? {} : { after }) }, ctx));
-      const { keys: page, more } = mergeKeyPages(answers.map((a) => (a.kind === 'window-keys' ? a.keys : [])), 10);
+      const answers = ctxs.map((ctx) =>
+        answerQuery({ kind: 'window-keys', start: W, limit: 10, maxScan: 1000, ...(after === undefined ? {} : { after }) }, ctx),
+      );
+      const { keys: page, more } = mergeKeyPages(
+        answers.map((a) => (a.kind === 'window-keys' ? a.keys : [])),
+        10,
+      );
       seen.push(...page);
       cursor = more ? encodeCursor(W, (page[page.length - 1] as KeyEntry).key) : undefined;
       if (!cursor) break;
@@ -110,7 +116,8 @@ describe('worker answers', () => {
     const c = ctx as WorkerQueryContext<ClickCountAccumulator>;
     assert.throws(
       () => answerQuery({ kind: 'window-top', start: W, by: 'count', n: 1, maxScan: 5 }, c),
-      (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.QUERY_TOO_BROAD && /more than 5 entries in window worker 0/.test(err.message),
+      (err: unknown) =>
+        err instanceof SluiceError && err.code === ErrorCode.QUERY_TOO_BROAD && /more than 5 entries in window worker 0/.test(err.message),
     );
     const message = queryResultMessage(7, { kind: 'window-keys', start: W, limit: 1, maxScan: 5 }, c, W - 1);
     assert.equal(message.seq, 7);
@@ -120,7 +127,10 @@ describe('worker answers', () => {
     const notReady = queryResultMessage(8, { kind: 'windows' }, undefined, Number.NEGATIVE_INFINITY);
     assert.equal(notReady.error?.code, ErrorCode.QUERY_UNAVAILABLE);
     // A key's windows never scan a window: no bound applies.
-    assert.equal(queryResultMessage(9, { kind: 'key-windows', key: 'k1', from: 0, to: Number.MAX_SAFE_INTEGER }, c, W).answer?.kind, 'key-windows');
+    assert.equal(
+      queryResultMessage(9, { kind: 'key-windows', key: 'k1', from: 0, to: Number.MAX_SAFE_INTEGER }, c, W).answer?.kind,
+      'key-windows',
+    );
   });
 });
 
@@ -132,7 +142,13 @@ describe('the API described by the job', () => {
     assert.deepEqual(d.rankMaps, ['byEventType']);
     assert.equal(d.defaultRankBy, 'count');
     const props = (d.resultSchema as { properties: Record<string, { type: string }> }).properties;
-    assert.deepEqual(Object.fromEntries(Object.entries(props).map(([k, v]) => [k, v.type])), { userId: 'string', windowStart: 'number', windowEnd: 'number', count: 'number', byEventType: 'object' });
+    assert.deepEqual(Object.fromEntries(Object.entries(props).map(([k, v]) => [k, v.type])), {
+      userId: 'string',
+      windowStart: 'number',
+      windowEnd: 'number',
+      count: 'number',
+      byEventType: 'object',
+    });
   });
 
   test('any job: inferred from one result, ranked from its result when no hint is given', () => {
@@ -143,7 +159,15 @@ describe('the API described by the job', () => {
       aggregate: {
         createAccumulator: () => ({ sum: 0, n: 0 }),
         add: (a) => a,
-        result: (a, key, window) => ({ customer: key, from: window.start, to: window.end, total: a.sum, orders: a.n, mean: a.n ? a.sum / a.n : null, tags: [] }),
+        result: (a, key, window) => ({
+          customer: key,
+          from: window.start,
+          to: window.end,
+          total: a.sum,
+          orders: a.n,
+          mean: a.n ? a.sum / a.n : null,
+          tags: [],
+        }),
       },
     };
     const d = describeJob(amounts as JobDefinition<unknown, unknown, unknown>, MIN);

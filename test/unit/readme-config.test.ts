@@ -62,7 +62,12 @@ test("docs/contract.md's table of the contract's variables agrees with src/confi
 });
 
 test('README.md and docs/ name only variables that exist (or are tooling, or said to be not built)', () => {
-  const files = ['README.md', ...readdirSync(`${REPO}docs`, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  const files = [
+    'README.md',
+    ...readdirSync(`${REPO}docs`, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ];
   const known = new Set(Object.keys(VARIABLES));
   for (const file of files) {
     const text = readFileSync(`${REPO}${file}`, 'utf8');
@@ -76,7 +81,12 @@ test('README.md and docs/ name only variables that exist (or are tooling, or sai
 });
 
 test('relative links in README.md and docs/ point at files that exist', () => {
-  const files = ['README.md', ...readdirSync(`${REPO}docs`, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  const files = [
+    'README.md',
+    ...readdirSync(`${REPO}docs`, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ];
   for (const file of files) {
     const text = readFileSync(`${REPO}${file}`, 'utf8');
     for (const [, target] of text.matchAll(/\]\(([^)\s#]+)(?:#[^)]*)?\)/g)) {

@@ -39,11 +39,17 @@ const RUNS = 3_000;
 
 describe('parseClick (field scanner) gives what the JSON.parse parser gave', () => {
   test('on random JSON values', () => {
-    fc.assert(fc.property(fc.oneof(fc.json(), fc.json({ stringUnit: 'binary' }), valueText), (t) => same(Buffer.from(t))), { numRuns: RUNS });
+    fc.assert(
+      fc.property(fc.oneof(fc.json(), fc.json({ stringUnit: 'binary' }), valueText), (t) => same(Buffer.from(t))),
+      { numRuns: RUNS },
+    );
   });
 
   test('on records: the three fields (missing, twice, escaped, odd types and numbers) among other fields, any whitespace', () => {
-    fc.assert(fc.property(recordText, (t) => same(Buffer.from(t))), { numRuns: 2 * RUNS });
+    fc.assert(
+      fc.property(recordText, (t) => same(Buffer.from(t))),
+      { numRuns: 2 * RUNS },
+    );
   });
 
   test('on valid records cut short or with a byte dropped, inserted or replaced', () => {

@@ -47,7 +47,11 @@ describe('parseClick', () => {
     const record = (padBytes: number) => json({ userId: 'u1', eventType: 'click', timestamp: TS, pad: 'x'.repeat(padBytes) });
     const twoMiB = record(2 * MAX_VALUE_BYTES);
     const refused = parseClick(twoMiB, NOW);
-    assert.deepEqual(refused, { ok: false, code: RecordErrorCode.TOO_LARGE, message: `value is ${twoMiB.length} bytes; the limit is ${MAX_VALUE_BYTES} bytes (SLUICE_MAX_RECORD_BYTES)` });
+    assert.deepEqual(refused, {
+      ok: false,
+      code: RecordErrorCode.TOO_LARGE,
+      message: `value is ${twoMiB.length} bytes; the limit is ${MAX_VALUE_BYTES} bytes (SLUICE_MAX_RECORD_BYTES)`,
+    });
     assert.equal(parseClick(twoMiB, NOW, { maxRecordBytes: 4 * MAX_VALUE_BYTES }).ok, true);
     const small = record(600);
     const r = parseClick(small, NOW, { maxRecordBytes: 512 });
@@ -57,7 +61,7 @@ describe('parseClick', () => {
     const job = clickstreamJobWith({ maxRecordBytes: MAX_RECORD_BYTES_LIMIT });
     assert.equal(job.parse(record(MAX_RECORD_BYTES_LIMIT - 100), NOW).ok, true);
     assert.equal(job.parse(record(MAX_RECORD_BYTES_LIMIT), NOW).ok, false);
-    assert.equal(clickstreamJob.parse(twoMiB, NOW).ok, false, 'the default job keeps the contract\'s 1 MiB');
+    assert.equal(clickstreamJob.parse(twoMiB, NOW).ok, false, "the default job keeps the contract's 1 MiB");
     assert.equal(job.name, clickstreamJob.name);
     assert.throws(() => clickParser({ maxRecordBytes: MAX_RECORD_BYTES_LIMIT + 1 }), RangeError);
     assert.throws(() => clickParser({ maxRecordBytes: 0 }), RangeError);
@@ -112,7 +116,10 @@ describe('parseClick', () => {
     const ts = (raw: string) => message(`{"userId":"u1","eventType":"click","timestamp":${raw}}`);
     assert.equal(ts(`"${TS}"`), 'timestamp must be an integer of epoch milliseconds, got a string');
     assert.equal(ts(`${TS}.5`), `timestamp must be an integer of epoch milliseconds, got a non-integer number (${TS}.5)`);
-    assert.equal(ts('1e20'), 'timestamp must be an integer of epoch milliseconds, got an integer out of the safe integer range (100000000000000000000)');
+    assert.equal(
+      ts('1e20'),
+      'timestamp must be an integer of epoch milliseconds, got an integer out of the safe integer range (100000000000000000000)',
+    );
     assert.match(ts('1e400'), /^timestamp must be an integer of epoch milliseconds, got a number too large for a double/);
     assert.equal(ts('[1]'), 'timestamp must be an integer of epoch milliseconds, got an array');
     assert.equal(ts('1.0'), `timestamp 1 is outside [${MIN_TIMESTAMP_MS} (2000-01-01), ${NOW + 86_400_000} (now + 1 day)]`);

@@ -30,8 +30,12 @@ function record(id: number, extra: Partial<CheckpointRecord> = {}): CheckpointRe
 }
 
 const ok = (r: CheckpointRecord): StoredCheckpoint => ({ id: r.id, record: r });
-const damaged = (id: number): StoredCheckpoint => ({ id, error: new SluiceError(ErrorCode.CHECKPOINT_CORRUPT, `checkpoint ${id} is damaged`) });
-const plan = (inputs: Partial<RestoreInputs>) => planRestore({ stored: [], committed: undefined, onCorrupt: 'fallback', expect, ...inputs });
+const damaged = (id: number): StoredCheckpoint => ({
+  id,
+  error: new SluiceError(ErrorCode.CHECKPOINT_CORRUPT, `checkpoint ${id} is damaged`),
+});
+const plan = (inputs: Partial<RestoreInputs>) =>
+  planRestore({ stored: [], committed: undefined, onCorrupt: 'fallback', expect, ...inputs });
 
 describe('planRestore', () => {
   test('nothing on disk: empty state; ids start above what Kafka has seen', () => {
@@ -76,7 +80,8 @@ describe('planRestore', () => {
     assert.match(p.warnings[0]?.message ?? '', /checkpoint 3 is damaged/);
     assert.throws(
       () => plan({ stored, committed: 3, onCorrupt: 'fail' }),
-      (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.CHECKPOINT_CORRUPT && /SLUICE_CHECKPOINT_ON_CORRUPT=fail/.test(err.message),
+      (err: unknown) =>
+        err instanceof SluiceError && err.code === ErrorCode.CHECKPOINT_CORRUPT && /SLUICE_CHECKPOINT_ON_CORRUPT=fail/.test(err.message),
     );
   });
 
@@ -87,7 +92,8 @@ describe('planRestore', () => {
     );
     assert.throws(
       () => plan({ stored: [ok(record(1, { workers: 4 }))], committed: 1 }),
-      (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.CHECKPOINT_INCOMPATIBLE && /SLUICE_WORKERS=4/.test(err.message),
+      (err: unknown) =>
+        err instanceof SluiceError && err.code === ErrorCode.CHECKPOINT_INCOMPATIBLE && /SLUICE_WORKERS=4/.test(err.message),
     );
   });
 

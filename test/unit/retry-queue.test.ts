@@ -119,7 +119,10 @@ describe('RetryingBatchQueue bounds', () => {
     await writing;
     await queue.flush();
     assert.ok(target.maxHeldBytes <= 100, `held at most ${target.maxHeldBytes} bytes`);
-    assert.ok(target.batches.every((b) => b.join('').length <= 50), 'each batch within maxBatchBytes');
+    assert.ok(
+      target.batches.every((b) => b.join('').length <= 50),
+      'each batch within maxBatchBytes',
+    );
     assert.deepEqual(target.batches.flat(), items);
     assert.equal(queue.stats().heldBytes, 0);
     queue.close();
@@ -133,13 +136,19 @@ describe('RetryingBatchQueue bounds', () => {
     await queue.enqueue(['a', 'b', big, 'c']);
     await queue.flush();
     assert.deepEqual(target.batches.flat(), ['a', 'b', big, 'c']);
-    assert.ok(target.batches.some((b) => b.length === 1 && b[0] === big), 'the big item went alone');
+    assert.ok(
+      target.batches.some((b) => b.length === 1 && b[0] === big),
+      'the big item went alone',
+    );
     queue.close();
   });
 
   test('a write that waits for room longer than the threshold is logged at warn, and again when it resumes', async () => {
     const lines: Array<{ level: number; msg: string; lastReason?: string; buffered?: number }> = [];
-    const logger = pino({ level: 'info' }, new Writable({ write: (c: Buffer, _e, done) => (lines.push(JSON.parse(c.toString())), done()) }));
+    const logger = pino(
+      { level: 'info' },
+      new Writable({ write: (c: Buffer, _e, done) => (lines.push(JSON.parse(c.toString())), done()) }),
+    );
     const target = new GatedTarget();
     const queue = queueFor(target, { logger, backpressureLogAfterMs: 50 });
     const writing = queue.enqueue(Array.from({ length: 50 }, (_, i) => String(i)));
@@ -154,7 +163,10 @@ describe('RetryingBatchQueue bounds', () => {
 
   test('a flush that waits longer than the threshold is logged at warn, and again when done', async () => {
     const lines: Array<{ level: number; msg: string; unacknowledged?: number }> = [];
-    const logger = pino({ level: 'info' }, new Writable({ write: (c: Buffer, _e, done) => (lines.push(JSON.parse(c.toString())), done()) }));
+    const logger = pino(
+      { level: 'info' },
+      new Writable({ write: (c: Buffer, _e, done) => (lines.push(JSON.parse(c.toString())), done()) }),
+    );
     const target = new GatedTarget();
     const queue = queueFor(target, { logger, backpressureLogAfterMs: 50 });
     await queue.enqueue(['a', 'b', 'c']);

@@ -118,7 +118,11 @@ describe('the runtime, in-process on manual time', () => {
     for (const [key, want] of expected) assert.deepEqual(written.get(key), want, key);
     assert.equal([...written.keys()].filter((k) => !expected.has(k) && !k.startsWith('trailing:')).length, 0, 'no other window');
     const codes = broker.committedLetters.map((l) => l.code).sort();
-    assert.deepEqual(codes, ['BAD_TIMESTAMP', 'LATE_EVENT', 'MALFORMED_JSON', 'MALFORMED_JSON'], 'each bad record and late event exactly once');
+    assert.deepEqual(
+      codes,
+      ['BAD_TIMESTAMP', 'LATE_EVENT', 'MALFORMED_JSON', 'MALFORMED_JSON'],
+      'each bad record and late event exactly once',
+    );
   });
 
   test("a checkpoint whose side-output commit fails does not count: after a crash the previous one is restored, and the replay's letters appear once", async () => {
@@ -166,7 +170,11 @@ describe('the runtime, in-process on manual time', () => {
       scheduler: time,
       makeJob: (attempt) => {
         // The first start's workers crash after a few steps; the restart's do not.
-        driver = new RuntimeDriver(clickstreamJob as never, { ...env, ...(stateDir ? { stateDir } : {}), ...(attempt === 0 ? { workerExitAfterSteps: 6 } : {}) });
+        driver = new RuntimeDriver(clickstreamJob as never, {
+          ...env,
+          ...(stateDir ? { stateDir } : {}),
+          ...(attempt === 0 ? { workerExitAfterSteps: 6 } : {}),
+        });
         stateDir ??= driver.stateDir;
         return driver.runtime;
       },

@@ -6,7 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +27,16 @@ import { ErrorCode, SluiceError } from '../../src/errors.js';
 import { clickCountCodec, type ClickCountAccumulator } from '../../src/job/clickstream.js';
 import { canonicalJson } from '../../src/state/checkpoints/checkpoint-store.js';
 import { LmdbWindowStore } from '../../src/state/lmdb-window-store.js';
-import { manifestChecksum, MAX_KEY_GROUP_FILE_BYTES, MAX_MANIFEST_BYTES, MIGRATIONS, SAVEPOINT_FORMAT_VERSION, upgradeEntry, upgradeManifest, type SavepointFile } from '../../src/state/savepoints/savepoint-format.js';
+import {
+  manifestChecksum,
+  MAX_KEY_GROUP_FILE_BYTES,
+  MAX_MANIFEST_BYTES,
+  MIGRATIONS,
+  SAVEPOINT_FORMAT_VERSION,
+  upgradeEntry,
+  upgradeManifest,
+  type SavepointFile,
+} from '../../src/state/savepoints/savepoint-format.js';
 import { checkCompatible, readKeyGroup, readSavepoint } from '../../src/state/savepoints/savepoint-reader.js';
 import { exportKeyGroups, finishSavepoint, prepareSavepoint } from '../../src/state/savepoints/savepoint-writer.js';
 
@@ -32,7 +52,13 @@ const acc = (types: Record<string, number>): ClickCountAccumulator => ({
 });
 
 function openStore(path: string, worker: number, workers: number) {
-  return new LmdbWindowStore<ClickCountAccumulator>({ path, keyGroups: keyGroupsOfWorker(worker, workers), keyGroupOf: (k) => keyGroupOf(k), clear: true, mapSize: 64 * 1024 ** 2 });
+  return new LmdbWindowStore<ClickCountAccumulator>({
+    path,
+    keyGroups: keyGroupsOfWorker(worker, workers),
+    keyGroupOf: (k) => keyGroupOf(k),
+    clear: true,
+    mapSize: 64 * 1024 ** 2,
+  });
 }
 
 /** Every (windowStart, key) -> entry a set of stores hold, as comparable JSON. */
@@ -40,7 +66,8 @@ function contents(stores: Array<LmdbWindowStore<ClickCountAccumulator>>): Map<st
   const out = new Map<string, string>();
   for (const store of stores) {
     for (const start of store.windowStarts()) {
-      for (const [key, entry] of store.entries(start)) out.set(`${start}/${key}`, JSON.stringify({ fired: entry.fired, acc: clickCountCodec.encode(entry.accumulator) }));
+      for (const [key, entry] of store.entries(start))
+        out.set(`${start}/${key}`, JSON.stringify({ fired: entry.fired, acc: clickCountCodec.encode(entry.accumulator) }));
     }
   }
   return out;
@@ -119,7 +146,8 @@ test('a savepoint holds the state at its barrier (later commits do not leak in) 
     const stores = await importInto(dir, workers, 'roundtrip');
     for (const [w, store] of stores.entries()) {
       const owned = new Set(keyGroupsOfWorker(w, workers));
-      for (const start of store.windowStarts()) for (const [key] of store.entries(start)) assert.ok(owned.has(keyGroupOf(key)), `${key} imported by worker ${w} of ${workers}`);
+      for (const start of store.windowStarts())
+        for (const [key] of store.entries(start)) assert.ok(owned.has(keyGroupOf(key)), `${key} imported by worker ${w} of ${workers}`);
       assert.ok(store.size > 0, `worker ${w} of ${workers} got some state`);
     }
     assert.deepEqual(contents(stores), expected, `${workers} workers hold exactly the savepoint's state`);
@@ -132,7 +160,11 @@ test('a savepoint holds the state at its barrier (later commits do not leak in) 
 test('a damaged, incomplete or unknown savepoint is refused with SAVEPOINT_INVALID naming what is wrong', async () => {
   const { dir } = await writeSavepoint('damage');
   const manifestText = readFileSync(join(dir, 'manifest.json'), 'utf8');
-  const manifest = JSON.parse(manifestText) as { files: Array<{ path: string }>; formatVersion: number; placement: { offsets: Record<string, number> } };
+  const manifest = JSON.parse(manifestText) as {
+    files: Array<{ path: string }>;
+    formatVersion: number;
+    placement: { offsets: Record<string, number> };
+  };
   const file = join(dir, (manifest.files[0] as { path: string }).path);
   const original = readFileSync(file);
 
@@ -234,11 +266,17 @@ test('a savepoint holds regular files only, of bounded size: symlinks, FIFOs, di
     writeFileSync(path, '');
     truncateSync(path, limit + 1);
     if (path === kgFile) {
-      assertInvalid(() => readSavepoint(dir), new RegExp(`kg-\\d{3}\\.ndjson is ${limit + 1} bytes, over the limit of ${limit}: refusing to read it`));
+      assertInvalid(
+        () => readSavepoint(dir),
+        new RegExp(`kg-\\d{3}\\.ndjson is ${limit + 1} bytes, over the limit of ${limit}: refusing to read it`),
+      );
       // A worker reading its key group directly is held to the same rules.
       assertInvalid(() => [...readKeyGroup(dir, file, SAVEPOINT_FORMAT_VERSION, clickCountCodec, (k) => keyGroupOf(k))], /over the limit/);
     } else {
-      assertInvalid(() => readSavepoint(dir), new RegExp(`manifest\\.json is ${limit + 1} bytes, over the limit of ${limit}: refusing to read it`));
+      assertInvalid(
+        () => readSavepoint(dir),
+        new RegExp(`manifest\\.json is ${limit + 1} bytes, over the limit of ${limit}: refusing to read it`),
+      );
     }
     restore();
   }
@@ -252,7 +290,10 @@ test('a savepoint is never written with a key group file larger than readers acc
   const target = prepareSavepoint(join(root, 'too-big', 'savepoints'), 'savepoint-1-too-big');
   await assert.rejects(
     exportKeyGroups(store.snapshot(), keyGroupsOfWorker(0, 1), target.tmpDir, clickCountCodec, 100),
-    (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.SAVEPOINT_FAILED && /would be over 100 bytes, more than a savepoint reader accepts/.test(err.message),
+    (err: unknown) =>
+      err instanceof SluiceError &&
+      err.code === ErrorCode.SAVEPOINT_FAILED &&
+      /would be over 100 bytes, more than a savepoint reader accepts/.test(err.message),
   );
   await store.close();
 });
@@ -262,7 +303,19 @@ test('the migrations chain: every earlier version has a migration; format 1 entr
   // JSON.parse makes "__proto__" an own key: the migration must carry it as an event type.
   const v1 = JSON.parse('{"windowStart":60000,"key":"u1","fired":true,"byEventType":{"view":2,"__proto__":3,"click":1}}') as unknown;
   const entry = upgradeEntry(v1, 1, 'test');
-  assert.deepEqual(entry, { windowStart: 60000, key: 'u1', fired: true, accumulator: { count: 6, byEventType: [['__proto__', 3], ['click', 1], ['view', 2]] } });
+  assert.deepEqual(entry, {
+    windowStart: 60000,
+    key: 'u1',
+    fired: true,
+    accumulator: {
+      count: 6,
+      byEventType: [
+        ['__proto__', 3],
+        ['click', 1],
+        ['view', 2],
+      ],
+    },
+  });
   const decoded = clickCountCodec.decode(entry.accumulator);
   assert.equal(decoded.count, 6);
   assert.equal(decoded.byEventType.get('__proto__'), 3);
@@ -292,14 +345,37 @@ test('the migrations chain: every earlier version has a migration; format 1 entr
 });
 
 test('the clickstream codec refuses malformed accumulators', () => {
-  for (const bad of [null, [], { count: -1, byEventType: [] }, { count: 1, byEventType: {} }, { count: 1, byEventType: [['view']] }, { count: 1, byEventType: [['v', 1], ['v', 2]] }]) {
-    assert.throws(() => clickCountCodec.decode(bad), (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.SAVEPOINT_INVALID, JSON.stringify(bad));
+  for (const bad of [
+    null,
+    [],
+    { count: -1, byEventType: [] },
+    { count: 1, byEventType: {} },
+    { count: 1, byEventType: [['view']] },
+    {
+      count: 1,
+      byEventType: [
+        ['v', 1],
+        ['v', 2],
+      ],
+    },
+  ]) {
+    assert.throws(
+      () => clickCountCodec.decode(bad),
+      (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.SAVEPOINT_INVALID,
+      JSON.stringify(bad),
+    );
   }
 });
 
 test('compatibility: another topic, job, window size or key group count is refused; another group is a note', () => {
   const manifest = upgradeManifest(JSON.parse(readFileSync(join(FIXTURES, 'v1-clickstream', 'manifest.json'), 'utf8')), 'fixture');
-  const shape = { job: 'clickstream', topic: 'sluice-fixture-v1-clicks', groupId: 'sluice-fixture-v1', windowMs: MIN, keyGroups: KEY_GROUPS };
+  const shape = {
+    job: 'clickstream',
+    topic: 'sluice-fixture-v1-clicks',
+    groupId: 'sluice-fixture-v1',
+    windowMs: MIN,
+    keyGroups: KEY_GROUPS,
+  };
   assert.deepEqual(checkCompatible(manifest, shape, 'sp'), []);
   assert.equal(checkCompatible(manifest, { ...shape, groupId: 'other' }, 'sp').length, 1);
   for (const [change, pattern] of [
@@ -308,7 +384,10 @@ test('compatibility: another topic, job, window size or key group count is refus
     [{ windowMs: 30_000 }, /SLUICE_WINDOW_MS is 30000/],
     [{ keyGroups: 64 }, /128 key groups/],
   ] as const) {
-    assert.throws(() => checkCompatible(manifest, { ...shape, ...change }, 'sp'), (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.SAVEPOINT_INCOMPATIBLE && pattern.test(err.message));
+    assert.throws(
+      () => checkCompatible(manifest, { ...shape, ...change }, 'sp'),
+      (err: unknown) => err instanceof SluiceError && err.code === ErrorCode.SAVEPOINT_INCOMPATIBLE && pattern.test(err.message),
+    );
   }
 });
 
@@ -339,7 +418,10 @@ test('the committed format-1 fixture verifies, migrates, and holds exactly the o
   for (const file of savepoint.manifest.files) {
     for (const e of readKeyGroup(dir, file, savepoint.formatVersion, clickCountCodec, (k) => keyGroupOf(k))) {
       assert.equal(e.entry.fired, false);
-      got.set(`${e.windowStart}/${e.key}`, { count: e.entry.accumulator.count, byEventType: Object.fromEntries(e.entry.accumulator.byEventType) });
+      got.set(`${e.windowStart}/${e.key}`, {
+        count: e.entry.accumulator.count,
+        byEventType: Object.fromEntries(e.entry.accumulator.byEventType),
+      });
     }
   }
   assert.ok(want.size >= 3);

@@ -27,7 +27,13 @@ test('set values are used; a buffer smaller than one batch is raised to one batc
   assert.equal(c.elasticsearch?.bufferDocs, 2_000);
   assert.equal(c.elasticsearch?.bufferBytes, 4 * 1024 * 1024);
   assert.equal(c.redis?.bufferKeys, 1_500);
-  const small = loadConfig({ ...sinks, SLUICE_ES_BULK_DOCS: '5000', SLUICE_ES_BUFFER_DOCS: '100', SLUICE_ES_BUFFER_BYTES: '2048', SLUICE_REDIS_BUFFER_KEYS: '10' });
+  const small = loadConfig({
+    ...sinks,
+    SLUICE_ES_BULK_DOCS: '5000',
+    SLUICE_ES_BUFFER_DOCS: '100',
+    SLUICE_ES_BUFFER_BYTES: '2048',
+    SLUICE_REDIS_BUFFER_KEYS: '10',
+  });
   assert.equal(small.elasticsearch?.bufferDocs, 5_000);
   assert.equal(small.elasticsearch?.bufferBytes, 5 * 1024 * 1024);
   assert.equal(small.redis?.bufferKeys, 5_000);

@@ -13,9 +13,18 @@ const base: StallInputs = {
   timeoutMs: 30_000,
   idle: true,
   assigned: [0, 1],
-  logEnds: { at: 99_500, ends: new Map([[0, { start: 0, end: 500 }], [1, { start: 100, end: 300 }]]) },
+  logEnds: {
+    at: 99_500,
+    ends: new Map([
+      [0, { start: 0, end: 500 }],
+      [1, { start: 100, end: 300 }],
+    ]),
+  },
   maxLogEndAgeMs: 5_000,
-  positions: new Map([[0, 500], [1, 250]]),
+  positions: new Map([
+    [0, 500],
+    [1, 250],
+  ]),
   fetched: new Map(),
 };
 
@@ -34,11 +43,26 @@ describe('judgeStall', () => {
 
   test('log ends unknown or older than the bound: nothing is decided', () => {
     assert.deepEqual(judgeStall({ ...base, logEnds: undefined }), { kind: 'unknown' });
-    assert.deepEqual(judgeStall({ ...base, logEnds: { ...(base.logEnds as NonNullable<StallInputs['logEnds']>), at: 90_000 } }), { kind: 'unknown' });
+    assert.deepEqual(judgeStall({ ...base, logEnds: { ...(base.logEnds as NonNullable<StallInputs['logEnds']>), at: 90_000 } }), {
+      kind: 'unknown',
+    });
   });
 
   test('caught up: a partition never read counts from its log start; transaction markers passed count as read', () => {
-    assert.deepEqual(judgeStall({ ...base, positions: new Map([[0, 500]]), logEnds: { at: 99_500, ends: new Map([[0, { start: 0, end: 500 }], [1, { start: 300, end: 300 }]]) } }), { kind: 'caught-up' });
+    assert.deepEqual(
+      judgeStall({
+        ...base,
+        positions: new Map([[0, 500]]),
+        logEnds: {
+          at: 99_500,
+          ends: new Map([
+            [0, { start: 0, end: 500 }],
+            [1, { start: 300, end: 300 }],
+          ]),
+        },
+      }),
+      { kind: 'caught-up' },
+    );
     assert.deepEqual(judgeStall({ ...base, fetched: new Map([[1, 300]]) }), { kind: 'caught-up' });
   });
 

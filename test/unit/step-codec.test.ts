@@ -34,7 +34,18 @@ async function post(encoded: EncodedStep): Promise<StepColumns> {
   }
 }
 
-const awkwardKeys = ['__proto__', 'constructor', 'hasOwnProperty', '', 'ü-ßtraße', '用户-42', '😀👩‍👩‍👧', 'a\u0301', '\ud800lone', 'x'.repeat(300)];
+const awkwardKeys = [
+  '__proto__',
+  'constructor',
+  'hasOwnProperty',
+  '',
+  'ü-ßtraße',
+  '用户-42',
+  '😀👩‍👩‍👧',
+  'a\u0301',
+  '\ud800lone',
+  'x'.repeat(300),
+];
 
 test('round trip through a port: keys (unicode, __proto__, lone surrogates), times and event types', async () => {
   const events = awkwardKeys.flatMap((key, i) => [
@@ -70,7 +81,14 @@ test('credit bytes are the encoded size: buffers, the key string and the diction
 test('split by owner: each share holds its owner’s events in step order, and nothing else', async () => {
   await fc.assert(
     fc.asyncProperty(
-      fc.array(fc.record({ key: fc.string({ unit: 'grapheme', maxLength: 6 }), type: fc.constantFrom('view', 'click', '__proto__'), t: fc.integer({ min: 0, max: 1e9 }) }), { maxLength: 80 }),
+      fc.array(
+        fc.record({
+          key: fc.string({ unit: 'grapheme', maxLength: 6 }),
+          type: fc.constantFrom('view', 'click', '__proto__'),
+          t: fc.integer({ min: 0, max: 1e9 }),
+        }),
+        { maxLength: 80 },
+      ),
       fc.integer({ min: 1, max: 5 }),
       async (rows, parts) => {
         const events = rows.map((r) => click(r.key, r.type, T + r.t));
@@ -79,7 +97,10 @@ test('split by owner: each share holds its owner’s events in step order, and n
         assert.equal(shares.length, parts);
         for (let p = 0; p < parts; p++) {
           const decoded = decodeStep(await post(shares[p] as EncodedStep), input);
-          assert.deepEqual(decoded, events.filter((e) => ownerOf(e.key) === p));
+          assert.deepEqual(
+            decoded,
+            events.filter((e) => ownerOf(e.key) === p),
+          );
         }
       },
     ),

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ErrorCode, SluiceError } from '../../src/errors.js';
 import { exponentialBackoff, failureRate, fixedDelay, type RestartStrategy } from '../../src/supervision/strategies.js';
-import { Supervisor, supervisorSpec, type ChildSpec, type RestartEvent, type RunningChild, type SupervisionMode } from '../../src/supervision/supervisor.js';
+import {
+  Supervisor,
+  supervisorSpec,
+  type ChildSpec,
+  type RestartEvent,
+  type RunningChild,
+  type SupervisionMode,
+} from '../../src/supervision/supervisor.js';
 import { ManualTime, settle } from '../helpers/manual-time.js';
 
 /**
@@ -103,7 +110,14 @@ describe('Supervisor', () => {
     assert.equal(worker.starts, 1, 'not before the delay');
     await s.time.advance(1);
     assert.equal(worker.starts, 2);
-    assert.deepEqual(s.restarts[0], { supervisor: 'job', child: 'worker', restarting: ['worker'], delayMs: 1000, failures: 1, cause: s.restarts[0]!.cause });
+    assert.deepEqual(s.restarts[0], {
+      supervisor: 'job',
+      child: 'worker',
+      restarting: ['worker'],
+      delayMs: 1000,
+      failures: 1,
+      cause: s.restarts[0]!.cause,
+    });
     worker.fail();
     await s.time.advance(1000);
     assert.equal(worker.starts, 3);
@@ -154,7 +168,10 @@ describe('Supervisor', () => {
       await s.time.advance(1);
       startTimes.push(s.time.now());
     }
-    assert.deepEqual(s.restarts.map((r) => r.delayMs), [100, 200, 400, 800, 1000]);
+    assert.deepEqual(
+      s.restarts.map((r) => r.delayMs),
+      [100, 200, 400, 800, 1000],
+    );
     assert.deepEqual(startTimes, [100, 300, 700, 1500, 2500]);
     await s.time.advance(10_000);
     worker.fail();
@@ -180,13 +197,16 @@ describe('Supervisor', () => {
     assert.match(s.gaveUp[0]!.message, /failure-rate \(at most 2 failures per 10000 ms, 100 ms apart\): 3 failures within 10000 ms/);
   });
 
-  test('a failure during the first start is not retried: the others stop, start() rejects with the cause\'s code and the child named', async () => {
+  test("a failure during the first start is not retried: the others stop, start() rejects with the cause's code and the child named", async () => {
     const s = setup(['source', 'workers', 'sinks'], 'one_for_all');
     s.children.workers!.failStarts = 1;
     s.children.workers!.startError = new SluiceError(ErrorCode.STATE_DIR_LOCKED, 'state directory ./data is in use by process 42');
     await assert.rejects(s.supervisor.start(), (err: SluiceError) => {
       assert.equal(err.code, ErrorCode.STATE_DIR_LOCKED);
-      assert.equal(err.message, 'workers failed at start-up: state directory ./data is in use by process 42 (a failure at start-up is not retried)');
+      assert.equal(
+        err.message,
+        'workers failed at start-up: state directory ./data is in use by process 42 (a failure at start-up is not retried)',
+      );
       assert.deepEqual(err.details.path, ['workers']);
       return true;
     });
@@ -201,7 +221,10 @@ describe('Supervisor', () => {
   test('a start-up failure without a code of its own is STARTUP_FAILED', async () => {
     const s = setup(['source'], 'one_for_one');
     s.children.source!.failStarts = 1;
-    await assert.rejects(s.supervisor.start(), (err: SluiceError) => err.code === ErrorCode.STARTUP_FAILED && /^source failed at start-up: cannot connect/.test(err.message));
+    await assert.rejects(
+      s.supervisor.start(),
+      (err: SluiceError) => err.code === ErrorCode.STARTUP_FAILED && /^source failed at start-up: cannot connect/.test(err.message),
+    );
   });
 
   test('a child that fails while later children are still starting is a start-up failure too', async () => {
@@ -226,7 +249,10 @@ describe('Supervisor', () => {
         },
       ],
     });
-    await assert.rejects(supervisor.start(), (err: SluiceError) => err.code === ErrorCode.STARTUP_FAILED && /^source failed at start-up: lost the broker/.test(err.message));
+    await assert.rejects(
+      supervisor.start(),
+      (err: SluiceError) => err.code === ErrorCode.STARTUP_FAILED && /^source failed at start-up: lost the broker/.test(err.message),
+    );
     assert.deepEqual(log, ['start source', 'stop workers']);
   });
 
@@ -254,7 +280,10 @@ describe('Supervisor', () => {
     s.children.sinks!.fail();
     await settle();
     assert.deepEqual(s.log.slice(3), ['stop workers']);
-    assert.deepEqual(s.restarts.map((r) => r.restarting), [['source', 'workers', 'sinks']]);
+    assert.deepEqual(
+      s.restarts.map((r) => r.restarting),
+      [['source', 'workers', 'sinks']],
+    );
     await s.time.advance(1000);
     assert.deepEqual(s.log.slice(4), ['start source', 'start workers', 'start sinks']);
     assert.equal(s.supervisor.stats().failures, 1, 'the worker stopped on purpose did not count');
@@ -285,7 +314,14 @@ describe('Supervisor', () => {
       onGiveUp: (e) => gaveUp.push(e),
       children: [
         source.spec,
-        supervisorSpec({ id: 'workers', mode: 'one_for_one', strategy: fixedDelay(1, 100), clock: time, scheduler: time, children: [w0.spec, w1.spec] }),
+        supervisorSpec({
+          id: 'workers',
+          mode: 'one_for_one',
+          strategy: fixedDelay(1, 100),
+          clock: time,
+          scheduler: time,
+          children: [w0.spec, w1.spec],
+        }),
         sinks.spec,
       ],
     });
@@ -320,11 +356,23 @@ describe('Supervisor', () => {
       strategy: fixedDelay(5, 10_000),
       clock: time,
       scheduler: time,
-      children: [supervisorSpec({ id: 'workers', mode: 'one_for_one', strategy: fixedDelay(5, 100), clock: time, scheduler: time, children: [new FakeChild('w0', log).spec, w1.spec] })],
+      children: [
+        supervisorSpec({
+          id: 'workers',
+          mode: 'one_for_one',
+          strategy: fixedDelay(5, 100),
+          clock: time,
+          scheduler: time,
+          children: [new FakeChild('w0', log).spec, w1.spec],
+        }),
+      ],
     });
     await assert.rejects(job.start(), (err: SluiceError) => {
       assert.equal(err.code, ErrorCode.WORKER_FAILED);
-      assert.equal(err.message, 'workers > w1 failed at start-up: worker w1 exceeded its resource limits (a failure at start-up is not retried)');
+      assert.equal(
+        err.message,
+        'workers > w1 failed at start-up: worker w1 exceeded its resource limits (a failure at start-up is not retried)',
+      );
       return true;
     });
     assert.deepEqual(log, ['start w0', 'start w1', 'stop w0']);
@@ -366,7 +414,14 @@ describe('Supervisor', () => {
     const time = new ManualTime();
     const log: string[] = [];
     const sinks = new FakeChild('sinks', log, 'permanent');
-    const supervisor = new Supervisor({ id: 'job', mode: 'one_for_one', strategy: fixedDelay(0, 0), clock: time, scheduler: time, children: [sinks.spec] });
+    const supervisor = new Supervisor({
+      id: 'job',
+      mode: 'one_for_one',
+      strategy: fixedDelay(0, 0),
+      clock: time,
+      scheduler: time,
+      children: [sinks.spec],
+    });
     await supervisor.start();
     sinks.finish();
     await assert.rejects(supervisor.exited, /sinks exited, but it is permanent/);
@@ -376,7 +431,15 @@ describe('Supervisor', () => {
     const log: string[] = [];
     const time = new ManualTime();
     assert.throws(
-      () => new Supervisor({ id: 'job', mode: 'one_for_one', strategy: fixedDelay(1, 1), clock: time, scheduler: time, children: [new FakeChild('a', log).spec, new FakeChild('a', log).spec] }),
+      () =>
+        new Supervisor({
+          id: 'job',
+          mode: 'one_for_one',
+          strategy: fixedDelay(1, 1),
+          clock: time,
+          scheduler: time,
+          children: [new FakeChild('a', log).spec, new FakeChild('a', log).spec],
+        }),
       /two children are called a/,
     );
   });

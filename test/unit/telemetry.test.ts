@@ -13,14 +13,30 @@ import { freePort } from '../helpers/ports.js';
 const value = (samples: Sample[], name: string, labels: Record<string, string> = {}) =>
   samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
 
-const STATS: PipelineStats = { recordsIn: 0, eventsCounted: 0, deadLetters: 0, lateEvents: 0, redelivered: 0, resultsOut: 0, watermark: Number.NEGATIVE_INFINITY, openWindows: 0 };
+const STATS: PipelineStats = {
+  recordsIn: 0,
+  eventsCounted: 0,
+  deadLetters: 0,
+  lateEvents: 0,
+  redelivered: 0,
+  resultsOut: 0,
+  watermark: Number.NEGATIVE_INFINITY,
+  openWindows: 0,
+};
 
 function setup(env: Record<string, string> = {}, port = 0) {
   let state: DaemonStateName = 'created';
   let stats: PipelineStats | undefined;
   let now = 1_800_000_000_000;
   const config = loadConfig({ SLUICE_METRICS_PORT: String(port), ...env });
-  const telemetry = new DaemonTelemetry({ config, logger: silentLogger, state: () => state, stats: () => stats, now: () => now, defaultMetrics: false });
+  const telemetry = new DaemonTelemetry({
+    config,
+    logger: silentLogger,
+    state: () => state,
+    stats: () => stats,
+    now: () => now,
+    defaultMetrics: false,
+  });
   return {
     telemetry,
     setState: (s: DaemonStateName) => (state = s),
@@ -61,12 +77,19 @@ describe('daemon telemetry', () => {
     t.tick(4_000);
     const health = t.telemetry.health();
     assert.equal(health.ok, false);
-    assert.match(health.detail, /the job failed \(KAFKA_CONSUMER_STALLED: no fetch for 30 s\); restarting it from its last checkpoint in 6000 ms/);
+    assert.match(
+      health.detail,
+      /the job failed \(KAFKA_CONSUMER_STALLED: no fetch for 30 s\); restarting it from its last checkpoint in 6000 ms/,
+    );
     assert.equal(t.telemetry.readiness().ok, false);
     // The new start of the job: its own totals count on top of the previous start's.
     let state: DaemonStateName = 'starting';
     let stats: PipelineStats = { ...STATS, recordsIn: 5, resultsOut: 1 };
-    t.telemetry.attach({ state: () => state, stats: () => stats, source: () => ({ state: 'reconnecting', since: 0, lastError: 'Connection refused' }) });
+    t.telemetry.attach({
+      state: () => state,
+      stats: () => stats,
+      source: () => ({ state: 'reconnecting', since: 0, lastError: 'Connection refused' }),
+    });
     assert.equal(t.telemetry.health().ok, true);
     const samples = await t.scrape();
     assert.equal(value(samples, METRIC_NAMES.recordsIn), 705, 'counters never go back');
@@ -189,7 +212,10 @@ describe('daemon telemetry', () => {
     assert.equal((await fetch(`http://127.0.0.1:${port}/metrics`, { method: 'POST' })).status, 405);
 
     const clash = setup({}, port);
-    await assert.rejects(clash.telemetry.start(), (err: Error & { code?: string }) => err.code === 'METRICS_SERVER_FAILED' && /in use/.test(err.message));
+    await assert.rejects(
+      clash.telemetry.start(),
+      (err: Error & { code?: string }) => err.code === 'METRICS_SERVER_FAILED' && /in use/.test(err.message),
+    );
     await clash.telemetry.close();
     await t.telemetry.close();
   });
@@ -218,7 +244,9 @@ describe('tracing helpers', () => {
 
   test('the window trace index is bounded and keeps only sampled, valid contexts', () => {
     const index = new WindowTraceIndex(2, 3);
-    const tp = (n: number, flags = '01') => ({ traceparent: `00-${n.toString(16).padStart(32, '0')}-${n.toString(16).padStart(16, '0')}-${flags}` });
+    const tp = (n: number, flags = '01') => ({
+      traceparent: `00-${n.toString(16).padStart(32, '0')}-${n.toString(16).padStart(16, '0')}-${flags}`,
+    });
     index.add(tp(1), 'a', 0);
     index.add(tp(2), 'a', 0);
     index.add(tp(3), 'a', 0); // third for the window: dropped
@@ -229,7 +257,10 @@ describe('tracing helpers', () => {
     index.add(tp(7), 'd', 60_000); // fourth window: over the bound
     assert.equal(index.windows, 3);
     assert.equal(index.dropped, 2);
-    assert.deepEqual(index.take('a', 0).map((sc) => sc.spanId), [tp(1).traceparent.split('-')[2], tp(2).traceparent.split('-')[2]]);
+    assert.deepEqual(
+      index.take('a', 0).map((sc) => sc.spanId),
+      [tp(1).traceparent.split('-')[2], tp(2).traceparent.split('-')[2]],
+    );
     assert.deepEqual(index.take('a', 0), []);
     index.forgetBefore(60_001);
     assert.equal(index.windows, 0);
@@ -265,7 +296,13 @@ sluice_sink_in_flight{sink="elasticsearch"} 0
 sluice_sink_capacity{sink="elasticsearch"} 10000
 sluice_sink_retries_total{sink="elasticsearch"} 2
 `);
-    const text = formatStatusReport(metrics(1000, 1), metrics(3000, 1.5), 2, { ok: true, detail: 'consuming 2 partition(s)' }, 'http://127.0.0.1:9464');
+    const text = formatStatusReport(
+      metrics(1000, 1),
+      metrics(3000, 1.5),
+      2,
+      { ok: true, detail: 'consuming 2 partition(s)' },
+      'http://127.0.0.1:9464',
+    );
     assert.match(text, /state +running, ready: consuming 2 partition\(s\)/);
     assert.match(text, /1,000 events\/s in/);
     assert.match(text, /watermark +2026-11-25T09:52:42Z \(41\.0 s behind the clock\)/);

@@ -19,7 +19,10 @@ test('maskUrlCredentials: a password, a token-only user info, and credential par
     ['http://es:9200/?token=t1', 'http://es:9200/?token=****'],
     ['http://es:9200/?access_token=t2&x=1&api_key=k3', 'http://es:9200/?access_token=****&x=1&api_key=****'],
     ['http://es:9200/?apikey=k4&key=k5&secret=s6&auth=a7', 'http://es:9200/?apikey=****&key=****&secret=****&auth=****'],
-    ['http://es:9200/?client_secret=s&X-Amz-Signature=sig&sig=s2&pwd=p&pass=p2', 'http://es:9200/?client_secret=****&X-Amz-Signature=****&sig=****&pwd=****&pass=****'],
+    [
+      'http://es:9200/?client_secret=s&X-Amz-Signature=sig&sig=s2&pwd=p&pass=p2',
+      'http://es:9200/?client_secret=****&X-Amz-Signature=****&sig=****&pwd=****&pass=****',
+    ],
     ['http://es:9200/?api%5Fkey=k6', 'http://es:9200/?api%5Fkey=****'],
     ['http://es:9200/#access_token=f1&state=ok', 'http://es:9200/#access_token=****&state=ok'],
     ['rediss://:only-password@h:6380', 'rediss://:****@h:6380'],
@@ -29,14 +32,29 @@ test('maskUrlCredentials: a password, a token-only user info, and credential par
     ['not a url at all', '****'],
   ];
   for (const [raw, shown] of cases) assert.equal(maskUrlCredentials(raw), shown, raw);
-  for (const name of ['token', 'access_token', 'api_key', 'apikey', 'key', 'secret', 'auth', 'password', 'passwd', 'sessionId', 'Authorization', 'x-api-key']) {
+  for (const name of [
+    'token',
+    'access_token',
+    'api_key',
+    'apikey',
+    'key',
+    'secret',
+    'auth',
+    'password',
+    'passwd',
+    'sessionId',
+    'Authorization',
+    'x-api-key',
+  ]) {
     assert.ok(isSecretParam(name), name);
   }
   for (const name of ['family', 'db', 'pretty', 'timeout', 'state', 'page']) assert.ok(!isSecretParam(name), name);
 });
 
 test('maskUrlsInText: every URL in a message, parseable or not; other text untouched', () => {
-  const text = maskUrlsInText('connect http://tok-1@es:9200/?token=tok-2 failed; retrying redis://u:tok-3@h:6379 (see http://127.0.0.1:9464/metrics)');
+  const text = maskUrlsInText(
+    'connect http://tok-1@es:9200/?token=tok-2 failed; retrying redis://u:tok-3@h:6379 (see http://127.0.0.1:9464/metrics)',
+  );
   assert.equal(text, 'connect http://****@es:9200/?token=**** failed; retrying redis://u:****@h:6379 (see http://127.0.0.1:9464/metrics)');
   const broken = maskUrlsInText('bad url http://u:tok-4@h:99999/?access_token=tok-5 here');
   assert.ok(!/tok-4|tok-5/.test(broken), broken);
@@ -60,7 +78,8 @@ test('the logger masks URL credentials anywhere in a line: messages, fields at a
   const out = lines.join('');
   assert.equal(lines.length, 5);
   for (const line of lines) JSON.parse(line);
-  for (const secret of ['tok-a', 'tok-b', 'tok-c', 'tok-d', 'tok-e', 'tok-f', 'tok-g', 'tok-h']) assert.ok(!out.includes(secret), `${secret} in ${out}`);
+  for (const secret of ['tok-a', 'tok-b', 'tok-c', 'tok-d', 'tok-e', 'tok-f', 'tok-g', 'tok-h'])
+    assert.ok(!out.includes(secret), `${secret} in ${out}`);
   assert.match(out, /"count":3/);
   assert.match(out, /retrying redis:\/\/u:\*\*\*\*@h/);
 });

@@ -129,7 +129,14 @@ describe("PartitionWatermarks, idleness 'caught-up' (a source that knows where i
 
   test('a restore starts not caught up, whatever the clocks say', () => {
     const w = new PartitionWatermarks(options);
-    w.restore(new Map([[0, 100_000], [1, 50_000]]), 44_999, 0);
+    w.restore(
+      new Map([
+        [0, 100_000],
+        [1, 50_000],
+      ]),
+      44_999,
+      0,
+    );
     assert.equal(w.isIdle(1, 10_000_000), false);
     assert.equal(w.current(10_000_000), 44_999);
   });

@@ -7,11 +7,20 @@ import type { ClickEvent } from '../../src/streams/operators/records.js';
 import { InMemoryWindowStore } from '../../src/streams/operators/windows.js';
 
 const MIN = 60_000;
-const ev = (key: string, timestamp: number): KeyedEvent<ClickEvent> => ({ key, timestamp, event: { userId: key, eventType: 'view', timestamp } });
+const ev = (key: string, timestamp: number): KeyedEvent<ClickEvent> => ({
+  key,
+  timestamp,
+  event: { userId: key, eventType: 'view', timestamp },
+});
 
 function actor(stateTtlMs: number, allowedLatenessMs = 0) {
   const store = new InMemoryWindowStore<ClickCountAccumulator>();
-  const a = new WindowActor<ClickEvent, ClickCountAccumulator, ClickCountResult>({ sizeMs: MIN, allowedLatenessMs, stateTtlMs }, clickCountAggregate, store, 0);
+  const a = new WindowActor<ClickEvent, ClickCountAccumulator, ClickCountResult>(
+    { sizeMs: MIN, allowedLatenessMs, stateTtlMs },
+    clickCountAggregate,
+    store,
+    0,
+  );
   const step = (events: Array<KeyedEvent<ClickEvent>>, before: number, after: number, nowMs: number, chunk?: number) => {
     const chunks: ClickCountResult[][] = [];
     a.step({ events, watermarkBefore: before, watermarkAfter: after, nowMs }, (r) => chunks.push(r), chunk);
@@ -24,14 +33,23 @@ test('results come in bounded chunks, the last one after the step (possibly empt
   const { step } = actor(0);
   const events = Array.from({ length: 12 }, (_, i) => ev(`u${i}`, 1000));
   const chunks = step(events, -Infinity, MIN, 0, 5);
-  assert.deepEqual(chunks.map((c) => c.length), [5, 5, 2]);
-  assert.deepEqual(step([], MIN, MIN, 0, 5).map((c) => c.length), [0]);
+  assert.deepEqual(
+    chunks.map((c) => c.length),
+    [5, 5, 2],
+  );
+  assert.deepEqual(
+    step([], MIN, MIN, 0, 5).map((c) => c.length),
+    [0],
+  );
 });
 
 test('events within the allowed lateness re-fire their passed window, each with the corrected count', () => {
   const { step } = actor(0, 30_000);
   const refire = step([ev('a', 1000), ev('a', 2000)], MIN, MIN, 0).flat();
-  assert.deepEqual(refire.map((r) => r.count), [1, 2]);
+  assert.deepEqual(
+    refire.map((r) => r.count),
+    [1, 2],
+  );
 });
 
 test('state TTL: a window no event touched for the TTL is fired as it is and dropped', () => {
@@ -39,10 +57,18 @@ test('state TTL: a window no event touched for the TTL is fired as it is and dro
   step([ev('a', 5 * MIN), ev('b', 5 * MIN)], -Infinity, -Infinity, 0);
   assert.deepEqual(step([ev('c', 9 * MIN)], -Infinity, -Infinity, 9_999).flat(), []);
   const expired = step([], -Infinity, -Infinity, 10_000).flat();
-  assert.deepEqual(expired.map((r) => [r.userId, r.count]).sort(), [['a', 1], ['b', 1]]);
+  assert.deepEqual(expired.map((r) => [r.userId, r.count]).sort(), [
+    ['a', 1],
+    ['b', 1],
+  ]);
   assert.equal(store.size, 1, 'the window touched later is kept');
   assert.equal(a.expiredWindows, 1);
-  assert.deepEqual(step([], -Infinity, -Infinity, 19_999).flat().map((r) => r.userId), ['c']);
+  assert.deepEqual(
+    step([], -Infinity, -Infinity, 19_999)
+      .flat()
+      .map((r) => r.userId),
+    ['c'],
+  );
 });
 
 test('state TTL 0 keeps state until the watermark fires it', () => {

@@ -12,7 +12,14 @@ import { describe, test } from 'node:test';
 import { keyGroupOf, KEY_GROUPS } from '../../src/actors/key-groups.js';
 import { LmdbWindowStore } from '../../src/state/lmdb-window-store.js';
 import { assignerFor } from '../../src/streams/operators/window-assigners.js';
-import { createWindowOperator, InMemoryWindowStore, type AggregateFunction, type FiredWindow, type WindowOperator, type WindowStateStore } from '../../src/streams/operators/windows.js';
+import {
+  createWindowOperator,
+  InMemoryWindowStore,
+  type AggregateFunction,
+  type FiredWindow,
+  type WindowOperator,
+  type WindowStateStore,
+} from '../../src/streams/operators/windows.js';
 
 /** Events as a sorted list of their timestamps: what a window holds, easy to read in assertions. */
 const list: AggregateFunction<number, number[], string> = {
@@ -66,7 +73,13 @@ describe('window assigners', () => {
 
 describe('sliding windows', () => {
   test('an event counts in every window it belongs to; each window fires at its end, in order', () => {
-    const h = harness(createWindowOperator({ sizeMs: 10, allowedLatenessMs: 0, assigner: { type: 'sliding', sizeMs: 10, slideMs: 5 } }, list, new InMemoryWindowStore()));
+    const h = harness(
+      createWindowOperator(
+        { sizeMs: 10, allowedLatenessMs: 0, assigner: { type: 'sliding', sizeMs: 10, slideMs: 5 } },
+        list,
+        new InMemoryWindowStore(),
+      ),
+    );
     assert.equal(h.add('a', 7, -Infinity), true);
     assert.equal(h.add('a', 12, -Infinity), true);
     assert.deepEqual(h.touched, [0, 5, 5, 10]);
@@ -75,7 +88,13 @@ describe('sliding windows', () => {
   });
 
   test('within the allowed lateness a fired window is corrected at once; an event whose windows are all gone is late', () => {
-    const h = harness(createWindowOperator({ sizeMs: 10, allowedLatenessMs: 5, assigner: { type: 'sliding', sizeMs: 10, slideMs: 5 } }, list, new InMemoryWindowStore()));
+    const h = harness(
+      createWindowOperator(
+        { sizeMs: 10, allowedLatenessMs: 5, assigner: { type: 'sliding', sizeMs: 10, slideMs: 5 } },
+        list,
+        new InMemoryWindowStore(),
+      ),
+    );
     h.add('a', 7, -Infinity);
     assert.deepEqual(h.advance(14).fired, ['a[0,10):7', 'a[5,15):7'], '[0,10) fired and purged (9 + 5 <= 14), [5,15) fired and kept');
     // t=6 belongs to [0,10) (purged) and [5,15) (fired, within lateness): counted in the second only.
@@ -125,7 +144,11 @@ describe('session windows', () => {
     h.add('a', 0, -Infinity);
     assert.deepEqual(h.advance(15).fired, ['a[0,10):0']);
     assert.equal(h.add('a', 3, 15), true);
-    assert.deepEqual(h.refired, ['a[0,13):0,3'], '[3,13) joins [0,10): the merged window has passed the watermark, so it fires again at once');
+    assert.deepEqual(
+      h.refired,
+      ['a[0,13):0,3'],
+      '[3,13) joins [0,10): the merged window has passed the watermark, so it fires again at once',
+    );
     assert.equal(h.add('a', 14, 15), true, '[14,24) touches nothing live ([0,13) ends before it): a session of its own, not fired yet');
     assert.equal(h.add('a', 9, 15), true, 'bridges [0,13) and [14,24): [0,24), whose end has not passed');
     assert.deepEqual(h.refired, ['a[0,13):0,3']);
@@ -150,11 +173,19 @@ describe('session windows', () => {
   test('sessions come back from the store (LMDB) with their ends, fired flags and timers', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sluice-sessions-'));
     const groups = Array.from({ length: KEY_GROUPS }, (_, i) => i);
-    const open = () => new LmdbWindowStore<number[]>({ path: dir, keyGroups: groups, keyGroupOf: (k) => keyGroupOf(k), writeBufferEntries: 1000 });
+    const open = () =>
+      new LmdbWindowStore<number[]>({ path: dir, keyGroups: groups, keyGroupOf: (k) => keyGroupOf(k), writeBufferEntries: 1000 });
     try {
       const store = open();
       const h = harness(session(10, 5, store));
-      for (const [k, t] of [['a', 0], ['a', 8], ['b', 3], ['c', 40], ['a', 4]] as const) h.add(k, t, -Infinity);
+      for (const [k, t] of [
+        ['a', 0],
+        ['a', 8],
+        ['b', 3],
+        ['c', 40],
+        ['a', 4],
+      ] as const)
+        h.add(k, t, -Infinity);
       assert.deepEqual(h.advance(17).fired, ['b[3,13):3', 'a[0,18):0,4,8']);
       store.barrier(1);
       await store.close();
@@ -165,7 +196,11 @@ describe('session windows', () => {
         [40, 'c', 50, false],
       ]);
       const again = harness(session(10, 5, reopened));
-      assert.equal(again.add('a', 12, 17), true, 'joins the restored session [0,18), which had fired: [0,22) ends later, so it fires again then');
+      assert.equal(
+        again.add('a', 12, 17),
+        true,
+        'joins the restored session [0,18), which had fired: [0,22) ends later, so it fires again then',
+      );
       assert.deepEqual(again.refired, []);
       assert.equal(again.add('a', 2, 17), true);
       assert.deepEqual(again.advance(100).fired, ['a[0,22):0,2,4,8,12', 'c[40,50):40']);
@@ -183,7 +218,13 @@ describe('LMDB store: deleting one entry', () => {
     const groups = Array.from({ length: KEY_GROUPS }, (_, i) => i);
     try {
       for (const buffer of [1, 1000]) {
-        const store = new LmdbWindowStore<number>({ path: join(dir, String(buffer)), keyGroups: groups, keyGroupOf: (k) => keyGroupOf(k), clear: true, writeBufferEntries: buffer });
+        const store = new LmdbWindowStore<number>({
+          path: join(dir, String(buffer)),
+          keyGroups: groups,
+          keyGroupOf: (k) => keyGroupOf(k),
+          clear: true,
+          writeBufferEntries: buffer,
+        });
         const entry = (n: number) => ({ accumulator: n, fired: false, end: n });
         store.put(0, 'a', entry(1));
         store.put(0, 'b', entry(2));
@@ -194,7 +235,10 @@ describe('LMDB store: deleting one entry', () => {
         store.delete(0, 'a');
         store.delete(9, 'nobody');
         assert.equal(store.get(0, 'a'), undefined);
-        assert.deepEqual([...store.entries(0)].map(([k]) => k), ['b']);
+        assert.deepEqual(
+          [...store.entries(0)].map(([k]) => k),
+          ['b'],
+        );
         assert.equal(store.size, 2);
         store.endStep();
         store.put(0, 'a', entry(4));
@@ -207,7 +251,10 @@ describe('LMDB store: deleting one entry', () => {
         store.delete(0, 'b');
         store.endStep();
         store.commit();
-        assert.deepEqual([...store.allEntries()].map(([s, k]) => `${s}/${k}`), ['0/a']);
+        assert.deepEqual(
+          [...store.allEntries()].map(([s, k]) => `${s}/${k}`),
+          ['0/a'],
+        );
         store.rollbackTo(2);
         assert.deepEqual([...store.allEntries()].map(([s, k, e]) => `${s}/${k}/${e.accumulator}`).sort(), ['0/a/4', '0/b/2']);
         store.rollbackTo(1);

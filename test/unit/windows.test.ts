@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { clickCountAggregate, type ClickCountAccumulator, type ClickCountResult } from '../../src/job/clickstream.js';
 import type { ClickEvent } from '../../src/streams/operators/records.js';
-import { assignTumblingWindow, InMemoryWindowStore, TumblingWindowOperator, type FiredWindow } from '../../src/streams/operators/windows.js';
+import {
+  assignTumblingWindow,
+  InMemoryWindowStore,
+  TumblingWindowOperator,
+  type FiredWindow,
+} from '../../src/streams/operators/windows.js';
 
 const MIN = 60_000;
 const ev = (userId: string, timestamp: number, eventType = 'click'): ClickEvent => ({ userId, eventType, timestamp });
@@ -15,7 +20,11 @@ function advance<OUT>(op: TumblingWindowOperator<ClickEvent, ClickCountAccumulat
 
 function operator(allowedLatenessMs = 0) {
   const store = new InMemoryWindowStore<ClickCountAccumulator>();
-  const op = new TumblingWindowOperator<ClickEvent, ClickCountAccumulator, ClickCountResult>({ sizeMs: MIN, allowedLatenessMs }, clickCountAggregate, store);
+  const op = new TumblingWindowOperator<ClickEvent, ClickCountAccumulator, ClickCountResult>(
+    { sizeMs: MIN, allowedLatenessMs },
+    clickCountAggregate,
+    store,
+  );
   const add = (e: ClickEvent, wm: number) => op.add(e.userId, e.timestamp, e, wm);
   return { op, store, add };
 }
@@ -45,7 +54,10 @@ describe('tumbling windows', () => {
       ],
     );
     assert.deepEqual(purged, [0]);
-    assert.deepEqual(advance(op, MIN * 10).fired.map((f) => [f.key, f.window.start]), [['a', MIN]]);
+    assert.deepEqual(
+      advance(op, MIN * 10).fired.map((f) => [f.key, f.window.start]),
+      [['a', MIN]],
+    );
     assert.equal(store.size, 0, 'fired windows leave no state behind');
   });
 
@@ -56,7 +68,10 @@ describe('tumbling windows', () => {
     add(ev('a', 2 * MIN), -Infinity);
     add(ev('a', MIN), -Infinity);
     const fired = advance(op, 10 * MIN).fired.map((f) => `${f.key}@${f.window.start / MIN}`);
-    assert.deepEqual(fired.map((f) => f.split('@')[1]), ['1', '1', '2', '3']);
+    assert.deepEqual(
+      fired.map((f) => f.split('@')[1]),
+      ['1', '1', '2', '3'],
+    );
     assert.deepEqual([...fired].sort(), ['a@1', 'a@2', 'b@1', 'z@3']);
   });
 

@@ -67,7 +67,11 @@ test('barrier acks follow the results before them; restoreTo brings back the sta
   await waitFor(() => first.acks.length === 2);
   // Window 0 fired before the barrier: once both acks are in, all 50 results were handed over.
   assert.equal(Math.max(...first.acks.map((a) => a.resultsBefore)), 50, 'the last ack comes after every result before the barrier');
-  assert.equal(first.acks.reduce((n, a) => n + a.changed, 0), 0, 'no barrier before: nothing logged as changed');
+  assert.equal(
+    first.acks.reduce((n, a) => n + a.changed, 0),
+    0,
+    'no barrier before: nothing logged as changed',
+  );
   const atBarrier = first.s.openWindows();
   assert.equal(atBarrier, 30);
 
@@ -75,7 +79,11 @@ test('barrier acks follow the results before them; restoreTo brings back the sta
   await first.s.process({ events: events(40, 2), watermarkBefore: START + MIN, watermarkAfter: START + 2 * MIN, nowMs: 0 });
   first.s.barrier(2);
   await waitFor(() => first.acks.length === 4);
-  assert.equal(first.acks.filter((a) => a.id === 2).reduce((n, a) => n + a.changed, 0), 30 + 40, 'changed since barrier 1: 30 deleted, 40 added');
+  assert.equal(
+    first.acks.filter((a) => a.id === 2).reduce((n, a) => n + a.changed, 0),
+    30 + 40,
+    'changed since barrier 1: 30 deleted, 40 added',
+  );
   await first.s.process({ events: events(10, 2), watermarkBefore: START + 2 * MIN, watermarkAfter: START + 2 * MIN, nowMs: 0 });
   await first.s.drain();
   assert.equal(first.s.openWindows(), 40);

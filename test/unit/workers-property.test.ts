@@ -27,7 +27,18 @@ const PARTITIONS = 3;
 const job = clickstreamJob as unknown as JobDefinition<unknown, unknown, ClickCountResult>;
 
 const recordArb = fc.oneof(
-  { weight: 20, arbitrary: fc.record({ user: fc.oneof(fc.integer({ min: 0, max: 12 }).map((n) => `u${n}`), fc.constantFrom('__proto__', 'constructor', 'ü-straße', '用户😀')), type: fc.constantFrom('view', 'click', 'add_to_cart', '__proto__', 'ünï'), step: fc.integer({ min: 0, max: 40_000 }), jitter: fc.integer({ min: 0, max: 90_000 }) }) },
+  {
+    weight: 20,
+    arbitrary: fc.record({
+      user: fc.oneof(
+        fc.integer({ min: 0, max: 12 }).map((n) => `u${n}`),
+        fc.constantFrom('__proto__', 'constructor', 'ü-straße', '用户😀'),
+      ),
+      type: fc.constantFrom('view', 'click', 'add_to_cart', '__proto__', 'ünï'),
+      step: fc.integer({ min: 0, max: 40_000 }),
+      jitter: fc.integer({ min: 0, max: 90_000 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant('bad' as const) },
 );
 const streamArb = fc.record({
@@ -46,7 +57,12 @@ function schedule(stream: Stream): SourceBatch[] {
       if (r === 'bad') return { offset: String(offset), value: Buffer.from('{not json'), key: null, timestamp: String(NOW) };
       t += r.step;
       const timestamp = Math.max(BASE, t - r.jitter);
-      return { offset: String(offset), value: Buffer.from(JSON.stringify({ userId: r.user, eventType: r.type, timestamp })), key: null, timestamp: String(NOW) };
+      return {
+        offset: String(offset),
+        value: Buffer.from(JSON.stringify({ userId: r.user, eventType: r.type, timestamp })),
+        key: null,
+        timestamp: String(NOW),
+      };
     });
     const batches: SourceBatch[] = [];
     let i = 0;
@@ -83,7 +99,11 @@ class Collect implements ResultSink<ClickCountResult>, DeadLetterSink {
   async close() {}
 }
 
-async function run(batches: SourceBatch[], allowedLatenessMs: number, stage: (onResults: ResultsCallback<ClickCountResult>) => KeyedStage<unknown>) {
+async function run(
+  batches: SourceBatch[],
+  allowedLatenessMs: number,
+  stage: (onResults: ResultsCallback<ClickCountResult>) => KeyedStage<unknown>,
+) {
   const out = new Collect();
   const pipeline = new WindowPipeline({
     job,
@@ -121,11 +141,27 @@ test('1, 2 and 4 window workers write what the single-threaded reference writes'
       fc.asyncProperty(streamArb, async (stream) => {
         const batches = schedule(stream);
         const windows = { sizeMs: MIN, allowedLatenessMs: stream.allowedLatenessMs };
-        const reference = await run(batches, stream.allowedLatenessMs, (onResults) => new LocalKeyedStage(windows, job.aggregate, new InMemoryWindowStore(), onResults));
+        const reference = await run(
+          batches,
+          stream.allowedLatenessMs,
+          (onResults) => new LocalKeyedStage(windows, job.aggregate, new InMemoryWindowStore(), onResults),
+        );
         for (const workers of [1, 2, 4]) {
           const stateDir = join(stateRoot, `run-${runs++}`);
-          const actual = await run(batches, stream.allowedLatenessMs, (onResults) =>
-            new WorkerKeyedStage({ workers, job: job.name, windows, stateDir, inbox: { events: 7, bytes: 1 << 20 }, onResults, onFailure: () => undefined, logger: silentLogger }),
+          const actual = await run(
+            batches,
+            stream.allowedLatenessMs,
+            (onResults) =>
+              new WorkerKeyedStage({
+                workers,
+                job: job.name,
+                windows,
+                stateDir,
+                inbox: { events: 7, bytes: 1 << 20 },
+                onResults,
+                onFailure: () => undefined,
+                logger: silentLogger,
+              }),
           );
           assert.deepEqual(actual.letters, reference.letters, `dead letters with ${workers} workers`);
           assert.deepEqual(byKey(actual.results), byKey(reference.results), `results with ${workers} workers`);

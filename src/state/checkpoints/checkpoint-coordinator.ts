@@ -158,7 +158,10 @@ export class CheckpointCoordinator<B, A> {
   private lastEndAt: number | undefined;
   private consecutiveFailures = 0;
   private completedCount = 0;
-  private readonly failedCounts = Object.fromEntries(Object.values(CheckpointFailureReason).map((r) => [r, 0])) as Record<CheckpointFailureReason, number>;
+  private readonly failedCounts = Object.fromEntries(Object.values(CheckpointFailureReason).map((r) => [r, 0])) as Record<
+    CheckpointFailureReason,
+    number
+  >;
   private lastCompleted: CheckpointStats['lastCompleted'];
   private lastFailure: CheckpointStats['lastFailure'];
 
@@ -183,7 +186,9 @@ export class CheckpointCoordinator<B, A> {
    */
   triggerNow(options: { savepoint?: boolean; final?: boolean } = {}): Promise<CompletedCheckpoint<B, A>> {
     if (this.state !== 'created' && this.state !== 'running') {
-      return Promise.reject(this.error(CheckpointFailureReason.ABORTED_BY_STOP, `no checkpoint can start: the checkpoint coordinator is ${this.state}`));
+      return Promise.reject(
+        this.error(CheckpointFailureReason.ABORTED_BY_STOP, `no checkpoint can start: the checkpoint coordinator is ${this.state}`),
+      );
     }
     if (options.final) {
       this.periodicOff = true;
@@ -214,7 +219,13 @@ export class CheckpointCoordinator<B, A> {
     if (!this.participants.has(participantId)) return 'unknown-participant';
     if (p.phase === 'persisting') return 'late';
     const why = reason instanceof Error ? reason.message : String(reason);
-    this.fail(p, CheckpointFailureReason.DECLINED, `participant ${participantId} declined checkpoint ${p.id}: ${why}`, reason, participantId);
+    this.fail(
+      p,
+      CheckpointFailureReason.DECLINED,
+      `participant ${participantId} declined checkpoint ${p.id}: ${why}`,
+      reason,
+      participantId,
+    );
     return 'accepted';
   }
 
@@ -230,9 +241,12 @@ export class CheckpointCoordinator<B, A> {
     }
     this.state = 'stopping';
     this.cancelTimer();
-    this.rejectRequested(this.error(CheckpointFailureReason.ABORTED_BY_STOP, 'the checkpoint coordinator stopped before this checkpoint could start'));
+    this.rejectRequested(
+      this.error(CheckpointFailureReason.ABORTED_BY_STOP, 'the checkpoint coordinator stopped before this checkpoint could start'),
+    );
     const p = this.pending;
-    if (p && p.phase !== 'persisting') this.fail(p, CheckpointFailureReason.ABORTED_BY_STOP, `checkpoint ${p.id} aborted: the checkpoint coordinator stopped`);
+    if (p && p.phase !== 'persisting')
+      this.fail(p, CheckpointFailureReason.ABORTED_BY_STOP, `checkpoint ${p.id} aborted: the checkpoint coordinator stopped`);
     await p?.done;
     if (this.state === 'stopping') this.state = 'stopped';
   }
@@ -242,7 +256,15 @@ export class CheckpointCoordinator<B, A> {
     return {
       state: this.state,
       ...(p
-        ? { inFlight: { id: p.id, kind: p.kind, phase: p.phase, triggeredAt: p.triggeredAt, waitingFor: [...this.participants].filter((id) => !p.acks.has(id)) } }
+        ? {
+            inFlight: {
+              id: p.id,
+              kind: p.kind,
+              phase: p.phase,
+              triggeredAt: p.triggeredAt,
+              waitingFor: [...this.participants].filter((id) => !p.acks.has(id)),
+            },
+          }
         : {}),
       ...(this.lastCompleted ? { lastCompleted: { ...this.lastCompleted } } : {}),
       completed: this.completedCount,
@@ -383,7 +405,14 @@ export class CheckpointCoordinator<B, A> {
     p.settled = true;
     p.cancelTimeout();
     const error = this.error(reason, message, cause, { checkpointId: p.id, ...(participant ? { participant } : {}) });
-    const failure: CheckpointFailure = { checkpointId: p.id, kind: p.kind, reason, error, at: this.options.clock.now(), ...(participant ? { participant } : {}) };
+    const failure: CheckpointFailure = {
+      checkpointId: p.id,
+      kind: p.kind,
+      reason,
+      error,
+      at: this.options.clock.now(),
+      ...(participant ? { participant } : {}),
+    };
     this.failedCounts[reason]++;
     this.lastFailure = { id: p.id, reason, at: failure.at, message };
     try {
@@ -398,7 +427,10 @@ export class CheckpointCoordinator<B, A> {
         new SluiceError(
           ErrorCode.CHECKPOINT_FAILED,
           `${this.consecutiveFailures} checkpoints failed in a row (tolerable: ${this.tolerable}); last: ${message}`,
-          { cause: error, details: { checkpointId: p.id, reason, consecutiveFailures: this.consecutiveFailures, tolerable: this.tolerable } },
+          {
+            cause: error,
+            details: { checkpointId: p.id, reason, consecutiveFailures: this.consecutiveFailures, tolerable: this.tolerable },
+          },
         ),
       );
     }

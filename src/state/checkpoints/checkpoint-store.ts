@@ -51,7 +51,6 @@ interface StoredRecord {
 
 export type StoredCheckpoint = { id: number; record: CheckpointRecord } | { id: number; error: Error };
 
-
 /** JSON with object keys sorted at every level: the same record always hashes the same. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
@@ -111,13 +110,19 @@ export class CheckpointStore {
     const stored = this.db.get(id);
     if (stored === undefined) return undefined;
     if (typeof stored?.json !== 'string' || sha256(stored.json) !== stored.sha256) {
-      throw new SluiceError(ErrorCode.CHECKPOINT_CORRUPT, `checkpoint ${id} in ${this.path} is damaged: its checksum does not verify`, { details: { checkpointId: id } });
+      throw new SluiceError(ErrorCode.CHECKPOINT_CORRUPT, `checkpoint ${id} in ${this.path} is damaged: its checksum does not verify`, {
+        details: { checkpointId: id },
+      });
     }
     const record = JSON.parse(stored.json) as CheckpointRecord;
     if (record.formatVersion !== CHECKPOINT_FORMAT_VERSION || record.id !== id) {
-      throw new SluiceError(ErrorCode.CHECKPOINT_CORRUPT, `checkpoint ${id} has format version ${record.formatVersion} (this sluice reads ${CHECKPOINT_FORMAT_VERSION})`, {
-        details: { checkpointId: id },
-      });
+      throw new SluiceError(
+        ErrorCode.CHECKPOINT_CORRUPT,
+        `checkpoint ${id} has format version ${record.formatVersion} (this sluice reads ${CHECKPOINT_FORMAT_VERSION})`,
+        {
+          details: { checkpointId: id },
+        },
+      );
     }
     return record;
   }

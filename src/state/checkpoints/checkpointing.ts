@@ -88,7 +88,8 @@ export class Checkpointing {
         if (entry?.savepoint) discardSavepoint(entry.savepoint.target);
         entry?.trace.end(failure.error);
         options.telemetry.failed(failure.reason);
-        if (failure.reason !== 'ABORTED_BY_STOP') logger.warn({ err: failure.error, checkpointId: failure.checkpointId, reason: failure.reason }, 'checkpoint failed');
+        if (failure.reason !== 'ABORTED_BY_STOP')
+          logger.warn({ err: failure.error, checkpointId: failure.checkpointId, reason: failure.reason }, 'checkpoint failed');
       },
       onFatal: (err) => options.onFatal(err),
     });
@@ -142,10 +143,12 @@ export class Checkpointing {
     entry.workersAcked.add(worker);
     if (entry.workersAcked.size < this.options.workers) return;
     // Every result before the barrier was handed to the sinks (same reply streams): flush them.
-    entry.trace.step('flush sinks', () => this.options.flushSinks()).then(
-      () => this.coordinator.acknowledge(id, 'sinks', { changed: 0 }),
-      (err: unknown) => this.coordinator.decline(id, 'sinks', err),
-    );
+    entry.trace
+      .step('flush sinks', () => this.options.flushSinks())
+      .then(
+        () => this.coordinator.acknowledge(id, 'sinks', { changed: 0 }),
+        (err: unknown) => this.coordinator.decline(id, 'sinks', err),
+      );
   }
 
   workerDeclined(worker: number, id: number, err: unknown): void {
@@ -155,7 +158,12 @@ export class Checkpointing {
   private async trigger(id: number, kind: CheckpointKind): Promise<PipelinePlacement> {
     const request = kind === 'savepoint' ? this.nextSavepoint : undefined;
     const target = request ? prepareSavepoint(request.parentDir, savepointName(id, this.options.clock.now())) : undefined;
-    const entry: InFlight = { id, workersAcked: new Set(), trace: this.options.telemetry.trace(id), ...(target ? { savepoint: { target, ...(request ? { resolve: request.resolve } : {}) } } : {}) };
+    const entry: InFlight = {
+      id,
+      workersAcked: new Set(),
+      trace: this.options.telemetry.trace(id),
+      ...(target ? { savepoint: { target, ...(request ? { resolve: request.resolve } : {}) } } : {}),
+    };
     this.inFlight.set(id, entry);
     return this.options.placeBarrier(id, target ? { dir: target.tmpDir } : undefined);
   }
@@ -195,7 +203,13 @@ export class Checkpointing {
     this.inFlight.delete(completed.id);
     entry?.trace.end();
     this.options.logger.debug(
-      { checkpointId: completed.id, kind: completed.kind, offsets: completed.placement.offsets, changed: completed.sizeBytes, durationMs: this.options.clock.now() - completed.triggeredAt },
+      {
+        checkpointId: completed.id,
+        kind: completed.kind,
+        offsets: completed.placement.offsets,
+        changed: completed.sizeBytes,
+        durationMs: this.options.clock.now() - completed.triggeredAt,
+      },
       'checkpoint complete',
     );
   }
@@ -218,7 +232,13 @@ export class Checkpointing {
       files,
       ...(identity.definition ? { definition: identity.definition } : {}),
     });
-    this.savepointSummary = { savepoint: target.finalDir, checkpointId: completed.id, keyGroupFiles: files.length, entries: files.reduce((n, f) => n + f.entries, 0), offsets: manifest.placement.offsets };
+    this.savepointSummary = {
+      savepoint: target.finalDir,
+      checkpointId: completed.id,
+      keyGroupFiles: files.length,
+      entries: files.reduce((n, f) => n + f.entries, 0),
+      offsets: manifest.placement.offsets,
+    };
     return target.finalDir;
   }
 

@@ -85,7 +85,10 @@ export function keyGroupFile(keyGroup: number): string {
 
 /** `savepoint-12-20250101T093000Z`: sortable, unique per checkpoint id. */
 export function savepointName(checkpointId: number, at: number): string {
-  const stamp = new Date(at).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date(at)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `savepoint-${checkpointId}-${stamp}`;
 }
 
@@ -121,13 +124,21 @@ const manifestV1 = z.object({
   files: z.array(fileSchema),
   sha256: z.string(),
 });
-const definitionSchema = z.custom<JobDescriptor>((v) => descriptorProblem(v) === undefined, { message: 'not a job definition { hash, window, allowedLatenessMs, key?, aggregates?, stateLayout? }' });
+const definitionSchema = z.custom<JobDescriptor>((v) => descriptorProblem(v) === undefined, {
+  message: 'not a job definition { hash, window, allowedLatenessMs, key?, aggregates?, stateLayout? }',
+});
 const manifestV2 = manifestV1.extend({ formatVersion: z.literal(2), job: z.string().min(1), definition: definitionSchema.optional() });
 
 const entryBase = { windowStart: int, key: z.string().min(1), fired: z.boolean() };
 // Not z.record: it copies into a fresh object, and a "__proto__" key would then set a prototype.
 const countsObject = z.custom<Record<string, number>>(
-  (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).every((k) => Number.isSafeInteger((v as Record<string, unknown>)[k]) && ((v as Record<string, number>)[k] as number) >= 0),
+  (v) =>
+    v !== null &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    Object.keys(v).every(
+      (k) => Number.isSafeInteger((v as Record<string, unknown>)[k]) && ((v as Record<string, number>)[k] as number) >= 0,
+    ),
   { message: 'an object of non-negative integer counts' },
 );
 const entryV1 = z.object({ ...entryBase, byEventType: countsObject });
@@ -163,9 +174,15 @@ function checkVersion(version: unknown, where: string): number {
   if (!Number.isSafeInteger(version)) throw invalid(`${where} has no formatVersion`);
   const v = version as number;
   if (v > SAVEPOINT_FORMAT_VERSION) {
-    throw invalid(`${where} has format version ${v}, newer than this sluice reads (1 to ${SAVEPOINT_FORMAT_VERSION}); restore it with a newer sluice`, { formatVersion: v });
+    throw invalid(
+      `${where} has format version ${v}, newer than this sluice reads (1 to ${SAVEPOINT_FORMAT_VERSION}); restore it with a newer sluice`,
+      { formatVersion: v },
+    );
   }
-  if (!SCHEMAS[v]) throw invalid(`${where} has format version ${v}, which no sluice ever wrote (this one reads 1 to ${SAVEPOINT_FORMAT_VERSION})`, { formatVersion: v });
+  if (!SCHEMAS[v])
+    throw invalid(`${where} has format version ${v}, which no sluice ever wrote (this one reads 1 to ${SAVEPOINT_FORMAT_VERSION})`, {
+      formatVersion: v,
+    });
   return v;
 }
 

@@ -87,13 +87,21 @@ export function readSavepoint(path: string): VerifiedSavepoint {
 function verifyFile(dir: string, file: SavepointFile): Buffer {
   // O_NOFOLLOW covers the file's own name only: the directory above it must not be a symlink either.
   const groupDir = join(dir, KEY_GROUP_DIR);
-  let st;
+  let st: ReturnType<typeof lstatSync>;
   try {
     st = lstatSync(groupDir);
   } catch (err) {
-    throw invalid(`key group ${file.keyGroup}'s file is missing: ${groupDir} does not exist`, { path: groupDir, keyGroup: file.keyGroup }, err);
+    throw invalid(
+      `key group ${file.keyGroup}'s file is missing: ${groupDir} does not exist`,
+      { path: groupDir, keyGroup: file.keyGroup },
+      err,
+    );
   }
-  if (!st.isDirectory()) throw invalid(`${groupDir} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a directory'}: a savepoint holds its key group files in a directory of its own`, { path: groupDir });
+  if (!st.isDirectory())
+    throw invalid(
+      `${groupDir} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a directory'}: a savepoint holds its key group files in a directory of its own`,
+      { path: groupDir },
+    );
   const path = join(dir, file.path);
   const bytes = readSavepointFile(path, `key group ${file.keyGroup}'s file`, MAX_KEY_GROUP_FILE_BYTES);
   const digest = sha256(bytes);
@@ -123,7 +131,9 @@ export function checkCompatible(manifest: SavepointManifest, job: JobShape, dir:
     new SluiceError(ErrorCode.SAVEPOINT_INCOMPATIBLE, `savepoint ${dir} does not fit this job: ${what}`, { details: { path: dir } });
   if (manifest.job !== job.job) throw refuse(`it holds job "${manifest.job}", this is job "${job.job}"`);
   if (manifest.source.topic !== job.topic) {
-    throw refuse(`it was taken reading topic "${manifest.source.topic}" and its offsets belong to that topic; SLUICE_KAFKA_TOPIC is "${job.topic}"`);
+    throw refuse(
+      `it was taken reading topic "${manifest.source.topic}" and its offsets belong to that topic; SLUICE_KAFKA_TOPIC is "${job.topic}"`,
+    );
   }
   const notes: string[] = [];
   if (manifest.definition && job.definition) {
@@ -135,7 +145,9 @@ export function checkCompatible(manifest: SavepointManifest, job: JobShape, dir:
   }
   if (manifest.keyGroups !== job.keyGroups) throw refuse(`it has ${manifest.keyGroups} key groups; this sluice has ${job.keyGroups}`);
   if (manifest.source.groupId !== job.groupId) {
-    notes.push(`the savepoint was taken in consumer group "${manifest.source.groupId}"; going on in group "${job.groupId}" from the savepoint's offsets`);
+    notes.push(
+      `the savepoint was taken in consumer group "${manifest.source.groupId}"; going on in group "${job.groupId}" from the savepoint's offsets`,
+    );
   }
   return notes;
 }
@@ -174,7 +186,10 @@ export function* readKeyGroup<ACC>(
     }
     const e = upgradeEntry(raw, formatVersion, where);
     if (keyGroupOf(e.key) !== file.keyGroup) {
-      throw invalid(`${where}: key ${JSON.stringify(e.key)} belongs to key group ${keyGroupOf(e.key)}, not ${file.keyGroup}`, { path, line: lineNo });
+      throw invalid(`${where}: key ${JSON.stringify(e.key)} belongs to key group ${keyGroupOf(e.key)}, not ${file.keyGroup}`, {
+        path,
+        line: lineNo,
+      });
     }
     let accumulator: ACC;
     try {
@@ -183,7 +198,12 @@ export function* readKeyGroup<ACC>(
       throw invalid(`${where}: ${(err as Error).message}`, { path, line: lineNo }, err);
     }
     entries++;
-    yield { keyGroup: file.keyGroup, windowStart: e.windowStart, key: e.key, entry: { accumulator, fired: e.fired, ...(e.windowEnd === undefined ? {} : { end: e.windowEnd }) } };
+    yield {
+      keyGroup: file.keyGroup,
+      windowStart: e.windowStart,
+      key: e.key,
+      entry: { accumulator, fired: e.fired, ...(e.windowEnd === undefined ? {} : { end: e.windowEnd }) },
+    };
   }
   if (entries !== file.entries) throw invalid(`${path} holds ${entries} entries, the manifest says ${file.entries}`, { path });
 }

@@ -15,7 +15,16 @@ import { ErrorCode, SluiceError } from '../../errors.js';
 import type { StateCodec } from '../../job/job.js';
 import type { StateSnapshot } from '../lmdb-window-store.js';
 import { canonicalJson } from '../checkpoints/checkpoint-store.js';
-import { KEY_GROUP_DIR, keyGroupFile, MANIFEST_FILE, manifestChecksum, MAX_KEY_GROUP_FILE_BYTES, type SavepointEntry, type SavepointFile, type SavepointManifest } from './savepoint-format.js';
+import {
+  KEY_GROUP_DIR,
+  keyGroupFile,
+  MANIFEST_FILE,
+  manifestChecksum,
+  MAX_KEY_GROUP_FILE_BYTES,
+  type SavepointEntry,
+  type SavepointFile,
+  type SavepointManifest,
+} from './savepoint-format.js';
 
 /** Lines are written in pieces of about this many characters: a big key group never sits in memory whole. */
 const WRITE_CHUNK = 1024 * 1024;
@@ -46,7 +55,11 @@ export async function exportKeyGroups<ACC>(
       const flush = async () => {
         bytes += Buffer.byteLength(chunk);
         if (bytes > maxFileBytes) {
-          throw new SluiceError(ErrorCode.SAVEPOINT_FAILED, `key group ${keyGroup}'s savepoint file would be over ${maxFileBytes} bytes, more than a savepoint reader accepts`, { details: { keyGroup } });
+          throw new SluiceError(
+            ErrorCode.SAVEPOINT_FAILED,
+            `key group ${keyGroup}'s savepoint file would be over ${maxFileBytes} bytes, more than a savepoint reader accepts`,
+            { details: { keyGroup } },
+          );
         }
         handle ??= await open(join(dir, path), 'wx');
         hash.update(chunk);
@@ -55,7 +68,13 @@ export async function exportKeyGroups<ACC>(
       };
       try {
         for (const [windowStart, key, entry] of snapshot.keyGroup(keyGroup)) {
-          const line: SavepointEntry = { windowStart, key, fired: entry.fired, accumulator: codec.encode(entry.accumulator), ...(entry.end === undefined ? {} : { windowEnd: entry.end }) };
+          const line: SavepointEntry = {
+            windowStart,
+            key,
+            fired: entry.fired,
+            accumulator: codec.encode(entry.accumulator),
+            ...(entry.end === undefined ? {} : { windowEnd: entry.end }),
+          };
           chunk += `${JSON.stringify(line)}\n`;
           entries++;
           if (chunk.length >= WRITE_CHUNK) await flush();
@@ -87,9 +106,15 @@ export function prepareSavepoint(parent: string, name: string): SavepointTarget 
   try {
     mkdirSync(parent, { recursive: true });
   } catch (err) {
-    throw new SluiceError(ErrorCode.SAVEPOINT_FAILED, `cannot create the savepoint directory ${parent}: ${(err as Error).message}`, { cause: err, details: { dir: parent } });
+    throw new SluiceError(ErrorCode.SAVEPOINT_FAILED, `cannot create the savepoint directory ${parent}: ${(err as Error).message}`, {
+      cause: err,
+      details: { dir: parent },
+    });
   }
-  if (existsSync(finalDir)) throw new SluiceError(ErrorCode.SAVEPOINT_FAILED, `${finalDir} exists already; a savepoint never overwrites one`, { details: { dir: finalDir } });
+  if (existsSync(finalDir))
+    throw new SluiceError(ErrorCode.SAVEPOINT_FAILED, `${finalDir} exists already; a savepoint never overwrites one`, {
+      details: { dir: finalDir },
+    });
   rmSync(tmpDir, { recursive: true, force: true });
   mkdirSync(join(tmpDir, KEY_GROUP_DIR), { recursive: true });
   return { tmpDir, finalDir };

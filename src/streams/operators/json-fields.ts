@@ -67,7 +67,16 @@ for (let b = SPACE; b < 256; b++) PLAIN[b] = b === QUOTE || b === BACKSLASH ? 0 
 
 /** The character a one-letter escape stands for; 0: no such escape (`\u` is handled apart). */
 const ESCAPED = new Uint16Array(256);
-for (const [letter, char] of [['"', '"'], ['\\', '\\'], ['/', '/'], ['b', '\b'], ['f', '\f'], ['n', '\n'], ['r', '\r'], ['t', '\t']] as const) {
+for (const [letter, char] of [
+  ['"', '"'],
+  ['\\', '\\'],
+  ['/', '/'],
+  ['b', '\b'],
+  ['f', '\f'],
+  ['n', '\n'],
+  ['r', '\r'],
+  ['t', '\t'],
+] as const) {
   ESCAPED[letter.charCodeAt(0)] = char.charCodeAt(0);
 }
 
@@ -235,7 +244,11 @@ function stringValue(buf: Buffer, start: number, end: number, escaped: boolean):
     if (run < i) out += buf.toString('utf8', run, i);
     const e = buf[i + 1] as number;
     if (e === LOWER_U) {
-      const code = ((HEX[buf[i + 2] as number] as number) << 12) | ((HEX[buf[i + 3] as number] as number) << 8) | ((HEX[buf[i + 4] as number] as number) << 4) | (HEX[buf[i + 5] as number] as number);
+      const code =
+        ((HEX[buf[i + 2] as number] as number) << 12) |
+        ((HEX[buf[i + 3] as number] as number) << 8) |
+        ((HEX[buf[i + 4] as number] as number) << 4) |
+        (HEX[buf[i + 5] as number] as number);
       // Halves of a pair escaped apart join up when concatenated; a lone one stays, as in JSON.parse.
       out += String.fromCharCode(code);
       i += 6;
@@ -252,7 +265,8 @@ function stringValue(buf: Buffer, start: number, end: number, escaped: boolean):
 function describeByte(buf: Buffer, at: number): string {
   if (at >= buf.length) return 'unexpected end of input';
   const c = buf[at] as number;
-  const what = c > SPACE && c < 0x7f ? `'${String.fromCharCode(c)}'` : c < 0x80 ? `byte 0x${c.toString(16).padStart(2, '0')}` : 'non-ASCII character';
+  const what =
+    c > SPACE && c < 0x7f ? `'${String.fromCharCode(c)}'` : c < 0x80 ? `byte 0x${c.toString(16).padStart(2, '0')}` : 'non-ASCII character';
   return `unexpected ${what} at byte ${at}`;
 }
 

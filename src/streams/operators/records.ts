@@ -28,9 +28,7 @@ export interface ClickEvent {
   timestamp: number;
 }
 
-export type ParseResult =
-  | { ok: true; event: ClickEvent }
-  | { ok: false; code: RecordErrorCode; message: string };
+export type ParseResult = { ok: true; event: ClickEvent } | { ok: false; code: RecordErrorCode; message: string };
 
 export interface ParseOptions {
   /** Larger values are refused with TOO_LARGE before they are read (SLUICE_MAX_RECORD_BYTES). Default MAX_VALUE_BYTES. */

@@ -101,8 +101,10 @@ export function windowSpecProblem(spec: WindowSpec): string | undefined {
       return positive(spec.sizeMs) ? undefined : 'the size must be a positive whole number of milliseconds';
     case 'sliding':
       if (!positive(spec.sizeMs) || !positive(spec.slideMs)) return 'size and slide must be positive whole numbers of milliseconds';
-      if (spec.slideMs > spec.sizeMs) return `the slide (${spec.slideMs} ms) is longer than the size (${spec.sizeMs} ms): events between two windows would belong to none`;
-      if (Math.ceil(spec.sizeMs / spec.slideMs) > MAX_WINDOWS_PER_EVENT) return `size / slide is ${Math.ceil(spec.sizeMs / spec.slideMs)}: each event would be counted in that many windows (at most ${MAX_WINDOWS_PER_EVENT})`;
+      if (spec.slideMs > spec.sizeMs)
+        return `the slide (${spec.slideMs} ms) is longer than the size (${spec.sizeMs} ms): events between two windows would belong to none`;
+      if (Math.ceil(spec.sizeMs / spec.slideMs) > MAX_WINDOWS_PER_EVENT)
+        return `size / slide is ${Math.ceil(spec.sizeMs / spec.slideMs)}: each event would be counted in that many windows (at most ${MAX_WINDOWS_PER_EVENT})`;
       return undefined;
     case 'session':
       return positive(spec.gapMs) ? undefined : 'the gap must be a positive whole number of milliseconds';

@@ -298,7 +298,8 @@ export class SessionWindowOperator<IN, ACC, OUT> implements WindowOperator<IN, O
     const all: Iterable<[number, string, WindowEntry<ACC>]> =
       store.allEntries?.() ??
       (function* () {
-        for (const start of [...store.windowStarts()]) for (const [key, entry] of store.entries(start)) yield [start, key, entry] as [number, string, WindowEntry<ACC>];
+        for (const start of [...store.windowStarts()])
+          for (const [key, entry] of store.entries(start)) yield [start, key, entry] as [number, string, WindowEntry<ACC>];
       })();
     for (const [start, key, entry] of all) {
       const end = entry.end ?? start + gapMs;
@@ -331,7 +332,10 @@ export class SessionWindowOperator<IN, ACC, OUT> implements WindowOperator<IN, O
     for (const s of joined) {
       const entry = this.store.get(s.start, key);
       if (!entry) throw new Error(`session ${s.start}..${s.end} of key ${JSON.stringify(key)} has no state`);
-      accumulator = accumulator === undefined ? entry.accumulator : (this.aggregate.merge as NonNullable<typeof this.aggregate.merge>)(accumulator, entry.accumulator);
+      accumulator =
+        accumulator === undefined
+          ? entry.accumulator
+          : (this.aggregate.merge as NonNullable<typeof this.aggregate.merge>)(accumulator, entry.accumulator);
     }
     accumulator = this.aggregate.add(accumulator ?? this.aggregate.createAccumulator(), value);
     const unchanged = joined.length === 1 && (joined[0] as Session).start === merged.start && (joined[0] as Session).end === merged.end;
@@ -383,7 +387,7 @@ export class SessionWindowOperator<IN, ACC, OUT> implements WindowOperator<IN, O
 
   private isLive(key: string, start: number, end: number): boolean {
     const list = this.sessions.get(key);
-    return list !== undefined && list.some((s) => s.start === start && s.end === end);
+    return list?.some((s) => s.start === start && s.end === end) ?? false;
   }
 
   private insert(key: string, session: Session): void {

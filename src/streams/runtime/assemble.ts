@@ -45,7 +45,10 @@ export function sourceFromConfig(config: SluiceConfig, clock: Clock, logger: Log
  * first thing at start-up, so the loading overlaps the source's network round trips.
  */
 export function preloadSinks(config: Pick<SluiceConfig, 'elasticsearch' | 'redis'>): Promise<unknown> {
-  return Promise.all([config.elasticsearch ? import('../sinks/elasticsearch.js') : undefined, config.redis ? import('../sinks/redis.js') : undefined]);
+  return Promise.all([
+    config.elasticsearch ? import('../sinks/elasticsearch.js') : undefined,
+    config.redis ? import('../sinks/redis.js') : undefined,
+  ]);
 }
 
 export async function sinksFromConfig<OUT>(
@@ -75,8 +78,10 @@ export async function sinksFromConfig<OUT>(
     const { RedisSink } = await import('../sinks/redis.js');
     sinks.push(new RedisSink<OUT>({ config: config.redis, job, logger: logger.child({ component: 'redis-sink' }) }));
   }
-  if (job.outputs?.elasticsearch && !config.elasticsearch) logger.warn({ job: job.name }, 'the job writes to Elasticsearch, and SLUICE_ES_NODE is not set: its results are not written there');
-  if (job.outputs?.redis && !config.redis) logger.warn({ job: job.name }, 'the job writes to Redis, and SLUICE_REDIS_URL is not set: its results are not written there');
+  if (job.outputs?.elasticsearch && !config.elasticsearch)
+    logger.warn({ job: job.name }, 'the job writes to Elasticsearch, and SLUICE_ES_NODE is not set: its results are not written there');
+  if (job.outputs?.redis && !config.redis)
+    logger.warn({ job: job.name }, 'the job writes to Redis, and SLUICE_REDIS_URL is not set: its results are not written there');
   if (sinks.length === 0 || outputs.stdout) sinks.push(new JsonLinesSink<OUT>(resultsOut, toDocument));
   return sinks;
 }

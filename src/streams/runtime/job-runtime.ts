@@ -105,7 +105,15 @@ export class JobRuntime<IN, ACC, OUT> {
     this.finished.catch(() => undefined);
     const view = { state: () => this.state, stats: () => this.stats(), source: () => this.source?.status?.() };
     this.ownsTelemetry = options.telemetry === undefined;
-    this.telemetry = options.telemetry ?? new DaemonTelemetry({ config, logger: options.logger, now: () => this.clock.now(), ...view, ...(options.version ? { version: options.version } : {}) });
+    this.telemetry =
+      options.telemetry ??
+      new DaemonTelemetry({
+        config,
+        logger: options.logger,
+        now: () => this.clock.now(),
+        ...view,
+        ...(options.version ? { version: options.version } : {}),
+      });
     this.telemetry.attach(view);
   }
 
@@ -140,13 +148,23 @@ export class JobRuntime<IN, ACC, OUT> {
       });
       this.source = source;
       if (options.fromSavepoint && !source.checkpointed) {
-        throw new SluiceError(ErrorCode.SAVEPOINT_INCOMPATIBLE, '--from-savepoint needs SLUICE_KAFKA_BROKERS: a savepoint goes on from Kafka offsets, and the built-in generator has none');
+        throw new SluiceError(
+          ErrorCode.SAVEPOINT_INCOMPATIBLE,
+          '--from-savepoint needs SLUICE_KAFKA_BROKERS: a savepoint goes on from Kafka offsets, and the built-in generator has none',
+        );
       }
       const opening: SourceOpening = source.checkpointed ? await source.open() : { committed: undefined, logStarts: new Map() };
       const deadLetters = this.telemetry.instrumentDeadLetters(source.sideOutputs);
-      this.sinks = (options.sinks ?? await sinksFromConfig(config, job as JobDefinition<unknown, unknown, OUT>, deadLetters, options.resultsOut ?? process.stdout, logger)).map((s) =>
-        this.telemetry.instrumentSink(s),
-      );
+      this.sinks = (
+        options.sinks ??
+        (await sinksFromConfig(
+          config,
+          job as JobDefinition<unknown, unknown, OUT>,
+          deadLetters,
+          options.resultsOut ?? process.stdout,
+          logger,
+        ))
+      ).map((s) => this.telemetry.instrumentSink(s));
       if (!source.checkpointed) await source.sideOutputs.start();
       for (const sink of this.sinks) await sink.start();
 
@@ -159,7 +177,11 @@ export class JobRuntime<IN, ACC, OUT> {
         deadLetters,
         now: () => this.clock.now(),
         logger,
-        ...(plan?.from === 'checkpoint' ? { checkpoint: plan.record.placement } : plan?.from === 'savepoint' ? { checkpoint: plan.savepoint.manifest.placement } : {}),
+        ...(plan?.from === 'checkpoint'
+          ? { checkpoint: plan.record.placement }
+          : plan?.from === 'savepoint'
+            ? { checkpoint: plan.savepoint.manifest.placement }
+            : {}),
         keyedStage: (onResults) => {
           stage.bindResults(onResults);
           if (plan?.from === 'checkpoint') stage.setRestore({ restoreTo: plan.record.id });
@@ -183,7 +205,8 @@ export class JobRuntime<IN, ACC, OUT> {
         batches: source.batches,
         scheduler: this.scheduler,
         tickMs: TICK_MS,
-        onBatch: (pulled) => this.telemetry.timeBatch(pulled.batch, () => (this.pipeline as WindowPipeline<IN, ACC, OUT>).processBatch(pulled.batch)),
+        onBatch: (pulled) =>
+          this.telemetry.timeBatch(pulled.batch, () => (this.pipeline as WindowPipeline<IN, ACC, OUT>).processBatch(pulled.batch)),
         onTick: () => (this.pipeline as WindowPipeline<IN, ACC, OUT>).tick(),
         onError: (err) => void this.fail(err),
       });
@@ -195,7 +218,13 @@ export class JobRuntime<IN, ACC, OUT> {
           checkpoint: config.checkpoint,
           workers: config.workers,
           firstCheckpointId: plan.firstCheckpointId,
-          identity: { ...source.identity, job: job.name, windowMs: assignerFor(this.windowSpec).sizeMs, version: options.version ?? 'unknown', definition: this.definition },
+          identity: {
+            ...source.identity,
+            job: job.name,
+            windowMs: assignerFor(this.windowSpec).sizeMs,
+            version: options.version ?? 'unknown',
+            definition: this.definition,
+          },
           stateDir: config.state.dir,
           store: this.checkpoints as CheckpointStore,
           sideOutputs,
@@ -214,22 +243,33 @@ export class JobRuntime<IN, ACC, OUT> {
         });
         this.checkpointing.start();
       }
-      await source.start(this.telemetry.instrumentControl({
-        positions: () => this.pipeline?.nextOffsets() ?? new Map(),
-        onAssign: (partitions) => this.pipeline?.assign(partitions),
-        onRevoke: (partitions) =>
-          void this.fail(
-            new SluiceError(ErrorCode.PIPELINE_STOPPED, `partitions ${partitions.join(',')} were taken away by a rebalance of sluice's own run-scoped consumer group (something else joined it); restarting restores the last complete checkpoint`, {
-              retriable: true,
-            }),
-          ),
-        onLogEnds: (ends, fetched) => this.pipeline?.observeLogEnds(ends, fetched),
-        onLogEndsUnknown: () => this.pipeline?.logEndsUnknown(),
-        onEnd: () => void this.finishBoundedInput(),
-        onFatal: (err) => void this.fail(err),
-      }));
+      await source.start(
+        this.telemetry.instrumentControl({
+          positions: () => this.pipeline?.nextOffsets() ?? new Map(),
+          onAssign: (partitions) => this.pipeline?.assign(partitions),
+          onRevoke: (partitions) =>
+            void this.fail(
+              new SluiceError(
+                ErrorCode.PIPELINE_STOPPED,
+                `partitions ${partitions.join(',')} were taken away by a rebalance of sluice's own run-scoped consumer group (something else joined it); restarting restores the last complete checkpoint`,
+                {
+                  retriable: true,
+                },
+              ),
+            ),
+          onLogEnds: (ends, fetched) => this.pipeline?.observeLogEnds(ends, fetched),
+          onLogEndsUnknown: () => this.pipeline?.logEndsUnknown(),
+          onEnd: () => void this.finishBoundedInput(),
+          onFatal: (err) => void this.fail(err),
+        }),
+      );
       logger.info(
-        { ...source.identity, sinks: this.sinks.map((s) => s.name), processUptimeMs: Math.round(process.uptime() * 1000), startMs: this.clock.now() - startedAt },
+        {
+          ...source.identity,
+          sinks: this.sinks.map((s) => s.name),
+          processUptimeMs: Math.round(process.uptime() * 1000),
+          startMs: this.clock.now() - startedAt,
+        },
         source.checkpointed ? 'sluice is consuming' : 'sluice is running on the built-in click generator',
       );
       this.startStatusLine();
@@ -269,9 +309,13 @@ export class JobRuntime<IN, ACC, OUT> {
 
   /** Take a savepoint now; resolves with its path once complete (SAVEPOINT_FAILED when it cannot be). */
   async savepoint(parentDir?: string): Promise<string> {
-    if (!this.lifecycle.is('running')) throw new SluiceError(ErrorCode.SAVEPOINT_FAILED, `no savepoint taken: the job is ${this.state}`, { details: { state: this.state } });
+    if (!this.lifecycle.is('running'))
+      throw new SluiceError(ErrorCode.SAVEPOINT_FAILED, `no savepoint taken: the job is ${this.state}`, { details: { state: this.state } });
     if (!this.checkpointing) {
-      throw new SluiceError(ErrorCode.SAVEPOINT_FAILED, 'no savepoint taken: savepoints need Kafka (SLUICE_KAFKA_BROKERS); the built-in generator runs without checkpoints');
+      throw new SluiceError(
+        ErrorCode.SAVEPOINT_FAILED,
+        'no savepoint taken: savepoints need Kafka (SLUICE_KAFKA_BROKERS); the built-in generator runs without checkpoints',
+      );
     }
     return this.checkpointing.savepoint(parentDir);
   }
@@ -283,7 +327,12 @@ export class JobRuntime<IN, ACC, OUT> {
   query(query: WorkerQuery, timeoutMs: number): Promise<WorkerQueryReply[]> {
     const stage = this.stage;
     if (!this.lifecycle.is('running') || !stage) {
-      return Promise.reject(new SluiceError(ErrorCode.QUERY_UNAVAILABLE, `no job is running to answer (the job is ${this.state})`, { retriable: true, details: { state: this.state } }));
+      return Promise.reject(
+        new SluiceError(ErrorCode.QUERY_UNAVAILABLE, `no job is running to answer (the job is ${this.state})`, {
+          retriable: true,
+          details: { state: this.state },
+        }),
+      );
     }
     return stage.query(query, timeoutMs);
   }
@@ -296,7 +345,12 @@ export class JobRuntime<IN, ACC, OUT> {
       workers: config.workers,
       job: job.name,
       ...(job.source ? { jobSource: job.source } : {}),
-      windows: { sizeMs: config.windows.sizeMs, allowedLatenessMs: config.windows.allowedLatenessMs, stateTtlMs: config.windows.stateTtlMs, assigner: this.windowSpec },
+      windows: {
+        sizeMs: config.windows.sizeMs,
+        allowedLatenessMs: config.windows.allowedLatenessMs,
+        stateTtlMs: config.windows.stateTtlMs,
+        assigner: this.windowSpec,
+      },
       stateDir: config.state.dir,
       writeBufferEntries: config.state.writeBufferEntries,
       inbox: config.workerInbox,
@@ -321,7 +375,13 @@ export class JobRuntime<IN, ACC, OUT> {
     this.checkpoints = new CheckpointStore(config.state.dir);
     const savepoint = options.fromSavepoint ? readSavepoint(options.fromSavepoint) : undefined;
     if (savepoint) {
-      const shape = { job: job.name, ...source.identity, windowMs: assignerFor(this.windowSpec).sizeMs, keyGroups: KEY_GROUPS, definition: this.definition };
+      const shape = {
+        job: job.name,
+        ...source.identity,
+        windowMs: assignerFor(this.windowSpec).sizeMs,
+        keyGroups: KEY_GROUPS,
+        definition: this.definition,
+      };
       for (const note of checkCompatible(savepoint.manifest, shape, savepoint.dir)) options.logger.info({ savepoint: savepoint.dir }, note);
     }
     const plan = planRestore({
@@ -346,7 +406,10 @@ export class JobRuntime<IN, ACC, OUT> {
     let restoredId = 0;
     if (plan.from === 'checkpoint') {
       restoredId = plan.record.id;
-      options.logger.info({ checkpointId: restoredId, offsets: plan.record.placement.offsets, watermark: plan.record.placement.watermark }, 'restored the latest complete checkpoint');
+      options.logger.info(
+        { checkpointId: restoredId, offsets: plan.record.placement.offsets, watermark: plan.record.placement.watermark },
+        'restored the latest complete checkpoint',
+      );
     } else if (plan.from === 'savepoint') {
       const { manifest, dir, formatVersion } = plan.savepoint;
       restoredId = plan.epoch;
@@ -367,8 +430,18 @@ export class JobRuntime<IN, ACC, OUT> {
         config.checkpoint.retained,
       );
       options.logger.info(
-        { savepoint: dir, savepointCheckpointId: manifest.checkpointId, checkpointId: plan.epoch, formatVersion, savepointWorkers: manifest.workers, workers: config.workers, importedEntries: this.stage?.imported },
-        formatVersion < SAVEPOINT_FORMAT_VERSION ? `restored savepoint ${dir} (format ${formatVersion}, migrated to ${SAVEPOINT_FORMAT_VERSION})` : `restored savepoint ${dir}`,
+        {
+          savepoint: dir,
+          savepointCheckpointId: manifest.checkpointId,
+          checkpointId: plan.epoch,
+          formatVersion,
+          savepointWorkers: manifest.workers,
+          workers: config.workers,
+          importedEntries: this.stage?.imported,
+        },
+        formatVersion < SAVEPOINT_FORMAT_VERSION
+          ? `restored savepoint ${dir} (format ${formatVersion}, migrated to ${SAVEPOINT_FORMAT_VERSION})`
+          : `restored savepoint ${dir}`,
       );
     } else {
       options.logger.info('no checkpoint to restore: starting from empty window state');
@@ -386,7 +459,8 @@ export class JobRuntime<IN, ACC, OUT> {
     return loop.run(async () => {
       const pipeline = this.pipeline;
       const stage = this.stage;
-      if (!pipeline || !stage || this.lifecycle.is('failed')) throw new SluiceError(ErrorCode.PIPELINE_STOPPED, 'the pipeline is not running');
+      if (!pipeline || !stage || this.lifecycle.is('failed'))
+        throw new SluiceError(ErrorCode.PIPELINE_STOPPED, 'the pipeline is not running');
       const placement = pipeline.placement();
       stage.barrier(id, savepoint);
       // Every letter of a record before the barrier was sent already (same main loop).

@@ -16,7 +16,10 @@ import { concatMap, filter, from, map, merge, Observable, Subject, type Subscrip
 import type { Scheduler } from '../../clock.js';
 import type { PulledBatch } from '../sources/pulled-batches.js';
 
-type Entry = { kind: 'batch'; pulled: PulledBatch } | { kind: 'tick' } | { kind: 'task'; task: () => Promise<unknown>; settle: (outcome: PromiseSettledResult<unknown>) => void };
+type Entry =
+  | { kind: 'batch'; pulled: PulledBatch }
+  | { kind: 'tick' }
+  | { kind: 'task'; task: () => Promise<unknown>; settle: (outcome: PromiseSettledResult<unknown>) => void };
 
 export interface MainLoopOptions {
   batches: Observable<PulledBatch>;

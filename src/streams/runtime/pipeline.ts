@@ -49,7 +49,14 @@ export interface PipelineStats {
 export interface PipelineOptions<IN, ACC, OUT> {
   job: JobDefinition<IN, ACC, OUT>;
   /** `assigner`: which windows (tumbling `sizeMs` when absent). */
-  windows: { sizeMs: number; outOfOrdernessMs: number; allowedLatenessMs: number; idleTimeoutMs: number; stateTtlMs?: number; assigner?: WindowSpec };
+  windows: {
+    sizeMs: number;
+    outOfOrdernessMs: number;
+    allowedLatenessMs: number;
+    idleTimeoutMs: number;
+    stateTtlMs?: number;
+    assigner?: WindowSpec;
+  };
   topics: { dlq: string; late: string };
   sinks: ReadonlyArray<ResultSink<OUT>>;
   deadLetters: DeadLetterSink;
@@ -252,7 +259,10 @@ export class WindowPipeline<IN, ACC, OUT> {
     this.counters.resultsOut += results.length;
     // Results reach here per worker, possibly long after the watermark moved on: telemetry may
     // only forget traced windows every worker has handed over, or later results would lose links.
-    const scope = this.telemetry.fired(results.map((r) => this.options.job.resultRef(r)), this.stage.handedOverWatermark());
+    const scope = this.telemetry.fired(
+      results.map((r) => this.options.job.resultRef(r)),
+      this.stage.handedOverWatermark(),
+    );
     await scope.run(() => Promise.all(this.options.sinks.map((sink) => sink.write(results, epoch))));
   }
 

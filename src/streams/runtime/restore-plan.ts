@@ -15,7 +15,6 @@ import type { CheckpointRecord, StoredCheckpoint } from '../../state/checkpoints
 import type { VerifiedSavepoint } from '../../state/savepoints/savepoint-reader.js';
 import { compareDescriptors, type JobDescriptor } from '../../job/definition.js';
 
-
 export interface RestoreInputs {
   /** Every record on disk, any order. */
   stored: readonly StoredCheckpoint[];
@@ -38,7 +37,11 @@ export type RestorePlan = {
   /** The first id new checkpoints take: above every id on disk and every id Kafka has seen. */
   firstCheckpointId: number;
   warnings: RestoreNote[];
-} & ({ from: 'empty' } | { from: 'checkpoint'; record: CheckpointRecord } | { from: 'savepoint'; savepoint: VerifiedSavepoint; epoch: number });
+} & (
+  | { from: 'empty' }
+  | { from: 'checkpoint'; record: CheckpointRecord }
+  | { from: 'savepoint'; savepoint: VerifiedSavepoint; epoch: number }
+);
 
 export function planRestore(inputs: RestoreInputs): RestorePlan {
   const { stored, committed, savepoint } = inputs;
@@ -72,11 +75,17 @@ export function planRestore(inputs: RestoreInputs): RestorePlan {
           { cause: entry.error, details: { checkpointId: entry.id } },
         );
       }
-      warnings.push({ message: `checkpoint ${entry.id} is damaged (checksum does not verify); falling back to the previous retained checkpoint`, details: { checkpointId: entry.id } });
+      warnings.push({
+        message: `checkpoint ${entry.id} is damaged (checksum does not verify); falling back to the previous retained checkpoint`,
+        details: { checkpointId: entry.id },
+      });
       continue;
     }
     if (!counts(entry.record)) {
-      warnings.push({ message: `checkpoint ${entry.id} was recorded but its Kafka transaction never committed; restoring an earlier one`, details: { checkpointId: entry.id, committed } });
+      warnings.push({
+        message: `checkpoint ${entry.id} was recorded but its Kafka transaction never committed; restoring an earlier one`,
+        details: { checkpointId: entry.id, committed },
+      });
       continue;
     }
     assertCompatible(entry.record, inputs.expect);
@@ -89,7 +98,11 @@ export function planRestore(inputs: RestoreInputs): RestorePlan {
           { details: { checkpointId: entry.record.id } },
         );
       }
-      for (const note of notes) warnings.push({ message: `restoring checkpoint ${entry.record.id} under a changed job definition: ${note}`, details: { checkpointId: entry.record.id } });
+      for (const note of notes)
+        warnings.push({
+          message: `restoring checkpoint ${entry.record.id} under a changed job definition: ${note}`,
+          details: { checkpointId: entry.record.id },
+        });
     }
     return { from: 'checkpoint', record: entry.record, dropAfter: entry.record.id, firstCheckpointId: newest + 1, warnings };
   }

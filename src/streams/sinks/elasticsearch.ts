@@ -142,8 +142,10 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
       maxBatchBytes: bulkBytes,
       capacityBytes: config.bufferBytes ?? bulkBytes * 2,
       flushIntervalMs: config.flushIntervalMs,
-      send: traceSinkSend(`bulk ${config.index}`, { 'db.system.name': 'elasticsearch', 'db.operation.name': 'bulk', 'db.collection.name': config.index }, (batch, signal) =>
-        this.sendBatch(batch, signal),
+      send: traceSinkSend(
+        `bulk ${config.index}`,
+        { 'db.system.name': 'elasticsearch', 'db.operation.name': 'bulk', 'db.collection.name': config.index },
+        (batch, signal) => this.sendBatch(batch, signal),
       ),
       describeError: (err) => this.describe(err),
       logger: options.logger,
@@ -210,7 +212,13 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
     const source = JSON.stringify(toDocument ? toDocument(result) : result);
     // External versions must be integers in [0, 2^63); ES would fail the whole bulk request otherwise.
     if (!Number.isSafeInteger(version) || version < 0) {
-      return { id, action: '', source, bytes: Buffer.byteLength(source), invalid: `resultVersion ${String(version)} is not a non-negative integer` };
+      return {
+        id,
+        action: '',
+        source,
+        bytes: Buffer.byteLength(source),
+        invalid: `resultVersion ${String(version)} is not a non-negative integer`,
+      };
     }
     const action = JSON.stringify({ index: { _id: id, version, version_type: 'external_gte' } });
     return { id, action, source, bytes: Buffer.byteLength(action) + Buffer.byteLength(source) + 2 };
@@ -248,7 +256,9 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
       const props = entry.mappings?.properties ?? {};
       const wanted: Record<string, { type: string; enabled?: boolean }> = this.mapping.properties;
       const mismatched = Object.entries(wanted)
-        .filter(([field, want]) => props[field]?.type !== want.type || (want.enabled !== undefined && props[field]?.enabled !== want.enabled))
+        .filter(
+          ([field, want]) => props[field]?.type !== want.type || (want.enabled !== undefined && props[field]?.enabled !== want.enabled),
+        )
         .map(([field]) => field);
       if (mismatched.length > 0) {
         this.logger.warn(
@@ -357,7 +367,12 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
       key: Buffer.from(doc.id, 'utf8'),
       code: RecordErrorCode.SINK_REJECTED,
       message: reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}...` : reason,
-      source: { topic: `elasticsearch:${this.index}`, partition: -1, offset: doc.id, timestamp: String((this.options.clock ?? systemClock).now()) },
+      source: {
+        topic: `elasticsearch:${this.index}`,
+        partition: -1,
+        offset: doc.id,
+        timestamp: String((this.options.clock ?? systemClock).now()),
+      },
       ...(doc.epoch !== undefined ? { epoch: doc.epoch } : {}),
     };
   }
@@ -367,21 +382,31 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
     if (!target) {
       this.dropped += letters.length;
       for (const l of letters) {
-        this.logger.error({ index: this.index, id: l.source.offset, reason: l.message }, 'Elasticsearch refused a document; no dead-letter topic configured, dropped');
+        this.logger.error(
+          { index: this.index, id: l.source.offset, reason: l.message },
+          'Elasticsearch refused a document; no dead-letter topic configured, dropped',
+        );
       }
       return;
     }
     try {
       await target.send(letters);
     } catch (err) {
-      throw new SluiceError(ErrorCode.DEAD_LETTER_FAILED, `cannot dead-letter ${letters.length} document(s) Elasticsearch refused: ${this.describe(err)}`, {
-        retriable: false,
-        details: { index: this.index, topic: this.deadLetterTopic },
-      });
+      throw new SluiceError(
+        ErrorCode.DEAD_LETTER_FAILED,
+        `cannot dead-letter ${letters.length} document(s) Elasticsearch refused: ${this.describe(err)}`,
+        {
+          retriable: false,
+          details: { index: this.index, topic: this.deadLetterTopic },
+        },
+      );
     }
     this.deadLettered += letters.length;
     this.lettersUnflushed += letters.length;
-    this.logger.warn({ index: this.index, count: letters.length, first: letters[0]?.message }, 'documents refused by Elasticsearch sent to the dead-letter topic');
+    this.logger.warn(
+      { index: this.index, count: letters.length, first: letters[0]?.message },
+      'documents refused by Elasticsearch sent to the dead-letter topic',
+    );
   }
 
   /** One secret-free line: HTTP status and ES error type/reason, or the connection error. */

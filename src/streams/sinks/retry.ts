@@ -166,7 +166,9 @@ export class RetryingBatchQueue<T> {
     this.scheduler = options.scheduler ?? systemScheduler;
     this.capacity = Math.max(options.capacity, options.maxBatch);
     this.maxBatchBytes = options.sizeOf ? (options.maxBatchBytes ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
-    this.capacityBytes = options.sizeOf ? Math.max(options.capacityBytes ?? Number.POSITIVE_INFINITY, this.maxBatchBytes) : Number.POSITIVE_INFINITY;
+    this.capacityBytes = options.sizeOf
+      ? Math.max(options.capacityBytes ?? Number.POSITIVE_INFINITY, this.maxBatchBytes)
+      : Number.POSITIVE_INFINITY;
   }
 
   /** Resolves once every item is in the buffer (waiting for room while it is full). Order is kept. */
@@ -202,13 +204,20 @@ export class RetryingBatchQueue<T> {
     const cancelWarning = this.scheduler.schedule(this.options.backpressureLogAfterMs ?? BACKPRESSURE_LOG_AFTER_MS, () => {
       warned = true;
       this.options.logger.warn(
-        { sink: this.options.name, waitedMs: this.clock.now() - startedAt, unacknowledged: target - this.acked, ...this.stats(), lastReason: this.lastReason ?? 'slow target' },
+        {
+          sink: this.options.name,
+          waitedMs: this.clock.now() - startedAt,
+          unacknowledged: target - this.acked,
+          ...this.stats(),
+          lastReason: this.lastReason ?? 'slow target',
+        },
         'sink flush waiting: offsets are not committed until the target acknowledges what was written (backpressure)',
       );
     });
     const settled = (): void => {
       cancelWarning();
-      if (warned) this.options.logger.info({ sink: this.options.name, waitedMs: this.clock.now() - startedAt }, 'sink flush done: commits resume');
+      if (warned)
+        this.options.logger.info({ sink: this.options.name, waitedMs: this.clock.now() - startedAt }, 'sink flush done: commits resume');
     };
     done.then(settled, settled);
     return done;
@@ -226,7 +235,10 @@ export class RetryingBatchQueue<T> {
     this.clearTimer();
     const abandoned = this.written - this.acked;
     if (abandoned > 0 && this.failure === undefined) {
-      this.options.logger.warn({ sink: this.options.name, abandoned }, 'sink closed with unacknowledged results (they are replayed after restart)');
+      this.options.logger.warn(
+        { sink: this.options.name, abandoned },
+        'sink closed with unacknowledged results (they are replayed after restart)',
+      );
     }
     this.rejectWaiters(this.closedError());
     this.buffer = [];
@@ -296,7 +308,10 @@ export class RetryingBatchQueue<T> {
     } finally {
       cancelWarning();
       if (warned) {
-        this.options.logger.info({ sink: this.options.name, waitedMs: this.clock.now() - startedAt }, 'sink buffer has room again: the source resumes');
+        this.options.logger.info(
+          { sink: this.options.name, waitedMs: this.clock.now() - startedAt },
+          'sink buffer has room again: the source resumes',
+        );
       }
     }
   }

@@ -29,7 +29,10 @@ export class GeneratorConnector implements EphemeralSource {
   async start(control: SourceControl): Promise<void> {
     const generator = new ClickGenerator(this.options, this.now);
     this.running = generator
-      .run({ onAssign: (p) => control.onAssign(p), onRevoke: (p) => control.onRevoke(p), onBatch: (batch) => this.stream.push(batch) }, this.stopGenerating.signal)
+      .run(
+        { onAssign: (p) => control.onAssign(p), onRevoke: (p) => control.onRevoke(p), onBatch: (batch) => this.stream.push(batch) },
+        this.stopGenerating.signal,
+      )
       .then(
         (outcome) => {
           if (outcome === 'exhausted') control.onEnd?.();

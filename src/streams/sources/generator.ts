@@ -95,7 +95,12 @@ export class ClickGenerator {
       const value = this.random() < badRatio ? this.badValue(user, timestamp) : this.goodValue(user, timestamp);
       const offset = this.nextOffset[partition] ?? 0;
       this.nextOffset[partition] = offset + 1;
-      byPartition[partition]?.push({ offset: String(offset), value: Buffer.from(value), key: Buffer.from(`user-${user}`), timestamp: String(wall) });
+      byPartition[partition]?.push({
+        offset: String(offset),
+        value: Buffer.from(value),
+        key: Buffer.from(`user-${user}`),
+        timestamp: String(wall),
+      });
     }
     this.produced += count;
     for (let partition = 0; partition < this.partitions; partition++) {

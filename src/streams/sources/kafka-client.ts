@@ -9,24 +9,32 @@ import type { Logger } from '../../telemetry/logging.js';
 type KafkaSettings = NonNullable<SluiceConfig['kafka']>;
 
 function pinoLogCreator(logger: Logger): logCreator {
-  return () => ({ namespace, level, log }) => {
-    const { message, ...extra } = log;
-    // kafkajs may include broker connection details; keep only fields that carry no secrets.
-    const safe = { namespace, broker: extra.broker, clientId: extra.clientId, groupId: extra.groupId, error: extra.error, retryCount: extra.retryCount };
-    switch (level) {
-      case KafkaLogLevel.ERROR:
-        logger.error(safe, `kafka: ${message}`);
-        break;
-      case KafkaLogLevel.WARN:
-        logger.warn(safe, `kafka: ${message}`);
-        break;
-      case KafkaLogLevel.INFO:
-        logger.debug(safe, `kafka: ${message}`);
-        break;
-      default:
-        logger.trace(safe, `kafka: ${message}`);
-    }
-  };
+  return () =>
+    ({ namespace, level, log }) => {
+      const { message, ...extra } = log;
+      // kafkajs may include broker connection details; keep only fields that carry no secrets.
+      const safe = {
+        namespace,
+        broker: extra.broker,
+        clientId: extra.clientId,
+        groupId: extra.groupId,
+        error: extra.error,
+        retryCount: extra.retryCount,
+      };
+      switch (level) {
+        case KafkaLogLevel.ERROR:
+          logger.error(safe, `kafka: ${message}`);
+          break;
+        case KafkaLogLevel.WARN:
+          logger.warn(safe, `kafka: ${message}`);
+          break;
+        case KafkaLogLevel.INFO:
+          logger.debug(safe, `kafka: ${message}`);
+          break;
+        default:
+          logger.trace(safe, `kafka: ${message}`);
+      }
+    };
 }
 
 export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {

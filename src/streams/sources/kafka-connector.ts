@@ -120,10 +120,14 @@ export class KafkaConnector implements CheckpointedSource {
     try {
       return await committedCheckpoint(admin, settings.groupId, settings.topic);
     } catch (err) {
-      throw new SluiceError(ErrorCode.KAFKA_UNAVAILABLE, `cannot read the committed checkpoint of group "${settings.groupId}": ${(err as Error).message}`, {
-        retriable: true,
-        cause: err,
-      });
+      throw new SluiceError(
+        ErrorCode.KAFKA_UNAVAILABLE,
+        `cannot read the committed checkpoint of group "${settings.groupId}": ${(err as Error).message}`,
+        {
+          retriable: true,
+          cause: err,
+        },
+      );
     }
   }
 }
@@ -132,6 +136,9 @@ async function connectAdmin(admin: Admin, brokers: readonly string[]): Promise<v
   try {
     await admin.connect();
   } catch (err) {
-    throw new SluiceError(ErrorCode.KAFKA_UNAVAILABLE, `cannot connect to Kafka at ${brokers.join(',')}: ${(err as Error).message}`, { retriable: true, cause: err });
+    throw new SluiceError(ErrorCode.KAFKA_UNAVAILABLE, `cannot connect to Kafka at ${brokers.join(',')}: ${(err as Error).message}`, {
+      retriable: true,
+      cause: err,
+    });
   }
 }

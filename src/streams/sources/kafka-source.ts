@@ -167,7 +167,10 @@ export class KafkaSource {
         const offsets = await admin.fetchTopicOffsets(this.settings.topic);
         return new Map(offsets.map((o) => [o.partition, Number(o.low)]));
       } catch (err) {
-        throw new SluiceError(ErrorCode.KAFKA_UNAVAILABLE, `cannot read the offsets of ${this.settings.topic}: ${(err as Error).message}`, { retriable: true, cause: err });
+        throw new SluiceError(ErrorCode.KAFKA_UNAVAILABLE, `cannot read the offsets of ${this.settings.topic}: ${(err as Error).message}`, {
+          retriable: true,
+          cause: err,
+        });
       }
     });
   }
@@ -309,7 +312,12 @@ export class KafkaSource {
     }, HEARTBEAT_WHILE_BLOCKED_MS);
     this.inHandler++;
     try {
-      await (this.handler as SourceHandler).onBatch({ topic: batch.topic, partition: batch.partition, records, highWatermark: batch.highWatermark });
+      await (this.handler as SourceHandler).onBatch({
+        topic: batch.topic,
+        partition: batch.partition,
+        records,
+        highWatermark: batch.highWatermark,
+      });
     } finally {
       this.inHandler--;
       clearInterval(keepAlive);
@@ -326,7 +334,10 @@ export class KafkaSource {
     this.status.lastError = reason;
     this.setState('reconnecting');
     this.status.reconnects++;
-    this.logger.warn({ code: ErrorCode.KAFKA_CONSUMER_RESTARTING, reason, reconnects: this.status.reconnects }, 'Kafka consumer lost; starting a new one where the pipeline is');
+    this.logger.warn(
+      { code: ErrorCode.KAFKA_CONSUMER_RESTARTING, reason, reconnects: this.status.reconnects },
+      'Kafka consumer lost; starting a new one where the pipeline is',
+    );
     this.consumer = undefined;
     this.reconnecting = (async () => {
       // The old consumer's group membership dies with it (or expires): nobody waits on it.
@@ -345,7 +356,8 @@ export class KafkaSource {
           break;
         } catch (err) {
           this.status.lastError = (err as Error).message;
-          if (attempt % 5 === 0) this.logger.warn({ code: ErrorCode.KAFKA_CONSUMER_RESTARTING, attempt, err }, 'Kafka still unreachable; retrying');
+          if (attempt % 5 === 0)
+            this.logger.warn({ code: ErrorCode.KAFKA_CONSUMER_RESTARTING, attempt, err }, 'Kafka still unreachable; retrying');
         }
       }
     })().finally(() => {
@@ -432,10 +444,14 @@ async function connect(client: Admin | Consumer, settings: KafkaSettings): Promi
   try {
     await client.connect();
   } catch (err) {
-    throw new SluiceError(ErrorCode.KAFKA_UNAVAILABLE, `cannot connect to Kafka at ${settings.brokers.join(',')}: ${(err as Error).message}`, {
-      retriable: true,
-      cause: err,
-    });
+    throw new SluiceError(
+      ErrorCode.KAFKA_UNAVAILABLE,
+      `cannot connect to Kafka at ${settings.brokers.join(',')}: ${(err as Error).message}`,
+      {
+        retriable: true,
+        cause: err,
+      },
+    );
   }
 }
 

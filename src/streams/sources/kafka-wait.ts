@@ -33,15 +33,22 @@ export async function waitForKafka<T>(attempt: () => Promise<T>, options: WaitOp
       const waited = now() - startedAt;
       if (!unreachable || options.isStopped?.() || (options.timeoutMs > 0 && waited >= options.timeoutMs)) {
         if (unreachable && options.timeoutMs > 0) {
-          throw new SluiceError(ErrorCode.KAFKA_UNAVAILABLE, `${(err as Error).message} (waited ${waited} ms: SLUICE_KAFKA_STARTUP_TIMEOUT_MS=${options.timeoutMs})`, {
-            retriable: true,
-            cause: err,
-          });
+          throw new SluiceError(
+            ErrorCode.KAFKA_UNAVAILABLE,
+            `${(err as Error).message} (waited ${waited} ms: SLUICE_KAFKA_STARTUP_TIMEOUT_MS=${options.timeoutMs})`,
+            {
+              retriable: true,
+              cause: err,
+            },
+          );
         }
         throw err;
       }
       const wait = Math.min(MAX_WAIT_MS, MIN_WAIT_MS * 2 ** Math.min(n - 1, 4));
-      options.logger.warn({ code: ErrorCode.KAFKA_UNAVAILABLE, attempt: n, waitedMs: waited, retryInMs: wait, reason: (err as Error).message }, 'Kafka is unreachable; waiting for it');
+      options.logger.warn(
+        { code: ErrorCode.KAFKA_UNAVAILABLE, attempt: n, waitedMs: waited, retryInMs: wait, reason: (err as Error).message },
+        'Kafka is unreachable; waiting for it',
+      );
       await sleep(wait);
     }
   }

@@ -22,7 +22,11 @@ export interface StallInputs {
   fetched: ReadonlyMap<number, number>;
 }
 
-export type StallVerdict = { kind: 'unknown' } | { kind: 'caught-up' } | { kind: 'behind'; records: number } | { kind: 'stalled'; records: number; forMs: number };
+export type StallVerdict =
+  | { kind: 'unknown' }
+  | { kind: 'caught-up' }
+  | { kind: 'behind'; records: number }
+  | { kind: 'stalled'; records: number; forMs: number };
 
 export function judgeStall(inputs: StallInputs): StallVerdict {
   const { logEnds, now } = inputs;
