@@ -326,10 +326,13 @@ class Scenario {
     return JSON.stringify([...offsets.entries()].sort(([a], [b]) => a - b));
   }
 
+  /** The daemon's consumer: the live member of its run-scoped group (`<group>.sluice-run.*`; docs/kafka-failures.md). */
   async group(): Promise<{ state: string; members: string[] }> {
-    const { groups } = await (this.admin as Admin).describeGroups([this.groupId]);
-    const g = groups[0];
-    return { state: g?.state ?? 'missing', members: (g?.members ?? []).map((m) => m.memberId).sort() };
+    const admin = this.admin as Admin;
+    const prefix = `${this.groupId}.sluice-run.`;
+    const ids = (await admin.listGroups()).groups.map((g) => g.groupId).filter((id) => id.startsWith(prefix));
+    const live = ids.length === 0 ? [] : (await admin.describeGroups(ids)).groups.filter((g) => g.members.length > 0);
+    return { state: live[0]?.state ?? 'missing', members: live.flatMap((g) => g.members.map((m) => `${g.groupId}/${m.memberId}`)).sort() };
   }
 
   /** Records in a topic (sum over partitions of high - low watermark); 0 if it does not exist. */

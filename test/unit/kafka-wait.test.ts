@@ -80,3 +80,31 @@ describe('waitForKafka', () => {
     assert.equal(calls, 3);
   });
 });
+
+describe('connectionRetriable', () => {
+  test('an unreachable broker is waited for (the deepest cause decides, not the retries-exhausted wrapper); a broker refusing SASL is not', async () => {
+    const { connectionRetriable } = await import('../../src/streams/sources/kafka-source.js');
+    const refused = Object.assign(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092'), {
+      name: 'KafkaJSConnectionError',
+      retriable: true,
+    });
+    assert.equal(
+      connectionRetriable(
+        Object.assign(new Error('retries exhausted'), { name: 'KafkaJSNumberOfRetriesExceeded', retriable: false, cause: refused }),
+      ),
+      true,
+    );
+    const sasl = Object.assign(new Error('Request is not valid given the current SASL state'), {
+      name: 'KafkaJSProtocolError',
+      retriable: false,
+    });
+    assert.equal(
+      connectionRetriable(Object.assign(new Error('Failed to connect to seed broker'), { retriable: false, cause: sasl })),
+      false,
+    );
+    assert.equal(
+      connectionRetriable(Object.assign(new Error('SASL PLAIN authentication failed'), { name: 'KafkaJSSASLAuthenticationError' })),
+      false,
+    );
+  });
+});

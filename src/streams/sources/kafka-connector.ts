@@ -13,7 +13,7 @@ import { previousRuns, recordRun } from '../../state/run-history.js';
 import type { Logger } from '../../telemetry/logging.js';
 import { committedCheckpoint, TransactionalSideOutputs } from '../sinks/side-outputs.js';
 import type { CheckpointedSource, SourceControl, SourceOpening, SourceStatus } from './connector.js';
-import { KafkaSource } from './kafka-source.js';
+import { connectionRetriable, KafkaSource } from './kafka-source.js';
 import { waitForKafka } from './kafka-wait.js';
 import { BatchStream } from './pulled-batches.js';
 
@@ -137,7 +137,7 @@ async function connectAdmin(admin: Admin, brokers: readonly string[]): Promise<v
     await admin.connect();
   } catch (err) {
     throw new SluiceError(ErrorCode.KAFKA_UNAVAILABLE, `cannot connect to Kafka at ${brokers.join(',')}: ${(err as Error).message}`, {
-      retriable: true,
+      retriable: connectionRetriable(err),
       cause: err,
     });
   }

@@ -448,7 +448,7 @@ async function connect(client: Admin | Consumer, settings: KafkaSettings): Promi
       ErrorCode.KAFKA_UNAVAILABLE,
       `cannot connect to Kafka at ${settings.brokers.join(',')}: ${(err as Error).message}`,
       {
-        retriable: true,
+        retriable: connectionRetriable(err),
         cause: err,
       },
     );
@@ -465,4 +465,20 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Whether a failed connection is worth waiting out: a broker that cannot be reached (refused, timed
+ * out, restarting) is; one that answers and refuses us (SASL state or authentication, authorization:
+ * kafkajs marks them not retriable) is a configuration error to report at once.
+ */
+export function connectionRetriable(err: unknown): boolean {
+  // kafkajs wraps the original error (retries exhausted: not retriable itself): the deepest cause decides.
+  let deepest = err as { name?: string; retriable?: boolean; message?: string; cause?: unknown } | undefined;
+  for (let e = deepest; e; e = e.cause as typeof e) {
+    if (/SASL|Authentication|AUTHORIZATION/i.test(`${e.name ?? ''} ${e.message ?? ''}`)) return false;
+    deepest = e;
+    if (e.cause === e) break;
+  }
+  return deepest?.retriable !== false;
 }

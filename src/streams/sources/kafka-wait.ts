@@ -29,7 +29,8 @@ export async function waitForKafka<T>(attempt: () => Promise<T>, options: WaitOp
       if (n > 1) options.logger.info({ waitedMs: now() - startedAt, attempts: n }, 'Kafka answers again');
       return result;
     } catch (err) {
-      const unreachable = err instanceof SluiceError && err.code === ErrorCode.KAFKA_UNAVAILABLE;
+      // Unreachable is waited for; a broker that answers and refuses (SASL, authorization) is not.
+      const unreachable = err instanceof SluiceError && err.code === ErrorCode.KAFKA_UNAVAILABLE && err.retriable;
       const waited = now() - startedAt;
       if (!unreachable || options.isStopped?.() || (options.timeoutMs > 0 && waited >= options.timeoutMs)) {
         if (unreachable && options.timeoutMs > 0) {
