@@ -78,6 +78,13 @@ export class KafkaConnector implements CheckpointedSource {
           await this.sideOutputs.start();
           const [committed, logStarts] = await Promise.all([this.readCommittedCheckpoint(admin), this.source.logStartOffsets(admin)]);
           return { committed, logStarts };
+        } catch (err) {
+          // A broker just back may answer "coordinator loading", "not coordinator"...: waited out too.
+          if (err instanceof SluiceError) throw err;
+          throw new SluiceError(ErrorCode.KAFKA_UNAVAILABLE, `Kafka is not ready: ${(err as Error).message}`, {
+            retriable: connectionRetriable(err),
+            cause: err,
+          });
         } finally {
           await admin.disconnect().catch(() => undefined);
         }
