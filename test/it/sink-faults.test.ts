@@ -652,7 +652,9 @@ describe('sinks under faults (real Kafka, Elasticsearch, Redis; the daemon as a 
 
       const letters = await readTopic(s.kafka, s.topics.dlq, refused.size, 120_000);
       assert.equal(letters.length, refused.size, 'every refused document is dead-lettered');
-      assert.equal(await s.recordsIn(s.topics.dlq), refused.size, 'and nothing else (no duplicates)');
+      // Offsets are no count here: the topic is written transactionally, and each commit adds a
+      // marker. The read_committed reader read the topic to its end: each refused document once.
+      assert.equal(new Set(letters.map((l) => l.key?.toString('utf8'))).size, refused.size, 'and nothing else (no duplicates)');
       const seen = new Set<string>();
       for (const letter of letters) {
         const id = letter.key?.toString('utf8') ?? '';
