@@ -8,6 +8,7 @@
  * `MemoryBroker` plays Kafka's part: the input partitions, the committed side outputs (what a
  * read_committed reader sees) and the job group's committed checkpoint. It outlives the runtimes.
  */
+import { MemoryResults } from './memory-sinks.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -129,16 +130,8 @@ class MemorySource implements CheckpointedSource {
   }
 }
 
-export class MemoryResults<OUT> implements ResultSink<OUT> {
-  readonly name = 'memory-results';
-  readonly written: OUT[] = [];
-  async start() {}
-  async write(results: readonly OUT[]) {
-    this.written.push(...results);
-  }
-  async flush() {}
-  async close() {}
-}
+/** The driver's results sink: the one unit tests use everywhere (memory-sinks.ts). */
+export { MemoryResults };
 
 export interface DriverOptions<OUT> {
   broker: MemoryBroker;
