@@ -65,9 +65,14 @@ function sampleWindow(windowMs: number): TimeWindow {
   return { start, end: start + windowMs };
 }
 
+/** The document of a result (`toDocument`, when the job's result wraps it): what sinks write and queries answer. */
+export function documentOfResult<OUT>(job: Pick<JobDefinition<unknown, unknown, OUT>, 'toDocument'>, result: OUT): unknown {
+  return job.toDocument ? job.toDocument(result) : result;
+}
+
 function sampleResult(job: JobDefinition<unknown, unknown, unknown>, windowMs: number): unknown {
   try {
-    return job.aggregate.result(job.aggregate.createAccumulator(), SAMPLE_KEY, sampleWindow(windowMs));
+    return documentOfResult(job, job.aggregate.result(job.aggregate.createAccumulator(), SAMPLE_KEY, sampleWindow(windowMs)));
   } catch {
     return undefined;
   }
@@ -137,14 +142,14 @@ export function rankReader(
     const map = hints.rankMaps?.[field];
     if (map) return (acc) => map(acc, name);
     return (acc, key, window) => {
-      const result = job.aggregate.result(acc, key, window) as Record<string, unknown> | null;
+      const result = documentOfResult(job, job.aggregate.result(acc, key, window)) as Record<string, unknown> | null;
       const entries = result?.[field] as Record<string, unknown> | undefined;
       const value = entries !== null && typeof entries === 'object' && Object.hasOwn(entries, name) ? entries[name] : 0;
       return typeof value === 'number' ? value : Number.NaN;
     };
   }
   return (acc, key, window) => {
-    const result = job.aggregate.result(acc, key, window) as Record<string, unknown> | null;
+    const result = documentOfResult(job, job.aggregate.result(acc, key, window)) as Record<string, unknown> | null;
     const value = result !== null && typeof result === 'object' && Object.hasOwn(result, by) ? result[by] : undefined;
     return typeof value === 'number' ? value : Number.NaN;
   };

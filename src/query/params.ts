@@ -69,15 +69,15 @@ export function parseRange(rawFrom: string | undefined, rawTo: string | undefine
   return { from, to };
 }
 
-/** A window's start: an integer multiple of the window size (tumbling windows start there). */
-export function parseWindowStart(raw: string | undefined, windowMs: number): number {
+/** A window's start: an integer multiple of `alignMs` (the size of tumbling windows, the slide of sliding ones, 1 for sessions). */
+export function parseWindowStart(raw: string | undefined, alignMs: number): number {
   const start = parseInteger('start', raw, Number.NaN, -MAX_TIME, MAX_TIME);
   if (Number.isNaN(start)) throw badRequest('start', 'a window start (epoch milliseconds) is required');
-  const offset = ((start % windowMs) + windowMs) % windowMs;
+  const offset = ((start % alignMs) + alignMs) % alignMs;
   if (offset !== 0) {
     throw badRequest(
       'start',
-      `${start} is not a window start: windows are ${windowMs} ms long and start at multiples of ${windowMs} (the window holding ${start} starts at ${start - offset})`,
+      `${start} is not a window start: windows start at multiples of ${alignMs} ms (the latest window start before ${start} is ${start - offset})`,
     );
   }
   return start;

@@ -29,7 +29,7 @@ export async function startQueryApi(options: QueryApiOptions): Promise<QueryServ
   const service = new QueryService({
     current: options.current,
     description: describeJob(options.job, options.config.windows.sizeMs),
-    windows: options.config.windows,
+    windows: { ...options.config.windows, spec: options.job.window ?? { type: 'tumbling', sizeMs: options.config.windows.sizeMs } },
     maxScan: settings.maxScan,
     timeoutMs: settings.timeoutMs,
     workers: options.config.workers,

@@ -153,7 +153,7 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
       info: {
         title: `sluice live queries: job ${description.job}`,
         version: options.version ?? 'unknown',
-        description: `The live state of every window of job "${description.job}" (key: ${description.keyDescription}), read from the window workers' live state (write buffers included). Results have the job's result shape (aggregate.result(accumulator, key, window)). Every answer says how fresh it is.`,
+        description: `The live state of every window of job "${description.job}" (key: ${description.keyDescription}), read from the window workers' live state (write buffers included). Results have the shape of the documents the job writes (its Elasticsearch and stdout documents). Every answer says how fresh it is.`,
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'SLUICE_QUERY_TOKEN' } } },
     },
@@ -253,7 +253,9 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
                 properties: {
                   name: { type: 'string' },
                   keyName: { type: 'string', description: 'what the key is' },
-                  windowMs: { type: 'integer' },
+                  windowMs: { type: 'integer', description: 'window size (sessions: the gap)' },
+                  windowType: { type: 'string', enum: ['tumbling', 'sliding', 'session'] },
+                  slideMs: { type: 'integer', description: 'sliding windows only' },
                   allowedLatenessMs: { type: 'integer' },
                   workers: { type: 'integer' },
                   rankFields: { type: 'array', items: { type: 'string' }, description: 'numeric result fields `by` may name' },
@@ -368,7 +370,7 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
         type: 'string',
         maxLength: 20,
         pattern: '^-?[0-9]+$',
-        description: `window start, epoch ms (a multiple of ${service.windowMs})`,
+        description: `window start, epoch ms (a multiple of ${service.startAlignMs})`,
       },
     },
   } as const;
@@ -413,7 +415,7 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
       },
     },
     (request) => {
-      const start = parseWindowStart(request.params.start, service.windowMs);
+      const start = parseWindowStart(request.params.start, service.startAlignMs);
       return service.windowKeys(start, parseCursor(request.query.cursor, start), parseLimit(request.query.limit));
     },
   );
@@ -469,7 +471,7 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
       },
     },
     (request) => {
-      const start = parseWindowStart(request.params.start, service.windowMs);
+      const start = parseWindowStart(request.params.start, service.startAlignMs);
       return service.windowTop(start, parseBy(request.query.by, description), parseTopN(request.query.n));
     },
   );

@@ -5,6 +5,7 @@
  * the job's watermark, the watermark of the state answered, the last completed checkpoint and the lag.
  */
 import { ErrorCode, SluiceError } from '../errors.js';
+import type { WindowSpec } from '../streams/operators/window-assigners.js';
 import type { QueryDescription } from './describe.js';
 import { encodeCursor } from './cursor.js';
 import { mergeKeyPages, mergeStarts, mergeTop } from './merge.js';
@@ -51,7 +52,8 @@ export interface WindowInfo {
 export interface QueryServiceOptions {
   current: () => QueryTarget | undefined;
   description: QueryDescription;
-  windows: { sizeMs: number; allowedLatenessMs: number };
+  /** `spec`: the job's windows (absent: tumbling windows of `sizeMs`). */
+  windows: { sizeMs: number; allowedLatenessMs: number; spec?: WindowSpec };
   maxScan: number;
   timeoutMs: number;
   /** Queries in flight at once at most (beyond: QUERY_RATE_LIMITED); default 64. */
@@ -77,6 +79,18 @@ export class QueryService {
 
   get windowMs(): number {
     return this.options.windows.sizeMs;
+  }
+
+  /** What window starts are multiples of: the size (tumbling), the slide (sliding), 1 ms (sessions start at an event). */
+  get startAlignMs(): number {
+    const spec = this.options.windows.spec;
+    if (spec?.type === 'sliding') return spec.slideMs;
+    if (spec?.type === 'session') return 1;
+    return this.options.windows.sizeMs;
+  }
+
+  get windowType(): WindowSpec['type'] {
+    return this.options.windows.spec?.type ?? 'tumbling';
   }
 
   /** One key's windows overlapping [from, to): open ones and fired ones still held. */
@@ -139,9 +153,15 @@ export class QueryService {
   async windows() {
     const { replies, freshness } = await this.ask({ kind: 'windows' });
     const starts = mergeStarts(replies.map((r) => answer(r, 'windows').starts));
-    const size = this.options.windows.sizeMs;
+    const align = this.startAlignMs;
     const wm = freshness.watermark;
-    const current = wm !== null ? wm - (((wm % size) + size) % size) : (starts[starts.length - 1] ?? null);
+    // The latest window holding the watermark (sessions: the latest held start at or before it).
+    const current =
+      wm === null
+        ? (starts[starts.length - 1] ?? null)
+        : this.windowType === 'session'
+          ? (starts.filter((s) => s <= wm).pop() ?? null)
+          : wm - (((wm % align) + align) % align);
     return { windows: starts.map((s) => this.windowInfo(s, wm)), current, freshness };
   }
 
@@ -154,6 +174,8 @@ export class QueryService {
         name: d.job,
         keyName: d.keyName,
         windowMs: this.options.windows.sizeMs,
+        windowType: this.windowType,
+        ...(this.windowType === 'sliding' ? { slideMs: this.startAlignMs } : {}),
         allowedLatenessMs: this.options.windows.allowedLatenessMs,
         workers: this.options.workers,
         rankFields: d.rankFields,
@@ -166,6 +188,7 @@ export class QueryService {
     };
   }
 
+  /** Sessions: `end` is the earliest a session starting there can end (start + gap); each key's answer has its own end. */
   windowInfo(start: number, watermark: number | null): WindowInfo {
     const end = start + this.options.windows.sizeMs;
     const finalAt = end - 1 + this.options.windows.allowedLatenessMs;

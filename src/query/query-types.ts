@@ -23,7 +23,7 @@ export interface HeldWindow {
   end: number;
   /** The window fired (its result went to the sinks); it is held for lateness corrections. */
   fired: boolean;
-  /** `aggregate.result(accumulator, key, window)`: the job's result shape. */
+  /** The job's document for the entry (`toDocument(aggregate.result(...))`): what its sinks write. */
   result: unknown;
 }
 

@@ -8,7 +8,7 @@
 import { ErrorCode, serializeError, SluiceError } from '../errors.js';
 import type { JobDefinition } from '../job/job.js';
 import type { WindowEntry } from '../streams/operators/windows.js';
-import { rankReader } from './describe.js';
+import { documentOfResult, rankReader } from './describe.js';
 import type { HeldWindow, KeyEntry, RankedKey, WorkerQuery, WorkerQueryAnswer } from './query-types.js';
 import { compareKeys, compareRanked, FirstN } from './select.js';
 
@@ -34,17 +34,16 @@ export function answerQuery<ACC>(query: WorkerQuery, ctx: WorkerQueryContext<ACC
     case 'key-windows': {
       const windows: HeldWindow[] = [];
       for (const start of state.windowStarts()) {
-        const end = start + windowMs;
-        if (end <= query.from || start >= query.to) continue;
         const entry = state.get(start, query.key);
-        if (entry)
-          windows.push({ start, end, fired: entry.fired, result: job.aggregate.result(entry.accumulator, query.key, { start, end }) });
+        if (!entry) continue;
+        const end = entry.end ?? start + windowMs;
+        if (end <= query.from || start >= query.to) continue;
+        windows.push({ start, end, fired: entry.fired, result: documentOf(job, entry, query.key, start, windowMs) });
       }
       windows.sort((a, b) => a.start - b.start);
       return { kind: 'key-windows', windows };
     }
     case 'window-keys': {
-      const window = { start: query.start, end: query.start + windowMs };
       const page = new FirstN<[string, WindowEntry<ACC>]>(query.limit + 1, (a, b) => compareKeys(a[0], b[0]));
       let scanned = 0;
       for (const item of state.entries(query.start)) {
@@ -54,16 +53,16 @@ export function answerQuery<ACC>(query: WorkerQuery, ctx: WorkerQueryContext<ACC
       }
       const keys: KeyEntry[] = page
         .sorted()
-        .map(([key, entry]) => ({ key, fired: entry.fired, result: job.aggregate.result(entry.accumulator, key, window) }));
+        .map(([key, entry]) => ({ key, fired: entry.fired, result: documentOf(job, entry, key, query.start, windowMs) }));
       return { kind: 'window-keys', keys, scanned };
     }
     case 'window-top': {
-      const window = { start: query.start, end: query.start + windowMs };
       const read = rankReader(job as JobDefinition<unknown, unknown, unknown>, query.by);
       const top = new FirstN<{ key: string; value: number; entry: WindowEntry<ACC> }>(query.n, compareRanked);
       let scanned = 0;
       for (const [key, entry] of state.entries(query.start)) {
         if (++scanned > query.maxScan) throw tooBroad(query.start, query.maxScan, ctx.workerIndex);
+        const window = { start: query.start, end: entry.end ?? query.start + windowMs };
         const candidate = { key, value: read(entry.accumulator, key, window), entry };
         if (top.wouldKeep(candidate)) top.offer(candidate);
       }
@@ -71,11 +70,26 @@ export function answerQuery<ACC>(query: WorkerQuery, ctx: WorkerQueryContext<ACC
         key,
         value,
         fired: entry.fired,
-        result: job.aggregate.result(entry.accumulator, key, window),
+        result: documentOf(job, entry, key, query.start, windowMs),
       }));
       return { kind: 'window-top', top: ranked, scanned };
     }
   }
+}
+
+/**
+ * What an answer carries for an entry: the job's document (what Elasticsearch and stdout get), so
+ * a job whose result wraps its document (job files: `{key, n, doc}`) answers in the document's shape.
+ * A session window keeps its own end; aligned windows end `windowMs` after their start.
+ */
+function documentOf<ACC>(
+  job: JobDefinition<unknown, ACC, unknown>,
+  entry: WindowEntry<ACC>,
+  key: string,
+  start: number,
+  windowMs: number,
+): unknown {
+  return documentOfResult(job, job.aggregate.result(entry.accumulator, key, { start, end: entry.end ?? start + windowMs }));
 }
 
 function tooBroad(start: number, maxScan: number, workerIndex: number): SluiceError {

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type SluiceConfig } from '../../src/config.js';
 import type { JobDefinition } from '../../src/job/job.js';
-import type { DeadLetter, ResultSink } from '../../src/streams/sinks/sink.js';
+import type { DeadLetter } from '../../src/streams/sinks/sink.js';
 import type { CheckpointedSideOutputs, CheckpointedSource, SourceControl, SourceOpening } from '../../src/streams/sources/connector.js';
 import { BatchStream } from '../../src/streams/sources/pulled-batches.js';
 import type { SourceRecord } from '../../src/streams/sources/source.js';

@@ -66,15 +66,19 @@ describe('live-query parameters', () => {
     rejects(() => parseRange('30', '20'), 'to', /after from/);
   });
 
-  test('a window start is a multiple of the window size, and the message says which window was meant', () => {
+  test('a window start is a multiple of the alignment (size, slide, 1 ms for sessions), and the message says which start was meant', () => {
     assert.equal(parseWindowStart('1764064800000', 60_000), 1764064800000);
     assert.equal(parseWindowStart('-60000', 60_000), -60000);
     rejects(
       () => parseWindowStart('1764064812345', 60_000),
       'start',
-      /not a window start: windows are 60000 ms long .* starts at 1764064800000/,
+      /not a window start: windows start at multiples of 60000 ms .* is 1764064800000/,
     );
-    rejects(() => parseWindowStart('-1', 60_000), 'start', /starts at -60000/);
+    rejects(() => parseWindowStart('-1', 60_000), 'start', /is -60000/);
+    // Sliding windows of 60 s every 10 s start at multiples of the slide; sessions anywhere.
+    assert.equal(parseWindowStart('1764064810000', 10_000), 1764064810000);
+    rejects(() => parseWindowStart('1764064812345', 10_000), 'start', /is 1764064810000/);
+    assert.equal(parseWindowStart('1764064812345', 1), 1764064812345);
     rejects(() => parseWindowStart('now', 60_000), 'start', /not an integer/);
   });
 

@@ -14,6 +14,9 @@ import { mergeKeyPages, mergeTop } from '../../src/query/merge.js';
 import type { KeyEntry } from '../../src/query/query-types.js';
 import { answerQuery, queryResultMessage, type WorkerQueryContext } from '../../src/query/worker-query.js';
 import { InMemoryWindowStore } from '../../src/streams/operators/windows.js';
+import { readFileSync } from 'node:fs';
+import { compileJob } from '../../src/job/compile.js';
+import { parseJobFile } from '../../src/job/job-file.js';
 
 const MIN = 60_000;
 const W = Date.UTC(2026, 10, 25, 9, 0, 0);
@@ -177,5 +180,47 @@ describe('the API described by the job', () => {
     assert.equal(d.defaultRankBy, 'total');
     const read = rankReader(amounts as JobDefinition<unknown, unknown, unknown>, 'orders');
     assert.equal(read({ sum: 10, n: 4 }, 'c1', { start: 0, end: MIN }), 4);
+  });
+
+  /** As the API sends it (count-by maps are null-prototype objects). */
+  const json = (value: unknown) => JSON.parse(JSON.stringify(value));
+
+  test("a job file's answers carry its documents (what Elasticsearch gets), sessions with their own ends", () => {
+    const file = new URL('../../../examples/user-sessions.yaml', import.meta.url);
+    const sessions = compileJob(parseJobFile(readFileSync(file, 'utf8'), 'examples/user-sessions.yaml'));
+    const sessionJob = sessions as unknown as JobDefinition<unknown, unknown, unknown>;
+    const agg = sessions.aggregate;
+    const state = new InMemoryWindowStore<unknown>();
+    // A session of u1 from W: two views of page /a and a click of /b, its last event at W + 10 min.
+    let a = agg.createAccumulator();
+    for (const [type, page, t] of [
+      ['view', '/a', W],
+      ['view', '/a', W + MIN],
+      ['click', '/b', W + 10 * MIN],
+    ] as const) {
+      const parsed = sessions.parse(Buffer.from(JSON.stringify({ userId: 'u1', eventType: type, page, timestamp: t })), W);
+      assert.ok(parsed.ok);
+      a = agg.add(a, parsed.event);
+    }
+    const end = W + 40 * MIN;
+    state.put(W, 'u1', { accumulator: a, fired: false, end });
+    const ctx = { state, job: sessionJob, windowMs: 30 * MIN, workerIndex: 0 };
+    const expected = { userId: 'u1', windowStart: W, windowEnd: end, events: 3, pages: 2, byEventType: { view: 2, click: 1 } };
+    const held = answerQuery({ kind: 'key-windows', key: 'u1', from: 0, to: Number.MAX_SAFE_INTEGER }, ctx);
+    assert.ok(held.kind === 'key-windows');
+    assert.deepEqual(json(held.windows.map((w) => ({ start: w.start, end: w.end, result: w.result }))), [
+      { start: W, end, result: expected },
+    ]);
+    // The session ends 40 minutes after it starts, not one gap after: a range after W + 30 min still finds it.
+    const late = answerQuery({ kind: 'key-windows', key: 'u1', from: W + 35 * MIN, to: Number.MAX_SAFE_INTEGER }, ctx);
+    assert.equal(late.kind === 'key-windows' && late.windows.length, 1);
+    const keys = answerQuery({ kind: 'window-keys', start: W, limit: 10, maxScan: 100 }, ctx);
+    assert.deepEqual(keys.kind === 'window-keys' && json(keys.keys.map((k) => k.result)), [expected]);
+    const top = answerQuery({ kind: 'window-top', start: W, n: 1, by: 'pages', maxScan: 100 }, ctx);
+    assert.deepEqual(top.kind === 'window-top' && json(top.top.map((k) => [k.key, k.value, k.result])), [['u1', 2, expected]]);
+    const d = describeJob(sessionJob, 30 * MIN);
+    assert.equal(d.keyName, 'userId', 'found in the document, not the wrapper');
+    assert.deepEqual(d.rankFields, ['events', 'pages']);
+    assert.deepEqual(d.rankMaps, ['byEventType']);
   });
 });
