@@ -12,7 +12,6 @@ import { savepointCommand, stopCommand } from './admin/admin-commands.js';
 import type { AdminRequest, AdminResponse } from './admin/admin-protocol.js';
 import { startAdminServer, type AdminServer } from './admin/admin-server.js';
 import { loadJob, type LoadedJob } from './job/registry.js';
-import { startQueryApi } from './query/query-api.js';
 import type { QueryServer } from './query/query-server.js';
 import { describeWindow } from './streams/operators/window-assigners.js';
 import { JobRuntime } from './streams/runtime/job-runtime.js';
@@ -236,7 +235,11 @@ async function run(args: string[]): Promise<number> {
     // Probes answer from the start (while Kafka is waited for and the state restored).
     await telemetry.start();
     // Live queries too (503 until the job runs); process-level, so they outlive restarts of the job.
-    queries = await startQueryApi({ config, job: jobDefinition, telemetry, current: () => runtime, logger, version: version() });
+    // Loaded only when served: the HTTP framework costs start-up time a daemon without queries need not pay.
+    if (config.query && config.query.port !== 0) {
+      const { startQueryApi } = await import('./query/query-api.js');
+      queries = await startQueryApi({ config, job: jobDefinition, telemetry, current: () => runtime, logger, version: version() });
+    }
     await job.supervisor.start();
     // After the first start: the daemon holds the state directory's lock, so a socket file left
     // there belongs to a dead daemon.

@@ -24,9 +24,6 @@ import {
 } from './job-spec.js';
 import { parseTemplate, type Template } from './templates.js';
 
-/** A job file larger than this is not read (a real one is a few KiB). */
-export const MAX_JOB_FILE_BYTES = 1024 * 1024;
-
 type Path = Array<string | number>;
 
 export interface JobFileProblem {

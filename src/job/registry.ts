@@ -25,7 +25,6 @@ import { assignerFor, describeWindow, windowSpecProblem, type WindowSpec } from 
 import { clickstreamJob, clickstreamJobWith } from './clickstream.js';
 import { compileJob } from './compile.js';
 import type { JobDefinition, JobSource } from './job.js';
-import { MAX_JOB_FILE_BYTES, parseJobFile } from './job-file.js';
 import type { JobSpec } from './job-spec.js';
 
 type AnyJob = JobDefinition<unknown, unknown, unknown>;
@@ -72,6 +71,8 @@ export async function loadJob(config: SluiceConfig, env: NodeJS.ProcessEnv = pro
       `job file ${file}: expected .yaml, .yml or .json (a job file) or .mjs / .js (a module exporting a JobDefinition)`,
     );
   }
+  // The YAML parser is loaded only for a job file: the built-in job starts without it.
+  const { parseJobFile } = await import('./job-file.js');
   const text = readJobFile(abs, file).toString('utf8');
   const spec = parseJobFile(text, file);
   const resolved = applyEnvironment(spec, config, env, file);
@@ -79,6 +80,9 @@ export async function loadJob(config: SluiceConfig, env: NodeJS.ProcessEnv = pro
   const job = compileJob(resolved.spec, { maxRecordBytes: resolved.config.maxRecordBytes, source }) as unknown as AnyJob;
   return { job, config: resolved.config, notes: resolved.notes };
 }
+
+/** A job file or module larger than this is refused (a mistake, not a job). */
+const MAX_JOB_FILE_BYTES = 1024 * 1024;
 
 function readJobFile(abs: string, shown: string): Buffer {
   try {

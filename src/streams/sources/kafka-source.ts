@@ -27,7 +27,7 @@ import { ErrorCode, SluiceError } from '../../errors.js';
 import type { Logger } from '../../telemetry/logging.js';
 import { carrierFromHeaders } from '../../telemetry/tracing.js';
 import { judgeStall } from './stall-watch.js';
-import type { SourceHandler, SourceRecord } from './source.js';
+import type { SourceBatch, SourceHandler, SourceRecord } from './source.js';
 
 type KafkaSettings = NonNullable<SluiceConfig['kafka']>;
 
@@ -80,8 +80,12 @@ export class KafkaSource {
   private readonly now: () => number;
   private timers: Cancel[] = [];
   private reconnecting: Promise<void> | undefined;
-  /** Batches being handled by the pipeline now (they may wait on credit: not a stall). */
+  /** Batches being handled by the pipeline now or queued for it (they may wait on credit: not a stall). */
   private inHandler = 0;
+  /** Fetched batches handed over and not processed yet, oldest first (bounded in onBatch). */
+  private readonly readAhead: Array<Promise<void>> = [];
+  /** The last batch handed over: the next one is handed to the pipeline after it. */
+  private handing: Promise<void> = Promise.resolve();
   private lastProgressAt = 0;
   /** partition -> where kafkajs moved past records the pipeline never sees (transaction markers). */
   private readonly fetched = new Map<number, number>();
@@ -298,8 +302,8 @@ export class KafkaSource {
     if (this.intakeStopped || this.consumer !== consumer || !isRunning() || isStale() || batch.messages.length === 0) return;
     this.lastProgressAt = this.now();
     // kafkajs's messages are SourceRecords already (offset, value, key, timestamp): handed over as
-    // they are, no object per record. Values are views into kafkajs's fetch buffer, valid while this
-    // handler runs: the pipeline parses them in place and copies only what it keeps (dead letters).
+    // they are, no object per record. Values are views into the fetch response's buffer, which
+    // kafkajs never reuses: they stay valid while the batch waits in the read-ahead queue.
     const records = batch.messages as Array<(typeof batch.messages)[number] & SourceRecord>;
     for (const m of records) {
       if (m.headers?.traceparent !== undefined) {
@@ -307,25 +311,53 @@ export class KafkaSource {
         if (trace) m.trace = trace;
       }
     }
-    const keepAlive = setInterval(() => {
-      heartbeat().catch((err: unknown) => this.logger.debug({ err }, 'heartbeat while blocked failed'));
-    }, HEARTBEAT_WHILE_BLOCKED_MS);
-    this.inHandler++;
-    try {
-      await (this.handler as SourceHandler).onBatch({
-        topic: batch.topic,
-        partition: batch.partition,
-        records,
-        highWatermark: batch.highWatermark,
-      });
-    } finally {
-      this.inHandler--;
-      clearInterval(keepAlive);
-    }
-    this.lastProgressAt = this.now();
+    const piece: SourceBatch = { topic: batch.topic, partition: batch.partition, records, highWatermark: batch.highWatermark };
+    const handled = this.handOver(consumer, piece);
+    // kafkajs fetches from here on: the next fetch overlaps with the pipeline's work on this batch.
     const last = batch.messages[batch.messages.length - 1];
     if (last) resolveOffset(last.offset);
+    // Read ahead at most one fetch (a batch per assigned partition): beyond that this handler
+    // waits, kafkajs stops fetching and the slow pipeline is a slow consumer, as before.
+    const limit = Math.max(1, this.assigned.size);
+    if (this.readAhead.length > limit) {
+      const keepAlive = setInterval(() => {
+        heartbeat().catch((err: unknown) => this.logger.debug({ err }, 'heartbeat while blocked failed'));
+      }, HEARTBEAT_WHILE_BLOCKED_MS);
+      try {
+        while (this.readAhead.length > limit) await this.readAhead[0];
+      } finally {
+        clearInterval(keepAlive);
+      }
+    }
     await heartbeat().catch(() => undefined);
+    void handled;
+  }
+
+  /**
+   * Queue a fetched batch for the pipeline, behind the batches fetched before it (so each
+   * partition's records arrive in order). A batch whose consumer was replaced, whose partition was
+   * revoked or that arrives after intake stopped is dropped: positions come from the pipeline, so
+   * the records are fetched again where it needs them.
+   */
+  private handOver(consumer: Consumer, piece: SourceBatch): Promise<void> {
+    const handler = this.handler as SourceHandler;
+    this.inHandler++;
+    const handled = this.handing
+      .then(() => {
+        if (this.intakeStopped || this.consumer !== consumer || !this.assigned.has(piece.partition)) return;
+        return handler.onBatch(piece);
+      })
+      .catch((err: unknown) => {
+        if (this.consumer === consumer && !this.stopping) this.replace(consumer, `the pipeline refused a batch: ${(err as Error).message}`);
+      })
+      .finally(() => {
+        this.inHandler--;
+        this.lastProgressAt = this.now();
+        this.readAhead.splice(this.readAhead.indexOf(handled), 1);
+      });
+    this.readAhead.push(handled);
+    this.handing = handled;
+    return handled;
   }
 
   /** Replace a consumer that crashed or stopped: a new one in a new run group, with backoff. */
