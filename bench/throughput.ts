@@ -45,6 +45,9 @@ const FLAGS = {
   writeBufferEntries: int(0, "SLUICE_STATE_WRITE_BUFFER_ENTRIES; 0 = the daemon's default"),
   inboxEvents: int(0, "SLUICE_WORKER_INBOX_EVENTS; 0 = the daemon's default"),
   cli: str(undefined, 'the daemon to run (a built cli.js); default dist/src/cli.js of this checkout'),
+  baselineCli: str(undefined, 'another build of the daemon (a cli.js) run as well, on the same workload in the same session: the before of a before/after'),
+  nodeArgs: str(undefined, 'node flags of the sluice runs (not the baseline), space-separated, e.g. "--max-semi-space-size=32"'),
+  daemonEnv: str(undefined, 'extra variables for the sluice runs, K=V,K=V (e.g. SLUICE_ES_BUFFER_DOCS=50000): tuning experiments'),
   verifySample: int(2_000, 'ES documents and Redis keys checked value by value per run (sinks off: every line)'),
   stallTimeoutS: int(60, 'fail a run after this long without progress'),
   quietCores: num(0.3, 'before each run, wait (up to 5 min) until the rest of the machine uses at most this many cores; 0 = do not'),
@@ -60,19 +63,45 @@ interface System {
   run: (ctx: RunContext) => Promise<Measured>;
 }
 
+/** `K=V,K=V` -> variables; only SLUICE_ names (anything else is a typo worth hearing about). */
+function parseDaemonEnv(text: string | undefined): Record<string, string> | undefined {
+  if (!text) return undefined;
+  const out: Record<string, string> = {};
+  for (const pair of text.split(',')) {
+    const eq = pair.indexOf('=');
+    const name = pair.slice(0, eq).trim();
+    if (eq <= 0 || !name.startsWith('SLUICE_')) throw new Error(`--daemon-env: expected SLUICE_NAME=value, got ${JSON.stringify(pair)}`);
+    out[name] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
 function systems(o: Options): System[] {
-  const mode = (workers: number, sinks: boolean) => ({
+  const extra = parseDaemonEnv(o.daemonEnv);
+  const nodeArgs = o.nodeArgs?.split(' ').filter((a) => a !== '');
+  const mode = (workers: number, sinks: boolean, cli = o.cli, label?: string) => ({
     workers,
     sinks,
     checkpointIntervalMs: o.checkpointIntervalMs,
     writeBufferEntries: o.writeBufferEntries,
     inboxEvents: o.inboxEvents,
-    ...(o.cli ? { cli: o.cli } : {}),
+    ...(cli ? { cli } : {}),
+    ...(label ? { label } : {}),
+    ...(extra ? { extra } : {}),
+    ...(nodeArgs && cli === o.cli ? { nodeArgs } : {}),
   });
   const list: System[] = [];
   if (o.kafkajs) list.push({ name: 'raw kafkajs', run: runKafkajs });
-  for (const w of o.sinksOff ? o.workers : []) list.push({ name: `sluice sinks off w${w}`, run: (ctx) => runSluice(ctx, mode(w, false)) });
-  for (const w of o.sinks ? o.workers : []) list.push({ name: `sluice ES+Redis w${w}`, run: (ctx) => runSluice(ctx, mode(w, true)) });
+  const builds: Array<{ cli: string | undefined; prefix: string }> = [
+    ...(o.baselineCli ? [{ cli: o.baselineCli, prefix: 'baseline' }] : []),
+    { cli: o.cli, prefix: 'sluice' },
+  ];
+  for (const { cli, prefix } of builds) {
+    for (const w of o.sinksOff ? o.workers : [])
+      list.push({ name: `${prefix} sinks off w${w}`, run: (ctx) => runSluice(ctx, mode(w, false, cli, `${prefix} sinks off w${w}`)) });
+    for (const w of o.sinks ? o.workers : [])
+      list.push({ name: `${prefix} ES+Redis w${w}`, run: (ctx) => runSluice(ctx, mode(w, true, cli, `${prefix} ES+Redis w${w}`)) });
+  }
   if (o.flink)
     list.push({
       name: `flink ES+Redis p${o.flinkParallelism}`,

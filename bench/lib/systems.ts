@@ -148,6 +148,12 @@ export interface SluiceMode {
   checkpointIntervalMs: number;
   writeBufferEntries: number;
   inboxEvents: number;
+  /** The system's name in the report (default: sluice sinks off / ES+Redis wN). */
+  label?: string;
+  /** More daemon variables (tuning experiments). */
+  extra?: Record<string, string>;
+  /** Node flags of this daemon (before the run context's). */
+  nodeArgs?: string[];
 }
 
 export async function runSluice(ctx: RunContext, mode: SluiceMode): Promise<Measured & { daemon: Daemon }> {
@@ -163,6 +169,7 @@ export async function runSluice(ctx: RunContext, mode: SluiceMode): Promise<Meas
     checkpointIntervalMs: mode.checkpointIntervalMs,
     writeBufferEntries: mode.writeBufferEntries,
     inboxEvents: mode.inboxEvents,
+    ...(mode.extra ? { extra: mode.extra } : {}),
   };
   const stdoutFile = join(tmpdir(), `sluice-bench-${process.pid}-results-${tag}.jsonl`);
   onCleanup(async () => {
@@ -174,12 +181,12 @@ export async function runSluice(ctx: RunContext, mode: SluiceMode): Promise<Meas
   onSuccess(() => rmSync(stdoutFile, { force: true }));
   const sinks = mode.sinks ? await sinkTargets('sluice') : undefined;
   if (sinks) settings.sinks = sinks;
-  const system = `sluice ${mode.sinks ? 'ES+Redis' : 'sinks off'} w${mode.workers}`;
+  const system = mode.label ?? `sluice ${mode.sinks ? 'ES+Redis' : 'sinks off'} w${mode.workers}`;
   const cpuAccount = new CpuAccount(ctx.servicePids);
   const daemon = new Daemon(sluiceEnv(settings), {
     label: system,
     ...(mode.cli ? { cli: mode.cli } : {}),
-    ...(ctx.nodeArgs ? { nodeArgs: ctx.nodeArgs } : {}),
+    ...(ctx.nodeArgs || mode.nodeArgs ? { nodeArgs: [...(mode.nodeArgs ?? []), ...(ctx.nodeArgs ?? [])] } : {}),
     stdoutFile,
   });
   const notes: string[] = [];
