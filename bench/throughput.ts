@@ -47,7 +47,10 @@ const FLAGS = {
   cli: str(undefined, 'the daemon to run (a built cli.js); default dist/src/cli.js of this checkout'),
   baselineCli: str(undefined, 'another build of the daemon (a cli.js) run as well, on the same workload in the same session: the before of a before/after'),
   nodeArgs: str(undefined, 'node flags of the sluice runs (not the baseline), space-separated, e.g. "--max-semi-space-size=32"'),
-  daemonEnv: str(undefined, 'extra variables for the sluice runs, K=V,K=V (e.g. SLUICE_ES_BUFFER_DOCS=50000): tuning experiments'),
+  daemonEnv: str(
+    undefined,
+    'extra variables for the sluice runs (not the baseline), K=V,K=V (e.g. SLUICE_ES_BUFFER_DOCS=50000, or SLUICE_JOB=examples/clickstream.yaml with --baseline-cli dist/src/cli.js: job file vs built-in)',
+  ),
   verifySample: int(2_000, 'ES documents and Redis keys checked value by value per run (sinks off: every line)'),
   stallTimeoutS: int(60, 'fail a run after this long without progress'),
   quietCores: num(0.3, 'before each run, wait (up to 5 min) until the rest of the machine uses at most this many cores; 0 = do not'),
@@ -87,7 +90,8 @@ function systems(o: Options): System[] {
     inboxEvents: o.inboxEvents,
     ...(cli ? { cli } : {}),
     ...(label ? { label } : {}),
-    ...(extra ? { extra } : {}),
+    // Tuning applies to the build under test, never to the baseline.
+    ...(extra && cli === o.cli ? { extra } : {}),
     ...(nodeArgs && cli === o.cli ? { nodeArgs } : {}),
   });
   const list: System[] = [];

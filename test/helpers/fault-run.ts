@@ -20,7 +20,7 @@
  */
 import type { Client } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import kafkajs, { type Admin, type Kafka, type Producer } from 'kafkajs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -678,6 +678,20 @@ export function problems(v: Verdict): string[] {
  * Sends are acknowledged by all in-sync replicas (acks -1) before the next; none is in flight
  * while held, so no record is written twice.
  */
+/** Messages by the partition Kafka's default partitioner gives them (murmur2 of the key), in order. */
+function byPartition(messages: FixtureMessage[], partitions: number): Map<number, FixtureMessage[]> {
+  const partitioner = kafkajs.Partitioners.DefaultPartitioner();
+  const metadata = Array.from({ length: partitions }, (_, p) => ({ partitionId: p, leader: 0 }));
+  const out = new Map<number, FixtureMessage[]>();
+  for (const m of messages) {
+    const p = m.partition ?? partitioner({ topic: '', partitionMetadata: metadata as never, message: { key: m.key, value: m.value } });
+    const list = out.get(p);
+    if (list) list.push(m);
+    else out.set(p, [m]);
+  }
+  return out;
+}
+
 export class PacedProducer {
   private next = 0;
   private injected: Array<{ messages: FixtureMessage[]; settle: (err?: Error) => void }> = [];
@@ -795,6 +809,16 @@ export class PacedProducer {
     this.sending = this.sendDue().finally(() => (this.busy = false));
   }
 
+  private async send(partition: number, messages: FixtureMessage[]): Promise<void> {
+    if (!this.producer) {
+      // Idempotent: a send kafkajs retries (the broker busy right after a restart) is written once.
+      const producer = this.run.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+      await producer.connect();
+      this.producer = producer;
+    }
+    await this.producer.send({ topic: this.run.topics.input, acks: -1, messages: messages.map((m) => ({ ...m, partition })) });
+  }
+
   private async sendDue(): Promise<void> {
     let injections: PacedProducer['injected'] = [];
     try {
@@ -805,13 +829,22 @@ export class PacedProducer {
         const take = Math.min(Math.max(0, 2_000 - batch.length), Math.max(0, this.due() - this.next));
         batch.push(...this.messages.slice(this.next, this.next + take));
         if (batch.length === 0) return;
-        if (!this.producer) {
-          // Idempotent: a send kafkajs retries (the broker busy right after a restart) is written once.
-          const producer = this.run.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
-          await producer.connect();
-          this.producer = producer;
+        // One send per partition: a send the broker refuses with OUT_OF_ORDER_SEQUENCE_NUMBER (kafkajs's
+        // idempotent producer can lose track of its sequence across a broker restart) wrote nothing, so
+        // it is sent again, once, by a new producer (a new producer id starts its sequences afresh).
+        for (const [partition, messages] of byPartition(batch, this.run.partitions)) {
+          for (let attempt = 1; ; attempt++) {
+            try {
+              await this.send(partition, messages);
+              break;
+            } catch (err) {
+              if (attempt > 1 || (err as { type?: string }).type !== 'OUT_OF_ORDER_SEQUENCE_NUMBER') throw err;
+              const stale = this.producer;
+              this.producer = undefined;
+              await stale?.disconnect().catch(() => undefined);
+            }
+          }
         }
-        await this.producer.send({ topic: this.run.topics.input, acks: -1, messages: batch });
         this.run.produced += batch.length;
         this.next += take;
         for (const i of injections) i.settle();
