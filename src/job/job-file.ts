@@ -42,7 +42,7 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 const INDEX = /^[a-z0-9][a-z0-9._-]{0,254}$/;
 const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-/** A day, in ms: the most a duration may say (windows, gaps, lateness, out-of-orderness). */
+/** 365 days, in ms: the most a duration may say (windows, gaps, lateness, out-of-orderness), with or without a unit. */
 const MAX_DURATION_MS = 365 * 86_400_000;
 const DEFAULT_STRING_BYTES = 256;
 /** A key's strings together: LMDB keys are at most ~2 KB, and the key is part of one. */
@@ -76,7 +76,16 @@ const AGGREGATE_FIELD_TYPES: Record<AggregateType, readonly FieldType[]> = {
 const SCALAR_AGGREGATES: ReadonlySet<AggregateType> = new Set(['count', 'sum', 'min', 'max', 'avg', 'countDistinct']);
 
 const durationText = 'a duration: a whole number of milliseconds, or one with a unit (500ms, 30s, 5m, 2h, 1d)';
-const duration = z.union([z.number().int().min(0).max(MAX_DURATION_MS), z.string().regex(DURATION)], { error: durationText });
+const duration = z.union(
+  [
+    z.number().int().min(0).max(MAX_DURATION_MS),
+    z
+      .string()
+      .regex(DURATION)
+      .refine((text) => durationMs(text) <= MAX_DURATION_MS, { message: 'at most 365 days' }),
+  ],
+  { error: durationText },
+);
 const scalar = z.union([z.string(), z.number(), z.boolean()], { error: 'a string, number or boolean' });
 const scalarOrNull = z.union([z.string(), z.number(), z.boolean(), z.null()], { error: 'a string, number, boolean or null' });
 const code = z

@@ -1,7 +1,7 @@
 /**
  * The live-query API described by the job, not written for clicks: what the key is, the shape of a
- * result (what `aggregate.result(accumulator, key, window)` returns, so answers carry results in the
- * same shape the sinks get), and which numeric fields a window's keys can be ranked by.
+ * result (the job's document: `toDocument(aggregate.result(accumulator, key, window))`, what the
+ * sinks write), and which numeric fields a window's keys can be ranked by.
  *
  * Everything is inferred from one sample result (the empty accumulator's) so any job gets an API;
  * a job may add hints (descriptions, fast accessors that rank accumulators without building a
@@ -45,6 +45,15 @@ export const QUERY_HINTS: Record<string, QueryHints<never>> = {
   } satisfies QueryHints<ClickCountAccumulator> as unknown as QueryHints<never>,
 };
 
+/**
+ * The hints of a built-in job: by name, and only for the built-in definition (a job file may be
+ * named `clickstream` too, with accumulators of another shape).
+ */
+function hintsFor(job: JobDefinition<unknown, unknown, unknown>): QueryHints<unknown> {
+  if (job.source !== undefined) return {};
+  return (QUERY_HINTS[job.name] ?? {}) as QueryHints<unknown>;
+}
+
 export interface QueryDescription {
   job: string;
   keyName: string;
@@ -70,12 +79,21 @@ export function documentOfResult<OUT>(job: Pick<JobDefinition<unknown, unknown, 
   return job.toDocument ? job.toDocument(result) : result;
 }
 
-function sampleResult(job: JobDefinition<unknown, unknown, unknown>, windowMs: number): unknown {
-  try {
-    return documentOfResult(job, job.aggregate.result(job.aggregate.createAccumulator(), SAMPLE_KEY, sampleWindow(windowMs)));
-  } catch {
-    return undefined;
+/**
+ * A sample document: the empty accumulator's, for a made-up key. A composite key is a JSON array of
+ * its parts (job files), so arrays of 2..8 sample parts are tried when a plain key does not work.
+ */
+function sampleResult(job: JobDefinition<unknown, unknown, unknown>, windowMs: number): { document: unknown; key: string } | undefined {
+  const keys = [SAMPLE_KEY, ...Array.from({ length: 7 }, (_, i) => JSON.stringify(Array.from({ length: i + 2 }, () => SAMPLE_KEY)))];
+  for (const key of keys) {
+    try {
+      const document = documentOfResult(job, job.aggregate.result(job.aggregate.createAccumulator(), key, sampleWindow(windowMs)));
+      if (document !== undefined) return { document, key };
+    } catch {
+      // Not this key's shape: try the next.
+    }
   }
+  return undefined;
 }
 
 /** A JSON schema of `value`'s shape: objects stay open (additionalProperties), so nothing is ever dropped. */
@@ -100,26 +118,36 @@ export function inferSchema(value: unknown, descriptions: Record<string, string>
 export function describeJob(
   job: JobDefinition<unknown, unknown, unknown>,
   windowMs: number,
-  hints: QueryHints<unknown> = (QUERY_HINTS[job.name] ?? {}) as QueryHints<unknown>,
+  hints: QueryHints<unknown> = hintsFor(job),
 ): QueryDescription {
-  const sample = sampleResult(job, windowMs);
+  const sampled = sampleResult(job, windowMs);
+  const sample = sampled?.document;
   const window = sampleWindow(windowMs);
   const fields =
     sample !== null && typeof sample === 'object' && !Array.isArray(sample) ? Object.entries(sample as Record<string, unknown>) : [];
-  const numeric = fields.filter(([, v]) => typeof v === 'number' && v !== window.start && v !== window.end).map(([k]) => k);
+  // NaN: a key part read as a number from the made-up key (an integer key field), not a measure.
+  const numeric = fields
+    .filter(([, v]) => typeof v === 'number' && !Number.isNaN(v) && v !== window.start && v !== window.end)
+    .map(([k]) => k);
   const maps = fields.filter(([, v]) => v !== null && typeof v === 'object' && !Array.isArray(v)).map(([k]) => k);
   const rankFields = [...new Set([...Object.keys(hints.rank ?? {}), ...numeric])];
   const rankMaps = [...new Set([...Object.keys(hints.rankMaps ?? {}), ...maps])];
-  const keyField = fields.find(([, v]) => v === SAMPLE_KEY)?.[0];
+  const keyFields = fields.filter(([, v]) => v === SAMPLE_KEY || Number.isNaN(v)).map(([k]) => k);
+  const composite = sampled !== undefined && sampled.key !== SAMPLE_KEY;
+  const keyField = keyFields.length > 0 ? keyFields.join('+') : undefined;
   const keyName = hints.keyName ?? keyField ?? 'key';
   const resultSchema = sample === undefined ? { description: "the job's result" } : inferSchema(sample, hints.fieldDescriptions);
   return {
     job: job.name,
     keyName,
-    keyDescription: hints.keyDescription ?? `the job's key${keyField ? ` (${keyField} in results)` : ''}`,
+    keyDescription:
+      hints.keyDescription ??
+      (composite
+        ? `the job's key: a JSON array of ${keyFields.join(', ')} (e.g. ["sku-1","eu"], URL-encoded in a path)`
+        : `the job's key${keyField ? ` (${keyField} in results)` : ''}`),
     resultSchema: {
       ...resultSchema,
-      description: hints.resultDescription ?? `aggregate.result(accumulator, key, window) of job ${job.name}`,
+      description: hints.resultDescription ?? `a document of job ${job.name}, as its sinks write it`,
     },
     rankFields,
     rankMaps,
@@ -131,7 +159,7 @@ export function describeJob(
 export function rankReader(
   job: JobDefinition<unknown, unknown, unknown>,
   by: string,
-  hints: QueryHints<unknown> = (QUERY_HINTS[job.name] ?? {}) as QueryHints<unknown>,
+  hints: QueryHints<unknown> = hintsFor(job),
 ): (accumulator: unknown, key: string, window: TimeWindow) => number {
   const direct = hints.rank?.[by];
   if (direct) return (acc) => direct(acc);

@@ -223,4 +223,27 @@ describe('the API described by the job', () => {
     assert.deepEqual(d.rankFields, ['events', 'pages']);
     assert.deepEqual(d.rankMaps, ['byEventType']);
   });
+
+  test('a composite key (job files: a JSON array of its parts) is described, and its parts are not ranked', () => {
+    const file = new URL('../../../examples/product-region.yaml', import.meta.url);
+    const job = compileJob(parseJobFile(readFileSync(file, 'utf8'), 'examples/product-region.yaml'), {
+      source: { kind: 'file', path: file.pathname, spec: {} },
+    }) as unknown as JobDefinition<unknown, unknown, unknown>;
+    const d = describeJob(job, 5 * MIN);
+    assert.equal(d.keyName, 'productId+region');
+    assert.match(d.keyDescription, /JSON array of productId, region/);
+    assert.deepEqual(d.rankFields, ['events', 'users']);
+    assert.equal(d.defaultRankBy, 'events');
+    const props = (d.resultSchema as { properties: Record<string, unknown> }).properties;
+    assert.deepEqual(Object.keys(props), ['productId', 'region', 'windowStart', 'windowEnd', 'events', 'users', 'topUsers']);
+  });
+
+  test("a job file named like a built-in job does not get the built-in job's hints", () => {
+    const file = new URL('../../../examples/user-sessions.yaml', import.meta.url);
+    const spec = parseJobFile(readFileSync(file, 'utf8'), 'examples/user-sessions.yaml');
+    const job = compileJob({ ...spec, name: 'clickstream' }, { source: { kind: 'file', path: file.pathname, spec: {} } });
+    const d = describeJob(job as unknown as JobDefinition<unknown, unknown, unknown>, 30 * MIN);
+    assert.equal(d.keyName, 'userId');
+    assert.deepEqual(d.rankFields, ['events', 'pages'], 'ranked by its own fields, not the built-in count');
+  });
 });
