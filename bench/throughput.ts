@@ -45,7 +45,10 @@ const FLAGS = {
   writeBufferEntries: int(0, "SLUICE_STATE_WRITE_BUFFER_ENTRIES; 0 = the daemon's default"),
   inboxEvents: int(0, "SLUICE_WORKER_INBOX_EVENTS; 0 = the daemon's default"),
   cli: str(undefined, 'the daemon to run (a built cli.js); default dist/src/cli.js of this checkout'),
-  baselineCli: str(undefined, 'another build of the daemon (a cli.js) run as well, on the same workload in the same session: the before of a before/after'),
+  baselineCli: str(
+    undefined,
+    'another build of the daemon (a cli.js) run as well, on the same workload in the same session: the before of a before/after',
+  ),
   nodeArgs: str(undefined, 'node flags of the sluice runs (not the baseline), space-separated, e.g. "--max-semi-space-size=32"'),
   daemonEnv: str(
     undefined,

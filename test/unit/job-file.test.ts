@@ -172,7 +172,10 @@ outputs:
   test('a duration is at most 365 days, with or without a unit', () => {
     const withSize = (size: string) => MINIMAL.replace('size: 5m', `size: ${size}`);
     assert.deepEqual(problems(withSize('100000d')), [{ line: 9, path: 'window.size', message: 'at most 365 days' }]);
-    assert.deepEqual(problems(withSize('31536000001')).map((r) => r.path), ['window.size']);
+    assert.deepEqual(
+      problems(withSize('31536000001')).map((r) => r.path),
+      ['window.size'],
+    );
     assert.equal(parseJobFile(withSize('365d'), 'test.yaml').window.type, 'tumbling');
   });
 
