@@ -320,7 +320,7 @@ test('a key, a window, its top N: exactly the counts produced, fresh, and changi
   await produce(topics.input, more);
   const changed = await until(base, '/keys/u-3/windows', (a) => deepEqualish(a.body.windows, want('u-3')));
   assert.deepEqual(changed.body.windows, want('u-3'), 'the answer follows the new events');
-  assert.equal((want('u-3')[1]?.result as Result).byEventType.add_to_cart !== undefined, true);
+  assert.equal(((want('u-3')[1] as { result: Result }).result as Result).byEventType.add_to_cart !== undefined, true);
   const late = await until(base, '/keys/u-4/windows', (a) => deepEqualish(a.body.windows, want('u-4')));
   assert.deepEqual(late.body.windows, want('u-4'), 'a late event within the lateness updates the fired window');
 
@@ -398,11 +398,10 @@ test('a key, a window, its top N: exactly the counts produced, fresh, and changi
     assert.ok(doc.body.paths[path]?.get, `${path} documented`);
   const keyWindows = doc.body.paths['/keys/{key}/windows']?.get;
   assert.deepEqual(keyWindows?.parameters?.map((p) => p.name).sort(), ['from', 'key', 'to']);
-  const items = (
-    keyWindows?.responses['200']?.content?.['application/json']?.schema.properties.windows as {
-      items: { properties: { result: { properties: Record<string, unknown> } } };
-    }
-  ).items;
+  type WindowsSchema = { properties: { windows: { items: { properties: { result: { properties: Record<string, unknown> } } } } } };
+  const schema = keyWindows?.responses['200']?.content?.['application/json']?.schema as WindowsSchema | undefined;
+  assert.ok(schema, 'the 200 answer has a schema');
+  const items = schema.properties.windows.items;
   assert.deepEqual(Object.keys(items.properties.result.properties), ['userId', 'windowStart', 'windowEnd', 'count', 'byEventType']);
   assert.ok(keyWindows?.responses['401'] && keyWindows.responses['400']);
 

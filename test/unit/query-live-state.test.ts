@@ -64,7 +64,7 @@ test('a query sees the worker write buffer, then the committed state, through th
         [W + MIN, false, 2],
       ],
     );
-    assert.deepEqual({ ...(windows[0]?.result as ClickCountResult).byEventType }, { click: 2, view: 2 });
+    assert.deepEqual({ ...((windows[0] as { result: unknown }).result as ClickCountResult).byEventType }, { click: 2, view: 2 });
 
     const page = async () => {
       const replies = await stage.query({ kind: 'window-keys', start: W, limit: 100, maxScan: 1000 }, 5_000);
