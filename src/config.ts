@@ -244,7 +244,12 @@ export const VARIABLES = {
     meaning:
       'SET commands the Redis sink holds at most, waiting or in flight (never fewer than SLUICE_REDIS_BATCH_SIZE); when full, writes wait and the Kafka consumer stops fetching (backpressure)',
   }),
-  SLUICE_WINDOW_MS: v({ group: 'windows', default: '60000', schema: int(1, 86_400_000), meaning: 'tumbling window size' }),
+  SLUICE_WINDOW_MS: v({
+    group: 'windows',
+    default: '60000',
+    schema: int(1, 86_400_000),
+    meaning: "window size: the built-in job's tumbling windows; overrides a job file's window.size (tumbling, sliding); refused for session windows",
+  }),
   SLUICE_OUT_OF_ORDERNESS_MS: v({ group: 'windows', default: '5000', schema: int(0, 86_400_000), meaning: 'watermark bound' }),
   SLUICE_ALLOWED_LATENESS_MS: v({
     group: 'windows',
