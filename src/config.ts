@@ -248,7 +248,8 @@ export const VARIABLES = {
     group: 'windows',
     default: '60000',
     schema: int(1, 86_400_000),
-    meaning: "window size: the built-in job's tumbling windows; overrides a job file's window.size (tumbling, sliding); refused for session windows",
+    meaning:
+      "window size: the built-in job's tumbling windows; overrides a job file's window.size (tumbling, sliding); refused for session windows",
   }),
   SLUICE_OUT_OF_ORDERNESS_MS: v({ group: 'windows', default: '5000', schema: int(0, 86_400_000), meaning: 'watermark bound' }),
   SLUICE_ALLOWED_LATENESS_MS: v({
