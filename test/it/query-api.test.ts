@@ -336,7 +336,7 @@ test('a key, a window, its top N: exactly the counts produced, fresh, and changi
 
   // Bad parameters: 400, naming the parameter.
   const bad: Array<[string, RegExp]> = [
-    [`/windows/${S + 1234}/keys`, /^start: .* is not a window start: windows are 60000 ms long/],
+    [`/windows/${S + 1234}/keys`, /^start: .* is not a window start: windows start at multiples of 60000 ms/],
     ['/windows/soon/keys', /^start: /],
     [`/windows/${S}/keys?limit=0`, /^limit: "0" is not an integer from 1 to 1000/],
     [`/windows/${S}/keys?limit=abc`, /^limit: /],
