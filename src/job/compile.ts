@@ -26,7 +26,7 @@ import {
   typeName,
 } from '../streams/operators/records.js';
 import type { AggregateFunction, TimeWindow } from '../streams/operators/windows.js';
-import { canonicalJson } from '../state/checkpoints/checkpoint-store.js';
+import { canonicalJson } from '../state/digest.js';
 import { slotOps, type SlotOps, type SlotValue } from './aggregates.js';
 import type { EsMapping, JobDefinition, JobParseResult, JobSource, JobStateShape, StateCodec } from './job.js';
 import type { FieldSpec, FieldType, JobSpec, Scalar } from './job-spec.js';

@@ -15,7 +15,7 @@
  *   moves state between the two).
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../state/checkpoints/checkpoint-store.js';
+import { canonicalJson } from '../state/digest.js';
 import { describeWindow, windowSpecProblem, type WindowSpec } from '../streams/operators/window-assigners.js';
 import type { AggregateShape, JobDefinition } from './job.js';
 

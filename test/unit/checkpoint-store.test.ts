@@ -4,12 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ErrorCode, SluiceError } from '../../src/errors.js';
-import {
-  canonicalJson,
-  CHECKPOINT_FORMAT_VERSION,
-  CheckpointStore,
-  type CheckpointRecord,
-} from '../../src/state/checkpoints/checkpoint-store.js';
+import { CHECKPOINT_FORMAT_VERSION, CheckpointStore, type CheckpointRecord } from '../../src/state/checkpoints/checkpoint-store.js';
+import { canonicalJson } from '../../src/state/digest.js';
 
 function record(id: number): CheckpointRecord {
   return {

@@ -25,7 +25,7 @@ import { after, test } from 'node:test';
 import { KEY_GROUPS, keyGroupOf, keyGroupsOfWorker } from '../../src/actors/key-groups.js';
 import { ErrorCode, SluiceError } from '../../src/errors.js';
 import { clickCountCodec, type ClickCountAccumulator } from '../../src/job/clickstream.js';
-import { canonicalJson } from '../../src/state/checkpoints/checkpoint-store.js';
+import { canonicalJson } from '../../src/state/digest.js';
 import { LmdbWindowStore } from '../../src/state/lmdb-window-store.js';
 import {
   manifestChecksum,

@@ -8,10 +8,10 @@
  * the oldest retained checkpoint on (`LmdbWindowStore`), so a record is small (placement and sizes)
  * and restoring checkpoint n is `rollbackTo(n)` in every worker.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { ErrorCode, SluiceError } from '../../errors.js';
+import { canonicalJson, sha256 } from '../digest.js';
 import type { CheckpointKind } from './checkpoint-coordinator.js';
 import type { PipelinePlacement } from '../../streams/runtime/pipeline.js';
 import type { JobDescriptor } from '../../job/definition.js';
@@ -50,25 +50,6 @@ interface StoredRecord {
 }
 
 export type StoredCheckpoint = { id: number; record: CheckpointRecord } | { id: number; error: Error };
-
-/** JSON with object keys sorted at every level: the same record always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
-    return out;
-  }
-  return value;
-}
-
-export function sha256(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 export class CheckpointStore {
   private readonly env: RootDatabase;

@@ -30,7 +30,7 @@
 import { z } from 'zod';
 import { ErrorCode, SluiceError } from '../../errors.js';
 import type { PipelinePlacement } from '../../streams/runtime/pipeline.js';
-import { canonicalJson, sha256 } from '../checkpoints/checkpoint-store.js';
+import { canonicalJson, sha256 } from '../digest.js';
 import { descriptorProblem, type JobDescriptor } from '../../job/definition.js';
 
 export const SAVEPOINT_FORMAT_VERSION = 2;

@@ -22,7 +22,7 @@ import {
   type SavepointFile,
   type SavepointManifest,
 } from './savepoint-format.js';
-import { sha256 } from '../checkpoints/checkpoint-store.js';
+import { sha256 } from '../digest.js';
 
 export interface VerifiedSavepoint {
   /** Absolute path of the savepoint directory. */

@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { ErrorCode, SluiceError } from '../../errors.js';
 import type { StateCodec } from '../../job/job.js';
 import type { StateSnapshot } from '../lmdb-window-store.js';
-import { canonicalJson } from '../checkpoints/checkpoint-store.js';
+import { canonicalJson } from '../digest.js';
 import {
   KEY_GROUP_DIR,
   keyGroupFile,

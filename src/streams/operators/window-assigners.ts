@@ -12,7 +12,12 @@
  * A window fires when the watermark reaches its last millisecond (end - 1); it is purged, and an
  * event that only belongs to purged windows is late, once end - 1 + allowed lateness <= watermark.
  */
-import type { TimeWindow } from './windows.js';
+/** A window of event time: [start, end). */
+export interface TimeWindow {
+  start: number;
+  /** Exclusive. */
+  end: number;
+}
 
 export type WindowSpec =
   | { type: 'tumbling'; sizeMs: number }

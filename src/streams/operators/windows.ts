@@ -14,7 +14,7 @@
  * State lives behind WindowStateStore so the LMDB store (keyed actors) replaces the in-memory one
  * without touching this logic.
  */
-import { assignerFor, type WindowAssigner, type WindowSpec } from './window-assigners.js';
+import { assignerFor, type TimeWindow, type WindowAssigner, type WindowSpec } from './window-assigners.js';
 
 export interface AggregateFunction<IN, ACC, OUT> {
   createAccumulator(): ACC;
@@ -24,11 +24,7 @@ export interface AggregateFunction<IN, ACC, OUT> {
   merge?(a: ACC, b: ACC): ACC;
 }
 
-export interface TimeWindow {
-  start: number;
-  /** Exclusive. */
-  end: number;
-}
+export type { TimeWindow } from './window-assigners.js';
 
 export function assignTumblingWindow(timestamp: number, sizeMs: number): TimeWindow {
   const start = timestamp - (((timestamp % sizeMs) + sizeMs) % sizeMs);
