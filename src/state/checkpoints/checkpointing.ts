@@ -259,7 +259,9 @@ export class Checkpointing {
       source: { topic: identity.topic, groupId: identity.groupId },
       placement: completed.placement,
       changed,
-      sideOutputsTxn: true,
+      // No partition read yet (nothing consumed since an empty start): no letters can exist and the
+      // side outputs commit no transaction, so the record must not wait for Kafka to confirm one.
+      sideOutputsTxn: Object.keys(completed.placement.offsets).length > 0,
       ...(identity.definition ? { definition: identity.definition } : {}),
     };
   }
