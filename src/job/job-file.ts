@@ -81,8 +81,8 @@ const duration = z.union(
     z.number().int().min(0).max(MAX_DURATION_MS),
     z
       .string()
-      .regex(DURATION)
-      .refine((text) => durationMs(text) <= MAX_DURATION_MS, { message: 'at most 365 days' }),
+      .regex(DURATION, { message: durationText })
+      .refine((text) => !DURATION.test(text) || durationMs(text) <= MAX_DURATION_MS, { message: 'at most 365 days' }),
   ],
   { error: durationText },
 );

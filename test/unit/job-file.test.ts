@@ -177,6 +177,12 @@ outputs:
       ['window.size'],
     );
     assert.equal(parseJobFile(withSize('365d'), 'test.yaml').window.type, 'tumbling');
+    // Not a duration at all: the one message that says what a duration looks like (no crash).
+    assert.deepEqual(
+      problems(withSize('5 minutes')).map((r) => [r.line, r.path]),
+      [[9, 'window.size']],
+    );
+    assert.match(problems(withSize('5 minutes'))[0]?.message ?? '', /a duration: a whole number of milliseconds, or one with a unit/);
   });
 
   test('YAML and JSON syntax errors, duplicate keys and wrong shapes name their line', () => {
