@@ -103,18 +103,34 @@ async function check(args: string[]): Promise<number> {
   if (typeof loaded === 'number') return loaded;
   const { job, config, notes } = loaded;
   const window = job.window ?? { type: 'tumbling' as const, sizeMs: config.windows.sizeMs };
+  const aggregates = (shapes: Record<string, { type: string; field?: string }>) =>
+    Object.entries(shapes)
+      .map(([n, a]) => `${n} (${a.type}${a.field ? ` of ${a.field}` : ''})`)
+      .join(', ');
+  const where = (targets: { elasticsearchIndex?: string; redisKeyPrefix?: string }, outputs: { stdout: boolean }) =>
+    [
+      targets.elasticsearchIndex ? `index ${targets.elasticsearchIndex}` : '',
+      targets.redisKeyPrefix !== undefined ? `Redis keys ${targets.redisKeyPrefix}...` : '',
+      outputs.stdout ? 'stdout' : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+  const shape = job.stateShape;
   const lines = [
     `job ${job.name}${job.source ? ` (${job.source.kind === 'file' ? 'job file' : 'module'} ${job.source.path})` : ' (built in)'}: valid`,
-    `  input: topic ${config.topics.input}, dead letters to ${config.topics.dlq}, late events to ${config.topics.late}`,
-    ...(job.stateShape
-      ? [
-          `  key: ${job.stateShape.key.join(' + ')}`,
-          `  aggregates: ${Object.entries(job.stateShape.aggregates)
-            .map(([n, a]) => `${n} (${a.type}${a.field ? ` of ${a.field}` : ''})`)
-            .join(', ')}`,
-        ]
-      : []),
-    `  windows: ${describeWindow(window)}, allowed lateness ${config.windows.allowedLatenessMs} ms, watermark ${config.windows.outOfOrdernessMs} ms behind`,
+    `  input: topic ${config.topics.input}, dead letters to ${config.topics.dlq}, late events to ${config.topics.late}, watermark ${config.windows.outOfOrdernessMs} ms behind`,
+    ...(job.aggregations
+      ? job.aggregations.flatMap((a, i) => [
+          `  aggregation ${a.name}:`,
+          `    key: ${shape?.aggregations?.[i]?.key.join(' + ') ?? '?'}`,
+          `    aggregates: ${aggregates(shape?.aggregations?.[i]?.aggregates ?? {})}`,
+          `    windows: ${describeWindow(a.window)}, allowed lateness ${a.allowedLatenessMs} ms`,
+          `    writes: ${where(a.targets, a.results.outputs) || 'nothing (no outputs)'}`,
+        ])
+      : [
+          ...(shape ? [`  key: ${shape.key.join(' + ')}`, `  aggregates: ${aggregates(shape.aggregates)}`] : []),
+          `  windows: ${describeWindow(window)}, allowed lateness ${config.windows.allowedLatenessMs} ms`,
+        ]),
     ...notes.map((n) => `  note: ${n}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

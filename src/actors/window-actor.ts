@@ -5,6 +5,8 @@
  * keep them buffered across steps (see LmdbWindowStore.endStep), which is safe because recovery
  * always rolls back to a barrier, and a barrier commits everything first.
  */
+import type { JobDefinition } from '../job/job.js';
+import { AggregationsWindowOperator } from '../streams/operators/aggregation-windows.js';
 import type { KeyedStep, LateCandidates } from '../streams/operators/keyed-stage.js';
 import {
   createWindowOperator,
@@ -42,8 +44,13 @@ export class WindowActor<IN, ACC, OUT> {
     private readonly store: CommittableStore<ACC>,
     /** The main thread's clock at start: restored windows' TTL starts over from here. */
     startedAtMs: number,
+    /** A job with several aggregations: each one's windows, in this one store. */
+    job?: Pick<JobDefinition<IN, ACC, OUT>, 'aggregations' | 'aggregationOf'>,
   ) {
-    this.operator = createWindowOperator(options, aggregate, store);
+    this.operator =
+      job?.aggregations && job.aggregationOf
+        ? new AggregationsWindowOperator(job.aggregations, job.aggregationOf.event, store)
+        : createWindowOperator(options, aggregate, store);
     // State found at start counts as touched now: its TTL starts over.
     for (const start of store.windowStarts()) this.touched.set(start, startedAtMs);
   }

@@ -61,7 +61,7 @@ try {
       store.barrier(fromSavepoint.epoch);
     } else if (plan.restoreTo === undefined) store.clearAll();
     else store.rollbackTo(plan.restoreTo);
-    actor = new WindowActor(init.windows, job.aggregate, store, plan.nowMs);
+    actor = new WindowActor(init.windows, job.aggregate, store, plan.nowMs, job);
     // After an import, ready means the imported state is on disk.
     void store.flushed().then(
       () =>

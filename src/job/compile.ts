@@ -28,8 +28,19 @@ import {
 import type { AggregateFunction, TimeWindow } from '../streams/operators/windows.js';
 import { canonicalJson } from '../state/digest.js';
 import { slotOps, type SlotOps, type SlotValue } from './aggregates.js';
-import type { EsMapping, JobDefinition, JobParseResult, JobSource, JobStateShape, StateCodec } from './job.js';
-import type { FieldSpec, FieldType, JobSpec, Scalar } from './job-spec.js';
+import type {
+  EsMapping,
+  JobAggregation,
+  JobDefinition,
+  JobOutputs,
+  JobParseResult,
+  JobSource,
+  JobStateShape,
+  ResultShape,
+  StateCodec,
+} from './job.js';
+import type { AggregateSpec, AggregationSpec, FieldSpec, FieldType, JobSpec, Scalar } from './job-spec.js';
+import type { WindowSpec } from '../streams/operators/window-assigners.js';
 import { parseTemplate, renderTemplate } from './templates.js';
 import type { EncodedValues, ValueColumnBuilder, ValueColumnCodec, WindowInput } from './window-input.js';
 
@@ -38,16 +49,22 @@ export interface CompiledEvent {
   k: string;
   t: number;
   v: SlotValue[];
+  /** Jobs with several aggregations: which one this event is selected for. */
+  a?: number;
+  /** Jobs with several aggregations, as parsed: each aggregation's key (`select` picks one into `k`). */
+  ks?: string[];
 }
 
-/** Slots by aggregate name, and `#`: the window's event count. */
-export type CompiledAccumulator = Record<string, unknown> & { '#': number };
+/** Slots by aggregate name, `#`: the window's event count, and `@`: its aggregation (jobs with several). */
+export type CompiledAccumulator = Record<string, unknown> & { '#': number; '@'?: number };
 
 export interface CompiledResult {
   key: string;
   /** Events in the window: the result's version. */
   n: number;
   doc: Record<string, unknown>;
+  /** Jobs with several aggregations: which one it is a result of. */
+  a?: number;
 }
 
 export interface CompileOptions {
@@ -68,31 +85,177 @@ export function specHash(spec: JobSpec): string {
 
 /** What a compiled job's state depends on: its key, and how each aggregate is computed. */
 export function stateShapeOf(spec: JobSpec): JobStateShape {
-  const aggregates: JobStateShape['aggregates'] = {};
-  for (const a of spec.aggregates) aggregates[a.name] = { type: a.type, ...(a.field === undefined ? {} : { field: a.field }) };
-  return { key: [...spec.key], aggregates };
+  const shapes = (list: AggregateSpec[]) => {
+    const aggregates: JobStateShape['aggregates'] = {};
+    for (const a of list) aggregates[a.name] = { type: a.type, ...(a.field === undefined ? {} : { field: a.field }) };
+    return aggregates;
+  };
+  return {
+    key: [...spec.key],
+    aggregates: shapes(spec.aggregates),
+    ...(spec.aggregations
+      ? {
+          aggregations: spec.aggregations.map((a) => ({
+            name: a.name,
+            window: a.window,
+            key: [...a.key],
+            aggregates: shapes(a.aggregates),
+          })),
+        }
+      : {}),
+  };
 }
 
 export function compileJob(spec: JobSpec, options: CompileOptions = {}): JobDefinition<CompiledEvent, CompiledAccumulator, CompiledResult> {
   const fields = new Map(spec.input.fields.map((f) => [f.name, f]));
   const fieldOf = (name: string) => fields.get(name) as FieldSpec;
+  const multi = spec.aggregations !== undefined;
+  const parts: AggregationSpec[] = spec.aggregations ?? [
+    {
+      name: spec.name,
+      key: spec.key,
+      window: spec.window,
+      ...(spec.allowedLatenessMs === undefined ? {} : { allowedLatenessMs: spec.allowedLatenessMs }),
+      aggregates: spec.aggregates,
+      outputs: spec.outputs,
+    },
+  ];
 
   // What the aggregates read, each field once, in aggregate order: the event's `v`.
   const read: FieldSpec[] = [];
-  for (const a of spec.aggregates) if (a.field !== undefined && !read.some((f) => f.name === a.field)) read.push(fieldOf(a.field));
-  const slots = spec.aggregates.map((a) => ({
+  for (const part of parts)
+    for (const a of part.aggregates) if (a.field !== undefined && !read.some((f) => f.name === a.field)) read.push(fieldOf(a.field));
+  const compiled = parts.map((part, i) => compileAggregation(part, multi ? i : undefined, read, fieldOf));
+  const parse = compileParser(
+    spec,
+    read,
+    parts.map((part) => part.key.map(fieldOf)),
+    options.maxRecordBytes ?? MAX_VALUE_BYTES,
+  );
+  const first = compiled[0] as CompiledAggregation;
+  const common = {
+    name: spec.name,
+    parse,
+    timestampOf: (event: CompiledEvent) => event.t,
+    keyOf: (event: CompiledEvent) => event.k,
+    definitionHash: specHash(spec),
+    stateLayout: 'job-file/1',
+    ...(options.source ? { source: options.source } : {}),
+  };
+  if (!multi) {
+    return {
+      ...common,
+      ...first.results,
+      aggregate: first.aggregate,
+      windowInput: windowInputFor(read),
+      stateCodec: first.stateCodec,
+      window: spec.window,
+      stateShape: stateShapeOf(spec),
+    };
+  }
+  const byIndex = (i: number, what: string) => {
+    const c = compiled[i];
+    if (!c) throw new Error(`${spec.name} has no aggregation ${i} (${what})`);
+    return c;
+  };
+  const ofAccumulator = (acc: CompiledAccumulator) => acc['@'] ?? 0;
+  const ofResult = (result: CompiledResult) => result.a ?? 0;
+  const aggregationOf = { event: (event: CompiledEvent) => event.a ?? 0, accumulator: ofAccumulator, result: ofResult };
+  return {
+    ...common,
+    // What reads a job's results without knowing its aggregations (stdout, telemetry, live queries): each result's own.
+    resultId: (r) => byIndex(ofResult(r), 'result').results.resultId(r),
+    resultVersion: (r) => r.n,
+    redisKey: (r) => byIndex(ofResult(r), 'result').results.redisKey(r),
+    redisValue: (r) => byIndex(ofResult(r), 'result').results.redisValue(r),
+    resultRef: first.results.resultRef,
+    toDocument: first.results.toDocument,
+    esMapping: first.results.esMapping,
+    outputs: {
+      elasticsearch: compiled.some((c) => c.results.outputs.elasticsearch),
+      redis: compiled.some((c) => c.results.outputs.redis),
+      stdout: compiled.some((c) => c.results.outputs.stdout),
+    },
+    aggregate: {
+      createAccumulator: () => first.aggregate.createAccumulator(),
+      add: (acc, event) => byIndex(ofAccumulator(acc), 'accumulator').aggregate.add(acc, event),
+      merge: (a, b) =>
+        (
+          byIndex(ofAccumulator(a), 'accumulator').aggregate.merge as NonNullable<
+            AggregateFunction<CompiledEvent, CompiledAccumulator, CompiledResult>['merge']
+          >
+        )(a, b),
+      result: (acc, key, window) => byIndex(ofAccumulator(acc), 'accumulator').aggregate.result(acc, key, window),
+    },
+    windowInput: multiWindowInputFor(read),
+    stateCodec: {
+      encode: (acc) => ({ '@': ofAccumulator(acc), ...(byIndex(ofAccumulator(acc), 'accumulator').stateCodec.encode(acc) as object) }),
+      decode(json) {
+        const a = json !== null && typeof json === 'object' ? (json as Record<string, unknown>)['@'] : undefined;
+        const part = Number.isSafeInteger(a) ? compiled[a as number] : undefined;
+        if (!part)
+          throw new Error(
+            `a ${spec.name} accumulator in the savepoint is malformed: "@" names none of its ${compiled.length} aggregations`,
+          );
+        return part.stateCodec.decode(json);
+      },
+    },
+    window: first.window,
+    stateShape: stateShapeOf(spec),
+    aggregations: compiled.map((c, i) => ({
+      name: c.name,
+      window: c.window,
+      allowedLatenessMs: c.allowedLatenessMs,
+      select: (event: CompiledEvent): CompiledEvent => ({ k: (event.ks as string[])[i] as string, t: event.t, v: event.v, a: i }),
+      aggregate: c.aggregate,
+      results: c.results,
+      targets: c.targets,
+    })),
+    aggregationOf,
+  };
+}
+
+interface CompiledAggregation {
+  name: string;
+  window: WindowSpec;
+  allowedLatenessMs: number;
+  aggregate: AggregateFunction<CompiledEvent, CompiledAccumulator, CompiledResult>;
+  stateCodec: StateCodec<CompiledAccumulator>;
+  results: ResultShape<CompiledResult> & {
+    resultId(r: CompiledResult): string;
+    redisKey(r: CompiledResult): string;
+    redisValue(r: CompiledResult): string;
+    toDocument(r: CompiledResult): unknown;
+    resultRef(r: CompiledResult): { key: string; window: { start: number; end: number } };
+    esMapping: EsMapping;
+    outputs: JobOutputs;
+  };
+  targets: JobAggregation<CompiledEvent, CompiledAccumulator, CompiledResult>['targets'];
+}
+
+/**
+ * One aggregation's accumulators, results and outputs. `index`: its place among the job's several
+ * aggregations (its accumulators and results carry it, its documents name it), or undefined for a
+ * job with one.
+ */
+function compileAggregation(
+  part: AggregationSpec,
+  index: number | undefined,
+  read: FieldSpec[],
+  fieldOf: (name: string) => FieldSpec,
+): CompiledAggregation {
+  const slots = part.aggregates.map((a) => ({
     name: a.name,
     index: a.field === undefined ? -1 : read.findIndex((f) => f.name === a.field),
     ops: slotOps(a.type, a.field === undefined ? undefined : fieldOf(a.field).type, a.n),
   }));
-
-  const keyFields = spec.key.map(fieldOf);
-  const parse = compileParser(spec, read, keyFields, options.maxRecordBytes ?? MAX_VALUE_BYTES);
+  const keyFields = part.key.map(fieldOf);
   const keyParts = keyDecoder(keyFields);
+  const tagged = index !== undefined;
 
   const aggregate: AggregateFunction<CompiledEvent, CompiledAccumulator, CompiledResult> = {
     createAccumulator() {
-      const acc = { '#': 0 } as CompiledAccumulator;
+      const acc = (tagged ? { '#': 0, '@': index } : { '#': 0 }) as CompiledAccumulator;
       for (const s of slots) acc[s.name] = s.ops.create();
       return acc;
     },
@@ -109,45 +272,47 @@ export function compileJob(spec: JobSpec, options: CompileOptions = {}): JobDefi
     },
     result(acc, key, window: TimeWindow) {
       const doc: Record<string, unknown> = {};
-      const parts = keyParts(key);
-      keyFields.forEach((f, i) => (doc[f.name] = parts[i]));
+      if (tagged) doc.aggregation = part.name;
+      const values = keyParts(key);
+      keyFields.forEach((f, i) => (doc[f.name] = values[i]));
       doc.windowStart = window.start;
       doc.windowEnd = window.end;
       for (const s of slots) doc[s.name] = s.ops.result(acc[s.name] ?? s.ops.create());
-      return { key, n: acc['#'], doc };
+      return tagged ? { key, n: acc['#'], doc, a: index } : { key, n: acc['#'], doc };
     },
   };
 
-  const esId = parseTemplate(spec.outputs.elasticsearch?.id ?? `${spec.key.map((k) => `{${k}}`).join(':')}:{windowStart}`);
-  const redisKey = parseTemplate(spec.outputs.redis?.key ?? esId.source);
-  const redisValue = spec.outputs.redis?.value === undefined ? undefined : parseTemplate(spec.outputs.redis.value);
+  const esId = parseTemplate(part.outputs.elasticsearch?.id ?? `${part.key.map((k) => `{${k}}`).join(':')}:{windowStart}`);
+  const redisKey = parseTemplate(part.outputs.redis?.key ?? esId.source);
+  const redisValue = part.outputs.redis?.value === undefined ? undefined : parseTemplate(part.outputs.redis.value);
   const field = (result: CompiledResult) => (name: string) => result.doc[name];
-
+  const mapping = mappingFor(keyFields, slots);
+  if (tagged) mapping.properties = { aggregation: { type: 'keyword' }, ...mapping.properties };
+  const { elasticsearch, redis } = part.outputs;
   return {
-    name: spec.name,
-    parse,
-    timestampOf: (event) => event.t,
-    keyOf: (event) => event.k,
+    name: part.name,
+    window: part.window,
+    allowedLatenessMs: part.allowedLatenessMs ?? 0,
     aggregate,
-    windowInput: windowInputFor(read),
-    stateCodec: stateCodecFor(spec, slots),
-    resultId: (result) => renderTemplate(esId, field(result)),
-    resultVersion: (result) => result.n,
-    redisKey: (result) => renderTemplate(redisKey, field(result)),
-    redisValue: (result) => (redisValue ? renderTemplate(redisValue, field(result)) : JSON.stringify(result.doc)),
-    resultRef: (result) => ({ key: result.key, window: { start: result.doc.windowStart as number, end: result.doc.windowEnd as number } }),
-    toDocument: (result) => result.doc,
-    window: spec.window,
-    esMapping: mappingFor(keyFields, slots),
-    outputs: {
-      elasticsearch: spec.outputs.elasticsearch !== undefined,
-      redis: spec.outputs.redis !== undefined,
-      stdout: spec.outputs.stdout,
+    stateCodec: stateCodecFor(part, slots),
+    results: {
+      resultId: (result) => renderTemplate(esId, field(result)),
+      resultVersion: (result) => result.n,
+      redisKey: (result) => renderTemplate(redisKey, field(result)),
+      redisValue: (result) => (redisValue ? renderTemplate(redisValue, field(result)) : JSON.stringify(result.doc)),
+      resultRef: (result) => ({
+        key: result.key,
+        window: { start: result.doc.windowStart as number, end: result.doc.windowEnd as number },
+      }),
+      toDocument: (result) => result.doc,
+      esMapping: mapping,
+      outputs: { elasticsearch: elasticsearch !== undefined, redis: redis !== undefined, stdout: part.outputs.stdout },
     },
-    stateShape: stateShapeOf(spec),
-    definitionHash: specHash(spec),
-    stateLayout: 'job-file/1',
-    ...(options.source ? { source: options.source } : {}),
+    targets: {
+      ...(elasticsearch?.index === undefined ? {} : { elasticsearchIndex: elasticsearch.index }),
+      ...(redis?.prefix === undefined ? {} : { redisKeyPrefix: redis.prefix }),
+      ...(redis?.ttlSeconds === undefined ? {} : { redisTtlSeconds: redis.ttlSeconds }),
+    },
   };
 }
 
@@ -155,7 +320,8 @@ export function compileJob(spec: JobSpec, options: CompileOptions = {}): JobDefi
 function compileParser(
   spec: JobSpec,
   read: FieldSpec[],
-  keyFields: FieldSpec[],
+  /** Each aggregation's key fields (one list: a job with one aggregation, whose key is `k`). */
+  keys: FieldSpec[][],
   maxRecordBytes: number,
 ): JobDefinition<CompiledEvent, unknown, unknown>['parse'] {
   if (!Number.isSafeInteger(maxRecordBytes) || maxRecordBytes < 1 || maxRecordBytes > MAX_RECORD_BYTES_LIMIT) {
@@ -181,9 +347,11 @@ function compileParser(
   const scanner = new JsonFieldScanner(names);
   const position = new Map(spec.input.fields.map((f, i) => [f.name, i]));
   const eventTime = position.get(spec.input.eventTime) as number;
-  const keyAt = keyFields.map((f) => position.get(f.name) as number);
+  const keyAts = keys.map((keyFields) => keyFields.map((f) => position.get(f.name) as number));
+  const keyAt = keyAts[0] as number[];
   const readAt = read.map((f) => position.get(f.name) as number);
   const single = keyAt.length === 1 ? (keyAt[0] as number) : -1;
+  const keyOf = (at: number[]) => (at.length === 1 ? keyText(checked[at[0] as number]) : JSON.stringify(at.map((i) => checked[i])));
   const checked: unknown[] = new Array(validators.length);
 
   return (value, nowMs): JobParseResult<CompiledEvent> => {
@@ -216,8 +384,12 @@ function compileParser(
       if (outcome !== null && typeof outcome === 'object') return outcome as Reject;
       checked[i] = outcome;
     }
+    const t = checked[eventTime] as number;
+    const v = readAt.map((i) => checked[i] as SlotValue);
+    // Several aggregations: every key now (`select` picks one per aggregation), none as `k`.
+    if (keyAts.length > 1) return { ok: true, event: { k: '', t, v, ks: keyAts.map(keyOf) } };
     const k = single >= 0 ? keyText(checked[single]) : JSON.stringify(keyAt.map((i) => checked[i]));
-    return { ok: true, event: { k, t: checked[eventTime] as number, v: readAt.map((i) => checked[i] as SlotValue) } };
+    return { ok: true, event: { k, t, v } };
   };
 }
 
@@ -294,7 +466,7 @@ function fieldValidator(f: FieldSpec): (v: FieldValue | undefined, nowMs: number
 }
 
 /** Savepoint form: `{ "#": events, <aggregate>: its slot's JSON, ... }`. */
-function stateCodecFor(spec: JobSpec, slots: Array<{ name: string; ops: SlotOps }>): StateCodec<CompiledAccumulator> {
+function stateCodecFor(spec: AggregationSpec, slots: Array<{ name: string; ops: SlotOps }>): StateCodec<CompiledAccumulator> {
   const countSlot = spec.aggregates.find((a) => a.type === 'count')?.name;
   return {
     encode(acc) {
@@ -306,7 +478,7 @@ function stateCodecFor(spec: JobSpec, slots: Array<{ name: string; ops: SlotOps 
       if (json === null || typeof json !== 'object' || Array.isArray(json))
         throw new Error(`a ${spec.name} accumulator in the savepoint is malformed: not an object`);
       const o = json as Record<string, unknown>;
-      const acc = { '#': 0 } as CompiledAccumulator;
+      const acc = (Object.hasOwn(o, '@') ? { '#': 0, '@': o['@'] } : { '#': 0 }) as CompiledAccumulator;
       // Own keys only, by this job's aggregate names (an aggregate removed since is left behind; one
       // added starts empty in the windows open at the savepoint).
       for (const s of slots) {
@@ -379,6 +551,52 @@ function windowInputFor(read: FieldSpec[]): WindowInput<CompiledEvent, unknown> 
     project: (event) => event.v,
     rebuild: (k, t, v) => ({ k, t, v: v as SlotValue[] }),
     values: values as ValueColumnCodec<unknown>,
+  };
+}
+
+/**
+ * A job with several aggregations: each event's aggregation (a byte column) beside the values its
+ * aggregates read (the values of every aggregation's fields: one parse, one projection).
+ */
+function multiWindowInputFor(read: FieldSpec[]): WindowInput<CompiledEvent, unknown> {
+  const values = windowInputFor(read).values as ValueColumnCodec<SlotValue[]>;
+  const events: ValueColumnCodec<CompiledEvent> = {
+    builder(expected) {
+      const aggregations = new Uint8Array(expected);
+      const rest = values.builder(expected);
+      let n = 0;
+      return {
+        push(event) {
+          aggregations[n++] = event.a ?? 0;
+          rest.push(event.v);
+        },
+        finish() {
+          const used = n === aggregations.length ? aggregations : aggregations.slice(0, n);
+          const part = rest.finish();
+          return {
+            column: [used, part.column],
+            transfer: [used.buffer as ArrayBuffer, ...part.transfer],
+            bytes: used.byteLength + part.bytes,
+          };
+        },
+      };
+    },
+    reader(column, n) {
+      const [aggregations, rest] = column as [Uint8Array, unknown];
+      const read = values.reader(rest, n);
+      return (i) => ({ k: '', t: 0, v: read(i), a: aggregations[i] as number });
+    },
+  };
+  return {
+    project: (event) => event,
+    rebuild: (k, t, value) => {
+      // The reader built this object for this event alone: completed in place.
+      const event = value as CompiledEvent;
+      event.k = k;
+      event.t = t;
+      return event;
+    },
+    values: events as ValueColumnCodec<unknown>,
   };
 }
 

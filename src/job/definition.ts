@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../state/digest.js';
 import { describeWindow, windowSpecProblem, type WindowSpec } from '../streams/operators/window-assigners.js';
-import type { AggregateShape, JobDefinition } from './job.js';
+import type { AggregateShape, AggregationShape, JobDefinition } from './job.js';
 
 export interface JobDescriptor {
   /** A digest of the whole definition (a job file's content after the environment's overrides). */
@@ -29,6 +29,8 @@ export interface JobDescriptor {
   aggregates?: Record<string, AggregateShape>;
   /** How accumulators are kept in LMDB (checkpoints restore them as they are). */
   stateLayout?: string;
+  /** A job with several aggregations: each one's name, windows, key and aggregates, in order. */
+  aggregations?: AggregationShape[];
 }
 
 export function jobDescriptor(
@@ -40,6 +42,7 @@ export function jobDescriptor(
     window,
     allowedLatenessMs,
     ...(job.stateShape ? { key: [...job.stateShape.key], aggregates: structuredClone(job.stateShape.aggregates) } : {}),
+    ...(job.stateShape?.aggregations ? { aggregations: structuredClone(job.stateShape.aggregations) } : {}),
     ...(job.stateLayout ? { stateLayout: job.stateLayout } : {}),
   };
   const hash =
@@ -61,28 +64,14 @@ export interface Compatibility {
 export function compareDescriptors(then: JobDescriptor, now: JobDescriptor, restoring: 'savepoint' | 'checkpoint'): Compatibility {
   const refusals: string[] = [];
   const notes: string[] = [];
-  if (canonicalJson(then.window) !== canonicalJson(now.window)) {
+  if (then.aggregations || now.aggregations) {
+    compareAggregations(then.aggregations, now.aggregations, refusals, notes);
+  } else if (canonicalJson(then.window) !== canonicalJson(now.window)) {
     refusals.push(
       `its windows are ${describeWindow(then.window)}, this job's are ${describeWindow(now.window)} (window state belongs to windows of one shape)`,
     );
   }
-  if (then.key && now.key && canonicalJson(then.key) !== canonicalJson(now.key)) {
-    refusals.push(`its key is ${then.key.join(' + ')}, this job's is ${now.key.join(' + ')} (window state is per key)`);
-  }
-  if (then.aggregates && now.aggregates) {
-    for (const [name, shape] of Object.entries(now.aggregates)) {
-      const before = Object.hasOwn(then.aggregates, name) ? then.aggregates[name] : undefined;
-      if (!before) notes.push(`aggregate ${name} is new: it starts empty in the windows open at the restore point`);
-      else if (before.type !== shape.type || before.field !== shape.field) {
-        refusals.push(
-          `aggregate ${name} was ${describeAggregate(before)}, it is now ${describeAggregate(shape)} (rename it to start it afresh)`,
-        );
-      }
-    }
-    for (const name of Object.keys(then.aggregates)) {
-      if (!Object.hasOwn(now.aggregates, name)) notes.push(`aggregate ${name} was removed: its state is dropped`);
-    }
-  }
+  if (!then.aggregations && !now.aggregations) compareKeyAndAggregates(then, now, '', refusals, notes);
   if (restoring === 'checkpoint' && (then.stateLayout ?? '') !== (now.stateLayout ?? '')) {
     refusals.push(
       `its accumulators are kept as ${then.stateLayout ?? 'another job kept them'}, this job keeps them as ${now.stateLayout ?? 'its own'}; move the state through a savepoint (\`sluice stop --savepoint\` with the old job, \`sluice run --from-savepoint PATH\` with the new one)`,
@@ -93,6 +82,60 @@ export function compareDescriptors(then: JobDescriptor, now: JobDescriptor, rest
   if (refusals.length === 0 && then.hash !== now.hash)
     notes.push(`the job definition changed (${then.hash.slice(0, 12)} -> ${now.hash.slice(0, 12)}) in ways its state does not depend on`);
   return { refusals, notes };
+}
+
+function compareKeyAndAggregates(
+  then: Pick<JobDescriptor, 'key' | 'aggregates'>,
+  now: Pick<JobDescriptor, 'key' | 'aggregates'>,
+  /** `aggregation x: ` for one aggregation of a job with several. */
+  of: string,
+  refusals: string[],
+  notes: string[],
+): void {
+  if (then.key && now.key && canonicalJson(then.key) !== canonicalJson(now.key)) {
+    refusals.push(`${of}its key is ${then.key.join(' + ')}, this job's is ${now.key.join(' + ')} (window state is per key)`);
+  }
+  if (then.aggregates && now.aggregates) {
+    for (const [name, shape] of Object.entries(now.aggregates)) {
+      const before = Object.hasOwn(then.aggregates, name) ? then.aggregates[name] : undefined;
+      if (!before) notes.push(`${of}aggregate ${name} is new: it starts empty in the windows open at the restore point`);
+      else if (before.type !== shape.type || before.field !== shape.field) {
+        refusals.push(
+          `${of}aggregate ${name} was ${describeAggregate(before)}, it is now ${describeAggregate(shape)} (rename it to start it afresh)`,
+        );
+      }
+    }
+    for (const name of Object.keys(then.aggregates)) {
+      if (!Object.hasOwn(now.aggregates, name)) notes.push(`${of}aggregate ${name} was removed: its state is dropped`);
+    }
+  }
+}
+
+/**
+ * Jobs with several aggregations keep each one's windows apart by its place among them (see
+ * aggregation-windows.ts): the same aggregations, in the same order, each with the same windows and
+ * key, restore; within one, aggregates follow the usual rules.
+ */
+function compareAggregations(
+  then: AggregationShape[] | undefined,
+  now: AggregationShape[] | undefined,
+  refusals: string[],
+  notes: string[],
+): void {
+  const names = (list: AggregationShape[] | undefined) => (list ? list.map((a) => a.name).join(', ') : 'one (no aggregations:)');
+  if (!then || !now || names(then) !== names(now)) {
+    refusals.push(
+      `its aggregations are ${names(then)}, this job's are ${names(now)} (state of a job with several aggregations restores only into the same aggregations, in the same order)`,
+    );
+    return;
+  }
+  then.forEach((before, i) => {
+    const after = now[i] as AggregationShape;
+    const of = `aggregation ${after.name}: `;
+    if (canonicalJson(before.window) !== canonicalJson(after.window))
+      refusals.push(`${of}its windows were ${describeWindow(before.window)}, they are now ${describeWindow(after.window)}`);
+    compareKeyAndAggregates(before, after, of, refusals, notes);
+  });
 }
 
 function describeAggregate(shape: AggregateShape): string {
@@ -123,5 +166,22 @@ export function descriptorProblem(value: unknown): string | undefined {
     }
   }
   if (d.stateLayout !== undefined && typeof d.stateLayout !== 'string') return 'stateLayout is not a string';
+  if (d.aggregations !== undefined) {
+    if (!Array.isArray(d.aggregations)) return 'aggregations is not a list';
+    for (const a of d.aggregations as unknown[]) {
+      const shape = a as Partial<AggregationShape> | null;
+      if (shape === null || typeof shape !== 'object' || typeof shape.name !== 'string') return 'an aggregation has no name';
+      if (shape.window === null || typeof shape.window !== 'object' || windowSpecProblem(shape.window))
+        return `aggregation ${shape.name} has no usable window`;
+      const problem = descriptorProblem({
+        hash: '-',
+        window: shape.window,
+        allowedLatenessMs: 0,
+        key: shape.key,
+        aggregates: shape.aggregates,
+      });
+      if (problem) return `aggregation ${shape.name}: ${problem}`;
+    }
+  }
   return undefined;
 }

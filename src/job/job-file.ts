@@ -17,6 +17,7 @@ import {
   RESERVED_CODES,
   type AggregateSpec,
   type AggregateType,
+  type AggregationSpec,
   type FieldSpec,
   type FieldType,
   type FilterSpec,
@@ -97,6 +98,12 @@ const plainMap = (what: string) =>
     error: `${what}: a map of names to their settings`,
   });
 
+const keySchema = z.union([z.string(), z.array(z.string()).min(1).max(MAX_KEY_FIELDS)], {
+  error: `a field name, or a list of 1 to ${MAX_KEY_FIELDS} field names (a composite key)`,
+});
+/** A job may hold this many aggregations (each is a window operator over every record). */
+const MAX_AGGREGATIONS = 16;
+
 const SECTIONS = {
   top: {
     name: z
@@ -104,9 +111,14 @@ const SECTIONS = {
       .regex(JOB_NAME, { error: 'a job name: letters, digits, ., _ and -, starting with a letter or digit, at most 100 characters' }),
     description: z.string().optional(),
     input: plainMap('input'),
-    key: z.union([z.string(), z.array(z.string()).min(1).max(MAX_KEY_FIELDS)], {
-      error: `a field name, or a list of 1 to ${MAX_KEY_FIELDS} field names (a composite key)`,
-    }),
+    key: keySchema.optional(),
+    window: plainMap('window').optional(),
+    aggregates: plainMap('aggregates').optional(),
+    outputs: plainMap('outputs').optional(),
+    aggregations: plainMap('aggregations').optional(),
+  },
+  aggregation: {
+    key: keySchema,
     window: plainMap('window'),
     aggregates: plainMap('aggregates'),
     outputs: plainMap('outputs').optional(),
@@ -164,6 +176,8 @@ const SECTIONS = {
 class Problems {
   readonly list: JobFileProblem[] = [];
   add(path: Path, message: string): void {
+    // Aggregations sharing a field may find the same problem with it: said once.
+    if (this.list.some((p) => p.message === message && formatPath(p.path) === formatPath(path))) return;
     this.list.push({ path, message });
   }
   /**
@@ -362,79 +376,23 @@ function validate(raw: unknown, problems: Problems): JobSpec | undefined {
   }
   const filters = input?.filters ? filterSpecs(input.filters, problems) : [];
 
-  // Key.
-  const key = top.key === undefined ? [] : typeof top.key === 'string' ? [top.key] : top.key;
-  const keyBytes = key.reduce((n, k) => n + (byName.get(k)?.maxBytes ?? 20), 0);
-  key.forEach((k, i) => {
-    const at: Path = typeof top.key === 'string' ? ['key'] : ['key', i];
-    if (k === 'windowStart' || k === 'windowEnd') problems.add(at, `a key field may not be called ${k}: results have a ${k} of their own`);
-    const f = byName.get(k);
-    if (!f) {
-      if (unknownField(k)) problems.add(at, `names no field: "${k}" (fields: ${fieldList()})`);
-      return;
+  const fieldsOf = { byName, unknownField, fieldList };
+  let parts: AggregationParts | undefined;
+  let aggregations: AggregationSpec[] | undefined;
+  if (top.aggregations !== undefined) {
+    for (const single of ['key', 'window', 'aggregates', 'outputs'] as const) {
+      if (top[single] !== undefined)
+        problems.add([single], `a job with aggregations: has its ${single} in each aggregation, not at the top level`);
     }
-    if (key.indexOf(k) !== i) problems.add(at, `field ${k} is in the key twice`);
-    if (f.type !== 'string' && f.type !== 'integer' && f.type !== 'boolean')
-      problems.add(at, `field ${k} is of type ${f.type}; a key field is a string, integer or boolean`);
-    if (!f.required)
-      problems.add(
-        ['input', 'fields', k, 'required'],
-        `field ${k} is in the key: it must be required (a record without it is a dead letter)`,
-      );
-  });
-  if (keyBytes > MAX_KEY_BYTES)
-    problems.add(
-      ['key'],
-      `the key's strings may be ${keyBytes} bytes together (their maxBytes); at most ${MAX_KEY_BYTES}: lower maxBytes of the key fields`,
-    );
-
-  // Window.
-  const window = top.window === undefined ? undefined : windowSpec(top.window, problems);
-
-  // Aggregates, in file order (the result document's order).
-  const aggregates: AggregateSpec[] = [];
-  const outputNames = new Set([...key, 'windowStart', 'windowEnd']);
-  const aggregateMap = top.aggregates ?? {};
-  const aggregateEntries = Object.keys(aggregateMap).map((k) => [k, aggregateMap[k]] as const);
-  if (top.aggregates !== undefined && aggregateEntries.length === 0)
-    problems.add(['aggregates'], 'at least one aggregate, e.g. count: { type: count }');
-  for (const [aggName, value] of aggregateEntries) {
-    const at: Path = ['aggregates', aggName];
-    if (!IDENT.test(aggName) || RESERVED_NAMES.has(aggName)) {
-      problems.add(at, `"${aggName}" is not a usable aggregate name: letters, digits and _, not starting with a digit`);
-      continue;
+    aggregations = aggregationSpecs(top.aggregations, top.name ?? 'job', fieldsOf, problems);
+    parts = aggregations?.[0];
+  } else {
+    for (const single of ['key', 'window', 'aggregates'] as const) {
+      if (top[single] === undefined) problems.add([single], 'is required (or aggregations:, for several aggregations over one parse)');
     }
-    if (outputNames.has(aggName))
-      problems.add(
-        at,
-        `a result already has a field "${aggName}" (the key fields, windowStart, windowEnd, other aggregates): choose another name`,
-      );
-    outputNames.add(aggName);
-    const a = problems.section(SECTIONS.aggregate, value, at, `aggregate ${aggName}`);
-    if (!a || a.type === undefined) continue;
-    const spec: AggregateSpec = { name: aggName, type: a.type };
-    const readable = AGGREGATE_FIELD_TYPES[a.type];
-    if (a.type === 'count') {
-      if (a.field !== undefined) problems.add([...at, 'field'], 'count reads no field (it counts events)');
-    } else if (a.field === undefined) {
-      problems.add(at, `${a.type} reads a field: add field: <name>`);
-    } else {
-      spec.field = a.field;
-      const f = byName.get(a.field);
-      if (!f) {
-        if (unknownField(a.field)) problems.add([...at, 'field'], `names no field: "${a.field}" (fields: ${fieldList()})`);
-      } else if (!readable.includes(f.type)) {
-        problems.add([...at, 'field'], `field ${f.name} is of type ${f.type}; ${a.type} reads ${readable.join(' or ')} fields`);
-      }
-    }
-    if (a.type === 'topN') spec.n = a.n ?? 10;
-    else if (a.n !== undefined) problems.add([...at, 'n'], 'only topN takes n');
-    aggregates.push(spec);
+    parts = aggregationParts(top, [], fieldsOf, problems);
   }
-
-  const outputs = outputSpecs(top.outputs, key, aggregates, problems);
-  if (problems.list.length > 0 || !input || !window || !outputs || top.name === undefined || input.eventTime === undefined)
-    return undefined;
+  if (problems.list.length > 0 || !input || !parts || top.name === undefined || input.eventTime === undefined) return undefined;
   return {
     name: top.name,
     ...(top.description ? { description: top.description } : {}),
@@ -449,6 +407,160 @@ function validate(raw: unknown, problems: Problems): JobSpec | undefined {
       ...(input.idleTimeout === undefined ? {} : { idleTimeoutMs: durationMs(input.idleTimeout) }),
       filters,
     },
+    key: parts.key,
+    window: parts.window,
+    ...(parts.allowedLatenessMs === undefined ? {} : { allowedLatenessMs: parts.allowedLatenessMs }),
+    aggregates: parts.aggregates,
+    outputs: parts.outputs,
+    ...(aggregations ? { aggregations } : {}),
+  };
+}
+
+interface FieldsOf {
+  byName: Map<string, FieldSpec>;
+  /** True when `n` names no field (and the fields could be read at all). */
+  unknownField(n: string): boolean;
+  fieldList(): string;
+}
+
+type AggregationParts = Omit<AggregationSpec, 'name'>;
+
+/** `aggregations:`: each a key, window, aggregates and outputs of its own; indexes and Redis prefixes apart. */
+function aggregationSpecs(
+  raw: Record<string, unknown>,
+  jobName: string,
+  fieldsOf: FieldsOf,
+  problems: Problems,
+): AggregationSpec[] | undefined {
+  const names = Object.keys(raw);
+  if (names.length === 0) problems.add(['aggregations'], 'at least one aggregation, each with key, window and aggregates');
+  if (names.length > MAX_AGGREGATIONS) problems.add(['aggregations'], `at most ${MAX_AGGREGATIONS} aggregations, got ${names.length}`);
+  const out: AggregationSpec[] = [];
+  const indexes = new Map<string, string>();
+  const prefixes = new Map<string, string>();
+  for (const name of names) {
+    const at: Path = ['aggregations', name];
+    if (!IDENT.test(name) || RESERVED_NAMES.has(name)) {
+      problems.add(at, `"${name}" is not a usable aggregation name: letters, digits and _, not starting with a digit`);
+      continue;
+    }
+    const section = problems.section(SECTIONS.aggregation, raw[name], at, `aggregation ${name}`);
+    if (!section) continue;
+    const parts = aggregationParts(section, at, fieldsOf, problems, name);
+    if (!parts) continue;
+    const index = parts.outputs.elasticsearch?.index;
+    if (index !== undefined) {
+      const other = indexes.get(index);
+      if (other)
+        problems.add(
+          [...at, 'outputs', 'elasticsearch', 'index'],
+          `aggregation ${other} writes index ${index} too: each aggregation its own index`,
+        );
+      indexes.set(index, name);
+    }
+    if (parts.outputs.redis) {
+      // Each aggregation's keys under a prefix of their own: two aggregations never write one key.
+      const prefix = (parts.outputs.redis.prefix ??= `${jobName}:${name}:`);
+      const other = [...prefixes].find(([p]) => p.startsWith(prefix) || prefix.startsWith(p));
+      if (other)
+        problems.add(
+          [...at, 'outputs', 'redis', 'prefix'],
+          `"${prefix}" and aggregation ${other[1]}'s "${other[0]}" overlap: each aggregation's Redis keys need a prefix of their own`,
+        );
+      prefixes.set(prefix, name);
+    }
+    out.push({ name, ...parts });
+  }
+  return problems.list.length > 0 ? undefined : out;
+}
+
+/** Key, window, aggregates and outputs: of the job, or of one of its aggregations (`at`). */
+function aggregationParts(
+  top: {
+    key?: string | string[];
+    window?: Record<string, unknown>;
+    aggregates?: Record<string, unknown>;
+    outputs?: Record<string, unknown>;
+  },
+  at: Path,
+  { byName, unknownField, fieldList }: FieldsOf,
+  problems: Problems,
+  aggregationName?: string,
+): AggregationParts | undefined {
+  // Key.
+  const key = top.key === undefined ? [] : typeof top.key === 'string' ? [top.key] : top.key;
+  const keyBytes = key.reduce((n, k) => n + (byName.get(k)?.maxBytes ?? 20), 0);
+  key.forEach((k, i) => {
+    const where: Path = typeof top.key === 'string' ? [...at, 'key'] : [...at, 'key', i];
+    if (k === 'windowStart' || k === 'windowEnd' || (aggregationName !== undefined && k === 'aggregation'))
+      problems.add(where, `a key field may not be called ${k}: results have a ${k} of their own`);
+    const f = byName.get(k);
+    if (!f) {
+      if (unknownField(k)) problems.add(where, `names no field: "${k}" (fields: ${fieldList()})`);
+      return;
+    }
+    if (key.indexOf(k) !== i) problems.add(where, `field ${k} is in the key twice`);
+    if (f.type !== 'string' && f.type !== 'integer' && f.type !== 'boolean')
+      problems.add(where, `field ${k} is of type ${f.type}; a key field is a string, integer or boolean`);
+    if (!f.required)
+      problems.add(
+        ['input', 'fields', k, 'required'],
+        `field ${k} is in the key: it must be required (a record without it is a dead letter)`,
+      );
+  });
+  if (keyBytes > MAX_KEY_BYTES)
+    problems.add(
+      [...at, 'key'],
+      `the key's strings may be ${keyBytes} bytes together (their maxBytes); at most ${MAX_KEY_BYTES}: lower maxBytes of the key fields`,
+    );
+
+  // Window.
+  const window = top.window === undefined ? undefined : windowSpec(top.window, [...at, 'window'], problems);
+
+  // Aggregates, in file order (the result document's order).
+  const aggregates: AggregateSpec[] = [];
+  const outputNames = new Set([...key, 'windowStart', 'windowEnd', ...(aggregationName === undefined ? [] : ['aggregation'])]);
+  const aggregateMap = top.aggregates ?? {};
+  const aggregateEntries = Object.keys(aggregateMap).map((k) => [k, aggregateMap[k]] as const);
+  if (top.aggregates !== undefined && aggregateEntries.length === 0)
+    problems.add([...at, 'aggregates'], 'at least one aggregate, e.g. count: { type: count }');
+  for (const [aggName, value] of aggregateEntries) {
+    const where: Path = [...at, 'aggregates', aggName];
+    if (!IDENT.test(aggName) || RESERVED_NAMES.has(aggName)) {
+      problems.add(where, `"${aggName}" is not a usable aggregate name: letters, digits and _, not starting with a digit`);
+      continue;
+    }
+    if (outputNames.has(aggName))
+      problems.add(
+        where,
+        `a result already has a field "${aggName}" (the key fields, windowStart, windowEnd, other aggregates): choose another name`,
+      );
+    outputNames.add(aggName);
+    const a = problems.section(SECTIONS.aggregate, value, where, `aggregate ${aggName}`);
+    if (!a || a.type === undefined) continue;
+    const spec: AggregateSpec = { name: aggName, type: a.type };
+    const readable = AGGREGATE_FIELD_TYPES[a.type];
+    if (a.type === 'count') {
+      if (a.field !== undefined) problems.add([...where, 'field'], 'count reads no field (it counts events)');
+    } else if (a.field === undefined) {
+      problems.add(where, `${a.type} reads a field: add field: <name>`);
+    } else {
+      spec.field = a.field;
+      const f = byName.get(a.field);
+      if (!f) {
+        if (unknownField(a.field)) problems.add([...where, 'field'], `names no field: "${a.field}" (fields: ${fieldList()})`);
+      } else if (!readable.includes(f.type)) {
+        problems.add([...where, 'field'], `field ${f.name} is of type ${f.type}; ${a.type} reads ${readable.join(' or ')} fields`);
+      }
+    }
+    if (a.type === 'topN') spec.n = a.n ?? 10;
+    else if (a.n !== undefined) problems.add([...where, 'n'], 'only topN takes n');
+    aggregates.push(spec);
+  }
+
+  const outputs = outputSpecs(top.outputs, [...at, 'outputs'], key, aggregates, problems);
+  if (!window || !outputs) return undefined;
+  return {
     key,
     window: window.spec,
     ...(window.allowedLatenessMs === undefined ? {} : { allowedLatenessMs: window.allowedLatenessMs }),
@@ -531,8 +643,11 @@ function filterSpecs(raw: unknown[], problems: Problems): FilterSpec[] {
   return out;
 }
 
-function windowSpec(raw: Record<string, unknown>, problems: Problems): { spec: WindowSpec; allowedLatenessMs?: number } | undefined {
-  const at: Path = ['window'];
+function windowSpec(
+  raw: Record<string, unknown>,
+  at: Path,
+  problems: Problems,
+): { spec: WindowSpec; allowedLatenessMs?: number } | undefined {
   const type = raw.type;
   let spec: WindowSpec | undefined;
   let lateness: number | string | undefined;
@@ -568,12 +683,13 @@ function windowSpec(raw: Record<string, unknown>, problems: Problems): { spec: W
 
 function outputSpecs(
   raw: Record<string, unknown> | undefined,
+  at: Path,
   key: string[],
   aggregates: AggregateSpec[],
   problems: Problems,
 ): JobSpec['outputs'] | undefined {
   if (raw === undefined) return { stdout: true };
-  const o = problems.section(SECTIONS.outputs, raw, ['outputs'], 'outputs');
+  const o = problems.section(SECTIONS.outputs, raw, at, 'outputs');
   if (!o) return undefined;
   const idNames = new Set([...key, 'windowStart', 'windowEnd']);
   const scalars = new Set([...idNames, ...aggregates.filter((a) => SCALAR_AGGREGATES.has(a.type)).map((a) => a.name)]);
@@ -605,22 +721,22 @@ function outputSpecs(
   };
   const out: JobSpec['outputs'] = { stdout: o.stdout ?? false };
   if (o.elasticsearch) {
-    const es = problems.section(SECTIONS.elasticsearch, o.elasticsearch, ['outputs', 'elasticsearch'], 'elasticsearch');
+    const es = problems.section(SECTIONS.elasticsearch, o.elasticsearch, [...at, 'elasticsearch'], 'elasticsearch');
     if (es) {
       const id = es.id ?? defaultId;
-      template(id, ['outputs', 'elasticsearch', es.id === undefined ? 'index' : 'id'], idNames, true);
+      template(id, [...at, 'elasticsearch', es.id === undefined ? 'index' : 'id'], idNames, true);
       out.elasticsearch = { index: es.index, id };
     }
   }
   if (o.redis) {
-    const r = problems.section(SECTIONS.redis, o.redis, ['outputs', 'redis'], 'redis');
+    const r = problems.section(SECTIONS.redis, o.redis, [...at, 'redis'], 'redis');
     if (r) {
       const keyTemplate = r.key ?? defaultId;
-      template(keyTemplate, ['outputs', 'redis', 'key'], idNames, true);
-      if (r.value !== undefined) template(r.value, ['outputs', 'redis', 'value'], scalars, false);
+      template(keyTemplate, [...at, 'redis', 'key'], idNames, true);
+      if (r.value !== undefined) template(r.value, [...at, 'redis', 'value'], scalars, false);
       const ttlMs = r.ttl === undefined ? undefined : durationMs(r.ttl);
       if (ttlMs !== undefined && (ttlMs < 1000 || ttlMs % 1000 !== 0))
-        problems.add(['outputs', 'redis', 'ttl'], 'a whole number of seconds, at least 1s (Redis EX)');
+        problems.add([...at, 'redis', 'ttl'], 'a whole number of seconds, at least 1s (Redis EX)');
       out.redis = {
         ...(r.prefix === undefined ? {} : { prefix: r.prefix }),
         key: keyTemplate,

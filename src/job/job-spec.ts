@@ -47,6 +47,26 @@ export interface AggregateSpec {
   n?: number;
 }
 
+export interface OutputsSpec {
+  elasticsearch?: { index?: string; id: string };
+  redis?: { prefix?: string; key: string; value?: string; ttlSeconds?: number };
+  stdout: boolean;
+}
+
+/**
+ * One aggregation of a job with several (`aggregations:` in the file): its own key, windows,
+ * aggregates and outputs, over the job's one parse of each record.
+ */
+export interface AggregationSpec {
+  /** Its name in the job (results carry it as `aggregation`). */
+  name: string;
+  key: string[];
+  window: WindowSpec;
+  allowedLatenessMs?: number;
+  aggregates: AggregateSpec[];
+  outputs: OutputsSpec;
+}
+
 export interface JobSpec {
   name: string;
   description?: string;
@@ -73,11 +93,13 @@ export interface JobSpec {
   allowedLatenessMs?: number;
   /** In result-document order. */
   aggregates: AggregateSpec[];
-  outputs: {
-    elasticsearch?: { index?: string; id: string };
-    redis?: { prefix?: string; key: string; value?: string; ttlSeconds?: number };
-    stdout: boolean;
-  };
+  outputs: OutputsSpec;
+  /**
+   * A job with several aggregations: each one's key, windows, aggregates and outputs (in file
+   * order). The top-level key, window, aggregates and outputs are then the first one's, so that
+   * what reads a single-aggregation job reads the first aggregation of this one.
+   */
+  aggregations?: AggregationSpec[];
 }
 
 /** The record-validation codes the engine reserves for itself (never a job file's). */

@@ -49,6 +49,15 @@ export interface AggregateShape {
 export interface JobStateShape {
   key: string[];
   aggregates: Record<string, AggregateShape>;
+  /** A job with several aggregations: each one's name, windows, key and aggregates, in order. */
+  aggregations?: AggregationShape[];
+}
+
+export interface AggregationShape {
+  name: string;
+  window: WindowSpec;
+  key: string[];
+  aggregates: Record<string, AggregateShape>;
 }
 
 /**
@@ -70,6 +79,30 @@ export interface StateCodec<ACC> {
   encode(accumulator: ACC): unknown;
   /** Must validate: throws (SAVEPOINT_INVALID) on anything it cannot read, never builds a half value. */
   decode(json: unknown): ACC;
+}
+
+/** How results are turned into what the sinks write: a job's own, or one aggregation's. */
+export type ResultShape<OUT> = Pick<
+  JobDefinition<unknown, unknown, OUT>,
+  'resultId' | 'resultVersion' | 'redisKey' | 'redisValue' | 'toDocument' | 'esMapping' | 'outputs' | 'resultRef'
+>;
+
+/**
+ * One aggregation of a job that has several (job files' `aggregations:`): every event is counted by
+ * each aggregation under that aggregation's key and windows, into state and outputs of its own. The
+ * record is parsed once; `select` gives the event as one aggregation counts it.
+ */
+export interface JobAggregation<IN, ACC, OUT> {
+  name: string;
+  window: WindowSpec;
+  allowedLatenessMs: number;
+  /** The event as this aggregation counts it: its key (`keyOf`), what its aggregates read, which aggregation it is for. */
+  select(event: IN): IN;
+  aggregate: AggregateFunction<IN, ACC, OUT>;
+  /** Its results as its sinks write them (`outputs`: which ones). */
+  results: ResultShape<OUT> & { outputs: JobOutputs };
+  /** Where its outputs write: its index, its Redis key prefix and TTL (after the environment's overrides). */
+  targets: { elasticsearchIndex?: string; redisKeyPrefix?: string; redisTtlSeconds?: number };
 }
 
 export interface JobDefinition<IN, ACC, OUT> {
@@ -117,4 +150,15 @@ export interface JobDefinition<IN, ACC, OUT> {
   stateLayout?: string;
   /** How worker threads get it when it is not built in. */
   source?: JobSource;
+  /**
+   * Several aggregations over one parse (job files' `aggregations:`): then `window` and the result
+   * functions above are the first aggregation's, and the engine runs each aggregation's own.
+   */
+  aggregations?: ReadonlyArray<JobAggregation<IN, ACC, OUT>>;
+  /** Which of `aggregations` a selected event, an accumulator or a result belongs to (jobs with `aggregations`). */
+  aggregationOf?: {
+    event(event: IN): number;
+    accumulator(accumulator: ACC): number;
+    result(result: OUT): number;
+  };
 }

@@ -142,6 +142,7 @@ export function applyEnvironment(
     c.windows.idleTimeoutMs,
     'input.idleTimeout',
   );
+  if (s.aggregations) return applyToAggregations(s, c, env, file, notes);
   c.windows.allowedLatenessMs = s.allowedLatenessMs = pick(
     'SLUICE_ALLOWED_LATENESS_MS',
     s.allowedLatenessMs,
@@ -179,6 +180,65 @@ export function applyEnvironment(
     redis.ttlSeconds = ttl;
     if (c.redis) Object.assign(c.redis, { keyPrefix: prefix, ttlSeconds: ttl });
   }
+  return { spec: s, config: c, notes };
+}
+
+/**
+ * The rest of applyEnvironment for a job with several aggregations: variables that name one index,
+ * one key prefix or one window cannot mean all of them. SLUICE_ES_INDEX and SLUICE_REDIS_KEY_PREFIX
+ * become each aggregation's (`<index>-<aggregation>`, `<prefix><aggregation>:`), so that a run can
+ * still be pointed elsewhere as a whole; SLUICE_ALLOWED_LATENESS_MS and SLUICE_REDIS_TTL_SECONDS
+ * apply to every one; SLUICE_WINDOW_MS is refused.
+ */
+function applyToAggregations(
+  s: JobSpec,
+  c: SluiceConfig,
+  env: NodeJS.ProcessEnv,
+  file: string,
+  notes: string[],
+): { spec: JobSpec; config: SluiceConfig; notes: string[] } {
+  const aggregations = s.aggregations ?? [];
+  if (set(env, 'SLUICE_WINDOW_MS')) {
+    throw new SluiceError(
+      ErrorCode.JOB_INVALID,
+      `SLUICE_WINDOW_MS=${c.windows.sizeMs} cannot apply to job file ${file}: it has ${aggregations.length} aggregations, each with windows of its own; unset the variable or edit the file`,
+    );
+  }
+  const names = aggregations.map((a) => a.name).join(', ');
+  for (const a of aggregations) {
+    if (set(env, 'SLUICE_ALLOWED_LATENESS_MS')) a.allowedLatenessMs = c.windows.allowedLatenessMs;
+    else a.allowedLatenessMs ??= c.windows.allowedLatenessMs;
+    const es = a.outputs.elasticsearch;
+    if (es && set(env, 'SLUICE_ES_INDEX') && c.elasticsearch) es.index = `${c.elasticsearch.index}-${a.name.toLowerCase()}`;
+    const redis = a.outputs.redis;
+    if (redis) {
+      if (set(env, 'SLUICE_REDIS_KEY_PREFIX') && c.redis) redis.prefix = `${c.redis.keyPrefix}${a.name}:`;
+      if (set(env, 'SLUICE_REDIS_TTL_SECONDS') && c.redis) redis.ttlSeconds = c.redis.ttlSeconds;
+      redis.ttlSeconds ??= c.redis?.ttlSeconds ?? 86_400;
+    }
+  }
+  if (set(env, 'SLUICE_ALLOWED_LATENESS_MS'))
+    notes.push(
+      `SLUICE_ALLOWED_LATENESS_MS=${c.windows.allowedLatenessMs} overrides the allowed lateness of every aggregation (${names}) of job file ${file}`,
+    );
+  if (set(env, 'SLUICE_ES_INDEX') && c.elasticsearch)
+    notes.push(
+      `SLUICE_ES_INDEX=${c.elasticsearch.index}: each aggregation of job file ${file} writes index ${c.elasticsearch.index}-<aggregation>`,
+    );
+  if (set(env, 'SLUICE_REDIS_KEY_PREFIX') && c.redis)
+    notes.push(
+      `SLUICE_REDIS_KEY_PREFIX=${c.redis.keyPrefix}: each aggregation of job file ${file} writes keys under ${c.redis.keyPrefix}<aggregation>:`,
+    );
+  if (set(env, 'SLUICE_REDIS_TTL_SECONDS') && c.redis)
+    notes.push(`SLUICE_REDIS_TTL_SECONDS=${c.redis.ttlSeconds} overrides the Redis TTL of every aggregation of job file ${file}`);
+  // The top level mirrors the first aggregation (job-spec.ts).
+  const first = aggregations[0];
+  if (first) {
+    s.allowedLatenessMs = first.allowedLatenessMs ?? 0;
+    s.outputs = structuredClone(first.outputs);
+    c.windows.sizeMs = assignerFor(first.window).sizeMs;
+  }
+  c.windows.allowedLatenessMs = s.allowedLatenessMs ?? c.windows.allowedLatenessMs;
   return { spec: s, config: c, notes };
 }
 

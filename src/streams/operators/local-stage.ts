@@ -6,6 +6,7 @@ import { WindowActor, type CommittableStore } from '../../actors/window-actor.js
 import type { KeyedStage, KeyedStep, LateCandidates, LateCandidatesCallback, ResultsCallback } from './keyed-stage.js';
 import type { WindowActorOptions } from '../../actors/window-actor.js';
 import type { AggregateFunction } from './windows.js';
+import type { JobDefinition } from '../../job/job.js';
 
 export class LocalKeyedStage<IN, ACC, OUT> implements KeyedStage<IN> {
   private readonly actor: WindowActor<IN, ACC, OUT>;
@@ -19,8 +20,10 @@ export class LocalKeyedStage<IN, ACC, OUT> implements KeyedStage<IN> {
     private onLate?: LateCandidatesCallback,
     /** When the stage starts (the TTL of windows already in `store` starts over from it). */
     startedAtMs = 0,
+    /** A job with several aggregations: each one's windows. */
+    job?: Pick<JobDefinition<IN, ACC, OUT>, 'aggregations' | 'aggregationOf'>,
   ) {
-    this.actor = new WindowActor(options, aggregate, store, startedAtMs);
+    this.actor = new WindowActor(options, aggregate, store, startedAtMs, job);
   }
 
   async start(): Promise<void> {}

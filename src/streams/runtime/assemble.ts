@@ -10,6 +10,7 @@ import type { SluiceConfig } from '../../config.js';
 import type { JobDefinition } from '../../job/job.js';
 import type { Logger } from '../../telemetry/logging.js';
 import type { DeadLetterSink, ResultSink } from '../sinks/sink.js';
+import { AggregationSink } from '../sinks/aggregation-sink.js';
 import { JsonLinesSink } from '../sinks/stdout.js';
 import type { SourceConnector } from '../sources/connector.js';
 import { GeneratorConnector } from '../sources/generator-connector.js';
@@ -58,6 +59,7 @@ export async function sinksFromConfig<OUT>(
   resultsOut: Writable,
   logger: Logger,
 ): Promise<Array<ResultSink<OUT>>> {
+  if (job.aggregations && job.aggregationOf) return aggregationSinks(config, job, deadLetters, resultsOut, logger);
   const sinks: Array<ResultSink<OUT>> = [];
   // A job file says which outputs it writes; the built-in job writes every one configured.
   const outputs = job.outputs ?? { elasticsearch: true, redis: true, stdout: false };
@@ -83,5 +85,79 @@ export async function sinksFromConfig<OUT>(
   if (job.outputs?.redis && !config.redis)
     logger.warn({ job: job.name }, 'the job writes to Redis, and SLUICE_REDIS_URL is not set: its results are not written there');
   if (sinks.length === 0 || outputs.stdout) sinks.push(new JsonLinesSink<OUT>(resultsOut, toDocument));
+  return sinks;
+}
+
+/**
+ * A job with several aggregations: each aggregation's outputs are sinks of their own (its index,
+ * its Redis key prefix and TTL), fed only its results; stdout prints every aggregation's that asks
+ * for it (each document names its aggregation).
+ */
+async function aggregationSinks<OUT>(
+  config: SluiceConfig,
+  job: JobDefinition<unknown, unknown, OUT>,
+  deadLetters: DeadLetterSink,
+  resultsOut: Writable,
+  logger: Logger,
+): Promise<Array<ResultSink<OUT>>> {
+  const aggregations = job.aggregations ?? [];
+  const aggregationOf = (job.aggregationOf as NonNullable<typeof job.aggregationOf>).result;
+  const sinks: Array<ResultSink<OUT>> = [];
+  const es =
+    config.elasticsearch && aggregations.some((a) => a.results.outputs.elasticsearch)
+      ? await import('../sinks/elasticsearch.js')
+      : undefined;
+  const redis = config.redis && aggregations.some((a) => a.results.outputs.redis) ? await import('../sinks/redis.js') : undefined;
+  const printed = new Set<number>();
+  aggregations.forEach((aggregation, a) => {
+    const { results, targets, name } = aggregation;
+    const own = { ...job, ...results, name: `${job.name}/${name}` };
+    const belongs = (r: OUT) => aggregationOf(r) === a;
+    const component = { component: 'elasticsearch-sink', aggregation: name };
+    if (results.outputs.elasticsearch && es && config.elasticsearch) {
+      const inner = new es.ElasticsearchSink<OUT>({
+        config: { ...config.elasticsearch, index: targets.elasticsearchIndex ?? config.elasticsearch.index },
+        job: own,
+        deadLetters,
+        deadLetterTopic: config.topics.dlq,
+        logger: logger.child(component),
+      });
+      sinks.push(new AggregationSink(inner, name, belongs));
+    }
+    if (results.outputs.redis && redis && config.redis) {
+      const inner = new redis.RedisSink<OUT>({
+        config: {
+          ...config.redis,
+          keyPrefix: targets.redisKeyPrefix ?? config.redis.keyPrefix,
+          ttlSeconds: targets.redisTtlSeconds ?? config.redis.ttlSeconds,
+        },
+        job: own,
+        logger: logger.child({ component: 'redis-sink', aggregation: name }),
+      });
+      sinks.push(new AggregationSink(inner, name, belongs));
+    }
+    if (results.outputs.elasticsearch && !config.elasticsearch)
+      logger.warn(
+        { job: job.name, aggregation: name },
+        'the aggregation writes to Elasticsearch, and SLUICE_ES_NODE is not set: its results are not written there',
+      );
+    if (results.outputs.redis && !config.redis)
+      logger.warn(
+        { job: job.name, aggregation: name },
+        'the aggregation writes to Redis, and SLUICE_REDIS_URL is not set: its results are not written there',
+      );
+    if (results.outputs.stdout) printed.add(a);
+  });
+  // Nothing else to write to: every aggregation prints, as a job with one does.
+  if (sinks.length === 0) aggregations.forEach((_, a) => printed.add(a));
+  if (printed.size > 0) {
+    const toDocument = job.toDocument?.bind(job);
+    const stdout = new JsonLinesSink<OUT>(resultsOut, toDocument);
+    sinks.push(
+      printed.size === aggregations.length
+        ? stdout
+        : new AggregationSink(stdout, [...printed].map((a) => aggregations[a]?.name).join('+'), (r) => printed.has(aggregationOf(r))),
+    );
+  }
   return sinks;
 }

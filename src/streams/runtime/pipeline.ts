@@ -82,6 +82,13 @@ export class WindowPipeline<IN, ACC, OUT> {
   private readonly telemetry: PipelineTelemetry;
   private readonly counters = { recordsIn: 0, eventsCounted: 0, filtered: 0, deadLetters: 0, lateEvents: 0, redelivered: 0, resultsOut: 0 };
   private readonly assigner: WindowAssigner;
+  /**
+   * Who counts each event: the job's windows, or each of its aggregations' (a job with several:
+   * the event each one counts, its windows, its lateness, its name for late letters).
+   */
+  private readonly lanes: Array<{ assigner: WindowAssigner; latenessMs: number; select?: (event: IN) => IN; name?: string }>;
+  /** Some lane has session windows: lateness is decided in the stage (late candidates). */
+  private readonly merging: boolean;
   /** Late candidates (session windows) sent to the stage, by id: their letter if the stage finds them late. */
   private readonly pendingLate = new Map<number, DeadLetter>();
   private nextCandidate = 0;
@@ -89,10 +96,20 @@ export class WindowPipeline<IN, ACC, OUT> {
   constructor(private readonly options: PipelineOptions<IN, ACC, OUT>) {
     this.watermarks = new PartitionWatermarks({ ...options.windows, idleness: options.idleness ?? 'silence' });
     this.assigner = assignerFor(windowSpecOf(options.windows));
+    const aggregations = options.job.aggregations;
+    this.lanes = aggregations
+      ? aggregations.map((a) => ({
+          assigner: assignerFor(a.window),
+          latenessMs: a.allowedLatenessMs,
+          select: (event: IN) => a.select(event),
+          name: a.name,
+        }))
+      : [{ assigner: this.assigner, latenessMs: options.windows.allowedLatenessMs }];
+    this.merging = this.lanes.some((lane) => lane.assigner.merging);
     if (options.checkpoint) this.restorePlacement(options.checkpoint);
     this.telemetry = options.telemetry ?? NO_PIPELINE_TELEMETRY;
     this.stage = options.keyedStage((results, epoch) => this.writeResults(results, epoch));
-    if (this.assigner.merging) {
+    if (this.merging) {
       if (!this.stage.bindLate) throw new Error('session windows need a keyed stage that reports late candidates (bindLate)');
       this.stage.bindLate((candidates, epoch) => this.resolveLate(candidates, epoch));
     }
@@ -145,8 +162,7 @@ export class WindowPipeline<IN, ACC, OUT> {
     const watermark = this.watermarks.last;
     const events: Array<KeyedEvent<IN>> = [];
     const letters: DeadLetter[] = [];
-    const { allowedLatenessMs } = this.options.windows;
-    const assigner = this.assigner;
+    const lanes = this.lanes;
 
     const alreadyProcessed = (this.positions.get(partition) ?? 0) - 1;
     // Parse and validate the whole batch first: one stage, one span.
@@ -173,33 +189,38 @@ export class WindowPipeline<IN, ACC, OUT> {
         letters.push(this.letter(this.options.topics.dlq, batch, record, parsed.code, parsed.message));
         continue;
       }
-      const event = parsed.event;
-      const timestamp = job.timestampOf(event);
+      const parsedEvent = parsed.event;
+      const timestamp = job.timestampOf(parsedEvent);
       this.watermarks.observe(partition, timestamp, now);
-      const lastEnd = assigner.lastEnd(timestamp);
-      let lateCandidate: number | undefined;
-      if (lastEnd - 1 + allowedLatenessMs <= watermark) {
-        const letter = this.letter(
-          this.options.topics.late,
-          batch,
-          record,
-          RecordErrorCode.LATE_EVENT,
-          `event time ${timestamp} is behind the watermark ${watermark} by more than the allowed lateness (${allowedLatenessMs} ms)`,
-        );
-        if (!assigner.merging) {
-          this.counters.lateEvents++;
-          letters.push(letter);
-          continue;
+      // One lane per aggregation (one for most jobs): each counts the event, or finds it late, on its own.
+      for (let l = 0; l < lanes.length; l++) {
+        const { assigner, latenessMs, select, name } = lanes[l] as (typeof lanes)[number];
+        const event = select ? select(parsedEvent) : parsedEvent;
+        const lastEnd = assigner.lastEnd(timestamp);
+        let lateCandidate: number | undefined;
+        if (lastEnd - 1 + latenessMs <= watermark) {
+          const letter = this.letter(
+            this.options.topics.late,
+            batch,
+            record,
+            RecordErrorCode.LATE_EVENT,
+            `event time ${timestamp} is behind the watermark ${watermark} by more than the allowed lateness (${latenessMs} ms)${name === undefined ? '' : ` of aggregation ${name}`}`,
+          );
+          if (!assigner.merging) {
+            this.counters.lateEvents++;
+            letters.push(letter);
+            continue;
+          }
+          // Session windows: it still counts if it joins a live session of its key; the stage knows.
+          lateCandidate = this.nextCandidate++;
+          this.pendingLate.set(lateCandidate, letter);
+        } else {
+          this.counters.eventsCounted++;
         }
-        // Session windows: it still counts if it joins a live session of its key; the stage knows.
-        lateCandidate = this.nextCandidate++;
-        this.pendingLate.set(lateCandidate, letter);
-      } else {
-        this.counters.eventsCounted++;
+        const key = job.keyOf(event);
+        if (record.trace !== undefined) this.telemetry.counted(record.trace, key, assigner.merging ? timestamp : lastEnd - assigner.sizeMs);
+        events.push(lateCandidate === undefined ? { key, timestamp, event } : { key, timestamp, event, lateCandidate });
       }
-      const key = job.keyOf(event);
-      if (record.trace !== undefined) this.telemetry.counted(record.trace, key, assigner.merging ? timestamp : lastEnd - assigner.sizeMs);
-      events.push(lateCandidate === undefined ? { key, timestamp, event } : { key, timestamp, event, lateCandidate });
     }
     const sending = letters.length > 0 ? this.options.deadLetters.send(letters) : undefined;
     await this.step(events, watermark, this.watermarks.current(now));
