@@ -9,6 +9,7 @@
  */
 import type { JobDefinition } from '../job/job.js';
 import type { ClickCountAccumulator } from '../job/clickstream.js';
+import { assignerFor } from '../streams/operators/window-assigners.js';
 import type { TimeWindow } from '../streams/operators/windows.js';
 
 export type JsonSchema = Record<string, unknown>;
@@ -56,6 +57,8 @@ function hintsFor(job: JobDefinition<unknown, unknown, unknown>): QueryHints<unk
 
 export interface QueryDescription {
   job: string;
+  /** A job with several aggregations: the aggregation described (each has its own key, results and ranking). */
+  aggregation?: string;
   keyName: string;
   keyDescription: string;
   resultSchema: JsonSchema;
@@ -77,6 +80,23 @@ function sampleWindow(windowMs: number): TimeWindow {
 /** The document of a result (`toDocument`, when the job's result wraps it): what sinks write and queries answer. */
 export function documentOfResult<OUT>(job: Pick<JobDefinition<unknown, unknown, OUT>, 'toDocument'>, result: OUT): unknown {
   return job.toDocument ? job.toDocument(result) : result;
+}
+
+/**
+ * One aggregation of a job with several, as a job of its own for the live queries: its aggregate,
+ * its documents and its windows (the job's name and source stay the job's). Built-in hints
+ * (QUERY_HINTS) describe built-in jobs, which have one aggregation: none applies to these.
+ */
+export function aggregationJob<ACC>(job: JobDefinition<unknown, ACC, unknown>, a: number): JobDefinition<unknown, ACC, unknown> {
+  const aggregation = job.aggregations?.[a];
+  if (!aggregation) throw new Error(`job ${job.name} has no aggregation ${a}`);
+  const { aggregations: _all, aggregationOf: _of, toDocument: _first, ...rest } = job;
+  return {
+    ...rest,
+    aggregate: aggregation.aggregate,
+    ...(aggregation.results.toDocument ? { toDocument: aggregation.results.toDocument } : {}),
+    window: aggregation.window,
+  };
 }
 
 /**
@@ -113,6 +133,30 @@ export function inferSchema(value: unknown, descriptions: Record<string, string>
   }
   // null, undefined: any JSON value.
   return {};
+}
+
+/**
+ * Each aggregation of a job with several, described as describeJob describes a job: its key, the
+ * shape of its documents (with `aggregation` fixed to its name) and what ranks its windows' keys.
+ */
+export function describeAggregations(job: JobDefinition<unknown, unknown, unknown>): QueryDescription[] {
+  return (job.aggregations ?? []).map((aggregation, a) => {
+    const d = describeJob(aggregationJob(job, a), assignerFor(aggregation.window).sizeMs, {});
+    const schema = d.resultSchema as { properties?: Record<string, JsonSchema> };
+    const properties = schema.properties?.aggregation
+      ? { ...schema.properties, aggregation: { type: 'string', const: aggregation.name, description: 'the aggregation' } }
+      : schema.properties;
+    return {
+      ...d,
+      aggregation: aggregation.name,
+      keyDescription: d.keyDescription.replace(/^the job's key/, `the key of aggregation ${aggregation.name}`),
+      resultSchema: {
+        ...d.resultSchema,
+        ...(properties ? { properties } : {}),
+        description: `a document of aggregation ${aggregation.name} of job ${job.name}, as its sinks write it`,
+      },
+    };
+  });
 }
 
 export function describeJob(

@@ -5,6 +5,11 @@
  * builds the DOM with textContent only (keys are user data). With SLUICE_QUERY_TOKEN, open it as
  * /#token=<token> (a fragment never reaches a server or a log) or paste the token when asked.
  *
+ * A job with several aggregations: a selector picks the aggregation shown (its key, windows and
+ * ranking, from /status's `job.aggregations`); every API call names it (`aggregation=`), and
+ * `?aggregation=<name>` in the page's address picks it at load (default: the first). Switching
+ * aggregation forgets the key (keys of one aggregation mean nothing in another).
+ *
  * Windows leave the live state once they fire and their allowed lateness is over; the page keeps
  * the last answer it saw for such a window (marked "fired"), so the hour fills up while it is open.
  */
@@ -26,6 +31,7 @@ export const PAGE_HTML = String.raw`<!doctype html>
   section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px; }
   h2 { font-size: 15px; margin: 0 0 10px; }
   form { display: flex; gap: 8px; margin-bottom: 12px; }
+  select { padding: 6px 8px; border: 1px solid var(--line); border-radius: 6px; font: inherit; background: #fff; }
   input[type=text], input[type=password] { flex: 1; padding: 6px 8px; border: 1px solid var(--line); border-radius: 6px; font: inherit; }
   button { padding: 6px 12px; border: 0; border-radius: 6px; background: var(--accent); color: #fff; font: inherit; cursor: pointer; }
   table { width: 100%; border-collapse: collapse; }
@@ -55,6 +61,7 @@ export const PAGE_HTML = String.raw`<!doctype html>
 <main>
   <section id="key-section">
     <form id="key-form">
+      <select id="aggregation-select" aria-label="aggregation" style="display:none"></select>
       <input type="text" id="key-input" placeholder="key" aria-label="key" autocomplete="off">
       <button type="submit">Watch</button>
     </form>
@@ -90,10 +97,55 @@ export const PAGE_HTML = String.raw`<!doctype html>
     sessionStorage.setItem('sluice-token', hash.get('token'));
     history.replaceState(null, '', location.pathname + location.search);
   }
-  var state = { key: params.get('key') || '', by: params.get('by') || '', status: null, seen: {}, updates: 0, timer: 0 };
+  var state = { key: params.get('key') || '', by: params.get('by') || '', aggregation: params.get('aggregation') || '', status: null, seen: {}, updates: 0, timer: 0 };
   var $ = function (id) { return document.getElementById(id); };
 
   function token() { return sessionStorage.getItem('sluice-token') || ''; }
+
+  /** What is shown: the job (one aggregation), or the aggregation picked (several): key name, windows, ranking. */
+  function shape() {
+    var job = state.status ? state.status.job : null;
+    if (!job || !job.aggregations) return job;
+    for (var i = 0; i < job.aggregations.length; i++) if (job.aggregations[i].name === state.aggregation) return job.aggregations[i];
+    return job.aggregations[0];
+  }
+
+  /** An API path naming the aggregation shown (jobs with several aggregations; unchanged otherwise). */
+  function q(path) {
+    if (!state.status || !state.status.job.aggregations) return path;
+    return path + (path.indexOf('?') < 0 ? '?' : '&') + 'aggregation=' + encodeURIComponent(state.aggregation);
+  }
+
+  /** The labels of what is shown (after /status, and when another aggregation is picked). */
+  function applyShape() {
+    var s = state.status, d = shape();
+    if (!state.by) state.by = d.defaultRankBy || '';
+    var windows = !s.job.aggregations ? 'windows of ' + span(d.windowMs) :
+      d.windowType === 'session' ? 'sessions (gap ' + span(d.windowMs) + ')' :
+      d.windowType + ' windows of ' + span(d.windowMs) + (d.slideMs ? ' every ' + span(d.slideMs) : '');
+    $('job').textContent = 'job ' + s.job.name + (s.job.aggregations ? ' | aggregation ' + d.name : '') + ' | key: ' + d.keyName + ' | ' + windows + (d.allowedLatenessMs ? ', lateness ' + span(d.allowedLatenessMs) : '');
+    $('key-input').placeholder = d.keyName;
+    $('top-key-head').textContent = d.keyName;
+    $('key-value-head').textContent = state.by || 'value';
+    $('top-value-head').textContent = state.by || 'value';
+    $('top-title').textContent = 'Top ' + d.keyName + 's of the current window';
+  }
+
+  function showAggregations(job) {
+    var select = $('aggregation-select');
+    clear(select);
+    if (!job.aggregations) { select.style.display = 'none'; return; }
+    var names = job.aggregations.map(function (a) { return a.name; });
+    if (names.indexOf(state.aggregation) < 0) state.aggregation = names[0];
+    names.forEach(function (name) {
+      var option = document.createElement('option');
+      option.value = name;
+      option.textContent = name;
+      select.appendChild(option);
+    });
+    select.value = state.aggregation;
+    select.style.display = '';
+  }
 
   function api(path) {
     var headers = { accept: 'application/json' };
@@ -158,7 +210,7 @@ export const PAGE_HTML = String.raw`<!doctype html>
     var rows = starts.map(function (s) { return state.seen[s]; });
     var max = 1, total = 0;
     rows.forEach(function (r) { var v = valueOf(r.w.result); if (typeof v === 'number') { total += v; if (v > max) max = v; } });
-    $('key-title').textContent = (state.status ? state.status.job.keyName : 'key') + ' ' + state.key + ': the last hour';
+    $('key-title').textContent = (shape() ? shape().keyName : 'key') + ' ' + state.key + ': the last hour';
     $('key-total').textContent = fmt(total);
     $('key-total-label').textContent = (state.by || 'value') + ' in ' + rows.length + ' window(s) since ' + time(from);
     var tbody = $('key-table').querySelector('tbody');
@@ -197,7 +249,7 @@ export const PAGE_HTML = String.raw`<!doctype html>
       var a = document.createElement('a');
       a.className = 'key';
       a.textContent = t.key;
-      a.href = '?key=' + encodeURIComponent(t.key);
+      a.href = '?' + (state.status && state.status.job.aggregations ? 'aggregation=' + encodeURIComponent(state.aggregation) + '&' : '') + 'key=' + encodeURIComponent(t.key);
       a.addEventListener('click', function (e) { e.preventDefault(); watch(t.key); });
       td.appendChild(a);
       cell(tr, fmt(t.value), 'num value');
@@ -210,21 +262,16 @@ export const PAGE_HTML = String.raw`<!doctype html>
     var started = Date.now();
     var statusPromise = state.status ? Promise.resolve(state.status) : api('/status').then(function (s) {
       state.status = s;
-      if (!state.by) state.by = s.job.defaultRankBy || '';
-      $('job').textContent = 'job ' + s.job.name + ' | key: ' + s.job.keyName + ' | windows of ' + span(s.job.windowMs) + (s.job.allowedLatenessMs ? ', lateness ' + span(s.job.allowedLatenessMs) : '');
-      $('key-input').placeholder = s.job.keyName;
-      $('top-key-head').textContent = s.job.keyName;
-      $('key-value-head').textContent = state.by || 'value';
-      $('top-value-head').textContent = state.by || 'value';
-      $('top-title').textContent = 'Top ' + s.job.keyName + 's of the current window';
+      showAggregations(s.job);
+      applyShape();
       return s;
     });
-    return statusPromise.then(function () { return api('/windows'); }).then(function (windows) {
+    return statusPromise.then(function () { return api(q('/windows')); }).then(function (windows) {
       showFreshness(windows.freshness);
       var now = windows.freshness.watermark !== null ? Math.min(Date.now(), windows.freshness.watermark) : Date.now();
       var jobs = [];
       if (windows.current !== null) {
-        jobs.push(api('/windows/' + windows.current + '/top?n=10' + (state.by ? '&by=' + encodeURIComponent(state.by) : '')).then(function (top) {
+        jobs.push(api(q('/windows/' + windows.current + '/top?n=10' + (state.by ? '&by=' + encodeURIComponent(state.by) : ''))).then(function (top) {
           renderTop(top);
           if (!state.key && top.top.length > 0) { state.key = top.top[0].key; $('key-input').value = state.key; }
         }));
@@ -232,7 +279,7 @@ export const PAGE_HTML = String.raw`<!doctype html>
       return Promise.all(jobs).then(function () {
         if (!state.key) return;
         var from = now - HOUR;
-        return api('/keys/' + encodeURIComponent(state.key) + '/windows?from=' + from).then(function (answer) { renderKey(answer, now); showFreshness(answer.freshness); });
+        return api(q('/keys/' + encodeURIComponent(state.key) + '/windows?from=' + from)).then(function (answer) { renderKey(answer, now); showFreshness(answer.freshness); });
       });
     }).then(function () {
       showError('');
@@ -260,6 +307,26 @@ export const PAGE_HTML = String.raw`<!doctype html>
     loop();
   }
 
+  $('aggregation-select').addEventListener('change', function () {
+    state.aggregation = $('aggregation-select').value;
+    state.key = '';
+    state.seen = {};
+    state.by = '';
+    $('key-input').value = '';
+    clear($('key-table').querySelector('tbody'));
+    $('key-title').textContent = 'Pick a key';
+    $('key-total').textContent = '-';
+    $('key-total-label').textContent = '';
+    $('key-note').textContent = '';
+    var url = new URL(location.href);
+    url.searchParams.set('aggregation', state.aggregation);
+    url.searchParams.delete('key');
+    url.searchParams.delete('by');
+    history.replaceState(null, '', url.pathname + url.search);
+    applyShape();
+    clearTimeout(state.timer);
+    loop();
+  });
   $('key-input').value = state.key;
   $('key-form').addEventListener('submit', function (e) { e.preventDefault(); var k = $('key-input').value.trim(); if (k) watch(k); });
   $('token-form').addEventListener('submit', function (e) {

@@ -110,7 +110,23 @@ export function parseBy(raw: string | undefined, description: Pick<QueryDescript
   throw badRequest('by', `${shown(raw)} is not something to rank by; one of ${allowed}`);
 }
 
-export function parseCursor(raw: string | undefined, windowStart: number): string | undefined {
+/**
+ * Which aggregation of a job with several a query reads (`?aggregation=<name>`): its index among
+ * `names`. Required: there is no default. The aggregations differ in their key (`user-7` is a
+ * userId in one and means nothing in another), their window starts and their documents, so an
+ * answer for an aggregation the client did not mean would look plausible and be wrong; a 400 that
+ * lists the choices costs one retry. GET /status lists them.
+ */
+export function parseAggregation(raw: string | undefined, names: readonly string[], job: string): number {
+  const choices = names.join(', ');
+  if (raw === undefined || raw === '')
+    throw badRequest('aggregation', `required: job ${job} has several aggregations, name one (?aggregation=<name>): one of ${choices}`);
+  const index = names.indexOf(raw);
+  if (index < 0) throw badRequest('aggregation', `${shown(raw)} is not an aggregation of job ${job}; one of ${choices}`);
+  return index;
+}
+
+export function parseCursor(raw: string | undefined, windowStart: number, aggregation?: string): string | undefined {
   if (raw === undefined || raw === '') return undefined;
-  return decodeCursor(raw, windowStart);
+  return decodeCursor(raw, windowStart, aggregation);
 }

@@ -8,7 +8,8 @@ import type { SluiceConfig } from '../config.js';
 import type { JobDefinition } from '../job/job.js';
 import type { DaemonTelemetry } from '../telemetry/daemon-telemetry.js';
 import type { Logger } from '../telemetry/logging.js';
-import { describeJob } from './describe.js';
+import { assignerFor } from '../streams/operators/window-assigners.js';
+import { describeAggregations, describeJob, type QueryDescription } from './describe.js';
 import { startQueryServer, type QueryServer } from './query-server.js';
 import { QueryService, type QueryTarget } from './query-service.js';
 
@@ -26,10 +27,26 @@ export async function startQueryApi(options: QueryApiOptions): Promise<QueryServ
   const settings = options.config.query;
   if (!settings || settings.port === 0) return undefined;
   const metrics = options.telemetry.metrics;
+  const job = options.job;
+  // A job with several aggregations: each is queried on its own (?aggregation=<name>), with its own
+  // key, windows (size, slide or gap, lateness) and documents.
+  const descriptions = job.aggregations ? describeAggregations(job) : undefined;
+  const shape = job.aggregations
+    ? {
+        job: job.name,
+        aggregations: job.aggregations.map((a, i) => ({
+          name: a.name,
+          description: descriptions?.[i] as QueryDescription,
+          windows: { sizeMs: assignerFor(a.window).sizeMs, allowedLatenessMs: a.allowedLatenessMs, spec: a.window },
+        })),
+      }
+    : {
+        description: describeJob(job, options.config.windows.sizeMs),
+        windows: { ...options.config.windows, spec: job.window ?? { type: 'tumbling' as const, sizeMs: options.config.windows.sizeMs } },
+      };
   const service = new QueryService({
     current: options.current,
-    description: describeJob(options.job, options.config.windows.sizeMs),
-    windows: { ...options.config.windows, spec: options.job.window ?? { type: 'tumbling', sizeMs: options.config.windows.sizeMs } },
+    ...shape,
     maxScan: settings.maxScan,
     timeoutMs: settings.timeoutMs,
     workers: options.config.workers,

@@ -9,6 +9,12 @@
  *   GET /windows/:start/keys       a window's keys, paged with a cursor
  *   GET /windows/:start/top        a window's top N keys by a numeric field of the result
  *
+ * A job with several aggregations (job files' `aggregations:`): every route but /status, the page
+ * and the OpenAPI document takes `?aggregation=<name>`, required (400 listing the aggregations
+ * without it or with a name the job does not have: no default, see parseAggregation), and answers
+ * for that aggregation only (its key, its window starts and ends, its documents); answers carry
+ * `aggregation`. /status lists the aggregations. A job with one takes no such parameter.
+ *
  * Every answer carries `freshness`. Requests and responses have JSON schemas; bad parameters get a
  * 400 naming the parameter. With SLUICE_QUERY_TOKEN every API route wants `Authorization: Bearer`
  * (the page and the OpenAPI document hold no data and do not); a client address gets at most
@@ -119,10 +125,52 @@ const windowInfoProperties = {
 
 const secured = (token: string | undefined) => (token ? { security: [{ bearer: [] }] } : {});
 
+/** /status's description of one aggregation of a job with several. */
+const statusAggregationSchema = {
+  type: 'object',
+  required: ['name', 'keyName', 'keyDescription', 'windowMs', 'windowType', 'allowedLatenessMs', 'rankFields', 'rankMaps', 'defaultRankBy'],
+  properties: {
+    name: { type: 'string', description: 'what ?aggregation= names' },
+    keyName: { type: 'string', description: 'what its key is' },
+    keyDescription: { type: 'string' },
+    windowMs: { type: 'integer', description: 'window size (sessions: the gap)' },
+    windowType: { type: 'string', enum: ['tumbling', 'sliding', 'session'] },
+    slideMs: { type: 'integer', description: 'sliding windows only' },
+    allowedLatenessMs: { type: 'integer' },
+    rankFields: { type: 'array', items: { type: 'string' }, description: 'numeric result fields `by` may name' },
+    rankMaps: { type: 'array', items: { type: 'string' }, description: 'map-valued result fields: `by` may name <field>.<entry>' },
+    defaultRankBy: { type: ['string', 'null'] },
+  },
+} as const;
+
 export async function startQueryServer(options: QueryServerOptions): Promise<QueryServer> {
   const { service, logger } = options;
   const description = service.description;
-  const resultSchema: JsonSchema = description.resultSchema;
+  /** A job with several aggregations: each one's scope (a job with one: undefined, and nothing below changes for it). */
+  const aggregations = service.aggregations;
+  const names = aggregations?.map((a) => a.aggregation?.name ?? '') ?? [];
+  // Several aggregations: a result is one aggregation's document, told apart by its `aggregation` field.
+  const resultSchema: JsonSchema = aggregations
+    ? {
+        description: `a document of one aggregation of job ${service.job} (the one asked for), as its sinks write it`,
+        anyOf: aggregations.map((a) => a.description.resultSchema),
+      }
+    : description.resultSchema;
+  const keyName = aggregations ? 'key' : description.keyName;
+  /** The `aggregation` query parameter (jobs with several aggregations), and the field that echoes it in answers. */
+  const aggregationParam = aggregations
+    ? {
+        aggregation: {
+          type: 'string',
+          maxLength: 200,
+          description: `which aggregation, required: one of ${names.join(', ')} (GET /status describes each)`,
+        },
+      }
+    : {};
+  const aggregationField = aggregations ? { aggregation: { type: 'string', description: 'the aggregation answered' } } : {};
+  /** Required response fields, `aggregation` first when answers carry it. */
+  const required = (...fields: string[]) => (aggregations ? ['aggregation', ...fields] : fields);
+  const aggregationOf = (query: { aggregation?: string }) => service.scope(query.aggregation);
   const authorized = tokenCheck(options.token);
   const app: FastifyInstance = Fastify({
     logger: false,
@@ -153,7 +201,9 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
       info: {
         title: `sluice live queries: job ${description.job}`,
         version: options.version ?? 'unknown',
-        description: `The live state of every window of job "${description.job}" (key: ${description.keyDescription}), read from the window workers' live state (write buffers included). Results have the shape of the documents the job writes (its Elasticsearch and stdout documents). Every answer says how fresh it is.`,
+        description: aggregations
+          ? `The live state of every window of job "${service.job}", aggregation by aggregation (${names.join(', ')}: every query names one with ?aggregation=, GET /status describes each one's key and windows), read from the window workers' live state (write buffers included). Results have the shape of the documents the aggregation writes (its Elasticsearch and stdout documents). Every answer says how fresh it is.`
+          : `The live state of every window of job "${description.job}" (key: ${description.keyDescription}), read from the window workers' live state (write buffers included). Results have the shape of the documents the job writes (its Elasticsearch and stdout documents). Every answer says how fresh it is.`,
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'SLUICE_QUERY_TOKEN' } } },
     },
@@ -265,6 +315,12 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
                     description: 'map-valued result fields: `by` may name <field>.<entry>',
                   },
                   defaultRankBy: { type: ['string', 'null'] },
+                  aggregations: {
+                    type: 'array',
+                    items: statusAggregationSchema,
+                    description:
+                      'a job with several aggregations: each one (name its `name` with ?aggregation= in every query); the job then has no keyName, window or ranking of its own',
+                  },
                 },
               },
               answering: { type: 'boolean', description: 'a job is running and answers queries' },
@@ -279,17 +335,19 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
     () => service.status(),
   );
 
-  app.get(
+  app.get<{ Querystring: { aggregation?: string } }>(
     '/windows',
     {
       schema: {
         summary: 'The windows held in state (open, and fired ones kept for the allowed lateness), and the current one',
         ...secured(options.token),
+        ...(aggregations ? { querystring: { type: 'object', additionalProperties: false, properties: aggregationParam } } : {}),
         response: {
           200: {
             type: 'object',
-            required: ['windows', 'current', 'freshness'],
+            required: required('windows', 'current', 'freshness'),
             properties: {
+              ...aggregationField,
               windows: { type: 'array', items: { type: 'object', properties: windowInfoProperties } },
               current: { ...nullableNumber, description: 'start of the window holding the watermark (the next to fire)' },
               freshness: freshnessSchema,
@@ -299,14 +357,14 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
         },
       },
     },
-    () => service.windows(),
+    (request) => service.windows(aggregationOf(request.query)),
   );
 
-  app.get<{ Params: { key: string }; Querystring: { from?: string; to?: string } }>(
+  app.get<{ Params: { key: string }; Querystring: { from?: string; to?: string; aggregation?: string } }>(
     '/keys/:key/windows',
     {
       schema: {
-        summary: `One ${description.keyName}'s windows: open ones with their current result, fired ones still held (allowed lateness), each marked final or not`,
+        summary: `One ${keyName}'s windows: open ones with their current result, fired ones still held (allowed lateness), each marked final or not`,
         ...secured(options.token),
         params: {
           type: 'object',
@@ -316,7 +374,7 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
               type: 'string',
               minLength: 1,
               maxLength: LIMITS.maxKeyChars,
-              description: `${description.keyDescription} (one URL-encoded path segment)`,
+              description: `${aggregations ? "the aggregation's key" : description.keyDescription} (one URL-encoded path segment)`,
             },
           },
         },
@@ -326,13 +384,15 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
           properties: {
             from: { type: 'string', maxLength: 40, description: 'windows ending after this time: epoch ms or ISO 8601 (default: all)' },
             to: { type: 'string', maxLength: 40, description: 'windows starting before this time: epoch ms or ISO 8601 (default: all)' },
+            ...aggregationParam,
           },
         },
         response: {
           200: {
             type: 'object',
-            required: ['key', 'from', 'to', 'windows', 'freshness'],
+            required: required('key', 'from', 'to', 'windows', 'freshness'),
             properties: {
+              ...aggregationField,
               key: { type: 'string' },
               from: { type: 'integer' },
               to: { type: 'integer' },
@@ -356,9 +416,10 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
       },
     },
     (request) => {
+      const scope = aggregationOf(request.query);
       const key = parseKey(request.params.key);
       const { from, to } = parseRange(request.query.from, request.query.to);
-      return service.keyWindows(key, from, to);
+      return service.keyWindows(key, from, to, scope);
     },
   );
 
@@ -370,12 +431,14 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
         type: 'string',
         maxLength: 20,
         pattern: '^-?[0-9]+$',
-        description: `window start, epoch ms (a multiple of ${service.startAlignMs})`,
+        description: aggregations
+          ? `window start, epoch ms (a multiple of the aggregation's window size, of its slide for sliding windows, any for sessions: ${aggregations.map((a) => `${a.aggregation?.name} ${a.startAlignMs}`).join(', ')})`
+          : `window start, epoch ms (a multiple of ${service.startAlignMs})`,
       },
     },
   } as const;
 
-  app.get<{ Params: { start: string }; Querystring: { cursor?: string; limit?: string } }>(
+  app.get<{ Params: { start: string }; Querystring: { cursor?: string; limit?: string; aggregation?: string } }>(
     '/windows/:start/keys',
     {
       schema: {
@@ -388,13 +451,15 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
           properties: {
             cursor: { type: 'string', maxLength: 4096, description: 'nextCursor of the previous page' },
             limit: { type: 'string', maxLength: 10, description: `keys per page, 1 to ${LIMITS.maxPage} (default ${LIMITS.defaultPage})` },
+            ...aggregationParam,
           },
         },
         response: {
           200: {
             type: 'object',
-            required: ['window', 'limit', 'keys', 'nextCursor', 'scanned', 'freshness'],
+            required: required('window', 'limit', 'keys', 'nextCursor', 'scanned', 'freshness'),
             properties: {
+              ...aggregationField,
               window: { type: 'object', properties: windowInfoProperties },
               limit: { type: 'integer' },
               keys: {
@@ -415,36 +480,49 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
       },
     },
     (request) => {
-      const start = parseWindowStart(request.params.start, service.startAlignMs);
-      return service.windowKeys(start, parseCursor(request.query.cursor, start), parseLimit(request.query.limit));
+      // The aggregation first: where its windows start depends on it.
+      const scope = aggregationOf(request.query);
+      const start = parseWindowStart(request.params.start, scope.startAlignMs);
+      return service.windowKeys(
+        start,
+        parseCursor(request.query.cursor, start, scope.aggregation?.name),
+        parseLimit(request.query.limit),
+        scope,
+      );
     },
   );
 
-  const byChoices = [...description.rankFields, ...description.rankMaps.map((m) => `${m}.<name>`)];
-  app.get<{ Params: { start: string }; Querystring: { by?: string; n?: string } }>(
+  const byChoicesOf = (d: typeof description) => [...d.rankFields, ...d.rankMaps.map((m) => `${m}.<name>`)].join(', ') || '(none)';
+  const byDescription = aggregations
+    ? `what to rank by, per aggregation: ${aggregations
+        .map(
+          (a) =>
+            `${a.aggregation?.name}: one of ${byChoicesOf(a.description)}${a.description.defaultRankBy ? ` (default ${a.description.defaultRankBy})` : ''}`,
+        )
+        .join('; ')}`
+    : `one of ${byChoicesOf(description)}${description.defaultRankBy ? ` (default ${description.defaultRankBy})` : ''}`;
+  app.get<{ Params: { start: string }; Querystring: { by?: string; n?: string; aggregation?: string } }>(
     '/windows/:start/top',
     {
       schema: {
-        summary: `A window's top N ${description.keyName}s by a numeric field of the result`,
+        summary: `A window's top N ${keyName}s by a numeric field of the result`,
         ...secured(options.token),
         params: startParam,
         querystring: {
           type: 'object',
           additionalProperties: false,
           properties: {
-            by: {
-              type: 'string',
-              maxLength: 300,
-              description: `one of ${byChoices.join(', ') || '(none)'}${description.defaultRankBy ? ` (default ${description.defaultRankBy})` : ''}`,
-            },
+            by: { type: 'string', maxLength: 300, description: byDescription },
             n: { type: 'string', maxLength: 10, description: `how many, 1 to ${LIMITS.maxTop} (default ${LIMITS.defaultTop})` },
+            ...aggregationParam,
           },
         },
         response: {
           200: {
             type: 'object',
-            required: ['window', 'by', 'n', 'top', 'scanned', 'freshness'],
+            required: required('window', 'by', 'n', 'top', 'scanned', 'freshness'),
             properties: {
+              ...aggregationField,
               window: { type: 'object', properties: windowInfoProperties },
               by: { type: 'string' },
               n: { type: 'integer' },
@@ -471,8 +549,9 @@ export async function startQueryServer(options: QueryServerOptions): Promise<Que
       },
     },
     (request) => {
-      const start = parseWindowStart(request.params.start, service.startAlignMs);
-      return service.windowTop(start, parseBy(request.query.by, description), parseTopN(request.query.n));
+      const scope = aggregationOf(request.query);
+      const start = parseWindowStart(request.params.start, scope.startAlignMs);
+      return service.windowTop(start, parseBy(request.query.by, scope.description), parseTopN(request.query.n), scope);
     },
   );
 

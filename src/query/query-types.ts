@@ -7,13 +7,22 @@
 
 export type WorkerQuery =
   /** One key's windows (open, and fired ones still held for the allowed lateness) overlapping [from, to). */
-  | { kind: 'key-windows'; key: string; from: number; to: number }
-  /** A window's keys after `after` (string order), at most `limit + 1` of them (the extra one says "more"). */
-  | { kind: 'window-keys'; start: number; after?: string; limit: number; maxScan: number }
-  /** A window's `n` keys with the largest `by` (ties: key order). */
-  | { kind: 'window-top'; start: number; by: string; n: number; maxScan: number }
-  /** The window starts the worker holds state for. */
-  | { kind: 'windows' };
+  (
+    | { kind: 'key-windows'; key: string; from: number; to: number }
+    /** A window's keys after `after` (string order), at most `limit + 1` of them (the extra one says "more"). */
+    | { kind: 'window-keys'; start: number; after?: string; limit: number; maxScan: number }
+    /** A window's `n` keys with the largest `by` (ties: key order). */
+    | { kind: 'window-top'; start: number; by: string; n: number; maxScan: number }
+    /** The window starts the worker holds state for. */
+    | { kind: 'windows' }
+  ) & {
+    /**
+     * A job with several aggregations: which one (its index) the query reads; the worker answers from
+     * that aggregation's view of its one store (AggregationStoreView), with that aggregation's windows
+     * and documents. Required for such a job, absent for a job with one.
+     */
+    aggregation?: number;
+  };
 
 export type WorkerQueryKind = WorkerQuery['kind'];
 

@@ -7,8 +7,10 @@
  */
 import { ErrorCode, serializeError, SluiceError } from '../errors.js';
 import type { JobDefinition } from '../job/job.js';
-import type { WindowEntry } from '../streams/operators/windows.js';
-import { documentOfResult, rankReader } from './describe.js';
+import { AggregationStoreView } from '../streams/operators/aggregation-windows.js';
+import { assignerFor } from '../streams/operators/window-assigners.js';
+import type { WindowEntry, WindowStateStore } from '../streams/operators/windows.js';
+import { aggregationJob, documentOfResult, type QueryHints, rankReader } from './describe.js';
 import type { HeldWindow, KeyEntry, RankedKey, WorkerQuery, WorkerQueryAnswer } from './query-types.js';
 import { compareKeys, compareRanked, FirstN } from './select.js';
 
@@ -20,14 +22,63 @@ export interface QueryableState<ACC> {
 }
 
 export interface WorkerQueryContext<ACC> {
-  state: QueryableState<ACC>;
+  /**
+   * The worker's store. A job with several aggregations keeps them all in it, each window under
+   * its stored start (aggregation-windows.ts): a query reads one aggregation's view of it, which
+   * needs the whole store interface (the view is the one the window operators use).
+   */
+  state: QueryableState<ACC> | WindowStateStore<ACC>;
   job: JobDefinition<unknown, ACC, unknown>;
+  /** The job's window size (sessions: the gap); a job with several aggregations: unused (each has its own). */
   windowMs: number;
   workerIndex: number;
 }
 
+/** What a query reads: the job's windows, or the windows of the aggregation it names. */
+interface QueryScope<ACC> {
+  state: QueryableState<ACC>;
+  job: JobDefinition<unknown, ACC, unknown>;
+  windowMs: number;
+  hints?: QueryHints<unknown>;
+}
+
+/**
+ * A job with several aggregations is answered from the named aggregation's view of the store (its
+ * windows under their real starts), with its aggregate, documents and window size; the raw store
+ * (encoded starts, every aggregation's entries) is never read. The query service always names one
+ * (a request without one is refused before any worker is asked): a query without one here is a bug.
+ */
+function scopeOf<ACC>(query: WorkerQuery, ctx: WorkerQueryContext<ACC>): QueryScope<ACC> {
+  const aggregations = ctx.job.aggregations;
+  const a = query.aggregation;
+  if (!aggregations) {
+    if (a !== undefined) throw badAggregation(`job ${ctx.job.name} has one aggregation: a query names none (got ${a})`);
+    return { state: ctx.state, job: ctx.job, windowMs: ctx.windowMs };
+  }
+  const names = aggregations.map((g) => g.name).join(', ');
+  if (a === undefined) throw badAggregation(`job ${ctx.job.name} has several aggregations (${names}): a query must name one`);
+  const aggregation = Number.isSafeInteger(a) ? aggregations[a] : undefined;
+  if (!aggregation) throw badAggregation(`job ${ctx.job.name} has no aggregation ${a} (its aggregations: ${names})`);
+  if (!isStore(ctx.state))
+    throw new SluiceError(ErrorCode.INTERNAL, 'a job with several aggregations is queried on a state that is not a whole window store');
+  return {
+    state: new AggregationStoreView(ctx.state, a as number, aggregations.length),
+    job: aggregationJob(ctx.job, a as number),
+    windowMs: assignerFor(aggregation.window).sizeMs,
+    hints: {},
+  };
+}
+
+function isStore<ACC>(state: QueryableState<ACC> | WindowStateStore<ACC>): state is WindowStateStore<ACC> {
+  return typeof (state as Partial<WindowStateStore<ACC>>).put === 'function';
+}
+
+function badAggregation(message: string): SluiceError {
+  return new SluiceError(ErrorCode.QUERY_BAD_REQUEST, `aggregation: ${message}`, { details: { param: 'aggregation' } });
+}
+
 export function answerQuery<ACC>(query: WorkerQuery, ctx: WorkerQueryContext<ACC>): WorkerQueryAnswer {
-  const { state, job, windowMs } = ctx;
+  const { state, job, windowMs, hints } = scopeOf(query, ctx);
   switch (query.kind) {
     case 'windows':
       return { kind: 'windows', starts: [...state.windowStarts()].sort((a, b) => a - b) };
@@ -57,7 +108,7 @@ export function answerQuery<ACC>(query: WorkerQuery, ctx: WorkerQueryContext<ACC
       return { kind: 'window-keys', keys, scanned };
     }
     case 'window-top': {
-      const read = rankReader(job as JobDefinition<unknown, unknown, unknown>, query.by);
+      const read = rankReader(job as JobDefinition<unknown, unknown, unknown>, query.by, hints);
       const top = new FirstN<{ key: string; value: number; entry: WindowEntry<ACC> }>(query.n, compareRanked);
       let scanned = 0;
       for (const [key, entry] of state.entries(query.start)) {
