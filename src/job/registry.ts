@@ -205,11 +205,22 @@ function applyToAggregations(
     );
   }
   const names = aggregations.map((a) => a.name).join(', ');
+  /** Index -> the aggregation writing it (SLUICE_ES_INDEX): names that differ only in case would share one. */
+  const indexes = new Map<string, string>();
   for (const a of aggregations) {
     if (set(env, 'SLUICE_ALLOWED_LATENESS_MS')) a.allowedLatenessMs = c.windows.allowedLatenessMs;
     else a.allowedLatenessMs ??= c.windows.allowedLatenessMs;
     const es = a.outputs.elasticsearch;
-    if (es && set(env, 'SLUICE_ES_INDEX') && c.elasticsearch) es.index = `${c.elasticsearch.index}-${a.name.toLowerCase()}`;
+    if (es && set(env, 'SLUICE_ES_INDEX') && c.elasticsearch) {
+      es.index = `${c.elasticsearch.index}-${a.name.toLowerCase()}`;
+      const other = indexes.get(es.index);
+      if (other !== undefined)
+        throw new SluiceError(
+          ErrorCode.JOB_INVALID,
+          `SLUICE_ES_INDEX=${c.elasticsearch.index} cannot apply to job file ${file}: aggregations ${other} and ${a.name} would both write index ${es.index}; rename one of them or unset the variable`,
+        );
+      indexes.set(es.index, a.name);
+    }
     const redis = a.outputs.redis;
     if (redis) {
       if (set(env, 'SLUICE_REDIS_KEY_PREFIX') && c.redis) redis.prefix = `${c.redis.keyPrefix}${a.name}:`;
