@@ -11,11 +11,19 @@
  *   flink (--flink) the reference job (/work/shared/peers/flink/run) with both sinks.
  * Every output is verified against the workload's expected results ("outputs exact").
  *
+ * Issue 14: `--workload shop --jobs builtin,shop` gives every event a productId and a region and
+ * also runs examples/shop-activity.yaml (three aggregations over one parse: per user and minute,
+ * per product and minute, per region and 5 minutes) as systems of their own, "sluice shop sinks off
+ * wN" (its outputs fall back to stdout: every line checked) and "sluice shop ES+Redis wN" (each of
+ * its three indexes and key prefixes counted and sampled), on the same topic as the built-in job
+ * (which ignores the two fields).
+ *
  * usage: npm run bench:throughput -- [--runs 3] [--flink] [--users 100000] [--workers 1,2]   (--help for all)
+ *        npm run bench:throughput -- --runs 3 --workload shop --jobs builtin,shop --no-kafkajs --no-sinks-off
  */
 import { testKafka } from '../test/helpers/kafka.js';
 import { waitForElasticsearch } from '../test/helpers/services.js';
-import { bool, int, ints, num, parseFlags, str } from './lib/options.js';
+import { bool, int, ints, num, parseFlags, str, strs } from './lib/options.js';
 import { servicePids, waitForQuiet } from './lib/proc.js';
 import { fmt, fmtInt, median, ratio, sleep, table } from './lib/report.js';
 import { header, keepData, runBench } from './lib/run.js';
@@ -26,6 +34,7 @@ import {
   runFlink,
   runKafkajs,
   runSluice,
+  SHOP_JOB,
   type Measured,
   type RunContext,
 } from './lib/systems.js';
@@ -39,6 +48,11 @@ const FLAGS = {
   sinksOff: bool(true, 'run sluice with sinks off'),
   sinks: bool(true, 'run sluice with Elasticsearch + Redis'),
   flink: bool(false, 'run the reference Flink job (ES + Redis)'),
+  jobs: strs(
+    ['builtin'],
+    'the sluice jobs, each a system of its own: builtin (the built-in job, or SLUICE_JOB of --daemon-env), shop (--shop-job, on --workload shop)',
+  ),
+  shopJob: str(SHOP_JOB, 'the job file of the shop systems (SLUICE_JOB): aggregations perUser, perProduct, perRegion'),
   flinkRun: str(FLINK_RUN, "the Flink peer's run script"),
   flinkParallelism: int(2, "the Flink job's parallelism (its SLUICE_WORKERS)"),
   checkpointIntervalMs: int(10_000, 'SLUICE_CHECKPOINT_INTERVAL_MS of sluice and Flink (min pause: half); 0 = their defaults (30 s)'),
@@ -84,6 +98,9 @@ function parseDaemonEnv(text: string | undefined): Record<string, string> | unde
 
 function systems(o: Options): System[] {
   const extra = parseDaemonEnv(o.daemonEnv);
+  for (const job of o.jobs) if (job !== 'builtin' && job !== 'shop') throw new Error(`--jobs: builtin and/or shop, got "${job}"`);
+  const shop = o.jobs.includes('shop');
+  if (shop && o.workload !== 'shop') throw new Error('--jobs shop needs --workload shop (events with productId and region)');
   const nodeArgs = o.nodeArgs?.split(' ').filter((a) => a !== '');
   const mode = (workers: number, sinks: boolean, cli = o.cli, label?: string) => ({
     workers,
@@ -104,10 +121,19 @@ function systems(o: Options): System[] {
     { cli: o.cli, prefix: 'sluice' },
   ];
   for (const { cli, prefix } of builds) {
-    for (const w of o.sinksOff ? o.workers : [])
-      list.push({ name: `${prefix} sinks off w${w}`, run: (ctx) => runSluice(ctx, mode(w, false, cli, `${prefix} sinks off w${w}`)) });
-    for (const w of o.sinks ? o.workers : [])
-      list.push({ name: `${prefix} ES+Redis w${w}`, run: (ctx) => runSluice(ctx, mode(w, true, cli, `${prefix} ES+Redis w${w}`)) });
+    if (o.jobs.includes('builtin')) {
+      for (const w of o.sinksOff ? o.workers : [])
+        list.push({ name: `${prefix} sinks off w${w}`, run: (ctx) => runSluice(ctx, mode(w, false, cli, `${prefix} sinks off w${w}`)) });
+      for (const w of o.sinks ? o.workers : [])
+        list.push({ name: `${prefix} ES+Redis w${w}`, run: (ctx) => runSluice(ctx, mode(w, true, cli, `${prefix} ES+Redis w${w}`)) });
+    }
+    const shopSystem = (w: number, sinks: boolean) => {
+      const name = `${prefix} shop ${sinks ? 'ES+Redis' : 'sinks off'} w${w}`;
+      list.push({ name, run: (ctx) => runSluice(ctx, { ...mode(w, sinks, cli, name), shopJob: o.shopJob as string }) });
+    };
+    // Sinks off, the shop job's outputs fall back to stdout (SLUICE_ES_NODE and SLUICE_REDIS_URL unset).
+    for (const w of shop && o.sinksOff ? o.workers : []) shopSystem(w, false);
+    for (const w of shop && o.sinks ? o.workers : []) shopSystem(w, true);
   }
   if (o.flink)
     list.push({
@@ -194,7 +220,8 @@ function report(results: Measured[], names: string[], workload: Workload, o: Opt
     '  (the threads created last: Node names every thread "node"); other = the rest of the process (V8 GC and compiler, libuv,',
     '  threads already ended); total = the whole process. Flink: total only (threads by name in its notes).',
     `outputs exact = sinks off: every stdout line equals its expected result, none missing or repeated; ES + Redis: document and key`,
-    `  counts equal the expected results and a sample of ${o.verifySample} values matches; and every bad record dead-lettered, no late event`,
+    `  counts equal the expected results and a sample of ${o.verifySample} values matches (shop: per aggregation, its index and keys, its sample`,
+    `  compared as whole documents); and every bad record dead-lettered, no late event`,
     "  (read_committed), and sluice's committed offsets at the end of every partition.",
     `perturbed/discarded: other processes used more than ${o.maxOtherCores} cores on average during the run (discarded runs were repeated, not in the medians).`,
   );

@@ -10,10 +10,13 @@ import type { ExpectedResult } from '../../test/helpers/clickstream-fixture.js';
 import { esNode, redisUrl, uniqueName } from '../../test/helpers/services.js';
 import { countCommitted } from './kafka.js';
 import { onCleanup } from './run.js';
-import type { Workload } from './workload.js';
+import { SHOP_AGGREGATIONS, type Workload } from './workload.js';
 
 export interface SinkTargets {
+  /** SLUICE_ES_INDEX: the index, or with a job of several aggregations the start of theirs (`<index>-<aggregation>`). */
   index: string;
+  /** The indexes written: `index`, or each aggregation's. */
+  indices: string[];
   /** The Redis URL with the database chosen for this run. */
   redisUrl: string;
   keyPrefix: string;
@@ -46,8 +49,11 @@ export async function scanCount(redis: Redis, prefix: string, unlink = false): P
   return n;
 }
 
-/** A unique index and key prefix, in an empty Redis database (from 15 down): DBSIZE counts only this run's keys. */
-export async function sinkTargets(label: string): Promise<SinkTargets> {
+/**
+ * A unique index and key prefix, in an empty Redis database (from 15 down): DBSIZE counts only this
+ * run's keys. `aggregations`: the job has several, each writing `<index>-<aggregation lowercased>`.
+ */
+export async function sinkTargets(label: string, aggregations?: readonly string[]): Promise<SinkTargets> {
   for (let db = 15; db >= 1; db--) {
     const redis = new Redis(`${redisUrl()}/${db}`, { lazyConnect: true, maxRetriesPerRequest: 1 });
     await redis.connect();
@@ -57,12 +63,13 @@ export async function sinkTargets(label: string): Promise<SinkTargets> {
     }
     const index = uniqueName(`bench-${label}`);
     const keyPrefix = `${uniqueName(`bench-${label}`)}:`;
+    const indices = aggregations ? aggregations.map((a) => `${index}-${a.toLowerCase()}`) : [index];
     const drop = onCleanup(async () => {
-      await esFetch(`/${index}`, { method: 'DELETE' }).catch(() => undefined);
+      for (const i of indices) await esFetch(`/${i}`, { method: 'DELETE' }).catch(() => undefined);
       await scanCount(redis, keyPrefix, true).catch(() => undefined);
       redis.disconnect();
     });
-    return { index, redisUrl: `${redisUrl()}/${db}`, keyPrefix, redis, drop };
+    return { index, indices, redisUrl: `${redisUrl()}/${db}`, keyPrefix, redis, drop };
   }
   throw new Error('no empty Redis database among 1..15 for the bench');
 }
@@ -184,6 +191,117 @@ export async function verifyStores(workload: Workload, t: SinkTargets, sampleSiz
       ...examples,
     ],
   };
+}
+
+/**
+ * examples/shop-activity.yaml with sinks off (its outputs fall back to stdout): every line equal to
+ * its expected result of its aggregation (JSON, fields in order), all of them, none twice.
+ */
+export function verifyShopStdout(workload: Workload, file: string): Verification {
+  const shop = workload.shop;
+  if (!shop) return { exact: false, notes: ['the workload is not the shop workload (--workload shop)'] };
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
+  const seen = new Set<string>();
+  let wrong = 0;
+  let duplicates = 0;
+  let example = '';
+  for (const line of lines) {
+    let got: Record<string, unknown> | undefined;
+    try {
+      got = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      // counted wrong below
+    }
+    const aggregation = SHOP_AGGREGATIONS.find((a) => a === got?.aggregation);
+    const key = aggregation === 'perUser' ? got?.userId : aggregation === 'perProduct' ? got?.productId : got?.region;
+    const id = `${String(key)}:${String(got?.windowStart)}`;
+    if (seen.has(`${aggregation}/${id}`)) duplicates++;
+    seen.add(`${aggregation}/${id}`);
+    const want = aggregation ? shop.expected(aggregation, id) : undefined;
+    if (!want || JSON.stringify(want) !== JSON.stringify(got)) {
+      wrong++;
+      example ||= `${line.slice(0, 200)} (expected ${want ? JSON.stringify(want) : 'no such result'})`;
+    }
+  }
+  const expected = SHOP_AGGREGATIONS.reduce((n, a) => n + shop.counts[a], 0);
+  const notes = [`stdout: ${lines.length} lines (expected ${expected}), every line checked: ${wrong} wrong, ${duplicates} repeated`];
+  if (example) notes.push(`first wrong line: ${example}`);
+  return { exact: lines.length === expected && wrong === 0 && duplicates === 0, notes };
+}
+
+/**
+ * examples/shop-activity.yaml with ES + Redis: per aggregation, the documents in its index and the
+ * keys under its prefix (`<prefix><aggregation>:`) against its expected results, and a sample of up
+ * to `sampleSize` of them value by value: each document equal to the expected one field by field
+ * and in the same order (JSON), each Redis value the example's `redis.value`.
+ */
+export async function verifyShopStores(workload: Workload, t: SinkTargets, sampleSize: number): Promise<Verification> {
+  const shop = workload.shop;
+  if (!shop) return { exact: false, notes: ['the workload is not the shop workload (--workload shop)'] };
+  let exact = true;
+  const notes: string[] = [];
+  for (const [i, aggregation] of SHOP_AGGREGATIONS.entries()) {
+    const index = t.indices[i] as string;
+    const prefix = `${t.keyPrefix}${aggregation}:`;
+    const docs = await esCount(index);
+    const keys = await scanCount(t.redis, prefix);
+    const want = shop.counts[aggregation];
+    const sample = sampleOf(shop.results(aggregation), sampleSize);
+    let esWrong = 0;
+    let redisWrong = 0;
+    const examples: string[] = [];
+    for (let j = 0; j < sample.length; j += 1000) {
+      const chunk = sample.slice(j, j + 1000);
+      const res = await esFetch(`/${index}/_mget`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ids: chunk.map(([id]) => id) }),
+      });
+      const body = (await res.json()) as { docs?: Array<{ _id: string; found?: boolean; _source?: unknown }> };
+      const byId = new Map((body.docs ?? []).map((d) => [d._id, d.found ? d._source : undefined]));
+      const values = await t.redis.mget(...chunk.map(([id]) => `${prefix}${id}`));
+      chunk.forEach(([id, result], k) => {
+        const got = JSON.stringify(byId.get(id) ?? null);
+        if (got !== JSON.stringify(result)) {
+          esWrong++;
+          if (examples.length < 2) examples.push(`ES ${aggregation} ${id}: ${got} (expected ${JSON.stringify(result)})`);
+        }
+        if (values[k] !== shop.redisValue(result)) {
+          redisWrong++;
+          if (examples.length < 2)
+            examples.push(`Redis ${aggregation} ${id}: ${values[k] ?? 'missing'} (expected ${shop.redisValue(result)})`);
+        }
+      });
+    }
+    exact &&= docs === want && keys === want && esWrong === 0 && redisWrong === 0;
+    notes.push(
+      `${aggregation}: ES ${docs} docs in ${index}, Redis ${keys} keys (expected ${want} of each); a sample of ${sample.length}: ${esWrong} documents and ${redisWrong} values wrong`,
+      ...examples,
+    );
+  }
+  return { exact, notes };
+}
+
+/** A uniform sample (reservoir, fixed seed) of `size` items; all of them when there are fewer. */
+function sampleOf<T>(items: Iterable<T>, size: number, seed = 7): T[] {
+  let a = seed >>> 0;
+  const random = () => {
+    a = (Math.imul(a, 1_664_525) + 1_013_904_223) >>> 0;
+    return a / 4294967296;
+  };
+  const sample: T[] = [];
+  let seen = 0;
+  for (const item of items) {
+    seen++;
+    if (sample.length < size) sample.push(item);
+    else {
+      const j = Math.floor(random() * seen);
+      if (j < size) sample[j] = item;
+    }
+  }
+  return sample;
 }
 
 /** Every bad record dead-lettered, no event late (as a read_committed reader sees the topics). */

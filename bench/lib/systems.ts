@@ -18,10 +18,22 @@ import type { BaselineReport } from './kafkajs-consumer.js';
 import { cpuByThreadName, CpuAccount, processCpuSeconds, splitCpu, statusKiB, type CpuSplit } from './proc.js';
 import { sleep } from './report.js';
 import { onCleanup, onSuccess, track } from './run.js';
-import { esCount, sinkTargets, verifySideOutputs, verifyStdout, verifyStores, type SinkTargets, type Verification } from './sinks.js';
-import type { Workload } from './workload.js';
+import {
+  esCount,
+  sinkTargets,
+  verifyShopStdout,
+  verifyShopStores,
+  verifySideOutputs,
+  verifyStdout,
+  verifyStores,
+  type SinkTargets,
+  type Verification,
+} from './sinks.js';
+import { SHOP_AGGREGATIONS, type Workload } from './workload.js';
 
 const KAFKAJS_JS = fileURLToPath(new URL('./kafkajs-consumer.js', import.meta.url));
+/** examples/shop-activity.yaml of this checkout (from dist/bench/lib/). */
+export const SHOP_JOB = fileURLToPath(new URL('../../../examples/shop-activity.yaml', import.meta.url));
 export const FLINK_RUN = '/work/shared/peers/flink/run';
 
 export const END_DEFINITIONS = [
@@ -29,7 +41,8 @@ export const END_DEFINITIONS = [
   '  raw kafkajs: the consumer child has seen every record on the topic (its report line reaches the bench);',
   "  sluice, sinks off: the last expected result line reaches the bench on the daemon's stdout pipe;",
   '  ES + Redis (sluice, Flink): the first poll at which Redis DBSIZE (every 0.1 s) and the refreshed ES _count',
-  '    (every 0.25 s once Redis is complete) both reach the expected results.',
+  '    (every 0.25 s once Redis is complete) both reach the expected results (the shop job: all three',
+  "    aggregations' results, its three indexes counted together).",
   'events/s = every record on the topic (valid + bad + trailing) / wall s.',
 ];
 
@@ -112,6 +125,8 @@ export async function runKafkajs(ctx: RunContext): Promise<Measured> {
 
 /** Wait until ES and Redis hold `expected` results (see END_DEFINITIONS); undefined `doneAt` = stalled or exited. */
 export async function waitForStores(t: SinkTargets, expected: number, alive: () => boolean, stallS: number) {
+  // Several aggregations' indexes (`<index>-<aggregation>`) are counted together.
+  const counted = t.indices.length === 1 ? t.index : `${t.index}-*`;
   let firstAt = 0;
   let redisDoneAt = 0;
   let esDoneAt = 0;
@@ -129,7 +144,7 @@ export async function waitForStores(t: SinkTargets, expected: number, alive: () 
     if (keys >= expected && redisDoneAt === 0) redisDoneAt = now;
     if (esDoneAt === 0 && now - esPolledAt >= (redisDoneAt ? 250 : 1000)) {
       esPolledAt = now;
-      docs = await esCount(t.index, redisDoneAt !== 0).catch(() => docs);
+      docs = await esCount(counted, redisDoneAt !== 0).catch(() => docs);
       now = performance.now();
       if (docs >= expected && redisDoneAt !== 0) esDoneAt = now;
     }
@@ -154,11 +169,20 @@ export interface SluiceMode {
   extra?: Record<string, string>;
   /** Node flags of this daemon (before the run context's). */
   nodeArgs?: string[];
+  /**
+   * A job file with examples/shop-activity.yaml's aggregations (SLUICE_JOB; the shop workload)
+   * instead of the built-in job: its results are checked against the workload's `shop`. Sinks off,
+   * its outputs fall back to stdout (one line per result, naming its aggregation).
+   */
+  shopJob?: string;
 }
 
 export async function runSluice(ctx: RunContext, mode: SluiceMode): Promise<Measured & { daemon: Daemon }> {
   const { kafka, workload } = ctx;
-  const tag = `${ctx.run}w${mode.workers}${mode.sinks ? 's' : ''}-${++attempts}`;
+  const shop = mode.shopJob !== undefined ? workload.shop : undefined;
+  if (mode.shopJob !== undefined && !shop) throw new Error('the shop job runs on the shop workload (--workload shop)');
+  const expected = shop ? SHOP_AGGREGATIONS.reduce((n, a) => n + shop.counts[a], 0) : workload.expectedWindows;
+  const tag = `${ctx.run}w${mode.workers}${mode.sinks ? 's' : ''}${shop ? 'shop' : ''}-${++attempts}`;
   const settings: SluiceSettings = {
     topic: workload.topic,
     groupId: uniqueName('bench-sluice'),
@@ -169,7 +193,7 @@ export async function runSluice(ctx: RunContext, mode: SluiceMode): Promise<Meas
     checkpointIntervalMs: mode.checkpointIntervalMs,
     writeBufferEntries: mode.writeBufferEntries,
     inboxEvents: mode.inboxEvents,
-    ...(mode.extra ? { extra: mode.extra } : {}),
+    ...(mode.extra || mode.shopJob ? { extra: { ...mode.extra, ...(mode.shopJob ? { SLUICE_JOB: mode.shopJob } : {}) } } : {}),
   };
   const stdoutFile = join(tmpdir(), `sluice-bench-${process.pid}-results-${tag}.jsonl`);
   onCleanup(async () => {
@@ -179,7 +203,7 @@ export async function runSluice(ctx: RunContext, mode: SluiceMode): Promise<Meas
     await deleteRunGroups(kafka, settings.groupId);
   });
   onSuccess(() => rmSync(stdoutFile, { force: true }));
-  const sinks = mode.sinks ? await sinkTargets('sluice') : undefined;
+  const sinks = mode.sinks ? await sinkTargets(shop ? 'shop' : 'sluice', shop ? SHOP_AGGREGATIONS : undefined) : undefined;
   if (sinks) settings.sinks = sinks;
   const system = mode.label ?? `sluice ${mode.sinks ? 'ES+Redis' : 'sinks off'} w${mode.workers}`;
   const cpuAccount = new CpuAccount(ctx.servicePids);
@@ -192,23 +216,23 @@ export async function runSluice(ctx: RunContext, mode: SluiceMode): Promise<Meas
   const notes: string[] = [];
   let doneAt: number | undefined;
   if (sinks) {
-    const r = await waitForStores(sinks, workload.expectedWindows, () => daemon.running, ctx.stallTimeoutS);
+    const r = await waitForStores(sinks, expected, () => daemon.running, ctx.stallTimeoutS);
     doneAt = r.doneAt;
     if (r.doneAt)
       notes.push(
         `first result in Redis at ${((r.firstAt - daemon.spawnedAt) / 1000).toFixed(2)} s, complete at ${((r.redisDoneAt - daemon.spawnedAt) / 1000).toFixed(2)} s, ES at ${((r.esDoneAt - daemon.spawnedAt) / 1000).toFixed(2)} s`,
       );
-    else notes.push(`NOT COMPLETE (${r.problem}): ${r.docs} docs, ${r.keys} keys of ${workload.expectedWindows}`);
+    else notes.push(`NOT COMPLETE (${r.problem}): ${r.docs} docs, ${r.keys} keys of ${expected}`);
   } else {
     let progress = -1;
     let progressAt = performance.now();
-    while (daemon.running && daemon.lines < workload.expectedWindows) {
+    while (daemon.running && daemon.lines < expected) {
       await sleep(50);
       if (daemon.lines !== progress) [progress, progressAt] = [daemon.lines, performance.now()];
       else if (performance.now() - progressAt > ctx.stallTimeoutS * 1000) break;
     }
-    if (daemon.lines >= workload.expectedWindows) doneAt = daemon.lastLineAt;
-    else notes.push(`NOT COMPLETE: ${daemon.lines} result lines of ${workload.expectedWindows}`);
+    if (daemon.lines >= expected) doneAt = daemon.lastLineAt;
+    else notes.push(`NOT COMPLETE: ${daemon.lines} result lines of ${expected}`);
   }
   const hwm = statusKiB(daemon.pid, 'VmHWM');
   // Under --cpu-prof every isolate gets a profiler thread, started after it: the newest threads are
@@ -223,7 +247,13 @@ export async function runSluice(ctx: RunContext, mode: SluiceMode): Promise<Meas
       : `SIGTERM -> exit ${stop.code ?? stop.signal} (expected 0); log ${daemon.logFile}:\n${daemon.tail(15)}`,
   );
   const checks: Verification[] = [
-    sinks ? await verifyStores(workload, sinks, ctx.verifySample) : verifyStdout(workload, stdoutFile),
+    sinks
+      ? shop
+        ? await verifyShopStores(workload, sinks, ctx.verifySample)
+        : await verifyStores(workload, sinks, ctx.verifySample)
+      : shop
+        ? verifyShopStdout(workload, stdoutFile)
+        : verifyStdout(workload, stdoutFile),
     await verifySideOutputs(kafka, workload, settings.dlqTopic, settings.lateTopic),
   ];
   const ends = await endOffsets(kafka, workload.topic);

@@ -10,16 +10,28 @@
  * and its DUPLICATE_KEY bad records are valid events to the reference Flink job (Jackson keeps the
  * last duplicate), so a side-by-side run could not check both systems against one expectation.
  * The bad records here are bad to both.
+ *
+ * The shop workload (`--workload shop`, issue 14) is the same clicks, each also carrying a
+ * `productId` (skewed towards low numbers, from a PRNG of its own: the clicks and their expected
+ * results stay those of the seed) and its user's `region`, for examples/shop-activity.yaml (three
+ * aggregations over one parse: per user and minute, per product and minute, per region and 5
+ * minutes), whose results are counted here too (ShopExpected). The built-in job ignores the two
+ * fields: both jobs run on one topic. Every bad record is bad to the shop job as well (missing
+ * userId, productId or JSON, not an object), and the trailers carry both fields.
  */
 import { CompressionTypes, type Kafka, type Message } from 'kafkajs';
 import type { ExpectedResult } from '../../test/helpers/clickstream-fixture.js';
 import { createTopics, deleteTopics } from '../../test/helpers/kafka.js';
 import { uniqueName } from '../../test/helpers/services.js';
 import { endOffsets, sum } from './kafka.js';
-import { int, num } from './options.js';
+import { int, num, str } from './options.js';
 import { onCleanup } from './run.js';
 
 export const WINDOW_MS = 60_000;
+/** The window of examples/shop-activity.yaml's perRegion aggregation. */
+export const REGION_WINDOW_MS = 5 * 60_000;
+/** examples/shop-activity.yaml's region values (input.fields.region.oneOf). */
+export const REGIONS = ['eu', 'us', 'apac'];
 export const EVENT_TYPES = ['view', 'click', 'add_to_cart', 'purchase', 'remove_from_cart', 'search'];
 const DEVICES = ['mobile', 'desktop', 'tablet'];
 const COUNTRIES = ['DE', 'FR', 'US', 'GB', 'IN', 'BR', 'JP', 'NL'];
@@ -35,6 +47,42 @@ export interface WorkloadOptions {
   batchSize: number;
   inFlight: number;
   seed: number;
+  /** 'shop': every event also has productId and region (examples/shop-activity.yaml); default 'clicks'. */
+  kind?: WorkloadKind;
+  /** The shop workload's distinct productIds (default 1,000). */
+  products?: number;
+}
+
+export type WorkloadKind = 'clicks' | 'shop';
+
+/** One document of examples/shop-activity.yaml, in its field order. */
+export type ShopResult =
+  | { aggregation: 'perUser'; userId: string; windowStart: number; windowEnd: number; events: number; byEventType: Record<string, number> }
+  | { aggregation: 'perProduct'; productId: string; windowStart: number; windowEnd: number; events: number; users: number }
+  | {
+      aggregation: 'perRegion';
+      region: string;
+      windowStart: number;
+      windowEnd: number;
+      events: number;
+      users: number;
+      topProducts: Array<{ value: string; count: number }>;
+    };
+
+export type ShopAggregation = ShopResult['aggregation'];
+
+export const SHOP_AGGREGATIONS: readonly ShopAggregation[] = ['perUser', 'perProduct', 'perRegion'];
+
+/** The expected results of examples/shop-activity.yaml, per aggregation. */
+export interface ShopExpected {
+  /** Results per aggregation. */
+  counts: Record<ShopAggregation, number>;
+  /** The result whose Elasticsearch _id (and Redis key after the aggregation's prefix) is `id`. */
+  expected(aggregation: ShopAggregation, id: string): ShopResult | undefined;
+  /** Every expected result of one aggregation, with its id, in no particular order. */
+  results(aggregation: ShopAggregation): Iterable<[string, ShopResult]>;
+  /** The Redis value the example writes for a result (its `redis.value`). */
+  redisValue(result: ShopResult): string;
 }
 
 export interface Workload {
@@ -53,6 +101,8 @@ export interface Workload {
   expected(resultId: string): ExpectedResult | undefined;
   /** Every expected result, in no particular order. */
   expectedResults(): Iterable<ExpectedResult>;
+  /** The shop workload: what examples/shop-activity.yaml writes. */
+  shop?: ShopExpected;
 }
 
 /** Per user x window x event type counts, in one flat array (26 MB for 100,000 users x 11 windows). */
@@ -119,6 +169,95 @@ class ExpectedCounts {
   }
 }
 
+/**
+ * examples/shop-activity.yaml's perProduct (productId x minute: events, distinct users) and
+ * perRegion (region x 5 minutes: events, distinct users, top 5 products) results, counted with
+ * plain maps; its perUser results are the built-in job's (ExpectedCounts), under other names.
+ */
+class ShopCounts {
+  private readonly products = new Map<string, { events: number; users: Set<number> }>();
+  private readonly regions = new Map<string, { events: number; users: Set<number>; products: Map<string, number> }>();
+
+  constructor(private readonly clicks: ExpectedCounts) {}
+
+  add(u: number, productId: string, region: string, timestamp: number): void {
+    const minute = timestamp - (timestamp % WINDOW_MS);
+    const pid = `${productId}:${minute}`;
+    let p = this.products.get(pid);
+    if (!p) this.products.set(pid, (p = { events: 0, users: new Set() }));
+    p.events++;
+    p.users.add(u);
+    const five = timestamp - (timestamp % REGION_WINDOW_MS);
+    const rid = `${region}:${five}`;
+    let r = this.regions.get(rid);
+    if (!r) this.regions.set(rid, (r = { events: 0, users: new Set(), products: new Map() }));
+    r.events++;
+    r.users.add(u);
+    r.products.set(productId, (r.products.get(productId) ?? 0) + 1);
+  }
+
+  private product(id: string): ShopResult | undefined {
+    const p = this.products.get(id);
+    if (!p) return undefined;
+    const at = id.lastIndexOf(':');
+    const windowStart = Number(id.slice(at + 1));
+    return {
+      aggregation: 'perProduct',
+      productId: id.slice(0, at),
+      windowStart,
+      windowEnd: windowStart + WINDOW_MS,
+      events: p.events,
+      users: p.users.size,
+    };
+  }
+
+  private region(id: string): ShopResult | undefined {
+    const r = this.regions.get(id);
+    if (!r) return undefined;
+    const at = id.lastIndexOf(':');
+    const windowStart = Number(id.slice(at + 1));
+    const byValue = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const top = [...r.products].sort(([pa, a], [pb, b]) => b - a || byValue(pa, pb)).slice(0, 5);
+    return {
+      aggregation: 'perRegion',
+      region: id.slice(0, at),
+      windowStart,
+      windowEnd: windowStart + REGION_WINDOW_MS,
+      events: r.events,
+      users: r.users.size,
+      topProducts: top.map(([value, count]) => ({ value, count })),
+    };
+  }
+
+  private user(id: string): ShopResult | undefined {
+    const c = this.clicks.lookup(id);
+    if (!c) return undefined;
+    const byEventType: Record<string, number> = {};
+    for (const type of Object.keys(c.byEventType).sort()) byEventType[type] = c.byEventType[type] as number;
+    return { aggregation: 'perUser', userId: c.userId, windowStart: c.windowStart, windowEnd: c.windowEnd, events: c.count, byEventType };
+  }
+
+  view(): ShopExpected {
+    const lookup = (aggregation: ShopAggregation, id: string) =>
+      aggregation === 'perUser' ? this.user(id) : aggregation === 'perProduct' ? this.product(id) : this.region(id);
+    const clicks = this.clicks;
+    const self = this;
+    return {
+      counts: { perUser: clicks.results, perProduct: this.products.size, perRegion: this.regions.size },
+      expected: lookup,
+      *results(aggregation) {
+        if (aggregation === 'perUser') {
+          for (const c of clicks.all()) yield [`${c.userId}:${c.windowStart}`, self.user(`${c.userId}:${c.windowStart}`) as ShopResult];
+          return;
+        }
+        for (const id of (aggregation === 'perProduct' ? self.products : self.regions).keys())
+          yield [id, lookup(aggregation, id) as ShopResult];
+      },
+      redisValue: (r) => String(r.aggregation === 'perProduct' ? r.users : r.events),
+    };
+  }
+}
+
 /** A small, fast, seeded PRNG (same stream for the same seed). */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -159,14 +298,24 @@ export function clickValue(i: number, u: number, userId: string, eventType: stri
   );
 }
 
+/** The shop workload's fields of an event: a skewed product (from its own PRNG), the user's region. */
+function shopFields(random: () => number, products: number, u: number): { productId: string; region: string } {
+  const r = random();
+  return { productId: `sku-${Math.floor(r * r * products)}`, region: REGIONS[u % REGIONS.length] as string };
+}
+
 export async function produceWorkload(kafka: Kafka, options: WorkloadOptions, onProgress?: (sent: number) => void): Promise<Workload> {
   const random = prng(options.seed);
+  const shop = options.kind === 'shop';
+  const shopRandom = prng(options.seed + 1);
+  const products = options.products ?? 1_000;
   // A few hours back, on a window boundary: every timestamp is valid "now" and far from the future bound.
   const start = Math.floor((Date.now() - 3 * 3_600_000) / WINDOW_MS) * WINDOW_MS;
   const windows = Math.ceil(options.spanMs / WINDOW_MS) + 1;
   const badEvery = options.badRatio > 0 ? Math.max(1, Math.round(1 / options.badRatio)) : Number.POSITIVE_INFINITY;
   const userDigits = String(options.users - 1).length;
   const expected = new ExpectedCounts(options.users, windows, start, userDigits);
+  const shopCounts = shop ? new ShopCounts(expected) : undefined;
 
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
@@ -224,7 +373,12 @@ export async function produceWorkload(kafka: Kafka, options: WorkloadOptions, on
       if (timestamp > maxTimestamp) maxTimestamp = timestamp;
       const w = Math.floor((timestamp - start) / WINDOW_MS);
       expected.add(u, w, type);
-      const value = clickValue(i, u, userId, eventType, timestamp);
+      let value = clickValue(i, u, userId, eventType, timestamp);
+      if (shopCounts) {
+        const { productId, region } = shopFields(shopRandom, products, u);
+        shopCounts.add(u, productId, region, timestamp);
+        value = `${value.slice(0, -1)},"productId":"${productId}","region":"${region}"}`;
+      }
       bytes += value.length;
       // Keyed by userId, partitioned by user (sluice must not rely on either).
       const partition = u % options.partitions;
@@ -248,7 +402,12 @@ export async function produceWorkload(kafka: Kafka, options: WorkloadOptions, on
       messages: Array.from({ length: options.partitions }, (_, partition) => ({
         partition,
         key: `trailer-${partition}`,
-        value: JSON.stringify({ userId: `trailer-${partition}`, eventType: 'view', timestamp: trailingTs }),
+        value: JSON.stringify({
+          userId: `trailer-${partition}`,
+          eventType: 'view',
+          timestamp: trailingTs,
+          ...(shop ? { productId: `trailer-${partition}`, region: REGIONS[partition % REGIONS.length] } : {}),
+        }),
       })),
     });
   } finally {
@@ -267,6 +426,7 @@ export async function produceWorkload(kafka: Kafka, options: WorkloadOptions, on
     produceMs,
     expected: (id) => expected.lookup(id),
     expectedResults: () => expected.all(),
+    ...(shopCounts ? { shop: shopCounts.view() } : {}),
   };
 }
 
@@ -281,24 +441,30 @@ export const WORKLOAD_FLAGS = {
   seed: int(42, 'seed of the event generator'),
   batchSize: int(2_500, 'producer: messages per send (one partition per send: ~2,500 x 190 B stays under 1 MiB)'),
   inFlight: int(4, 'producer: sends in flight'),
+  workload: str(
+    'clicks',
+    "clicks: the clickstream contract's events; shop: the same, each with a productId and its user's region (examples/shop-activity.yaml's input; the built-in job ignores them)",
+  ),
+  products: int(1_000, 'shop workload: distinct productIds (skewed towards low numbers)'),
 };
 
-type WorkloadFlags = { [K in keyof typeof WORKLOAD_FLAGS]: number };
+type WorkloadFlags = { [K in keyof typeof WORKLOAD_FLAGS]: (typeof WORKLOAD_FLAGS)[K]['default'] };
 
 /** A fresh topic (deleted at the end) holding the workload; prints what it holds. */
 export async function setUpWorkload(kafka: Kafka, o: WorkloadFlags): Promise<Workload> {
   if (o.disorderMs >= 5_000) throw new Error('--disorder-ms must stay below the 5000 ms watermark bound, or events would be late');
+  if (o.workload !== 'clicks' && o.workload !== 'shop') throw new Error(`--workload: clicks or shop, got "${o.workload}"`);
   const topic = uniqueName('bench-clicks');
   await createTopics(kafka, [{ topic, partitions: o.partitions }]);
   onCleanup(() => deleteTopics(kafka, [topic]));
-  const w = await produceWorkload(kafka, { ...o, topic, spanMs: o.spanMinutes * 60_000 });
+  const w = await produceWorkload(kafka, { ...o, topic, spanMs: o.spanMinutes * 60_000, kind: o.workload });
   const onTopic = sum(await endOffsets(kafka, topic));
   if (onTopic !== w.totalRecords) throw new Error(`the topic holds ${onTopic} records, expected ${w.totalRecords}`);
   const n = (x: number) => x.toLocaleString('en-US');
   process.stdout.write(
     `workload: ${n(w.totalRecords)} records on ${topic} (${n(w.validEvents)} valid, ${n(w.badRecords)} bad, ${w.trailers} trailing; ` +
       `${(w.valueBytes / w.totalRecords).toFixed(0)} B/value), ${n(o.users)} users, ${o.partitions} partitions, ${o.spanMinutes} min of event time; ` +
-      `${n(w.expectedWindows)} results expected; produced in ${(w.produceMs / 1000).toFixed(1)} s\n`,
+      `${n(w.expectedWindows)} results expected${w.shop ? ` (shop job: ${SHOP_AGGREGATIONS.map((a) => `${a} ${n(w.shop?.counts[a] ?? 0)}`).join(', ')})` : ''}; produced in ${(w.produceMs / 1000).toFixed(1)} s\n`,
   );
   return w;
 }

@@ -7,16 +7,23 @@
  * - examples/clickstream.yaml: exactly what the built-in job writes (the clickstream fixture);
  * - examples/product-region.yaml: per product and region and 5 minutes, events, distinct users,
  *   the top 3 users; filtered records neither counted nor dead letters;
- * - examples/user-sessions.yaml: sessions per user with a 30-minute gap.
+ * - examples/user-sessions.yaml: sessions per user with a 30-minute gap;
+ * - examples/shop-activity.yaml: three aggregations over one parse (per user, per product, per
+ *   region), SIGKILLed mid-run and restarted on its state: every document of its three indexes,
+ *   every key of its three prefixes, the dead letters and the late letters (one per aggregation
+ *   that found a record late) exactly once.
  */
 import { Client } from '@elastic/elasticsearch';
 import { Redis } from 'ioredis';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { buildFixture, MINUTE } from '../helpers/clickstream-fixture.js';
 import { startDaemon, waitFor, type DaemonProcess } from '../helpers/daemon-process.js';
-import { createTopics, deleteTopics, kafkaBrokers, readTopic, testKafka } from '../helpers/kafka.js';
+import { committedOffsets, createTopics, deleteTopics, kafkaBrokers, readTopic, testKafka } from '../helpers/kafka.js';
 import { esNode, redisUrl, uniqueName, waitForElasticsearch } from '../helpers/services.js';
 import { esDocCount, redisKeys } from '../helpers/sink-reads.js';
 
@@ -26,7 +33,12 @@ const kafka = testKafka();
 const es = new Client({ node: esNode() });
 const redis = new Redis(redisUrl(), { lazyConnect: true });
 const daemons: DaemonProcess[] = [];
-const created: { topics: string[]; indices: string[]; prefixes: string[] } = { topics: [], indices: [], prefixes: [] };
+const created: { topics: string[]; indices: string[]; prefixes: string[]; dirs: string[] } = {
+  topics: [],
+  indices: [],
+  prefixes: [],
+  dirs: [],
+};
 
 before(async () => {
   await waitForElasticsearch();
@@ -41,6 +53,7 @@ after(async () => {
     const keys = await redisKeys(redis, prefix);
     if (keys.length > 0) await redis.del(...keys);
   }
+  for (const dir of created.dirs) rmSync(dir, { recursive: true, force: true });
   redis.disconnect();
   await es.close();
 });
@@ -56,7 +69,7 @@ async function runNames(name: string) {
   return names;
 }
 
-function startExample(file: string, names: Awaited<ReturnType<typeof runNames>>): DaemonProcess {
+function startExample(file: string, names: Awaited<ReturnType<typeof runNames>>, extra: Record<string, string> = {}): DaemonProcess {
   const daemon = startDaemon({
     SLUICE_JOB: `${EXAMPLES}${file}`,
     SLUICE_KAFKA_BROKERS: kafkaBrokers().join(','),
@@ -71,6 +84,7 @@ function startExample(file: string, names: Awaited<ReturnType<typeof runNames>>)
     SLUICE_CHECKPOINT_INTERVAL_MS: '1000',
     SLUICE_WORKERS: '2',
     SLUICE_METRICS_PORT: '0',
+    ...extra,
   });
   daemons.push(daemon);
   return daemon;
@@ -358,6 +372,318 @@ test('examples/user-sessions.yaml: one result per session, a session ending afte
   await checkOutputs(daemon, names, expected, (doc) => String(doc.events), 7 * 86_400);
   await checkDeadLetters(names.dlq, names.input, bad);
   assert.equal((await readTopic(kafka, names.late, 0, 2_000)).length, 0, 'no late event: every event was within the bound');
+  const exit = await daemon.stop('SIGTERM');
+  assert.equal(exit.code, 0, daemon.tail());
+});
+
+test('examples/shop-activity.yaml: three aggregations over one parse, SIGKILLed mid-run and restarted: every document, key and letter exactly once', {
+  timeout: 240_000,
+}, async (t) => {
+  const names = await runNames('jobfile-shop');
+  const aggregations = ['perUser', 'perProduct', 'perRegion'] as const;
+  type Aggregation = (typeof aggregations)[number];
+  const out = Object.fromEntries(
+    aggregations.map((a) => [a, { index: `${names.index}-${a.toLowerCase()}`, prefix: `${names.prefix}${a}:` }]),
+  ) as Record<Aggregation, { index: string; prefix: string }>;
+  created.indices.push(...aggregations.map((a) => out[a].index));
+  const stateDir = mkdtempSync(join(tmpdir(), 'sluice-shop-'));
+  created.dirs.push(stateDir);
+  const random = prng(31);
+  const MINUTE_WINDOW = MINUTE;
+  const REGION_WINDOW = 5 * MINUTE;
+  const BOUND = 5_000; // input.outOfOrderness
+  const start = Math.floor((Date.now() - 3 * 3_600_000) / REGION_WINDOW) * REGION_WINDOW;
+  const regions = ['eu', 'us', 'apac'];
+  const types = ['view', 'view', 'view', 'add_to_cart', 'purchase', 'search'];
+  interface ShopEvent {
+    userId: string;
+    productId: string;
+    region: string;
+    eventType: string;
+    timestamp: number;
+  }
+  type Message = { key: string | null; value: Buffer; partition: number };
+  /** Which aggregations count an event: all of them, or those that did not find it late. */
+  const counted: Array<{ e: ShopEvent; by: ReadonlySet<Aggregation> }> = [];
+  const all: ReadonlySet<Aggregation> = new Set(aggregations);
+  const bad: Array<{ value: Buffer; code: string }> = [];
+  const messages: Message[] = [];
+  let serial = 0;
+  const eventMessage = (e: ShopEvent, partition: number): Message =>
+    // n: every record's bytes are unique, so each letter is found by them.
+    ({ key: e.userId, partition, value: json({ ...e, n: serial++ }) });
+
+  // 6,000 events over 30 minutes on 3 partitions, each up to 4 s behind the event before it (within
+  // the 5 s bound: none is late), a few bad records of every rule among them.
+  const EVENTS = 6_000;
+  const SPAN = 30 * MINUTE;
+  for (let i = 0; i < EVENTS; i++) {
+    const e: ShopEvent = {
+      // A few heavy users and a skew towards low product numbers: distinct counts and the top 5 mean something.
+      userId: random() < 0.3 ? `user-${Math.floor(random() * 8)}` : `user-${Math.floor(random() * 300)}`,
+      productId: `sku-${Math.floor(random() * random() * 40)}`,
+      region: regions[Math.floor(random() * regions.length)] as string,
+      eventType: types[Math.floor(random() * types.length)] as string,
+      timestamp: Math.max(start, start + Math.floor((i / EVENTS) * SPAN) - Math.floor(random() * 4000)),
+    };
+    messages.push(eventMessage(e, i % PARTITIONS));
+    counted.push({ e, by: all });
+    if (i % 61 === 30) {
+      const n = serial++;
+      const { userId, productId, region, eventType, timestamp } = e;
+      const kinds: Array<[string, unknown]> = [
+        ['MISSING_USER_ID', { productId, region, eventType, timestamp, n }],
+        ['BAD_USER_ID', { userId: 42, productId, region, eventType, timestamp, n }],
+        ['MISSING_PRODUCT_ID', { userId, productId: '', region, eventType, timestamp, n }],
+        ['BAD_PRODUCT_ID', { userId, productId: `sku-${'x'.repeat(64)}`, region, eventType, timestamp, n }],
+        ['MISSING_REGION', { userId, productId, region: null, eventType, timestamp, n }],
+        ['BAD_REGION', { userId, productId, region: 'mars', eventType, timestamp, n }],
+        ['MISSING_EVENT_TYPE', { userId, productId, region, timestamp, n }],
+        ['BAD_TIMESTAMP', { userId, productId, region, eventType, timestamp: String(timestamp), n }],
+        ['BAD_TIMESTAMP', { userId, productId, region, eventType, n }],
+        ['MALFORMED_JSON', `{"n":${n},"userId":"${userId}","productId":`],
+      ];
+      const [code, value] = kinds[Math.floor(i / 61) % kinds.length] as [string, unknown];
+      const bytes = typeof value === 'string' ? Buffer.from(value) : json(value);
+      messages.push({ key: null, value: bytes, partition: i % PARTITIONS });
+      bad.push({ value: bytes, code });
+    }
+  }
+  const chunk = Math.ceil(messages.length / 4);
+  const chunks = [0, 1, 2, 3].map((c) => messages.slice(c * chunk, (c + 1) * chunk));
+
+  // A fence: one event per partition at F, after every other event, so that once all of them are
+  // read (the group's offsets committed up to the end) the watermark is exactly F - bound - 1.
+  const F = start + SPAN + 2 * MINUTE + 30_000;
+  const W = F - BOUND - 1;
+  const fences = Array.from({ length: PARTITIONS }, (_, p) => {
+    const e: ShopEvent = { userId: `fence-${p}`, productId: `fence-${p}`, region: regions[p] as string, eventType: 'view', timestamp: F };
+    counted.push({ e, by: all });
+    return eventMessage(e, p);
+  });
+  // Then, behind that watermark: events late for every aggregation (their 5-minute windows fired
+  // too); events late only for the 1-minute aggregations (minute [F-1.5m, F-0.5m) has fired, its
+  // 5-minute window has not), counted per region; events behind the fence but in windows still open.
+  const late: Array<{ value: Buffer; aggregations: Aggregation[] }> = [];
+  const behind: Message[] = [];
+  for (let i = 0; i < 150; i++) {
+    const kind = i % 3;
+    const timestamp =
+      kind === 0
+        ? start + Math.floor(random() * 10 * MINUTE)
+        : kind === 1
+          ? W - (W % MINUTE) - MINUTE + Math.floor(random() * MINUTE)
+          : W - (W % MINUTE) + Math.floor(random() * (W % MINUTE));
+    const e: ShopEvent = {
+      userId: `user-${Math.floor(random() * 300)}`,
+      productId: `sku-${Math.floor(random() * 40)}`,
+      region: regions[Math.floor(random() * regions.length)] as string,
+      eventType: types[Math.floor(random() * types.length)] as string,
+      timestamp,
+    };
+    const m = eventMessage(e, i % PARTITIONS);
+    behind.push(m);
+    // Late for an aggregation: its window's end - 1 at or behind the watermark (no allowed lateness).
+    const lateFor = aggregations.filter((a) => {
+      const size = a === 'perRegion' ? REGION_WINDOW : MINUTE_WINDOW;
+      return timestamp - (timestamp % size) + size - 1 <= W;
+    });
+    assert.deepEqual(lateFor, kind === 0 ? [...aggregations] : kind === 1 ? ['perUser', 'perProduct'] : [], `event ${i}`);
+    if (lateFor.length > 0) late.push({ value: m.value, aggregations: lateFor });
+    if (lateFor.length < aggregations.length) counted.push({ e, by: new Set(aggregations.filter((a) => !lateFor.includes(a))) });
+  }
+  // Trailers far ahead fire every window above (theirs never fire).
+  const trailing = Array.from({ length: PARTITIONS }, (_, p) =>
+    eventMessage(
+      { userId: `trailer-${p}`, productId: `trailer-${p}`, region: 'eu', eventType: 'view', timestamp: F + 10 * REGION_WINDOW },
+      p,
+    ),
+  );
+
+  // The expected documents of each aggregation, from plain loops.
+  const expected: Record<Aggregation, Map<string, object>> = { perUser: new Map(), perProduct: new Map(), perRegion: new Map() };
+  const counts = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+  const perUser = new Map<string, { userId: string; windowStart: number; types: Map<string, number>; events: number }>();
+  const perProduct = new Map<string, { productId: string; windowStart: number; users: Set<string>; events: number }>();
+  const perRegion = new Map<
+    string,
+    { region: string; windowStart: number; users: Set<string>; products: Map<string, number>; events: number }
+  >();
+  for (const { e, by } of counted) {
+    const minute = e.timestamp - (e.timestamp % MINUTE_WINDOW);
+    const five = e.timestamp - (e.timestamp % REGION_WINDOW);
+    if (by.has('perUser')) {
+      const id = `${e.userId}:${minute}`;
+      const g = perUser.get(id) ?? { userId: e.userId, windowStart: minute, types: new Map(), events: 0 };
+      g.events++;
+      counts(g.types, e.eventType);
+      perUser.set(id, g);
+    }
+    if (by.has('perProduct')) {
+      const id = `${e.productId}:${minute}`;
+      const g = perProduct.get(id) ?? { productId: e.productId, windowStart: minute, users: new Set(), events: 0 };
+      g.events++;
+      g.users.add(e.userId);
+      perProduct.set(id, g);
+    }
+    if (by.has('perRegion')) {
+      const id = `${e.region}:${five}`;
+      const g = perRegion.get(id) ?? { region: e.region, windowStart: five, users: new Set(), products: new Map(), events: 0 };
+      g.events++;
+      g.users.add(e.userId);
+      counts(g.products, e.productId);
+      perRegion.set(id, g);
+    }
+  }
+  const byValue = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  for (const [id, g] of perUser) {
+    if (g.windowStart + MINUTE_WINDOW > F + 10 * REGION_WINDOW - BOUND) continue; // a trailer's: never fires
+    const byEventType: Record<string, number> = {};
+    for (const type of [...g.types.keys()].sort(byValue)) byEventType[type] = g.types.get(type) as number;
+    expected.perUser.set(id, {
+      aggregation: 'perUser',
+      userId: g.userId,
+      windowStart: g.windowStart,
+      windowEnd: g.windowStart + MINUTE_WINDOW,
+      events: g.events,
+      byEventType,
+    });
+  }
+  for (const [id, g] of perProduct) {
+    if (g.windowStart + MINUTE_WINDOW > F + 10 * REGION_WINDOW - BOUND) continue;
+    expected.perProduct.set(id, {
+      aggregation: 'perProduct',
+      productId: g.productId,
+      windowStart: g.windowStart,
+      windowEnd: g.windowStart + MINUTE_WINDOW,
+      events: g.events,
+      users: g.users.size,
+    });
+  }
+  for (const [id, g] of perRegion) {
+    if (g.windowStart + REGION_WINDOW > F + 10 * REGION_WINDOW - BOUND) continue;
+    const top = [...g.products].sort(([pa, a], [pb, b]) => b - a || byValue(pa, pb)).slice(0, 5);
+    expected.perRegion.set(id, {
+      aggregation: 'perRegion',
+      region: g.region,
+      windowStart: g.windowStart,
+      windowEnd: g.windowStart + REGION_WINDOW,
+      events: g.events,
+      users: g.users.size,
+      topProducts: top.map(([value, count]) => ({ value, count })),
+    });
+  }
+  t.diagnostic(
+    `${messages.length} records (${bad.length} bad), ${late.length} late; ${aggregations.map((a) => `${a} ${expected[a].size}`).join(', ')} results`,
+  );
+
+  const env = {
+    SLUICE_STATE_DIR: stateDir,
+    // A SIGKILLed member stays in the group until its session expires: keep that short.
+    SLUICE_TEST_KAFKA_SESSION_TIMEOUT_MS: '6000',
+    SLUICE_LOG_LEVEL: 'debug', // "checkpoint complete"
+    // A checkpoint every second (SLUICE_CHECKPOINT_INTERVAL_MS above), with no pause in between.
+    SLUICE_CHECKPOINT_MIN_PAUSE_MS: '0',
+  };
+  const log = (d: DaemonProcess) => {
+    try {
+      return readFileSync(d.logFile, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const checkpoints = (d: DaemonProcess) => log(d).split('"checkpoint complete"').length - 1;
+
+  const admin = kafka.admin();
+  await admin.connect();
+  const committed = () => committedOffsets(admin, `${names.input}-group`, names.input);
+  let checkpointsBefore: number;
+  let restoredAt = 0;
+  let daemon: DaemonProcess;
+  try {
+    // Run 1: the first quarter, a few checkpoints with offsets committed, the second quarter, and SIGKILL while at it.
+    await produce(names.input, chunks[0] as Message[]);
+    daemon = startExample('shop-activity.yaml', names, env);
+    assert.ok(
+      await waitFor(async () => checkpoints(daemon) >= 2 && [...(await committed()).values()].some((o) => o > 0), 60_000, 200),
+      `no checkpoint with input completed\n${daemon.tail()}`,
+    );
+    // In slices while it runs, checkpoints in between: SIGKILLed right after one (the last records not
+    // checkpointed yet: read again after the restart); the rest produced while it is down.
+    const second = chunks[1] as Message[];
+    const slices = [0, 1, 2, 3, 4].map((k) => second.slice(k * 300, (k + 1) * 300));
+    slices.push(second.slice(1500));
+    for (const slice of slices.slice(0, 4)) {
+      await sleep(400);
+      await produce(names.input, slice);
+    }
+    await sleep(Math.floor(random() * 150));
+    checkpointsBefore = checkpoints(daemon);
+    const killed = await daemon.stop('SIGKILL');
+    assert.equal(killed.signal, 'SIGKILL', `the daemon had exited on its own\n${daemon.tail()}`);
+
+    // Run 2, on the same state: the rest of the second quarter and the third produced while it was down, the rest while it runs.
+    for (const slice of slices.slice(4)) await produce(names.input, slice);
+    await produce(names.input, chunks[2] as Message[]);
+    daemon = startExample('shop-activity.yaml', names, env);
+    assert.ok(
+      await waitFor(() => log(daemon).includes('"restored the latest complete checkpoint"'), 60_000, 100),
+      `the restart restored no checkpoint\n${daemon.tail()}`,
+    );
+    const restored = log(daemon)
+      .split('\n')
+      .find((line) => line.includes('"restored the latest complete checkpoint"')) as string;
+    const offsets = (JSON.parse(restored) as { offsets?: Record<string, number> }).offsets ?? {};
+    restoredAt = Object.values(offsets).reduce((n, o) => n + o, 0);
+    assert.ok(restoredAt > 0, `the restored checkpoint had read nothing: ${restored}`);
+    await produce(names.input, chunks[3] as Message[]);
+    await produce(names.input, fences);
+    // Every record so far read and checkpointed: the watermark is W, whatever a restore brings back.
+    const ends = new Map((await admin.fetchTopicOffsets(names.input)).map((o) => [o.partition, Number(o.high)]));
+    const caughtUp = await waitFor(
+      async () => {
+        const offsets = await committed();
+        return [...ends].every(([p, end]) => offsets.get(p) === end);
+      },
+      90_000,
+      250,
+    );
+    assert.ok(caughtUp, `the daemon did not read up to the fence\n${daemon.tail()}`);
+  } finally {
+    await admin.disconnect();
+  }
+  await produce(names.input, behind);
+  await produce(names.input, trailing);
+  const firstRun = (chunks[0]?.length ?? 0) + Math.min(1200, chunks[1]?.length ?? 0);
+  t.diagnostic(
+    `${checkpointsBefore} checkpoints before the SIGKILL; the restart restored a checkpoint at ${restoredAt} of the ${firstRun} records produced before it: ${firstRun - restoredAt} read again`,
+  );
+
+  for (const a of aggregations) {
+    await checkOutputs(daemon, out[a], expected[a], (doc) => String(a === 'perProduct' ? doc.users : doc.events), 86_400);
+  }
+  await checkDeadLetters(names.dlq, names.input, bad);
+
+  // One late letter per aggregation that found the record late, each once.
+  const wantLate = late.reduce((n, l) => n + l.aggregations.length, 0);
+  const letters = await readTopic(kafka, names.late, wantLate);
+  assert.equal(letters.length, wantLate, 'one late letter per record and aggregation that found it late, nothing else');
+  const seen = new Set<string>();
+  const lateOf = new Map(late.map((l) => [l.value.toString('base64'), l.aggregations]));
+  for (const letter of letters) {
+    const value = letter.value?.toString('base64') ?? '';
+    assert.equal(letter.headers['sluice-error'], 'LATE_EVENT');
+    const message = letter.headers['sluice-error-message'] ?? '';
+    const aggregation = /of aggregation (\w+)$/.exec(message)?.[1] as Aggregation | undefined;
+    assert.ok(
+      aggregation && lateOf.get(value)?.includes(aggregation),
+      `unexpected late letter: ${message} for ${letter.value?.toString()}`,
+    );
+    assert.ok(!seen.has(`${aggregation}:${value}`), `a late letter twice: ${message}`);
+    seen.add(`${aggregation}:${value}`);
+  }
+
   const exit = await daemon.stop('SIGTERM');
   assert.equal(exit.code, 0, daemon.tail());
 });
