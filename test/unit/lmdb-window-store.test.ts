@@ -43,6 +43,46 @@ describe('LmdbWindowStore', () => {
     await reopened.close();
   });
 
+  test('endStep commits early once enough buffered writes change entries on disk; new entries stay buffered', async () => {
+    const path = join(root, 'disk-updates');
+    const store = new LmdbWindowStore<ClickCountAccumulator>({
+      path,
+      keyGroups: allGroups,
+      keyGroupOf: (k) => keyGroupOf(k),
+      clear: true,
+      writeBufferEntries: 100,
+      diskUpdateCommitEntries: 3,
+    });
+    for (const k of ['a', 'b', 'c', 'd']) store.put(0, k, { accumulator: acc(1), fired: false });
+    store.endStep();
+    assert.equal(store.buffered, 4, 'new entries wait for the write buffer');
+    store.barrier(1);
+    assert.equal(store.buffered, 0, 'a barrier commits');
+    for (const k of ['a', 'b']) store.put(0, k, { ...(store.get(0, k) as NonNullable<ReturnType<typeof store.get>>), accumulator: acc(2) });
+    store.put(0, 'a', { accumulator: acc(3), fired: false });
+    store.put(60_000, 'e', { accumulator: acc(1), fired: false });
+    store.endStep();
+    assert.equal(store.buffered, 3, 'two entries on disk changed (one twice) and one new: below the threshold');
+    store.delete(0, 'c');
+    store.endStep();
+    assert.equal(store.buffered, 0, 'a third entry on disk changed (deleted): committed');
+    assert.equal(store.get(0, 'a')?.accumulator.count, 3);
+    assert.equal(store.get(0, 'c'), undefined);
+    // Rolling back to the barrier undoes the early commit's changes.
+    store.rollbackTo(1);
+    assert.deepEqual(
+      new Map([...store.entries(0)].map(([k, e]) => [k, e.accumulator.count])),
+      new Map([
+        ['a', 1],
+        ['b', 1],
+        ['c', 1],
+        ['d', 1],
+      ]),
+    );
+    assert.equal(store.get(60_000, 'e'), undefined);
+    await store.close();
+  });
+
   test('a store only sees its own key groups', async () => {
     const path = join(root, 'groups');
     const key = 'user-1';
