@@ -60,10 +60,22 @@ export async function sinksFromConfig<OUT>(
   logger: Logger,
 ): Promise<Array<ResultSink<OUT>>> {
   if (job.aggregations && job.aggregationOf) return aggregationSinks(config, job, deadLetters, resultsOut, logger);
+  const sinks = await storeSinks(config, job, deadLetters, logger);
+  const outputs = job.outputs ?? { elasticsearch: true, redis: true, stdout: false };
+  if (sinks.length === 0 || outputs.stdout) sinks.push(new JsonLinesSink<OUT>(resultsOut, job.toDocument?.bind(job)));
+  return sinks;
+}
+
+/** The Elasticsearch and Redis sinks of a job (or of one aggregation: `job` its view, `config` its targets). */
+async function storeSinks<OUT>(
+  config: SluiceConfig,
+  job: JobDefinition<unknown, unknown, OUT>,
+  deadLetters: DeadLetterSink,
+  logger: Logger,
+): Promise<Array<ResultSink<OUT>>> {
   const sinks: Array<ResultSink<OUT>> = [];
   // A job file says which outputs it writes; the built-in job writes every one configured.
   const outputs = job.outputs ?? { elasticsearch: true, redis: true, stdout: false };
-  const toDocument = job.toDocument?.bind(job);
   if (config.elasticsearch && outputs.elasticsearch) {
     const { ElasticsearchSink } = await import('../sinks/elasticsearch.js');
     sinks.push(
@@ -84,7 +96,6 @@ export async function sinksFromConfig<OUT>(
     logger.warn({ job: job.name }, 'the job writes to Elasticsearch, and SLUICE_ES_NODE is not set: its results are not written there');
   if (job.outputs?.redis && !config.redis)
     logger.warn({ job: job.name }, 'the job writes to Redis, and SLUICE_REDIS_URL is not set: its results are not written there');
-  if (sinks.length === 0 || outputs.stdout) sinks.push(new JsonLinesSink<OUT>(resultsOut, toDocument));
   return sinks;
 }
 
@@ -103,51 +114,22 @@ async function aggregationSinks<OUT>(
   const aggregations = job.aggregations ?? [];
   const aggregationOf = (job.aggregationOf as NonNullable<typeof job.aggregationOf>).result;
   const sinks: Array<ResultSink<OUT>> = [];
-  const es =
-    config.elasticsearch && aggregations.some((a) => a.results.outputs.elasticsearch)
-      ? await import('../sinks/elasticsearch.js')
-      : undefined;
-  const redis = config.redis && aggregations.some((a) => a.results.outputs.redis) ? await import('../sinks/redis.js') : undefined;
   const printed = new Set<number>();
-  aggregations.forEach((aggregation, a) => {
-    const { results, targets, name } = aggregation;
+  for (const [a, { results, targets, name }] of aggregations.entries()) {
     const own = { ...job, ...results, name: `${job.name}/${name}` };
-    const belongs = (r: OUT) => aggregationOf(r) === a;
-    const component = { component: 'elasticsearch-sink', aggregation: name };
-    if (results.outputs.elasticsearch && es && config.elasticsearch) {
-      const inner = new es.ElasticsearchSink<OUT>({
-        config: { ...config.elasticsearch, index: targets.elasticsearchIndex ?? config.elasticsearch.index },
-        job: own,
-        deadLetters,
-        deadLetterTopic: config.topics.dlq,
-        logger: logger.child(component),
-      });
-      sinks.push(new AggregationSink(inner, name, belongs));
-    }
-    if (results.outputs.redis && redis && config.redis) {
-      const inner = new redis.RedisSink<OUT>({
-        config: {
-          ...config.redis,
-          keyPrefix: targets.redisKeyPrefix ?? config.redis.keyPrefix,
-          ttlSeconds: targets.redisTtlSeconds ?? config.redis.ttlSeconds,
-        },
-        job: own,
-        logger: logger.child({ component: 'redis-sink', aggregation: name }),
-      });
-      sinks.push(new AggregationSink(inner, name, belongs));
-    }
-    if (results.outputs.elasticsearch && !config.elasticsearch)
-      logger.warn(
-        { job: job.name, aggregation: name },
-        'the aggregation writes to Elasticsearch, and SLUICE_ES_NODE is not set: its results are not written there',
-      );
-    if (results.outputs.redis && !config.redis)
-      logger.warn(
-        { job: job.name, aggregation: name },
-        'the aggregation writes to Redis, and SLUICE_REDIS_URL is not set: its results are not written there',
-      );
+    const ownConfig: SluiceConfig = {
+      ...config,
+      elasticsearch: config.elasticsearch && { ...config.elasticsearch, index: targets.elasticsearchIndex ?? config.elasticsearch.index },
+      redis: config.redis && {
+        ...config.redis,
+        keyPrefix: targets.redisKeyPrefix ?? config.redis.keyPrefix,
+        ttlSeconds: targets.redisTtlSeconds ?? config.redis.ttlSeconds,
+      },
+    };
+    for (const inner of await storeSinks(ownConfig, own, deadLetters, logger.child({ aggregation: name })))
+      sinks.push(new AggregationSink(inner, name, (r: OUT) => aggregationOf(r) === a));
     if (results.outputs.stdout) printed.add(a);
-  });
+  }
   // Nothing else to write to: every aggregation prints, as a job with one does.
   if (sinks.length === 0) aggregations.forEach((_, a) => printed.add(a));
   if (printed.size > 0) {
