@@ -39,25 +39,11 @@ import type { SourceBatch } from '../../src/streams/sources/source.js';
 import { silentLogger } from '../../src/telemetry/logging.js';
 import { ManualTime } from '../helpers/manual-time.js';
 import { MemoryBroker, MemoryResults, RuntimeDriver } from '../helpers/runtime-driver.js';
+import { assertWrittenBeforeCrash, jobFileProblems } from '../helpers/restore-checks.js';
 
 type Job = JobDefinition<CompiledEvent, CompiledAccumulator, CompiledResult>;
 
-/** The problems of an invalid job file, as {line, path, message}. */
-function problems(text: string): Array<{ line?: number; path: string; message: string }> {
-  try {
-    parseJobFile(text, 'test.yaml');
-  } catch (err) {
-    assert.ok(err instanceof SluiceError);
-    assert.equal(err.code, ErrorCode.JOB_INVALID);
-    assert.match(err.message, /^job file test\.yaml is invalid:\n/);
-    return (err.details.problems as Array<{ line?: number; path: string; message: string }>).map(({ line, path, message }) => ({
-      line,
-      path,
-      message,
-    }));
-  }
-  assert.fail('expected JOB_INVALID');
-}
+const problems = jobFileProblems;
 
 const INPUT = `name: shop
 input:
@@ -985,16 +971,7 @@ async function restoreProperty(c: RestoreCase): Promise<void> {
   assert.deepEqual(sortedLetters(letters), expectedLetters, `committed letters, each once, per aggregation (${what})`);
   assert.deepEqual(lastVersions(written), expectedLast, `the last version of each document of each aggregation (${what})`);
   assert.deepEqual(grouped(written.slice(restartedAt)), afterCheckpoint, `results per aggregation and key after the restore (${what})`);
-  const beforeCrash = grouped(written.slice(0, restartedAt));
-  for (const key of new Set([...beforeCheckpoint.keys(), ...beforeCrash.keys()])) {
-    const lines = beforeCrash.get(key) ?? [];
-    const want = [...(beforeCheckpoint.get(key) ?? []), ...(afterCheckpoint.get(key) ?? [])];
-    assert.deepEqual(lines, want.slice(0, lines.length), `results of ${key} before the crash (${what})`);
-    assert.ok(
-      lines.length >= (beforeCheckpoint.get(key)?.length ?? 0),
-      `every result of ${key} up to the checkpoint written before the crash`,
-    );
-  }
+  assertWrittenBeforeCrash(grouped(written.slice(0, restartedAt)), beforeCheckpoint, afterCheckpoint, what);
 }
 
 const exampleRestore = (params: Params, workers: 1 | 2 | 4): RestoreCase => ({

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { loadConfig } from '../../src/config.js';
-import { ErrorCode, SluiceError } from '../../src/errors.js';
+import { ErrorCode, type SluiceError } from '../../src/errors.js';
 import { clickstreamJob, type ClickCountResult } from '../../src/job/clickstream.js';
 import { compileJob, type CompiledResult } from '../../src/job/compile.js';
 import { parseJobFile } from '../../src/job/job-file.js';
@@ -27,28 +27,14 @@ import type { SourceBatch } from '../../src/streams/sources/source.js';
 import { silentLogger } from '../../src/telemetry/logging.js';
 import { MemoryLetters, MemoryResults } from '../helpers/memory-sinks.js';
 import { hostileBytes, mutated, NOW, recordText, TS, valueText } from '../helpers/json-text.js';
+import { jobFileProblems } from '../helpers/restore-checks.js';
 
 const EXAMPLES = new URL('../../../examples/', import.meta.url);
 const example = (name: string) => readFileSync(new URL(name, EXAMPLES), 'utf8');
 const reference = parseJobFile(example('clickstream.yaml'), 'examples/clickstream.yaml');
 const compiled = compileJob(reference);
 
-/** The problems of an invalid job file, as [line, path, message] rows. */
-function problems(text: string): Array<{ line?: number; path: string; message: string }> {
-  try {
-    parseJobFile(text, 'test.yaml');
-  } catch (err) {
-    assert.ok(err instanceof SluiceError);
-    assert.equal(err.code, ErrorCode.JOB_INVALID);
-    assert.match(err.message, /^job file test\.yaml is invalid:\n/);
-    return (err.details.problems as Array<{ line?: number; path: string; message: string }>).map(({ line, path, message }) => ({
-      line,
-      path,
-      message,
-    }));
-  }
-  assert.fail('expected JOB_INVALID');
-}
+const problems = jobFileProblems;
 
 const MINIMAL = `name: orders
 input:

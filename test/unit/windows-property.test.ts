@@ -50,6 +50,7 @@ import type { SourceBatch } from '../../src/streams/sources/source.js';
 import { silentLogger } from '../../src/telemetry/logging.js';
 import { ManualTime } from '../helpers/manual-time.js';
 import { MemoryBroker, MemoryResults, RuntimeDriver } from '../helpers/runtime-driver.js';
+import { assertWrittenBeforeCrash } from '../helpers/restore-checks.js';
 
 const BASE = Date.UTC(2026, 10, 25, 8, 0, 0);
 const NOW = BASE + 3_600_000;
@@ -792,16 +793,7 @@ async function restoreProperty(c: RestoreCase): Promise<void> {
     // Before the crash: per key, phase 1's firings, then some of phase 2's (what reached the sink
     // before the crash). After the restore: exactly what the model fires after the checkpoint.
     assert.deepEqual(byKey(written.slice(restartedAt)), afterCheckpoint, `results per key after the restore, in order (${what})`);
-    const beforeCrash = byKey(written.slice(0, restartedAt));
-    for (const key of new Set([...beforeCheckpoint.keys(), ...beforeCrash.keys()])) {
-      const lines = beforeCrash.get(key) ?? [];
-      const want = [...(beforeCheckpoint.get(key) ?? []), ...(afterCheckpoint.get(key) ?? [])];
-      assert.deepEqual(lines, want.slice(0, lines.length), `results of ${key} before the crash (${what})`);
-      assert.ok(
-        lines.length >= (beforeCheckpoint.get(key)?.length ?? 0),
-        `every result of ${key} up to the checkpoint written before the crash`,
-      );
-    }
+    assertWrittenBeforeCrash(byKey(written.slice(0, restartedAt)), beforeCheckpoint, afterCheckpoint, what);
   }
 }
 
