@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type SluiceConfig } from '../../src/config.js';
 import type { JobDefinition } from '../../src/job/job.js';
+import { LetterBuckets } from '../../src/streams/sinks/letter-buckets.js';
 import type { DeadLetter } from '../../src/streams/sinks/sink.js';
 import type { CheckpointedSideOutputs, CheckpointedSource, SourceControl, SourceOpening } from '../../src/streams/sources/connector.js';
 import { BatchStream } from '../../src/streams/sources/pulled-batches.js';
@@ -45,27 +46,28 @@ export class MemoryBroker {
   }
 }
 
-/** Side outputs held per barrier and committed with their checkpoint, as the Kafka transactions do. */
+/**
+ * Side outputs held per barrier and committed with their checkpoint, as the Kafka transactions do:
+ * the same buckets (a worker's late report joins the checkpoint of its epoch), a Map for the broker.
+ */
 class MemorySideOutputs implements CheckpointedSideOutputs {
   readonly name = 'memory-side-outputs';
-  private open: DeadLetter[] = [];
-  private readonly sealed: Array<{ id: number; letters: DeadLetter[] }> = [];
+  private readonly buckets = new LetterBuckets();
 
   constructor(private readonly broker: MemoryBroker) {}
 
   async start() {}
   async send(letters: readonly DeadLetter[]) {
-    this.open.push(...letters);
+    this.buckets.add(letters);
   }
   seal(id: number) {
-    this.sealed.push({ id, letters: this.open });
-    this.open = [];
+    this.buckets.seal(id);
   }
   async commit(id: number, offsets: ReadonlyMap<number, number>) {
     if (this.broker.failCommits) throw new Error('broker unreachable');
-    const due = this.sealed.filter((b) => b.id <= id);
-    for (const b of due) this.broker.committedLetters.push(...b.letters);
-    this.sealed.splice(0, due.length);
+    const due = this.buckets.due(id);
+    this.broker.committedLetters.push(...due.letters);
+    due.release();
     this.broker.committedCheckpoint = id;
     this.broker.committedOffsets = new Map(offsets);
   }

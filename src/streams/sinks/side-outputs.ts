@@ -9,8 +9,9 @@
  *   metadata is therefore the durable decision of which checkpoint's side outputs are in Kafka
  *   (`committedCheckpoint`): a restore never goes past it, so a replay writes again exactly the
  *   letters that were never committed.
- * - A letter produced for a result (Elasticsearch refused a document) carries the barrier count of
- *   the worker that produced the result (`DeadLetter.epoch`) and joins the bucket of that barrier.
+ * - A letter made for what a worker reported (Elasticsearch refused a result; a session event found
+ *   late) carries that worker's barrier count (`DeadLetter.epoch`) and joins the bucket of that
+ *   barrier, even when the next barrier was placed before the report arrived (letter-buckets.ts).
  * - Starting the producer fences every older producer of the same transactional id (a daemon that
  *   was killed but is still alive, or another daemon on the same job) and completes or aborts the
  *   transaction it left open. A fenced producer stops its daemon for good (KAFKA_FENCED).
@@ -22,11 +23,11 @@ import type { Admin, Kafka, Producer, Transaction } from 'kafkajs';
 import { systemClock, type Clock } from '../../clock.js';
 import { ErrorCode, SluiceError } from '../../errors.js';
 import type { Logger } from '../../telemetry/logging.js';
+import { LetterBuckets, letterBytes } from './letter-buckets.js';
 import { deadLetterHeaders, type DeadLetter, type DeadLetterSink } from './sink.js';
 
 /** Bytes per send inside a transaction at most (the broker refuses batches over max.message.bytes). */
 const MAX_SEND_BYTES = 512 * 1024;
-const RECORD_OVERHEAD_BYTES = 64;
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 5_000;
 
@@ -49,21 +50,10 @@ export interface SideOutputOptions {
   clock?: Clock;
 }
 
-interface Bucket {
-  /** Barriers sealed before this bucket opened (the epoch of its letters). */
-  epoch: number;
-  /** The checkpoint whose barrier sealed it; undefined while open. */
-  checkpointId: number | undefined;
-  letters: DeadLetter[];
-  bytes: number;
-}
-
 export class TransactionalSideOutputs implements DeadLetterSink {
   readonly name = 'kafka-side-outputs';
   private producer: Producer | undefined;
-  private readonly sealed: Bucket[] = [];
-  private open: Bucket = { epoch: 0, checkpointId: undefined, letters: [], bytes: 0 };
-  private bytes = 0;
+  private readonly buckets = new LetterBuckets();
   private roomWaiters: Array<() => void> = [];
   private fenced: SluiceError | undefined;
   private closed = false;
@@ -98,34 +88,24 @@ export class TransactionalSideOutputs implements DeadLetterSink {
   /** Hold letters until their checkpoint commits. Never blocks: see `whenRoom`. */
   async send(letters: readonly DeadLetter[]): Promise<void> {
     if (this.fenced) throw this.fenced;
-    for (const letter of letters) {
-      const bucket = (letter.epoch !== undefined && this.sealed.find((b) => b.epoch === letter.epoch)) || this.open;
-      const size = letterBytes(letter);
-      bucket.letters.push(letter);
-      bucket.bytes += size;
-      this.bytes += size;
-    }
-    if (this.bytes >= this.options.maxBufferedBytes) this.options.onFull?.();
+    this.buckets.add(letters);
+    if (this.buckets.bytes >= this.options.maxBufferedBytes) this.options.onFull?.();
   }
 
   /** Resolves when the held letters are below the bound (at once, usually). */
   whenRoom(): Promise<void> {
-    if (this.bytes < this.options.maxBufferedBytes || this.closed) return Promise.resolve();
+    if (this.buckets.bytes < this.options.maxBufferedBytes || this.closed) return Promise.resolve();
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
   /** Barrier `checkpointId` passed: the letters so far belong to it. */
   seal(checkpointId: number): void {
-    this.open.checkpointId = checkpointId;
-    this.sealed.push(this.open);
-    this.open = { epoch: this.open.epoch + 1, checkpointId: undefined, letters: [], bytes: 0 };
+    this.buckets.seal(checkpointId);
   }
 
   /** Letters held now (for status and tests). */
   get held(): { letters: number; bytes: number } {
-    let letters = this.open.letters.length;
-    for (const b of this.sealed) letters += b.letters.length;
-    return { letters, bytes: this.bytes };
+    return { letters: this.buckets.letters, bytes: this.buckets.bytes };
   }
 
   /**
@@ -133,9 +113,12 @@ export class TransactionalSideOutputs implements DeadLetterSink {
    * offsets in one transaction, retrying (abort, back off, redo) until `deadline`.
    */
   async commit(checkpointId: number, offsets: ReadonlyMap<number, number>, deadline: number): Promise<void> {
-    const buckets = this.sealed.filter((b) => (b.checkpointId as number) <= checkpointId);
-    const letters = buckets.flatMap((b) => b.letters);
-    if (letters.length === 0 && offsets.size === 0) return;
+    const due = this.buckets.due(checkpointId);
+    const letters = due.letters;
+    if (letters.length === 0 && offsets.size === 0) {
+      due.release();
+      return;
+    }
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     for (let attempt = 1; ; attempt++) {
       if (this.fenced) throw this.fenced;
@@ -150,10 +133,7 @@ export class TransactionalSideOutputs implements DeadLetterSink {
         await sleep(wait);
       }
     }
-    for (const b of buckets) {
-      this.sealed.splice(this.sealed.indexOf(b), 1);
-      this.bytes -= b.bytes;
-    }
+    due.release();
     this.wakeRoomWaiters();
   }
 
@@ -218,7 +198,7 @@ export class TransactionalSideOutputs implements DeadLetterSink {
   }
 
   private wakeRoomWaiters(): void {
-    if (this.bytes >= this.options.maxBufferedBytes && !this.closed) return;
+    if (this.buckets.bytes >= this.options.maxBufferedBytes && !this.closed) return;
     const waiters = this.roomWaiters;
     this.roomWaiters = [];
     for (const wake of waiters) wake();
@@ -256,12 +236,6 @@ export function isFenced(err: unknown): boolean {
     if (e.cause === e) break;
   }
   return false;
-}
-
-function letterBytes(letter: DeadLetter): number {
-  let bytes = RECORD_OVERHEAD_BYTES + (letter.value?.length ?? 0) + (letter.key?.length ?? 0);
-  for (const [name, value] of Object.entries(deadLetterHeaders(letter))) bytes += name.length + Buffer.byteLength(value);
-  return bytes;
 }
 
 function* chunks(letters: readonly DeadLetter[]): Generator<DeadLetter[]> {
