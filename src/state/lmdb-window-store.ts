@@ -5,8 +5,8 @@
  *
  * Writes are buffered in memory (`pending`, by window start then key, read through by `get` and
  * `entries`) and applied in one write transaction (`commit`) when a step ends with at least
- * `writeBufferEntries` of them buffered, or `diskUpdateCommitEntries` of them changing entries
- * already on disk (`endStep`), and always before a barrier, a snapshot or close. One transaction per many steps is the point: LMDB copies every B-tree page a transaction
+ * `writeBufferEntries` of them buffered, or with more buffered than a barrier should have to
+ * commit (`commitBudget`, `endStep`), and always before a barrier, a snapshot or close. One transaction per many steps is the point: LMDB copies every B-tree page a transaction
  * touches, and with random keys nearly every write of a small transaction touches its own page, so
  * per-step commits cost a page write per event (measured: 39% of a window worker's CPU). And a
  * window that opens, fires and is purged between two commits never reaches LMDB at all: `entries`
@@ -30,6 +30,9 @@ type UndoKey = [epoch: number, keyGroup: number, windowStart: number, key: strin
 /** The value an entry had at the barrier; `absent` when it did not exist then. */
 type UndoValue<ACC> = { absent: true } | { absent: false; entry: WindowEntry<ACC> };
 
+/** What a write to an entry already on disk costs a commit, in new entries (see `commitBudget`). */
+export const DISK_UPDATE_WEIGHT = 6;
+
 /** Step commits return without waiting for the disk; barriers wait for `flushed`. */
 const STEP_COMMIT = TransactionFlags.ABORTABLE | TransactionFlags.SYNCHRONOUS_COMMIT | TransactionFlags.NO_SYNC_FLUSH;
 
@@ -48,12 +51,22 @@ export interface LmdbWindowStoreOptions {
    */
   writeBufferEntries?: number;
   /**
-   * `endStep` also commits once this many buffered writes change entries already on disk (default
-   * 2,000). Those are what a barrier's commit pays for page by page (~25 µs each in a 1M-key
-   * tree); committing them as they come spreads that cost over the epoch instead of stalling the
-   * barrier, while entries of windows that open and fire within the buffer still never reach LMDB.
+   * `endStep` also commits once the buffer costs more to commit than this many new entries would
+   * (default 8,000), a write to an entry already on disk counting as DISK_UPDATE_WEIGHT new ones.
+   * What is buffered at a barrier is what the barrier commits, page by page (measured in a 500k-key
+   * tree: ~9.5 µs per new entry, ~25-40 µs per update; 100k new entries ~1 s). Committing as the
+   * buffer crosses the budget spreads that cost over the epoch and bounds a checkpoint's commit to
+   * ~0.1 s, while a window whose entries open and fire within the budget still never reaches LMDB.
    */
-  diskUpdateCommitEntries?: number;
+  commitBudget?: number;
+  /**
+   * ...but only once a window in the buffer has been there this long (ms, default 2,000): windows
+   * that open and fire within it (a replay races through event time) stay off LMDB whatever their
+   * size; a window that stays open (real time, or a million keys loading into one) is committed.
+   */
+  commitBudgetAgeMs?: number;
+  /** Wall-clock milliseconds (default performance.now), for the budget's age. */
+  now?: () => number;
 }
 
 /** A consistent read view of the state (see `LmdbWindowStore.snapshot`). */
@@ -89,7 +102,15 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
   /** Window starts holding state, with their entry count: small (one per open window). */
   private readonly windows = new Map<number, number>();
   private readonly writeBufferEntries: number;
-  private readonly diskUpdateCommitEntries: number;
+  private readonly commitBudget: number;
+  private readonly commitBudgetAgeMs: number;
+  private readonly now: () => number;
+  /** When each live window got its first write in this store's life (the commit budget's age). */
+  private readonly bornAt = new Map<number, number>();
+  /** Birth of each window with buffered writes; and the oldest of them, recomputed when stale. */
+  private readonly pendingBirths = new Map<number, number>();
+  private oldestPendingBirth: number | undefined;
+  private oldestPendingStale = false;
   /** Buffered writes that change (or delete) an entry already on disk. */
   private pendingDiskUpdates = 0;
   /** What the last `get` found on disk; forgotten whenever the disk changes. */
@@ -103,7 +124,9 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
     this.keyGroups = [...options.keyGroups].sort((a, b) => a - b);
     this.keyGroupOf = options.keyGroupOf;
     this.writeBufferEntries = Math.max(1, options.writeBufferEntries ?? 1);
-    this.diskUpdateCommitEntries = Math.max(1, options.diskUpdateCommitEntries ?? 2_000);
+    this.commitBudget = Math.max(1, options.commitBudget ?? 8_000);
+    this.commitBudgetAgeMs = Math.max(0, options.commitBudgetAgeMs ?? 2_000);
+    this.now = options.now ?? (() => performance.now());
     if (options.clear) {
       this.db.clearSync();
       this.undo.clearSync();
@@ -123,6 +146,7 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
     if (!window) {
       window = new Map();
       this.pending.set(windowStart, window);
+      this.bufferWindow(windowStart);
     }
     const buffered = window.get(key);
     if (buffered === undefined) this.pendingEntries++;
@@ -143,6 +167,7 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
     if (!window) {
       window = new Map();
       this.pending.set(windowStart, window);
+      this.bufferWindow(windowStart);
     }
     if (buffered === undefined) {
       this.pendingEntries++;
@@ -151,7 +176,28 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
     window.set(key, DELETED);
     const left = (this.windows.get(windowStart) ?? 1) - 1;
     if (left > 0) this.windows.set(windowStart, left);
-    else this.windows.delete(windowStart);
+    else {
+      this.windows.delete(windowStart);
+      this.bornAt.delete(windowStart);
+    }
+  }
+
+  private bufferWindow(windowStart: number): void {
+    let born = this.bornAt.get(windowStart);
+    if (born === undefined) {
+      born = this.now();
+      this.bornAt.set(windowStart, born);
+    }
+    this.pendingBirths.set(windowStart, born);
+    if (!this.oldestPendingStale && (this.oldestPendingBirth === undefined || born < this.oldestPendingBirth))
+      this.oldestPendingBirth = born;
+  }
+
+  private unbufferWindow(windowStart: number): void {
+    const born = this.pendingBirths.get(windowStart);
+    if (born === undefined) return;
+    this.pendingBirths.delete(windowStart);
+    if (born === this.oldestPendingBirth) this.oldestPendingStale = true;
   }
 
   /** Whether window `windowStart` may have live entries on disk. */
@@ -205,13 +251,30 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
   deleteWindow(windowStart: number): void {
     this.pendingEntries -= this.pending.get(windowStart)?.size ?? 0;
     this.pending.delete(windowStart);
+    this.unbufferWindow(windowStart);
+    this.bornAt.delete(windowStart);
     if (this.diskWindows.has(windowStart)) this.pendingWindowDeletes.add(windowStart);
     this.windows.delete(windowStart);
   }
 
-  /** The end of a step: commit if the write buffer is full (entries and window deletions), else keep buffering. */
+  /** The end of a step: commit if the write buffer is full, or over its commit budget for long enough; else keep buffering. */
   endStep(): void {
-    if (this.buffered >= this.writeBufferEntries || this.pendingDiskUpdates >= this.diskUpdateCommitEntries) this.commit();
+    // pendingEntries counts each buffered entry once; those on disk weigh DISK_UPDATE_WEIGHT in all.
+    const cost = this.pendingEntries + (DISK_UPDATE_WEIGHT - 1) * this.pendingDiskUpdates;
+    if (this.buffered >= this.writeBufferEntries || (cost >= this.commitBudget && this.oldestPendingAgeMs() >= this.commitBudgetAgeMs)) {
+      this.commit();
+    }
+  }
+
+  /** How long the oldest window with buffered writes has lived (0: none). */
+  private oldestPendingAgeMs(): number {
+    if (this.oldestPendingStale) {
+      this.oldestPendingBirth = undefined;
+      for (const born of this.pendingBirths.values())
+        if (this.oldestPendingBirth === undefined || born < this.oldestPendingBirth) this.oldestPendingBirth = born;
+      this.oldestPendingStale = false;
+    }
+    return this.oldestPendingBirth === undefined ? 0 : this.now() - this.oldestPendingBirth;
   }
 
   /** Writes buffered and not yet committed (entries, and windows to delete). */
@@ -255,6 +318,9 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
   private clearPending(): void {
     this.lastRead = undefined;
     this.pending.clear();
+    this.pendingBirths.clear();
+    this.oldestPendingBirth = undefined;
+    this.oldestPendingStale = false;
     this.pendingEntries = 0;
     this.pendingDiskUpdates = 0;
     this.pendingWindowDeletes.clear();
@@ -374,6 +440,7 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
     this.epoch = undefined;
     this.saved.clear();
     this.windows.clear();
+    this.bornAt.clear();
     this.diskWindows.clear();
   }
 
@@ -410,5 +477,6 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
         this.diskWindows.add(start);
       }
     }
+    for (const start of this.bornAt.keys()) if (!this.windows.has(start)) this.bornAt.delete(start);
   }
 }

@@ -6,7 +6,7 @@ import { after, describe, test } from 'node:test';
 import { keyGroupOf } from '../../src/actors/key-groups.js';
 import { WorkerKeyedStage } from '../../src/actors/worker-stage.js';
 import type { ClickCountAccumulator, ClickCountResult } from '../../src/job/clickstream.js';
-import { LmdbWindowStore } from '../../src/state/lmdb-window-store.js';
+import { DISK_UPDATE_WEIGHT, LmdbWindowStore } from '../../src/state/lmdb-window-store.js';
 import type { KeyedEvent } from '../../src/streams/operators/keyed-stage.js';
 import type { ClickEvent } from '../../src/streams/operators/records.js';
 import { silentLogger } from '../../src/telemetry/logging.js';
@@ -43,7 +43,7 @@ describe('LmdbWindowStore', () => {
     await reopened.close();
   });
 
-  test('endStep commits early once enough buffered writes change entries on disk; new entries stay buffered', async () => {
+  test('endStep commits early once the buffer would cost a barrier more than its budget: an entry on disk weighs DISK_UPDATE_WEIGHT new ones', async () => {
     const path = join(root, 'disk-updates');
     const store = new LmdbWindowStore<ClickCountAccumulator>({
       path,
@@ -51,21 +51,23 @@ describe('LmdbWindowStore', () => {
       keyGroupOf: (k) => keyGroupOf(k),
       clear: true,
       writeBufferEntries: 100,
-      diskUpdateCommitEntries: 3,
+      commitBudget: 14,
+      commitBudgetAgeMs: 0,
     });
+    assert.equal(DISK_UPDATE_WEIGHT, 6, 'the weights below assume 6');
     for (const k of ['a', 'b', 'c', 'd']) store.put(0, k, { accumulator: acc(1), fired: false });
     store.endStep();
-    assert.equal(store.buffered, 4, 'new entries wait for the write buffer');
+    assert.equal(store.buffered, 4, 'four new entries cost 4, under the budget of 14: they wait');
     store.barrier(1);
     assert.equal(store.buffered, 0, 'a barrier commits');
     for (const k of ['a', 'b']) store.put(0, k, { ...(store.get(0, k) as NonNullable<ReturnType<typeof store.get>>), accumulator: acc(2) });
     store.put(0, 'a', { accumulator: acc(3), fired: false });
     store.put(60_000, 'e', { accumulator: acc(1), fired: false });
     store.endStep();
-    assert.equal(store.buffered, 3, 'two entries on disk changed (one twice) and one new: below the threshold');
+    assert.equal(store.buffered, 3, 'two entries on disk changed (one twice) and one new: 2 x 6 + 1 = 13, under the budget');
     store.delete(0, 'c');
     store.endStep();
-    assert.equal(store.buffered, 0, 'a third entry on disk changed (deleted): committed');
+    assert.equal(store.buffered, 0, 'a third entry on disk changed (deleted): 19, committed');
     assert.equal(store.get(0, 'a')?.accumulator.count, 3);
     assert.equal(store.get(0, 'c'), undefined);
     // Rolling back to the barrier undoes the early commit's changes.
@@ -80,6 +82,50 @@ describe('LmdbWindowStore', () => {
       ]),
     );
     assert.equal(store.get(60_000, 'e'), undefined);
+    // New entries alone: committed once fourteen are buffered, long before the write buffer's 100.
+    for (let i = 0; i < 13; i++) store.put(120_000, `n${i}`, { accumulator: acc(1), fired: false });
+    store.endStep();
+    assert.equal(store.buffered, 13, 'thirteen new entries: under the budget');
+    store.put(120_000, 'n13', { accumulator: acc(1), fired: false });
+    store.endStep();
+    assert.equal(store.buffered, 0, 'the fourteenth reaches the budget: committed');
+    assert.equal([...store.entries(120_000)].length, 14);
+    await store.close();
+  });
+
+  test('over its budget, the buffer is committed only once a window in it is old enough: windows that open and fire quickly stay off LMDB', async () => {
+    let now = 0;
+    const store = new LmdbWindowStore<ClickCountAccumulator>({
+      path: join(root, 'budget-age'),
+      keyGroups: allGroups,
+      keyGroupOf: (k) => keyGroupOf(k),
+      clear: true,
+      writeBufferEntries: 100,
+      commitBudget: 3,
+      commitBudgetAgeMs: 1_000,
+      now: () => now,
+    });
+    for (const k of ['a', 'b', 'c']) store.put(0, k, { accumulator: acc(1), fired: false });
+    now = 999;
+    store.endStep();
+    assert.equal(store.buffered, 3, 'over the budget, but its window has been buffered 999 ms: kept');
+    store.deleteWindow(0); // it fired and was purged: it never reached LMDB
+    for (const k of ['a', 'b', 'c']) store.put(60_000, k, { accumulator: acc(1), fired: false });
+    now = 1_998;
+    store.endStep();
+    assert.equal(store.buffered, 3, 'the next window, 999 ms old');
+    now = 1_999;
+    store.endStep();
+    assert.equal(store.buffered, 0, 'once 1,000 ms old: committed');
+    assert.deepEqual([...store.windowStarts()], [60_000], 'the purged window left nothing on disk');
+    // A window that stays open (a million keys loading into it): its next writes go at the budget,
+    // its age counts from its first write, not from the last commit.
+    for (const k of ['d', 'e']) store.put(60_000, k, { accumulator: acc(1), fired: false });
+    store.endStep();
+    assert.equal(store.buffered, 2, 'under the budget');
+    store.put(60_000, 'f', { accumulator: acc(1), fired: false });
+    store.endStep();
+    assert.equal(store.buffered, 0, 'at the budget, the old window is committed at once');
     await store.close();
   });
 
