@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deleteTopics, kafkaBrokers, testKafka } from '../test/helpers/kafka.js';
 import { uniqueName, waitForElasticsearch } from '../test/helpers/services.js';
-import { cleanEnv, Daemon, metricSum, metricsPort, sluiceEnv } from './lib/daemon.js';
+import { cleanEnv, Daemon, metricSum, metricsPort, parseDaemonEnv, sluiceEnv } from './lib/daemon.js';
 import { deleteGroups, deleteRunGroups } from './lib/kafka.js';
 import type { CloseSeen } from './lib/kafkajs-consumer.js';
 import { bool, int, parseFlags, str } from './lib/options.js';
@@ -57,6 +57,7 @@ const FLAGS = {
   checkpointIntervalMs: int(0, "SLUICE_CHECKPOINT_INTERVAL_MS; 0 = the daemon's default"),
   kafkaLib: str(undefined, "a folder of jars with kafka-clients and slf4j-api; default the stack's Kafka lib (.stack/kafka/lib)"),
   cli: str(undefined, 'the daemon to run; default dist/src/cli.js of this checkout'),
+  daemonEnv: str(undefined, 'extra variables for the daemon, K=V,K=V (e.g. SLUICE_WORKER_INBOX_EVENTS=2000)'),
   keep: bool(false, 'keep the topic, index and keys'),
 };
 
@@ -138,7 +139,7 @@ async function main(): Promise<number> {
     },
     metricsPort: port,
     sinks,
-    extra: { SLUICE_WINDOW_MS: String(o.windowMs), SLUICE_REDIS_TTL_SECONDS: String(TTL_S) },
+    extra: { SLUICE_WINDOW_MS: String(o.windowMs), SLUICE_REDIS_TTL_SECONDS: String(TTL_S), ...parseDaemonEnv(o.daemonEnv) },
   });
   if (!o.es) for (const k of ['SLUICE_ES_NODE', 'SLUICE_ES_INDEX']) delete env[k];
   const daemon = new Daemon(env, { label: 'latency', ...(o.cli ? { cli: o.cli } : {}), metricsPort: port });

@@ -23,6 +23,7 @@
  */
 import { testKafka } from '../test/helpers/kafka.js';
 import { waitForElasticsearch } from '../test/helpers/services.js';
+import { parseDaemonEnv } from './lib/daemon.js';
 import { bool, int, ints, num, parseFlags, str, strs } from './lib/options.js';
 import { servicePids, waitForQuiet } from './lib/proc.js';
 import { fmt, fmtInt, median, ratio, sleep, table } from './lib/report.js';
@@ -84,18 +85,6 @@ interface System {
 }
 
 /** `K=V,K=V` -> variables; only SLUICE_ names (anything else is a typo worth hearing about). */
-function parseDaemonEnv(text: string | undefined): Record<string, string> | undefined {
-  if (!text) return undefined;
-  const out: Record<string, string> = {};
-  for (const pair of text.split(',')) {
-    const eq = pair.indexOf('=');
-    const name = pair.slice(0, eq).trim();
-    if (eq <= 0 || !name.startsWith('SLUICE_')) throw new Error(`--daemon-env: expected SLUICE_NAME=value, got ${JSON.stringify(pair)}`);
-    out[name] = pair.slice(eq + 1);
-  }
-  return out;
-}
-
 function systems(o: Options): System[] {
   const extra = parseDaemonEnv(o.daemonEnv);
   for (const job of o.jobs) if (job !== 'builtin' && job !== 'shop') throw new Error(`--jobs: builtin and/or shop, got "${job}"`);

@@ -236,3 +236,16 @@ export class Daemon {
     return this.exited;
   }
 }
+
+/** `--daemon-env K=V,K=V`: extra SLUICE_ variables for the daemon (undefined when none). */
+export function parseDaemonEnv(text: string | undefined): Record<string, string> | undefined {
+  if (!text) return undefined;
+  const out: Record<string, string> = {};
+  for (const pair of text.split(',')) {
+    const eq = pair.indexOf('=');
+    const name = pair.slice(0, eq).trim();
+    if (eq <= 0 || !name.startsWith('SLUICE_')) throw new Error(`--daemon-env: expected SLUICE_NAME=value, got ${JSON.stringify(pair)}`);
+    out[name] = pair.slice(eq + 1);
+  }
+  return out;
+}

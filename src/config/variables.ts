@@ -361,9 +361,12 @@ export const VARIABLES = {
   }),
   SLUICE_WORKER_INBOX_EVENTS: v({
     group: 'runtime',
-    default: '20000',
+    // Every event queued here is latency for the window it closes: 20,000 held ~0.8 s at 50k events/s
+    // (bench/latency.ts: close -> Redis p50 ~1.1 s; 2,000: ~0.26 s), for no throughput (bench/throughput.ts).
+    default: '2000',
     schema: int(1, 10_000_000),
-    meaning: 'events in flight to one worker at most (credit): the bound between Kafka and the windows',
+    meaning:
+      'events in flight to one worker at most (credit): the bound between Kafka and the windows; a step larger than this still goes, alone. More buys no throughput and adds queueing latency to every window close',
   }),
   SLUICE_WORKER_INBOX_BYTES: v({
     group: 'runtime',
