@@ -8,8 +8,6 @@ import { serializeError } from '../errors.js';
 import { jobByName, loadJobSource } from '../job/registry.js';
 import { LmdbWindowStore } from '../state/lmdb-window-store.js';
 import { queryResultMessage } from '../query/worker-query.js';
-import { readKeyGroup } from '../state/savepoints/savepoint-reader.js';
-import { exportKeyGroups } from '../state/savepoints/savepoint-writer.js';
 import { supervisedThread } from '../supervision/thread-exit.js';
 import { SluiceMetrics } from '../telemetry/metrics.js';
 import { keyGroupOf } from './key-groups.js';
@@ -19,7 +17,7 @@ import { WindowActor } from './window-actor.js';
 
 const port = parentPort;
 if (!port) throw new Error('window-worker.js must run as a worker thread');
-const thread = supervisedThread<WorkerInit, ToWorker>();
+const thread = await supervisedThread<WorkerInit, ToWorker>();
 const init = thread.data;
 const send = (message: FromWorker) => port.postMessage(message);
 
@@ -41,27 +39,14 @@ try {
   let appliedWatermark = Number.NEGATIVE_INFINITY;
   // Built after the restore: it reads the restored windows.
   let actor!: WindowActor<unknown, unknown, unknown>;
+  /** A restore message came (the savepoint import may still be loading its reader). */
+  let restoring = false;
+  /** The restore is done: `actor` exists. */
   let restored = false;
-  /** Restore: from a savepoint (its key groups this worker owns now), or back to checkpoint `restoreTo` by its undo logs; with neither, from empty. */
-  const restore = (plan: WorkerRestore & { nowMs: number }): FromWorker | undefined => {
-    if (restored) throw new Error('restore received twice');
+  let stopping = false;
+  const restoreDone = (nowMs: number, imported?: number) => {
+    actor = new WindowActor(init.windows, job.aggregate, store, nowMs, job);
     restored = true;
-    let imported: number | undefined;
-    const fromSavepoint = plan.importSavepoint;
-    if (fromSavepoint) {
-      store.clearAll();
-      // The main thread sent only the files of the key groups this worker owns (worker-stage.ts).
-      imported = store.load(
-        (function* () {
-          for (const file of fromSavepoint.files)
-            yield* readKeyGroup(fromSavepoint.dir, file, fromSavepoint.formatVersion, job.stateCodec, (k) => keyGroupOf(k));
-        })(),
-      );
-      // The imported state is checkpoint `epoch`'s: a crash from here on rolls back to it.
-      store.barrier(fromSavepoint.epoch);
-    } else if (plan.restoreTo === undefined) store.clearAll();
-    else store.rollbackTo(plan.restoreTo);
-    actor = new WindowActor(init.windows, job.aggregate, store, plan.nowMs, job);
     // After an import, ready means the imported state is on disk.
     void store.flushed().then(
       () =>
@@ -73,6 +58,36 @@ try {
         }),
       fail,
     );
+  };
+  /** Restore: from a savepoint (its key groups this worker owns now), or back to checkpoint `restoreTo` by its undo logs; with neither, from empty. */
+  const restore = (plan: WorkerRestore & { nowMs: number }): FromWorker | undefined => {
+    if (restoring) throw new Error('restore received twice');
+    restoring = true;
+    const fromSavepoint = plan.importSavepoint;
+    if (!fromSavepoint) {
+      if (plan.restoreTo === undefined) store.clearAll();
+      else store.rollbackTo(plan.restoreTo);
+      restoreDone(plan.nowMs);
+      return undefined;
+    }
+    // The savepoint reader (and its schema library, ~100 ms of a thread's start-up) is loaded only
+    // when a savepoint is imported. No step comes before this worker's 'ready'.
+    void import('../state/savepoints/savepoint-reader.js')
+      .then(({ readKeyGroup }) => {
+        if (stopping) return;
+        store.clearAll();
+        // The main thread sent only the files of the key groups this worker owns (worker-stage.ts).
+        const imported = store.load(
+          (function* () {
+            for (const file of fromSavepoint.files)
+              yield* readKeyGroup(fromSavepoint.dir, file, fromSavepoint.formatVersion, job.stateCodec, (k) => keyGroupOf(k));
+          })(),
+        );
+        // The imported state is checkpoint `epoch`'s: a crash from here on rolls back to it.
+        store.barrier(fromSavepoint.epoch);
+        restoreDone(plan.nowMs, imported);
+      })
+      .catch(fail);
     return undefined;
   };
   const input = windowInputOf(job);
@@ -137,9 +152,14 @@ try {
         }
         // Later steps go on meanwhile: the undo log keeps checkpoint `id`'s state restorable,
         // and the snapshot keeps the savepoint's view.
+        // The savepoint writer is loaded on the first savepoint (as the reader: see restore).
+        const dir = message.savepoint?.dir;
+        const taken = snapshot;
         const written =
-          snapshot && message.savepoint
-            ? exportKeyGroups(snapshot, init.keyGroups, message.savepoint.dir, job.stateCodec)
+          taken && dir !== undefined
+            ? import('../state/savepoints/savepoint-writer.js').then(({ exportKeyGroups }) =>
+                exportKeyGroups(taken, init.keyGroups, dir, job.stateCodec),
+              )
             : Promise.resolve(undefined);
         const done = Promise.all([store.flushed(), written]).then(
           ([, savepointFiles]) => send({ type: 'barrier-ack', id, changed, ...(savepointFiles ? { savepointFiles } : {}) }),
@@ -153,6 +173,7 @@ try {
         store.pruneBefore(message.oldestRetainedId);
         return undefined;
       case 'stop':
+        stopping = true;
         void Promise.allSettled([...exporting])
           .then(() => (restored ? actor.close() : store.close()))
           .then(() => {

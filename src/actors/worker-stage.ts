@@ -14,6 +14,7 @@ import type { Worker } from 'node:worker_threads';
 import { Subject, concatMap, type Subscription } from 'rxjs';
 import { deserializeError, ErrorCode, SluiceError } from '../errors.js';
 import type { KeyedStage, KeyedStep, LateCandidatesCallback, ResultsCallback } from '../streams/operators/keyed-stage.js';
+import { discardPrestarted } from '../supervision/thread-prestart.js';
 import { ThreadSupervisor } from '../supervision/thread-supervisor.js';
 import type { Logger } from '../telemetry/logging.js';
 import { assignmentTable, KEY_GROUPS, keyGroupOf, keyGroupsOfWorker } from './key-groups.js';
@@ -161,6 +162,8 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
       });
       this.handles.push(this.attach(index, worker));
     }
+    // Threads cli.ts prestarted that these settings did not ask for.
+    discardPrestarted();
   }
 
   /** Where results go (when the stage was built before the pipeline that consumes them). */

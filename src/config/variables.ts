@@ -3,8 +3,8 @@
  * whether it is a secret. One table drives validation (config.ts), `sluice config` and the README's
  * table, so the three cannot drift apart.
  */
-import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { DEFAULT_WORKER_MAX_HEAP_MB, MAX_WORKERS, workersByDefault } from './runtime-defaults.js';
 import { MAX_RECORD_BYTES_LIMIT, MAX_VALUE_BYTES } from '../streams/operators/records.js';
 
 /** Variables of the project's scripts, tests and benches: not the daemon's, so not "unknown". */
@@ -355,8 +355,8 @@ export const VARIABLES = {
   }),
   SLUICE_WORKERS: v({
     group: 'runtime',
-    default: String(availableParallelism()),
-    schema: int(1, 256),
+    default: String(workersByDefault()),
+    schema: int(1, MAX_WORKERS),
     meaning: 'worker threads holding keyed window actors (default: available cores)',
   }),
   SLUICE_WORKER_INBOX_EVENTS: v({
@@ -376,7 +376,7 @@ export const VARIABLES = {
   }),
   SLUICE_WORKER_MAX_HEAP_MB: v({
     group: 'runtime',
-    default: '512',
+    default: String(DEFAULT_WORKER_MAX_HEAP_MB),
     schema: int(16, 1_000_000),
     meaning: 'heap limit of each worker thread; exceeding it fails the worker, not the process',
   }),

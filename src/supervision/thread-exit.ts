@@ -13,6 +13,7 @@
  * every message, so it exits at its next message however many steps are queued before it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { ENVELOPE_MESSAGE } from './thread-prestart.js';
 
 /** What the supervisor sends as workerData: the caller's data plus the exit flag. */
 export interface ThreadEnvelope<T> {
@@ -33,12 +34,22 @@ export function requestExit(flag: Int32Array): void {
 
 /**
  * In a supervised thread: its workerData, and `onMessage` to receive its parent's messages with
- * the exit check in front of each one.
+ * the exit check in front of each one. A prestarted thread (thread-prestart.ts) was started with
+ * no workerData: its envelope is its first message, awaited here (later messages wait in the port).
  */
-export function supervisedThread<T, M>(): { data: T; onMessage: (handler: (message: M) => void) => () => void } {
+export async function supervisedThread<T, M>(): Promise<{ data: T; onMessage: (handler: (message: M) => void) => () => void }> {
   const port = parentPort;
   if (!port) throw new Error('this module must run as a worker thread');
-  const envelope = workerData as ThreadEnvelope<T>;
+  const envelope =
+    workerData === undefined || workerData === null
+      ? await new Promise<ThreadEnvelope<T>>((resolve) =>
+          port.once('message', (message: { type: string; envelope: ThreadEnvelope<T> }) => {
+            if (message.type !== ENVELOPE_MESSAGE)
+              throw new Error(`a prestarted thread's first message was ${message.type}, not its envelope`);
+            resolve(message.envelope);
+          }),
+        )
+      : (workerData as ThreadEnvelope<T>);
   const flag = new Int32Array(envelope.exitFlag);
   return {
     data: envelope.data,

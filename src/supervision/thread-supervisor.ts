@@ -10,6 +10,7 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { ErrorCode, SluiceError } from '../errors.js';
 import type { Logger } from '../telemetry/logging.js';
+import { adoptPrestarted, ENVELOPE_MESSAGE } from './thread-prestart.js';
 import { EXIT_WAKE_UP, newExitFlag, requestExit, type ThreadEnvelope } from './thread-exit.js';
 
 export interface ThreadSpec {
@@ -55,7 +56,10 @@ export class ThreadSupervisor {
   start(spec: ThreadSpec): Worker {
     const exitFlag = newExitFlag();
     const envelope: ThreadEnvelope<unknown> = { data: spec.workerData, exitFlag: exitFlag.buffer as SharedArrayBuffer };
-    const worker = new Worker(spec.file, { workerData: envelope, ...(spec.resourceLimits ? { resourceLimits: spec.resourceLimits } : {}) });
+    const adopted = adoptPrestarted(spec.file, spec.resourceLimits);
+    adopted?.postMessage({ type: ENVELOPE_MESSAGE, envelope });
+    const worker =
+      adopted ?? new Worker(spec.file, { workerData: envelope, ...(spec.resourceLimits ? { resourceLimits: spec.resourceLimits } : {}) });
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     const child: Child = { worker, exitFlag, stopping: false, exited };
     this.children.set(spec.id, child);

@@ -9,7 +9,7 @@ import { supervisedThread } from '../../src/supervision/thread-exit.js';
 
 type Message = { type: 'write'; puts: number } | { type: 'long'; ms: number } | { type: 'spin' };
 
-const thread = supervisedThread<{ path: string }, Message>();
+const thread = await supervisedThread<{ path: string }, Message>();
 const db = open<number, number>({ path: thread.data.path });
 const port = parentPort;
 let next = 0;
