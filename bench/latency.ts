@@ -58,6 +58,7 @@ const FLAGS = {
   kafkaLib: str(undefined, "a folder of jars with kafka-clients and slf4j-api; default the stack's Kafka lib (.stack/kafka/lib)"),
   cli: str(undefined, 'the daemon to run; default dist/src/cli.js of this checkout'),
   daemonEnv: str(undefined, 'extra variables for the daemon, K=V,K=V (e.g. SLUICE_WORKER_INBOX_EVENTS=2000)'),
+  nodeArgs: str(undefined, 'node flags of the daemon, space-separated (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof")'),
   keep: bool(false, 'keep the topic, index and keys'),
 };
 
@@ -142,7 +143,13 @@ async function main(): Promise<number> {
     extra: { SLUICE_WINDOW_MS: String(o.windowMs), SLUICE_REDIS_TTL_SECONDS: String(TTL_S), ...parseDaemonEnv(o.daemonEnv) },
   });
   if (!o.es) for (const k of ['SLUICE_ES_NODE', 'SLUICE_ES_INDEX']) delete env[k];
-  const daemon = new Daemon(env, { label: 'latency', ...(o.cli ? { cli: o.cli } : {}), metricsPort: port });
+  const nodeArgs = o.nodeArgs?.split(' ').filter((a) => a !== '');
+  const daemon = new Daemon(env, {
+    label: 'latency',
+    ...(o.cli ? { cli: o.cli } : {}),
+    ...(nodeArgs ? { nodeArgs } : {}),
+    metricsPort: port,
+  });
   await daemon.whenReady();
   process.stdout.write(
     `daemon consuming ${fmt((daemon.consumingUptimeMs() ?? Number.NaN) / 1000, 2)} s after its start; sinks: Redis${o.es ? ' + Elasticsearch' : ''}; window ${o.windowMs} ms\n`,

@@ -1,5 +1,5 @@
 /**
- * The live-query API of a daemon process (src/cli.ts): built once, before the first start of the
+ * The live-query API of a daemon process (src/commands.ts): built once, before the first start of the
  * job, and kept through supervised restarts; it asks whichever JobRuntime is current, and answers
  * 503 while none runs. Freshness facts that outlive a job (last checkpoint, consumer lag) come from
  * the process's telemetry.

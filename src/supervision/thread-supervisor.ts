@@ -39,7 +39,7 @@ let stuckHandler: ((workers: string[]) => void) | undefined;
 /**
  * What to do when a thread cannot be ended (terminated inside an LMDB transaction, it holds the
  * environment's writer lock for good, so no restart in this process could write again). The
- * daemon ends the process (cli.ts); a restart outside it recovers from the last checkpoint.
+ * daemon ends the process (commands.ts); a restart outside it recovers from the last checkpoint.
  */
 export function whenThreadStuck(handler: (workers: string[]) => void): void {
   stuckHandler = handler;

@@ -244,6 +244,79 @@ test('close() during an outage ends the retries: pending flush() rejects with SI
   }
 });
 
+/** Calls of a command on the server, from INFO commandstats (commands run inside scripts count too). */
+async function commandCalls(name: string): Promise<number> {
+  const info = await admin.info('commandstats');
+  return Number(new RegExp(`^cmdstat_${name}:calls=(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+}
+
+/** A Redis ACL user for one test, deleted after it. */
+async function aclUser(t: { after: (fn: () => Promise<unknown>) => void }, rules: string[]): Promise<string> {
+  const name = uniqueName('sluice-it-acl');
+  const password = `pw-${name}`;
+  await admin.acl('SETUSER', name, 'on', `>${password}`, ...rules);
+  t.after(() => admin.acl('DELUSER', name));
+  const url = new URL(redisUrl());
+  url.username = name;
+  url.password = password;
+  return url.toString();
+}
+
+test('a batch is written by script calls of at most 1,000 keys, not one SET command per key', async () => {
+  const sink = makeSink({ batchSize: 2_500 });
+  const prefix = prefixes.at(-1) as string;
+  await sink.start();
+  const many = Array.from({ length: 2_500 }, (_, i) => result(`user-${i}`, 2, i + 1));
+  const scriptsBefore = (await commandCalls('evalsha')) + (await commandCalls('eval'));
+  const setsBefore = await commandCalls('set');
+  await sink.write(many);
+  await sink.flush();
+  assert.equal((await commandCalls('evalsha')) + (await commandCalls('eval')) - scriptsBefore, 3, '2,500 keys: 3 script calls');
+  assert.equal((await commandCalls('set')) - setsBefore, 2_500, 'each key SET once, inside the scripts');
+  const values = await admin.mget(...many.map((r) => keyOf(prefix, r)));
+  assert.deepEqual(
+    values,
+    many.map((r) => String(r.count)),
+  );
+  const ttls = await Promise.all(many.slice(0, 10).map((r) => admin.ttl(keyOf(prefix, r))));
+  assert.ok(
+    ttls.every((ttl) => ttl > 86_390 && ttl <= 86_400),
+    `ttls ${ttls}`,
+  );
+});
+
+test('a user whose ACL refuses scripts: one warning, then pipelined SETs; every value written', async (t) => {
+  const url = await aclUser(t, ['~*', '+@all', '-eval', '-evalsha', '-script']);
+  const { logger, lines } = capturingLogger();
+  const sink = makeSink({ url, batchSize: 3 }, logger);
+  const prefix = prefixes.at(-1) as string;
+  await sink.start();
+  const rs = Array.from({ length: 8 }, (_, i) => result(`ivy-${i}`, 0, i + 1));
+  await sink.write(rs);
+  await sink.flush();
+  assert.deepEqual(
+    await admin.mget(...rs.map((r) => keyOf(prefix, r))),
+    rs.map((r) => String(r.count)),
+  );
+  const warnings = lines.filter((l) => l.includes('refuses scripts'));
+  assert.equal(warnings.length, 1, lines.join('\n'));
+  assert.ok(!warnings[0]?.includes(`pw-`), 'the password is not logged');
+});
+
+test('a user without access to the keys: REDIS_WRITE_FAILED, not retried', async (t) => {
+  const url = await aclUser(t, ['~some-other-prefix:*', '+@all']);
+  const sink = makeSink({ url });
+  await sink.start();
+  await sink.write([result('judy', 0, 1)]);
+  await assert.rejects(sink.flush(), (err: unknown) => {
+    assert.ok(err instanceof SluiceError, String(err));
+    assert.equal(err.code, ErrorCode.REDIS_WRITE_FAILED);
+    assert.equal(err.retriable, false);
+    assert.match(err.message, /NOPERM/);
+    return true;
+  });
+});
+
 test('start() against an unreachable Redis fails with a retriable REDIS_UNAVAILABLE that hides the password', async () => {
   const sink = makeSink({ url: 'redis://:pw-hidden-42@127.0.0.1:1', password: 'pw-override-43' });
   await assert.rejects(sink.start(), (err: unknown) => {
