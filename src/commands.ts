@@ -211,7 +211,7 @@ async function run(args: string[]): Promise<number> {
       process.stderr.write(`sluice: stopped on ${ErrorCode.SHUTDOWN_TIMEOUT}: ${message}\n`);
       void exitProcess(1);
     }, config.shutdownTimeoutMs);
-    void job.supervisor.stop();
+    void job.stop();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -15,6 +15,8 @@ export interface SupervisedJob {
   stop(): Promise<void>;
   readonly finished: Promise<void>;
   readonly stopPhase: string;
+  /** Still starting (stop() then ends the start rather than waiting for it). */
+  readonly starting: boolean;
   savepoint(dir?: string): Promise<string>;
 }
 import type { Logger } from '../telemetry/logging.js';
@@ -36,6 +38,12 @@ export interface JobSupervisor {
   supervisor: Supervisor;
   /** The daemon running now (for stop phases and status). */
   current(): SupervisedJob | undefined;
+  /**
+   * Stop the job: the supervisor's stop, plus, while the current daemon is still starting, its own
+   * stop at once: the supervisor handles a stop only after a start in progress, and a start can
+   * wait minutes for a Kafka that is down.
+   */
+  stop(): Promise<void>;
 }
 
 export function superviseJob(options: JobSupervisorOptions): JobSupervisor {
@@ -77,5 +85,12 @@ export function superviseJob(options: JobSupervisorOptions): JobSupervisor {
     },
     onGiveUp: (err) => logger.error({ err }, 'the restart strategy gave up'),
   });
-  return { supervisor, current: () => current };
+  return {
+    supervisor,
+    current: () => current,
+    stop: () => {
+      if (current?.starting) void current.stop().catch(() => undefined);
+      return supervisor.stop();
+    },
+  };
 }

@@ -4,7 +4,8 @@
  *    group's committed offsets moved;
  *  - a stop that cannot finish (a sink that never acknowledges) ends at the bound with exit 1 and
  *    a message naming SLUICE_SHUTDOWN_TIMEOUT_MS, and commits no checkpoint;
- *  - a second signal during a graceful stop exits at once (130).
+ *  - a second signal during a graceful stop exits at once (130);
+ *  - SIGTERM while the start still waits for an unreachable Kafka exits 0 at once, not at the bound.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -141,6 +142,35 @@ describe('graceful stop', () => {
     } finally {
       await admin.disconnect();
     }
+  });
+
+  test('SIGTERM while the start waits for an unreachable Kafka: exit 0 at once, not at SLUICE_SHUTDOWN_TIMEOUT_MS', async () => {
+    const port = await freePort();
+    // Nothing listens on port 1: every connection is refused, and kafkajs keeps retrying.
+    const daemon = startDaemon({
+      SLUICE_KAFKA_BROKERS: '127.0.0.1:1',
+      SLUICE_KAFKA_TOPIC: topics.input,
+      SLUICE_KAFKA_GROUP_ID: `${run}-unreachable`,
+      SLUICE_METRICS_PORT: String(port),
+      SLUICE_SHUTDOWN_TIMEOUT_MS: '120000',
+    });
+    daemons.push(daemon);
+    assert.ok(
+      await waitFor(
+        () =>
+          fetch(`http://127.0.0.1:${port}/healthz`).then(
+            (r) => r.status === 200,
+            () => false,
+          ),
+        30_000,
+        100,
+      ),
+      daemon.tail(),
+    );
+    const exit = await daemon.stop('SIGTERM');
+    assert.deepEqual(exit, { code: 0, signal: null }, daemon.tail());
+    assert.match(daemon.tail(40), /sluice stopped/);
+    assert.doesNotMatch(daemon.tail(40), /SHUTDOWN_TIMEOUT/);
   });
 
   test('a second signal during a graceful stop exits at once', async () => {

@@ -81,6 +81,21 @@ describe('waitForKafka', () => {
   });
 });
 
+test('a stop ends the wait while an attempt is still under way (kafkajs retrying its connection)', async () => {
+  const clock = manualClock();
+  let stopped = false;
+  const waiting = waitForKafka(() => new Promise<never>(() => undefined), { timeoutMs: 0, isStopped: () => stopped, ...clock });
+  stopped = true;
+  await assert.rejects(waiting, (err: unknown) => {
+    assert.ok(err instanceof SluiceError);
+    assert.equal(err.code, ErrorCode.KAFKA_UNAVAILABLE);
+    assert.equal(err.retriable, false);
+    assert.match(err.message, /stopped while waiting for Kafka/);
+    return true;
+  });
+  assert.deepEqual(clock.waits, [], 'no backoff: the attempt never failed');
+});
+
 describe('connectionRetriable', () => {
   test('an unreachable broker is waited for (the deepest cause decides, not the retries-exhausted wrapper); a broker refusing SASL is not', async () => {
     const { connectionRetriable } = await import('../../src/streams/sources/kafka-source.js');

@@ -76,6 +76,8 @@ export class JobRuntime<IN, ACC, OUT> {
   private checkpointing: Checkpointing | undefined;
   private checkpoints: CheckpointStore | undefined;
   private lock: StateDirectoryLock | undefined;
+  /** Settles when start() has returned or thrown (a stop during the start waits for it). */
+  private startSettled: Promise<void> = Promise.resolve();
   private sinks: Array<ResultSink<OUT>> = [];
   private readonly cancels: Cancel[] = [];
   private phase = '';
@@ -122,6 +124,10 @@ export class JobRuntime<IN, ACC, OUT> {
   }
 
   /** During a graceful stop: what it is doing (for a stop that takes too long). */
+  get starting(): boolean {
+    return this.lifecycle.is('starting');
+  }
+
   get stopPhase(): string {
     return this.phase;
   }
@@ -132,6 +138,22 @@ export class JobRuntime<IN, ACC, OUT> {
 
   async start(): Promise<void> {
     this.lifecycle.to('starting');
+    const settled = this.startUnwound();
+    try {
+      await this.startSteps();
+    } finally {
+      settled();
+    }
+  }
+
+  /** A promise stop() awaits when it comes during the start; returns its resolver. */
+  private startUnwound(): () => void {
+    let resolve!: () => void;
+    this.startSettled = new Promise<void>((r) => (resolve = r));
+    return resolve;
+  }
+
+  private async startSteps(): Promise<void> {
     const { config, job, options } = this;
     const logger = options.logger;
     const startedAt = this.clock.now();
@@ -274,6 +296,9 @@ export class JobRuntime<IN, ACC, OUT> {
       );
       this.startStatusLine();
     } catch (err) {
+      // A stop during the start (a signal while Kafka is still down at start-up) ends the wait
+      // (isStopped) and is not a failure: stop() closes what was opened once this has unwound.
+      if (this.lifecycle.is('stopping')) return;
       await this.fail(err);
       throw err;
     }
@@ -282,9 +307,15 @@ export class JobRuntime<IN, ACC, OUT> {
   /** Graceful stop: stop intake, finish the batch in progress, take a final checkpoint (or flush), close. */
   async stop(): Promise<void> {
     if (!this.lifecycle.can('stopping')) return this.finished.catch(() => undefined);
+    const duringStart = this.lifecycle.is('starting');
     this.lifecycle.to('stopping');
     this.cancelTimers();
     try {
+      if (duringStart) {
+        // The start sees the stop at its next wait (waitForKafka polls isStopped) and unwinds.
+        this.phase = 'ending the start';
+        await this.startSettled;
+      }
       this.phase = 'stopping intake';
       this.source?.stopIntake();
       this.phase = 'finishing the batch in progress';

@@ -19,13 +19,51 @@ export interface WaitOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** How often a wait checks `isStopped` while an attempt or a backoff is under way. */
+const STOP_POLL_MS = 100;
+
+/**
+ * Rejects once `isStopped()` is true. An attempt can take many seconds (kafkajs's own connection
+ * retries) and a backoff up to 5 s: a stop must not wait for either (it used to wait out the
+ * whole SLUICE_SHUTDOWN_TIMEOUT_MS when Kafka was down at start-up).
+ */
+function stopWatch(isStopped: (() => boolean) | undefined): { stopped: Promise<never>; cancel: () => void } {
+  if (!isStopped) return { stopped: new Promise<never>(() => undefined), cancel: () => undefined };
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    timer = setInterval(() => {
+      if (!isStopped()) return;
+      clearInterval(timer);
+      reject(
+        new SluiceError(ErrorCode.KAFKA_UNAVAILABLE, 'stopped while waiting for Kafka to answer at start-up', {
+          retriable: false,
+        }),
+      );
+    }, STOP_POLL_MS);
+  });
+  stopped.catch(() => undefined);
+  return { stopped, cancel: () => clearInterval(timer) };
+}
+
 export async function waitForKafka<T>(attempt: () => Promise<T>, options: WaitOptions): Promise<T> {
+  const watch = stopWatch(options.isStopped);
+  try {
+    return await waitUntilAnswered(attempt, options, watch.stopped);
+  } finally {
+    watch.cancel();
+  }
+}
+
+async function waitUntilAnswered<T>(attempt: () => Promise<T>, options: WaitOptions, stopped: Promise<never>): Promise<T> {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const startedAt = now();
   for (let n = 1; ; n++) {
     try {
-      const result = await attempt();
+      const attempting = attempt();
+      // Abandoned on a stop: its late failure is not an unhandled rejection.
+      attempting.catch(() => undefined);
+      const result = await Promise.race([attempting, stopped]);
       if (n > 1) options.logger.info({ waitedMs: now() - startedAt, attempts: n }, 'Kafka answers again');
       return result;
     } catch (err) {
@@ -50,7 +88,7 @@ export async function waitForKafka<T>(attempt: () => Promise<T>, options: WaitOp
         { code: ErrorCode.KAFKA_UNAVAILABLE, attempt: n, waitedMs: waited, retryInMs: wait, reason: (err as Error).message },
         'Kafka is unreachable; waiting for it',
       );
-      await sleep(wait);
+      await Promise.race([sleep(wait), stopped]);
     }
   }
 }
