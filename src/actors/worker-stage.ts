@@ -228,7 +228,13 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
       this.cancelMetrics = this.scheduler.schedule(every, ask);
     }
     this.options.logger.info(
-      { workers, keyGroups: KEY_GROUPS, ...(this.options.importSavepoint ? { importedEntries: this.importedEntries } : {}) },
+      {
+        workers,
+        keyGroups: KEY_GROUPS,
+        // Started by cli.ts before the modules loaded (thread-prestart.ts): the rest started here.
+        prestarted: this.supervisor.adoptedThreads,
+        ...(this.options.importSavepoint ? { importedEntries: this.importedEntries } : {}),
+      },
       'window workers ready',
     );
   }

@@ -47,6 +47,8 @@ export function whenThreadStuck(handler: (workers: string[]) => void): void {
 
 export class ThreadSupervisor {
   private readonly children = new Map<string, Child>();
+  /** Threads started by cli.ts ahead of time and adopted here (thread-prestart.ts). */
+  adoptedThreads = 0;
 
   constructor(
     private readonly logger: Logger,
@@ -57,7 +59,10 @@ export class ThreadSupervisor {
     const exitFlag = newExitFlag();
     const envelope: ThreadEnvelope<unknown> = { data: spec.workerData, exitFlag: exitFlag.buffer as SharedArrayBuffer };
     const adopted = adoptPrestarted(spec.file, spec.resourceLimits);
-    adopted?.postMessage({ type: ENVELOPE_MESSAGE, envelope });
+    if (adopted) {
+      adopted.postMessage({ type: ENVELOPE_MESSAGE, envelope });
+      this.adoptedThreads++;
+    }
     const worker =
       adopted ?? new Worker(spec.file, { workerData: envelope, ...(spec.resourceLimits ? { resourceLimits: spec.resourceLimits } : {}) });
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));

@@ -8,6 +8,7 @@
  *  - SIGTERM while the start still waits for an unreachable Kafka exits 0 at once, not at the bound.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Kafka } from 'kafkajs';
 import { committedCheckpoint } from '../../src/streams/sinks/side-outputs.js';
@@ -88,9 +89,15 @@ describe('graceful stop', () => {
     const groupId = `${run}-clean`;
     const port = await freePort();
     assert.deepEqual(await committed(kafka, groupId), [-1, -1, -1], 'a new group has no commit');
-    const daemon = startDaemon(env(groupId, port, { SLUICE_SHUTDOWN_TIMEOUT_MS: '20000' }));
+    const daemon = startDaemon(env(groupId, port, { SLUICE_SHUTDOWN_TIMEOUT_MS: '20000', SLUICE_WORKERS: '2' }));
     daemons.push(daemon);
     assert.ok(await consumedAll(port), daemon.tail());
+    // Both window workers were the threads cli.ts started before loading the rest (thread-prestart.ts).
+    const ready = readFileSync(daemon.logFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"window workers ready"'))
+      .map((l) => JSON.parse(l) as { workers: number; prestarted: number });
+    assert.deepEqual(ready, [{ ...ready[0], workers: 2, prestarted: 2 }], daemon.tail());
 
     const signalledAt = Date.now();
     const exit = await daemon.stop('SIGTERM');

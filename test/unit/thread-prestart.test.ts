@@ -24,6 +24,7 @@ test('a prestarted thread is adopted, gets its envelope first and works as one s
   const supervisor = new ThreadSupervisor(silentLogger, (err) => failures.push(err));
   const worker = supervisor.start({ id: 'writer', file: WRITER, workerData: { path }, resourceLimits: LIMITS });
   assert.equal(adoptPrestarted(WRITER, LIMITS), undefined, 'the only prestarted thread was taken by the supervisor');
+  assert.equal(supervisor.adoptedThreads, 1);
 
   // Its envelope (the path) reached it: it writes to that environment.
   const written = new Promise<void>((resolve) => worker.on('message', (m: { type: string }) => m.type === 'written' && resolve()));
