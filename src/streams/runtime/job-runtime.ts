@@ -123,11 +123,12 @@ export class JobRuntime<IN, ACC, OUT> {
     return this.lifecycle.state;
   }
 
-  /** During a graceful stop: what it is doing (for a stop that takes too long). */
+  /** Still starting: a stop now ends the start (JobSupervisor.stop). */
   get starting(): boolean {
     return this.lifecycle.is('starting');
   }
 
+  /** During a graceful stop: what it is doing (for a stop that takes too long). */
   get stopPhase(): string {
     return this.phase;
   }
@@ -138,19 +139,12 @@ export class JobRuntime<IN, ACC, OUT> {
 
   async start(): Promise<void> {
     this.lifecycle.to('starting');
-    const settled = this.startUnwound();
-    try {
-      await this.startSteps();
-    } finally {
-      settled();
-    }
-  }
-
-  /** A promise stop() awaits when it comes during the start; returns its resolver. */
-  private startUnwound(): () => void {
-    let resolve!: () => void;
-    this.startSettled = new Promise<void>((r) => (resolve = r));
-    return resolve;
+    const steps = this.startSteps();
+    this.startSettled = steps.then(
+      () => undefined,
+      () => undefined,
+    );
+    return steps;
   }
 
   private async startSteps(): Promise<void> {
