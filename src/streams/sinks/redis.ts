@@ -74,7 +74,7 @@ export class RedisSink<OUT> implements ResultSink<OUT> {
   private lastConnectionLog = { message: '', at: 0 };
   private closing: Promise<void> | undefined;
   /** False once Redis refused the script commands: batches go as pipelined SETs from then on. */
-  private scripts = true;
+  private scripts: boolean;
 
   constructor(options: RedisSinkOptions<OUT>) {
     this.options = options;
