@@ -57,12 +57,23 @@ export class TransactionalSideOutputs implements DeadLetterSink {
   private roomWaiters: Array<() => void> = [];
   private fenced: SluiceError | undefined;
   private closed = false;
+  /** A checkpoint whose transaction failed with an unknown outcome (`knowable`: it carried offsets). */
+  private unsettled: { checkpointId: number; knowable: boolean } | undefined;
 
   constructor(private readonly options: SideOutputOptions) {}
 
   /** Connect and initialise transactions: fences older producers of this job, settles their open transaction. */
   async start(): Promise<void> {
     if (this.producer) return; // started (and fenced the others) already: a retried start-up step
+    this.producer = await this.openProducer('initialising the side-output transactions');
+  }
+
+  /**
+   * A connected producer whose transactions are initialised. kafkajs initialises the producer id
+   * (InitProducerId: the fencing step, which also makes Kafka complete or abort the transaction an
+   * older producer of this id left open) on the first transaction; an empty one is aborted locally.
+   */
+  private async openProducer(what: string): Promise<Producer> {
     const producer = this.options.kafka.producer({
       transactionalId: this.options.transactionalId,
       idempotent: true,
@@ -72,17 +83,15 @@ export class TransactionalSideOutputs implements DeadLetterSink {
     });
     try {
       await producer.connect();
-      // kafkajs initialises the producer id (InitProducerId: the fencing step) on the first
-      // transaction; an empty one is aborted locally.
       const init = await producer.transaction();
       await init.abort();
+      return producer;
     } catch (err) {
       await producer.disconnect().catch(() => undefined);
-      const failure = this.classify(err, 'initialising the side-output transactions');
+      const failure = this.classify(err, what);
       if (failure.code === ErrorCode.KAFKA_FENCED) throw failure;
       throw new SluiceError(ErrorCode.KAFKA_UNAVAILABLE, failure.message, { retriable: true, cause: err });
     }
-    this.producer = producer;
   }
 
   /** Hold letters until their checkpoint commits. Never blocks: see `whenRoom`. */
@@ -110,31 +119,74 @@ export class TransactionalSideOutputs implements DeadLetterSink {
 
   /**
    * Checkpoint `checkpointId` is recorded: write every letter sealed up to it and the checkpoint's
-   * offsets in one transaction, retrying (abort, back off, redo) until `deadline`.
+   * offsets in one transaction, retrying until `deadline`. A failed attempt leaves the transaction's
+   * outcome unknown (its EndTxn may have committed with the reply lost), so the next attempt (of
+   * this checkpoint or a later one) first settles it: see `settle`.
    */
   async commit(checkpointId: number, offsets: ReadonlyMap<number, number>, deadline: number): Promise<void> {
-    const due = this.buckets.due(checkpointId);
-    const letters = due.letters;
-    if (letters.length === 0 && offsets.size === 0) {
-      due.release();
-      return;
-    }
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     for (let attempt = 1; ; attempt++) {
       if (this.fenced) throw this.fenced;
+      let due = this.buckets.due(checkpointId);
       try {
-        await this.transact(letters, offsets, checkpointId);
-        break;
+        // A failed transaction that had committed after all takes its letters out of what is due.
+        if (await this.settle()) due = this.buckets.due(checkpointId);
+        if (due.letters.length > 0 || offsets.size > 0) await this.transact(due.letters, offsets, checkpointId);
+        due.release();
+        this.wakeRoomWaiters();
+        return;
       } catch (err) {
-        const failure = this.classify(err, `committing checkpoint ${checkpointId}'s side outputs (${letters.length} records) and offsets`);
+        const failure = this.classify(
+          err,
+          `committing checkpoint ${checkpointId}'s side outputs (${due.letters.length} records) and offsets`,
+        );
+        if (failure.code !== ErrorCode.KAFKA_FENCED && this.unsettled === undefined) {
+          this.unsettled = { checkpointId, knowable: offsets.size > 0 };
+        }
         if (failure.code === ErrorCode.KAFKA_FENCED || (this.options.clock ?? systemClock).now() >= deadline || this.closed) throw failure;
         const wait = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(attempt - 1, 5));
         this.options.logger.warn({ err: failure, checkpointId, attempt, retryInMs: wait }, 'side-output transaction failed; retrying');
         await sleep(wait);
       }
     }
-    due.release();
+  }
+
+  /**
+   * After a failed attempt: kafkajs cannot go on with a transaction whose commit or abort failed (its
+   * state machine stays in COMMITTING or ABORTING for good), so a new producer replaces it. Its
+   * initialisation makes Kafka finish the old transaction (a commit that reached the broker
+   * completes, anything else is aborted) before it returns; the group's committed checkpoint then
+   * says which way it went. Returns true when it had committed: its letters are released (they are
+   * in Kafka, once).
+   */
+  private async settle(): Promise<boolean> {
+    const unsettled = this.unsettled;
+    if (!unsettled) return false;
+    const stale = this.producer;
+    this.producer = undefined;
+    await stale?.disconnect().catch(() => undefined);
+    this.producer = await this.openProducer('replacing the side-output producer after a failed transaction');
+    // Without offsets the transaction left no record in the group: its letters are written again.
+    const committed = unsettled.knowable ? await this.committedCheckpointNow() : undefined;
+    this.unsettled = undefined;
+    if (committed === undefined || committed < unsettled.checkpointId) return false;
+    this.options.logger.info(
+      { checkpointId: unsettled.checkpointId },
+      'the side-output transaction whose end failed had committed; not writing it again',
+    );
+    this.buckets.due(unsettled.checkpointId).release();
     this.wakeRoomWaiters();
+    return true;
+  }
+
+  private async committedCheckpointNow(): Promise<number | undefined> {
+    const admin = this.options.kafka.admin();
+    await admin.connect();
+    try {
+      return await committedCheckpoint(admin, this.options.groupId, this.options.inputTopic);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
   }
 
   /** Nothing to flush: letters become durable with their checkpoint's transaction. */

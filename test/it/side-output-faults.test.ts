@@ -1,0 +1,133 @@
+/**
+ * The side-output transaction when the connection fails at its very end, on the real broker: the
+ * EndTxn either never reached the broker or committed with its reply lost. kafkajs cannot go on with
+ * a transaction whose end failed (its state machine stays in COMMITTING), so the sink must start a
+ * new producer, learn from the group which way it went, and write every letter exactly once.
+ */
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { committedCheckpoint, TransactionalSideOutputs } from '../../src/streams/sinks/side-outputs.js';
+import type { DeadLetter } from '../../src/streams/sinks/sink.js';
+import { RecordErrorCode } from '../../src/errors.js';
+import { silentLogger } from '../../src/telemetry/logging.js';
+import { createTopics, deleteTopics, readTopic, testKafka } from '../helpers/kafka.js';
+import { ApiKey, type Cut, CuttableKafka } from '../helpers/kafka-cut.js';
+import { uniqueName } from '../helpers/services.js';
+
+const kafka = testKafka('sluice-test-side-output-faults');
+const topics: string[] = [];
+
+after(async () => {
+  await deleteTopics(kafka, topics).catch(() => undefined);
+});
+
+function letters(topic: string, from: number, n: number): DeadLetter[] {
+  return Array.from({ length: n }, (_, k) => ({
+    topic,
+    value: Buffer.from(JSON.stringify({ n: from + k })),
+    key: Buffer.from(`user-${from + k}`),
+    code: RecordErrorCode.MALFORMED_JSON,
+    message: 'bad',
+    source: { topic: 'in', partition: 0, offset: String(from + k), timestamp: String(Date.now()) },
+  }));
+}
+
+async function setUp(label: string): Promise<{ name: string; out: string; cuts: CuttableKafka; sink: TransactionalSideOutputs }> {
+  const name = uniqueName(label);
+  const out = `${name}-out`;
+  topics.push(out, `${name}-in`);
+  await createTopics(kafka, [
+    { topic: out, partitions: 1 },
+    { topic: `${name}-in`, partitions: 1 },
+  ]);
+  const cuts = new CuttableKafka(`sluice-test-${label}`);
+  const sink = new TransactionalSideOutputs({
+    kafka: cuts.kafka,
+    transactionalId: `${name}.side-outputs`,
+    groupId: `${name}-group`,
+    inputTopic: `${name}-in`,
+    maxBufferedBytes: 64 * 1024 * 1024,
+    transactionTimeoutMs: 60_000,
+    logger: silentLogger,
+    sleep: async () => undefined,
+  });
+  await sink.start();
+  return { name, out, cuts, sink };
+}
+
+async function written(out: string, expected: number): Promise<number[]> {
+  const records = await readTopic(kafka, out, expected, 20_000);
+  return records.map((r) => Number(r.headers['sluice-source-offset'])).sort((a, b) => a - b);
+}
+
+async function groupCheckpoint(name: string): Promise<number | undefined> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await committedCheckpoint(admin, `${name}-group`, `${name}-in`);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+
+for (const cut of ['drop-request', 'lose-reply'] as Cut[]) {
+  test(`the connection fails at the commit's EndTxn (${cut}): the commit is retried on a new producer and every letter appears once`, async () => {
+    const { name, out, cuts, sink } = await setUp(`so-endtxn-${cut}`);
+    try {
+      await sink.send(letters(out, 0, 20));
+      sink.seal(1);
+      const hit = cuts.arm(ApiKey.EndTxn, cut);
+      await sink.commit(1, new Map([[0, 20]]), Date.now() + 30_000);
+      await hit;
+      assert.deepEqual(sink.held, { letters: 0, bytes: 0 }, 'nothing held after the commit');
+      // The sink goes on: the next checkpoint's letters commit as usual.
+      await sink.send(letters(out, 20, 5));
+      sink.seal(2);
+      await sink.commit(2, new Map([[0, 25]]), Date.now() + 30_000);
+    } finally {
+      await sink.close();
+    }
+    assert.deepEqual(await written(out, 25), range(0, 25), 'each letter once, for a read_committed reader');
+    assert.equal(await groupCheckpoint(name), 2, 'the group records the last checkpoint');
+  });
+}
+
+test("a checkpoint that failed with its commit's outcome unknown (the reply lost at the deadline): the next commit learns it landed and does not write its letters again", async () => {
+  const { name, out, cuts, sink } = await setUp('so-unknown');
+  try {
+    await sink.send(letters(out, 0, 10));
+    sink.seal(1);
+    const hit = cuts.arm(ApiKey.EndTxn, 'lose-reply');
+    // The deadline is now: the first failure fails the checkpoint, and its letters stay held.
+    await assert.rejects(sink.commit(1, new Map([[0, 10]]), Date.now()));
+    await hit;
+    await sink.send(letters(out, 10, 4));
+    sink.seal(2);
+    await sink.commit(2, new Map([[0, 14]]), Date.now() + 30_000);
+    assert.deepEqual(sink.held, { letters: 0, bytes: 0 });
+  } finally {
+    await sink.close();
+  }
+  assert.deepEqual(await written(out, 14), range(0, 14), 'checkpoint 1 landed once, checkpoint 2 once');
+  assert.equal(await groupCheckpoint(name), 2);
+});
+
+test('a checkpoint that failed with its EndTxn never sent: the next commit writes its letters (once) with its own', async () => {
+  const { name, out, cuts, sink } = await setUp('so-dropped');
+  try {
+    await sink.send(letters(out, 0, 10));
+    sink.seal(1);
+    const hit = cuts.arm(ApiKey.EndTxn, 'drop-request');
+    await assert.rejects(sink.commit(1, new Map([[0, 10]]), Date.now()));
+    await hit;
+    await sink.send(letters(out, 10, 4));
+    sink.seal(2);
+    await sink.commit(2, new Map([[0, 14]]), Date.now() + 30_000);
+  } finally {
+    await sink.close();
+  }
+  assert.deepEqual(await written(out, 14), range(0, 14));
+  assert.equal(await groupCheckpoint(name), 2);
+});
