@@ -25,7 +25,13 @@ export interface CommittableStore<ACC> extends WindowStateStore<ACC> {
   close?(): Promise<void>;
 }
 
-const DEFAULT_CHUNK = 5000;
+/**
+ * Results per message to the main thread. Small, so the sinks start writing while the worker is
+ * still firing the rest of a burst (10,000 windows closing at once): with 500 instead of 5,000, the
+ * latency bench (10k events/s, 10 s windows, Redis only, 3 interleaved pairs) measured close -> Redis
+ * p50 120 vs 153 ms, p99 177 vs 223 ms.
+ */
+const DEFAULT_CHUNK = 500;
 
 export interface WindowActorOptions extends WindowOptions {
   /** A window no event touched for this long (wall clock) is fired and dropped; 0 = never. */
