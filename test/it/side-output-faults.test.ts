@@ -94,40 +94,29 @@ for (const cut of ['drop-request', 'lose-reply'] as Cut[]) {
   });
 }
 
-test("a checkpoint that failed with its commit's outcome unknown (the reply lost at the deadline): the next commit learns it landed and does not write its letters again", async () => {
-  const { name, out, cuts, sink } = await setUp('so-unknown');
-  try {
-    await sink.send(letters(out, 0, 10));
-    sink.seal(1);
-    const hit = cuts.arm(ApiKey.EndTxn, 'lose-reply');
-    // The deadline is now: the first failure fails the checkpoint, and its letters stay held.
-    await assert.rejects(sink.commit(1, new Map([[0, 10]]), Date.now()));
-    await hit;
-    await sink.send(letters(out, 10, 4));
-    sink.seal(2);
-    await sink.commit(2, new Map([[0, 14]]), Date.now() + 30_000);
-    assert.deepEqual(sink.held, { letters: 0, bytes: 0 });
-  } finally {
-    await sink.close();
-  }
-  assert.deepEqual(await written(out, 14), range(0, 14), 'checkpoint 1 landed once, checkpoint 2 once');
-  assert.equal(await groupCheckpoint(name), 2);
-});
-
-test('a checkpoint that failed with its EndTxn never sent: the next commit writes its letters (once) with its own', async () => {
-  const { name, out, cuts, sink } = await setUp('so-dropped');
-  try {
-    await sink.send(letters(out, 0, 10));
-    sink.seal(1);
-    const hit = cuts.arm(ApiKey.EndTxn, 'drop-request');
-    await assert.rejects(sink.commit(1, new Map([[0, 10]]), Date.now()));
-    await hit;
-    await sink.send(letters(out, 10, 4));
-    sink.seal(2);
-    await sink.commit(2, new Map([[0, 14]]), Date.now() + 30_000);
-  } finally {
-    await sink.close();
-  }
-  assert.deepEqual(await written(out, 14), range(0, 14));
-  assert.equal(await groupCheckpoint(name), 2);
-});
+// The deadline is now: the first failure fails checkpoint 1, and its letters stay held. Whether they
+// are written again with checkpoint 2 depends on whether its EndTxn reached the broker.
+const failedAtDeadline: Array<[Cut, string]> = [
+  ['lose-reply', 'its commit landed with the reply lost: the next commit learns that and does not write its letters again'],
+  ['drop-request', 'its EndTxn was never sent: the next commit writes its letters (once) with its own'],
+];
+for (const [cut, what] of failedAtDeadline) {
+  test(`a checkpoint that failed at its deadline with the outcome unknown (${cut}): ${what}`, async () => {
+    const { name, out, cuts, sink } = await setUp(`so-deadline-${cut}`);
+    try {
+      await sink.send(letters(out, 0, 10));
+      sink.seal(1);
+      const hit = cuts.arm(ApiKey.EndTxn, cut);
+      await assert.rejects(sink.commit(1, new Map([[0, 10]]), Date.now()));
+      await hit;
+      await sink.send(letters(out, 10, 4));
+      sink.seal(2);
+      await sink.commit(2, new Map([[0, 14]]), Date.now() + 30_000);
+      assert.deepEqual(sink.held, { letters: 0, bytes: 0 });
+    } finally {
+      await sink.close();
+    }
+    assert.deepEqual(await written(out, 14), range(0, 14), 'checkpoint 1 once, checkpoint 2 once');
+    assert.equal(await groupCheckpoint(name), 2);
+  });
+}
