@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { ErrorCode, RecordErrorCode, SluiceError } from '../../src/errors.js';
-import { committedCheckpoint, TransactionalSideOutputs } from '../../src/streams/sinks/side-outputs.js';
+import { committedCheckpoint, type TransactionalSideOutputs } from '../../src/streams/sinks/side-outputs.js';
 import type { DeadLetter } from '../../src/streams/sinks/sink.js';
-import { silentLogger } from '../../src/telemetry/logging.js';
 import { committedOffsets, createTopics, deleteTopics, readTopic, testKafka } from '../helpers/kafka.js';
 import { uniqueName } from '../helpers/services.js';
+import { testSideOutputs } from '../helpers/side-outputs.js';
 
 const kafka = testKafka('sluice-test-side-outputs');
 const topics: string[] = [];
@@ -20,15 +20,7 @@ after(async () => {
 });
 
 function sideOutputs(name: string, maxBufferedBytes = 64 * 1024 * 1024): TransactionalSideOutputs {
-  return new TransactionalSideOutputs({
-    kafka,
-    transactionalId: `${name}.side-outputs`,
-    groupId: `${name}-group`,
-    inputTopic: `${name}-in`,
-    maxBufferedBytes,
-    transactionTimeoutMs: 60_000,
-    logger: silentLogger,
-  });
+  return testSideOutputs(kafka, name, { maxBufferedBytes });
 }
 
 function letters(topic: string, from: number, n: number, pad = 0): DeadLetter[] {

@@ -6,13 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { committedCheckpoint, TransactionalSideOutputs } from '../../src/streams/sinks/side-outputs.js';
+import { committedCheckpoint, type TransactionalSideOutputs } from '../../src/streams/sinks/side-outputs.js';
 import type { DeadLetter } from '../../src/streams/sinks/sink.js';
 import { RecordErrorCode } from '../../src/errors.js';
-import { silentLogger } from '../../src/telemetry/logging.js';
 import { createTopics, deleteTopics, readTopic, testKafka } from '../helpers/kafka.js';
 import { ApiKey, type Cut, CuttableKafka } from '../helpers/kafka-cut.js';
 import { uniqueName } from '../helpers/services.js';
+import { testSideOutputs } from '../helpers/side-outputs.js';
 
 const kafka = testKafka('sluice-test-side-output-faults');
 const topics: string[] = [];
@@ -41,16 +41,8 @@ async function setUp(label: string): Promise<{ name: string; out: string; cuts: 
     { topic: `${name}-in`, partitions: 1 },
   ]);
   const cuts = new CuttableKafka(`sluice-test-${label}`);
-  const sink = new TransactionalSideOutputs({
-    kafka: cuts.kafka,
-    transactionalId: `${name}.side-outputs`,
-    groupId: `${name}-group`,
-    inputTopic: `${name}-in`,
-    maxBufferedBytes: 64 * 1024 * 1024,
-    transactionTimeoutMs: 60_000,
-    logger: silentLogger,
-    sleep: async () => undefined,
-  });
+  // No backoff between attempts: the cut is over by the time the next one runs.
+  const sink = testSideOutputs(cuts.kafka, name, { sleep: async () => undefined });
   await sink.start();
   return { name, out, cuts, sink };
 }
