@@ -2,11 +2,13 @@
  * Redis sink: each window result as `SET <prefix><resultId> <value> EX <ttl>`, in batches.
  *
  * A batch is written by a Lua script that runs those SETs, one script call per SCRIPT_KEYS keys,
- * with one reply per call instead of one per key: 10,000 results through this sink took 53 ms and
- * 2.8 main-thread CPU-µs per key, against 100 ms and 9.8 µs as a pipeline of SET commands
- * (bench/redis-writes.ts), which matters when thousands of windows fire at once. The keys, values
- * and TTLs are the same. A Redis whose ACL refuses scripts (EVALSHA/EVAL) gets pipelined SETs
- * instead, with a warning.
+ * with one reply per call instead of one per key, which matters when thousands of windows fire at
+ * once. The call's keys and values travel packed in one argument (`packSets`), not as one argument
+ * each: ioredis's per-argument encoding was most of the main thread's cost (bench/redis-writes.ts,
+ * 10,000 results: 2.8 CPU-µs per key with an argument each, against 9.8 µs as a pipeline of SET
+ * commands). The keys, values and TTLs are the same as pipelined SETs'. Undeclared keys are fine on
+ * a standalone Redis (the only kind this sink talks to); its ACL still checks each SET inside the
+ * script. A Redis whose ACL refuses scripts (EVALSHA/EVAL) gets pipelined SETs instead, with a warning.
  *
  * Plain SET, never INCR: a replayed result writes the same value, so a whole failed batch can simply
  * be sent again (a script that failed half-way too). ioredis's own offline queue is unbounded, so it
@@ -23,8 +25,11 @@ import { activeSpanContext, traceSinkSend, type SpanContextRef } from '../../tel
 import { RetryingBatchQueue, backoffDelay, scrubSecrets, type BatchQueueStats, type BatchSendOutcome } from './retry.js';
 import type { ResultSink } from './sink.js';
 
-/** Replies that no retry will fix: the credentials or the ACL are wrong. */
-const PERMANENT_REPLY = /^(NOAUTH|WRONGPASS|NOPERM)\b/;
+/**
+ * Replies that no retry will fix: the credentials or the ACL are wrong (a key the ACL denies to a
+ * SET inside the script is reported as "can't access at least one of the keys").
+ */
+const PERMANENT_REPLY = /^(NOAUTH|WRONGPASS|NOPERM)\b|can't access at least one of the keys/;
 
 /** A refusal of the script commands themselves (not of a key or SET inside a script): pipeline instead. */
 const SCRIPTS_REFUSED = /^NOPERM\b.*'(evalsha|eval|script)\b/i;
@@ -32,16 +37,34 @@ const SCRIPTS_REFUSED = /^NOPERM\b.*'(evalsha|eval|script)\b/i;
 /** Keys per script call: 1,000 was the fastest of 500, 1,000 and 5,000 (and bounds a call's arguments). */
 const SCRIPT_KEYS = 1_000;
 
-/** KEYS = the keys, ARGV[1] = the TTL in seconds, ARGV[i + 1] = the value of KEYS[i]. */
-const SET_MANY_LUA = `local ttl = ARGV[1]
-for i, key in ipairs(KEYS) do
-  redis.call('SET', key, ARGV[i + 1], 'EX', ttl)
+/**
+ * ARGV[1] = the TTL in seconds, ARGV[2] = the sets packed by `packSets`: for each, the key's length
+ * in bytes, ':', the key, the value's length in bytes, ':', the value. Returns how many were SET.
+ */
+const SET_PACKED_LUA = `local ttl, packed = ARGV[1], ARGV[2]
+local find, sub = string.find, string.sub
+local pos, n = 1, 0
+while pos <= #packed do
+  local colon = find(packed, ':', pos, true)
+  local keyEnd = colon + tonumber(sub(packed, pos, colon - 1))
+  local key = sub(packed, colon + 1, keyEnd)
+  colon = find(packed, ':', keyEnd + 1, true)
+  pos = colon + tonumber(sub(packed, keyEnd + 1, colon - 1)) + 1
+  redis.call('SET', key, sub(packed, colon + 1, pos - 1), 'EX', ttl)
+  n = n + 1
 end
-return #KEYS`;
+return n`;
 
 /** The script as an ioredis command (EVALSHA, loading it by EVAL when Redis does not have it yet). */
-interface WithSetMany {
-  sluiceSetMany(numberOfKeys: number, ...keysTtlAndValues: Array<string | number>): Promise<number>;
+interface WithSetPacked {
+  sluiceSetPacked(ttlSeconds: number, packed: string): Promise<number>;
+}
+
+/** `sets` in SET_PACKED_LUA's form. Lengths are UTF-8 bytes: what ioredis sends and Lua's string functions count. */
+export function packSets(sets: ReadonlyArray<{ key: string; value: string }>): string {
+  let packed = '';
+  for (const { key, value } of sets) packed += `${Buffer.byteLength(key)}:${key}${Buffer.byteLength(value)}:${value}`;
+  return packed;
 }
 
 /** At most one log line per distinct connection error in this period: reconnects can be frequent. */
@@ -95,7 +118,7 @@ export class RedisSink<OUT> implements ResultSink<OUT> {
       // Reconnect forever, with the same backoff as writes; close() stops it.
       retryStrategy: (times) => Math.round(backoffDelay(times)),
     });
-    this.redis.defineCommand('sluiceSetMany', { lua: SET_MANY_LUA });
+    this.redis.defineCommand('sluiceSetPacked', { numberOfKeys: 0, lua: SET_PACKED_LUA });
     // Without a listener ioredis prints every connection error to the console.
     this.redis.on('error', (err: unknown) => this.logConnectionError(err));
     this.queue = new RetryingBatchQueue<PendingSet>({
@@ -183,10 +206,7 @@ export class RedisSink<OUT> implements ResultSink<OUT> {
     const calls: Array<{ part: readonly PendingSet[]; reply: Promise<number> }> = [];
     for (let from = 0; from < sets.length; from += SCRIPT_KEYS) {
       const part = sets.slice(from, from + SCRIPT_KEYS);
-      const args: Array<string | number> = part.map((set) => set.key);
-      args.push(ttl);
-      for (const set of part) args.push(set.value);
-      calls.push({ part, reply: (this.redis as unknown as WithSetMany).sluiceSetMany(part.length, ...args) });
+      calls.push({ part, reply: (this.redis as unknown as WithSetPacked).sluiceSetPacked(ttl, packSets(part)) });
     }
     const replies = await Promise.allSettled(calls.map((c) => c.reply));
     const retry: PendingSet[] = [];
