@@ -5,18 +5,29 @@
  * column and the path of the field (`line 12, column 5: window.size: ...`): yaml's parseDocument
  * keeps each node's source range, and a path is looked up in the document to find it.
  *
+ * The settings' schemas and limits are in job-file-schema.ts, the collecting, locating and
+ * reporting of problems in job-file-problems.ts; this module parses and cross-checks.
  * The result is a normalized JobSpec (job-spec.ts); compile.ts turns it into a JobDefinition.
  * The format is described for users in docs/job-files.md and shown in examples/.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import { z } from 'zod';
-import { ErrorCode, SluiceError } from '../errors.js';
-import { MAX_RECORD_BYTES_LIMIT } from '../streams/operators/records.js';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { invalidJob, locate, Problems, type Path } from './job-file-problems.js';
+import {
+  AGGREGATE_FIELD_TYPES,
+  DEFAULT_STRING_BYTES,
+  durationMs,
+  IDENT,
+  MAX_AGGREGATIONS,
+  MAX_KEY_BYTES,
+  RESERVED_NAMES,
+  SCALAR_AGGREGATES,
+  SECTIONS,
+} from './job-file-schema.js';
 import { windowSpecProblem, type WindowSpec } from '../streams/operators/window-assigners.js';
 import {
   RESERVED_CODES,
   type AggregateSpec,
-  type AggregateType,
   type AggregationSpec,
   type FieldSpec,
   type FieldType,
@@ -24,220 +35,6 @@ import {
   type JobSpec,
 } from './job-spec.js';
 import { parseTemplate, type Template } from './templates.js';
-
-type Path = Array<string | number>;
-
-export interface JobFileProblem {
-  path: Path;
-  message: string;
-  line?: number;
-  column?: number;
-}
-
-const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Names that would mean something else on a JavaScript object, refused as field and aggregate names. */
-const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf']);
-const CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
-const DURATION = /^(\d+)(ms|s|m|h|d)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
-const INDEX = /^[a-z0-9][a-z0-9._-]{0,254}$/;
-const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-/** 365 days, in ms: the most a duration may say (windows, gaps, lateness, out-of-orderness), with or without a unit. */
-const MAX_DURATION_MS = 365 * 86_400_000;
-const DEFAULT_STRING_BYTES = 256;
-/** A key's strings together: LMDB keys are at most ~2 KB, and the key is part of one. */
-const MAX_KEY_BYTES = 1024;
-const MAX_KEY_FIELDS = 8;
-const MAX_TOP_N = 1000;
-
-const FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'timestamp'] as const satisfies readonly FieldType[];
-const AGGREGATE_TYPES = [
-  'count',
-  'sum',
-  'min',
-  'max',
-  'avg',
-  'countBy',
-  'countDistinct',
-  'topN',
-] as const satisfies readonly AggregateType[];
-/** What each aggregate may read. */
-const AGGREGATE_FIELD_TYPES: Record<AggregateType, readonly FieldType[]> = {
-  count: [],
-  sum: ['integer', 'number'],
-  min: ['integer', 'number', 'timestamp'],
-  max: ['integer', 'number', 'timestamp'],
-  avg: ['integer', 'number'],
-  countBy: ['string', 'integer', 'boolean'],
-  countDistinct: ['string', 'integer', 'number', 'boolean', 'timestamp'],
-  topN: ['string', 'integer', 'boolean'],
-};
-/** Aggregates whose result is one number: usable in a Redis value template. */
-const SCALAR_AGGREGATES: ReadonlySet<AggregateType> = new Set(['count', 'sum', 'min', 'max', 'avg', 'countDistinct']);
-
-const durationText = 'a duration: a whole number of milliseconds, or one with a unit (500ms, 30s, 5m, 2h, 1d)';
-const duration = z.union(
-  [
-    z.number().int().min(0).max(MAX_DURATION_MS),
-    z
-      .string()
-      .regex(DURATION, { message: durationText })
-      .refine((text) => !DURATION.test(text) || durationMs(text) <= MAX_DURATION_MS, { message: 'at most 365 days' }),
-  ],
-  { error: durationText },
-);
-const scalar = z.union([z.string(), z.number(), z.boolean()], { error: 'a string, number or boolean' });
-const scalarOrNull = z.union([z.string(), z.number(), z.boolean(), z.null()], { error: 'a string, number, boolean or null' });
-const code = z
-  .string()
-  .regex(CODE, { error: 'a dead-letter code: upper case letters, digits and _, starting with a letter (e.g. BAD_PRICE)' });
-const name = (what: string) => z.string({ error: `${what}: a string` });
-const plainMap = (what: string) =>
-  z.custom<Record<string, unknown>>((v) => v !== null && typeof v === 'object' && !Array.isArray(v), {
-    error: `${what}: a map of names to their settings`,
-  });
-
-const keySchema = z.union([z.string(), z.array(z.string()).min(1).max(MAX_KEY_FIELDS)], {
-  error: `a field name, or a list of 1 to ${MAX_KEY_FIELDS} field names (a composite key)`,
-});
-/** A job may hold this many aggregations (each is a window operator over every record). */
-const MAX_AGGREGATIONS = 16;
-
-const SECTIONS = {
-  top: {
-    name: z
-      .string()
-      .regex(JOB_NAME, { error: 'a job name: letters, digits, ., _ and -, starting with a letter or digit, at most 100 characters' }),
-    description: z.string().optional(),
-    input: plainMap('input'),
-    key: keySchema.optional(),
-    window: plainMap('window').optional(),
-    aggregates: plainMap('aggregates').optional(),
-    outputs: plainMap('outputs').optional(),
-    aggregations: plainMap('aggregations').optional(),
-  },
-  aggregation: {
-    key: keySchema,
-    window: plainMap('window'),
-    aggregates: plainMap('aggregates'),
-    outputs: plainMap('outputs').optional(),
-  },
-  input: {
-    topic: z.string().regex(TOPIC, { error: 'a Kafka topic name: 1-249 of [A-Za-z0-9._-]' }).optional(),
-    groupId: z.string().min(1).optional(),
-    deadLetterTopic: z.string().regex(TOPIC, { error: 'a Kafka topic name: 1-249 of [A-Za-z0-9._-]' }).optional(),
-    lateTopic: z.string().regex(TOPIC, { error: 'a Kafka topic name: 1-249 of [A-Za-z0-9._-]' }).optional(),
-    fields: plainMap('fields'),
-    eventTime: name('the name of the field (of type timestamp) that is the event time'),
-    outOfOrderness: duration.optional(),
-    idleTimeout: duration.optional(),
-    filters: z.array(z.unknown(), { error: 'a list of filters' }).optional(),
-  },
-  field: {
-    type: z.enum(FIELD_TYPES, { error: `one of ${FIELD_TYPES.join(', ')}` }),
-    path: z.string().min(1, { error: 'the name of a top-level field of the record' }).optional(),
-    required: z.boolean().optional(),
-    maxBytes: z.number().int().min(1).max(MAX_RECORD_BYTES_LIMIT).optional(),
-    min: z.number().optional(),
-    max: z.number().optional(),
-    oneOf: z.array(scalar).min(1).max(10_000).optional(),
-    pattern: z.string().min(1).optional(),
-    missingCode: code.optional(),
-    invalidCode: code.optional(),
-  },
-  filter: {
-    field: z.string().min(1, { error: 'the name of a top-level field of the record' }),
-    equals: scalarOrNull.optional(),
-    in: z.array(scalarOrNull).min(1).max(10_000).optional(),
-    exists: z.boolean().optional(),
-  },
-  tumbling: { type: z.literal('tumbling'), size: duration, allowedLateness: duration.optional() },
-  sliding: { type: z.literal('sliding'), size: duration, slide: duration, allowedLateness: duration.optional() },
-  session: { type: z.literal('session'), gap: duration, allowedLateness: duration.optional() },
-  aggregate: {
-    type: z.enum(AGGREGATE_TYPES, { error: `one of ${AGGREGATE_TYPES.join(', ')}` }),
-    field: z.string().optional(),
-    n: z.number().int().min(1).max(MAX_TOP_N).optional(),
-  },
-  outputs: { elasticsearch: plainMap('elasticsearch').optional(), redis: plainMap('redis').optional(), stdout: z.boolean().optional() },
-  elasticsearch: {
-    index: z.string().regex(INDEX, { error: 'a lowercase Elasticsearch index name' }),
-    id: z.string().min(1).optional(),
-  },
-  redis: {
-    prefix: z.string().max(200).optional(),
-    key: z.string().min(1).optional(),
-    value: z.string().min(1).optional(),
-    ttl: duration.optional(),
-  },
-} satisfies Record<string, z.ZodRawShape>;
-
-class Problems {
-  readonly list: JobFileProblem[] = [];
-  add(path: Path, message: string): void {
-    // Aggregations sharing a field may find the same problem with it: said once.
-    if (this.list.some((p) => p.message === message && formatPath(p.path) === formatPath(path))) return;
-    this.list.push({ path, message });
-  }
-  /**
-   * Validate `value` as a map of `shape`'s settings at `path`, setting by setting: each valid one is
-   * in the result, each invalid or unknown one is a problem (and absent from the result), so one
-   * bad setting does not hide the others' problems. Undefined when `value` is not a map at all.
-   */
-  section<S extends z.ZodRawShape>(shape: S, value: unknown, path: Path, what: string): Partial<z.infer<z.ZodObject<S>>> | undefined {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      this.add(path, `${what} must be a map (key: value lines)`);
-      return undefined;
-    }
-    const map = value as Record<string, unknown>;
-    const allowed = Object.keys(shape);
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(map)) {
-      if (!allowed.includes(key))
-        this.add([...path, key], `unknown setting "${key}"${suggest(key, allowed)} (allowed here: ${allowed.join(', ')})`);
-    }
-    for (const key of allowed) {
-      const schema = shape[key] as z.ZodType;
-      const present = Object.hasOwn(map, key);
-      const result = schema.safeParse(present ? map[key] : undefined);
-      if (result.success) {
-        if (result.data !== undefined) out[key] = result.data;
-        continue;
-      }
-      if (!present) {
-        this.add([...path, key], 'is required');
-        continue;
-      }
-      for (const issue of result.error.issues) this.add([...path, key, ...(issue.path as Path)], issue.message);
-    }
-    return out as Partial<z.infer<z.ZodObject<S>>>;
-  }
-}
-
-/** ` (did you mean "x"?)` for a misspelt setting. */
-function suggest(key: string, allowed: string[]): string {
-  const lower = key.toLowerCase();
-  const near = allowed.find((a) => a.toLowerCase() === lower || editDistance(a.toLowerCase(), lower) <= 2);
-  return near ? ` (did you mean "${near}"?)` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++)
-      row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length] as number;
-}
-
-export function durationMs(value: number | string): number {
-  if (typeof value === 'number') return value;
-  const m = DURATION.exec(value) as RegExpExecArray;
-  return Number(m[1]) * (UNIT_MS[m[2] as string] as number);
-}
 
 /** `userId` -> `USER_ID`, `eventType` -> `EVENT_TYPE`: the default codes' suffix. */
 export function upperSnake(name: string): string {
@@ -280,45 +77,6 @@ export function parseJobFile(text: string, file: string): JobSpec {
     throw invalidJob(file, problems.list);
   }
   return spec;
-}
-
-function invalidJob(file: string, problems: JobFileProblem[]): SluiceError {
-  const sorted = [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  const lines = sorted.map(
-    (p) =>
-      `  ${p.line === undefined ? '' : `line ${p.line}, column ${p.column}: `}${p.path.length > 0 ? `${formatPath(p.path)}: ` : ''}${p.message}`,
-  );
-  return new SluiceError(ErrorCode.JOB_INVALID, `job file ${file} is invalid:\n${lines.join('\n')}`, {
-    details: { file, problems: sorted.map((p) => ({ path: formatPath(p.path), line: p.line, column: p.column, message: p.message })) },
-  });
-}
-
-export function formatPath(path: Path): string {
-  return path.map((seg, i) => (typeof seg === 'number' ? `[${seg}]` : i === 0 ? seg : `.${seg}`)).join('');
-}
-
-/** The line and column of `path` in the document: the deepest node found (a missing key: its map's key). */
-function locate(doc: Document, lines: LineCounter, path: Path): { line?: number; column?: number } {
-  let node: unknown = doc.contents;
-  let at: number | undefined = (doc.contents as { range?: [number, number, number] } | null)?.range?.[0];
-  for (const seg of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
-      if (!pair) break;
-      at = (pair.key as { range?: [number, number, number] }).range?.[0] ?? at;
-      node = pair.value;
-    } else if (isSeq(node) && typeof seg === 'number') {
-      const item = node.items[seg] as { range?: [number, number, number] } | undefined;
-      if (!item) break;
-      at = item.range?.[0] ?? at;
-      node = item;
-    } else {
-      break;
-    }
-  }
-  if (at === undefined) return {};
-  const pos = lines.linePos(at);
-  return { line: pos.line, column: pos.col };
 }
 
 /** The sections and their cross-references; a JobSpec only when there is no problem. */
