@@ -317,6 +317,23 @@ test('keys and values of any characters (":", digits, multi-byte, lone surrogate
   assert.equal((await admin.keys(`${sinks[0]?.prefix}*`)).length, rs.length);
 });
 
+test('a Redis that forgot the script (restarted, SCRIPT FLUSH) is sent it again: every value written', async () => {
+  const sink = makeSink({ batchSize: 100 });
+  const prefix = prefixes.at(-1) as string;
+  await sink.start();
+  const first = Array.from({ length: 150 }, (_, i) => result(`kim-${i}`, 0, i + 1));
+  await sink.write(first);
+  await sink.flush();
+  await admin.script('FLUSH');
+  const second = Array.from({ length: 150 }, (_, i) => result(`kim-${i}`, 1, i + 7));
+  await sink.write(second);
+  await sink.flush();
+  assert.deepEqual(
+    await admin.mget(...[...first, ...second].map((r) => keyOf(prefix, r))),
+    [...first, ...second].map((r) => String(r.count)),
+  );
+});
+
 test('a user whose ACL refuses scripts: one warning, then pipelined SETs; every value written', async (t) => {
   const url = await aclUser(t, ['~*', '+@all', '-eval', '-evalsha', '-script']);
   const { logger, lines } = capturingLogger();
