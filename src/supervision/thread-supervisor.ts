@@ -47,13 +47,17 @@ export function whenThreadStuck(handler: (workers: string[]) => void): void {
 
 export class ThreadSupervisor {
   private readonly children = new Map<string, Child>();
-  /** Threads started by cli.ts ahead of time and adopted here (thread-prestart.ts). */
-  adoptedThreads = 0;
+  private adopted = 0;
 
   constructor(
     private readonly logger: Logger,
     private readonly onFailure: (err: SluiceError) => void,
   ) {}
+
+  /** Threads started by cli.ts ahead of time and adopted here (thread-prestart.ts). */
+  get adoptedThreads(): number {
+    return this.adopted;
+  }
 
   start(spec: ThreadSpec): Worker {
     const exitFlag = newExitFlag();
@@ -61,7 +65,7 @@ export class ThreadSupervisor {
     const adopted = adoptPrestarted(spec.file, spec.resourceLimits);
     if (adopted) {
       adopted.postMessage({ type: ENVELOPE_MESSAGE, envelope });
-      this.adoptedThreads++;
+      this.adopted++;
     }
     const worker =
       adopted ?? new Worker(spec.file, { workerData: envelope, ...(spec.resourceLimits ? { resourceLimits: spec.resourceLimits } : {}) });
