@@ -13,7 +13,7 @@ import { pino } from 'pino';
 import type { SluiceConfig } from '../../src/config.js';
 import { ErrorCode, SluiceError } from '../../src/errors.js';
 import { clickstreamJob, type ClickCountResult } from '../../src/job/clickstream.js';
-import { RedisSink, connectionOptions } from '../../src/streams/sinks/redis.js';
+import { RedisSink, connectionOptions, type RedisSinkOptions } from '../../src/streams/sinks/redis.js';
 import { silentLogger, type Logger } from '../../src/telemetry/logging.js';
 import { redisUrl, uniqueName } from '../helpers/services.js';
 
@@ -48,11 +48,13 @@ function makeSink(
   overrides: Partial<RedisConfig> = {},
   logger: Logger = silentLogger,
   flushIntervalMs = 60_000,
+  options: Pick<RedisSinkOptions<ClickCountResult>, 'writeMode'> & { job?: typeof clickstreamJob } = {},
 ): RedisSink<ClickCountResult> {
   const sink = new RedisSink<ClickCountResult>({
     config: { url: redisUrl(), keyPrefix: newPrefix(), ttlSeconds: 86_400, batchSize: 500, flushIntervalMs, ...overrides },
-    job: clickstreamJob,
+    job: options.job ?? clickstreamJob,
     logger,
+    ...(options.writeMode ? { writeMode: options.writeMode } : {}),
   });
   openSinks.push(sink);
   return sink;
@@ -288,16 +290,10 @@ test('a batch is written by script calls of at most 1,000 keys, not one SET comm
 test('keys and values of any characters (":", digits, multi-byte, lone surrogates) are written exactly as pipelined SETs write them', async () => {
   // A value with ':' and digits as well: the packed form must not depend on separators.
   const job = { ...clickstreamJob, redisValue: (r: ClickCountResult) => `${r.count}:${r.userId}:12:` };
-  const sinks = (['script', 'pipeline'] as const).map((writeMode) => {
-    const sink = new RedisSink<ClickCountResult>({
-      config: { url: redisUrl(), keyPrefix: newPrefix(), ttlSeconds: 86_400, batchSize: 500, flushIntervalMs: 60_000 },
-      job,
-      logger: silentLogger,
-      writeMode,
-    });
-    openSinks.push(sink);
-    return { sink, prefix: prefixes.at(-1) as string };
-  });
+  const sinks = (['script', 'pipeline'] as const).map((writeMode) => ({
+    sink: makeSink({}, silentLogger, 60_000, { job, writeMode }),
+    prefix: prefixes.at(-1) as string,
+  }));
   const users = ['3:ab', ':', '12:12:', 'ü-ß', '雪', '👍🏽', 'lone-\ud800', 'tail-\udfff-x', '0', 'a'.repeat(300)];
   const rs = users.map((u, i) => result(u, i % 3, i + 1));
   for (const { sink } of sinks) {
