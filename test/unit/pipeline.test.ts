@@ -101,17 +101,21 @@ describe('WindowPipeline', () => {
     assert.equal(results.written.length, 1);
   });
 
-  test('records the same run already processed are not counted again (kafkajs re-fetch)', async () => {
+  test('records the same run already processed are not counted again (kafkajs re-fetch), whole batches or overlapping ones', async () => {
     const { pipeline, results } = setup();
     const batch = { topic: 'in', partition: 0, records: [rec(0, click('a', 1000)), rec(1, click('a', 2000))] };
     await pipeline.processBatch(batch);
     await pipeline.processBatch(batch);
+    assert.equal(pipeline.nextOffsets().get(0), 2, 'a batch seen whole leaves the position where it was');
+    // Overlapping: offset 1 again, then 2 for the first time.
+    await pipeline.processBatch({ topic: 'in', partition: 0, records: [rec(1, click('a', 2000)), rec(2, click('a', 3000))] });
+    assert.equal(pipeline.nextOffsets().get(0), 3);
     await pipeline.finish();
     assert.deepEqual(
       results.written.map((r) => r.count),
-      [2],
+      [3],
     );
-    assert.equal(pipeline.stats().redelivered, 2);
+    assert.equal(pipeline.stats().redelivered, 3);
   });
 
   test('allowed lateness: a corrected result follows the first one', async () => {
