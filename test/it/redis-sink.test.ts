@@ -330,6 +330,26 @@ test('a Redis that forgot the script (restarted, SCRIPT FLUSH) is sent it again:
   );
 });
 
+test("a user whose ACL allows only the sink's key prefix writes through the script (each SET inside it is checked)", async (t) => {
+  const prefix = newPrefix();
+  const url = await aclUser(t, [`~${prefix}*`, '+@all']);
+  const sink = makeSink({ url, keyPrefix: prefix, batchSize: 1_200 });
+  await sink.start();
+  const rs = Array.from({ length: 1_200 }, (_, i) => result(`lee-${i}`, 0, i + 1));
+  const scriptsBefore = (await commandCalls('evalsha')) + (await commandCalls('eval'));
+  await sink.write(rs);
+  await sink.flush();
+  assert.equal(
+    (await commandCalls('evalsha')) + (await commandCalls('eval')) - scriptsBefore,
+    2,
+    'written by 2 script calls, not pipelined SETs',
+  );
+  assert.deepEqual(
+    await admin.mget(...rs.map((r) => keyOf(prefix, r))),
+    rs.map((r) => String(r.count)),
+  );
+});
+
 test('a user whose ACL refuses scripts: one warning, then pipelined SETs; every value written', async (t) => {
   const url = await aclUser(t, ['~*', '+@all', '-eval', '-evalsha', '-script']);
   const { logger, lines } = capturingLogger();
