@@ -27,7 +27,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deleteTopics, kafkaBrokers, testKafka } from '../test/helpers/kafka.js';
-import { uniqueName, waitForElasticsearch } from '../test/helpers/services.js';
+import { redisCommandStat, uniqueName, waitForElasticsearch } from '../test/helpers/services.js';
 import { cleanEnv, Daemon, metricSum, metricsPort, parseDaemonEnv, sluiceEnv } from './lib/daemon.js';
 import { deleteGroups, deleteRunGroups } from './lib/kafka.js';
 import type { CloseSeen } from './lib/kafkajs-consumer.js';
@@ -340,10 +340,8 @@ async function main(): Promise<number> {
 
 /** What Redis's thread has spent so far (its INFO commandstats): script calls, SET commands, and SETs made. */
 async function redisWriteCost(redis: SinkTargets['redis']): Promise<{ scriptsUsec: number; setsUsec: number; sets: number }> {
-  const stats = await redis.info('commandstats');
-  const stat = (command: string, field: 'calls' | 'usec') =>
-    Number(new RegExp(`^cmdstat_${command}:.*\\b${field}=(\\d+)`, 'm').exec(stats)?.[1] ?? 0);
-  return { scriptsUsec: stat('evalsha', 'usec') + stat('eval', 'usec'), setsUsec: stat('set', 'usec'), sets: stat('set', 'calls') };
+  const [evalsha, evalStat, set] = await Promise.all(['evalsha', 'eval', 'set'].map((c) => redisCommandStat(redis, c)));
+  return { scriptsUsec: (evalsha?.usec ?? 0) + (evalStat?.usec ?? 0), setsUsec: set?.usec ?? 0, sets: set?.calls ?? 0 };
 }
 
 runBench(main);

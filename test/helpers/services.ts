@@ -12,6 +12,19 @@ export function redisUrl(): string {
   return process.env.SLUICE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 }
 
+/**
+ * One command's line of Redis's INFO commandstats: its calls and the microseconds of Redis's thread
+ * they took, since the server's stats were last reset (commands run inside scripts count too).
+ */
+export async function redisCommandStat(
+  redis: { info(section: string): Promise<string> },
+  command: string,
+): Promise<{ calls: number; usec: number }> {
+  const line = new RegExp(`^cmdstat_${command}:(.*)$`, 'm').exec(await redis.info('commandstats'))?.[1] ?? '';
+  const field = (name: string) => Number(new RegExp(`(?:^|,)${name}=(\\d+)`).exec(line)?.[1] ?? 0);
+  return { calls: field('calls'), usec: field('usec') };
+}
+
 /** A name unique to this run: lowercase, so it is also a valid Elasticsearch index name. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`.toLowerCase();

@@ -15,7 +15,7 @@ import { ErrorCode, SluiceError } from '../../src/errors.js';
 import { clickstreamJob, type ClickCountResult } from '../../src/job/clickstream.js';
 import { RedisSink, connectionOptions, type RedisSinkOptions } from '../../src/streams/sinks/redis.js';
 import { silentLogger, type Logger } from '../../src/telemetry/logging.js';
-import { redisUrl, uniqueName } from '../helpers/services.js';
+import { redisCommandStat, redisUrl, uniqueName } from '../helpers/services.js';
 
 type RedisConfig = NonNullable<SluiceConfig['redis']>;
 
@@ -248,8 +248,12 @@ test('close() during an outage ends the retries: pending flush() rejects with SI
 
 /** Calls of a command on the server, from INFO commandstats (commands run inside scripts count too). */
 async function commandCalls(name: string): Promise<number> {
-  const info = await admin.info('commandstats');
-  return Number(new RegExp(`^cmdstat_${name}:calls=(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+  return (await redisCommandStat(admin, name)).calls;
+}
+
+/** Script calls on the server: EVALSHA, and EVAL when Redis did not have the script yet. */
+async function scriptCalls(): Promise<number> {
+  return (await commandCalls('evalsha')) + (await commandCalls('eval'));
 }
 
 /** A Redis ACL user for one test, deleted after it. */
@@ -269,11 +273,11 @@ test('a batch is written by script calls of at most 1,000 keys, not one SET comm
   const prefix = prefixes.at(-1) as string;
   await sink.start();
   const many = Array.from({ length: 2_500 }, (_, i) => result(`user-${i}`, 2, i + 1));
-  const scriptsBefore = (await commandCalls('evalsha')) + (await commandCalls('eval'));
+  const scriptsBefore = await scriptCalls();
   const setsBefore = await commandCalls('set');
   await sink.write(many);
   await sink.flush();
-  assert.equal((await commandCalls('evalsha')) + (await commandCalls('eval')) - scriptsBefore, 3, '2,500 keys: 3 script calls');
+  assert.equal((await scriptCalls()) - scriptsBefore, 3, '2,500 keys: 3 script calls');
   assert.equal((await commandCalls('set')) - setsBefore, 2_500, 'each key SET once, inside the scripts');
   const values = await admin.mget(...many.map((r) => keyOf(prefix, r)));
   assert.deepEqual(
@@ -336,14 +340,10 @@ test("a user whose ACL allows only the sink's key prefix writes through the scri
   const sink = makeSink({ url, keyPrefix: prefix, batchSize: 1_200 });
   await sink.start();
   const rs = Array.from({ length: 1_200 }, (_, i) => result(`lee-${i}`, 0, i + 1));
-  const scriptsBefore = (await commandCalls('evalsha')) + (await commandCalls('eval'));
+  const scriptsBefore = await scriptCalls();
   await sink.write(rs);
   await sink.flush();
-  assert.equal(
-    (await commandCalls('evalsha')) + (await commandCalls('eval')) - scriptsBefore,
-    2,
-    'written by 2 script calls, not pipelined SETs',
-  );
+  assert.equal((await scriptCalls()) - scriptsBefore, 2, 'written by 2 script calls, not pipelined SETs');
   assert.deepEqual(
     await admin.mget(...rs.map((r) => keyOf(prefix, r))),
     rs.map((r) => String(r.count)),
