@@ -24,6 +24,7 @@
 import { open, TransactionFlags, type Database, type RootDatabase } from 'lmdb';
 import { mkdirSync } from 'node:fs';
 import type { WindowEntry, WindowStateStore } from '../streams/operators/windows.js';
+import { CommitBudget } from './commit-budget.js';
 
 type StateKey = [keyGroup: number, windowStart: number, key: string];
 type UndoKey = [epoch: number, keyGroup: number, windowStart: number, key: string];
@@ -32,6 +33,9 @@ type UndoValue<ACC> = { absent: true } | { absent: false; entry: WindowEntry<ACC
 
 /** What a write to an entry already on disk costs a commit, in new entries (see `commitBudget`). */
 export const DISK_UPDATE_WEIGHT = 6;
+
+/** The estimated commit time at which the write buffer commits early (see commit-budget.ts). */
+export const DEFAULT_COMMIT_BUDGET_MS = 80;
 
 /** Step commits return without waiting for the disk; barriers wait for `flushed`. */
 const STEP_COMMIT = TransactionFlags.ABORTABLE | TransactionFlags.SYNCHRONOUS_COMMIT | TransactionFlags.NO_SYNC_FLUSH;
@@ -51,13 +55,15 @@ export interface LmdbWindowStoreOptions {
    */
   writeBufferEntries?: number;
   /**
-   * `endStep` also commits once the buffer costs more to commit than this many new entries would
-   * (default 8,000), a write to an entry already on disk counting as DISK_UPDATE_WEIGHT new ones.
-   * What is buffered at a barrier is what the barrier commits, page by page (measured in a 500k-key
-   * tree: ~9.5 µs per new entry, ~25-40 µs per update; 100k new entries ~1 s). Committing as the
-   * buffer crosses the budget spreads that cost over the epoch and bounds a checkpoint's commit to
-   * ~0.1 s, while a window whose entries open and fire within the budget still never reaches LMDB.
+   * `endStep` also commits once the buffer would cost a barrier more than this many milliseconds to
+   * commit (default 80), estimated from the commits measured so far (commit-budget.ts): a write to
+   * an entry already on disk weighs DISK_UPDATE_WEIGHT new entries. What is buffered at a barrier is
+   * what the barrier commits, so committing as the buffer crosses the budget spreads that cost over
+   * the epoch and bounds a checkpoint's commit, while a window whose entries open and fire within
+   * the budget never reaches LMDB.
    */
+  commitBudgetMs?: number;
+  /** A fixed budget in cost units (new entries) instead of `commitBudgetMs`: tests. */
   commitBudget?: number;
   /**
    * ...but only once a window in the buffer has been there this long (ms, default 2,000): windows
@@ -102,7 +108,7 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
   /** Window starts holding state, with their entry count: small (one per open window). */
   private readonly windows = new Map<number, number>();
   private readonly writeBufferEntries: number;
-  private readonly commitBudget: number;
+  private readonly commitBudget: CommitBudget;
   private readonly commitBudgetAgeMs: number;
   private readonly now: () => number;
   /** When each live window got its first write in this store's life (the commit budget's age). */
@@ -124,7 +130,11 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
     this.keyGroups = [...options.keyGroups].sort((a, b) => a - b);
     this.keyGroupOf = options.keyGroupOf;
     this.writeBufferEntries = Math.max(1, options.writeBufferEntries ?? 1);
-    this.commitBudget = Math.max(1, options.commitBudget ?? 8_000);
+    this.commitBudget = new CommitBudget(
+      options.commitBudget === undefined
+        ? { ms: options.commitBudgetMs ?? DEFAULT_COMMIT_BUDGET_MS }
+        : { units: Math.max(1, options.commitBudget) },
+    );
     this.commitBudgetAgeMs = Math.max(0, options.commitBudgetAgeMs ?? 2_000);
     this.now = options.now ?? (() => performance.now());
     if (options.clear) {
@@ -259,9 +269,10 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
 
   /** The end of a step: commit if the write buffer is full, or over its commit budget for long enough; else keep buffering. */
   endStep(): void {
-    // pendingEntries counts each buffered entry once; those on disk weigh DISK_UPDATE_WEIGHT in all.
-    const cost = this.pendingEntries + (DISK_UPDATE_WEIGHT - 1) * this.pendingDiskUpdates;
-    if (this.buffered >= this.writeBufferEntries || (cost >= this.commitBudget && this.oldestPendingAgeMs() >= this.commitBudgetAgeMs)) {
+    if (
+      this.buffered >= this.writeBufferEntries ||
+      (this.pendingCost >= this.commitBudget.units && this.oldestPendingAgeMs() >= this.commitBudgetAgeMs)
+    ) {
       this.commit();
     }
   }
@@ -282,9 +293,17 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
     return this.pendingEntries + this.pendingWindowDeletes.size;
   }
 
+  /** What committing the buffer would cost, in units: each buffered entry once, those on disk DISK_UPDATE_WEIGHT in all. */
+  private get pendingCost(): number {
+    return this.pendingEntries + (DISK_UPDATE_WEIGHT - 1) * this.pendingDiskUpdates;
+  }
+
   /** Apply every buffered write in one transaction (saving undo entries first in an epoch). */
   commit(): void {
     if (this.pendingEntries === 0 && this.pendingWindowDeletes.size === 0) return;
+    // Deleting whole windows costs what is on disk, which the units do not count: not a measurement.
+    const units = this.pendingWindowDeletes.size === 0 ? this.pendingCost : 0;
+    const startedAt = this.now();
     this.db.transactionSync(() => {
       for (const start of this.pendingWindowDeletes) {
         for (const keyGroup of this.keyGroups) {
@@ -309,6 +328,7 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
         }
       }
     }, STEP_COMMIT);
+    this.commitBudget.observe(units, this.now() - startedAt);
     for (const start of this.pendingWindowDeletes) this.diskWindows.delete(start);
     for (const start of this.pending.keys()) this.diskWindows.add(start);
     this.clearPending();

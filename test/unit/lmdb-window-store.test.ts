@@ -129,6 +129,38 @@ describe('LmdbWindowStore', () => {
     await store.close();
   });
 
+  test('with a budget in milliseconds, a store whose commits prove cheap keeps its hot entries buffered instead of rewriting them', async () => {
+    // A clock that never moves: every commit measures as instant (the cheapest a unit can be).
+    const store = new LmdbWindowStore<ClickCountAccumulator>({
+      path: join(root, 'budget-ms'),
+      keyGroups: allGroups,
+      keyGroupOf: (k) => keyGroupOf(k),
+      clear: true,
+      writeBufferEntries: 1_000_000,
+      commitBudgetMs: 10,
+      commitBudgetAgeMs: 0,
+      now: () => 0,
+    });
+    const keys = Array.from({ length: 1_000 }, (_, i) => `user-${i}`);
+    const touchAll = (count: number) => {
+      for (const k of keys) store.put(0, k, { accumulator: acc(count), fired: false });
+      store.endStep();
+    };
+    touchAll(1);
+    assert.equal(store.buffered, 0, 'at first a unit is assumed to cost 10 µs: 1,000 new entries fill a 10 ms budget');
+    let earlyCommits = 0;
+    for (let round = 2; round <= 12; round++) {
+      touchAll(round);
+      if (store.buffered === 0) earlyCommits++;
+    }
+    assert.ok(earlyCommits >= 1, 'updating 1,000 entries on disk (6,000 units) commits early while the estimate is high');
+    assert.equal(store.buffered, 1_000, 'once commits measured cheap, the same 1,000 hot entries stay buffered');
+    assert.equal(store.get(0, 'user-7')?.accumulator.count, 12);
+    store.barrier(1);
+    assert.equal(store.buffered, 0, 'a barrier still commits everything');
+    await store.close();
+  });
+
   test('a store only sees its own key groups', async () => {
     const path = join(root, 'groups');
     const key = 'user-1';
