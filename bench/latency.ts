@@ -23,7 +23,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { availableParallelism, homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deleteTopics, kafkaBrokers, testKafka } from '../test/helpers/kafka.js';
@@ -32,7 +32,7 @@ import { cleanEnv, Daemon, metricSum, metricsPort, parseDaemonEnv, sluiceEnv } f
 import { deleteGroups, deleteRunGroups } from './lib/kafka.js';
 import type { CloseSeen } from './lib/kafkajs-consumer.js';
 import { bool, int, parseFlags, str } from './lib/options.js';
-import { processCpuSeconds } from './lib/proc.js';
+import { allProcessesCpu, findPid, MachineBusyTrace, processCpuSeconds } from './lib/proc.js';
 import { fmt, fmtInt, quantile, sleep, table } from './lib/report.js';
 import { header, keepData, onCleanup, runBench, track } from './lib/run.js';
 import { sinkTargets, type SinkTargets } from './lib/sinks.js';
@@ -158,6 +158,7 @@ async function main(): Promise<number> {
 
   const windows = new Map<number, WindowTrack>();
   const at = (start: number) => windows.get(start) ?? (windows.set(start, { start }).get(start) as WindowTrack);
+  let watcherPid: number | undefined;
   if (o.baseline) {
     const args = [
       WATCHER_JS,
@@ -169,6 +170,7 @@ async function main(): Promise<number> {
       `${o.windowMs},${BOUND_MS},${o.partitions}`,
     ];
     const watcher = track(spawn(process.execPath, args, { env: cleanEnv(), stdio: ['ignore', 'pipe', 'inherit'] }));
+    watcherPid = watcher.pid;
     onLines(watcher.stdout, (line) => {
       const seen = JSON.parse(line) as CloseSeen;
       at(seen.windowEnd - o.windowMs).baselineAt ??= seen.seenAtEpochMs;
@@ -182,6 +184,11 @@ async function main(): Promise<number> {
   let startedAt = 0;
   let made = 0;
   let behindMs = 0;
+  // Who uses the machine during the input, and how busy it is around each window's close.
+  const busyTrace = new MachineBusyTrace(10);
+  const cpuBefore = allProcessesCpu();
+  const benchCpuBefore = process.cpuUsage();
+  const inputBegan = Date.now();
   const producerArgs = [topic, o.partitions, o.rate, o.durationS * 1000, o.users, o.windowMs, BOUND_MS, 42].map(String);
   const producer = track(
     spawn('java', ['-cp', classpath, PRODUCER_JAVA, kafkaBrokers().join(','), ...producerArgs], { stdio: ['ignore', 'pipe', 'pipe'] }),
@@ -254,12 +261,16 @@ async function main(): Promise<number> {
     );
   }, 1_000);
   if ((await producerExit) !== 0) throw new Error(`the Java producer failed:\n${producerErr.slice(-2000)}`);
+  const inputEnded = Date.now();
+  const cpuAfter = allProcessesCpu();
+  const benchCpu = process.cpuUsage(benchCpuBefore);
   // The last measured window's keys: up to 60 s more.
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline && [...windows.values()].some(pending)) await sleep(100);
   polling = false;
   clearInterval(sampler);
   await poller;
+  busyTrace.stop();
   const metrics = await daemon.metrics();
   const stop = await daemon.stop();
   const redisAfter = await redisWriteCost(sinks.redis);
@@ -271,6 +282,7 @@ async function main(): Promise<number> {
   const rows = [['window start', 'keys', 'close -> kafkajs saw it ms', 'close -> Redis p50 ms', 'p99 ms', 'max ms', 'missing']];
   const all: number[] = [];
   const base: number[] = [];
+  const burstBusy: number[] = [];
   for (const w of [...windows.values()].filter(measured).sort((a, b) => a.start - b.start)) {
     if (w.closeAt === undefined || !w.keys) continue;
     const lat = [...w.keys.values()].filter((t) => t > 0).map((t) => t - (w.closeAt as number));
@@ -278,6 +290,8 @@ async function main(): Promise<number> {
     const seenByKafkajs = w.baselineAt !== undefined ? w.baselineAt - w.closeAt : undefined;
     if (seenByKafkajs !== undefined) base.push(seenByKafkajs);
     const missing = [...w.keys.values()].filter((t) => t === 0).length;
+    const burstCores = lat.length > 0 ? busyTrace.cores(w.closeAt, w.closeAt + Math.max(...lat)) : undefined;
+    if (burstCores !== undefined) burstBusy.push(burstCores);
     const q = (x: number) => fmt(quantile(lat, x), 0);
     rows.push([
       new Date(w.start).toISOString().slice(11, 19),
@@ -289,6 +303,28 @@ async function main(): Promise<number> {
       String(missing),
     ]);
   }
+  const inputS = (inputEnded - inputBegan) / 1000;
+  const coresOf = (pid: number | undefined) =>
+    pid === undefined ? 0 : ((cpuAfter.get(pid)?.cpuS ?? 0) - (cpuBefore.get(pid)?.cpuS ?? 0)) / inputS;
+  const users: Array<[string, number]> = [
+    ['daemon', coresOf(daemon.pid)],
+    ['Kafka broker', coresOf(findPid('kafka.Kafka'))],
+    // Gone by now (its time counts for this process, its parent): as last sampled, within a second of its exit.
+    ['producer JVM', producerCpuS / inputS],
+    ['raw kafkajs watcher', coresOf(watcherPid)],
+    ['this bench (Redis poller)', (benchCpu.user + benchCpu.system) / 1e6 / inputS],
+    ...(o.es
+      ? [
+          ['Elasticsearch', coresOf(findPid('sluice.stack.service=elasticsearch') ?? findPid('org.elasticsearch.bootstrap'))] as [
+            string,
+            number,
+          ],
+        ]
+      : []),
+    ['Redis', coresOf(findPid('redis-server'))],
+  ];
+  const machineCores = busyTrace.cores(inputBegan, inputEnded) ?? Number.NaN;
+  const rest = machineCores - users.reduce((sum, [, c]) => sum + c, 0);
   const hist = [...metrics]
     .filter(([k]) => k.startsWith('sluice_window_fire_latency_seconds_bucket'))
     .map(([k, v]) => ({ le: k.includes('le="+Inf"') ? Number.POSITIVE_INFINITY : Number(/le="([^"]+)"/.exec(k)?.[1]), n: v }));
@@ -331,6 +367,10 @@ async function main(): Promise<number> {
       'kafkajs column: when a raw kafkajs consumer of the same topic had seen every partition pass end + bound (its clock), minus close.',
       'Read only if the daemon kept up: consumer lag near 0 (latency grows without bound otherwise).',
       '',
+      `machine during the input: ${fmt(machineCores, 2)} of ${availableParallelism()} cores busy on average (/proc/stat); by process, in cores: ` +
+        `${users.map(([name, c]) => `${name} ${fmt(c, 2)}`).join(', ')}, the rest ${fmt(rest, 2)}`,
+      `  from each measured window's close to its last sampled key in Redis: ${fmt(quantile(burstBusy, 0.5), 2)} cores busy (median of windows; min ${fmt(quantile(burstBusy, 0), 2)}):`,
+      `  a window's burst shares the CPU with everything above; near ${availableParallelism()} cores, it waits for CPU, not for the daemon's own work.`,
       `Redis's own thread spent ${fmt(redisUsPerSet, 2)} µs per key written (${fmtInt(redisSets)} SETs, INFO commandstats): ${fmtInt(o.users)} windows closing at once`,
       `  need >= ${fmt((redisUsPerSet * o.users) / 1000, 0)} ms of Redis alone before the last of them is in, whatever the daemon does.`,
     ].join('\n') + '\n',

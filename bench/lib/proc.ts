@@ -158,6 +158,38 @@ export function machineBusySeconds(): number {
   return (user + nice + system + irq + softirq + steal) / ticksPerSecond();
 }
 
+/**
+ * The machine's busy CPU over time: `machineBusySeconds` sampled every `everyMs` (wall clock,
+ * Date.now), so a bench can ask how busy the machine was between two moments (a burst, say).
+ */
+export class MachineBusyTrace {
+  private readonly samples: Array<{ at: number; busyS: number }> = [];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(everyMs = 10) {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), everyMs);
+    this.timer.unref();
+  }
+
+  private sample(): void {
+    this.samples.push({ at: Date.now(), busyS: machineBusySeconds() });
+  }
+
+  stop(): void {
+    this.sample();
+    clearInterval(this.timer);
+  }
+
+  /** Busy cores on average from `from` to `to` (epoch ms), between the samples nearest inside; undefined if too short. */
+  cores(from: number, to: number): number | undefined {
+    const first = this.samples.find((x) => x.at >= from);
+    const last = this.samples.findLast((x) => x.at <= to);
+    if (!first || !last || last.at - first.at < 20) return undefined;
+    return (last.busyS - first.busyS) / ((last.at - first.at) / 1000);
+  }
+}
+
 /** The pid of the first process whose command line contains `needle` (e.g. the Kafka broker). */
 export function findPid(needle: string): number | undefined {
   for (const entry of readdirSync('/proc')) {
