@@ -42,6 +42,9 @@ import { freePort } from './ports.js';
 import { esNode, redisUrl, uniqueName } from './services.js';
 import { redisKeys } from './sink-reads.js';
 
+/** Keys read per MGET (and TTL pipeline) when verifying Redis. */
+const REDIS_READ_SLICE = 10_000;
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface FaultRunOptions {
@@ -468,8 +471,14 @@ export class FaultRun {
 
     // Redis: every key the expected count, with a TTL; none other.
     const keys = await redisKeys(this.redis, this.prefix);
-    const values = keys.length > 0 ? await this.redis.mget(...keys) : [];
-    const ttls = keys.length > 0 ? ((await keys.reduce((p, k) => p.ttl(k), this.redis.pipeline()).exec()) ?? []) : [];
+    // In slices: hundreds of thousands of keys spread into one call's arguments overflow the stack.
+    const values: Array<string | null> = [];
+    const ttls: Array<[Error | null, unknown]> = [];
+    for (let i = 0; i < keys.length; i += REDIS_READ_SLICE) {
+      const slice = keys.slice(i, i + REDIS_READ_SLICE);
+      values.push(...(await this.redis.mget(slice)));
+      ttls.push(...((await slice.reduce((p, k) => p.ttl(k), this.redis.pipeline()).exec()) ?? []));
+    }
     const redis: Verdict['redis'] = {
       expected: fixture.expected.size,
       found: keys.length,
