@@ -21,6 +21,7 @@ import type { WindowEntry } from '../src/streams/operators/windows.js';
 import { int, parseFlags } from './lib/options.js';
 import { fmt, median, table } from './lib/report.js';
 import { header, runBench } from './lib/run.js';
+import { prng } from './lib/workload.js';
 
 const FLAGS = {
   runs: int(3, 'runs of each mode, alternating (medians reported)'),
@@ -71,7 +72,7 @@ function run(mode: (typeof MODES)[number], o: ReturnType<typeof parseFlags<typeo
     }
   };
   const keys = Array.from({ length: o.keys }, (_, i) => `user-${i}`);
-  let random = 42;
+  const random = prng(42);
   let maxFireMs = 0;
   let maxBarrierMs = 0;
   let checksum = 0;
@@ -84,8 +85,7 @@ function run(mode: (typeof MODES)[number], o: ReturnType<typeof parseFlags<typeo
     for (let j = i; j < Math.min(total, i + o.step); j++) {
       eventTime = (j / o.rate) * 1000;
       const windowStart = Math.floor(eventTime / o.windowMs) * o.windowMs;
-      random = (Math.imul(random, 1_664_525) + 1_013_904_223) >>> 0;
-      const key = keys[random % keys.length] as string;
+      const key = keys[Math.floor(random() * keys.length)] as string;
       const entry: WindowEntry<Acc> = store.get(windowStart, key) ?? { accumulator: { count: 0 }, fired: false };
       entry.accumulator.count++;
       store.put(windowStart, key, entry);

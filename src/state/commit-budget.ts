@@ -8,9 +8,9 @@
  * 25-40 µs per update), while in a tree of 10,000 entries a commit of 8,000 units takes ~8 ms, about
  * 1 µs per unit, because its writes share the few pages there are. A fixed unit budget tuned for the
  * large tree made a real-time job with a few thousand hot keys commit every ~60 ms, rewriting the
- * same keys each time (2.67 µs per event instead of 0.67 in bench/state-store-realtime.ts) and firing
- * its windows from disk. So the budget is in milliseconds, and each commit's measured duration teaches what a
- * unit costs in this store now.
+ * same keys each time (2.67 µs per event instead of 0.67 in bench/state-store-realtime.ts) and
+ * firing its windows from disk. So the budget is in milliseconds, and each commit's measured
+ * duration teaches what a unit costs in this store now.
  */
 
 /** Until a commit is measured, a unit is assumed to cost this much (a new entry in a large tree). */

@@ -15,6 +15,15 @@ const root = mkdtempSync(join(tmpdir(), 'sluice-lmdb-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 const allGroups = Array.from({ length: 128 }, (_, g) => g);
 const acc = (count: number): ClickCountAccumulator => ({ count, byEventType: new Map([['view', count]]) });
+/** A fresh store at `name` holding every key group, with `options` (the write buffer and its budget). */
+const freshStore = (name: string, options: Partial<ConstructorParameters<typeof LmdbWindowStore>[0]> = {}) =>
+  new LmdbWindowStore<ClickCountAccumulator>({
+    path: join(root, name),
+    keyGroups: allGroups,
+    keyGroupOf: (k) => keyGroupOf(k),
+    clear: true,
+    ...options,
+  });
 
 describe('LmdbWindowStore', () => {
   test('buffered writes are visible before and after commit; windows delete as a whole', async () => {
@@ -44,16 +53,7 @@ describe('LmdbWindowStore', () => {
   });
 
   test('endStep commits early once the buffer would cost a barrier more than its budget: an entry on disk weighs DISK_UPDATE_WEIGHT new ones', async () => {
-    const path = join(root, 'disk-updates');
-    const store = new LmdbWindowStore<ClickCountAccumulator>({
-      path,
-      keyGroups: allGroups,
-      keyGroupOf: (k) => keyGroupOf(k),
-      clear: true,
-      writeBufferEntries: 100,
-      commitBudget: 14,
-      commitBudgetAgeMs: 0,
-    });
+    const store = freshStore('disk-updates', { writeBufferEntries: 100, commitBudget: 14, commitBudgetAgeMs: 0 });
     assert.equal(DISK_UPDATE_WEIGHT, 6, 'the weights below assume 6');
     for (const k of ['a', 'b', 'c', 'd']) store.put(0, k, { accumulator: acc(1), fired: false });
     store.endStep();
@@ -95,16 +95,7 @@ describe('LmdbWindowStore', () => {
 
   test('over its budget, the buffer is committed only once a window in it is old enough: windows that open and fire quickly stay off LMDB', async () => {
     let now = 0;
-    const store = new LmdbWindowStore<ClickCountAccumulator>({
-      path: join(root, 'budget-age'),
-      keyGroups: allGroups,
-      keyGroupOf: (k) => keyGroupOf(k),
-      clear: true,
-      writeBufferEntries: 100,
-      commitBudget: 3,
-      commitBudgetAgeMs: 1_000,
-      now: () => now,
-    });
+    const store = freshStore('budget-age', { writeBufferEntries: 100, commitBudget: 3, commitBudgetAgeMs: 1_000, now: () => now });
     for (const k of ['a', 'b', 'c']) store.put(0, k, { accumulator: acc(1), fired: false });
     now = 999;
     store.endStep();
@@ -131,16 +122,7 @@ describe('LmdbWindowStore', () => {
 
   test('with a budget in milliseconds, a store whose commits prove cheap keeps its hot entries buffered instead of rewriting them', async () => {
     // A clock that never moves: every commit measures as instant (the cheapest a unit can be).
-    const store = new LmdbWindowStore<ClickCountAccumulator>({
-      path: join(root, 'budget-ms'),
-      keyGroups: allGroups,
-      keyGroupOf: (k) => keyGroupOf(k),
-      clear: true,
-      writeBufferEntries: 1_000_000,
-      commitBudgetMs: 10,
-      commitBudgetAgeMs: 0,
-      now: () => 0,
-    });
+    const store = freshStore('budget-ms', { writeBufferEntries: 1_000_000, commitBudgetMs: 10, commitBudgetAgeMs: 0, now: () => 0 });
     const keys = Array.from({ length: 1_000 }, (_, i) => `user-${i}`);
     const touchAll = (count: number) => {
       for (const k of keys) store.put(0, k, { accumulator: acc(count), fired: false });
