@@ -8,7 +8,7 @@
  * 25-40 µs per update), while in a tree of 10,000 entries a commit of 8,000 units takes ~8 ms, about
  * 1 µs per unit, because its writes share the few pages there are. A fixed unit budget tuned for the
  * large tree made a real-time job with a few thousand hot keys commit every ~60 ms, rewriting the
- * same keys each time (2.67 µs per event instead of 0.67 in bench/state-store-realtime.ts) and
+ * same keys each time (2.7-3.8 µs per event instead of 0.7-0.9 in bench/state-store-realtime.ts) and
  * firing its windows from disk. So the budget is in milliseconds, and each commit's measured
  * duration teaches what a unit costs in this store now.
  */
