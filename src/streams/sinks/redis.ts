@@ -6,9 +6,10 @@
  * once. The call's keys and values travel packed in one argument (`packSets`), not as one argument
  * each: ioredis's per-argument encoding was most of the main thread's cost (bench/redis-writes.ts,
  * 10,000 results: 0.8-1.35 main-thread CPU-µs per key packed, 2.2-2.3 with an argument each, ~10
- * as a pipeline of SET commands). The keys, values and TTLs are the same as pipelined SETs'. Undeclared keys are fine on
- * a standalone Redis (the only kind this sink talks to); its ACL still checks each SET inside the
- * script. A Redis whose ACL refuses scripts (EVALSHA/EVAL) gets pipelined SETs instead, with a warning.
+ * as a pipeline of SET commands). The keys, values and TTLs are the same as pipelined SETs'.
+ * Undeclared keys are fine on a standalone Redis (the only kind this sink talks to); its ACL still
+ * checks each SET inside the script. A Redis whose ACL refuses scripts (EVALSHA/EVAL) gets
+ * pipelined SETs instead, with a warning.
  *
  * Plain SET, never INCR: a replayed result writes the same value, so a whole failed batch can simply
  * be sent again (a script that failed half-way too). ioredis's own offline queue is unbounded, so it
