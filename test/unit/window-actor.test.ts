@@ -29,18 +29,52 @@ function actor(stateTtlMs: number, allowedLatenessMs = 0) {
   return { a, store, step };
 }
 
-test('results come in bounded chunks, the last one after the step (possibly empty)', () => {
+test('results come in bounded chunks, the last one after the step (empty)', () => {
   const { step } = actor(0);
   const events = Array.from({ length: 12 }, (_, i) => ev(`u${i}`, 1000));
   const chunks = step(events, -Infinity, MIN, 0, 5);
   assert.deepEqual(
     chunks.map((c) => c.length),
-    [5, 5, 2],
+    [5, 5, 2, 0],
   );
   assert.deepEqual(
     step([], MIN, MIN, 0, 5).map((c) => c.length),
     [0],
   );
+});
+
+test("a window's results are handed over before its state is purged or marked fired, and all before the commit", () => {
+  for (const lateness of [0, 30_000]) {
+    const log: string[] = [];
+    const store = new InMemoryWindowStore<ClickCountAccumulator>();
+    // The state work that follows firing, as a slow LMDB would do it: logged, to see what came first.
+    const logged = Object.assign(store, {
+      deleteWindow: (start: number) => (log.push('purge'), InMemoryWindowStore.prototype.deleteWindow.call(store, start)),
+      put: (start: number, key: string, entry: Parameters<typeof store.put>[2]) => (
+        log.push('put'), InMemoryWindowStore.prototype.put.call(store, start, key, entry)
+      ),
+      endStep: () => void log.push('commit'),
+    });
+    const a = new WindowActor<ClickEvent, ClickCountAccumulator, ClickCountResult>(
+      { sizeMs: MIN, allowedLatenessMs: lateness },
+      clickCountAggregate,
+      logged,
+      0,
+    );
+    a.step(
+      { events: [ev('a', 1000), ev('b', 2000), ev('c', MIN + 1000)], watermarkBefore: -Infinity, watermarkAfter: -Infinity, nowMs: 0 },
+      () => undefined,
+    );
+    log.length = 0;
+    a.step({ events: [], watermarkBefore: -Infinity, watermarkAfter: 2 * MIN, nowMs: 0 }, (results, last) =>
+      log.push(`${last ? 'last' : 'results'} ${results.map((r) => `${r.userId}@${r.windowStart}`).join(',')}`),
+    );
+    const firstChange = log.findIndex((l) => l === 'purge' || l === 'put');
+    assert.ok(firstChange > 0, `lateness ${lateness}: ${log.join(' | ')}`);
+    assert.equal(log[0], 'results a@0,b@0', `lateness ${lateness}: the first window's results come before any state change`);
+    assert.ok(log.indexOf('results c@60000') < log.lastIndexOf('commit'), `lateness ${lateness}: ${log.join(' | ')}`);
+    assert.equal(log.at(-1), 'last ', `lateness ${lateness}: the step ends with an empty last chunk after the commit`);
+  }
 });
 
 test('events within the allowed lateness re-fire their passed window, each with the corrected count', () => {

@@ -118,10 +118,10 @@ export class AggregationsWindowOperator<IN, ACC, OUT> implements WindowOperator<
     });
   }
 
-  advance(watermark: number, onFired: (fired: FiredWindow<OUT>) => void): number[] {
+  advance(watermark: number, onFired: (fired: FiredWindow<OUT>) => void, beforeStateChanges?: () => void): number[] {
     const purged: number[] = [];
     this.operators.forEach((op, a) => {
-      for (const start of op.advance(watermark, onFired)) purged.push(storedStart(start, a, this.n));
+      for (const start of op.advance(watermark, onFired, beforeStateChanges)) purged.push(storedStart(start, a, this.n));
     });
     return purged;
   }

@@ -138,9 +138,11 @@ export interface WindowOperator<IN, OUT> {
    * Move event time to `watermark`: fire every window whose last millisecond it reached, in
    * event-time order, and purge windows past their allowed lateness. Fired windows are handed to
    * `onFired` one by one (a watermark step may fire millions: nothing collects them all); returns
-   * the window starts that hold no state any more.
+   * the window starts that hold no state any more. `beforeStateChanges`, when given, is called
+   * after a window's results were handed to `onFired` and before its state is purged or marked
+   * fired: a caller hands those results on there, so the state work never holds them back.
    */
-  advance(watermark: number, onFired: (fired: FiredWindow<OUT>) => void): number[];
+  advance(watermark: number, onFired: (fired: FiredWindow<OUT>) => void, beforeStateChanges?: () => void): number[];
   /**
    * Fire the entries of windows starting at `start` that have not fired yet and delete them,
    * whatever the watermark: the state TTL's way out for a window the watermark never reaches (a
@@ -203,7 +205,7 @@ export class AlignedWindowOperator<IN, ACC, OUT> implements WindowOperator<IN, O
     return undefined;
   }
 
-  advance(watermark: number, onFired: (fired: FiredWindow<OUT>) => void): number[] {
+  advance(watermark: number, onFired: (fired: FiredWindow<OUT>) => void, beforeStateChanges?: () => void): number[] {
     const purged: number[] = [];
     const starts = [...this.store.windowStarts()].sort((a, b) => a - b);
     for (const start of starts) {
@@ -217,6 +219,7 @@ export class AlignedWindowOperator<IN, ACC, OUT> implements WindowOperator<IN, O
         onFired({ window, key, result: this.aggregate.result(entry.accumulator, key, window) });
         if (!purge) retained.push([key, { accumulator: entry.accumulator, fired: true }]);
       }
+      beforeStateChanges?.();
       if (purge) {
         this.store.deleteWindow(start);
         purged.push(start);
