@@ -23,7 +23,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, homedir, tmpdir } from 'node:os';
+import { availableParallelism, homedir, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deleteTopics, kafkaBrokers, testKafka } from '../test/helpers/kafka.js';
@@ -53,6 +53,10 @@ const FLAGS = {
   pollMs: int(5, 'how often the sampled keys are polled'),
   es: bool(true, 'Elasticsearch sink on as well (as deployed); --no-es: Redis only'),
   baseline: bool(true, 'run the raw kafkajs close watcher beside the daemon'),
+  loadNice: int(
+    0,
+    'nice value (0-19) of the load: the producer JVM, the kafkajs watcher and this bench. 19: they take the CPU only when the daemon, broker, Redis and ES leave it idle, as on a host where the producers are elsewhere',
+  ),
   workers: int(0, "SLUICE_WORKERS; 0 = the daemon's default"),
   checkpointIntervalMs: int(0, "SLUICE_CHECKPOINT_INTERVAL_MS; 0 = the daemon's default"),
   kafkaLib: str(undefined, "a folder of jars with kafka-clients and slf4j-api; default the stack's Kafka lib (.stack/kafka/lib)"),
@@ -104,6 +108,10 @@ function onLines(stream: NodeJS.ReadableStream | null, fn: (line: string) => voi
 async function main(): Promise<number> {
   const o = parseFlags('usage: npm run bench:latency -- [flags]', FLAGS);
   keepData(o.keep);
+  if (o.loadNice < 0 || o.loadNice > 19) throw new Error(`--load-nice: 0 to 19, got ${o.loadNice}`);
+  // The load's own processes are started through nice(1) so that every thread they make inherits it.
+  const niced = (cmd: string, args: string[]): [string, string[]] =>
+    o.loadNice > 0 ? ['nice', ['-n', String(o.loadNice), cmd, ...args]] : [cmd, args];
   const kafka = testKafka('sluice-bench-latency');
   const classpath = kafkaLib(o.kafkaLib);
   process.stdout.write(`${header(o.cli)}\n`);
@@ -169,7 +177,7 @@ async function main(): Promise<number> {
       '--watch-close',
       `${o.windowMs},${BOUND_MS},${o.partitions}`,
     ];
-    const watcher = track(spawn(process.execPath, args, { env: cleanEnv(), stdio: ['ignore', 'pipe', 'inherit'] }));
+    const watcher = track(spawn(...niced(process.execPath, args), { env: cleanEnv(), stdio: ['ignore', 'pipe', 'inherit'] }));
     watcherPid = watcher.pid;
     onLines(watcher.stdout, (line) => {
       const seen = JSON.parse(line) as CloseSeen;
@@ -185,13 +193,17 @@ async function main(): Promise<number> {
   let made = 0;
   let behindMs = 0;
   // Who uses the machine during the input, and how busy it is around each window's close.
+  // This process (the Redis poller) too: it reads Redis's clock, so its own delays do not enter the figures.
+  if (o.loadNice > 0) setPriority(o.loadNice);
   const busyTrace = new MachineBusyTrace(10);
   const cpuBefore = allProcessesCpu();
   const benchCpuBefore = process.cpuUsage();
   const inputBegan = Date.now();
   const producerArgs = [topic, o.partitions, o.rate, o.durationS * 1000, o.users, o.windowMs, BOUND_MS, 42].map(String);
   const producer = track(
-    spawn('java', ['-cp', classpath, PRODUCER_JAVA, kafkaBrokers().join(','), ...producerArgs], { stdio: ['ignore', 'pipe', 'pipe'] }),
+    spawn(...niced('java', ['-cp', classpath, PRODUCER_JAVA, kafkaBrokers().join(','), ...producerArgs]), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
   );
   let producerErr = '';
   producer.stderr?.on('data', (d: Buffer) => (producerErr += d.toString()));
@@ -340,7 +352,8 @@ async function main(): Promise<number> {
   process.stdout.write(
     [
       '',
-      `input: ${fmtInt(made)} events in ${o.durationS} s = ${fmtInt(made / o.durationS)} events/s (asked ${fmtInt(o.rate)}; generation fell behind by ${behindMs} ms at worst); the producer JVM used ${fmt(producerCpuS / o.durationS, 2)} cores`,
+      `input: ${fmtInt(made)} events in ${o.durationS} s = ${fmtInt(made / o.durationS)} events/s (asked ${fmtInt(o.rate)}; generation fell behind by ${behindMs} ms at worst); the producer JVM used ${fmt(producerCpuS / o.durationS, 2)} cores` +
+        (o.loadNice > 0 ? `; the load (producer, watcher, this bench) ran at nice ${o.loadNice}` : ''),
       `daemon: read ${fmtInt(metricSum(metrics, 'sluice_records_in_total'))} records, consumer lag at the end ${fmtInt(metricSum(metrics, 'sluice_kafka_consumer_lag'))}; SIGTERM -> exit ${stop.code ?? stop.signal}`,
       `daemon during the input (its /metrics every 1 s): consumer lag p50 ${fmtInt(quantile(lagSamples, 0.5))} / max ${fmtInt(quantile(lagSamples, 1))} records; ` +
         `watermark lag (wall clock - watermark) p50 ${fmtInt(quantile(watermarkLagSamples, 0.5))} / max ${fmtInt(quantile(watermarkLagSamples, 1))} ms, of which ${BOUND_MS} ms is the bound`,
