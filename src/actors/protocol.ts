@@ -56,14 +56,26 @@ export interface SavepointImport {
   epoch: number;
 }
 
+/**
+ * Apply a step (this worker's share of the events as columns, step-codec.ts; its buffers are
+ * transferred); `credit` is what the sender reserved for it and gets back with the reply.
+ */
+export interface StepToWorker {
+  type: 'step';
+  seq: number;
+  step: StepMessage;
+  credit: Credit;
+}
+
 export type ToWorker =
   /** First: restore, then reply `ready`. `nowMs`: the main thread's clock (restored windows' TTL starts there). */
   | ({ type: 'restore'; nowMs: number } & WorkerRestore)
+  | StepToWorker
   /**
-   * Apply a step (this worker's share of the events as columns, step-codec.ts; its buffers are
-   * transferred); `credit` is what the sender reserved for it and gets back with the reply.
+   * Several steps, applied in order exactly as if each came alone: the steps made within one turn
+   * of the main thread's event loop travel together (worker-stage.ts), one post instead of many.
    */
-  | { type: 'step'; seq: number; step: StepMessage; credit: Credit }
+  | { type: 'steps'; steps: StepToWorker[] }
   /** Reply `drained` once everything sent before has been processed. */
   | { type: 'drain'; seq: number }
   /** Reply with this thread's metrics (merged into the one /metrics endpoint). */

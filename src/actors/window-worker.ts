@@ -11,7 +11,7 @@ import { queryResultMessage } from '../query/worker-query.js';
 import { supervisedThread } from '../supervision/thread-exit.js';
 import { SluiceMetrics } from '../telemetry/metrics.js';
 import { keyGroupOf } from './key-groups.js';
-import type { FromWorker, ToWorker, WorkerInit, WorkerRestore } from './protocol.js';
+import type { FromWorker, StepToWorker, ToWorker, WorkerInit, WorkerRestore } from './protocol.js';
 import { forEachEvent, windowInputOf } from './step-codec.js';
 import { WindowActor } from './window-actor.js';
 
@@ -94,6 +94,29 @@ try {
   // This thread's heap and event-loop delay, sent to the main thread on request.
   const metrics = new SluiceMetrics({ thread: `worker-${init.workerIndex}`, defaultMetrics: false });
 
+  // Chunks before a step's last carry no credit: the step's credit comes back with the last.
+  const noCredit = { events: 0, bytes: 0 };
+  const applyStep = (message: StepToWorker): undefined => {
+    if (init.exitAfterSteps !== undefined && ++steps > init.exitAfterSteps) process.exit(3);
+    const { columns, ...step } = message.step;
+    actor.apply(
+      step,
+      (add) => forEachEvent(columns, input, add),
+      (results, last, candidates) =>
+        send({
+          type: 'results',
+          seq: message.seq,
+          results,
+          credit: last ? message.credit : noCredit,
+          openWindows: actor.openWindows(),
+          last,
+          ...(candidates ? { candidates } : {}),
+        }),
+    );
+    appliedWatermark = Math.max(appliedWatermark, step.watermarkAfter);
+    return undefined;
+  };
+
   // One message at a time, synchronously, in arrival order: plain message handling (the inbox is
   // bounded by the sender's credit, so nothing here needs a buffer). Each message passes the
   // supervisor's exit check first (thread-exit.ts).
@@ -104,28 +127,11 @@ try {
     switch (message.type) {
       case 'restore':
         return restore(message);
-      case 'step': {
-        if (init.exitAfterSteps !== undefined && ++steps > init.exitAfterSteps) process.exit(3);
-        // Chunks before the last carry no credit: the step's credit comes back with the last.
-        const noCredit = { events: 0, bytes: 0 };
-        const { columns, ...step } = message.step;
-        actor.apply(
-          step,
-          (add) => forEachEvent(columns, input, add),
-          (results, last, candidates) =>
-            send({
-              type: 'results',
-              seq: message.seq,
-              results,
-              credit: last ? message.credit : noCredit,
-              openWindows: actor.openWindows(),
-              last,
-              ...(candidates ? { candidates } : {}),
-            }),
-        );
-        appliedWatermark = Math.max(appliedWatermark, step.watermarkAfter);
+      case 'step':
+        return applyStep(message);
+      case 'steps':
+        for (const step of message.steps) applyStep(step);
         return undefined;
-      }
       case 'query':
         // Synchronous, between two steps: the state as of the last step applied, write buffer included.
         return queryResultMessage(

@@ -19,7 +19,7 @@ import { ThreadSupervisor } from '../supervision/thread-supervisor.js';
 import type { Logger } from '../telemetry/logging.js';
 import { assignmentTable, KEY_GROUPS, keyGroupOf, keyGroupsOfWorker } from './key-groups.js';
 import type { MetricsSnapshot } from '../telemetry/metrics.js';
-import type { Credit, FromWorker, SavepointImport, ToWorker, WorkerInit } from './protocol.js';
+import type { Credit, FromWorker, SavepointImport, StepToWorker, ToWorker, WorkerInit } from './protocol.js';
 import { encodeSteps, windowInputOf } from './step-codec.js';
 import { jobByName, loadJobSource } from '../job/registry.js';
 import type { JobSource } from '../job/job.js';
@@ -89,6 +89,9 @@ interface WorkerHandle {
   barriersPassed: number;
   /** Live queries waiting for this worker's `query-result`, by seq. */
   queries: Map<number, PendingQuery>;
+  /** Steps made but not posted yet (`postStep`), and the buffers they transfer. */
+  outbox: StepToWorker[];
+  outboxTransfer: ArrayBuffer[];
 }
 
 interface PendingQuery {
@@ -102,6 +105,8 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
   private readonly supervisor: ThreadSupervisor;
   private readonly handles: Array<WorkerHandle> = [];
   private seq = 0;
+  /** A post of the workers' outboxes is due at the end of this turn of the event loop. */
+  private outboxScheduled = false;
   private failure: SluiceError | undefined;
   private cancelMetrics: Cancel | undefined;
   private readonly failureWaiters = new Set<(err: SluiceError) => void>();
@@ -252,7 +257,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
       const credit = { events: columns.n, bytes };
       await this.untilFailure(this.reserve(handle, credit));
       handle.pendingWatermarks.push(watermarkAfter);
-      this.post(handle, { type: 'step', seq: ++this.seq, step: { columns, watermarkBefore, watermarkAfter, nowMs }, credit }, transfer);
+      this.postStep(handle, { type: 'step', seq: ++this.seq, step: { columns, watermarkBefore, watermarkAfter, nowMs }, credit }, transfer);
     }
   }
 
@@ -383,6 +388,8 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
       handedOver: Number.NEGATIVE_INFINITY,
       barriersPassed: 0,
       queries: new Map(),
+      outbox: [],
+      outboxTransfer: [],
       subscription: undefined as unknown as Subscription,
     };
     // Replies are handled in arrival order; a step's credit comes back only after its results
@@ -497,8 +504,38 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
     }
   }
 
+  /** Any message: after the steps made before it (a port is FIFO, and so is what we send). */
   private post(handle: WorkerHandle, message: ToWorker, transfer?: ArrayBuffer[]): void {
+    this.postOutbox(handle);
     handle.worker.postMessage(message, transfer);
+  }
+
+  /**
+   * A step waits for the end of the event loop's turn, so that the steps of every batch processed
+   * in that turn (the read-ahead queue holds up to one per partition) reach a worker in one post.
+   * A post costs the main thread ~20 µs whatever its size: at 50k events/s kafkajs hands over
+   * batches of tens of records, and posting one message per step per worker took a quarter of the
+   * main thread's time (a CPU profile of the latency bench). The worker applies them one by one,
+   * as if each came alone: no result changes. What waits is bounded by the credit it reserved.
+   */
+  private postStep(handle: WorkerHandle, message: StepToWorker, transfer: ArrayBuffer[]): void {
+    handle.outbox.push(message);
+    for (const buffer of transfer) handle.outboxTransfer.push(buffer);
+    if (this.outboxScheduled) return;
+    this.outboxScheduled = true;
+    setImmediate(() => {
+      this.outboxScheduled = false;
+      for (const h of this.handles) this.postOutbox(h);
+    });
+  }
+
+  private postOutbox(handle: WorkerHandle): void {
+    const steps = handle.outbox;
+    if (steps.length === 0) return;
+    const transfer = handle.outboxTransfer;
+    handle.outbox = [];
+    handle.outboxTransfer = [];
+    handle.worker.postMessage(steps.length === 1 ? steps[0] : { type: 'steps', steps }, transfer);
   }
 
   private fail(err: SluiceError): void {

@@ -9,6 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { type TransferListItem, Worker } from 'node:worker_threads';
+import type { ToWorker } from '../../src/actors/protocol.js';
 import { WorkerKeyedStage } from '../../src/actors/worker-stage.js';
 import { clickstreamJob, type ClickCountResult } from '../../src/job/clickstream.js';
 import type { JobDefinition } from '../../src/job/job.js';
@@ -173,4 +175,57 @@ test('1, 2 and 4 window workers write what the single-threaded reference writes'
   } finally {
     rmSync(stateRoot, { recursive: true, force: true });
   }
+});
+
+test('the steps of batches processed in one turn of the event loop reach a worker in one message, applied as if each came alone', async () => {
+  const stream = fc.sample(streamArb, { seed: 7, numRuns: 1 })[0] as Stream;
+  stream.partitions = stream.partitions.map((_, p) =>
+    Array.from({ length: 40 }, (_, i) => ({
+      user: `u${(i * 7 + p) % 13}`,
+      type: 'view',
+      step: 2_000 + 500 * p,
+      jitter: (i * 3_001) % 9_000,
+    })),
+  );
+  stream.batchSizes = [2, 3];
+  const batches = schedule(stream);
+  const windows = { sizeMs: MIN, allowedLatenessMs: 0 };
+  const reference = await run(batches, 0, (onResults) => new LocalKeyedStage(windows, job.aggregate, new InMemoryWindowStore(), onResults));
+  const stateDir = mkdtempSync(join(tmpdir(), 'sluice-steps-'));
+  // What the stage posts, by message type.
+  const posted = new Map<string, number>();
+  const stepsPerMessage: number[] = [];
+  const original = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (this: Worker, message: ToWorker, transfer?: readonly TransferListItem[]) {
+    posted.set(message.type, (posted.get(message.type) ?? 0) + 1);
+    if (message.type === 'steps') stepsPerMessage.push(message.steps.length);
+    return original.call(this, message, transfer);
+  } as typeof original;
+  try {
+    const actual = await run(
+      batches,
+      0,
+      (onResults) =>
+        new WorkerKeyedStage({
+          workers: 2,
+          job: job.name,
+          windows,
+          stateDir,
+          inbox: { events: 1_000, bytes: 1 << 20 },
+          onResults,
+          onFailure: () => undefined,
+          logger: silentLogger,
+        }),
+    );
+    assert.deepEqual(byKey(actual.results), byKey(reference.results));
+    assert.equal(actual.results.length, reference.results.length);
+  } finally {
+    Worker.prototype.postMessage = original;
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+  // `run` awaits each batch in turn, and nothing in between waits for the event loop: with credit
+  // to spare, every worker's steps go in one message.
+  assert.ok((posted.get('steps') ?? 0) >= 2, `posted: ${JSON.stringify([...posted])}`);
+  assert.equal(posted.get('step') ?? 0, 0, `posted: ${JSON.stringify([...posted])}`);
+  assert.ok(Math.max(...stepsPerMessage) > 10, `steps per message: ${stepsPerMessage.join(', ')}`);
 });
