@@ -28,6 +28,9 @@ import type { WindowInput } from '../job/window-input.js';
 import type { SavepointFile } from '../state/savepoints/savepoint-format.js';
 import type { WorkerQuery, WorkerQueryReply } from '../query/query-types.js';
 
+/** Steps holding this many events are posted at once rather than at the end of the turn (`postStep`). */
+export const POST_AT_EVENTS = 1_000;
+
 export interface WorkerStageOptions<OUT> {
   workers: number;
   /** The job's name: built-in jobs are found by it in every thread (registry.ts). */
@@ -92,6 +95,7 @@ interface WorkerHandle {
   /** Steps made but not posted yet (`postStep`), and the buffers they transfer. */
   outbox: StepToWorker[];
   outboxTransfer: ArrayBuffer[];
+  outboxEvents: number;
 }
 
 interface PendingQuery {
@@ -390,6 +394,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
       queries: new Map(),
       outbox: [],
       outboxTransfer: [],
+      outboxEvents: 0,
       subscription: undefined as unknown as Subscription,
     };
     // Replies are handled in arrival order; a step's credit comes back only after its results
@@ -520,7 +525,13 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
    */
   private postStep(handle: WorkerHandle, message: StepToWorker, transfer: ArrayBuffer[]): void {
     handle.outbox.push(message);
+    handle.outboxEvents += message.credit.events;
     for (const buffer of transfer) handle.outboxTransfer.push(buffer);
+    // Enough to pay for its post: sent now, so the worker starts while this thread goes on.
+    if (handle.outboxEvents >= POST_AT_EVENTS) {
+      this.postOutbox(handle);
+      return;
+    }
     if (this.outboxScheduled) return;
     this.outboxScheduled = true;
     setImmediate(() => {
@@ -535,6 +546,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
     const transfer = handle.outboxTransfer;
     handle.outbox = [];
     handle.outboxTransfer = [];
+    handle.outboxEvents = 0;
     handle.worker.postMessage(steps.length === 1 ? steps[0] : { type: 'steps', steps }, transfer);
   }
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { type TransferListItem, Worker } from 'node:worker_threads';
 import type { ToWorker } from '../../src/actors/protocol.js';
-import { WorkerKeyedStage } from '../../src/actors/worker-stage.js';
+import { POST_AT_EVENTS, WorkerKeyedStage } from '../../src/actors/worker-stage.js';
 import { clickstreamJob, type ClickCountResult } from '../../src/job/clickstream.js';
 import type { JobDefinition } from '../../src/job/job.js';
 import type { KeyedStage, ResultsCallback } from '../../src/streams/operators/keyed-stage.js';
@@ -228,4 +228,53 @@ test('the steps of batches processed in one turn of the event loop reach a worke
   assert.ok((posted.get('steps') ?? 0) >= 2, `posted: ${JSON.stringify([...posted])}`);
   assert.equal(posted.get('step') ?? 0, 0, `posted: ${JSON.stringify([...posted])}`);
   assert.ok(Math.max(...stepsPerMessage) > 10, `steps per message: ${stepsPerMessage.join(', ')}`);
+});
+
+test('a step waits for the end of the turn unless it holds POST_AT_EVENTS events: then it goes at once, with what waited', async () => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'sluice-steps-'));
+  const posted: string[] = [];
+  const original = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (this: Worker, message: ToWorker, transfer?: readonly TransferListItem[]) {
+    const steps = message.type === 'steps' ? message.steps : message.type === 'step' ? [message] : [];
+    if (steps.length > 0) posted.push(steps.map((s) => s.credit.events).join('+'));
+    return original.call(this, message, transfer);
+  } as typeof original;
+  const stage = new WorkerKeyedStage<unknown, ClickCountResult>({
+    workers: 1,
+    job: job.name,
+    windows: { sizeMs: MIN, allowedLatenessMs: 0 },
+    stateDir,
+    inbox: { events: 1_000_000, bytes: 2 ** 40 },
+    onResults: async () => undefined,
+    onFailure: (err) => assert.fail(err),
+    logger: silentLogger,
+  });
+  const step = (n: number) => ({
+    events: Array.from({ length: n }, (_, i) => ({
+      key: `u${i % 50}`,
+      timestamp: BASE + i,
+      event: { userId: `u${i % 50}`, eventType: 'view', timestamp: BASE + i },
+    })),
+    watermarkBefore: BASE - 1,
+    watermarkAfter: BASE - 1,
+    nowMs: NOW,
+  });
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+  try {
+    await stage.start();
+    await stage.process(step(3));
+    await stage.process(step(4));
+    assert.deepEqual(posted, [], 'small steps wait for the end of the turn');
+    await turn();
+    assert.deepEqual(posted, ['3+4'], 'and then go in one message');
+    await stage.process(step(5));
+    await stage.process(step(POST_AT_EVENTS));
+    assert.deepEqual(posted, ['3+4', `5+${POST_AT_EVENTS}`], 'a large step goes at once, after what waited');
+    await turn();
+    assert.equal(posted.length, 2, 'nothing was left behind');
+  } finally {
+    Worker.prototype.postMessage = original;
+    await stage.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  }
 });
