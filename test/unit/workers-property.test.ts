@@ -135,6 +135,39 @@ const byKey = (results: ClickCountResult[]) => {
   return m;
 };
 
+/** A stage of window workers as these tests use it (the inbox's credit in events; bytes to spare). */
+function workerStage(o: {
+  workers: number;
+  windows: { sizeMs: number; allowedLatenessMs: number };
+  stateDir: string;
+  inboxEvents: number;
+  onResults: ResultsCallback<ClickCountResult>;
+  onFailure?: (err: unknown) => void;
+}): WorkerKeyedStage<unknown, ClickCountResult> {
+  return new WorkerKeyedStage({
+    workers: o.workers,
+    job: job.name,
+    windows: o.windows,
+    stateDir: o.stateDir,
+    inbox: { events: o.inboxEvents, bytes: 1 << 20 },
+    onResults: o.onResults,
+    onFailure: o.onFailure ?? (() => undefined),
+    logger: silentLogger,
+  });
+}
+
+/** `seen` gets every message posted to any worker until the returned function puts postMessage back. */
+function spyOnPosts(seen: (message: ToWorker) => void): () => void {
+  const original = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (this: Worker, message: ToWorker, transfer?: readonly TransferListItem[]) {
+    seen(message);
+    return original.call(this, message, transfer);
+  } as typeof original;
+  return () => {
+    Worker.prototype.postMessage = original;
+  };
+}
+
 test('1, 2 and 4 window workers write what the single-threaded reference writes', { timeout: 240_000 }, async () => {
   const stateRoot = mkdtempSync(join(tmpdir(), 'sluice-prop-'));
   let runs = 0;
@@ -150,20 +183,8 @@ test('1, 2 and 4 window workers write what the single-threaded reference writes'
         );
         for (const workers of [1, 2, 4]) {
           const stateDir = join(stateRoot, `run-${runs++}`);
-          const actual = await run(
-            batches,
-            stream.allowedLatenessMs,
-            (onResults) =>
-              new WorkerKeyedStage({
-                workers,
-                job: job.name,
-                windows,
-                stateDir,
-                inbox: { events: 7, bytes: 1 << 20 },
-                onResults,
-                onFailure: () => undefined,
-                logger: silentLogger,
-              }),
+          const actual = await run(batches, stream.allowedLatenessMs, (onResults) =>
+            workerStage({ workers, windows, stateDir, inboxEvents: 7, onResults }),
           );
           assert.deepEqual(actual.letters, reference.letters, `dead letters with ${workers} workers`);
           assert.deepEqual(byKey(actual.results), byKey(reference.results), `results with ${workers} workers`);
@@ -195,32 +216,16 @@ test('the steps of batches processed in one turn of the event loop reach a worke
   // What the stage posts, by message type.
   const posted = new Map<string, number>();
   const stepsPerMessage: number[] = [];
-  const original = Worker.prototype.postMessage;
-  Worker.prototype.postMessage = function (this: Worker, message: ToWorker, transfer?: readonly TransferListItem[]) {
+  const restore = spyOnPosts((message) => {
     posted.set(message.type, (posted.get(message.type) ?? 0) + 1);
     if (message.type === 'steps') stepsPerMessage.push(message.steps.length);
-    return original.call(this, message, transfer);
-  } as typeof original;
+  });
   try {
-    const actual = await run(
-      batches,
-      0,
-      (onResults) =>
-        new WorkerKeyedStage({
-          workers: 2,
-          job: job.name,
-          windows,
-          stateDir,
-          inbox: { events: 1_000, bytes: 1 << 20 },
-          onResults,
-          onFailure: () => undefined,
-          logger: silentLogger,
-        }),
-    );
+    const actual = await run(batches, 0, (onResults) => workerStage({ workers: 2, windows, stateDir, inboxEvents: 1_000, onResults }));
     assert.deepEqual(byKey(actual.results), byKey(reference.results));
     assert.equal(actual.results.length, reference.results.length);
   } finally {
-    Worker.prototype.postMessage = original;
+    restore();
     rmSync(stateDir, { recursive: true, force: true });
   }
   // `run` awaits each batch in turn, and nothing in between waits for the event loop: with credit
@@ -233,21 +238,17 @@ test('the steps of batches processed in one turn of the event loop reach a worke
 test('a step waits for the end of the turn unless it holds POST_AT_EVENTS events: then it goes at once, with what waited', async () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'sluice-steps-'));
   const posted: string[] = [];
-  const original = Worker.prototype.postMessage;
-  Worker.prototype.postMessage = function (this: Worker, message: ToWorker, transfer?: readonly TransferListItem[]) {
+  const restore = spyOnPosts((message) => {
     const steps = message.type === 'steps' ? message.steps : message.type === 'step' ? [message] : [];
     if (steps.length > 0) posted.push(steps.map((s) => s.credit.events).join('+'));
-    return original.call(this, message, transfer);
-  } as typeof original;
-  const stage = new WorkerKeyedStage<unknown, ClickCountResult>({
+  });
+  const stage = workerStage({
     workers: 1,
-    job: job.name,
     windows: { sizeMs: MIN, allowedLatenessMs: 0 },
     stateDir,
-    inbox: { events: 1_000_000, bytes: 2 ** 40 },
+    inboxEvents: 1_000_000,
     onResults: async () => undefined,
-    onFailure: (err) => assert.fail(err),
-    logger: silentLogger,
+    onFailure: (err) => assert.fail(err as Error),
   });
   const step = (n: number) => ({
     events: Array.from({ length: n }, (_, i) => ({
@@ -273,7 +274,7 @@ test('a step waits for the end of the turn unless it holds POST_AT_EVENTS events
     await turn();
     assert.equal(posted.length, 2, 'nothing was left behind');
   } finally {
-    Worker.prototype.postMessage = original;
+    restore();
     await stage.stop();
     rmSync(stateDir, { recursive: true, force: true });
   }
