@@ -140,7 +140,9 @@ export interface WindowOperator<IN, OUT> {
    * `onFired` one by one (a watermark step may fire millions: nothing collects them all); returns
    * the window starts that hold no state any more. `beforeStateChanges`, when given, is called
    * after a window's results were handed to `onFired` and before its state is purged or marked
-   * fired: a caller hands those results on there, so the state work never holds them back.
+   * fired: a caller hands those results on there, so the state work never holds them back
+   * (tumbling and sliding windows; session windows fire and change state key by key, and leave
+   * the hand-over to the end of the step).
    */
   advance(watermark: number, onFired: (fired: FiredWindow<OUT>) => void, beforeStateChanges?: () => void): number[];
   /**
