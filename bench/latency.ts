@@ -192,9 +192,9 @@ async function main(): Promise<number> {
   let startedAt = 0;
   let made = 0;
   let behindMs = 0;
-  // Who uses the machine during the input, and how busy it is around each window's close.
-  // This process (the Redis poller) too: it reads Redis's clock, so its own delays do not enter the figures.
+  // This process (the Redis poller) is load too: it reads Redis's clock, so its own delays do not enter the figures.
   if (o.loadNice > 0) setPriority(o.loadNice);
+  // Who uses the machine during the input, and how busy it is around each window's close.
   const busyTrace = new MachineBusyTrace(10);
   const cpuBefore = allProcessesCpu();
   const benchCpuBefore = process.cpuUsage();
