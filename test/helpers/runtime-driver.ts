@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { loadConfig, type SluiceConfig } from '../../src/config.js';
 import type { JobDefinition } from '../../src/job/job.js';
 import { LetterBuckets } from '../../src/streams/sinks/letter-buckets.js';
-import type { DeadLetter } from '../../src/streams/sinks/sink.js';
+import type { DeadLetter, ResultSink } from '../../src/streams/sinks/sink.js';
 import type { CheckpointedSideOutputs, CheckpointedSource, SourceControl, SourceOpening } from '../../src/streams/sources/connector.js';
 import { BatchStream } from '../../src/streams/sources/pulled-batches.js';
 import type { SourceRecord } from '../../src/streams/sources/source.js';
@@ -89,12 +89,14 @@ class MemorySource implements CheckpointedSource {
   constructor(
     private readonly broker: MemoryBroker,
     private readonly batchSize: number,
+    private readonly opening?: DriverOptions<unknown>['open'],
   ) {
     this.sideOutputs = new MemorySideOutputs(broker);
   }
 
   async open(): Promise<SourceOpening> {
-    return { committed: this.broker.committedCheckpoint, logStarts: new Map(this.broker.partitions.map((_, p) => [p, 0])) };
+    const opening = { committed: this.broker.committedCheckpoint, logStarts: new Map(this.broker.partitions.map((_, p) => [p, 0])) };
+    return this.opening ? this.opening(opening) : opening;
   }
 
   async start(control: SourceControl) {
@@ -147,6 +149,10 @@ export interface DriverOptions<OUT> {
   workerExitAfterSteps?: number;
   /** Start from this savepoint (`sluice run --from-savepoint`). */
   fromSavepoint?: string;
+  /** The source's open (Kafka's checks and fencing), in the test's hands: gets what it would return. */
+  open?: (opening: SourceOpening) => Promise<SourceOpening>;
+  /** The result sinks; default [results]. */
+  sinks?: Array<ResultSink<OUT>>;
 }
 
 /** One start of the job under test. */
@@ -175,8 +181,8 @@ export class RuntimeDriver<IN, ACC, OUT> {
       logger: silentLogger,
       clock: options.time,
       scheduler: options.time,
-      source: () => (this.source = new MemorySource(options.broker, options.batchSize ?? 50)),
-      sinks: [options.results],
+      source: () => (this.source = new MemorySource(options.broker, options.batchSize ?? 50, options.open)),
+      sinks: options.sinks ?? [options.results],
       ...(options.workerExitAfterSteps === undefined ? {} : { workerExitAfterSteps: options.workerExitAfterSteps }),
       ...(options.fromSavepoint === undefined ? {} : { fromSavepoint: options.fromSavepoint }),
     });

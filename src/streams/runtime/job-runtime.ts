@@ -169,20 +169,31 @@ export class JobRuntime<IN, ACC, OUT> {
           '--from-savepoint needs SLUICE_KAFKA_BROKERS: a savepoint goes on from Kafka offsets, and the built-in generator has none',
         );
       }
-      const opening: SourceOpening = source.checkpointed ? await source.open() : { committed: undefined, logStarts: new Map() };
       const deadLetters = this.telemetry.instrumentDeadLetters(source.sideOutputs);
-      this.sinks = (
-        options.sinks ??
-        (await sinksFromConfig(
-          config,
-          job as JobDefinition<unknown, unknown, OUT>,
-          deadLetters,
-          options.resultsOut ?? process.stdout,
-          logger,
-        ))
-      ).map((s) => this.telemetry.instrumentSink(s));
+      const opened: Promise<SourceOpening> = source.checkpointed
+        ? source.open()
+        : Promise.resolve({ committed: undefined, logStarts: new Map() });
+      // The sinks start (Elasticsearch's index, Redis's connection) while Kafka opens (topics,
+      // fencing, offsets). Both settle before either's failure counts: nothing is left starting
+      // behind a failed start (a Kafka open still in flight could fence the next attempt's producer).
+      const sinksStarted = (async () => {
+        this.sinks = (
+          options.sinks ??
+          (await sinksFromConfig(
+            config,
+            job as JobDefinition<unknown, unknown, OUT>,
+            deadLetters,
+            options.resultsOut ?? process.stdout,
+            logger,
+          ))
+        ).map((s) => this.telemetry.instrumentSink(s));
+        for (const sink of this.sinks) await sink.start();
+      })();
+      const [openOutcome, sinksOutcome] = await Promise.allSettled([opened, sinksStarted]);
+      if (openOutcome.status === 'rejected') throw openOutcome.reason;
+      if (sinksOutcome.status === 'rejected') throw sinksOutcome.reason;
+      const opening = openOutcome.value;
       if (!source.checkpointed) await source.sideOutputs.start();
-      for (const sink of this.sinks) await sink.start();
 
       const plan = source.checkpointed ? this.planRestore(opening) : undefined;
       this.pipeline = new WindowPipeline<IN, ACC, OUT>({

@@ -50,6 +50,12 @@ export function runGroupPrefix(groupId: string): string {
 
 export type SourceState = 'created' | 'connecting' | 'consuming' | 'reconnecting' | 'stopped';
 
+/** What checkTopics found: the input's partition count, the side-output topics to create. */
+export interface SideTopicsPlan {
+  partitions: number;
+  missing: string[];
+}
+
 export interface KafkaSourceStatus {
   state: SourceState;
   /** Since when it is in this state (ms). */
@@ -107,8 +113,11 @@ export class KafkaSource {
     return { ...this.status };
   }
 
-  /** The input topic must exist; the dead-letter and late topics are created if missing. */
-  async prepareTopics(given?: Admin): Promise<number> {
+  /**
+   * The input topic must exist: its partition count, and which of the dead-letter and late topics
+   * are missing (createSideTopics makes them).
+   */
+  async checkTopics(given?: Admin): Promise<SideTopicsPlan> {
     return this.withAdmin(given, async (admin) => {
       const existing = new Set(await admin.listTopics());
       if (!existing.has(this.settings.topic)) {
@@ -120,22 +129,26 @@ export class KafkaSource {
       }
       const meta = await admin.fetchTopicMetadata({ topics: [this.settings.topic] });
       const partitions = meta.topics[0]?.partitions.length ?? 1;
-      const missing = [this.settings.dlqTopic, this.settings.lateTopic].filter((t) => !existing.has(t));
-      if (missing.length > 0) {
-        // A dead letter carries the original value unchanged: the topic must take values as large
-        // as the input topic does, plus room for our headers.
-        const maxBytes = await inputMaxMessageBytes(admin, this.settings.topic);
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((topic) => ({
-            topic,
-            numPartitions: partitions,
-            ...(maxBytes ? { configEntries: [{ name: 'max.message.bytes', value: String(maxBytes + DEAD_LETTER_HEADER_ROOM) }] } : {}),
-          })),
-        });
-        this.logger.info({ topics: missing }, 'created missing dead-letter/late topics');
-      }
-      return partitions;
+      return { partitions, missing: [this.settings.dlqTopic, this.settings.lateTopic].filter((t) => !existing.has(t)) };
+    });
+  }
+
+  /** Create the dead-letter and late topics checkTopics found missing, partitioned as the input. */
+  async createSideTopics(plan: SideTopicsPlan, given?: Admin): Promise<void> {
+    if (plan.missing.length === 0) return;
+    await this.withAdmin(given, async (admin) => {
+      // A dead letter carries the original value unchanged: the topic must take values as large
+      // as the input topic does, plus room for our headers.
+      const maxBytes = await inputMaxMessageBytes(admin, this.settings.topic);
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: plan.missing.map((topic) => ({
+          topic,
+          numPartitions: plan.partitions,
+          ...(maxBytes ? { configEntries: [{ name: 'max.message.bytes', value: String(maxBytes + DEAD_LETTER_HEADER_ROOM) }] } : {}),
+        })),
+      });
+      this.logger.info({ topics: plan.missing }, 'created missing dead-letter/late topics');
     });
   }
 

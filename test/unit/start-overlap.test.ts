@@ -1,0 +1,117 @@
+/**
+ * The start's two slow parts overlap: the sinks start (Elasticsearch's index, Redis's connection)
+ * while the source opens (Kafka's topic checks, fencing, offsets). Neither part's failure counts
+ * until both have settled, so a failed start leaves nothing starting behind it. In-process on
+ * manual time (test/helpers/runtime-driver.ts), real window workers.
+ */
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { clickstreamJob, type ClickCountResult } from '../../src/job/clickstream.js';
+import type { SourceOpening } from '../../src/streams/sources/connector.js';
+import { ManualTime } from '../helpers/manual-time.js';
+import { MemoryBroker, MemoryResults, RuntimeDriver } from '../helpers/runtime-driver.js';
+
+const BASE = Date.UTC(2026, 10, 25, 10, 0, 0);
+/** A start that does not overlap waits forever in these tests: they fail on this bound instead. */
+const BOUNDED = { timeout: 30_000 };
+const drivers: Array<{ removeState(): void }> = [];
+after(() => {
+  for (const d of drivers) d.removeState();
+});
+
+/** A promise and its resolver, for a step the test releases by hand. */
+function gate<T = void>(): { promise: Promise<T>; open: (value: T) => void; fail: (err: Error) => void } {
+  let open!: (value: T) => void;
+  let fail!: (err: Error) => void;
+  const promise = new Promise<T>((resolve, reject) => {
+    open = resolve;
+    fail = reject;
+  });
+  return { promise, open, fail };
+}
+
+/** A results sink whose start the test holds, logging when it began and ended. */
+class HeldSink extends MemoryResults<ClickCountResult> {
+  readonly started = gate();
+  readonly release = gate();
+
+  constructor(
+    private readonly log: string[],
+    private readonly startError?: Error,
+  ) {
+    super();
+  }
+
+  override async start(): Promise<void> {
+    this.log.push('sink start begun');
+    this.started.open();
+    await this.release.promise;
+    this.log.push('sink start ended');
+    if (this.startError) throw this.startError;
+  }
+}
+
+function driverWith(open: (opening: SourceOpening) => Promise<SourceOpening>, sink: HeldSink) {
+  const driver = new RuntimeDriver(clickstreamJob, {
+    broker: new MemoryBroker(2),
+    time: new ManualTime(BASE),
+    results: sink,
+    sinks: [sink],
+    open,
+  });
+  drivers.push(driver);
+  return driver;
+}
+
+describe('the start', () => {
+  test('the sinks start while the source is still opening', BOUNDED, async () => {
+    const log: string[] = [];
+    const sink = new HeldSink(log);
+    const driver = driverWith(async (opening) => {
+      log.push('open begun');
+      // Kafka's open waits here until the sink's start has begun: a start that runs them in turn
+      // never gets there (and the test times out).
+      await sink.started.promise;
+      log.push('open saw the sink starting');
+      sink.release.open();
+      return opening;
+    }, sink);
+    await driver.start();
+    assert.deepEqual(log, ['open begun', 'sink start begun', 'open saw the sink starting', 'sink start ended']);
+    await driver.stop();
+  });
+
+  test("a failed open is reported once the sinks' start has settled, not while it is still running", BOUNDED, async () => {
+    const log: string[] = [];
+    const sink = new HeldSink(log);
+    const driver = driverWith(async () => {
+      await sink.started.promise;
+      log.push('open failed');
+      // The sink's start ends only after the open has failed (a later turn of the event loop).
+      setImmediate(() => sink.release.open());
+      throw new Error('KAFKA_TOPIC_MISSING: input topic does not exist');
+    }, sink);
+    await assert.rejects(
+      driver.start().finally(() => log.push('start rejected')),
+      /input topic does not exist/,
+    );
+    assert.deepEqual(log, ['sink start begun', 'open failed', 'sink start ended', 'start rejected']);
+  });
+
+  test("a sink that fails to start fails the start, after the source's open has settled", BOUNDED, async () => {
+    const log: string[] = [];
+    const sink = new HeldSink(log, new Error('Elasticsearch at http://127.0.0.1:1 is unreachable'));
+    const opened = gate<void>();
+    const driver = driverWith(async (opening) => {
+      sink.release.open();
+      await opened.promise;
+      log.push('open ended');
+      return opening;
+    }, sink);
+    const started = driver.start().finally(() => log.push('start rejected'));
+    await sink.started.promise;
+    setImmediate(() => opened.open());
+    await assert.rejects(started, /is unreachable/);
+    assert.deepEqual(log, ['sink start begun', 'sink start ended', 'open ended', 'start rejected']);
+  });
+});
