@@ -9,7 +9,7 @@ import { jobByName, loadJobSource } from '../job/registry.js';
 import { LmdbWindowStore } from '../state/lmdb-window-store.js';
 import { queryResultMessage } from '../query/worker-query.js';
 import { supervisedThread } from '../supervision/thread-exit.js';
-import { SluiceMetrics } from '../telemetry/metrics.js';
+import type { SluiceMetrics } from '../telemetry/metrics.js';
 import { keyGroupOf } from './key-groups.js';
 import type { FromWorker, StepToWorker, ToWorker, WorkerInit, WorkerRestore } from './protocol.js';
 import { forEachEvent, windowInputOf } from './step-codec.js';
@@ -91,8 +91,14 @@ try {
     return undefined;
   };
   const input = windowInputOf(job);
-  // This thread's heap and event-loop delay, sent to the main thread on request.
-  const metrics = new SluiceMetrics({ thread: `worker-${init.workerIndex}`, defaultMetrics: false });
+  // This thread's heap and event-loop delay, sent to the main thread on request. prom-client takes
+  // tens of ms of CPU to load: loaded at the first request (seconds in), not while the daemon
+  // starts and the main thread loads its own modules on the same cores.
+  let metrics: Promise<SluiceMetrics> | undefined;
+  const threadMetrics = (): Promise<SluiceMetrics> =>
+    (metrics ??= import('../telemetry/metrics.js').then(
+      ({ SluiceMetrics }) => new SluiceMetrics({ thread: `worker-${init.workerIndex}`, defaultMetrics: false }),
+    ));
 
   // Chunks before a step's last carry no credit: the step's credit comes back with the last.
   const noCredit = { events: 0, bytes: 0 };
@@ -143,7 +149,9 @@ try {
       case 'drain':
         return { type: 'drained', seq: message.seq };
       case 'metrics':
-        void metrics.snapshot().then((snapshot) => send({ type: 'metrics', seq: message.seq, snapshot }), fail);
+        void threadMetrics()
+          .then((m) => m.snapshot())
+          .then((snapshot) => send({ type: 'metrics', seq: message.seq, snapshot }), fail);
         return undefined;
       case 'barrier': {
         const id = message.id;
