@@ -41,6 +41,8 @@ export interface SluiceConfig {
         startupTimeoutMs?: number;
         stallTimeoutMs?: number;
         sideOutputBufferBytes?: number;
+        /** SLUICE_KAFKA_FETCH_PARTITION_BYTES. */
+        fetchPartitionBytes?: number;
       }
     | undefined;
   /** Topics exist even without Kafka so the embedded mode can print where dead letters would go. */
@@ -240,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
             startupTimeoutMs: must('SLUICE_KAFKA_STARTUP_TIMEOUT_MS'),
             stallTimeoutMs: must('SLUICE_KAFKA_STALL_TIMEOUT_MS'),
             sideOutputBufferBytes: must('SLUICE_SIDE_OUTPUT_BUFFER_BYTES'),
+            fetchPartitionBytes: must('SLUICE_KAFKA_FETCH_PARTITION_BYTES'),
             ...(saslMechanism && saslUser && saslPassword
               ? { sasl: { mechanism: saslMechanism, username: saslUser, password: saslPassword } }
               : {}),

@@ -1,8 +1,8 @@
 /**
  * The physical baseline, run as its own process so its memory and CPU are its own: raw kafkajs
  * consume-and-discard of a whole topic with a fresh group, `eachBatch`, no auto-commit, the same
- * consumer settings as sluice's Kafka source. It counts messages, resolves offsets, heartbeats,
- * and nothing else.
+ * consumer settings as sluice's Kafka source (its default fetch sizes). It counts messages,
+ * resolves offsets, heartbeats, and nothing else.
  *
  * usage: node dist/bench/lib/kafkajs-consumer.js <brokers> <topic> <groupId> <expectedRecords>
  *   Prints one JSON line (BaselineReport) on stdout when every expected record was seen.
@@ -12,6 +12,7 @@
  * All times are ms since this process started (performance.now()) unless named epoch.
  */
 import { Kafka, logLevel } from 'kafkajs';
+import { DEFAULT_FETCH_PARTITION_BYTES, fetchMaxBytes } from '../../src/config/runtime-defaults.js';
 import { threadCpuSeconds } from './proc.js';
 
 export interface BaselineReport {
@@ -58,12 +59,14 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const kafka = new Kafka({ clientId: 'sluice-bench-baseline', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  // sluice's default fetch sizes (SLUICE_KAFKA_FETCH_PARTITION_BYTES in this process's environment overrides).
+  const partitionBytes = Number(process.env.SLUICE_KAFKA_FETCH_PARTITION_BYTES ?? DEFAULT_FETCH_PARTITION_BYTES);
   const consumer = kafka.consumer({
     groupId,
     sessionTimeout: 30_000,
     heartbeatInterval: 3_000,
-    maxBytesPerPartition: 1024 * 1024,
-    maxBytes: 10 * 1024 * 1024,
+    maxBytesPerPartition: partitionBytes,
+    maxBytes: fetchMaxBytes(partitionBytes),
   });
   const report: BaselineReport = {
     records: 0,

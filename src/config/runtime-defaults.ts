@@ -15,3 +15,14 @@ export const DEFAULT_WORKER_MAX_HEAP_MB = 512;
 export function workersByDefault(): number {
   return availableParallelism();
 }
+
+/** SLUICE_KAFKA_FETCH_PARTITION_BYTES's default: what a fetch asks per partition. */
+export const DEFAULT_FETCH_PARTITION_BYTES = 128 * 1024;
+
+/**
+ * What one fetch asks in all, given the bytes per partition: room for 8 partitions' worth, so a
+ * fetch stays small (kafkajs decodes a whole response before handing over its first batch).
+ */
+export function fetchMaxBytes(partitionBytes: number): number {
+  return 8 * partitionBytes;
+}

@@ -23,6 +23,7 @@ import { systemScheduler, type Cancel, type Scheduler } from '../../clock.js';
 import { randomBytes } from 'node:crypto';
 import kafkajs, { type Admin, type Consumer, type EachBatchPayload, type Kafka } from 'kafkajs';
 import type { SluiceConfig } from '../../config.js';
+import { DEFAULT_FETCH_PARTITION_BYTES, fetchMaxBytes } from '../../config/runtime-defaults.js';
 import { ErrorCode, SluiceError } from '../../errors.js';
 import type { Logger } from '../../telemetry/logging.js';
 import { carrierFromHeaders } from '../../telemetry/tracing.js';
@@ -243,12 +244,15 @@ export class KafkaSource {
     const n = consumersStarted++;
     const groupId = `${runGroupPrefix(this.settings.groupId)}${RUN_ID}.${n}`;
     this.setState(this.status.state === 'created' ? 'connecting' : 'reconnecting');
+    const partitionBytes = this.settings.fetchPartitionBytes ?? DEFAULT_FETCH_PARTITION_BYTES;
     const consumer = this.kafka.consumer({
       groupId,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
-      maxBytesPerPartition: 1024 * 1024,
-      maxBytes: 10 * 1024 * 1024,
+      // Small fetches (docs/decisions/0013): kafkajs decodes a whole response at once, and the
+      // fewer records alive at a time, the less the garbage collector copies and marks.
+      maxBytesPerPartition: partitionBytes,
+      maxBytes: fetchMaxBytes(partitionBytes),
       // A fetch on a caught-up partition waits at most this long: what a stop or a rejoin waits for.
       maxWaitTimeInMs: 1_000,
       // A crashed consumer is replaced by this source (a new run group, positions from the
