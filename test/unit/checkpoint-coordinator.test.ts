@@ -10,6 +10,7 @@ import {
   type CompletedCheckpoint,
 } from '../../src/state/checkpoints/checkpoint-coordinator.js';
 import { ManualTime, settle } from '../helpers/manual-time.js';
+import { deferred } from '../helpers/deferred.js';
 
 type Placement = { offsets: Record<string, number> };
 type Completed = CompletedCheckpoint<Placement, string>;
@@ -52,17 +53,6 @@ function harness(overrides: Partial<CheckpointCoordinatorOptions<Placement, stri
     for (const p of PARTICIPANTS) if (!except.includes(p)) assert.equal(coordinator.acknowledge(id, p, `${p}@${id}`, 10), 'accepted');
   };
   return { time, coordinator, triggered, persisted, completed, aborted, fatal, warnings, ackAll };
-}
-
-/** A promise settled from outside (a trigger or persist the test releases when it wants). */
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  let reject!: (err: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
 }
 
 describe('CheckpointCoordinator: timing', () => {

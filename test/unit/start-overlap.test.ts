@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { clickstreamJob, type ClickCountResult } from '../../src/job/clickstream.js';
 import type { SourceOpening } from '../../src/streams/sources/connector.js';
+import { deferred } from '../helpers/deferred.js';
 import { ManualTime } from '../helpers/manual-time.js';
 import { MemoryBroker, MemoryResults, RuntimeDriver } from '../helpers/runtime-driver.js';
 
@@ -19,21 +20,10 @@ after(() => {
   for (const d of drivers) d.removeState();
 });
 
-/** A promise and its resolver, for a step the test releases by hand. */
-function gate<T = void>(): { promise: Promise<T>; open: (value: T) => void; fail: (err: Error) => void } {
-  let open!: (value: T) => void;
-  let fail!: (err: Error) => void;
-  const promise = new Promise<T>((resolve, reject) => {
-    open = resolve;
-    fail = reject;
-  });
-  return { promise, open, fail };
-}
-
 /** A results sink whose start the test holds, logging when it began and ended. */
 class HeldSink extends MemoryResults<ClickCountResult> {
-  readonly started = gate();
-  readonly release = gate();
+  readonly started = deferred();
+  readonly release = deferred();
 
   constructor(
     private readonly log: string[],
@@ -44,7 +34,7 @@ class HeldSink extends MemoryResults<ClickCountResult> {
 
   override async start(): Promise<void> {
     this.log.push('sink start begun');
-    this.started.open();
+    this.started.resolve();
     await this.release.promise;
     this.log.push('sink start ended');
     if (this.startError) throw this.startError;
@@ -73,7 +63,7 @@ describe('the start', () => {
       // never gets there (and the test times out).
       await sink.started.promise;
       log.push('open saw the sink starting');
-      sink.release.open();
+      sink.release.resolve();
       return opening;
     }, sink);
     await driver.start();
@@ -88,7 +78,7 @@ describe('the start', () => {
       await sink.started.promise;
       log.push('open failed');
       // The sink's start ends only after the open has failed (a later turn of the event loop).
-      setImmediate(() => sink.release.open());
+      setImmediate(() => sink.release.resolve());
       throw new Error('KAFKA_TOPIC_MISSING: input topic does not exist');
     }, sink);
     await assert.rejects(
@@ -101,16 +91,16 @@ describe('the start', () => {
   test("a sink that fails to start fails the start, after the source's open has settled", BOUNDED, async () => {
     const log: string[] = [];
     const sink = new HeldSink(log, new Error('Elasticsearch at http://127.0.0.1:1 is unreachable'));
-    const opened = gate<void>();
+    const opened = deferred();
     const driver = driverWith(async (opening) => {
-      sink.release.open();
+      sink.release.resolve();
       await opened.promise;
       log.push('open ended');
       return opening;
     }, sink);
     const started = driver.start().finally(() => log.push('start rejected'));
     await sink.started.promise;
-    setImmediate(() => opened.open());
+    setImmediate(() => opened.resolve());
     await assert.rejects(started, /is unreachable/);
     assert.deepEqual(log, ['sink start begun', 'sink start ended', 'open ended', 'start rejected']);
   });
