@@ -8,6 +8,7 @@
 import { Client } from '@elastic/elasticsearch';
 import { Redis } from 'ioredis';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { buildFixture, MINUTE, type ExpectedResult } from '../helpers/clickstream-fixture.js';
 import { startDaemon, waitFor, type DaemonProcess } from '../helpers/daemon-process.js';
@@ -161,4 +162,11 @@ test('the clickstream job writes exact counts to Elasticsearch and Redis, bad re
   // Ctrl-C / SIGTERM: a clean stop.
   const exit = await daemon.stop('SIGTERM');
   assert.equal(exit.code, 0, `exit ${JSON.stringify(exit)}\n${daemon.tail()}`);
+
+  // A run without faults warns about nothing: kafkajs's notices that do not apply to sluice's
+  // settings (its 1.x partitioner, limited retries of a transactional producer) are not warnings.
+  const warnings = readFileSync(daemon.logFile, 'utf8')
+    .split('\n')
+    .filter((l) => /"level":"(warn|error|fatal)"/.test(l));
+  assert.deepEqual(warnings, [], 'a clean run logs no warnings');
 });

@@ -19,7 +19,7 @@
  *   `whenRoom()` is where the source waits, outside the pipeline's serial section, and `onFull`
  *   asks for an early checkpoint.
  */
-import type { Admin, Kafka, Producer, Transaction } from 'kafkajs';
+import { type Admin, type Kafka, Partitioners, type Producer, type Transaction } from 'kafkajs';
 import { systemClock, type Clock } from '../../clock.js';
 import { ErrorCode, SluiceError } from '../../errors.js';
 import type { Logger } from '../../telemetry/logging.js';
@@ -78,6 +78,8 @@ export class TransactionalSideOutputs implements DeadLetterSink {
       transactionalId: this.options.transactionalId,
       idempotent: true,
       maxInFlightRequests: 1,
+      // kafkajs 2's default, named so it does not warn about the 1.x one at every start.
+      createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: false,
       transactionTimeout: this.options.transactionTimeoutMs,
     });

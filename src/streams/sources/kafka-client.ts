@@ -8,7 +8,24 @@ import type { Logger } from '../../telemetry/logging.js';
 
 type KafkaSettings = NonNullable<SluiceConfig['kafka']>;
 
-function pinoLogCreator(logger: Logger): logCreator {
+/**
+ * kafkajs warnings that do not apply to sluice's settings, and why: logged at debug with the reason,
+ * so an operator reading warnings sees only what needs attention.
+ */
+export const EXPECTED_KAFKAJS_WARNINGS: ReadonlyArray<{ startsWith: string; why: string }> = [
+  {
+    // The side-output producer is transactional: a send that fails after its retries fails its
+    // transaction, which is aborted, so no letter is written twice or lost (docs/kafka-failures.md).
+    startsWith: 'Limiting retries for the idempotent producer',
+    why: 'the side-output producer is transactional: a send that still fails after its retries aborts its transaction, so nothing is duplicated or lost',
+  },
+];
+
+function expectedWarning(message: string): string | undefined {
+  return EXPECTED_KAFKAJS_WARNINGS.find((w) => message.startsWith(w.startsWith))?.why;
+}
+
+export function pinoLogCreator(logger: Logger): logCreator {
   return () =>
     ({ namespace, level, log }) => {
       const { message, ...extra } = log;
@@ -25,9 +42,12 @@ function pinoLogCreator(logger: Logger): logCreator {
         case KafkaLogLevel.ERROR:
           logger.error(safe, `kafka: ${message}`);
           break;
-        case KafkaLogLevel.WARN:
-          logger.warn(safe, `kafka: ${message}`);
+        case KafkaLogLevel.WARN: {
+          const why = expectedWarning(message);
+          if (why) logger.debug({ ...safe, expected: why }, `kafka: ${message}`);
+          else logger.warn(safe, `kafka: ${message}`);
           break;
+        }
         case KafkaLogLevel.INFO:
           logger.debug(safe, `kafka: ${message}`);
           break;
