@@ -243,6 +243,16 @@ async function main(): Promise<number> {
       'open windows = sluice_open_windows at the scrapes that saw the checkpoints (window workers report it every 5 s, so it lags);',
       'p50/p99 by nearest rank: with fewer than 100 checkpoints in a phase its p99 is its largest. The first checkpoint of "large state" may',
       'still write what loading left in the write buffer.',
+      // In order, so a phase's largest can be told apart: the first of "large state", or a slow one among many.
+      ...['small state', 'loading', 'large state'].map(
+        (phase) =>
+          `${phase}, in order (ms): ${
+            watch.checkpoints
+              .filter((c) => c.phase === phase)
+              .map((c) => fmt(c.ms, 0) + (c.n > 1 ? ` (x${c.n})` : ''))
+              .join(', ') || '-'
+          }`,
+      ),
       ...(merged > 0 ? [`(${merged} scrape(s) saw more than one new checkpoint: those count with their mean)`] : []),
       '',
       '== start-up: cold (the baseline) and the restore after SIGKILL ==',
