@@ -4,6 +4,7 @@
  */
 import { Kafka, logLevel as KafkaLogLevel, type KafkaConfig, type logCreator } from 'kafkajs';
 import type { SluiceConfig } from '../../config.js';
+import { LogRepeats } from '../../telemetry/log-repeats.js';
 import type { Logger } from '../../telemetry/logging.js';
 
 type KafkaSettings = NonNullable<SluiceConfig['kafka']>;
@@ -25,12 +26,17 @@ function expectedWarning(message: string): string | undefined {
   return EXPECTED_KAFKAJS_WARNINGS.find((w) => message.startsWith(w.startsWith))?.why;
 }
 
-export function pinoLogCreator(logger: Logger): logCreator {
+/**
+ * kafkajs's logs as our log lines. Its warnings and errors repeat on every retry of every
+ * connection while a broker is down: a repeat within `LogRepeats`'s period is held back, and the
+ * next line of its kind says how many were (`repeatsHeldBack`).
+ */
+export function pinoLogCreator(logger: Logger, repeats: LogRepeats = new LogRepeats()): logCreator {
   return () =>
     ({ namespace, level, log }) => {
       const { message, ...extra } = log;
       // kafkajs may include broker connection details; keep only fields that carry no secrets.
-      const safe = {
+      const safe: Record<string, unknown> = {
         namespace,
         broker: extra.broker,
         clientId: extra.clientId,
@@ -38,6 +44,11 @@ export function pinoLogCreator(logger: Logger): logCreator {
         error: extra.error,
         retryCount: extra.retryCount,
       };
+      if (level === KafkaLogLevel.ERROR || level === KafkaLogLevel.WARN) {
+        const admitted = repeats.admit(`${level}|${namespace}|${message}|${String(extra.error)}`);
+        if (!admitted) return;
+        if (admitted.held > 0) safe.repeatsHeldBack = admitted.held;
+      }
       switch (level) {
         case KafkaLogLevel.ERROR:
           logger.error(safe, `kafka: ${message}`);
