@@ -2,7 +2,8 @@
  * Holds back a log line repeated within a period: during a broker outage kafkajs logs the same
  * connection error on every retry of every connection (~100 lines in 8 s), which buries the lines
  * that say something new. The first line of a kind in a period is logged; the repeats are counted,
- * and the first line of the next period says how many were held back.
+ * and the kind's next line after the period says how many were held back (a count whose kind never
+ * comes again is not reported: the outage it belonged to has ended).
  */
 import { systemClock, type Clock } from '../clock.js';
 

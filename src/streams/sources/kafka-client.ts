@@ -15,8 +15,6 @@ type KafkaSettings = NonNullable<SluiceConfig['kafka']>;
  */
 export const EXPECTED_KAFKAJS_WARNINGS: ReadonlyArray<{ startsWith: string; why: string }> = [
   {
-    // The side-output producer is transactional: a send that fails after its retries fails its
-    // transaction, which is aborted, so no letter is written twice or lost (docs/kafka-failures.md).
     startsWith: 'Limiting retries for the idempotent producer',
     why: 'the side-output producer is transactional: a send that still fails after its retries aborts its transaction, so nothing is duplicated or lost',
   },
