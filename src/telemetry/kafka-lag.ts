@@ -32,7 +32,12 @@ export class KafkaLagWatcher {
     private readonly logger: Logger,
   ) {}
 
-  /** Poll the cluster every `intervalMs` (an admin connection of its own). */
+  /**
+   * Poll the cluster every `intervalMs` (an admin connection of its own), the first time once the
+   * start is over: the start checks the input topic first, and a poll of a missing topic would put
+   * kafkajs's metadata error in the log ahead of sluice's KAFKA_TOPIC_MISSING. Until then the
+   * batches' high watermarks keep the gauges.
+   */
   start(kafka: Kafka, intervalMs = LAG_POLL_MS): void {
     if (this.timer || this.closed) return;
     this.admin = kafka.admin();
@@ -43,7 +48,6 @@ export class KafkaLagWatcher {
     };
     this.timer = setInterval(poll, intervalMs);
     this.timer.unref();
-    poll();
   }
 
   /** A batch was processed up to `lastOffset`; `highWatermark` as the broker reported with it. */

@@ -13,6 +13,7 @@ import { after, before, test } from 'node:test';
 import { buildFixture, MINUTE, type ExpectedResult } from '../helpers/clickstream-fixture.js';
 import { startDaemon, waitFor, type DaemonProcess } from '../helpers/daemon-process.js';
 import { createTopics, deleteTopics, kafkaBrokers, readTopic, testKafka } from '../helpers/kafka.js';
+import { freePort } from '../helpers/ports.js';
 import { esNode, redisUrl, uniqueName, waitForElasticsearch } from '../helpers/services.js';
 import { esDocCount, redisKeys } from '../helpers/sink-reads.js';
 
@@ -169,4 +170,36 @@ test('the clickstream job writes exact counts to Elasticsearch and Redis, bad re
     .split('\n')
     .filter((l) => /"level":"(warn|error|fatal)"/.test(l));
   assert.deepEqual(warnings, [], 'a clean run logs no warnings');
+});
+
+test('an input topic that does not exist: the daemon exits 1 with KAFKA_TOPIC_MISSING, its only error line, and creates nothing', async () => {
+  const missing = `${run}-no-such-topic`;
+  const refused = startDaemon({
+    SLUICE_KAFKA_BROKERS: kafkaBrokers().join(','),
+    SLUICE_KAFKA_TOPIC: missing,
+    SLUICE_KAFKA_GROUP_ID: `${run}-missing-group`,
+    SLUICE_DLQ_TOPIC: `${missing}-dlq`,
+    SLUICE_LATE_TOPIC: `${missing}-late`,
+    // Metrics on: their consumer-lag poller is what used to log kafkajs's error ahead of sluice's.
+    SLUICE_METRICS_PORT: String(await freePort()),
+  });
+  const exit = await refused.exited;
+  assert.equal(exit.code, 1, `exit ${JSON.stringify(exit)}\n${refused.tail()}`);
+  const log = readFileSync(refused.logFile, 'utf8');
+  assert.match(log, new RegExp(`stopped on KAFKA_TOPIC_MISSING: .*input topic "${missing}" does not exist`));
+  const errors = log.split('\n').filter((l) => /"level":"(error|fatal)"/.test(l));
+  assert.equal(errors.length, 1, `one error line, sluice's own:\n${errors.join('\n')}`);
+  assert.match(errors[0] as string, /"code":"KAFKA_TOPIC_MISSING"/);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = await admin.listTopics();
+    assert.deepEqual(
+      existing.filter((t) => t.startsWith(missing)),
+      [],
+      'no input, dead-letter or late topic was created for a job that did not start',
+    );
+  } finally {
+    await admin.disconnect();
+  }
 });
