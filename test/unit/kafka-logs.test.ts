@@ -1,6 +1,7 @@
 /**
  * kafkajs's logs in sluice's logger: warnings that do not apply to sluice's settings are logged at
- * debug with the reason; every other warning stays a warning; connection details never pass; a
+ * debug with the reason; every other warning stays a warning, and its errors (requests it retries)
+ * are warnings as well; connection details never pass; a
  * warning or error repeated within a period (a broker outage) is logged once per period, with the
  * count held back. Time is driven by hand.
  */
@@ -46,7 +47,7 @@ test('the transactional producer notice about limited retries is logged at debug
   assert.match(String(line.fields.expected), /transactional/);
 });
 
-test('any other kafkajs warning stays a warning, and errors stay errors', () => {
+test('any other kafkajs warning stays a warning; its errors (requests it retries) are warnings too, marked as its errors', () => {
   const { logger, lines } = capture();
   const log = pinoLogCreator(logger)(logLevel.INFO);
   log(entry(logLevel.WARN, 'Connection timeout', { broker: '127.0.0.1:9092' }));
@@ -56,11 +57,13 @@ test('any other kafkajs warning stays a warning, and errors stay errors', () => 
     lines.map((l) => [l.level, l.msg]),
     [
       ['warn', 'kafka: Connection timeout'],
-      ['error', 'kafka: Crash: KafkaJSNumberOfRetriesExceeded'],
+      ['warn', 'kafka: Crash: KafkaJSNumberOfRetriesExceeded'],
       ['debug', 'kafka: Consumer has joined the group'],
     ],
   );
   assert.equal(lines[0]?.fields.broker, '127.0.0.1:9092');
+  assert.equal(lines[0]?.fields.kafkajsLevel, undefined);
+  assert.equal(lines[1]?.fields.kafkajsLevel, 'error');
 });
 
 test('connection options and credentials in a kafkajs log entry never reach the logger', () => {
@@ -119,8 +122,8 @@ test('a broker outage: the same connection error on every retry is logged once p
   assert.deepEqual(
     lines.map((l) => [l.level, l.msg, l.fields.repeatsHeldBack]),
     [
-      ['error', 'kafka: Connection error: connect ECONNREFUSED 127.0.0.1:9092', undefined],
-      ['error', 'kafka: Failed to connect to seed broker', undefined],
+      ['warn', 'kafka: Connection error: connect ECONNREFUSED 127.0.0.1:9092', undefined],
+      ['warn', 'kafka: Failed to connect to seed broker', undefined],
       ['debug', 'kafka: Consumer has joined the group', undefined],
       ['debug', 'kafka: Consumer has joined the group', undefined],
     ],

@@ -25,7 +25,7 @@ function expectedWarning(message: string): string | undefined {
 }
 
 /**
- * kafkajs's logs as our log lines. Its warnings and errors repeat on every retry of every
+ * kafkajs's logs as our log lines, its errors as warnings (see below). Its warnings and errors repeat on every retry of every
  * connection while a broker is down: a repeat within `LogRepeats`'s period is held back, and the
  * next line of its kind says how many were (`repeatsHeldBack`).
  */
@@ -49,7 +49,10 @@ export function pinoLogCreator(logger: Logger, repeats: LogRepeats = new LogRepe
       }
       switch (level) {
         case KafkaLogLevel.ERROR:
-          logger.error(safe, `kafka: ${message}`);
+          // A failed request or connection, which kafkajs retries (as Kafka's Java client logs it, a
+          // warning): what fails for good stops or restarts the job, and sluice logs that as an
+          // error with its code. `error` level stays sluice's: the lines that need someone.
+          logger.warn({ ...safe, kafkajsLevel: 'error' }, `kafka: ${message}`);
           break;
         case KafkaLogLevel.WARN: {
           const why = expectedWarning(message);
