@@ -2,12 +2,14 @@
 /**
  * The `sluice` entry point. For `sluice run` it starts the window worker threads first, before the
  * rest of sluice is loaded, so that their start-up overlaps the main thread's module loading
- * (thread-prestart.ts); then the commands (commands.ts) take over.
+ * (thread-prestart.ts); then the commands (commands.ts) take over. The garbage collector's settings
+ * (gc-tuning.ts) come first of all.
  *
  * The worker count and heap limit are read from the raw environment here, with the configuration's
  * defaults: a value the configuration later rejects or reads differently only wastes the threads
  * (the daemon adopts a prestarted thread only when its validated settings match).
  */
+import './gc-tuning.js';
 import { DEFAULT_WORKER_MAX_HEAP_MB, MAX_WORKERS, workersByDefault } from './config/runtime-defaults.js';
 import { prestartThreads } from './supervision/thread-prestart.js';
 
