@@ -16,6 +16,6 @@
  */
 import { setFlagsFromString } from 'node:v8';
 
-export const PRETENURING_FLAG = '--allocation-site-pretenuring';
+const PRETENURING_FLAG = '--allocation-site-pretenuring';
 
 if (!process.execArgv.includes(PRETENURING_FLAG)) setFlagsFromString('--no-allocation-site-pretenuring');
