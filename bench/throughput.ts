@@ -6,6 +6,12 @@
  * 6 partitions, 10 minutes of event time; --users 100000 is the earlier end-to-end workload). Then,
  * --runs times, in alternating order (run 1 in the listed order, run 2 reversed, ...):
  *   raw kafkajs     consume-and-discard in a child process (the physical baseline);
+ *   kafkajs+parse   (--floors) the same consumer also parsing every value with sluice's parser: the
+ *                   floor under any job's consuming thread here (kafkajs decodes on it, the job
+ *                   must read its fields);
+ *   kafkajs+parse+count (--floors) and counting user windows in a Map as well: the least work of
+ *                   the built-in job, all on one thread (no watermark, state, threads, checkpoints
+ *                   or output);
  *   sluice          the daemon, sinks off (its stdout sink, piped to the bench and kept in a file);
  *   sluice ES+Redis the daemon with both sinks;
  *   flink (--flink) the reference job (/work/shared/peers/flink/run) with both sinks.
@@ -30,6 +36,7 @@ import { fmt, fmtInt, median, ratio, sleep, table } from './lib/report.js';
 import { header, keepData, runBench } from './lib/run.js';
 import {
   END_DEFINITIONS,
+  CONSUMER_SYSTEMS,
   FLINK_RUN,
   prebuildFlink,
   runFlink,
@@ -46,6 +53,7 @@ const FLAGS = {
   runs: int(1, 'repetitions of each system (medians reported)'),
   workers: ints([2], 'SLUICE_WORKERS of the sluice runs: each count is a system of its own'),
   kafkajs: bool(true, 'run the raw kafkajs baseline'),
+  floors: bool(true, 'run kafkajs+parse and kafkajs+parse+count: the raw consumer plus the parse (and a window count), on one thread'),
   sinksOff: bool(true, 'run sluice with sinks off'),
   sinks: bool(true, 'run sluice with Elasticsearch + Redis'),
   flink: bool(false, 'run the reference Flink job (ES + Redis)'),
@@ -104,7 +112,9 @@ function systems(o: Options): System[] {
     ...(nodeArgs && cli === o.cli ? { nodeArgs } : {}),
   });
   const list: System[] = [];
-  if (o.kafkajs) list.push({ name: 'raw kafkajs', run: runKafkajs });
+  if (o.kafkajs) list.push({ name: CONSUMER_SYSTEMS.none, run: (ctx) => runKafkajs(ctx) });
+  if (o.floors)
+    for (const work of ['parse', 'parse+count'] as const) list.push({ name: CONSUMER_SYSTEMS[work], run: (ctx) => runKafkajs(ctx, work) });
   const builds: Array<{ cli: string | undefined; prefix: string }> = [
     ...(o.baselineCli ? [{ cli: o.baselineCli, prefix: 'baseline' }] : []),
     { cli: o.cli, prefix: 'sluice' },
@@ -214,6 +224,19 @@ function report(results: Measured[], names: string[], workload: Workload, o: Opt
     "  (read_committed), and sluice's committed offsets at the end of every partition.",
     `perturbed/discarded: other processes used more than ${o.maxOtherCores} cores on average during the run (discarded runs were repeated, not in the medians).`,
   );
+  const summary = o.runs > 1 ? medians : new Map(results.filter(usable).map((r) => [r.system, r] as const));
+  const floors = [CONSUMER_SYSTEMS.parse, CONSUMER_SYSTEMS['parse+count']].filter((f) => summary.has(f));
+  if (floors.length > 0) {
+    out.push(
+      `${CONSUMER_SYSTEMS.parse} = the raw kafkajs consumer + parseClick (sluice's parser and validation) on every value, on its one thread;`,
+      `${CONSUMER_SYSTEMS['parse+count']} = that + a count per user window (and per event type) in a Map: the least work of the job on one thread`,
+      '  (no watermark, state store, threads, checkpoint or output). Every system against them (medians when several runs):',
+    );
+    for (const [name, m] of summary) {
+      if (name.startsWith('flink')) continue;
+      out.push(`  ${name}: ${floors.map((f) => `${fmt(ratio(summary.get(f)?.wallS, m.wallS), 3)}x ${f}`).join(', ')}`);
+    }
+  }
   const allExact = results.filter((r) => r.exact !== undefined).every((r) => r.exact);
   out.push('', `outputs exact: ${allExact ? 'yes' : 'no'}`);
   process.stdout.write(`${out.join('\n')}\n`);

@@ -9,10 +9,21 @@
  * usage: node dist/bench/lib/kafkajs-consumer.js <brokers> <topic> <groupId> 0 --watch-close <windowMs>,<boundMs>,<partitions>
  *   Runs until killed; prints one JSON line (CloseSeen) the moment it has seen, on every partition,
  *   an event time >= a window's end + bound: the earliest any consumer can know the window closed.
+ * usage: node dist/bench/lib/kafkajs-consumer.js <brokers> <topic> <groupId> <expectedRecords> --count-windows <windowMs>
+ *   The least work a job over this topic must do, all on the consuming thread: the same consumer,
+ *   plus sluice's parser and validation on every value (`parseClick`, what any job needs to read
+ *   the fields) and a count per user and tumbling window, with per-event-type counts (the built-in
+ *   job's result) in a Map. No watermark, no state store, no threads, no checkpoint, no output: a
+ *   bound on what one consuming thread can do here, which the daemon's work can only add to.
+ *   The report gains `valid`, `invalid` and `windows` (distinct user windows).
+ * usage: node dist/bench/lib/kafkajs-consumer.js <brokers> <topic> <groupId> <expectedRecords> --parse
+ *   The same without the count: what reading the job's fields costs on the consuming thread, the
+ *   floor under any job over this topic. The report gains `valid` and `invalid`.
  * All times are ms since this process started (performance.now()) unless named epoch.
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { DEFAULT_FETCH_PARTITION_BYTES, fetchMaxBytes } from '../../src/config/runtime-defaults.js';
+import { parseClick } from '../../src/streams/operators/records.js';
 import { threadCpuSeconds } from './proc.js';
 
 export interface BaselineReport {
@@ -30,6 +41,16 @@ export interface BaselineReport {
   /** CPU of the main thread (kafkajs and the loop) and of all other threads (V8, libuv). */
   mainThreadCpuS: number;
   otherThreadsCpuS: number;
+  /** --count-windows: valid and refused records, and the user windows counted. */
+  valid?: number;
+  invalid?: number;
+  windows?: number;
+}
+
+/** One user window of --count-windows: what the built-in job's result holds. */
+interface WindowCount {
+  count: number;
+  byEventType: Map<string, number>;
 }
 
 export interface CloseSeen {
@@ -49,12 +70,22 @@ function timestampOf(value: Buffer | null): number {
 }
 
 async function main(): Promise<void> {
-  const [brokers, topic, groupId, expectedRaw, watchFlag, watchArg] = process.argv.slice(2);
+  const [brokers, topic, groupId, expectedRaw, flag, flagArg] = process.argv.slice(2);
   const expected = Number(expectedRaw);
-  const watch = watchFlag === '--watch-close' && watchArg ? watchArg.split(',').map(Number) : undefined;
-  if (!brokers || !topic || !groupId || !Number.isSafeInteger(expected) || (watch && watch.length !== 3)) {
+  const watch = flag === '--watch-close' && flagArg ? flagArg.split(',').map(Number) : undefined;
+  const countWindowMs = flag === '--count-windows' ? Number(flagArg) : undefined;
+  const parse = flag === '--parse' || countWindowMs !== undefined;
+  if (
+    !brokers ||
+    !topic ||
+    !groupId ||
+    !Number.isSafeInteger(expected) ||
+    (flag !== undefined && !watch && !parse) ||
+    (watch && watch.length !== 3) ||
+    (countWindowMs !== undefined && !(Number.isSafeInteger(countWindowMs) && countWindowMs > 0))
+  ) {
     process.stderr.write(
-      'usage: kafkajs-consumer <brokers> <topic> <groupId> <expectedRecords> [--watch-close windowMs,boundMs,partitions]\n',
+      'usage: kafkajs-consumer <brokers> <topic> <groupId> <expectedRecords> [--watch-close windowMs,boundMs,partitions | --count-windows windowMs | --parse]\n',
     );
     process.exit(2);
   }
@@ -89,6 +120,10 @@ async function main(): Promise<void> {
   const [windowMs = 60_000, boundMs = 5_000, partitions = 1] = watch ?? [];
   const maxTs = new Map<number, number>();
   let nextEnd = 0;
+  // --count-windows: "userId:windowStart" -> counts.
+  const windows = new Map<string, WindowCount>();
+  let valid = 0;
+  let invalid = 0;
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
   await consumer.connect();
@@ -116,6 +151,24 @@ async function main(): Promise<void> {
           }
         }
       }
+      if (parse) {
+        const now = Date.now();
+        for (const m of batch.messages) {
+          const parsed = parseClick(m.value, now);
+          if (!parsed.ok) {
+            invalid++;
+            continue;
+          }
+          valid++;
+          if (countWindowMs === undefined) continue;
+          const { userId, eventType, timestamp } = parsed.event;
+          const key = `${userId}:${timestamp - (timestamp % countWindowMs)}`;
+          let w = windows.get(key);
+          if (w === undefined) windows.set(key, (w = { count: 0, byEventType: new Map() }));
+          w.count++;
+          w.byEventType.set(eventType, (w.byEventType.get(eventType) ?? 0) + 1);
+        }
+      }
       resolveOffset((batch.messages[n - 1] as { offset: string }).offset);
       await heartbeat();
       if (!watch && report.records >= expected && report.lastRecordMs === 0) {
@@ -132,6 +185,7 @@ async function main(): Promise<void> {
   report.cpuSystemS = usage.systemCPUTime / 1e6;
   report.mainThreadCpuS = threads.find((t) => t.main)?.cpuS ?? 0;
   report.otherThreadsCpuS = Math.max(0, report.cpuUserS + report.cpuSystemS - report.mainThreadCpuS);
+  if (parse) Object.assign(report, { valid, invalid, ...(countWindowMs !== undefined ? { windows: windows.size } : {}) });
   process.stdout.write(JSON.stringify(report) + '\n');
   await consumer.disconnect();
 }

@@ -29,7 +29,7 @@ import {
   type SinkTargets,
   type Verification,
 } from './sinks.js';
-import { SHOP_AGGREGATIONS, type Workload } from './workload.js';
+import { SHOP_AGGREGATIONS, WINDOW_MS, type Workload } from './workload.js';
 
 const KAFKAJS_JS = fileURLToPath(new URL('./kafkajs-consumer.js', import.meta.url));
 /** examples/shop-activity.yaml of this checkout (from dist/bench/lib/). */
@@ -75,8 +75,25 @@ export interface RunContext {
 
 let attempts = 0;
 
-export async function runKafkajs(ctx: RunContext): Promise<Measured> {
+/** The raw consumer's work, plus (kafkajs-consumer.ts) parsing every value, plus counting user windows. */
+export type ConsumerWork = 'none' | 'parse' | 'parse+count';
+
+/** The system names of the three. */
+export const CONSUMER_SYSTEMS: Record<ConsumerWork, string> = {
+  none: 'raw kafkajs',
+  parse: 'kafkajs+parse',
+  'parse+count': 'kafkajs+parse+count',
+};
+
+/**
+ * The raw kafkajs consumer; with `parse`, the same consumer also parses every value with sluice's
+ * parser; with `parse+count`, it also counts user windows (the least work of the job, on one
+ * thread). Those runs are ok only if they found the workload's valid events (and windows).
+ */
+export async function runKafkajs(ctx: RunContext, work: ConsumerWork = 'none'): Promise<Measured> {
   const { kafka, workload } = ctx;
+  const system = CONSUMER_SYSTEMS[work];
+  const extraArgs = work === 'parse+count' ? ['--count-windows', String(WINDOW_MS)] : work === 'parse' ? ['--parse'] : [];
   const groupId = uniqueName('bench-kafkajs');
   onCleanup(() => deleteGroups(kafka, [groupId]));
   const cpu = new CpuAccount(ctx.servicePids);
@@ -84,7 +101,7 @@ export async function runKafkajs(ctx: RunContext): Promise<Measured> {
   const child = track(
     spawn(
       process.execPath,
-      [...(ctx.nodeArgs ?? []), KAFKAJS_JS, kafkaBrokers().join(','), workload.topic, groupId, String(workload.totalRecords)],
+      [...(ctx.nodeArgs ?? []), KAFKAJS_JS, kafkaBrokers().join(','), workload.topic, groupId, String(workload.totalRecords), ...extraArgs],
       { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
     ),
   );
@@ -103,9 +120,13 @@ export async function runKafkajs(ctx: RunContext): Promise<Measured> {
   const report = JSON.parse(out.trim().split('\n')[0] as string) as BaselineReport;
   const totalS = report.cpuUserS + report.cpuSystemS;
   const { otherCpuS, others } = cpu.finish(child.pid, totalS);
-  const ok = report.records === workload.totalRecords;
+  // Each trailing event (one per partition, a user of its own) opens a window that never closes.
+  const validExpected = workload.validEvents + workload.trailers;
+  const windowsExpected = workload.expectedWindows + workload.trailers;
+  const counted = (work === 'none' || report.valid === validExpected) && (work !== 'parse+count' || report.windows === windowsExpected);
+  const ok = report.records === workload.totalRecords && counted;
   return {
-    system: 'raw kafkajs',
+    system,
     run: ctx.run,
     ok,
     exact: undefined,
@@ -118,6 +139,12 @@ export async function runKafkajs(ctx: RunContext): Promise<Measured> {
     discarded: false,
     notes: [
       `saw ${report.records} of ${workload.totalRecords} records; group joined ${(report.joinedMs / 1000).toFixed(2)} s, first batch ${(report.firstBatchMs / 1000).toFixed(2)} s after its start`,
+      ...(work === 'none'
+        ? []
+        : [
+            `parsed ${report.valid} valid (expected ${validExpected}, trailers included) and ${report.invalid} refused` +
+              (work === 'parse+count' ? `; counted ${report.windows} user windows (expected ${windowsExpected})` : ''),
+          ]),
       `other processes using CPU meanwhile: ${others}`,
     ],
   };
