@@ -224,17 +224,17 @@ function report(results: Measured[], names: string[], workload: Workload, o: Opt
     "  (read_committed), and sluice's committed offsets at the end of every partition.",
     `perturbed/discarded: other processes used more than ${o.maxOtherCores} cores on average during the run (discarded runs were repeated, not in the medians).`,
   );
-  const summary = o.runs > 1 ? medians : new Map(results.filter(usable).map((r) => [r.system, r] as const));
-  const floors = [CONSUMER_SYSTEMS.parse, CONSUMER_SYSTEMS['parse+count']].filter((f) => summary.has(f));
+  // `medians` holds every system with a usable run (a single run is its own median).
+  const floors = [CONSUMER_SYSTEMS.parse, CONSUMER_SYSTEMS['parse+count']].filter((f) => medians.has(f));
   if (floors.length > 0) {
     out.push(
       `${CONSUMER_SYSTEMS.parse} = the raw kafkajs consumer + parseClick (sluice's parser and validation) on every value, on its one thread;`,
       `${CONSUMER_SYSTEMS['parse+count']} = that + a count per user window (and per event type) in a Map: the least work of the job on one thread`,
       '  (no watermark, state store, threads, checkpoint or output). Every system against them (medians when several runs):',
     );
-    for (const [name, m] of summary) {
+    for (const [name, m] of medians) {
       if (name.startsWith('flink')) continue;
-      out.push(`  ${name}: ${floors.map((f) => `${fmt(ratio(summary.get(f)?.wallS, m.wallS), 3)}x ${f}`).join(', ')}`);
+      out.push(`  ${name}: ${floors.map((f) => `${fmt(ratio(medians.get(f)?.wallS, m.wallS), 3)}x ${f}`).join(', ')}`);
     }
   }
   const allExact = results.filter((r) => r.exact !== undefined).every((r) => r.exact);

@@ -41,7 +41,7 @@ export interface BaselineReport {
   /** CPU of the main thread (kafkajs and the loop) and of all other threads (V8, libuv). */
   mainThreadCpuS: number;
   otherThreadsCpuS: number;
-  /** --count-windows: valid and refused records, and the user windows counted. */
+  /** --parse and --count-windows: valid and refused records; --count-windows: the user windows counted. */
   valid?: number;
   invalid?: number;
   windows?: number;
