@@ -5,13 +5,16 @@
  * One topic gets the workload (default: issue 13's 1,000,000 valid events + 1% bad, 10,000 users,
  * 6 partitions, 10 minutes of event time; --users 100000 is the earlier end-to-end workload). Then,
  * --runs times, in alternating order (run 1 in the listed order, run 2 reversed, ...):
- *   raw kafkajs     consume-and-discard in a child process (the physical baseline);
- *   kafkajs+parse   (--floors) the same consumer also parsing every value with sluice's parser: the
- *                   floor under any job's consuming thread here (kafkajs decodes on it, the job
- *                   must read its fields);
- *   kafkajs+parse+count (--floors) and counting user windows in a Map as well: the least work of
- *                   the built-in job, all on one thread (no watermark, state, threads, checkpoints
- *                   or output);
+ *   raw kafkajs     consume-and-discard in a child process (the physical baseline: kafkajs as
+ *                   published);
+ *   kafkajs+decode  (--floors) the same consumer on sluice's record decoding, as the daemon runs
+ *                   kafkajs (src/streams/sources/kafka-record-decoding.ts);
+ *   kafkajs+decode+parse (--floors) that consumer also parsing every value with sluice's parser:
+ *                   the floor under any job's consuming thread here (kafkajs decodes on it, the
+ *                   job must read its fields);
+ *   kafkajs+decode+parse+count (--floors) and counting user windows in a Map as well: the least
+ *                   work of the built-in job, all on one thread (no watermark, state, threads,
+ *                   checkpoints or output);
  *   sluice          the daemon, sinks off (its stdout sink, piped to the bench and kept in a file);
  *   sluice ES+Redis the daemon with both sinks;
  *   flink (--flink) the reference job (/work/shared/peers/flink/run) with both sinks.
@@ -53,7 +56,10 @@ const FLAGS = {
   runs: int(1, 'repetitions of each system (medians reported)'),
   workers: ints([2], 'SLUICE_WORKERS of the sluice runs: each count is a system of its own'),
   kafkajs: bool(true, 'run the raw kafkajs baseline'),
-  floors: bool(true, 'run kafkajs+parse and kafkajs+parse+count: the raw consumer plus the parse (and a window count), on one thread'),
+  floors: bool(
+    true,
+    "run kafkajs+decode, kafkajs+decode+parse and kafkajs+decode+parse+count: the raw consumer on sluice's record decoding, plus the parse (and a window count), on one thread",
+  ),
   sinksOff: bool(true, 'run sluice with sinks off'),
   sinks: bool(true, 'run sluice with Elasticsearch + Redis'),
   flink: bool(false, 'run the reference Flink job (ES + Redis)'),
@@ -114,7 +120,7 @@ function systems(o: Options): System[] {
   const list: System[] = [];
   if (o.kafkajs) list.push({ name: CONSUMER_SYSTEMS.none, run: (ctx) => runKafkajs(ctx) });
   if (o.floors)
-    for (const work of ['parse', 'parse+count'] as const) list.push({ name: CONSUMER_SYSTEMS[work], run: (ctx) => runKafkajs(ctx, work) });
+    for (const work of ['decode', 'parse', 'parse+count'] as const) list.push({ name: CONSUMER_SYSTEMS[work], run: (ctx) => runKafkajs(ctx, work) });
   const builds: Array<{ cli: string | undefined; prefix: string }> = [
     ...(o.baselineCli ? [{ cli: o.baselineCli, prefix: 'baseline' }] : []),
     { cli: o.cli, prefix: 'sluice' },
@@ -225,10 +231,11 @@ function report(results: Measured[], names: string[], workload: Workload, o: Opt
     `perturbed/discarded: other processes used more than ${o.maxOtherCores} cores on average during the run (discarded runs were repeated, not in the medians).`,
   );
   // `medians` holds every system with a usable run (a single run is its own median).
-  const floors = [CONSUMER_SYSTEMS.parse, CONSUMER_SYSTEMS['parse+count']].filter((f) => medians.has(f));
+  const floors = [CONSUMER_SYSTEMS.decode, CONSUMER_SYSTEMS.parse, CONSUMER_SYSTEMS['parse+count']].filter((f) => medians.has(f));
   if (floors.length > 0) {
     out.push(
-      `${CONSUMER_SYSTEMS.parse} = the raw kafkajs consumer + parseClick (sluice's parser and validation) on every value, on its one thread;`,
+      `${CONSUMER_SYSTEMS.decode} = the raw kafkajs consumer with sluice's record decoding (kafka-record-decoding.ts), as the daemon runs kafkajs;`,
+      `${CONSUMER_SYSTEMS.parse} = that + parseClick (sluice's parser and validation) on every value, on its one thread;`,
       `${CONSUMER_SYSTEMS['parse+count']} = that + a count per user window (and per event type) in a Map: the least work of the job on one thread`,
       '  (no watermark, state store, threads, checkpoint or output). Every system against them (medians when several runs):',
     );

@@ -3,7 +3,8 @@
  * The `sluice` entry point. For `sluice run` it starts the window worker threads first, before the
  * rest of sluice is loaded, so that their start-up overlaps the main thread's module loading
  * (thread-prestart.ts); then the commands (commands.ts) take over. The garbage collector's settings
- * (gc-tuning.ts) come first of all.
+ * (gc-tuning.ts) come first of all, and the faster kafkajs record decoding
+ * (streams/sources/kafka-record-decoding.ts) before kafkajs is loaded.
  *
  * The worker count and heap limit are read from the raw environment here, with the configuration's
  * defaults: a value the configuration later rejects or reads differently only wastes the threads
@@ -11,7 +12,11 @@
  */
 import './gc-tuning.js';
 import { DEFAULT_WORKER_MAX_HEAP_MB, MAX_WORKERS, workersByDefault } from './config/runtime-defaults.js';
+import { installFastRecordDecoding } from './streams/sources/kafka-record-decoding.js';
 import { prestartThreads } from './supervision/thread-prestart.js';
+
+// Before kafkajs loads (commands.js imports it): its record decoder, swapped for one on numbers.
+installFastRecordDecoding();
 
 function intFromEnv(name: string, fallback: number, max: number): number | undefined {
   const raw = process.env[name];

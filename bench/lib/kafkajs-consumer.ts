@@ -19,11 +19,13 @@
  * usage: node dist/bench/lib/kafkajs-consumer.js <brokers> <topic> <groupId> <expectedRecords> --parse
  *   The same without the count: what reading the job's fields costs on the consuming thread, the
  *   floor under any job over this topic. The report gains `valid` and `invalid`.
+ * --sluice-decoding (after <expectedRecords>, with any of the above): kafkajs decodes records with
+ *   sluice's record decoding (src/streams/sources/kafka-record-decoding.ts), as the daemon does.
  * All times are ms since this process started (performance.now()) unless named epoch.
  */
-import { Kafka, logLevel } from 'kafkajs';
 import { DEFAULT_FETCH_PARTITION_BYTES, fetchMaxBytes } from '../../src/config/runtime-defaults.js';
 import { parseClick } from '../../src/streams/operators/records.js';
+import { installFastRecordDecoding } from '../../src/streams/sources/kafka-record-decoding.js';
 import { threadCpuSeconds } from './proc.js';
 
 export interface BaselineReport {
@@ -70,7 +72,9 @@ function timestampOf(value: Buffer | null): number {
 }
 
 async function main(): Promise<void> {
-  const [brokers, topic, groupId, expectedRaw, flag, flagArg] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const sluiceDecoding = args.includes('--sluice-decoding');
+  const [brokers, topic, groupId, expectedRaw, flag, flagArg] = args.filter((a) => a !== '--sluice-decoding');
   const expected = Number(expectedRaw);
   const watch = flag === '--watch-close' && flagArg ? flagArg.split(',').map(Number) : undefined;
   const countWindowMs = flag === '--count-windows' ? Number(flagArg) : undefined;
@@ -85,10 +89,16 @@ async function main(): Promise<void> {
     (countWindowMs !== undefined && !(Number.isSafeInteger(countWindowMs) && countWindowMs > 0))
   ) {
     process.stderr.write(
-      'usage: kafkajs-consumer <brokers> <topic> <groupId> <expectedRecords> [--watch-close windowMs,boundMs,partitions | --count-windows windowMs | --parse]\n',
+      'usage: kafkajs-consumer <brokers> <topic> <groupId> <expectedRecords> [--watch-close windowMs,boundMs,partitions | --count-windows windowMs | --parse] [--sluice-decoding]\n',
     );
     process.exit(2);
   }
+  if (sluiceDecoding) {
+    const install = installFastRecordDecoding();
+    if (!install.installed) throw new Error(`sluice's record decoding is not installed: ${install.reason}`);
+  }
+  // Loaded here, after the choice of decoder: kafkajs takes its record decoder when it loads.
+  const { Kafka, logLevel } = await import('kafkajs');
   const kafka = new Kafka({ clientId: 'sluice-bench-baseline', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
   // sluice's default fetch sizes (SLUICE_KAFKA_FETCH_PARTITION_BYTES in this process's environment overrides).
   const partitionBytes = Number(process.env.SLUICE_KAFKA_FETCH_PARTITION_BYTES ?? DEFAULT_FETCH_PARTITION_BYTES);

@@ -75,25 +75,34 @@ export interface RunContext {
 
 let attempts = 0;
 
-/** The raw consumer's work, plus (kafkajs-consumer.ts) parsing every value, plus counting user windows. */
-export type ConsumerWork = 'none' | 'parse' | 'parse+count';
+/**
+ * The raw consumer's work (kafkajs as published); `decode`: the same with sluice's record decoding,
+ * as the daemon runs kafkajs; then (kafkajs-consumer.ts) parsing every value too, then counting user
+ * windows too.
+ */
+export type ConsumerWork = 'none' | 'decode' | 'parse' | 'parse+count';
 
-/** The system names of the three. */
+/** The system names of the four. */
 export const CONSUMER_SYSTEMS: Record<ConsumerWork, string> = {
   none: 'raw kafkajs',
-  parse: 'kafkajs+parse',
-  'parse+count': 'kafkajs+parse+count',
+  decode: 'kafkajs+decode',
+  parse: 'kafkajs+decode+parse',
+  'parse+count': 'kafkajs+decode+parse+count',
 };
 
 /**
- * The raw kafkajs consumer; with `parse`, the same consumer also parses every value with sluice's
- * parser; with `parse+count`, it also counts user windows (the least work of the job, on one
- * thread). Those runs are ok only if they found the workload's valid events (and windows).
+ * The raw kafkajs consumer; with `decode`, the same consumer on sluice's record decoding; with
+ * `parse`, that consumer also parses every value with sluice's parser; with `parse+count`, it also
+ * counts user windows (the least work of the job, on one thread). The last two are ok only if they
+ * found the workload's valid events (and windows).
  */
 export async function runKafkajs(ctx: RunContext, work: ConsumerWork = 'none'): Promise<Measured> {
   const { kafka, workload } = ctx;
   const system = CONSUMER_SYSTEMS[work];
-  const extraArgs = work === 'parse+count' ? ['--count-windows', String(WINDOW_MS)] : work === 'parse' ? ['--parse'] : [];
+  const extraArgs = [
+    ...(work === 'parse+count' ? ['--count-windows', String(WINDOW_MS)] : work === 'parse' ? ['--parse'] : []),
+    ...(work === 'none' ? [] : ['--sluice-decoding']),
+  ];
   const groupId = uniqueName('bench-kafkajs');
   onCleanup(() => deleteGroups(kafka, [groupId]));
   const cpu = new CpuAccount(ctx.servicePids);
@@ -123,7 +132,7 @@ export async function runKafkajs(ctx: RunContext, work: ConsumerWork = 'none'): 
   // Each trailing event (one per partition, a user of its own) opens a window that never closes.
   const validExpected = workload.validEvents + workload.trailers;
   const windowsExpected = workload.expectedWindows + workload.trailers;
-  const counted = (work === 'none' || report.valid === validExpected) && (work !== 'parse+count' || report.windows === windowsExpected);
+  const counted = (work === 'none' || work === 'decode' || report.valid === validExpected) && (work !== 'parse+count' || report.windows === windowsExpected);
   const ok = report.records === workload.totalRecords && counted;
   return {
     system,

@@ -27,6 +27,7 @@ import { DEFAULT_FETCH_PARTITION_BYTES, fetchMaxBytes } from '../../config/runti
 import { ErrorCode, SluiceError } from '../../errors.js';
 import type { Logger } from '../../telemetry/logging.js';
 import { carrierFromHeaders } from '../../telemetry/tracing.js';
+import { fastRecordDecodingStatus } from './kafka-record-decoding.js';
 import { judgeStall } from './stall-watch.js';
 import type { SourceBatch, SourceHandler, SourceRecord } from './source.js';
 
@@ -43,6 +44,13 @@ const RECONNECT_MAX_MS = 5_000;
 /** This process's run id: every consumer it starts joins `<group>.sluice-run.<RUN_ID>.<n>`. */
 export const RUN_ID = randomBytes(6).toString('hex');
 let consumersStarted = 0;
+
+/** Whether the first consumer decodes records the fast way (cli.ts installs it), and if not why. */
+function logRecordDecoding(logger: Logger): void {
+  const status = fastRecordDecodingStatus();
+  if (status?.installed) logger.debug('kafka records decoded on numbers (kafka-record-decoding.ts)');
+  else logger.info({ reason: status?.reason ?? 'not installed in this process' }, "kafka records decoded by kafkajs's own decoder");
+}
 
 /** The prefix of every run-scoped group of a job, whatever process started it. */
 export function runGroupPrefix(groupId: string): string {
@@ -242,6 +250,7 @@ export class KafkaSource {
 
   private async startConsumer(): Promise<void> {
     const n = consumersStarted++;
+    if (n === 0) logRecordDecoding(this.logger);
     const groupId = `${runGroupPrefix(this.settings.groupId)}${RUN_ID}.${n}`;
     this.setState(this.status.state === 'created' ? 'connecting' : 'reconnecting');
     const partitionBytes = this.settings.fetchPartitionBytes ?? DEFAULT_FETCH_PARTITION_BYTES;

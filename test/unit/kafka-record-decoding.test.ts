@@ -1,0 +1,254 @@
+/**
+ * The faster kafkajs record decoding (kafka-record-decoding.ts) gives the same records as kafkajs's
+ * own decoder, byte for byte and field for field, for any record: offsets and timestamps near and
+ * past 2^53, varlong deltas of every length up to 10 bytes, log-append time, control batches,
+ * null keys and values, repeated and hostile header names. Its consumer batch keeps the same
+ * messages as kafkajs's. And the daemon's entry point installs it before kafkajs loads.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { fastConsumerBatch, fastRecordDecoder, readSmallVarLong } from '../../src/streams/sources/kafka-record-decoding.js';
+
+const require = createRequire(import.meta.url);
+type Decoder = { offset: number; buffer: Buffer };
+const KafkajsDecoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => Decoder;
+const kafkajsRecordDecoder = require('kafkajs/src/protocol/recordBatch/record/v0/decoder.js') as (d: Decoder, ctx: object) => unknown;
+const Long = require('kafkajs/src/utils/long.js');
+const headerDecoder = require('kafkajs/src/protocol/recordBatch/header/v0/decoder.js');
+const KafkajsBatch = require('kafkajs/src/consumer/batch.js');
+const filterAborted = require('kafkajs/src/consumer/filterAbortedMessages.js');
+
+const fast = fastRecordDecoder(Long, headerDecoder) as unknown as (d: Decoder, ctx: object) => unknown;
+const FastBatch = fastConsumerBatch(KafkajsBatch, Long, filterAborted);
+
+// The record layout written by hand (not by kafkajs's encoder, which cannot repeat a header name in
+// any order, or write a delta of every length).
+
+function unsignedVarint(value: bigint): number[] {
+  const out: number[] = [];
+  let v = value;
+  do {
+    const low = Number(v & 0x7fn);
+    v >>= 7n;
+    out.push(v > 0n ? low | 0x80 : low);
+  } while (v > 0n);
+  return out;
+}
+
+const zigzag64 = (v: bigint): bigint => BigInt.asUintN(64, (v << 1n) ^ (v >> 63n));
+const varLong = (v: bigint): number[] => unsignedVarint(zigzag64(v));
+const varInt = (v: number): number[] => unsignedVarint(BigInt((v << 1) ^ (v >> 31)) & 0xffffffffn);
+const varBytes = (b: Buffer | null): number[] => (b === null ? varInt(-1) : [...varInt(b.length), ...b]);
+
+interface RecordSpec {
+  attributes: number;
+  timestampDelta: bigint;
+  offsetDelta: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Array<{ key: string; value: Buffer | null }>;
+}
+
+function recordBytes(r: RecordSpec): Buffer {
+  const headers = [...varInt(r.headers.length)];
+  for (const h of r.headers) headers.push(...varBytes(Buffer.from(h.key, 'utf8')), ...varBytes(h.value));
+  return Buffer.from([
+    r.attributes & 0xff,
+    ...varLong(r.timestampDelta),
+    ...varInt(r.offsetDelta),
+    ...varBytes(r.key),
+    ...varBytes(r.value),
+    ...headers,
+  ]);
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const SAFE = 2n ** 53n;
+
+/** Mostly what real topics hold, and the edges: around 2^53 and the whole int64 range. */
+const int64 = (small: fc.Arbitrary<bigint>) =>
+  fc.oneof(
+    { weight: 5, arbitrary: small },
+    { weight: 2, arbitrary: fc.bigInt({ min: SAFE - 1000n, max: SAFE + 1000n }) },
+    { weight: 1, arbitrary: fc.bigInt({ min: -SAFE - 1000n, max: -SAFE + 1000n }) },
+    { weight: 1, arbitrary: fc.bigInt({ min: INT64_MIN, max: INT64_MAX }) },
+  );
+
+const bytes = fc.option(
+  fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a)),
+  { freq: 4 },
+);
+const headerName = fc.oneof(fc.constantFrom('traceparent', '__proto__', 'constructor', 'toString', 'a', 'b'), fc.string({ maxLength: 8 }));
+const record: fc.Arbitrary<RecordSpec> = fc.record({
+  attributes: fc.integer({ min: -128, max: 127 }),
+  timestampDelta: int64(fc.bigInt({ min: -100_000n, max: 100_000n })),
+  offsetDelta: fc.oneof(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })),
+  key: bytes,
+  value: bytes,
+  headers: fc.array(fc.record({ key: headerName, value: bytes }), { maxLength: 4 }),
+});
+const context = fc.record(
+  {
+    firstOffset: int64(fc.bigInt({ min: 0n, max: 10_000_000n })).map(String),
+    firstTimestamp: int64(fc.bigInt({ min: -1n, max: 2_000_000_000_000n })).map(String),
+    maxTimestamp: fc.oneof(fc.constant(''), int64(fc.bigInt({ min: 0n, max: 2_000_000_000_000n })).map(String)),
+    timestampType: fc.constantFrom(0, 1, -1),
+    magicByte: fc.constant(2),
+    isControlBatch: fc.boolean(),
+  },
+  { requiredKeys: ['firstOffset', 'firstTimestamp', 'magicByte'] },
+);
+
+test('every record decodes to what kafkajs decodes: fields, values, strings, and where the decoder stops', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(context, fc.array(record, { minLength: 1, maxLength: 5 })), { minLength: 1, maxLength: 4 }),
+      (batches) => {
+        // Batches one after another through one decoder, as kafkajs runs them: the fast decoder's
+        // per-batch numbers must follow each new context.
+        for (const [ctx, records] of batches) {
+          for (const r of records) {
+            const buf = recordBytes(r);
+            const mine = new KafkajsDecoder(buf);
+            const theirs = new KafkajsDecoder(buf);
+            assert.deepStrictEqual(fast(mine, ctx), kafkajsRecordDecoder(theirs, ctx));
+            assert.equal(mine.offset, theirs.offset);
+          }
+        }
+      },
+    ),
+    { numRuns: 3000 },
+  );
+});
+
+test('the usual record takes the number path: the same strings as BigInt arithmetic gives', () => {
+  const ctx = { firstOffset: '41', firstTimestamp: '1796385960000', magicByte: 2 };
+  const buf = recordBytes({ attributes: 0, timestampDelta: -1234n, offsetDelta: 9, key: null, value: Buffer.from('{}'), headers: [] });
+  const decoded = fast(new KafkajsDecoder(buf), ctx) as { offset: string; timestamp: string; headers: object };
+  assert.equal(decoded.offset, '50');
+  assert.equal(decoded.timestamp, String(1796385960000n - 1234n));
+  assert.deepStrictEqual(decoded.headers, {});
+});
+
+test('a varlong of up to 7 bytes is read as a number; a longer one, or one cut short, is left to kafkajs', () => {
+  for (const v of [0n, 1n, -1n, 63n, -64n, 2n ** 48n - 1n, -(2n ** 48n)]) {
+    const d = new KafkajsDecoder(Buffer.from([...varLong(v), 0x55]));
+    assert.equal(readSmallVarLong(d as never), Number(v), String(v));
+    assert.equal(d.offset, varLong(v).length);
+  }
+  for (const v of [2n ** 48n, -(2n ** 48n) - 1n, INT64_MAX, INT64_MIN]) {
+    const d = new KafkajsDecoder(Buffer.from(varLong(v)));
+    assert.equal(readSmallVarLong(d as never), undefined, String(v));
+    assert.equal(d.offset, 0);
+  }
+  const cut = new KafkajsDecoder(Buffer.from([0x80, 0x80]));
+  assert.equal(readSmallVarLong(cut as never), undefined);
+  assert.equal(cut.offset, 0);
+});
+
+interface Message {
+  offset: string;
+  key: Buffer | null;
+  isControlRecord: boolean;
+  batchContext: { producerId: string; inTransaction: boolean };
+}
+
+test("the consumer batch keeps the messages kafkajs's keeps, past the fetched offset, aborted and control records out", () => {
+  const offsets = fc.oneof(fc.bigInt({ min: 0n, max: 200n }), fc.bigInt({ min: SAFE - 100n, max: SAFE + 100n }));
+  const message = fc.record({
+    offset: offsets,
+    abortMarker: fc.boolean(),
+    isControlRecord: fc.boolean(),
+    producerId: fc.constantFrom('1', '2'),
+    inTransaction: fc.boolean(),
+  });
+  fc.assert(
+    fc.property(
+      fc.array(message, { maxLength: 12 }),
+      offsets,
+      fc.array(fc.record({ firstOffset: offsets, producerId: fc.constantFrom('1', '2') }), { maxLength: 2 }),
+      (specs, fetched, aborted) => {
+        const messages: Message[] = specs
+          .sort((a, b) => (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0))
+          .map((s) => ({
+            offset: String(s.offset),
+            key: s.abortMarker ? Buffer.from([0, 0, 0, 0]) : null,
+            isControlRecord: s.isControlRecord,
+            batchContext: { producerId: s.producerId, inTransaction: s.inTransaction },
+          }));
+        const abortedTransactions = aborted.map((a) => ({ firstOffset: String(a.firstOffset), producerId: a.producerId }));
+        const partitionData = { partition: 3, highWatermark: '999', messages, abortedTransactions };
+        const theirs = new KafkajsBatch('t', String(fetched), { ...partitionData, abortedTransactions: [...abortedTransactions] });
+        const mine = new FastBatch('t', String(fetched), {
+          ...partitionData,
+          abortedTransactions: [...abortedTransactions],
+        }) as typeof theirs;
+        for (const field of ['topic', 'partition', 'highWatermark', 'fetchedOffset', 'rawMessages', 'messagesWithinOffset', 'messages']) {
+          assert.deepStrictEqual(mine[field], theirs[field], field);
+        }
+        assert.equal(mine.firstOffset(), theirs.firstOffset());
+        assert.equal(mine.lastOffset(), theirs.lastOffset());
+        assert.equal(mine.isEmptyDueToLogCompactedMessages(), theirs.isEmptyDueToLogCompactedMessages());
+        assert.ok(mine instanceof KafkajsBatch);
+      },
+    ),
+    { numRuns: 2000 },
+  );
+});
+
+// Installing is per process: checked in child processes, each with a fresh module cache.
+const DECODING = fileURLToPath(new URL('../../src/streams/sources/kafka-record-decoding.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+const FAST_IN_USE = `
+  const { createRequire } = await import('node:module');
+  const req = createRequire(${JSON.stringify(DECODING)});
+  const fast = (m) => req(m).sluiceFast === true;
+  console.log(JSON.stringify({
+    record: fast('kafkajs/src/protocol/recordBatch/record/v0/decoder.js'),
+    batch: fast('kafkajs/src/consumer/batch.js'),
+  }));
+`;
+
+function runChild(source: string): string {
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(run.status, 0, run.stderr);
+  return run.stdout.trim().split('\n').at(-1) as string;
+}
+
+test('installed before kafkajs loads, kafkajs uses both; installing again changes nothing', () => {
+  const out = runChild(`
+    const { installFastRecordDecoding } = await import(${JSON.stringify(DECODING)});
+    const first = installFastRecordDecoding();
+    await import('kafkajs');
+    const again = installFastRecordDecoding();
+    ${FAST_IN_USE.replace('console.log(JSON.stringify({', 'console.log(JSON.stringify({ first, again,')}
+  `);
+  assert.deepStrictEqual(JSON.parse(out), { first: { installed: true }, again: { installed: true }, record: true, batch: true });
+});
+
+test('after kafkajs has loaded, installing does nothing and says why', () => {
+  const out = runChild(`
+    await import('kafkajs');
+    const { installFastRecordDecoding, fastRecordDecodingStatus } = await import(${JSON.stringify(DECODING)});
+    const result = installFastRecordDecoding();
+    ${FAST_IN_USE.replace('console.log(JSON.stringify({', 'console.log(JSON.stringify({ result, status: fastRecordDecodingStatus(),')}
+  `);
+  const reason = 'kafkajs is loaded already (install before importing kafkajs)';
+  assert.deepStrictEqual(JSON.parse(out), {
+    result: { installed: false, reason },
+    status: { installed: false, reason },
+    record: false,
+    batch: false,
+  });
+});
+
+test('the sluice entry point installs it before loading kafkajs', () => {
+  // `sluice help` loads the CLI and its commands, which import kafkajs.
+  const out = runChild(`process.argv[2] = 'help'; await import(${JSON.stringify(CLI)}); ${FAST_IN_USE}`);
+  assert.deepStrictEqual(JSON.parse(out), { record: true, batch: true });
+});
