@@ -120,7 +120,8 @@ function systems(o: Options): System[] {
   const list: System[] = [];
   if (o.kafkajs) list.push({ name: CONSUMER_SYSTEMS.none, run: (ctx) => runKafkajs(ctx) });
   if (o.floors)
-    for (const work of ['decode', 'parse', 'parse+count'] as const) list.push({ name: CONSUMER_SYSTEMS[work], run: (ctx) => runKafkajs(ctx, work) });
+    for (const work of ['decode', 'parse', 'parse+count'] as const)
+      list.push({ name: CONSUMER_SYSTEMS[work], run: (ctx) => runKafkajs(ctx, work) });
   const builds: Array<{ cli: string | undefined; prefix: string }> = [
     ...(o.baselineCli ? [{ cli: o.baselineCli, prefix: 'baseline' }] : []),
     { cli: o.cli, prefix: 'sluice' },

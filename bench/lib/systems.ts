@@ -132,7 +132,9 @@ export async function runKafkajs(ctx: RunContext, work: ConsumerWork = 'none'): 
   // Each trailing event (one per partition, a user of its own) opens a window that never closes.
   const validExpected = workload.validEvents + workload.trailers;
   const windowsExpected = workload.expectedWindows + workload.trailers;
-  const counted = (work === 'none' || work === 'decode' || report.valid === validExpected) && (work !== 'parse+count' || report.windows === windowsExpected);
+  const counted =
+    (work === 'none' || work === 'decode' || report.valid === validExpected) &&
+    (work !== 'parse+count' || report.windows === windowsExpected);
   const ok = report.records === workload.totalRecords && counted;
   return {
     system,

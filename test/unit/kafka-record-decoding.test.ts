@@ -11,7 +11,13 @@ import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { fastConsumerBatch, fastRecordDecoder, readSmallVarLong } from '../../src/streams/sources/kafka-record-decoding.js';
+import { gzipSync } from 'node:zlib';
+import {
+  fastBatchDecoder,
+  fastConsumerBatch,
+  fastRecordDecoding,
+  readSmallVarLong,
+} from '../../src/streams/sources/kafka-record-decoding.js';
 
 const require = createRequire(import.meta.url);
 type Decoder = { offset: number; buffer: Buffer };
@@ -22,8 +28,16 @@ const headerDecoder = require('kafkajs/src/protocol/recordBatch/header/v0/decode
 const KafkajsBatch = require('kafkajs/src/consumer/batch.js');
 const filterAborted = require('kafkajs/src/consumer/filterAbortedMessages.js');
 
-const fast = fastRecordDecoder(Long, headerDecoder) as unknown as (d: Decoder, ctx: object) => unknown;
+const decoding = fastRecordDecoding(Long, headerDecoder);
+const fast = decoding.decode as unknown as (d: Decoder, ctx: object) => unknown;
 const FastBatch = fastConsumerBatch(KafkajsBatch, Long, filterAborted);
+const kafkajsBatchDecoder = require('kafkajs/src/protocol/recordBatch/v0/decoder.js') as (d: Decoder) => Promise<unknown>;
+const fastBatch = fastBatchDecoder({
+  Decoder: KafkajsDecoder as never,
+  records: decoding,
+  lookupCodecByAttributes: require('kafkajs/src/protocol/message/compression/index.js').lookupCodecByAttributes,
+  PartialMessageError: require('kafkajs/src/errors.js').KafkaJSPartialMessageError,
+}) as unknown as (d: Decoder) => Promise<unknown>;
 
 // The record layout written by hand (not by kafkajs's encoder, which cannot repeat a header name in
 // any order, or write a delta of every length).
@@ -151,6 +165,112 @@ test('a varlong of up to 7 bytes is read as a number; a longer one, or one cut s
   assert.equal(cut.offset, 0);
 });
 
+interface BatchSpec {
+  firstOffset: bigint;
+  firstTimestamp: bigint;
+  maxTimestamp: bigint;
+  /** Compression codec bits (0 none, 1 gzip) and the timestamp-type, transactional and control flags. */
+  gzip: boolean;
+  flags: number;
+  producerId: bigint;
+  records: RecordSpec[];
+  /** Break one record's length varint (index, new length): a malformed batch, both decoders must agree on it. */
+  corrupt?: [number, number];
+}
+
+function int64Bytes(v: bigint): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeBigInt64BE(BigInt.asIntN(64, v));
+  return b;
+}
+
+/** A record batch (magic 2) as a broker sends it, records uncompressed or gzip'd. */
+function batchBytes(spec: BatchSpec): Buffer {
+  const bodies = spec.records.map((r, i) => {
+    const body = recordBytes(r);
+    const length = spec.corrupt?.[0] === i ? spec.corrupt[1] : body.length;
+    return Buffer.concat([Buffer.from(varInt(length)), body]);
+  });
+  const records = Buffer.concat(bodies);
+  const count = Buffer.alloc(4);
+  count.writeInt32BE(spec.records.length);
+  const head = Buffer.alloc(2 + 4);
+  head.writeInt16BE((spec.gzip ? 1 : 0) | spec.flags);
+  head.writeInt32BE(spec.records.length - 1, 2);
+  const tail = Buffer.alloc(2 + 4);
+  const body = Buffer.concat([
+    head,
+    int64Bytes(spec.firstTimestamp),
+    int64Bytes(spec.maxTimestamp),
+    int64Bytes(spec.producerId),
+    tail,
+    count,
+    spec.gzip ? gzipSync(records) : records,
+  ]);
+  const afterLength = Buffer.concat([Buffer.from([0, 0, 0, 7, 2, 0, 0, 0, 0]), body]);
+  const length = Buffer.alloc(4);
+  length.writeInt32BE(afterLength.length);
+  return Buffer.concat([int64Bytes(spec.firstOffset), length, afterLength]);
+}
+
+async function outcome(decode: (d: Decoder) => Promise<unknown>, d: Decoder): Promise<unknown> {
+  try {
+    return { batch: await decode(d), offset: d.offset };
+  } catch (err) {
+    return { error: (err as Error).name, offset: d.offset };
+  }
+}
+
+test("every record batch decodes to what kafkajs's batch decoder gives: gzip'd, flagged, cut short", async () => {
+  const spec: fc.Arbitrary<BatchSpec> = fc.record({
+    firstOffset: int64(fc.bigInt({ min: 0n, max: 10_000_000n })),
+    firstTimestamp: int64(fc.bigInt({ min: -1n, max: 2_000_000_000_000n })),
+    maxTimestamp: fc.bigInt({ min: 0n, max: 2_000_000_000_000n }),
+    gzip: fc.boolean(),
+    flags: fc.constantFrom(0, 0x08, 0x10, 0x20, 0x30),
+    producerId: fc.constantFrom(-1n, 7n),
+    records: fc.array(record, { maxLength: 6 }),
+  });
+  await fc.assert(
+    fc.asyncProperty(fc.array(spec, { minLength: 1, maxLength: 3 }), fc.nat(40), async (specs, cut) => {
+      // Batches back to back, as in a fetch response, the last one possibly cut short.
+      const whole = Buffer.concat(specs.map(batchBytes));
+      const buf = whole.subarray(0, Math.max(0, whole.length - cut));
+      const mine = new KafkajsDecoder(buf);
+      const theirs = new KafkajsDecoder(buf);
+      for (let i = 0; i < specs.length; i++) {
+        const [a, b] = [await outcome(fastBatch, mine), await outcome(kafkajsBatchDecoder, theirs)];
+        assert.deepStrictEqual(a, b);
+        if ('error' in (a as object)) break;
+      }
+    }),
+    { numRuns: 1500 },
+  );
+});
+
+test("a record whose length is wrong decodes (or fails) as kafkajs's own decoding does", async () => {
+  const plain: RecordSpec = { attributes: 0, timestampDelta: 5n, offsetDelta: 0, key: null, value: Buffer.from('{"a":1}'), headers: [] };
+  const second: RecordSpec = { ...plain, offsetDelta: 1, value: Buffer.from('{"b":22}') };
+  const base = {
+    firstOffset: 10n,
+    firstTimestamp: 1_796_385_960_000n,
+    maxTimestamp: 1_796_385_960_009n,
+    gzip: false,
+    flags: 0,
+    producerId: -1n,
+  };
+  const size = recordBytes(plain).length;
+  // Shorter than its fields (decoding reads into the next record), longer (a trailing byte is skipped),
+  // far too long, negative, and null (-1).
+  for (const length of [size - 1, size - 3, size + 1, size + 200, -2, -1, 0]) {
+    for (const gzip of [false, true]) {
+      const buf = batchBytes({ ...base, gzip, records: [plain, second], corrupt: [0, length] });
+      const [a, b] = [await outcome(fastBatch, new KafkajsDecoder(buf)), await outcome(kafkajsBatchDecoder, new KafkajsDecoder(buf))];
+      assert.deepStrictEqual(a, b, `length ${length} instead of ${size}, gzip ${gzip}`);
+    }
+  }
+});
+
 interface Message {
   offset: string;
   key: Buffer | null;
@@ -210,6 +330,7 @@ const FAST_IN_USE = `
   const fast = (m) => req(m).sluiceFast === true;
   console.log(JSON.stringify({
     record: fast('kafkajs/src/protocol/recordBatch/record/v0/decoder.js'),
+    recordBatch: fast('kafkajs/src/protocol/recordBatch/v0/decoder.js'),
     batch: fast('kafkajs/src/consumer/batch.js'),
   }));
 `;
@@ -228,7 +349,13 @@ test('installed before kafkajs loads, kafkajs uses both; installing again change
     const again = installFastRecordDecoding();
     ${FAST_IN_USE.replace('console.log(JSON.stringify({', 'console.log(JSON.stringify({ first, again,')}
   `);
-  assert.deepStrictEqual(JSON.parse(out), { first: { installed: true }, again: { installed: true }, record: true, batch: true });
+  assert.deepStrictEqual(JSON.parse(out), {
+    first: { installed: true },
+    again: { installed: true },
+    record: true,
+    recordBatch: true,
+    batch: true,
+  });
 });
 
 test('after kafkajs has loaded, installing does nothing and says why', () => {
@@ -243,6 +370,7 @@ test('after kafkajs has loaded, installing does nothing and says why', () => {
     result: { installed: false, reason },
     status: { installed: false, reason },
     record: false,
+    recordBatch: false,
     batch: false,
   });
 });
@@ -250,5 +378,5 @@ test('after kafkajs has loaded, installing does nothing and says why', () => {
 test('the sluice entry point installs it before loading kafkajs', () => {
   // `sluice help` loads the CLI and its commands, which import kafkajs.
   const out = runChild(`process.argv[2] = 'help'; await import(${JSON.stringify(CLI)}); ${FAST_IN_USE}`);
-  assert.deepStrictEqual(JSON.parse(out), { record: true, batch: true });
+  assert.deepStrictEqual(JSON.parse(out), { record: true, recordBatch: true, batch: true });
 });

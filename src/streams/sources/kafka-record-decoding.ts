@@ -1,21 +1,26 @@
 /**
- * A faster decoder of Kafka records for kafkajs, giving the same records.
+ * Faster decoding of Kafka records for kafkajs, giving the same records.
  *
  * kafkajs 2.2.4 decodes each record's timestamp and offset with its BigInt-backed `Long`: it parses
  * the batch's first offset and first timestamp from decimal strings again for every record, adds
  * the record's delta, and prints the sum back to a string, and it reads the timestamp delta varlong
- * through a `Long` per byte. That is some twenty BigInt and `Long` objects per record, on the thread
- * that consumes. Here the same values come from plain numbers while every one of them is a safe
- * integer, which is what any real topic holds (offsets and epoch milliseconds are far below 2^53);
- * any other record takes kafkajs's own path. Either way each record object has the same fields,
- * values and strings as kafkajs's.
+ * through a `Long` per byte; its consumer then compares every offset with the fetched one as two
+ * more `Long`s. It also cuts every record into a buffer slice and a decoder of its own. That is some
+ * twenty objects per record, on the thread that consumes. Here:
+ * - `fastRecordDecoding`: the same values from plain numbers while every one of them is a safe
+ *   integer, which is what any real topic holds (offsets and epoch milliseconds are far below
+ *   2^53); any other value takes kafkajs's own `Long` path;
+ * - `fastBatchDecoder`: each record read in place in the fetch's buffer; a record whose lengths do
+ *   not fit inside it is read kafkajs's way, from its own slice, for kafkajs's result or error;
+ * - `fastConsumerBatch`: the offset filter on numbers.
+ * Each record object has the same fields, values and strings as kafkajs's.
  *
- * kafkajs has no hook for a record decoder. Its record-batch decoder requires the record decoder
- * module once, when it is first loaded (lazily, at the first fetch). `installFastRecordDecoding`
- * swaps the record decoder module's export in the require cache before that happens. It checks the
- * kafkajs version it was written against and does nothing for another version, or when the batch
- * decoder has been loaded already: the daemon then reads with kafkajs's decoder, only slower.
- * cli.ts installs it before anything else.
+ * kafkajs has no hook for any of this. Its modules take each other when they are first loaded (the
+ * consumer's batch with kafkajs itself, the record-batch decoder lazily at the first fetch).
+ * `installFastRecordDecoding` swaps those modules' exports in the require cache before that
+ * happens. It checks the kafkajs version it was written against and does nothing for another
+ * version, or once kafkajs is loaded: the daemon then reads with kafkajs's decoding, only slower
+ * (logged at start-up). cli.ts installs it before anything else.
  */
 import { createRequire } from 'node:module';
 
@@ -27,6 +32,7 @@ export const KAFKAJS_VERSION = '2.2.4';
 const RECORD_DECODER = 'kafkajs/src/protocol/recordBatch/record/v0/decoder.js';
 const BATCH_DECODER = 'kafkajs/src/protocol/recordBatch/v0/decoder.js';
 const CONSUMER_BATCH = 'kafkajs/src/consumer/batch.js';
+const FETCH_MESSAGES = 'kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js';
 const CONSUMER_GROUP = 'kafkajs/src/consumer/consumerGroup.js';
 
 /** kafkajs's protocol decoder: the fields and methods the record decoder uses. */
@@ -89,11 +95,26 @@ export function readSmallVarLong(decoder: KafkajsDecoder): number | undefined {
   return undefined;
 }
 
+/** A record decoded in place could differ from kafkajs's decoding of its own slice: decode it that way. */
+const NOT_IN_PLACE = Symbol('decode from a slice');
+
+/** kafkajs's record decoder, and the same decoding in place within a fetch's buffer. */
+export interface RecordDecoding {
+  /** As kafkajs's: `decoder` holds this record only (kafkajs's slice of it). */
+  decode: RecordDecoder;
+  /**
+   * The record at `decoder.offset`, whose bytes end at `end`, read in place; NOT_IN_PLACE when a
+   * length or count in it is negative (other than null's -1) or reaches past `end`: reading from
+   * the record's own slice could then give something else, or fail.
+   */
+  decodeWithin(decoder: KafkajsDecoder, batchContext: BatchContext, end: number): unknown;
+}
+
 /**
- * kafkajs's own record decoder rebuilt on numbers. `original` decodes whatever the fast path does
- * not take, and `Long`, `headerDecoder` are kafkajs's, so headers decode exactly as before.
+ * kafkajs's own record decoder rebuilt on numbers. `Long` and `headerDecoder` are kafkajs's, for
+ * the values that are not safe integers and for headers read from a slice.
  */
-export function fastRecordDecoder(Long: LongClass, headerDecoder: HeaderDecoder): RecordDecoder {
+export function fastRecordDecoding(Long: LongClass, headerDecoder: HeaderDecoder): RecordDecoding {
   // The context of the batch being decoded, its first offset and timestamp as numbers (NaN: not safe).
   let lastContext: BatchContext | undefined;
   let firstOffset = Number.NaN;
@@ -104,48 +125,100 @@ export function fastRecordDecoder(Long: LongClass, headerDecoder: HeaderDecoder)
     return Number.isSafeInteger(n) ? n : Number.NaN;
   };
 
-  return (decoder, batchContext = {} as BatchContext) => {
-    if (batchContext !== lastContext) {
-      lastContext = batchContext;
-      firstOffset = safeNumber(batchContext.firstOffset);
-      firstTimestamp = safeNumber(batchContext.firstTimestamp);
-    }
-    const { magicByte, isControlBatch = false, timestampType, maxTimestamp } = batchContext;
-    const attributes = decoder.readInt8();
+  const useContext = (batchContext: BatchContext): void => {
+    if (batchContext === lastContext) return;
+    lastContext = batchContext;
+    firstOffset = safeNumber(batchContext.firstOffset);
+    firstTimestamp = safeNumber(batchContext.firstTimestamp);
+  };
 
+  /** The timestamp delta, as a number when it fits in 7 bytes, else kafkajs's `Long`. */
+  const readTimestamp = (decoder: KafkajsDecoder, batchContext: BatchContext): string => {
     const smallDelta = readSmallVarLong(decoder);
     const timestampDelta = smallDelta === undefined ? decoder.readVarLong() : smallDelta;
-    let timestamp: string;
-    if (timestampType === LOG_APPEND_TIME && maxTimestamp) {
-      timestamp = maxTimestamp;
-    } else {
-      const sum = smallDelta === undefined ? Number.NaN : firstTimestamp + smallDelta;
-      timestamp = Number.isSafeInteger(sum) ? String(sum) : Long.fromValue(batchContext.firstTimestamp).add(timestampDelta).toString();
-    }
+    if (batchContext.timestampType === LOG_APPEND_TIME && batchContext.maxTimestamp) return batchContext.maxTimestamp;
+    const sum = smallDelta === undefined ? Number.NaN : firstTimestamp + smallDelta;
+    return Number.isSafeInteger(sum) ? String(sum) : Long.fromValue(batchContext.firstTimestamp).add(timestampDelta).toString();
+  };
 
-    const offsetDelta = decoder.readVarInt();
-    const offsetSum = firstOffset + offsetDelta;
-    const offset = Number.isSafeInteger(offsetSum)
-      ? String(offsetSum)
-      : Long.fromValue(batchContext.firstOffset).add(offsetDelta).toString();
+  const offsetOf = (offsetDelta: number, batchContext: BatchContext): string => {
+    const sum = firstOffset + offsetDelta;
+    return Number.isSafeInteger(sum) ? String(sum) : Long.fromValue(batchContext.firstOffset).add(offsetDelta).toString();
+  };
 
+  // The record object, its fields in kafkajs's order.
+  const record = (
+    batchContext: BatchContext,
+    attributes: number,
+    timestamp: string,
+    offset: string,
+    key: Buffer | null,
+    value: Buffer | null,
+    headers: Record<string, unknown>,
+  ) => ({
+    magicByte: batchContext.magicByte,
+    attributes,
+    timestamp,
+    offset,
+    key,
+    value,
+    headers,
+    isControlRecord: batchContext.isControlBatch === undefined ? false : batchContext.isControlBatch,
+    batchContext,
+  });
+
+  const decode: RecordDecoder = (decoder, batchContext = {} as BatchContext) => {
+    useContext(batchContext);
+    const attributes = decoder.readInt8();
+    const timestamp = readTimestamp(decoder, batchContext);
+    const offset = offsetOf(decoder.readVarInt(), batchContext);
     const key = decoder.readVarIntBytes();
     const value = decoder.readVarIntBytes();
     const headerList = decoder.readVarIntArray(headerDecoder);
-    const headers = headerList.length === 0 ? {} : headersObject(headerList);
-
-    return {
-      magicByte,
-      attributes,
-      timestamp,
-      offset,
-      key,
-      value,
-      headers,
-      isControlRecord: isControlBatch,
-      batchContext,
-    };
+    return record(batchContext, attributes, timestamp, offset, key, value, headerList.length === 0 ? {} : headersObject(headerList));
   };
+
+  /** A length-prefixed run of bytes within `end`: null for -1, NOT_IN_PLACE when out of bounds. */
+  const bytesWithin = (decoder: KafkajsDecoder, end: number): Buffer | null | typeof NOT_IN_PLACE => {
+    const length = decoder.readVarInt();
+    const at = decoder.offset;
+    if (at > end) return NOT_IN_PLACE;
+    if (length === -1) return null;
+    if (length < 0 || at + length > end) return NOT_IN_PLACE;
+    decoder.offset = at + length;
+    return decoder.buffer.subarray(at, at + length);
+  };
+
+  const decodeWithin = (decoder: KafkajsDecoder, batchContext: BatchContext, end: number): unknown => {
+    useContext(batchContext);
+    if (decoder.offset >= end) return NOT_IN_PLACE;
+    const attributes = decoder.readInt8();
+    const timestamp = readTimestamp(decoder, batchContext);
+    const offsetDelta = decoder.readVarInt();
+    if (decoder.offset > end) return NOT_IN_PLACE;
+    const key = bytesWithin(decoder, end);
+    if (key === NOT_IN_PLACE) return NOT_IN_PLACE;
+    const value = bytesWithin(decoder, end);
+    if (value === NOT_IN_PLACE) return NOT_IN_PLACE;
+    const count = decoder.readVarInt();
+    // Each header takes at least two bytes (its two lengths).
+    if (decoder.offset > end || count < -1 || count * 2 > end - decoder.offset) return NOT_IN_PLACE;
+    let headers: Record<string, unknown> = {};
+    if (count > 0) {
+      const list: Array<{ key: string; value: Buffer | null }> = [];
+      for (let i = 0; i < count; i++) {
+        const name = bytesWithin(decoder, end);
+        const headerValue = name === NOT_IN_PLACE ? NOT_IN_PLACE : bytesWithin(decoder, end);
+        if (name === NOT_IN_PLACE || headerValue === NOT_IN_PLACE) return NOT_IN_PLACE;
+        // kafkajs reads a header name as a UTF-8 string (null for -1).
+        list.push({ key: name === null ? (null as unknown as string) : name.toString('utf8'), value: headerValue });
+      }
+      headers = headersObject(list);
+    }
+    return record(batchContext, attributes, timestamp, offsetOf(offsetDelta, batchContext), key, value, headers);
+  };
+
+  return { decode, decodeWithin };
 }
 
 /**
@@ -162,6 +235,119 @@ function headersObject(list: ReadonlyArray<{ key: string; value: Buffer | null }
     Object.defineProperty(out, key, { value: next, enumerable: true, writable: true, configurable: true });
   }
   return out;
+}
+
+interface DecoderClass {
+  new (buffer: Buffer): KafkajsDecoder;
+}
+/** kafkajs's decoder, with the methods its record-batch decoder uses. */
+interface BatchDecoderInput extends KafkajsDecoder {
+  readInt16(): number;
+  readInt32(): number;
+  readInt64(): { toString(): string };
+  readAll(): Buffer;
+  readArray<T>(reader: (decoder: KafkajsDecoder) => T): T[];
+  slice(size: number): BatchDecoderInput;
+  forward(size: number): void;
+}
+interface Codec {
+  decompress(buffer: Buffer): Promise<Buffer>;
+}
+export interface BatchDecoderParts {
+  Decoder: DecoderClass;
+  records: RecordDecoding;
+  lookupCodecByAttributes: (attributes: number) => Codec | null;
+  PartialMessageError: new (message: string) => Error;
+}
+
+const TIMESTAMP_TYPE_FLAG = 0x08;
+const TRANSACTIONAL_FLAG = 0x10;
+const CONTROL_FLAG = 0x20;
+
+/**
+ * kafkajs's record-batch decoder (Kafka's RecordBatch v2, magic 2), with each record decoded in
+ * place: kafkajs cuts every record into a buffer slice of its own and a new decoder over it, two
+ * more objects per record. A record whose decoding throws, or reads past its length, is decoded
+ * again kafkajs's way, so that a malformed one fails (or not) exactly as it did.
+ */
+export function fastBatchDecoder(parts: BatchDecoderParts): (fetchDecoder: BatchDecoderInput) => Promise<Record<string, unknown>> {
+  const { Decoder, records: decoding, lookupCodecByAttributes, PartialMessageError } = parts;
+
+  const record = (decoder: KafkajsDecoder, context: BatchContext): unknown => {
+    const start = decoder.offset;
+    const length = decoder.readVarInt();
+    const end = decoder.offset + length;
+    if (length >= 0 && end <= decoder.buffer.length) {
+      let decoded: unknown;
+      try {
+        decoded = decoding.decodeWithin(decoder, context, end);
+      } catch {
+        // A varlong running past the record can fail in place where the slice would not.
+        decoded = NOT_IN_PLACE;
+      }
+      if (decoded !== NOT_IN_PLACE) {
+        // Bytes left in the record after its fields are skipped, as kafkajs's slice skips them.
+        decoder.offset = end;
+        return decoded;
+      }
+    }
+    // kafkajs's way: the record's slice, a decoder over it (whatever it gives, or throws).
+    decoder.offset = start;
+    return decoding.decode(new Decoder(decoder.readVarIntBytes() as Buffer), context);
+  };
+
+  return async (fetchDecoder) => {
+    const firstOffset = fetchDecoder.readInt64().toString();
+    const length = fetchDecoder.readInt32();
+    const decoder = fetchDecoder.slice(length);
+    fetchDecoder.forward(length);
+    const remainingBytes = decoder.buffer.length;
+    if (remainingBytes < length) {
+      // The last batch of a fetch may be cut short by its size limit: the fetch decoder stops there.
+      throw new PartialMessageError(
+        `Tried to decode a partial record batch: remainingBytes(${remainingBytes}) < recordBatchLength(${length})`,
+      );
+    }
+    const partitionLeaderEpoch = decoder.readInt32();
+    const magicByte = decoder.readInt8(); // read by the fetch decoder already (2)
+    decoder.readInt32(); // CRC, not checked (as in kafkajs)
+    const attributes = decoder.readInt16();
+    const lastOffsetDelta = decoder.readInt32();
+    const firstTimestamp = decoder.readInt64().toString();
+    const maxTimestamp = decoder.readInt64().toString();
+    const producerId = decoder.readInt64().toString();
+    const producerEpoch = decoder.readInt16();
+    const firstSequence = decoder.readInt32();
+    const batch = {
+      firstOffset,
+      firstTimestamp,
+      partitionLeaderEpoch,
+      inTransaction: (attributes & TRANSACTIONAL_FLAG) > 0,
+      isControlBatch: (attributes & CONTROL_FLAG) > 0,
+      lastOffsetDelta,
+      producerId,
+      producerEpoch,
+      firstSequence,
+      maxTimestamp,
+      timestampType: (attributes & TIMESTAMP_TYPE_FLAG) > 0 ? LOG_APPEND_TIME : 0,
+    };
+    const context: BatchContext = { ...batch, magicByte };
+    const codec = lookupCodecByAttributes(attributes);
+    let records: unknown[];
+    if (!codec) {
+      records = decoder.readArray((d) => record(d, context));
+    } else {
+      const count = decoder.readInt32();
+      if (count <= 0) {
+        records = [];
+      } else {
+        const inflated = new Decoder(await codec.decompress(decoder.readAll()));
+        records = new Array(count);
+        for (let i = 0; i < count; i++) records[i] = record(inflated, context);
+      }
+    }
+    return { ...batch, records };
+  };
 }
 
 interface FetchedMessage {
@@ -220,7 +406,7 @@ export function fastRecordDecodingStatus(): FastDecodingInstall | undefined {
 }
 
 /**
- * Makes kafkajs decode records with `fastRecordDecoder` and filter fetched messages with
+ * Makes kafkajs decode record batches with `fastBatchDecoder` (records with `fastRecordDecoding`) and filter fetched messages with
  * `fastConsumerBatch` in this thread (each thread has its own module cache). Idempotent; never
  * throws: a reason says why it did nothing.
  */
@@ -234,19 +420,27 @@ function tryInstall(): FastDecodingInstall {
     const version = (require('kafkajs/package.json') as { version: string }).version;
     if (version !== KAFKAJS_VERSION) return { installed: false, reason: `kafkajs ${version} is not ${KAFKAJS_VERSION}` };
     const recordPath = require.resolve(RECORD_DECODER);
+    const batchDecoderPath = require.resolve(BATCH_DECODER);
     const batchPath = require.resolve(CONSUMER_BATCH);
     const installed = (path: string) => (require.cache[path]?.exports as { sluiceFast?: boolean } | undefined)?.sluiceFast === true;
-    if (installed(recordPath) && installed(batchPath)) return { installed: true };
-    // Both replaced modules are captured by their users when those load: too late once they have.
-    if (require.cache[require.resolve(BATCH_DECODER)] || require.cache[require.resolve(CONSUMER_GROUP)]) {
+    if (installed(recordPath) && installed(batchDecoderPath) && installed(batchPath)) return { installed: true };
+    // The replaced modules are captured by their users when those load: too late once they have.
+    if (require.cache[require.resolve(FETCH_MESSAGES)] || require.cache[require.resolve(CONSUMER_GROUP)]) {
       return { installed: false, reason: 'kafkajs is loaded already (install before importing kafkajs)' };
     }
     const Long = require('kafkajs/src/utils/long.js') as LongClass;
-    const recordModule = loaded(recordPath);
-    recordModule.exports = Object.assign(
-      fastRecordDecoder(Long, require('kafkajs/src/protocol/recordBatch/header/v0/decoder.js') as HeaderDecoder),
-      { sluiceFast: true },
-    );
+    const records = fastRecordDecoding(Long, require('kafkajs/src/protocol/recordBatch/header/v0/decoder.js') as HeaderDecoder);
+    loaded(recordPath).exports = Object.assign(records.decode, { sluiceFast: true });
+    const batchDecoder = fastBatchDecoder({
+      Decoder: require('kafkajs/src/protocol/decoder.js') as DecoderClass,
+      records,
+      lookupCodecByAttributes: (
+        require('kafkajs/src/protocol/message/compression/index.js') as Pick<BatchDecoderParts, 'lookupCodecByAttributes'>
+      ).lookupCodecByAttributes,
+      PartialMessageError: (require('kafkajs/src/errors.js') as { KafkaJSPartialMessageError: BatchDecoderParts['PartialMessageError'] })
+        .KafkaJSPartialMessageError,
+    });
+    loaded(batchDecoderPath).exports = Object.assign(batchDecoder, { sluiceFast: true });
     const batchModule = loaded(batchPath);
     batchModule.exports = Object.assign(
       fastConsumerBatch(batchModule.exports as BatchClass, Long, require('kafkajs/src/consumer/filterAbortedMessages.js') as AbortedFilter),
