@@ -48,7 +48,16 @@ async function main(): Promise<void> {
     eachBatch: async ({ batch }) => {
       for (const m of batch.messages) {
         const headers = Object.entries(m.headers ?? {}).map(([k, v]) => [k, headerText(v)]);
-        lines.push(JSON.stringify({ p: batch.partition, offset: m.offset, timestamp: m.timestamp, key: bytes(m.key), value: bytes(m.value), headers }));
+        lines.push(
+          JSON.stringify({
+            p: batch.partition,
+            offset: m.offset,
+            timestamp: m.timestamp,
+            key: bytes(m.key),
+            value: bytes(m.value),
+            headers,
+          }),
+        );
         if (m.value?.toString() === 'END') ended.add(batch.partition);
       }
       if (ended.size === partitions) finish();

@@ -58,7 +58,13 @@ function dump(topic: string, sluiceDecoding: boolean): Promise<DumpedRecord[]> {
     child.on('exit', (code) => {
       clearTimeout(timer);
       if (code !== 0) reject(new Error(`dump-topic exited ${code}: ${err}`));
-      else resolve(out.trim().split('\n').map((line) => JSON.parse(line) as DumpedRecord));
+      else
+        resolve(
+          out
+            .trim()
+            .split('\n')
+            .map((line) => JSON.parse(line) as DumpedRecord),
+        );
     });
   });
 }
@@ -82,7 +88,8 @@ test("the records a consumer gets on sluice's decoding are kafkajs's own, on eve
       partition: i % PARTITIONS,
       key: i % 5 === 0 ? null : `user-${i}`,
       value: i % 7 === 0 ? null : JSON.stringify({ userId: `user-${i}`, eventType: 'click', timestamp: 1_796_385_960_000 + i }),
-      headers: i % 3 === 0 ? { traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`, seen: ['1', '2', '3'], ...hostileHeaders } : undefined,
+      headers:
+        i % 3 === 0 ? { traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`, seen: ['1', '2', '3'], ...hostileHeaders } : undefined,
       ...(i % 4 === 0 ? { timestamp: String([1, 946_684_800_000, 4_102_444_800_000, 1_796_385_960_123][(i / 4) % 4]) } : {}),
     });
   }
@@ -90,7 +97,11 @@ test("the records a consumer gets on sluice's decoding are kafkajs's own, on eve
   await producer.send({
     topic,
     compression: CompressionTypes.GZIP,
-    messages: Array.from({ length: 300 }, (_, i) => ({ partition: i % PARTITIONS, key: `k${i}`, value: `gzip'd ${i} ${'x'.repeat(i % 50)}` })),
+    messages: Array.from({ length: 300 }, (_, i) => ({
+      partition: i % PARTITIONS,
+      key: `k${i}`,
+      value: `gzip'd ${i} ${'x'.repeat(i % 50)}`,
+    })),
   });
   await producer.send({ topic, messages: [{ partition: 1, key: 'big', value: randomBytes(900_000) }] });
 
@@ -133,5 +144,8 @@ test('on a topic stamped with log-append time, both decodings give the broker-st
   assert.deepStrictEqual(byPartition(mine), byPartition(theirs));
   assert.equal(theirs.length, 20 + PARTITIONS);
   // The producer's timestamp '1' was replaced by the broker's clock.
-  assert.ok(theirs.every((r) => Number(r.timestamp) >= before - 60_000), 'log-append timestamps');
+  assert.ok(
+    theirs.every((r) => Number(r.timestamp) >= before - 60_000),
+    'log-append timestamps',
+  );
 });
