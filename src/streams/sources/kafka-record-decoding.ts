@@ -95,6 +95,12 @@ export function readSmallVarLong(decoder: KafkajsDecoder): number | undefined {
   return undefined;
 }
 
+/** A decimal integer (kafkajs's offsets and timestamps) as a number; NaN when it is not a safe integer. */
+function safeInteger(decimal: string): number {
+  const n = Number(decimal);
+  return Number.isSafeInteger(n) ? n : Number.NaN;
+}
+
 /** A record decoded in place could differ from kafkajs's decoding of its own slice: decode it that way. */
 const NOT_IN_PLACE = Symbol('decode from a slice');
 
@@ -120,16 +126,11 @@ export function fastRecordDecoding(Long: LongClass, headerDecoder: HeaderDecoder
   let firstOffset = Number.NaN;
   let firstTimestamp = Number.NaN;
 
-  const safeNumber = (decimal: string): number => {
-    const n = Number(decimal);
-    return Number.isSafeInteger(n) ? n : Number.NaN;
-  };
-
   const useContext = (batchContext: BatchContext): void => {
     if (batchContext === lastContext) return;
     lastContext = batchContext;
-    firstOffset = safeNumber(batchContext.firstOffset);
-    firstTimestamp = safeNumber(batchContext.firstTimestamp);
+    firstOffset = safeInteger(batchContext.firstOffset);
+    firstTimestamp = safeInteger(batchContext.firstTimestamp);
   };
 
   /** The timestamp delta, as a number when it fits in 7 bytes, else kafkajs's `Long`. */
@@ -175,7 +176,7 @@ export function fastRecordDecoding(Long: LongClass, headerDecoder: HeaderDecoder
     const key = decoder.readVarIntBytes();
     const value = decoder.readVarIntBytes();
     const headerList = decoder.readVarIntArray(headerDecoder);
-    return record(batchContext, attributes, timestamp, offset, key, value, headerList.length === 0 ? {} : headersObject(headerList));
+    return record(batchContext, attributes, timestamp, offset, key, value, headersObject(headerList));
   };
 
   /** A length-prefixed run of bytes within `end`: null for -1, NOT_IN_PLACE when out of bounds. */
@@ -372,13 +373,12 @@ export function fastConsumerBatch(Batch: BatchClass, Long: LongClass, filterAbor
       // kafkajs's constructor with no messages sets every other field; the messages are filtered here.
       super(topic, fetchedOffset, { ...partitionData, messages: [] });
       const { messages, abortedTransactions } = partitionData;
-      const from = Number(fetchedOffset);
-      const withinOffset = Number.isSafeInteger(from)
-        ? messages.filter((m) => {
-            const offset = Number(m.offset);
-            return Number.isSafeInteger(offset) ? offset >= from : Long.fromValue(m.offset).gte(fetchedOffset);
-          })
-        : messages.filter((m) => Long.fromValue(m.offset).gte(fetchedOffset));
+      const from = safeInteger(fetchedOffset);
+      const withinOffset = messages.filter((m) => {
+        const offset = safeInteger(m.offset);
+        // NaN on either side: compared as kafkajs compares, with Longs.
+        return Number.isNaN(offset) || Number.isNaN(from) ? Long.fromValue(m.offset).gte(fetchedOffset) : offset >= from;
+      });
       Object.assign(this, {
         rawMessages: messages,
         messagesWithinOffset: withinOffset,
