@@ -102,6 +102,56 @@ describe('JsonFieldScanner agrees with JSON.parse', () => {
     fc.assert(fc.property(randomBytes, agrees), { numRuns: RUNS });
   });
 
+  test('on non-ASCII bytes inside strings and keys: valid UTF-8 or not, at every boundary of the encoding', () => {
+    // The scanner checks UTF-8 inside strings itself (isUtf8 only once a value fails): lead bytes of
+    // every length, the bytes at the edges of each range, and random ones, in a value and in a key.
+    const edges = [
+      0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xec, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5,
+      0xff,
+    ];
+    const byte = fc.oneof(fc.constantFrom(...edges), fc.integer({ min: 0x80, max: 0xff }), fc.constantFrom(0x61, 0x22, 0x5c));
+    const chars = fc.oneof(
+      fc.array(byte, { maxLength: 8 }),
+      fc.string({ unit: 'binary', maxLength: 4 }).map((t) => [...bytes(t)]),
+    );
+    const fragment = fc.array(chars, { maxLength: 4 }).map((runs) => runs.flat());
+    fc.assert(
+      fc.property(fragment, fragment, fc.boolean(), (inValue, inKey, requested) => {
+        const value = Buffer.concat([
+          bytes(`{"${requested ? 'userId' : 'x'}":"`),
+          Buffer.from(inValue),
+          bytes('","k'),
+          Buffer.from(inKey),
+          bytes('":1,"eventType":"e"}'),
+        ]);
+        agrees(value);
+      }),
+      { numRuns: RUNS },
+    );
+    // Each shortest form at its limits, and the first of each refused form.
+    for (const codePoint of [0x80, 0x7ff, 0x800, 0xd7ff, 0xe000, 0xffff, 0x10000, 0x10ffff]) {
+      const text = String.fromCodePoint(codePoint);
+      assert.deepStrictEqual(scanner.scan(bytes(`{"userId":"${text}"}`)), {
+        ok: true,
+        values: [text, undefined, undefined, undefined, undefined],
+      });
+    }
+    for (const bad of [
+      [0xc0, 0x80],
+      [0xc1, 0xbf],
+      [0xe0, 0x9f, 0xbf],
+      [0xed, 0xa0, 0x80],
+      [0xf0, 0x8f, 0xbf, 0xbf],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xf5, 0x80, 0x80, 0x80],
+      [0xe1, 0x80],
+      [0x80],
+    ]) {
+      const value = Buffer.concat([bytes('{"userId":"'), Buffer.from(bad), bytes('"}')]);
+      assert.deepStrictEqual(scanner.scan(value), { ok: false, problem: 'not-utf8' }, Buffer.from(bad).toString('hex'));
+    }
+  });
+
   test('examples', () => {
     for (const t of [
       '',

@@ -8,6 +8,10 @@
  * `Number` semantics (`1.0` is 1, `-0` is -0, `1e400` is Infinity), `true`, `false`, `null`; a
  * nested object or array only as a marker of its kind.
  *
+ * Invalid UTF-8 is refused before anything else, as `isUtf8` judges it, but `isUtf8` runs only on
+ * a value that has a non-ASCII byte (at the first, inside a string) or fails: most values are
+ * ASCII, and those are UTF-8 byte for byte.
+ *
  * Everything else is checked and skipped without being built: no string, number, object or array
  * is allocated for it. Nesting is followed with a depth counter and one bit per level (object or
  * array) in a bit stack reused across calls, never by recursion, so no depth can overflow the
@@ -61,9 +65,14 @@ const LOWER_U = 0x75;
 const LBRACE = 0x7b;
 const RBRACE = 0x7d;
 
-/** 1 for the bytes a string holds as they are: anything but `"`, `\` and control characters. */
+/**
+ * 1 for the bytes a string holds as they are: printable ASCII but `"` and `\`. A byte >= 0x80 is
+ * part of a multi-byte character: the first one in a value has the whole value checked as UTF-8.
+ */
 const PLAIN = new Uint8Array(256);
-for (let b = SPACE; b < 256; b++) PLAIN[b] = b === QUOTE || b === BACKSLASH ? 0 : 1;
+for (let b = SPACE; b < 0x80; b++) PLAIN[b] = b === QUOTE || b === BACKSLASH ? 0 : 1;
+/** PLAIN, once the value is known to be UTF-8: every byte >= 0x80 held as it is. */
+const PLAIN_IN_UTF8 = PLAIN.map((plain, b) => (b >= 0x80 ? 1 : plain));
 
 /** The character a one-letter escape stands for; 0: no such escape (`\u` is handled apart). */
 const ESCAPED = new Uint16Array(256);
@@ -100,6 +109,8 @@ let levels = new Int32Array(64);
 let failAt = 0;
 /** Whether the last string skipped held an escape. */
 let sawEscape = false;
+/** Whether the value being scanned was found to be valid UTF-8 (checked at its first non-ASCII byte). */
+let utf8Checked = false;
 
 function pushLevel(depth: number, isObject: boolean): void {
   const word = depth >>> 5;
@@ -131,7 +142,8 @@ function skipString(buf: Buffer, i: number, n: number): number {
   let escaped = false;
   i++;
   for (;;) {
-    while (i < n && PLAIN[buf[i] as number] === 1) i++;
+    const plain = utf8Checked ? PLAIN_IN_UTF8 : PLAIN;
+    while (i < n && plain[buf[i] as number] === 1) i++;
     if (i >= n) {
       failAt = n;
       return -1;
@@ -140,6 +152,18 @@ function skipString(buf: Buffer, i: number, n: number): number {
     if (c === QUOTE) {
       sawEscape = escaped;
       return i + 1;
+    }
+    if (c >= 0x80) {
+      // The value's first non-ASCII byte: check all of it as UTF-8 once (natively), or refuse it.
+      if (!utf8Checked) {
+        if (!isUtf8(buf)) {
+          failAt = i;
+          return -1;
+        }
+        utf8Checked = true;
+      }
+      i++;
+      continue;
     }
     if (c !== BACKSLASH) {
       failAt = i; // a raw control character
@@ -305,9 +329,9 @@ export class JsonFieldScanner {
   }
 
   scan(input: Uint8Array): FieldScan {
-    if (!isUtf8(input)) return NOT_UTF8;
     const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
     const n = buf.length;
+    utf8Checked = false;
     const values = this.unset.slice();
     let i = skipWhitespace(buf, 0, n);
     const first = i < n ? (buf[i] as number) : -1;
@@ -415,7 +439,13 @@ export class JsonFieldScanner {
     return this.names.indexOf(stringValue(buf, start, end, true));
   }
 
+  /**
+   * Invalid UTF-8 anywhere is what a value is refused for first, before any syntax error. A scan
+   * that gets through without one read only ASCII outside strings and had the value checked at
+   * the first non-ASCII byte inside one, so only a syntax error needs the whole value checked here.
+   */
   private syntaxError(buf: Buffer, at: number): FieldScan {
+    if (!isUtf8(buf)) return NOT_UTF8;
     return { ok: false, problem: 'syntax', message: describeByte(buf, at), offset: at };
   }
 }
