@@ -327,7 +327,7 @@ const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 const FAST_IN_USE = `
   const { createRequire } = await import('node:module');
   const req = createRequire(${JSON.stringify(DECODING)});
-  const fast = (m) => req(m).sluiceFast === true;
+  const fast = (m) => req(m).sluiceSwapped === true;
   console.log(JSON.stringify({
     record: fast('kafkajs/src/protocol/recordBatch/record/v0/decoder.js'),
     recordBatch: fast('kafkajs/src/protocol/recordBatch/v0/decoder.js'),

@@ -23,6 +23,7 @@ import { type Admin, type Kafka, Partitioners, type Producer, type Transaction }
 import { systemClock, type Clock } from '../../clock.js';
 import { ErrorCode, SluiceError } from '../../errors.js';
 import type { Logger } from '../../telemetry/logging.js';
+import { fastProducingStatus } from './kafka-producing.js';
 import { LetterBuckets, letterBytes } from './letter-buckets.js';
 import { deadLetterHeaders, type DeadLetter, type DeadLetterSink } from './sink.js';
 
@@ -65,6 +66,13 @@ export class TransactionalSideOutputs implements DeadLetterSink {
   /** Connect and initialise transactions: fences older producers of this job, settles their open transaction. */
   async start(): Promise<void> {
     if (this.producer) return; // started (and fenced the others) already: a retried start-up step
+    const producing = fastProducingStatus();
+    if (producing?.installed) this.options.logger.debug('side-output messages grouped and encoded the fast way (kafka-producing.ts)');
+    else
+      this.options.logger.info(
+        { reason: producing?.reason ?? 'not installed in this process' },
+        "side-output messages grouped and encoded by kafkajs's own code",
+      );
     this.producer = await this.openProducer('initialising the side-output transactions');
   }
 

@@ -17,17 +17,20 @@
  *
  * kafkajs has no hook for any of this. Its modules take each other when they are first loaded (the
  * consumer's batch with kafkajs itself, the record-batch decoder lazily at the first fetch).
- * `installFastRecordDecoding` swaps those modules' exports in the require cache before that
- * happens. It checks the kafkajs version it was written against and does nothing for another
- * version, or once kafkajs is loaded: the daemon then reads with kafkajs's decoding, only slower
- * (logged at start-up). cli.ts installs it before anything else.
+ * `installFastRecordDecoding` swaps those modules' exports before that happens (kafkajs-modules.ts:
+ * for kafkajs 2.2.4 only, and not once kafkajs is loaded; the daemon then reads with kafkajs's
+ * decoding, only slower, logged at start-up). cli.ts installs it before anything else.
  */
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
-
-/** The kafkajs release whose record layout and decoder this module mirrors. */
-export const KAFKAJS_VERSION = '2.2.4';
+import {
+  isLoaded,
+  isSwapped,
+  kafkajsModule,
+  kafkajsPath,
+  kafkajsVersionProblem,
+  loadedModule,
+  swapExport,
+  type ModuleSwap,
+} from '../kafkajs-modules.js';
 
 const RECORD_DECODER = 'kafkajs/src/protocol/recordBatch/record/v0/decoder.js';
 const BATCH_DECODER = 'kafkajs/src/protocol/recordBatch/v0/decoder.js';
@@ -388,15 +391,7 @@ export function fastConsumerBatch(Batch: BatchClass, Long: LongClass, filterAbor
   };
 }
 
-/** A module loaded through `require`, as the require cache holds it. */
-function loaded(path: string): NodeJS.Module {
-  require(path);
-  const module = require.cache[path];
-  if (!module) throw new Error(`${path} is not in the require cache`);
-  return module;
-}
-
-export type FastDecodingInstall = { installed: true } | { installed: false; reason: string };
+export type FastDecodingInstall = ModuleSwap;
 
 let lastInstall: FastDecodingInstall | undefined;
 
@@ -417,34 +412,37 @@ export function installFastRecordDecoding(): FastDecodingInstall {
 
 function tryInstall(): FastDecodingInstall {
   try {
-    const version = (require('kafkajs/package.json') as { version: string }).version;
-    if (version !== KAFKAJS_VERSION) return { installed: false, reason: `kafkajs ${version} is not ${KAFKAJS_VERSION}` };
-    const recordPath = require.resolve(RECORD_DECODER);
-    const batchDecoderPath = require.resolve(BATCH_DECODER);
-    const batchPath = require.resolve(CONSUMER_BATCH);
-    const installed = (path: string) => (require.cache[path]?.exports as { sluiceFast?: boolean } | undefined)?.sluiceFast === true;
-    if (installed(recordPath) && installed(batchDecoderPath) && installed(batchPath)) return { installed: true };
+    const versionProblem = kafkajsVersionProblem();
+    if (versionProblem) return { installed: false, reason: versionProblem };
+    const recordPath = kafkajsPath(RECORD_DECODER);
+    const batchDecoderPath = kafkajsPath(BATCH_DECODER);
+    const batchPath = kafkajsPath(CONSUMER_BATCH);
+    if (isSwapped(recordPath) && isSwapped(batchDecoderPath) && isSwapped(batchPath)) return { installed: true };
     // The replaced modules are captured by their users when those load: too late once they have.
-    if (require.cache[require.resolve(FETCH_MESSAGES)] || require.cache[require.resolve(CONSUMER_GROUP)]) {
+    if (isLoaded(kafkajsPath(FETCH_MESSAGES)) || isLoaded(kafkajsPath(CONSUMER_GROUP))) {
       return { installed: false, reason: 'kafkajs is loaded already (install before importing kafkajs)' };
     }
-    const Long = require('kafkajs/src/utils/long.js') as LongClass;
-    const records = fastRecordDecoding(Long, require('kafkajs/src/protocol/recordBatch/header/v0/decoder.js') as HeaderDecoder);
-    loaded(recordPath).exports = Object.assign(records.decode, { sluiceFast: true });
+    const Long = kafkajsModule<LongClass>('kafkajs/src/utils/long.js');
+    const records = fastRecordDecoding(Long, kafkajsModule<HeaderDecoder>('kafkajs/src/protocol/recordBatch/header/v0/decoder.js'));
+    swapExport(recordPath, records.decode);
     const batchDecoder = fastBatchDecoder({
-      Decoder: require('kafkajs/src/protocol/decoder.js') as DecoderClass,
+      Decoder: kafkajsModule<DecoderClass>('kafkajs/src/protocol/decoder.js'),
       records,
-      lookupCodecByAttributes: (
-        require('kafkajs/src/protocol/message/compression/index.js') as Pick<BatchDecoderParts, 'lookupCodecByAttributes'>
+      lookupCodecByAttributes: kafkajsModule<Pick<BatchDecoderParts, 'lookupCodecByAttributes'>>(
+        'kafkajs/src/protocol/message/compression/index.js',
       ).lookupCodecByAttributes,
-      PartialMessageError: (require('kafkajs/src/errors.js') as { KafkaJSPartialMessageError: BatchDecoderParts['PartialMessageError'] })
+      PartialMessageError: kafkajsModule<{ KafkaJSPartialMessageError: BatchDecoderParts['PartialMessageError'] }>('kafkajs/src/errors.js')
         .KafkaJSPartialMessageError,
     });
-    loaded(batchDecoderPath).exports = Object.assign(batchDecoder, { sluiceFast: true });
-    const batchModule = loaded(batchPath);
-    batchModule.exports = Object.assign(
-      fastConsumerBatch(batchModule.exports as BatchClass, Long, require('kafkajs/src/consumer/filterAbortedMessages.js') as AbortedFilter),
-      { sluiceFast: true },
+    swapExport(batchDecoderPath, batchDecoder);
+    const batchModule = loadedModule(batchPath);
+    swapExport(
+      batchPath,
+      fastConsumerBatch(
+        batchModule.exports as BatchClass,
+        Long,
+        kafkajsModule<AbortedFilter>('kafkajs/src/consumer/filterAbortedMessages.js'),
+      ),
     );
     return { installed: true };
   } catch (err) {

@@ -1,0 +1,57 @@
+/**
+ * Swapping one of kafkajs's internal modules for sluice's version of it, for the places where
+ * kafkajs 2.2.4 has no hook: record decoding (sources/kafka-record-decoding.ts) and the producer's
+ * grouping and encoding of messages (sinks/kafka-producing.ts).
+ *
+ * kafkajs's modules take each other's exports when they first load, so a swap must come before
+ * its users load: cli.ts swaps before anything imports kafkajs. Each swap is written against one
+ * kafkajs release and checks it; for another release, or once the users are loaded, it does
+ * nothing and says why (the daemon then runs on kafkajs's own code, only slower).
+ */
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/** The kafkajs release the swapped modules mirror. */
+export const KAFKAJS_VERSION = '2.2.4';
+
+export type ModuleSwap = { installed: true } | { installed: false; reason: string };
+
+/** Why no module of this kafkajs may be swapped, or undefined if they may. */
+export function kafkajsVersionProblem(): string | undefined {
+  const version = (require('kafkajs/package.json') as { version: string }).version;
+  return version === KAFKAJS_VERSION ? undefined : `kafkajs ${version} is not ${KAFKAJS_VERSION}`;
+}
+
+/** The absolute path of a kafkajs module (`kafkajs/src/...`). */
+export function kafkajsPath(module: string): string {
+  return require.resolve(module);
+}
+
+/** Whether the module at `path` is loaded (its users may have taken its export already). */
+export function isLoaded(path: string): boolean {
+  return require.cache[path] !== undefined;
+}
+
+/** Whether the module at `path` holds a swapped export. */
+export function isSwapped(path: string): boolean {
+  return (require.cache[path]?.exports as { sluiceSwapped?: boolean } | undefined)?.sluiceSwapped === true;
+}
+
+/** The module at `path`, loaded through `require`, as the require cache holds it. */
+export function loadedModule(path: string): NodeJS.Module {
+  require(path);
+  const module = require.cache[path];
+  if (!module) throw new Error(`${path} is not in the require cache`);
+  return module;
+}
+
+/** Replaces the export of the module at `path` (loading it first) with `replacement`, marked as swapped. */
+export function swapExport(path: string, replacement: object): void {
+  loadedModule(path).exports = Object.assign(replacement, { sluiceSwapped: true });
+}
+
+/** kafkajs's own module, for the parts a swapped one keeps. */
+export function kafkajsModule<T>(module: string): T {
+  return require(module) as T;
+}

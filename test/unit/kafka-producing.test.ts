@@ -1,0 +1,252 @@
+/**
+ * The producer's fast paths (src/streams/sinks/kafka-producing.ts) against kafkajs 2.2.4's own code:
+ * the grouping by partition (the same partitions, messages and order, through kafkajs's
+ * partitioners) and the record encoding (the same bytes, or the same error, for random records);
+ * and both installed before kafkajs's producer loads.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import {
+  fastRecordEncoder,
+  groupMessagesPerPartition,
+  type EncoderClass,
+  type GroupingInput,
+  type KafkajsEncoder,
+  type RecordInput,
+} from '../../src/streams/sinks/kafka-producing.js';
+
+const require = createRequire(import.meta.url);
+type Message = { key?: Buffer | string | null; value: Buffer | null; partition?: number };
+type Grouping = (input: GroupingInput<Message>) => Record<number, Message[]>;
+// kafkajs's own grouping and partitioners, without loading kafkajs's index (the install tests below
+// need a process where it is not loaded; this one never loads it either).
+const kafkajsGrouping = require('kafkajs/src/producer/groupMessagesPerPartition.js') as Grouping;
+const partitioners = {
+  default: require('kafkajs/src/producer/partitioners/default/index.js') as () => GroupingInput<Message>['partitioner'],
+  legacy: require('kafkajs/src/producer/partitioners/legacy/index.js') as () => GroupingInput<Message>['partitioner'],
+};
+
+const message: fc.Arbitrary<Message> = fc.record(
+  {
+    key: fc.oneof(
+      fc.constant(null),
+      fc.string({ maxLength: 12 }),
+      fc.uint8Array({ maxLength: 12 }).map((b) => Buffer.from(b)),
+    ),
+    value: fc.oneof(
+      fc.constant(null),
+      fc.string({ maxLength: 8 }).map((s) => Buffer.from(s)),
+    ),
+    partition: fc.nat({ max: 7 }),
+  },
+  { requiredKeys: ['value'] },
+);
+
+test('gives what kafkajs 2.2.4 gives: the same partitions, messages and order, through its partitioners', () => {
+  fc.assert(
+    fc.property(
+      fc.array(message, { maxLength: 300 }),
+      fc.integer({ min: 0, max: 8 }),
+      fc.constantFrom('default', 'legacy') as fc.Arbitrary<keyof typeof partitioners>,
+      (messages, partitions, which) => {
+        const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0 }));
+        // A message's explicit partition must exist, as kafkajs's callers ensure.
+        const sent = messages.map((m) => (m.partition !== undefined && m.partition >= partitions ? { ...m, partition: undefined } : m));
+        // kafkajs's grouping through a real partitioner (the legacy one places keyless messages at
+        // random), each decision recorded; then the one pass, given the same decisions back, must ask
+        // for the same messages in the same order.
+        const decisions: Array<{ message: Message; partition: number }> = [];
+        const partitioner = partitioners[which]();
+        const theirs = kafkajsGrouping({
+          topic: 't',
+          partitionMetadata,
+          messages: sent,
+          partitioner: (args) => {
+            const partition = partitioner(args);
+            decisions.push({ message: args.message, partition });
+            return partition;
+          },
+        });
+        let asked = 0;
+        const mine = groupMessagesPerPartition({
+          topic: 't',
+          partitionMetadata,
+          messages: sent,
+          partitioner: (args) => {
+            const decision = decisions[asked++];
+            assert.ok(decision !== undefined, 'asked more often than kafkajs asks');
+            assert.equal(args.message, decision.message);
+            assert.equal(args.topic, 't');
+            assert.equal(args.partitionMetadata, partitionMetadata);
+            return decision.partition;
+          },
+        });
+        assert.equal(asked, decisions.length);
+        assert.deepStrictEqual(Object.keys(mine), Object.keys(theirs));
+        for (const p of Object.keys(theirs)) {
+          const a = mine[Number(p)] as Message[];
+          const b = theirs[Number(p)] as Message[];
+          assert.equal(a.length, b.length);
+          // The very message objects, not copies.
+          for (let i = 0; i < b.length; i++) assert.equal(a[i], b[i]);
+        }
+      },
+    ),
+    { numRuns: 1000 },
+  );
+});
+
+test('no partitions: nothing, as kafkajs', () => {
+  const input = { topic: 't', partitionMetadata: [], messages: [{ value: null }], partitioner: () => 0 };
+  assert.deepStrictEqual(groupMessagesPerPartition(input), kafkajsGrouping(input));
+});
+
+const Encoder = require('kafkajs/src/protocol/encoder.js') as EncoderClass;
+const kafkajsRecord = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (r: RecordInput) => KafkajsEncoder;
+const fastRecord = fastRecordEncoder(Encoder);
+
+/** The bytes, or the error, an encoder gives for a record. */
+function encoded(encode: (r: RecordInput) => KafkajsEncoder, record: RecordInput): { bytes: string } | { error: string } {
+  try {
+    const e = encode(record);
+    // What the batch encoder reads: `buf` must be a Buffer, `buffer` the record's bytes.
+    assert.ok(Buffer.isBuffer(e.buf) && e instanceof (Encoder as unknown as new () => object));
+    return { bytes: e.buffer.toString('hex') };
+  } catch (err) {
+    return { error: `${(err as Error).name}: ${(err as Error).message}` };
+  }
+}
+
+const text = fc.string({ unit: 'binary', maxLength: 40 });
+const bytesOrText = fc.oneof(
+  fc.constant(null),
+  fc.constant(undefined),
+  text,
+  fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
+);
+const headerValue = fc.oneof(
+  text,
+  fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b)),
+);
+const record: fc.Arbitrary<RecordInput> = fc.record(
+  {
+    offsetDelta: fc.oneof(fc.nat({ max: 100_000 }), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })),
+    timestampDelta: fc.oneof(
+      fc.integer({ min: -100_000, max: 100_000 }),
+      fc.maxSafeInteger(),
+      // Varint byte boundaries (zigzag 127/128, 16383/16384), the number path's edge, and beyond it.
+      fc.constantFrom(
+        63,
+        64,
+        -64,
+        -65,
+        8191,
+        8192,
+        -8192,
+        -8193,
+        2 ** 51,
+        -(2 ** 51),
+        2 ** 51 + 2,
+        -(2 ** 53) + 1,
+        2 ** 53 + 10,
+        1.5,
+        -0.5,
+        Number.NaN,
+        1e300,
+      ),
+    ),
+    key: bytesOrText,
+    value: bytesOrText,
+    headers: fc.dictionary(
+      fc.oneof(text, fc.constantFrom('sluice-error', '__proto__', 'constructor')),
+      fc.oneof(headerValue, fc.array(headerValue, { maxLength: 3 }), fc.constant(null)),
+      { maxKeys: 6 },
+    ),
+  },
+  { requiredKeys: [] },
+);
+
+test("encodes a record into the bytes kafkajs's record encoder writes, or fails as it does", () => {
+  fc.assert(
+    fc.property(record, (r) => {
+      assert.deepStrictEqual(encoded(fastRecord, r), encoded(kafkajsRecord, r));
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+test('a dead letter as the side outputs send it: the same bytes, records after records', () => {
+  const letter = (i: number): RecordInput => ({
+    offsetDelta: i,
+    timestampDelta: i * 37 - 1000,
+    key: Buffer.from(`user-${i}`),
+    value: Buffer.from(`{"userId":"user-${i}","eventType":`),
+    headers: {
+      'sluice-error': 'MALFORMED_JSON',
+      'sluice-error-message': 'not valid JSON: unexpected end of input',
+      'sluice-source-topic': 'user-clicks',
+      'sluice-source-partition': String(i % 6),
+      'sluice-source-offset': String(10 ** 12 + i),
+    },
+  });
+  // A large value first: the scratch buffer grows, and later records still come out right.
+  const big: RecordInput = { ...letter(0), value: Buffer.alloc(200_000, 7) };
+  for (const r of [big, ...Array.from({ length: 50 }, (_, i) => letter(i))]) {
+    assert.deepStrictEqual(encoded(fastRecord, r), encoded(kafkajsRecord, r));
+  }
+});
+
+// Installing is per process: checked in child processes, each with a fresh module cache.
+const PRODUCING = fileURLToPath(new URL('../../src/streams/sinks/kafka-producing.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+const IN_USE = `
+  const { createRequire } = await import('node:module');
+  const req = createRequire(${JSON.stringify(PRODUCING)});
+  const swapped = (m) => req(m).sluiceSwapped === true;
+  console.log(JSON.stringify({
+    grouping: swapped('kafkajs/src/producer/groupMessagesPerPartition.js'),
+    record: swapped('kafkajs/src/protocol/recordBatch/record/v0/index.js'),
+  }));
+`;
+
+function runChild(source: string): unknown {
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(run.status, 0, run.stderr);
+  return JSON.parse(run.stdout.trim().split('\n').at(-1) as string);
+}
+
+test("installed before kafkajs loads, kafkajs's producer takes both; installing again changes nothing", () => {
+  const out = runChild(`
+    const { installFastProducing } = await import(${JSON.stringify(PRODUCING)});
+    const first = installFastProducing();
+    await import('kafkajs');
+    const again = installFastProducing();
+    ${IN_USE.replace('console.log(JSON.stringify({', 'console.log(JSON.stringify({ first, again,')}
+  `);
+  assert.deepStrictEqual(out, { first: { installed: true }, again: { installed: true }, grouping: true, record: true });
+});
+
+test('after kafkajs has loaded, installing does nothing and says why', () => {
+  const out = runChild(`
+    await import('kafkajs');
+    const { installFastProducing, fastProducingStatus } = await import(${JSON.stringify(PRODUCING)});
+    const result = installFastProducing();
+    ${IN_USE.replace('console.log(JSON.stringify({', 'console.log(JSON.stringify({ result, status: fastProducingStatus(),')}
+  `);
+  const reason = 'kafkajs is loaded already (install before importing kafkajs)';
+  assert.deepStrictEqual(out, {
+    result: { installed: false, reason },
+    status: { installed: false, reason },
+    grouping: false,
+    record: false,
+  });
+});
+
+test('the sluice entry point installs it before loading kafkajs', () => {
+  const out = runChild(`process.argv[2] = 'help'; await import(${JSON.stringify(CLI)}); ${IN_USE}`);
+  assert.deepStrictEqual(out, { grouping: true, record: true });
+});
