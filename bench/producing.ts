@@ -18,6 +18,7 @@ import {
   type KafkajsEncoder,
   type RecordInput,
 } from '../src/streams/sinks/kafka-producing.js';
+import { deadLetterMessage } from '../test/helpers/side-outputs.js';
 import { int, ints, parseFlags } from './lib/options.js';
 import { fmt, median, table } from './lib/report.js';
 import { header, runBench } from './lib/run.js';
@@ -37,17 +38,7 @@ const FLAGS = {
 };
 
 function letters(n: number): Message[] {
-  return Array.from({ length: n }, (_, i) => ({
-    key: Buffer.from(`user-${i}`),
-    value: Buffer.from(`{"userId":"user-${i}","eventType":`),
-    headers: {
-      'sluice-error': 'MALFORMED_JSON',
-      'sluice-error-message': 'not valid JSON: unexpected end of input',
-      'sluice-source-topic': 'user-clicks',
-      'sluice-source-partition': String(i % 6),
-      'sluice-source-offset': String(1_000_000 + i),
-    },
-  }));
+  return Array.from({ length: n }, (_, i) => deadLetterMessage(i));
 }
 
 /** Median ms of `run` for kafkajs's and sluice's, alternating which goes first; `check` compares their outputs. */

@@ -18,7 +18,7 @@ export const KAFKAJS_VERSION = '2.2.4';
 export type ModuleSwap = { installed: true } | { installed: false; reason: string };
 
 /** Why no module of this kafkajs may be swapped, or undefined if they may. */
-export function kafkajsVersionProblem(): string | undefined {
+function kafkajsVersionProblem(): string | undefined {
   const version = (require('kafkajs/package.json') as { version: string }).version;
   return version === KAFKAJS_VERSION ? undefined : `kafkajs ${version} is not ${KAFKAJS_VERSION}`;
 }
@@ -29,12 +29,12 @@ export function kafkajsPath(module: string): string {
 }
 
 /** Whether the module at `path` is loaded (its users may have taken its export already). */
-export function isLoaded(path: string): boolean {
+function isLoaded(path: string): boolean {
   return require.cache[path] !== undefined;
 }
 
 /** Whether the module at `path` holds a swapped export. */
-export function isSwapped(path: string): boolean {
+function isSwapped(path: string): boolean {
   return (require.cache[path]?.exports as { sluiceSwapped?: boolean } | undefined)?.sluiceSwapped === true;
 }
 
@@ -54,4 +54,44 @@ export function swapExport(path: string, replacement: object): void {
 /** kafkajs's own module, for the parts a swapped one keeps. */
 export function kafkajsModule<T>(module: string): T {
   return require(module) as T;
+}
+
+export interface SwapPlan {
+  /** The kafkajs modules (`kafkajs/src/...`) whose exports `swap` replaces. */
+  replaces: readonly string[];
+  /** The kafkajs modules that take those exports when they load: once one has, it is too late. */
+  takenBy: readonly string[];
+  /** Replaces every module of `replaces` (`swapExport`). */
+  swap(): void;
+}
+
+/**
+ * One set of swapped modules: `install` swaps them in this thread (each thread has its own module
+ * cache) unless the kafkajs version differs or a module that takes them has loaded; idempotent,
+ * never throws, a reason says why it did nothing. `status`: what the last `install` did, undefined
+ * if it never ran.
+ */
+export function moduleSwap(plan: SwapPlan): { install(): ModuleSwap; status(): ModuleSwap | undefined } {
+  let last: ModuleSwap | undefined;
+  const attempt = (): ModuleSwap => {
+    try {
+      const versionProblem = kafkajsVersionProblem();
+      if (versionProblem) return { installed: false, reason: versionProblem };
+      if (plan.replaces.every((module) => isSwapped(kafkajsPath(module)))) return { installed: true };
+      if (plan.takenBy.some((module) => isLoaded(kafkajsPath(module)))) {
+        return { installed: false, reason: 'kafkajs is loaded already (install before importing kafkajs)' };
+      }
+      plan.swap();
+      return { installed: true };
+    } catch (err) {
+      return { installed: false, reason: (err as Error).message };
+    }
+  };
+  return {
+    install: () => {
+      last = attempt();
+      return last;
+    },
+    status: () => last,
+  };
 }

@@ -3,7 +3,9 @@
  * (`<name>.side-outputs`, group `<name>-group`, input topic `<name>-in`), silent, with overrides.
  */
 import type { Kafka } from 'kafkajs';
+import { RecordErrorCode } from '../../src/errors.js';
 import { type SideOutputOptions, TransactionalSideOutputs } from '../../src/streams/sinks/side-outputs.js';
+import { deadLetterHeaders } from '../../src/streams/sinks/sink.js';
 import { silentLogger } from '../../src/telemetry/logging.js';
 
 export function testSideOutputs(kafka: Kafka, name: string, overrides: Partial<SideOutputOptions> = {}): TransactionalSideOutputs {
@@ -17,4 +19,22 @@ export function testSideOutputs(kafka: Kafka, name: string, overrides: Partial<S
     logger: silentLogger,
     ...overrides,
   });
+}
+
+/**
+ * The i-th of a run of dead letters (a cut-off click, MALFORMED_JSON) as the side outputs hand it to
+ * kafkajs's producer: key, value and the daemon's five headers (`deadLetterHeaders`).
+ */
+export function deadLetterMessage(i: number): { key: Buffer; value: Buffer; headers: Record<string, string> } {
+  const key = Buffer.from(`user-${i}`);
+  const value = Buffer.from(`{"userId":"user-${i}","eventType":`);
+  const headers = deadLetterHeaders({
+    topic: 'user-clicks-dlq',
+    key,
+    value,
+    code: RecordErrorCode.MALFORMED_JSON,
+    message: 'not valid JSON: unexpected end of input',
+    source: { topic: 'user-clicks', partition: i % 6, offset: String(10 ** 12 + i), timestamp: String(1_764_000_000_000 + i) },
+  });
+  return { key, value, headers };
 }

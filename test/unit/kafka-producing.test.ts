@@ -5,11 +5,13 @@
  * and both installed before kafkajs's producer loads.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
+import { testSwapInstall } from '../helpers/module-swap-install.js';
+import { deadLetterMessage } from '../helpers/side-outputs.js';
 import {
   fastRecordEncoder,
   groupMessagesPerPartition,
@@ -180,19 +182,7 @@ test("encodes a record into the bytes kafkajs's record encoder writes, or fails 
 });
 
 test('a dead letter as the side outputs send it: the same bytes, records after records', () => {
-  const letter = (i: number): RecordInput => ({
-    offsetDelta: i,
-    timestampDelta: i * 37 - 1000,
-    key: Buffer.from(`user-${i}`),
-    value: Buffer.from(`{"userId":"user-${i}","eventType":`),
-    headers: {
-      'sluice-error': 'MALFORMED_JSON',
-      'sluice-error-message': 'not valid JSON: unexpected end of input',
-      'sluice-source-topic': 'user-clicks',
-      'sluice-source-partition': String(i % 6),
-      'sluice-source-offset': String(10 ** 12 + i),
-    },
-  });
+  const letter = (i: number): RecordInput => ({ ...deadLetterMessage(i), offsetDelta: i, timestampDelta: i * 37 - 1000 });
   // A large value first: the scratch buffer grows, and later records still come out right.
   const big: RecordInput = { ...letter(0), value: Buffer.alloc(200_000, 7) };
   for (const r of [big, ...Array.from({ length: 50 }, (_, i) => letter(i))]) {
@@ -200,53 +190,12 @@ test('a dead letter as the side outputs send it: the same bytes, records after r
   }
 });
 
-// Installing is per process: checked in child processes, each with a fresh module cache.
-const PRODUCING = fileURLToPath(new URL('../../src/streams/sinks/kafka-producing.js', import.meta.url));
-const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
-const IN_USE = `
-  const { createRequire } = await import('node:module');
-  const req = createRequire(${JSON.stringify(PRODUCING)});
-  const swapped = (m) => req(m).sluiceSwapped === true;
-  console.log(JSON.stringify({
-    grouping: swapped('kafkajs/src/producer/groupMessagesPerPartition.js'),
-    record: swapped('kafkajs/src/protocol/recordBatch/record/v0/index.js'),
-  }));
-`;
-
-function runChild(source: string): unknown {
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(run.status, 0, run.stderr);
-  return JSON.parse(run.stdout.trim().split('\n').at(-1) as string);
-}
-
-test("installed before kafkajs loads, kafkajs's producer takes both; installing again changes nothing", () => {
-  const out = runChild(`
-    const { installFastProducing } = await import(${JSON.stringify(PRODUCING)});
-    const first = installFastProducing();
-    await import('kafkajs');
-    const again = installFastProducing();
-    ${IN_USE.replace('console.log(JSON.stringify({', 'console.log(JSON.stringify({ first, again,')}
-  `);
-  assert.deepStrictEqual(out, { first: { installed: true }, again: { installed: true }, grouping: true, record: true });
-});
-
-test('after kafkajs has loaded, installing does nothing and says why', () => {
-  const out = runChild(`
-    await import('kafkajs');
-    const { installFastProducing, fastProducingStatus } = await import(${JSON.stringify(PRODUCING)});
-    const result = installFastProducing();
-    ${IN_USE.replace('console.log(JSON.stringify({', 'console.log(JSON.stringify({ result, status: fastProducingStatus(),')}
-  `);
-  const reason = 'kafkajs is loaded already (install before importing kafkajs)';
-  assert.deepStrictEqual(out, {
-    result: { installed: false, reason },
-    status: { installed: false, reason },
-    grouping: false,
-    record: false,
-  });
-});
-
-test('the sluice entry point installs it before loading kafkajs', () => {
-  const out = runChild(`process.argv[2] = 'help'; await import(${JSON.stringify(CLI)}); ${IN_USE}`);
-  assert.deepStrictEqual(out, { grouping: true, record: true });
+testSwapInstall({
+  module: fileURLToPath(new URL('../../src/streams/sinks/kafka-producing.js', import.meta.url)),
+  install: 'installFastProducing',
+  status: 'fastProducingStatus',
+  swaps: {
+    grouping: 'kafkajs/src/producer/groupMessagesPerPartition.js',
+    record: 'kafkajs/src/protocol/recordBatch/record/v0/index.js',
+  },
 });

@@ -6,11 +6,12 @@
  * messages as kafkajs's. And the daemon's entry point installs it before kafkajs loads.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
+import { testSwapInstall } from '../helpers/module-swap-install.js';
 import { gzipSync } from 'node:zlib';
 import {
   fastBatchDecoder,
@@ -321,62 +322,13 @@ test("the consumer batch keeps the messages kafkajs's keeps, past the fetched of
   );
 });
 
-// Installing is per process: checked in child processes, each with a fresh module cache.
-const DECODING = fileURLToPath(new URL('../../src/streams/sources/kafka-record-decoding.js', import.meta.url));
-const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
-const FAST_IN_USE = `
-  const { createRequire } = await import('node:module');
-  const req = createRequire(${JSON.stringify(DECODING)});
-  const fast = (m) => req(m).sluiceSwapped === true;
-  console.log(JSON.stringify({
-    record: fast('kafkajs/src/protocol/recordBatch/record/v0/decoder.js'),
-    recordBatch: fast('kafkajs/src/protocol/recordBatch/v0/decoder.js'),
-    batch: fast('kafkajs/src/consumer/batch.js'),
-  }));
-`;
-
-function runChild(source: string): string {
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(run.status, 0, run.stderr);
-  return run.stdout.trim().split('\n').at(-1) as string;
-}
-
-test('installed before kafkajs loads, kafkajs uses both; installing again changes nothing', () => {
-  const out = runChild(`
-    const { installFastRecordDecoding } = await import(${JSON.stringify(DECODING)});
-    const first = installFastRecordDecoding();
-    await import('kafkajs');
-    const again = installFastRecordDecoding();
-    ${FAST_IN_USE.replace('console.log(JSON.stringify({', 'console.log(JSON.stringify({ first, again,')}
-  `);
-  assert.deepStrictEqual(JSON.parse(out), {
-    first: { installed: true },
-    again: { installed: true },
-    record: true,
-    recordBatch: true,
-    batch: true,
-  });
-});
-
-test('after kafkajs has loaded, installing does nothing and says why', () => {
-  const out = runChild(`
-    await import('kafkajs');
-    const { installFastRecordDecoding, fastRecordDecodingStatus } = await import(${JSON.stringify(DECODING)});
-    const result = installFastRecordDecoding();
-    ${FAST_IN_USE.replace('console.log(JSON.stringify({', 'console.log(JSON.stringify({ result, status: fastRecordDecodingStatus(),')}
-  `);
-  const reason = 'kafkajs is loaded already (install before importing kafkajs)';
-  assert.deepStrictEqual(JSON.parse(out), {
-    result: { installed: false, reason },
-    status: { installed: false, reason },
-    record: false,
-    recordBatch: false,
-    batch: false,
-  });
-});
-
-test('the sluice entry point installs it before loading kafkajs', () => {
-  // `sluice help` loads the CLI and its commands, which import kafkajs.
-  const out = runChild(`process.argv[2] = 'help'; await import(${JSON.stringify(CLI)}); ${FAST_IN_USE}`);
-  assert.deepStrictEqual(JSON.parse(out), { record: true, recordBatch: true, batch: true });
+testSwapInstall({
+  module: fileURLToPath(new URL('../../src/streams/sources/kafka-record-decoding.js', import.meta.url)),
+  install: 'installFastRecordDecoding',
+  status: 'fastRecordDecodingStatus',
+  swaps: {
+    record: 'kafkajs/src/protocol/recordBatch/record/v0/decoder.js',
+    recordBatch: 'kafkajs/src/protocol/recordBatch/v0/decoder.js',
+    batch: 'kafkajs/src/consumer/batch.js',
+  },
 });

@@ -21,7 +21,7 @@
  * kafkajs 2.2.4 only; otherwise the producer works kafkajs's way, only slower, and
  * `fastProducingStatus` says why). cli.ts installs it.
  */
-import { isLoaded, isSwapped, kafkajsModule, kafkajsPath, kafkajsVersionProblem, swapExport, type ModuleSwap } from '../kafkajs-modules.js';
+import { kafkajsModule, kafkajsPath, moduleSwap, swapExport, type ModuleSwap } from '../kafkajs-modules.js';
 
 const GROUPING = 'kafkajs/src/producer/groupMessagesPerPartition.js';
 const RECORD_ENCODER = 'kafkajs/src/protocol/recordBatch/record/v0/index.js';
@@ -193,35 +193,23 @@ export function fastRecordEncoder(Encoder: EncoderClass): (record: RecordInput) 
   };
 }
 
-let lastInstall: ModuleSwap | undefined;
+const producingSwap = moduleSwap({
+  replaces: [GROUPING, RECORD_ENCODER],
+  takenBy: [SEND_MESSAGES, PRODUCE_REQUEST],
+  swap() {
+    // Wrappers, not the functions themselves: a swap marks what it installs.
+    swapExport(kafkajsPath(GROUPING), (input: GroupingInput<unknown>) => groupMessagesPerPartition(input));
+    const encode = fastRecordEncoder(kafkajsModule<EncoderClass>('kafkajs/src/protocol/encoder.js'));
+    swapExport(kafkajsPath(RECORD_ENCODER), (record: RecordInput) => encode(record));
+  },
+});
 
 /** What the last `installFastProducing` did in this thread; undefined if it never ran. */
 export function fastProducingStatus(): ModuleSwap | undefined {
-  return lastInstall;
+  return producingSwap.status();
 }
 
 /** Makes kafkajs's producers in this thread group and encode messages the ways above. Idempotent; never throws. */
 export function installFastProducing(): ModuleSwap {
-  lastInstall = tryInstall();
-  return lastInstall;
-}
-
-function tryInstall(): ModuleSwap {
-  try {
-    const versionProblem = kafkajsVersionProblem();
-    if (versionProblem) return { installed: false, reason: versionProblem };
-    const grouping = kafkajsPath(GROUPING);
-    const recordEncoder = kafkajsPath(RECORD_ENCODER);
-    if (isSwapped(grouping) && isSwapped(recordEncoder)) return { installed: true };
-    if (isLoaded(kafkajsPath(SEND_MESSAGES)) || isLoaded(kafkajsPath(PRODUCE_REQUEST))) {
-      return { installed: false, reason: 'kafkajs is loaded already (install before importing kafkajs)' };
-    }
-    // Wrappers, not the functions themselves: a swap marks what it installs.
-    swapExport(grouping, (input: GroupingInput<unknown>) => groupMessagesPerPartition(input));
-    const encode = fastRecordEncoder(kafkajsModule<EncoderClass>('kafkajs/src/protocol/encoder.js'));
-    swapExport(recordEncoder, (record: RecordInput) => encode(record));
-    return { installed: true };
-  } catch (err) {
-    return { installed: false, reason: (err as Error).message };
-  }
+  return producingSwap.install();
 }

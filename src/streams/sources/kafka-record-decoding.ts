@@ -21,16 +21,7 @@
  * for kafkajs 2.2.4 only, and not once kafkajs is loaded; the daemon then reads with kafkajs's
  * decoding, only slower, logged at start-up). cli.ts installs it before anything else.
  */
-import {
-  isLoaded,
-  isSwapped,
-  kafkajsModule,
-  kafkajsPath,
-  kafkajsVersionProblem,
-  loadedModule,
-  swapExport,
-  type ModuleSwap,
-} from '../kafkajs-modules.js';
+import { kafkajsModule, kafkajsPath, loadedModule, moduleSwap, swapExport, type ModuleSwap } from '../kafkajs-modules.js';
 
 const RECORD_DECODER = 'kafkajs/src/protocol/recordBatch/record/v0/decoder.js';
 const BATCH_DECODER = 'kafkajs/src/protocol/recordBatch/v0/decoder.js';
@@ -393,38 +384,14 @@ export function fastConsumerBatch(Batch: BatchClass, Long: LongClass, filterAbor
 
 export type FastDecodingInstall = ModuleSwap;
 
-let lastInstall: FastDecodingInstall | undefined;
-
-/** What the last `installFastRecordDecoding` did in this thread; undefined if it never ran. */
-export function fastRecordDecodingStatus(): FastDecodingInstall | undefined {
-  return lastInstall;
-}
-
-/**
- * Makes kafkajs decode record batches with `fastBatchDecoder` (records with `fastRecordDecoding`) and filter fetched messages with
- * `fastConsumerBatch` in this thread (each thread has its own module cache). Idempotent; never
- * throws: a reason says why it did nothing.
- */
-export function installFastRecordDecoding(): FastDecodingInstall {
-  lastInstall = tryInstall();
-  return lastInstall;
-}
-
-function tryInstall(): FastDecodingInstall {
-  try {
-    const versionProblem = kafkajsVersionProblem();
-    if (versionProblem) return { installed: false, reason: versionProblem };
-    const recordPath = kafkajsPath(RECORD_DECODER);
-    const batchDecoderPath = kafkajsPath(BATCH_DECODER);
-    const batchPath = kafkajsPath(CONSUMER_BATCH);
-    if (isSwapped(recordPath) && isSwapped(batchDecoderPath) && isSwapped(batchPath)) return { installed: true };
-    // The replaced modules are captured by their users when those load: too late once they have.
-    if (isLoaded(kafkajsPath(FETCH_MESSAGES)) || isLoaded(kafkajsPath(CONSUMER_GROUP))) {
-      return { installed: false, reason: 'kafkajs is loaded already (install before importing kafkajs)' };
-    }
+const decodingSwap = moduleSwap({
+  replaces: [RECORD_DECODER, BATCH_DECODER, CONSUMER_BATCH],
+  // The replaced modules are captured by their users when those load: too late once they have.
+  takenBy: [FETCH_MESSAGES, CONSUMER_GROUP],
+  swap() {
     const Long = kafkajsModule<LongClass>('kafkajs/src/utils/long.js');
     const records = fastRecordDecoding(Long, kafkajsModule<HeaderDecoder>('kafkajs/src/protocol/recordBatch/header/v0/decoder.js'));
-    swapExport(recordPath, records.decode);
+    swapExport(kafkajsPath(RECORD_DECODER), records.decode);
     const batchDecoder = fastBatchDecoder({
       Decoder: kafkajsModule<DecoderClass>('kafkajs/src/protocol/decoder.js'),
       records,
@@ -434,7 +401,8 @@ function tryInstall(): FastDecodingInstall {
       PartialMessageError: kafkajsModule<{ KafkaJSPartialMessageError: BatchDecoderParts['PartialMessageError'] }>('kafkajs/src/errors.js')
         .KafkaJSPartialMessageError,
     });
-    swapExport(batchDecoderPath, batchDecoder);
+    swapExport(kafkajsPath(BATCH_DECODER), batchDecoder);
+    const batchPath = kafkajsPath(CONSUMER_BATCH);
     const batchModule = loadedModule(batchPath);
     swapExport(
       batchPath,
@@ -444,8 +412,19 @@ function tryInstall(): FastDecodingInstall {
         kafkajsModule<AbortedFilter>('kafkajs/src/consumer/filterAbortedMessages.js'),
       ),
     );
-    return { installed: true };
-  } catch (err) {
-    return { installed: false, reason: (err as Error).message };
-  }
+  },
+});
+
+/** What the last `installFastRecordDecoding` did in this thread; undefined if it never ran. */
+export function fastRecordDecodingStatus(): FastDecodingInstall | undefined {
+  return decodingSwap.status();
+}
+
+/**
+ * Makes kafkajs decode record batches with `fastBatchDecoder` (records with `fastRecordDecoding`) and filter fetched messages with
+ * `fastConsumerBatch` in this thread (each thread has its own module cache). Idempotent; never
+ * throws: a reason says why it did nothing.
+ */
+export function installFastRecordDecoding(): FastDecodingInstall {
+  return decodingSwap.install();
 }
