@@ -28,6 +28,7 @@ import { ErrorCode, SluiceError } from '../../errors.js';
 import type { Logger } from '../../telemetry/logging.js';
 import { carrierFromHeaders } from '../../telemetry/tracing.js';
 import { fastRecordDecodingStatus } from './kafka-record-decoding.js';
+import { ReadAhead } from './read-ahead.js';
 import { judgeStall } from './stall-watch.js';
 import type { SourceBatch, SourceHandler, SourceRecord } from './source.js';
 
@@ -98,9 +99,7 @@ export class KafkaSource {
   /** Batches being handled by the pipeline now or queued for it (they may wait on credit: not a stall). */
   private inHandler = 0;
   /** Fetched batches handed over and not processed yet, oldest first (bounded in onBatch). */
-  private readonly readAhead: Array<Promise<void>> = [];
-  /** The last batch handed over: the next one is handed to the pipeline after it. */
-  private handing: Promise<void> = Promise.resolve();
+  private readonly readAhead = new ReadAhead();
   private lastProgressAt = 0;
   /** partition -> where kafkajs moved past records the pipeline never sees (transaction markers). */
   private readonly fetched = new Map<number, number>();
@@ -339,7 +338,8 @@ export class KafkaSource {
     }
     const piece: SourceBatch = { topic: batch.topic, partition: batch.partition, records, highWatermark: batch.highWatermark };
     const handled = this.handOver(consumer, piece);
-    // kafkajs fetches from here on: the next fetch overlaps with the pipeline's work on this batch.
+    // kafkajs fetches from here on: the next fetch overlaps with the pipeline's work on this batch
+    // (which starts in a later macrotask, after kafkajs sent that fetch: read-ahead.ts).
     const last = batch.messages[batch.messages.length - 1];
     if (last) resolveOffset(last.offset);
     // Read ahead at most one fetch (a batch per assigned partition): beyond that this handler
@@ -350,7 +350,7 @@ export class KafkaSource {
         heartbeat().catch((err: unknown) => this.logger.debug({ err }, 'heartbeat while blocked failed'));
       }, HEARTBEAT_WHILE_BLOCKED_MS);
       try {
-        while (this.readAhead.length > limit) await this.readAhead[0];
+        await this.readAhead.atMost(limit);
       } finally {
         clearInterval(keepAlive);
       }
@@ -368,8 +368,8 @@ export class KafkaSource {
   private handOver(consumer: Consumer, piece: SourceBatch): Promise<void> {
     const handler = this.handler as SourceHandler;
     this.inHandler++;
-    const handled = this.handing
-      .then(() => {
+    return this.readAhead
+      .push(() => {
         if (this.intakeStopped || this.consumer !== consumer || !this.assigned.has(piece.partition)) return;
         return handler.onBatch(piece);
       })
@@ -379,11 +379,7 @@ export class KafkaSource {
       .finally(() => {
         this.inHandler--;
         this.lastProgressAt = this.now();
-        this.readAhead.splice(this.readAhead.indexOf(handled), 1);
       });
-    this.readAhead.push(handled);
-    this.handing = handled;
-    return handled;
   }
 
   /** Replace a consumer that crashed or stopped: a new one in a new run group, with backoff. */
