@@ -16,7 +16,7 @@ import { testKafka } from '../test/helpers/kafka.js';
 import { waitForElasticsearch } from '../test/helpers/services.js';
 import { formatSummary, profileThreadId, summariseProfile } from './lib/cpu-profile.js';
 import { bool, int, parseFlags, str } from './lib/options.js';
-import { servicePids } from './lib/proc.js';
+import { serviceProcesses } from './lib/proc.js';
 import { fmt, fmtInt } from './lib/report.js';
 import { header, keepData, runBench } from './lib/run.js';
 import { runKafkajs, runSluice, type Measured } from './lib/systems.js';
@@ -65,14 +65,14 @@ async function main(): Promise<number> {
   process.stdout.write(`${header(o.cli)}\n`);
   if (o.sinks) await waitForElasticsearch(30_000);
   const workload = await setUpWorkload(kafka, o);
-  const services = servicePids();
+  const services = serviceProcesses();
   const out: string[] = [];
   let ok = true;
   const ctx = (nodeArgs: string[]) => ({
     kafka,
     workload,
     run: 1,
-    servicePids: services,
+    services,
     stallTimeoutS: o.stallTimeoutS,
     verifySample: o.verifySample,
     nodeArgs,

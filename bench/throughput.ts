@@ -30,11 +30,12 @@
  * usage: npm run bench:throughput -- [--runs 3] [--flink] [--users 100000] [--workers 1,2]   (--help for all)
  *        npm run bench:throughput -- --runs 3 --workload shop --jobs builtin,shop --no-kafkajs --no-sinks-off
  */
+import { availableParallelism } from 'node:os';
 import { testKafka } from '../test/helpers/kafka.js';
 import { waitForElasticsearch } from '../test/helpers/services.js';
 import { parseDaemonEnv } from './lib/daemon.js';
 import { bool, int, ints, num, parseFlags, str, strs } from './lib/options.js';
-import { servicePids, waitForQuiet } from './lib/proc.js';
+import { serviceProcesses, waitForQuiet } from './lib/proc.js';
 import { fmt, fmtInt, median, ratio, sleep, table } from './lib/report.js';
 import { header, keepData, runBench } from './lib/run.js';
 import {
@@ -172,6 +173,11 @@ function report(results: Measured[], names: string[], workload: Workload, o: Opt
         otherS: m((r) => r.cpu?.otherS) ?? Number.NaN,
       },
       exact: rs.every((r) => r.exact !== false) ? rs[0]?.exact : false,
+      services: (rs[0] as Measured).services.map((svc) => ({
+        name: svc.name,
+        cpuS: m((r) => r.services.find((x) => x.name === svc.name)?.cpuS) ?? Number.NaN,
+      })),
+      busyCores: m((r) => r.busyCores) ?? Number.NaN,
     });
   }
   const baseOf = (r: Measured, prefix: string) =>
@@ -190,8 +196,12 @@ function report(results: Measured[], names: string[], workload: Workload, o: Opt
     r.cpu && r.cpu.workersS.length > 0 ? r.cpu.workersS.map((s) => us(s)).join(' / ') : '-',
     us(r.cpu?.otherS),
     us(r.cpu?.totalS),
+    r.services.length > 0 ? r.services.map((svc) => fmt(svc.cpuS, 2)).join(' / ') : '-',
+    fmt(r.busyCores, 2),
     r.exact === undefined ? 'n/a' : r.exact ? 'yes' : 'NO',
   ];
+  const serviceNames =
+    [...medians.values()][0]?.services.map((svc) => (svc.name === 'Elasticsearch' ? 'ES' : svc.name)).join(' / ') || 'services';
   const rows = [
     [
       'system',
@@ -206,6 +216,8 @@ function report(results: Measured[], names: string[], workload: Workload, o: Opt
       'window workers',
       'other thr',
       'total',
+      `${serviceNames} CPU s`,
+      'busy cores',
       'outputs exact',
     ],
   ];
@@ -222,6 +234,9 @@ function report(results: Measured[], names: string[], workload: Workload, o: Opt
     "x kafkajs / x flink = events/s over the same run's raw kafkajs / Flink events/s (median rows: over the medians).",
     "to consuming = sluice: processUptimeMs of its 'sluice is consuming' log line; kafkajs: group joined, since its process started; Flink: not reported.",
     'peak RSS = VmHWM of the process (sluice: main thread and window workers together).',
+    `${serviceNames} CPU s = what each shared service used from the system's spawn to its end (the broker serves every system's fetches;`,
+    "  Elasticsearch and Redis work only for the ES + Redis systems); busy cores = the whole machine's busy CPU over the same span",
+    `  (/proc/stat) per second of wall time, out of ${availableParallelism()}: near that number, the run waited for a core.`,
     'CPU us/ev = CPU seconds (user + system, /proc/<pid>/task/*/stat) per record on the topic: the main thread; each window worker',
     '  (the threads created last: Node names every thread "node"); other = the rest of the process (V8 GC and compiler, libuv,',
     '  threads already ended); total = the whole process. Flink: total only (threads by name in its notes).',
@@ -254,8 +269,10 @@ async function main(): Promise<number> {
   const o = parseFlags('usage: npm run bench:throughput -- [flags]', FLAGS);
   keepData(o.keep);
   const kafka = testKafka('sluice-bench');
-  const services = servicePids();
-  process.stdout.write(`${header(o.cli)}\nservices found for CPU accounting: ${services.length} (${services.join(', ')})\n`);
+  const services = serviceProcesses();
+  process.stdout.write(
+    `${header(o.cli)}\nservices found for CPU accounting: ${services.length} (${services.map((s) => `${s.name} ${s.pid}`).join(', ')})\n`,
+  );
   const list = systems(o);
   process.stdout.write(
     `systems: ${list.map((s) => s.name).join(', ')}; ${o.runs} run(s) each, alternating order; checkpoints every ${o.checkpointIntervalMs || 'default'} ms\n`,
@@ -281,7 +298,7 @@ async function main(): Promise<number> {
           kafka,
           workload,
           run,
-          servicePids: services,
+          services,
           stallTimeoutS: o.stallTimeoutS,
           verifySample: o.verifySample,
         });

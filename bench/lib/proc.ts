@@ -292,36 +292,66 @@ export async function waitForQuiet(options: {
 /** The CPU time of the machine while one thing is measured, split into who used it. */
 export class CpuAccount {
   private readonly busy0 = machineBusySeconds();
+  private readonly at0 = performance.now();
   private readonly parent0 = process.cpuUsage();
-  private readonly services0: number;
+  private readonly services0: number[];
   private readonly processes0 = allProcessesCpu();
 
-  constructor(private readonly servicePids: number[]) {
+  constructor(private readonly services: readonly ServiceProcess[]) {
     this.services0 = this.servicesCpu();
   }
 
-  private servicesCpu(): number {
-    return this.servicePids.reduce((sum, pid) => sum + (processCpuSeconds(pid) ?? 0), 0);
+  private servicesCpu(): number[] {
+    return this.services.map((s) => processCpuSeconds(s.pid) ?? 0);
   }
 
-  /** `measuredCpuS`: what the measured child used; `others` names who else used the CPU meanwhile. */
-  finish(childPid: number | undefined, measuredCpuS: number): { servicesCpuS: number; otherCpuS: number; others: string } {
+  /**
+   * `measuredCpuS`: what the measured child used. `others` names who else used the CPU meanwhile;
+   * `services`, what each shared service (the broker, Elasticsearch, Redis) used; `busyCores`, how
+   * many of the machine's cores were busy on average, everything included.
+   */
+  finish(
+    childPid: number | undefined,
+    measuredCpuS: number,
+  ): { servicesCpuS: number; services: ServiceCpu[]; busyCores: number; otherCpuS: number; others: string } {
     const busy = machineBusySeconds() - this.busy0;
+    const wallS = (performance.now() - this.at0) / 1000;
     const parent = process.cpuUsage(this.parent0);
     const parentS = (parent.user + parent.system) / 1e6;
-    const servicesCpuS = this.servicesCpu() - this.services0;
-    const exclude = [process.pid, ...this.servicePids, ...(childPid ? [childPid] : [])];
+    const now = this.servicesCpu();
+    const services = this.services.map((s, i) => ({ name: s.name, cpuS: (now[i] ?? 0) - (this.services0[i] ?? 0) }));
+    const servicesCpuS = services.reduce((sum, s) => sum + s.cpuS, 0);
+    const exclude = [process.pid, ...this.services.map((s) => s.pid), ...(childPid ? [childPid] : [])];
     const top = topCpuUsers(this.processes0, allProcessesCpu(), exclude);
     const others = top.length === 0 ? 'none over 0.3 s' : top.map((t) => `${t.name}[${t.pid}] ${t.cpuS.toFixed(1)} s`).join(', ');
-    return { servicesCpuS, otherCpuS: Math.max(0, busy - measuredCpuS - parentS - servicesCpuS), others };
+    return {
+      servicesCpuS,
+      services,
+      busyCores: wallS > 0 ? busy / wallS : Number.NaN,
+      otherCpuS: Math.max(0, busy - measuredCpuS - parentS - servicesCpuS),
+      others,
+    };
   }
 }
 
-/** The pids of the shared services (Kafka, Elasticsearch, Redis) found running, for CPU accounting. */
-export function servicePids(): number[] {
-  return [
-    findPid('kafka.Kafka'),
-    findPid('sluice.stack.service=elasticsearch') ?? findPid('org.elasticsearch.bootstrap'),
-    findPid('redis-server'),
-  ].filter((p): p is number => p !== undefined);
+/** A shared service's process, found by its command line. */
+export interface ServiceProcess {
+  name: 'Kafka' | 'Elasticsearch' | 'Redis';
+  pid: number;
+}
+
+/** What one shared service used while something was measured. */
+export interface ServiceCpu {
+  name: ServiceProcess['name'];
+  cpuS: number;
+}
+
+/** The shared services (Kafka, Elasticsearch, Redis) found running, for CPU accounting. */
+export function serviceProcesses(): ServiceProcess[] {
+  const found: Array<[ServiceProcess['name'], number | undefined]> = [
+    ['Kafka', findPid('kafka.Kafka')],
+    ['Elasticsearch', findPid('sluice.stack.service=elasticsearch') ?? findPid('org.elasticsearch.bootstrap')],
+    ['Redis', findPid('redis-server')],
+  ];
+  return found.filter((f): f is [ServiceProcess['name'], number] => f[1] !== undefined).map(([name, pid]) => ({ name, pid }));
 }

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kafka } from 'kafkajs';
@@ -15,7 +15,16 @@ import { esNode, uniqueName } from '../../test/helpers/services.js';
 import { cleanEnv, Daemon, sluiceEnv, type SluiceSettings } from './daemon.js';
 import { deleteGroups, deleteRunGroups, endOffsets, groupOffsets } from './kafka.js';
 import type { BaselineReport } from './kafkajs-consumer.js';
-import { cpuByThreadName, CpuAccount, processCpuSeconds, splitCpu, statusKiB, type CpuSplit } from './proc.js';
+import {
+  cpuByThreadName,
+  CpuAccount,
+  processCpuSeconds,
+  splitCpu,
+  statusKiB,
+  type CpuSplit,
+  type ServiceCpu,
+  type ServiceProcess,
+} from './proc.js';
 import { sleep } from './report.js';
 import { onCleanup, onSuccess, track } from './run.js';
 import {
@@ -58,6 +67,10 @@ export interface Measured {
   peakRssMiB: number | undefined;
   cpu: CpuSplit | undefined;
   otherCpuS: number;
+  /** What each shared service (the broker, Elasticsearch, Redis) used from the spawn to the end. */
+  services: ServiceCpu[];
+  /** The machine's busy cores on average over the same span, everything included. */
+  busyCores: number;
   perturbed: boolean;
   discarded: boolean;
   notes: string[];
@@ -67,13 +80,19 @@ export interface RunContext {
   kafka: Kafka;
   workload: Workload;
   run: number;
-  servicePids: number[];
+  services: ServiceProcess[];
   stallTimeoutS: number;
   verifySample: number;
   nodeArgs?: string[];
 }
 
 let attempts = 0;
+
+/** The services' CPU and the machine's busy cores over a run, as a per-run note. */
+function servicesNote(services: readonly ServiceCpu[], busyCores: number): string {
+  const each = services.length === 0 ? 'none found' : services.map((s) => `${s.name} ${s.cpuS.toFixed(2)} s`).join(', ');
+  return `services' CPU meanwhile: ${each}; the machine: ${busyCores.toFixed(2)} of ${availableParallelism()} cores busy on average`;
+}
 
 /**
  * The raw consumer's work (kafkajs as published); `decode`: the same with sluice's record decoding,
@@ -105,7 +124,7 @@ export async function runKafkajs(ctx: RunContext, work: ConsumerWork = 'none'): 
   ];
   const groupId = uniqueName('bench-kafkajs');
   onCleanup(() => deleteGroups(kafka, [groupId]));
-  const cpu = new CpuAccount(ctx.servicePids);
+  const cpu = new CpuAccount(ctx.services);
   const spawnedAt = performance.now();
   const child = track(
     spawn(
@@ -128,7 +147,7 @@ export async function runKafkajs(ctx: RunContext, work: ConsumerWork = 'none'): 
   if (code !== 0 || reportedAt === 0) throw new Error(`the kafkajs consumer exited ${code} without a report\n${err}`);
   const report = JSON.parse(out.trim().split('\n')[0] as string) as BaselineReport;
   const totalS = report.cpuUserS + report.cpuSystemS;
-  const { otherCpuS, others } = cpu.finish(child.pid, totalS);
+  const { otherCpuS, others, services, busyCores } = cpu.finish(child.pid, totalS);
   // Each trailing event (one per partition, a user of its own) opens a window that never closes.
   const validExpected = workload.validEvents + workload.trailers;
   const windowsExpected = workload.expectedWindows + workload.trailers;
@@ -146,6 +165,8 @@ export async function runKafkajs(ctx: RunContext, work: ConsumerWork = 'none'): 
     peakRssMiB: report.maxRssKiB / 1024,
     cpu: { totalS, mainS: report.mainThreadCpuS, workersS: [], otherS: report.otherThreadsCpuS },
     otherCpuS,
+    services,
+    busyCores,
     perturbed: false,
     discarded: false,
     notes: [
@@ -157,6 +178,7 @@ export async function runKafkajs(ctx: RunContext, work: ConsumerWork = 'none'): 
               (work === 'parse+count' ? `; counted ${report.windows} user windows (expected ${windowsExpected})` : ''),
           ]),
       `other processes using CPU meanwhile: ${others}`,
+      servicesNote(services, busyCores),
     ],
   };
 }
@@ -244,7 +266,7 @@ export async function runSluice(ctx: RunContext, mode: SluiceMode): Promise<Meas
   const sinks = mode.sinks ? await sinkTargets(shop ? 'shop' : 'sluice', shop ? SHOP_AGGREGATIONS : undefined) : undefined;
   if (sinks) settings.sinks = sinks;
   const system = mode.label ?? `sluice ${mode.sinks ? 'ES+Redis' : 'sinks off'} w${mode.workers}`;
-  const cpuAccount = new CpuAccount(ctx.servicePids);
+  const cpuAccount = new CpuAccount(ctx.services);
   const daemon = new Daemon(sluiceEnv(settings), {
     label: system,
     ...(mode.cli ? { cli: mode.cli } : {}),
@@ -277,7 +299,7 @@ export async function runSluice(ctx: RunContext, mode: SluiceMode): Promise<Meas
   // no longer the window workers, so they are not told apart (the profiles say where the time went).
   const profiled = ctx.nodeArgs?.some((a) => a.startsWith('--cpu-prof')) ?? false;
   const cpu = splitCpu(daemon.pid, profiled ? 0 : mode.workers);
-  const { otherCpuS, others } = cpuAccount.finish(daemon.pid, cpu?.totalS ?? processCpuSeconds(daemon.pid) ?? 0);
+  const { otherCpuS, others, services, busyCores } = cpuAccount.finish(daemon.pid, cpu?.totalS ?? processCpuSeconds(daemon.pid) ?? 0);
   const stop = await daemon.stop();
   notes.push(
     stop.code === 0
@@ -306,7 +328,7 @@ export async function runSluice(ctx: RunContext, mode: SluiceMode): Promise<Meas
     ],
   });
   for (const c of checks) notes.push(...c.notes);
-  notes.push(`other processes using CPU meanwhile: ${others}`);
+  notes.push(`other processes using CPU meanwhile: ${others}`, servicesNote(services, busyCores));
   if (cpu)
     notes.push(
       `CPU s: main ${cpu.mainS.toFixed(1)}, window workers ${profiled ? '(not told apart under --cpu-prof)' : cpu.workersS.map((s) => s.toFixed(1)).join(' / ')}, other threads ${cpu.otherS.toFixed(1)}, total ${cpu.totalS.toFixed(1)}`,
@@ -328,6 +350,8 @@ export async function runSluice(ctx: RunContext, mode: SluiceMode): Promise<Meas
     peakRssMiB: hwm !== undefined ? hwm / 1024 : undefined,
     cpu,
     otherCpuS,
+    services,
+    busyCores,
     perturbed: false,
     discarded: false,
     notes,
@@ -387,7 +411,7 @@ export async function runFlink(
     SLUICE_STATE_DIR: stateDir,
   };
   const logFile = join(tmpdir(), `sluice-bench-${process.pid}-${tag}.log`);
-  const cpuAccount = new CpuAccount(ctx.servicePids);
+  const cpuAccount = new CpuAccount(ctx.services);
   const spawnedAt = performance.now();
   const child = track(spawn(opts.run, ['--min-pause-ms', String(Math.floor(interval / 2))], { env, stdio: ['ignore', 'ignore', 'pipe'] }));
   child.stderr?.pipe(createWriteStream(logFile));
@@ -398,7 +422,7 @@ export async function runFlink(
   const hwm = statusKiB(pid, 'VmHWM');
   const totalS = processCpuSeconds(pid);
   const byName = cpuByThreadName(pid);
-  const { otherCpuS, others } = cpuAccount.finish(pid, totalS ?? 0);
+  const { otherCpuS, others, services, busyCores } = cpuAccount.finish(pid, totalS ?? 0);
   child.kill('SIGTERM');
   const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
   if (!exited) await new Promise((resolve) => child.once('exit', resolve));
@@ -416,7 +440,7 @@ export async function runFlink(
       .map((g) => `${g.name} x${g.threads} ${g.cpuS.toFixed(1)}`)
       .join(', ')}`,
   );
-  notes.push(`other processes using CPU meanwhile: ${others}`);
+  notes.push(`other processes using CPU meanwhile: ${others}`, servicesNote(services, busyCores));
   const exact = r.doneAt !== undefined && checks.every((c) => c.exact);
   if (exact) {
     await sinks.drop();
@@ -432,6 +456,8 @@ export async function runFlink(
     peakRssMiB: hwm !== undefined ? hwm / 1024 : undefined,
     cpu: totalS !== undefined ? { totalS, mainS: Number.NaN, workersS: [], otherS: Number.NaN } : undefined,
     otherCpuS,
+    services,
+    busyCores,
     perturbed: false,
     discarded: false,
     notes,
