@@ -9,28 +9,21 @@
  *
  * usage: npm run --silent build && node dist/bench/producing.js [--runs 9] [--sizes 1000,3000,10000]
  */
-import { createRequire } from 'node:module';
 import {
   fastRecordEncoder,
   groupMessagesPerPartition,
-  type EncoderClass,
-  type GroupingInput,
   type KafkajsEncoder,
   type RecordInput,
 } from '../src/streams/sinks/kafka-producing.js';
+import { KafkajsEncoderClass, kafkajsGrouping, kafkajsPartitioners, kafkajsRecord } from '../test/helpers/kafkajs-producer-originals.js';
 import { deadLetterMessage } from '../test/helpers/side-outputs.js';
 import { int, ints, parseFlags } from './lib/options.js';
 import { fmt, median, table } from './lib/report.js';
 import { header, runBench } from './lib/run.js';
 
-const require = createRequire(import.meta.url);
 type Message = RecordInput & { key: Buffer };
-type Grouping = (input: GroupingInput<Message>) => Record<number, Message[]>;
 type RecordEncoder = (record: RecordInput) => KafkajsEncoder;
-const kafkajsGrouping = require('kafkajs/src/producer/groupMessagesPerPartition.js') as Grouping;
-const defaultPartitioner = require('kafkajs/src/producer/partitioners/default/index.js') as () => GroupingInput<Message>['partitioner'];
-const kafkajsRecord = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as RecordEncoder;
-const fastRecord = fastRecordEncoder(require('kafkajs/src/protocol/encoder.js') as EncoderClass);
+const fastRecord = fastRecordEncoder(KafkajsEncoderClass);
 
 const FLAGS = {
   runs: int(9, 'timed sends per size, partition count and implementation (medians reported)'),
@@ -81,7 +74,7 @@ async function main(): Promise<number> {
     const messages = letters(n);
     for (const partitions of [1, 6]) {
       const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0 }));
-      const input = () => ({ topic: 'dlq', partitionMetadata, messages, partitioner: defaultPartitioner() });
+      const input = () => ({ topic: 'dlq', partitionMetadata, messages, partitioner: kafkajsPartitioners.default<Message>() });
       const [t, m] = race(
         o.runs,
         () => kafkajsGrouping(input()),

@@ -6,31 +6,27 @@
  */
 import assert from 'node:assert/strict';
 
-import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
+import {
+  KafkajsEncoderClass as Encoder,
+  kafkajsGrouping,
+  kafkajsPartitioners as partitioners,
+  kafkajsRecord,
+} from '../helpers/kafkajs-producer-originals.js';
 import { testSwapInstall } from '../helpers/module-swap-install.js';
 import { deadLetterMessage } from '../helpers/side-outputs.js';
 import {
   fastRecordEncoder,
   groupMessagesPerPartition,
-  type EncoderClass,
-  type GroupingInput,
   type KafkajsEncoder,
   type RecordInput,
 } from '../../src/streams/sinks/kafka-producing.js';
 
-const require = createRequire(import.meta.url);
 type Message = { key?: Buffer | string | null; value: Buffer | null; partition?: number };
-type Grouping = (input: GroupingInput<Message>) => Record<number, Message[]>;
-// kafkajs's own grouping and partitioners, without loading kafkajs's index (the install tests below
-// need a process where it is not loaded; this one never loads it either).
-const kafkajsGrouping = require('kafkajs/src/producer/groupMessagesPerPartition.js') as Grouping;
-const partitioners = {
-  default: require('kafkajs/src/producer/partitioners/default/index.js') as () => GroupingInput<Message>['partitioner'],
-  legacy: require('kafkajs/src/producer/partitioners/legacy/index.js') as () => GroupingInput<Message>['partitioner'],
-};
+// kafkajs's own grouping, partitioners and encoders come without kafkajs's index (the install tests
+// below need a process where it is not loaded).
 
 const message: fc.Arbitrary<Message> = fc.record(
   {
@@ -107,8 +103,6 @@ test('no partitions: nothing, as kafkajs', () => {
   assert.deepStrictEqual(groupMessagesPerPartition(input), kafkajsGrouping(input));
 });
 
-const Encoder = require('kafkajs/src/protocol/encoder.js') as EncoderClass;
-const kafkajsRecord = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (r: RecordInput) => KafkajsEncoder;
 const fastRecord = fastRecordEncoder(Encoder);
 
 /** The bytes, or the error, an encoder gives for a record. */
