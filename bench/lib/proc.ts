@@ -313,7 +313,7 @@ export class CpuAccount {
   finish(
     childPid: number | undefined,
     measuredCpuS: number,
-  ): { servicesCpuS: number; services: ServiceCpu[]; busyCores: number; otherCpuS: number; others: string } {
+  ): { services: ServiceCpu[]; busyCores: number; otherCpuS: number; others: string } {
     const busy = machineBusySeconds() - this.busy0;
     const wallS = (performance.now() - this.at0) / 1000;
     const parent = process.cpuUsage(this.parent0);
@@ -325,7 +325,6 @@ export class CpuAccount {
     const top = topCpuUsers(this.processes0, allProcessesCpu(), exclude);
     const others = top.length === 0 ? 'none over 0.3 s' : top.map((t) => `${t.name}[${t.pid}] ${t.cpuS.toFixed(1)} s`).join(', ');
     return {
-      servicesCpuS,
       services,
       busyCores: wallS > 0 ? busy / wallS : Number.NaN,
       otherCpuS: Math.max(0, busy - measuredCpuS - parentS - servicesCpuS),

@@ -96,9 +96,10 @@ export class KafkaSource {
   private readonly now: () => number;
   private timers: Cancel[] = [];
   private reconnecting: Promise<void> | undefined;
-  /** Batches being handled by the pipeline now or queued for it (they may wait on credit: not a stall). */
-  private inHandler = 0;
-  /** Fetched batches handed over and not processed yet, oldest first (bounded in onBatch). */
+  /**
+   * Fetched batches handed over and not processed yet, oldest first (bounded in onBatch): the one
+   * the pipeline handles now and those queued for it (they may wait on credit: not a stall).
+   */
   private readonly readAhead = new ReadAhead();
   private lastProgressAt = 0;
   /** partition -> where kafkajs moved past records the pipeline never sees (transaction markers). */
@@ -367,7 +368,6 @@ export class KafkaSource {
    */
   private handOver(consumer: Consumer, piece: SourceBatch): Promise<void> {
     const handler = this.handler as SourceHandler;
-    this.inHandler++;
     return this.readAhead
       .push(() => {
         if (this.intakeStopped || this.consumer !== consumer || !this.assigned.has(piece.partition)) return;
@@ -377,7 +377,6 @@ export class KafkaSource {
         if (this.consumer === consumer && !this.stopping) this.replace(consumer, `the pipeline refused a batch: ${(err as Error).message}`);
       })
       .finally(() => {
-        this.inHandler--;
         this.lastProgressAt = this.now();
       });
   }
@@ -447,7 +446,7 @@ export class KafkaSource {
       now,
       lastProgressAt: this.lastProgressAt,
       timeoutMs: this.options.stallTimeoutMs,
-      idle: this.status.state === 'consuming' && !this.intakeStopped && this.inHandler === 0,
+      idle: this.status.state === 'consuming' && !this.intakeStopped && this.readAhead.length === 0,
       assigned: this.assigned,
       logEnds: this.logEnds,
       maxLogEndAgeMs: 5 * LOG_END_POLL_MS,

@@ -26,13 +26,10 @@ export class ReadAhead {
    */
   push(handle: () => Promise<void> | void): Promise<void> {
     const handled = this.last.then(nextMacrotask).then(handle);
-    const settled = handled.then(
-      () => undefined,
-      () => undefined,
-    );
-    const done = settled.then(() => {
+    const forget = (): void => {
       this.pending.splice(this.pending.indexOf(done), 1);
-    });
+    };
+    const done: Promise<void> = handled.then(forget, forget);
     this.pending.push(done);
     this.last = done;
     return handled;
