@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -331,4 +332,56 @@ testSwapInstall({
     recordBatch: 'kafkajs/src/protocol/recordBatch/v0/decoder.js',
     batch: 'kafkajs/src/consumer/batch.js',
   },
+});
+
+// Every batch's context, and every batch, has the one shape (hidden class): a record's fields read
+// from a context of a new shape each batch deoptimized the per-record code, batch after batch. V8's
+// own check (%HaveSameMap), in a child with natives syntax, after the code has warmed up.
+test('every batch and its records context keep one shape, batch after batch', () => {
+  const batches = Array.from({ length: 3000 }, (_, b) =>
+    batchBytes({
+      firstOffset: BigInt(b * 10),
+      firstTimestamp: 1_700_000_000_000n + BigInt(b),
+      maxTimestamp: 1_700_000_000_010n + BigInt(b),
+      gzip: false,
+      flags: 0,
+      producerId: -1n,
+      records: Array.from({ length: 10 }, (_, i) => ({
+        attributes: 0,
+        timestampDelta: BigInt(i),
+        offsetDelta: i,
+        key: Buffer.from(`user-${b}`),
+        value: Buffer.from(`{"n":${i}}`),
+        headers: [],
+      })),
+    }),
+  );
+  const child = `
+    import { createRequire } from 'node:module';
+    const require = createRequire(${JSON.stringify(fileURLToPath(import.meta.url))});
+    const { fastBatchDecoder, fastRecordDecoding } = await import(${JSON.stringify(new URL('../../src/streams/sources/kafka-record-decoding.js', import.meta.url).href)});
+    const Decoder = require('kafkajs/src/protocol/decoder.js');
+    const decode = fastBatchDecoder({
+      Decoder,
+      records: fastRecordDecoding(require('kafkajs/src/utils/long.js'), require('kafkajs/src/protocol/recordBatch/header/v0/decoder.js')),
+      lookupCodecByAttributes: require('kafkajs/src/protocol/message/compression/index.js').lookupCodecByAttributes,
+      PartialMessageError: require('kafkajs/src/errors.js').KafkaJSPartialMessageError,
+    });
+    const decoder = new Decoder(require('node:fs').readFileSync(0));
+    const out = [];
+    while (decoder.offset < decoder.buffer.length) out.push(await decode(decoder));
+    const [first, last] = [out[0], out[out.length - 1]];
+    process.stdout.write(JSON.stringify({
+      batches: out.length,
+      sameBatch: %HaveSameMap(first, last),
+      sameContext: %HaveSameMap(first.records[0].batchContext, last.records[0].batchContext),
+      sameRecord: %HaveSameMap(first.records[0], last.records[9]),
+    }));
+  `;
+  const result = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', child], {
+    input: Buffer.concat(batches),
+    encoding: 'utf8',
+  });
+  assert.equal(result.status, 0, result.stderr);
+  assert.deepEqual(JSON.parse(result.stdout), { batches: 3000, sameBatch: true, sameContext: true, sameRecord: true });
 });
