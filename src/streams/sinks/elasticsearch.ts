@@ -68,8 +68,31 @@ export interface ElasticsearchSinkOptions<OUT> {
   scheduler?: Scheduler;
 }
 
+const NEWLINE = 0x0a;
+
+/**
+ * A bulk request's body as bytes: each document's action and source lines encoded once, straight
+ * into one buffer of the size their `bytes` add up to. Given a string, the client measured its UTF-8
+ * length (Buffer.byteLength over the whole body) and then encoded it again to write it: with the
+ * string's concatenation, ~1.5 µs of main-thread CPU per document (issue 13's profile).
+ */
+export function ndjsonBody(docs: ReadonlyArray<Pick<PendingDoc, 'action' | 'source' | 'bytes'>>): Buffer {
+  let total = 0;
+  for (const doc of docs) total += doc.bytes;
+  const body = Buffer.allocUnsafe(total);
+  let at = 0;
+  for (const doc of docs) {
+    at += body.write(doc.action, at);
+    body[at++] = NEWLINE;
+    at += body.write(doc.source, at);
+    body[at++] = NEWLINE;
+  }
+  if (at !== total) throw new SluiceError(ErrorCode.INTERNAL, `a bulk body of ${at} bytes, ${total} counted`);
+  return body;
+}
+
 /** A result ready to send: serialized once, so retries and dead letters carry the same bytes. */
-interface PendingDoc {
+export interface PendingDoc {
   id: string;
   /** The bulk action line (no index: it is in the request path). */
   action: string;
@@ -293,8 +316,7 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
     out: { retry: PendingDoc[]; letters: DeadLetter[]; reasons: Set<string> },
   ): Promise<void> {
     if (docs.length === 0) return;
-    let body = '';
-    for (const doc of docs) body += `${doc.action}\n${doc.source}\n`;
+    const body = ndjsonBody(docs);
     let items: BulkItemResult[];
     try {
       // Only what the outcome needs comes back: a full item (index, id, version, shards, seq_no) is
