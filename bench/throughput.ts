@@ -35,7 +35,7 @@ import { testKafka } from '../test/helpers/kafka.js';
 import { waitForElasticsearch } from '../test/helpers/services.js';
 import { parseDaemonEnv } from './lib/daemon.js';
 import { bool, int, ints, num, parseFlags, str, strs } from './lib/options.js';
-import { serviceProcesses, waitForQuiet } from './lib/proc.js';
+import { processCpuSeconds, serviceProcesses, waitForQuiet } from './lib/proc.js';
 import { fmt, fmtInt, median, ratio, sleep, table } from './lib/report.js';
 import { header, keepData, runBench } from './lib/run.js';
 import {
@@ -50,6 +50,7 @@ import {
   type Measured,
   type RunContext,
 } from './lib/systems.js';
+import { warmElasticsearch } from './lib/sinks.js';
 import { setUpWorkload, WORKLOAD_FLAGS, type Workload } from './lib/workload.js';
 
 const FLAGS = {
@@ -89,6 +90,10 @@ const FLAGS = {
   quietCores: num(0.3, 'before each run, wait (up to 5 min) until the rest of the machine uses at most this many cores; 0 = do not'),
   maxOtherCores: num(0.3, 'a run during which other processes used more cores than this is perturbed: run again'),
   retries: int(2, 'perturbed runs are repeated up to this many times; the last is kept (marked)'),
+  esWarmup: bool(
+    true,
+    'before the first run (sinks or Flink on), index rounds of 100,000 documents into a scratch index until a round costs Elasticsearch at least 1/1.15 of the CPU of the round before (it stopped getting cheaper): no run pays for a freshly started node JIT-compiling its indexing path',
+  ),
   keep: bool(false, 'keep the topics, index and keys'),
 };
 
@@ -280,6 +285,19 @@ async function main(): Promise<number> {
   if (o.sinks || o.flink) await waitForElasticsearch(30_000);
   if (o.flink) process.stdout.write(`${await prebuildFlink(o.flinkRun as string)}\n`);
   const workload = await setUpWorkload(kafka, o);
+  if ((o.sinks || o.flink) && o.esWarmup) {
+    const es = services.find((s) => s.name === 'Elasticsearch');
+    const started = performance.now();
+    const rounds = await warmElasticsearch({
+      roundDocs: 100_000,
+      maxRounds: 15,
+      settled: 1.15,
+      cpuSeconds: () => (es ? processCpuSeconds(es.pid) : undefined),
+    });
+    process.stdout.write(
+      `Elasticsearch warmed up in ${fmt((performance.now() - started) / 1000, 1)} s: its CPU per round of 100,000 documents ${rounds.map((c) => fmt(c, 1)).join(', ')} s\n`,
+    );
+  }
 
   const results: Measured[] = [];
   for (let run = 1; run <= o.runs; run++) {
