@@ -11,6 +11,7 @@ import type { KeyedStep, LateCandidates } from '../streams/operators/keyed-stage
 import {
   createWindowOperator,
   type AddEvents,
+  type FiredWindow,
   type AggregateFunction,
   type WindowOperator,
   type WindowOptions,
@@ -38,11 +39,37 @@ export interface WindowActorOptions extends WindowOptions {
   stateTtlMs?: number;
 }
 
+/** Where a step's results go: in chunks, then once more (empty, `last`) after the commit. */
+export type EmitResults<OUT> = (results: OUT[], last: boolean, candidates?: LateCandidates) => void;
+
 export class WindowActor<IN, ACC, OUT> {
   private readonly operator: WindowOperator<IN, OUT>;
   /** windowStart -> wall-clock time an event last touched it (state TTL). */
   private readonly touched = new Map<number, number>();
   private expired = 0;
+  // The step being applied. The callbacks below read it instead of closing over it, so the
+  // operator calls the same functions at every step: optimized firing code that inlined them stays
+  // valid from one window close to the next (new closures per step deoptimized it, "wrong call
+  // target", and its recompilation ran on the cores the burst of results needed).
+  private results: OUT[] = [];
+  private emit: EmitResults<OUT> = () => undefined;
+  private chunkSize = DEFAULT_CHUNK;
+  private nowMs = 0;
+  private readonly handOver = (): void => {
+    if (this.results.length === 0) return;
+    const chunk = this.results;
+    this.results = [];
+    this.emit(chunk, false);
+  };
+  private readonly push = (result: OUT): void => {
+    this.results.push(result);
+    if (this.results.length >= this.chunkSize) this.handOver();
+  };
+  private readonly pushFired = (fired: FiredWindow<OUT>): void => this.push(fired.result);
+  private readonly events: AddEvents<OUT> = {
+    touched: (start) => this.touched.set(start, this.nowMs),
+    refired: (result) => this.push(result),
+  };
 
   constructor(
     private readonly options: WindowActorOptions,
@@ -72,7 +99,7 @@ export class WindowActor<IN, ACC, OUT> {
    * fired and all before the commit; the last call (empty) comes after the state changes are
    * committed, with what became of the step's late candidates.
    */
-  step(step: KeyedStep<IN>, emit: (results: OUT[], last: boolean, candidates?: LateCandidates) => void, chunkSize = DEFAULT_CHUNK): void {
+  step(step: KeyedStep<IN>, emit: EmitResults<OUT>, chunkSize = DEFAULT_CHUNK): void {
     this.apply(
       step,
       (add) => {
@@ -90,21 +117,14 @@ export class WindowActor<IN, ACC, OUT> {
   apply(
     step: Omit<KeyedStep<IN>, 'events'>,
     forEachEvent: (add: (key: string, timestamp: number, event: IN, lateCandidate?: number) => void) => void,
-    emit: (results: OUT[], last: boolean, candidates?: LateCandidates) => void,
+    emit: EmitResults<OUT>,
     chunkSize = DEFAULT_CHUNK,
   ): void {
-    let results: OUT[] = [];
-    const handOver = () => {
-      if (results.length === 0) return;
-      emit(results, false);
-      results = [];
-    };
-    const push = (result: OUT) => {
-      results.push(result);
-      if (results.length >= chunkSize) handOver();
-    };
-    const touched = this.touched;
-    const events: AddEvents<OUT> = { touched: (start) => touched.set(start, step.nowMs), refired: push };
+    this.results = [];
+    this.emit = emit;
+    this.chunkSize = chunkSize;
+    this.nowMs = step.nowMs;
+    const events = this.events;
     let candidates: LateCandidates | undefined;
     forEachEvent((key, timestamp, event, lateCandidate) => {
       const counted = this.operator.addEvent(key, timestamp, event, step.watermarkBefore, events);
@@ -113,21 +133,21 @@ export class WindowActor<IN, ACC, OUT> {
       (counted ? candidates.counted : candidates.late).push(lateCandidate);
     });
     if (step.watermarkAfter > Number.NEGATIVE_INFINITY) {
-      const purged = this.operator.advance(step.watermarkAfter, (fired) => push(fired.result), handOver);
+      const purged = this.operator.advance(step.watermarkAfter, this.pushFired, this.handOver);
       for (const start of purged) this.touched.delete(start);
     }
     const ttl = this.options.stateTtlMs ?? 0;
     if (ttl > 0) {
       for (const [start, at] of this.touched) {
         if (step.nowMs - at < ttl) continue;
-        this.operator.expireWindow(start, (fired) => push(fired.result));
+        this.operator.expireWindow(start, this.pushFired);
         this.touched.delete(start);
         this.expired++;
       }
     }
     // What fired is handed over before the commit: the sinks need not wait for the disk (the
     // latency bench saw a burst's last few hundred results wait 30-80 ms for it).
-    handOver();
+    this.handOver();
     this.store.endStep?.();
     emit([], true, candidates);
   }

@@ -8,6 +8,7 @@ import { serializeError } from '../errors.js';
 import { jobByName, loadJobSource } from '../job/registry.js';
 import { LmdbWindowStore } from '../state/lmdb-window-store.js';
 import { queryResultMessage } from '../query/worker-query.js';
+import type { LateCandidates } from '../streams/operators/keyed-stage.js';
 import { supervisedThread } from '../supervision/thread-exit.js';
 import type { SluiceMetrics } from '../telemetry/metrics.js';
 import { keyGroupOf } from './key-groups.js';
@@ -102,23 +103,26 @@ try {
 
   // Chunks before a step's last carry no credit: the step's credit comes back with the last.
   const noCredit = { events: 0, bytes: 0 };
+  // One emit function for every step (the step it answers is `answering`): see WindowActor's callbacks.
+  let answering: StepToWorker | undefined;
+  const emitResults = (results: unknown[], last: boolean, candidates?: LateCandidates): void => {
+    const message = answering as StepToWorker;
+    send({
+      type: 'results',
+      seq: message.seq,
+      results,
+      credit: last ? message.credit : noCredit,
+      openWindows: actor.openWindows(),
+      last,
+      ...(candidates ? { candidates } : {}),
+    });
+  };
   const applyStep = (message: StepToWorker): undefined => {
     if (init.exitAfterSteps !== undefined && ++steps > init.exitAfterSteps) process.exit(3);
     const { columns, ...step } = message.step;
-    actor.apply(
-      step,
-      (add) => forEachEvent(columns, input, add),
-      (results, last, candidates) =>
-        send({
-          type: 'results',
-          seq: message.seq,
-          results,
-          credit: last ? message.credit : noCredit,
-          openWindows: actor.openWindows(),
-          last,
-          ...(candidates ? { candidates } : {}),
-        }),
-    );
+    answering = message;
+    actor.apply(step, (add) => forEachEvent(columns, input, add), emitResults);
+    answering = undefined;
     appliedWatermark = Math.max(appliedWatermark, step.watermarkAfter);
     return undefined;
   };

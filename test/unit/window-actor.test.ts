@@ -111,3 +111,30 @@ test('state TTL 0 keeps state until the watermark fires it', () => {
   assert.deepEqual(step([], -Infinity, -Infinity, 10 * 86_400_000).flat(), []);
   assert.equal(store.size, 1);
 });
+
+test('the operator is called with the same callbacks at every step, so optimized firing code that inlined them stays valid', () => {
+  const { a, step } = actor(0);
+  const operator = (a as unknown as { operator: { advance: (...args: unknown[]) => number[]; addEvent: (...args: unknown[]) => boolean } })
+    .operator;
+  const seen = { onFired: new Set<unknown>(), beforeStateChanges: new Set<unknown>(), events: new Set<unknown>() };
+  const advance = operator.advance.bind(operator);
+  const addEvent = operator.addEvent.bind(operator);
+  operator.advance = (watermark, onFired, beforeStateChanges) => {
+    seen.onFired.add(onFired);
+    seen.beforeStateChanges.add(beforeStateChanges);
+    return advance(watermark, onFired, beforeStateChanges);
+  };
+  operator.addEvent = (key, timestamp, value, watermark, events) => {
+    seen.events.add(events);
+    return addEvent(key, timestamp, value, watermark, events);
+  };
+  const fired: number[] = [];
+  for (let m = 0; m < 4; m++) {
+    const chunks = step([ev('u1', m * MIN + 10), ev('u2', m * MIN + 20)], m * MIN - 1, m * MIN + MIN - 1, m);
+    fired.push(chunks.flat().length);
+  }
+  assert.deepEqual(fired, [2, 2, 2, 2], 'each step fired its minute for both users');
+  assert.equal(seen.onFired.size, 1);
+  assert.equal(seen.beforeStateChanges.size, 1);
+  assert.equal(seen.events.size, 1);
+});

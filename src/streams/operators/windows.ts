@@ -208,8 +208,11 @@ export class AlignedWindowOperator<IN, ACC, OUT> implements WindowOperator<IN, O
   }
 
   advance(watermark: number, onFired: (fired: FiredWindow<OUT>) => void, beforeStateChanges?: () => void): number[] {
-    const purged: number[] = [];
     const starts = [...this.store.windowStarts()].sort((a, b) => a - b);
+    // The purged starts are written over the front of `starts` (already read there), not pushed
+    // onto a new array: a new `[]` holds small integers until its first push of a window start
+    // (a double), and that change of element kind deoptimized this code at the first purges.
+    let purged = 0;
     for (const start of starts) {
       const window = { start, end: this.assigner.endOf(start) };
       const lastMs = window.end - 1;
@@ -224,13 +227,14 @@ export class AlignedWindowOperator<IN, ACC, OUT> implements WindowOperator<IN, O
       beforeStateChanges?.();
       if (purge) {
         this.store.deleteWindow(start);
-        purged.push(start);
+        starts[purged++] = start;
       } else {
         // Kept for lateness corrections: remember that these fired.
         for (const [key, entry] of retained) this.store.put(start, key, entry);
       }
     }
-    return purged;
+    starts.length = purged;
+    return starts;
   }
 
   expireWindow(start: number, onFired: (fired: FiredWindow<OUT>) => void): void {
