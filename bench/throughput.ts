@@ -92,7 +92,7 @@ const FLAGS = {
   retries: int(2, 'perturbed runs are repeated up to this many times; the last is kept (marked)'),
   esWarmup: bool(
     true,
-    'before the first run (sinks or Flink on), index rounds of 100,000 documents into a scratch index until a round costs Elasticsearch at least 1/1.15 of the CPU of the round before (it stopped getting cheaper): no run pays for a freshly started node JIT-compiling its indexing path',
+    'before the first run (sinks or Flink on), index rounds of 100,000 documents into a scratch index until a round costs Elasticsearch at least 1/1.15 of the CPU of the round before (it stopped getting cheaper), so the first run pays less for a freshly started node JIT-compiling its indexing path (decision 0020: less, not nothing)',
   ),
   keep: bool(false, 'keep the topics, index and keys'),
 };
