@@ -68,7 +68,7 @@ export class WindowActor<IN, ACC, OUT> {
   private readonly pushFired = (fired: FiredWindow<OUT>): void => this.push(fired.result);
   private readonly events: AddEvents<OUT> = {
     touched: (start) => this.touched.set(start, this.nowMs),
-    refired: (result) => this.push(result),
+    refired: this.push,
   };
 
   constructor(
