@@ -82,7 +82,11 @@ const redisUrl = z
   })
   .refine(credentialsDecode, { message: `a redis:// or rediss:// URL with ${CREDENTIALS_ENCODING}` });
 
-const topic = z.string().trim().regex(topicName, { message: 'a Kafka topic name: 1-249 of [A-Za-z0-9._-]' });
+const topic = z
+  .string()
+  .trim()
+  .regex(topicName, { message: 'a Kafka topic name: 1-249 of [A-Za-z0-9._-]' })
+  .refine((name) => name !== '.' && name !== '..', { message: 'a Kafka topic name: "." and ".." are not allowed' });
 
 export interface VariableSpec<S extends z.ZodType<unknown, string> = z.ZodType<unknown, string>> {
   /** Default as the user would type it; undefined means "unset". */

@@ -203,3 +203,33 @@ test('an input topic that does not exist: the daemon exits 1 with KAFKA_TOPIC_MI
     await admin.disconnect();
   }
 });
+
+test("a dead-letter topic Kafka refuses to create (its name collides with an existing topic's): the start fails at once with the broker's reason", async () => {
+  const input = `${run}-refused-dlq-in`;
+  // Kafka refuses a name that differs from an existing topic's only by "." against "_".
+  const existing = `${run}.refused.dlq`;
+  const dlq = `${run}_refused_dlq`;
+  await createTopics(kafka, [
+    { topic: input, partitions: 1 },
+    { topic: existing, partitions: 1 },
+  ]);
+  const refused = startDaemon({
+    SLUICE_KAFKA_BROKERS: kafkaBrokers().join(','),
+    SLUICE_KAFKA_TOPIC: input,
+    SLUICE_KAFKA_GROUP_ID: `${run}-refused-dlq-group`,
+    SLUICE_DLQ_TOPIC: dlq,
+    SLUICE_LATE_TOPIC: `${input}-late`,
+  });
+  const exit = await refused.exited.finally(() => deleteTopics(kafka, [input, existing, `${input}-late`]).catch(() => undefined));
+  assert.equal(exit.code, 1, `exit ${JSON.stringify(exit)}\n${refused.tail()}`);
+  const log = readFileSync(refused.logFile, 'utf8');
+  // Not waited for as an unreachable Kafka, and no "sluice is consuming" for a job that did not start.
+  assert.match(
+    log,
+    new RegExp(
+      `stopped on KAFKA_UNAVAILABLE: job failed at start-up: cannot create the dead-letter/late topics: "${dlq}": INVALID_TOPIC_EXCEPTION`,
+    ),
+  );
+  assert.doesNotMatch(log, /Kafka is unreachable; waiting for it/);
+  assert.doesNotMatch(log, /sluice is consuming/);
+});

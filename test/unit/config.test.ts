@@ -109,6 +109,12 @@ describe('configuration', () => {
     assert.match(problemFor({ SLUICE_REDIS_TTL_SECONDS: '0' }), /SLUICE_REDIS_TTL_SECONDS="0"/);
     assert.match(problemFor({ SLUICE_ES_NODE: 'ftp://x' }), /SLUICE_ES_NODE="ftp:\/\/x": allowed: an http/);
     assert.match(problemFor({ SLUICE_KAFKA_TOPIC: 'bad topic!' }), /SLUICE_KAFKA_TOPIC/);
+    // Kafka refuses these two names although they match the allowed characters.
+    assert.match(
+      problemFor({ SLUICE_DLQ_TOPIC: '..' }),
+      /SLUICE_DLQ_TOPIC="\.\.": allowed: a Kafka topic name: "\." and "\.\." are not allowed/,
+    );
+    assert.match(problemFor({ SLUICE_LATE_TOPIC: '.' }), /SLUICE_LATE_TOPIC="\."/);
   });
 
   test('a misspelt SLUICE_ variable stops start-up; tooling prefixes do not', () => {

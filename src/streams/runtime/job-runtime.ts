@@ -87,6 +87,8 @@ export class JobRuntime<IN, ACC, OUT> {
   private readonly definition: JobDescriptor;
   private resolveFinished!: () => void;
   private rejectFinished!: (err: unknown) => void;
+  /** What failed the job (see `fail`). */
+  private failure: unknown;
   /** Settles when the job has stopped: resolves after a clean stop, rejects with the failure. */
   readonly finished: Promise<void>;
 
@@ -290,6 +292,9 @@ export class JobRuntime<IN, ACC, OUT> {
           onFatal: (err) => void this.fail(err),
         }),
       );
+      // A failure reported while the source was starting (topics that could not be created) has
+      // stopped the job already: it is not consuming.
+      if (this.lifecycle.is('failed')) throw this.failure;
       logger.info(
         {
           ...source.identity,
@@ -537,6 +542,7 @@ export class JobRuntime<IN, ACC, OUT> {
   private async fail(err: unknown): Promise<void> {
     if (!this.lifecycle.can('failed')) return;
     this.lifecycle.to('failed');
+    this.failure = err;
     this.cancelTimers();
     this.options.logger.error({ err }, 'the job stopped on a failure; a restart restores the last complete checkpoint');
     void this.checkpointing?.stop();

@@ -58,6 +58,8 @@ export class TransactionalSideOutputs implements DeadLetterSink {
   private roomWaiters: Array<() => void> = [];
   private fenced: SluiceError | undefined;
   private closed = false;
+  /** What a transaction with letters waits for (see `writeAfter`). */
+  private ready: Promise<void> = Promise.resolve();
   /** A checkpoint whose transaction failed with an unknown outcome (`knowable`: it carried offsets). */
   private unsettled: { checkpointId: number; knowable: boolean } | undefined;
 
@@ -104,6 +106,11 @@ export class TransactionalSideOutputs implements DeadLetterSink {
     }
   }
 
+  /** Transactions with letters wait for `ready` (the side-output topics being created); it failing fails them. */
+  writeAfter(ready: Promise<void>): void {
+    this.ready = ready;
+  }
+
   /** Hold letters until their checkpoint commits. Never blocks: see `whenRoom`. */
   async send(letters: readonly DeadLetter[]): Promise<void> {
     if (this.fenced) throw this.fenced;
@@ -138,6 +145,8 @@ export class TransactionalSideOutputs implements DeadLetterSink {
     for (let attempt = 1; ; attempt++) {
       if (this.fenced) throw this.fenced;
       let due = this.buckets.due(checkpointId);
+      // Letters need their topics (a first start creates them); offsets alone do not.
+      if (due.letters.length > 0) await this.ready;
       try {
         // A failed transaction that had committed after all takes its letters out of what is due.
         if (await this.settle()) due = this.buckets.due(checkpointId);

@@ -40,6 +40,9 @@ export class KafkaConnector implements CheckpointedSource {
   readonly batches = this.stream.batches;
   private readonly source: KafkaSource;
   private control: SourceControl | undefined;
+  /** The missing side-output topics being created (a first start), if any. */
+  private sideTopics: Promise<void> | undefined;
+  private closing = false;
 
   constructor(private readonly options: KafkaConnectorOptions) {
     const { settings, kafka, logger, checkpoint } = options;
@@ -76,15 +79,38 @@ export class KafkaConnector implements CheckpointedSource {
             this.source.assertNoOtherDaemon(previousRuns(stateDir), admin),
           ]);
           recordRun(stateDir);
-          // Creating missing side-output topics waits for their leaders (0.2-0.3 s, on a first
-          // start): it overlaps the producer's start. Nothing is written to them before open() returns.
-          const [, opening] = await Promise.all([
-            this.source.createSideTopics(topics, admin),
-            // Fences any older producer of this job and settles the transaction it left open: from
-            // here on, the committed checkpoint read below is final.
-            this.sideOutputs.start().then(() => Promise.all([this.readCommittedCheckpoint(admin), this.source.logStartOffsets(admin)])),
-          ]);
-          const [committed, logStarts] = opening;
+          // Creating missing side-output topics waits for their leaders (0.1-0.3 s, on a first
+          // start), on an admin connection of its own: it overlaps the rest of the start, and the
+          // side outputs write nothing before it is done (their first transaction waits for it).
+          // A retried attempt starts it again (kafkajs takes "already exists" as done).
+          // A broker that stops answering meanwhile is waited for, as during the rest of the start.
+          if (topics.missing.length > 0) {
+            const create = () =>
+              this.source.createSideTopics(topics).catch((err: unknown) => {
+                throw err instanceof SluiceError
+                  ? err
+                  : new SluiceError(
+                      ErrorCode.KAFKA_UNAVAILABLE,
+                      `cannot create the dead-letter/late topics: ${creationErrors(err, topics.missing)}`,
+                      {
+                        retriable: creationRetriable(err),
+                        cause: err,
+                      },
+                    );
+              });
+            this.sideTopics = waitForKafka(create, {
+              timeoutMs: settings.startupTimeoutMs ?? 300_000,
+              logger,
+              isStopped: () => this.closing,
+            });
+            // Handled by whoever waits for it (start, the first transaction, close), not here.
+            this.sideTopics.catch(() => undefined);
+            this.sideOutputs.writeAfter(this.sideTopics);
+          }
+          // Fences any older producer of this job and settles the transaction it left open: from
+          // here on, the committed checkpoint read below is final.
+          await this.sideOutputs.start();
+          const [committed, logStarts] = await Promise.all([this.readCommittedCheckpoint(admin), this.source.logStartOffsets(admin)]);
           return { committed, logStarts };
         } catch (err) {
           // A broker just back may answer "coordinator loading", "not coordinator"...: waited out too.
@@ -103,6 +129,8 @@ export class KafkaConnector implements CheckpointedSource {
 
   async start(control: SourceControl): Promise<void> {
     this.control = control;
+    // Topics that could not be created stop the job now, not at its first checkpoint.
+    this.sideTopics?.catch((err: unknown) => control.onFatal(err));
     await this.source.start({
       positions: () => control.positions(),
       onAssign: (partitions) => control.onAssign(partitions),
@@ -123,7 +151,8 @@ export class KafkaConnector implements CheckpointedSource {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.source.stop(), this.sideOutputs.close()]);
+    this.closing = true;
+    await Promise.allSettled([this.source.stop(), this.sideOutputs.close(), this.sideTopics]);
   }
 
   status(): SourceStatus {
@@ -156,4 +185,18 @@ async function connectAdmin(admin: Admin, brokers: readonly string[]): Promise<v
       cause: err,
     });
   }
+}
+
+/** kafkajs reports a failed CreateTopics as "Topic creation errors"; the broker's reasons are inside. */
+function creationErrors(err: unknown, topics: readonly string[]): string {
+  const inner = (err as { errors?: Array<{ topic?: string; type?: string; message?: string }> }).errors;
+  if (!Array.isArray(inner) || inner.length === 0) return `${topics.map((t) => JSON.stringify(t)).join(', ')}: ${(err as Error).message}`;
+  return inner.map((e) => `${JSON.stringify(e.topic ?? '?')}: ${e.type ?? 'error'} (${e.message ?? ''})`).join('; ');
+}
+
+/** A refusal the broker gives per topic (an invalid name, no authorization) is not waited out. */
+function creationRetriable(err: unknown): boolean {
+  const inner = (err as { errors?: Array<{ retriable?: boolean }> }).errors;
+  if (Array.isArray(inner) && inner.length > 0) return inner.some((e) => e.retriable !== false);
+  return connectionRetriable(err);
 }
