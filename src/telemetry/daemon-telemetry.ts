@@ -261,6 +261,7 @@ export class DaemonTelemetry {
     return {
       name,
       start: () => sink.start(),
+      ...(sink.ready ? { ready: () => (sink.ready as () => Promise<void>).call(sink) } : {}),
       flush: () => sink.flush(),
       close: () => sink.close(),
       write: async (results, epoch) => {

@@ -161,7 +161,11 @@ test('start() creates the index with the explicit mapping, and a second start (o
   const b = makeSink(index);
   // Two sinks racing to create the same index: one creates, the other meets resource_already_exists.
   await Promise.all([a.start(), b.start()]);
-  await makeSink(index).start();
+  // Creating a missing index goes on after start() (ready() says when it is done).
+  await Promise.all([a.ready(), b.ready()]);
+  const c = makeSink(index);
+  await c.start();
+  await c.ready();
 
   const res = await admin.indices.getMapping({ index });
   const mappings = (res.body as Record<string, { mappings: unknown }>)[index]?.mappings;
@@ -175,6 +179,112 @@ test('start() creates the index with the explicit mapping, and a second start (o
       windowStart: { type: 'date', format: 'epoch_millis' },
     },
   });
+});
+
+/**
+ * A proxy to the real node that holds the index's creation (PUT /<index>) until `release`, or
+ * answers it with `refuse`; it counts the bulk requests that reach it.
+ */
+async function creationProxy(
+  index: string,
+  refuse?: { status: number; body: unknown },
+): Promise<{ url: string; creationSeen: Promise<void>; release: () => void; bulks: () => number; close: () => Promise<void> }> {
+  const target = new URL(esNode());
+  let bulks = 0;
+  let seen!: () => void;
+  const creationSeen = new Promise<void>((resolve) => (seen = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const server: Server = createServer((req: IncomingMessage, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      if (req.url?.includes('_bulk')) bulks++;
+      const creation = req.method === 'PUT' && (req.url ?? '').split('?')[0] === `/${index}`;
+      if (creation) {
+        seen();
+        if (refuse) {
+          res.writeHead(refuse.status, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
+          return void res.end(JSON.stringify(refuse.body));
+        }
+        await released;
+      }
+      const upstream = httpRequest(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
+      upstream.on('error', () => res.destroy());
+      upstream.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    creationSeen,
+    release,
+    bulks: () => bulks,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+test('a missing index is created beside the start: start() does not wait for it, bulks do, ready() settles once it exists', async () => {
+  const index = newIndex();
+  const proxy = await creationProxy(index);
+  try {
+    const sink = makeSink(index, { node: proxy.url });
+    // Held at the proxy: a start that waited for the creation would never resolve.
+    await sink.start();
+    await proxy.creationSeen;
+    let ready = false;
+    const readied = sink.ready().then(() => {
+      ready = true;
+    });
+    await sink.write([result('u1', 0, { click: 2 }), result('u2', 0, { view: 1 })]);
+    const flushed = sink.flush();
+    // A bulk sent now would make ES create the index with a mapping of its own.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(proxy.bulks(), 0, 'no bulk before the index exists');
+    assert.equal(ready, false);
+    proxy.release();
+    await Promise.all([readied, flushed]);
+    assert.equal(proxy.bulks(), 1);
+    assert.equal(await countDocs(index), 2);
+    const res = await admin.indices.getMapping({ index });
+    const mappings = (res.body as Record<string, { mappings: { dynamic?: string } }>)[index]?.mappings;
+    assert.equal(mappings?.dynamic, 'strict', 'the index has the explicit mapping, not one ES made up for a bulk');
+  } finally {
+    await proxy.close();
+  }
+});
+
+test('an index ES refuses to create: ready() rejects with ES_INDEX_SETUP_FAILED (not retriable for a 400), and no bulk is sent', async () => {
+  const index = newIndex();
+  const proxy = await creationProxy(index, {
+    status: 400,
+    body: { error: { type: 'illegal_argument_exception', reason: 'refused by the test' }, status: 400 },
+  });
+  try {
+    const sink = makeSink(index, { node: proxy.url });
+    await sink.start();
+    await assert.rejects(sink.ready(), (err) => {
+      assert.ok(err instanceof SluiceError);
+      assert.equal(err.code, ErrorCode.ES_INDEX_SETUP_FAILED);
+      assert.equal(err.retriable, false);
+      assert.match(err.message, /cannot create Elasticsearch index .*refused by the test/);
+      return true;
+    });
+    assert.equal(proxy.bulks(), 0);
+  } finally {
+    await proxy.close();
+  }
 });
 
 test('documents have the contract shape, _id <userId>:<windowStart> and the count as external version', async () => {
@@ -308,6 +418,7 @@ test('a partial bulk is sent after flushIntervalMs without flush()', async () =>
   const index = newIndex();
   const sink = makeSink(index, { bulkDocs: 1_000, flushIntervalMs: 50 });
   await sink.start();
+  await sink.ready();
   await sink.write([result('kim', 0, { click: 1 })]);
   const deadline = Date.now() + 10_000;
   while ((await countDocs(index)) < 1) {

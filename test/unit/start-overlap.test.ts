@@ -41,6 +41,17 @@ class HeldSink extends MemoryResults<ClickCountResult> {
   }
 }
 
+/** A results sink whose setup goes on after its start (an index being created) until the test says. */
+class SettingUpSink extends MemoryResults<ClickCountResult> {
+  readonly asked = deferred();
+  readonly setUp = deferred();
+
+  ready(): Promise<void> {
+    this.asked.resolve();
+    return this.setUp.promise;
+  }
+}
+
 function driverWith(open: (opening: SourceOpening) => Promise<SourceOpening>, sink: HeldSink) {
   const driver = new RuntimeDriver(clickstreamJob, {
     broker: new MemoryBroker(2),
@@ -103,5 +114,43 @@ describe('the start', () => {
     setImmediate(() => opened.resolve());
     await assert.rejects(started, /is unreachable/);
     assert.deepEqual(log, ['sink start begun', 'sink start ended', 'open ended', 'start rejected']);
+  });
+
+  test(
+    "a sink's setup left going on (its index being created) overlaps the first batches; the start is done once it is",
+    BOUNDED,
+    async () => {
+      const sink = new SettingUpSink();
+      const broker = new MemoryBroker(2);
+      for (let i = 0; i < 40; i++) broker.produce(i % 2, { userId: `user-${i % 5}`, eventType: 'click', timestamp: BASE + i * 1_000 });
+      const driver = new RuntimeDriver(clickstreamJob, { broker, time: new ManualTime(BASE), results: sink, sinks: [sink] });
+      drivers.push(driver);
+      let done = false;
+      const starting = driver.start().then(() => {
+        done = true;
+      });
+      // The start asks for the sink's setup only once the source is consuming.
+      await sink.asked.promise;
+      assert.equal(await driver.deliver(), 40, 'records go through while the sink is still being set up');
+      assert.equal(done, false, 'the start is not done while the sink is still being set up');
+      sink.setUp.resolve();
+      await starting;
+      await driver.stop();
+    },
+  );
+
+  test("a sink whose setup fails after its start fails the start with that error (not retried: a start's failure)", BOUNDED, async () => {
+    const sink = new SettingUpSink();
+    const driver = new RuntimeDriver(clickstreamJob, {
+      broker: new MemoryBroker(2),
+      time: new ManualTime(BASE),
+      results: sink,
+      sinks: [sink],
+    });
+    drivers.push(driver);
+    const starting = driver.start();
+    await sink.asked.promise;
+    sink.setUp.reject(new Error('cannot create Elasticsearch index "clicks": illegal_argument_exception'));
+    await assert.rejects(starting, /cannot create Elasticsearch index/);
   });
 });

@@ -136,6 +136,8 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
   /** Letters sent to the dead-letter sink since its last flush, so flush() makes them durable too. */
   private lettersUnflushed = 0;
   private closing: Promise<void> | undefined;
+  /** The missing index being created (see `ensureIndex`). */
+  private indexCreated: Promise<void> | undefined;
 
   constructor(options: ElasticsearchSinkOptions<OUT>) {
     const { config } = options;
@@ -250,23 +252,45 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
     return this.options.job.esMapping ?? RESULT_INDEX_MAPPING;
   }
 
+  /**
+   * An existing index is checked now. A missing one is created in the background (0.1-0.3 s: ES
+   * waits for its primary shard), so the start goes on: bulks wait for it (`sendBatch`), and the
+   * runtime waits for `ready()` before it calls the start done.
+   */
   private async ensureIndex(): Promise<void> {
+    let exists: boolean;
     try {
-      const exists = await this.client.indices.exists({ index: this.index });
-      if (exists.body === true) {
-        await this.checkMapping();
-        return;
-      }
+      exists = (await this.client.indices.exists({ index: this.index })).body === true;
+      if (exists) await this.checkMapping();
+    } catch (err) {
+      throw this.setupFailed(err);
+    }
+    if (exists) return;
+    this.indexCreated = this.createIndex();
+    // Handled by whoever waits for it (ready(), the first bulk), not here.
+    this.indexCreated.catch(() => undefined);
+  }
+
+  ready(): Promise<void> {
+    return this.indexCreated ?? Promise.resolve();
+  }
+
+  private async createIndex(): Promise<void> {
+    try {
       await this.client.indices.create({ index: this.index, body: { mappings: this.mapping } });
       this.logger.info({ index: this.index }, 'created Elasticsearch index with explicit mapping');
     } catch (err) {
       // Another sluice instance created it between our check and our create: just as good.
       if (errorTypeOf(err) === 'resource_already_exists_exception') return;
-      throw new SluiceError(ErrorCode.ES_INDEX_SETUP_FAILED, `cannot create Elasticsearch index "${this.index}": ${this.describe(err)}`, {
-        retriable: isTransient(err),
-        details: { index: this.index, node: this.nodeForLogs },
-      });
+      throw this.setupFailed(err);
     }
+  }
+
+  private setupFailed(err: unknown): SluiceError {
+    return new SluiceError(ErrorCode.ES_INDEX_SETUP_FAILED, `cannot create Elasticsearch index "${this.index}": ${this.describe(err)}`, {
+      retriable: isTransient(err),
+      details: { index: this.index, node: this.nodeForLogs },
+    });
   }
 
   /** An index created by someone else (or auto-created) may not fit: say so, but keep going. */
@@ -291,6 +315,8 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
   }
 
   private async sendBatch(batch: readonly PendingDoc[], signal: AbortSignal): Promise<BatchSendOutcome<PendingDoc>> {
+    // Not into an index that does not exist yet: ES would create it with a mapping of its own.
+    if (this.indexCreated) await this.indexCreated;
     const retry: PendingDoc[] = [];
     const letters: DeadLetter[] = [];
     const reasons = new Set<string>();

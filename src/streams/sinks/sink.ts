@@ -8,8 +8,13 @@ import type { RecordErrorCode } from '../../errors.js';
 
 export interface ResultSink<OUT> {
   readonly name: string;
-  /** Connect and prepare the target (e.g. create the index). Throws SluiceError on failure. */
+  /** Connect and prepare the target (e.g. check the index). Throws SluiceError on failure. */
   start(): Promise<void>;
+  /**
+   * What `start` left going on (a missing index being created) is done; rejects with why it could
+   * not be. Writes meanwhile wait in the sink's bounded buffer. Absent: nothing is left going on.
+   */
+  ready?(): Promise<void>;
   /** `epoch`: barriers the producing worker had passed (see DeadLetter.epoch), for sinks that dead-letter. */
   write(results: readonly OUT[], epoch?: number): Promise<void>;
   flush(): Promise<void>;
