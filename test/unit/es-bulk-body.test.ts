@@ -6,11 +6,21 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { bulkLines, ndjsonBody, sourceOfLines } from '../../src/streams/sinks/elasticsearch.js';
+import { bulkAction, bulkLines, ndjsonBody, sourceOfLines } from '../../src/streams/sinks/elasticsearch.js';
 
 const action = (id: string) => JSON.stringify({ index: { _id: id, version: 1, version_type: 'external_gte' } });
 // Ids and field values of any UTF-16: multi-byte characters, lone surrogates, newlines and quotes.
 const pairs = fc.array(fc.tuple(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' })), { maxLength: 30 });
+
+test('an action line is the text of its object stringified, for any id and any non-negative safe integer version', () => {
+  fc.assert(
+    fc.property(fc.string({ unit: 'binary' }), fc.maxSafeNat(), (id, version) => {
+      assert.equal(bulkAction(id, version), JSON.stringify({ index: { _id: id, version, version_type: 'external_gte' } }));
+    }),
+    { numRuns: 2_000 },
+  );
+  assert.equal(bulkAction('__proto__', 0), '{"index":{"_id":"__proto__","version":0,"version_type":"external_gte"}}');
+});
 
 test('the body is every action and source line, in order, as UTF-8', () => {
   fc.assert(

