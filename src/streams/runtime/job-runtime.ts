@@ -314,7 +314,9 @@ export class JobRuntime<IN, ACC, OUT> {
       // (isStopped) and is not a failure: stop() closes what was opened once this has unwound.
       if (this.lifecycle.is('stopping')) return;
       await this.fail(err);
-      throw err;
+      // The first failure is the start's: one reported meanwhile (topics or an index that could not
+      // be created) may have made a later step fail as well, for that reason.
+      throw this.failure ?? err;
     }
   }
 
