@@ -4,7 +4,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import { RecordErrorCode } from '../../src/errors.js';
-import { type SideOutputOptions, TransactionalSideOutputs } from '../../src/streams/sinks/side-outputs.js';
+import { committedCheckpoint, type SideOutputOptions, TransactionalSideOutputs } from '../../src/streams/sinks/side-outputs.js';
 import { deadLetterHeaders } from '../../src/streams/sinks/sink.js';
 import { silentLogger } from '../../src/telemetry/logging.js';
 
@@ -19,6 +19,17 @@ export function testSideOutputs(kafka: Kafka, name: string, overrides: Partial<S
     logger: silentLogger,
     ...overrides,
   });
+}
+
+/** The checkpoint the group of `testSideOutputs(kafka, name)` records as committed (undefined: none). */
+export async function groupCheckpoint(kafka: Kafka, name: string): Promise<number | undefined> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await committedCheckpoint(admin, `${name}-group`, `${name}-in`);
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /**

@@ -111,21 +111,17 @@ function capturingLogger(): { logger: Logger; lines: string[] } {
 
 type Fault = 'forward' | 'destroy' | { status: number; body: unknown };
 
-/**
- * An HTTP proxy to the real node; `decide` picks, per bulk request, a fault or forwarding.
- * Everything that is not a bulk request is forwarded.
- */
-async function faultProxy(
-  decide: (bulkBody: string, bulkNo: number) => Fault,
-): Promise<{ url: string; bulks: () => number; close: () => Promise<void> }> {
+/** An HTTP proxy to the real node; `intercept` decides, per request, a fault or forwarding (it may wait first). */
+async function esProxy(
+  intercept: (req: IncomingMessage, body: Buffer) => Fault | Promise<Fault>,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const target = new URL(esNode());
-  let bulks = 0;
   const server: Server = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const body = Buffer.concat(chunks);
-      const fault: Fault = req.url?.includes('_bulk') ? decide(body.toString('utf8'), ++bulks) : 'forward';
+      const fault = await intercept(req, body);
       if (fault === 'destroy') return void req.socket.destroy();
       if (fault !== 'forward') {
         res.writeHead(fault.status, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
@@ -146,13 +142,24 @@ async function faultProxy(
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    bulks: () => bulks,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * `esProxy` where `decide` picks, per bulk request, a fault or forwarding. Everything that is not a
+ * bulk request is forwarded.
+ */
+async function faultProxy(
+  decide: (bulkBody: string, bulkNo: number) => Fault,
+): Promise<{ url: string; bulks: () => number; close: () => Promise<void> }> {
+  let bulks = 0;
+  const proxy = await esProxy((req, body) => (req.url?.includes('_bulk') ? decide(body.toString('utf8'), ++bulks) : 'forward'));
+  return { ...proxy, bulks: () => bulks };
 }
 
 test('start() creates the index with the explicit mapping, and a second start (or a racing one) is fine', async () => {
@@ -182,57 +189,27 @@ test('start() creates the index with the explicit mapping, and a second start (o
 });
 
 /**
- * A proxy to the real node that holds the index's creation (PUT /<index>) until `release`, or
- * answers it with `refuse`; it counts the bulk requests that reach it.
+ * `esProxy` holding the index's creation (PUT /<index>) until `release`, or answering it with
+ * `refuse`; it counts the bulk requests that reach it.
  */
 async function creationProxy(
   index: string,
   refuse?: { status: number; body: unknown },
 ): Promise<{ url: string; creationSeen: Promise<void>; release: () => void; bulks: () => number; close: () => Promise<void> }> {
-  const target = new URL(esNode());
   let bulks = 0;
   let seen!: () => void;
   const creationSeen = new Promise<void>((resolve) => (seen = resolve));
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
-  const server: Server = createServer((req: IncomingMessage, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
-      if (req.url?.includes('_bulk')) bulks++;
-      const creation = req.method === 'PUT' && (req.url ?? '').split('?')[0] === `/${index}`;
-      if (creation) {
-        seen();
-        if (refuse) {
-          res.writeHead(refuse.status, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
-          return void res.end(JSON.stringify(refuse.body));
-        }
-        await released;
-      }
-      const upstream = httpRequest(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
-        (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        },
-      );
-      upstream.on('error', () => res.destroy());
-      upstream.end(Buffer.concat(chunks));
-    });
+  const proxy = await esProxy(async (req) => {
+    if (req.url?.includes('_bulk')) bulks++;
+    if (req.method !== 'PUT' || (req.url ?? '').split('?')[0] !== `/${index}`) return 'forward';
+    seen();
+    if (refuse) return refuse;
+    await released;
+    return 'forward';
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    creationSeen,
-    release,
-    bulks: () => bulks,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...proxy, creationSeen, release, bulks: () => bulks };
 }
 
 test('a missing index is created beside the start: start() does not wait for it, bulks do, ready() settles once it exists', async () => {

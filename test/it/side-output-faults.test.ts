@@ -6,13 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { committedCheckpoint, type TransactionalSideOutputs } from '../../src/streams/sinks/side-outputs.js';
+import type { TransactionalSideOutputs } from '../../src/streams/sinks/side-outputs.js';
 import type { DeadLetter } from '../../src/streams/sinks/sink.js';
 import { RecordErrorCode } from '../../src/errors.js';
 import { createTopics, deleteTopics, readTopic, testKafka } from '../helpers/kafka.js';
 import { ApiKey, type Cut, CuttableKafka } from '../helpers/kafka-cut.js';
 import { uniqueName } from '../helpers/services.js';
-import { testSideOutputs } from '../helpers/side-outputs.js';
+import { groupCheckpoint, testSideOutputs } from '../helpers/side-outputs.js';
 
 const kafka = testKafka('sluice-test-side-output-faults');
 const topics: string[] = [];
@@ -52,16 +52,6 @@ async function written(out: string, expected: number): Promise<number[]> {
   return records.map((r) => Number(r.headers['sluice-source-offset'])).sort((a, b) => a - b);
 }
 
-async function groupCheckpoint(name: string): Promise<number | undefined> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return await committedCheckpoint(admin, `${name}-group`, `${name}-in`);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 
 for (const cut of ['drop-request', 'lose-reply'] as Cut[]) {
@@ -82,7 +72,7 @@ for (const cut of ['drop-request', 'lose-reply'] as Cut[]) {
       await sink.close();
     }
     assert.deepEqual(await written(out, 25), range(0, 25), 'each letter once, for a read_committed reader');
-    assert.equal(await groupCheckpoint(name), 2, 'the group records the last checkpoint');
+    assert.equal(await groupCheckpoint(kafka, name), 2, 'the group records the last checkpoint');
   });
 }
 
@@ -109,6 +99,6 @@ for (const [cut, what] of failedAtDeadline) {
       await sink.close();
     }
     assert.deepEqual(await written(out, 14), range(0, 14), 'checkpoint 1 once, checkpoint 2 once');
-    assert.equal(await groupCheckpoint(name), 2);
+    assert.equal(await groupCheckpoint(kafka, name), 2);
   });
 }

@@ -7,11 +7,10 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { ErrorCode, RecordErrorCode, SluiceError } from '../../src/errors.js';
-import { committedCheckpoint } from '../../src/streams/sinks/side-outputs.js';
 import type { DeadLetter } from '../../src/streams/sinks/sink.js';
 import { createTopics, deleteTopics, readTopic, testKafka } from '../helpers/kafka.js';
 import { uniqueName } from '../helpers/services.js';
-import { testSideOutputs } from '../helpers/side-outputs.js';
+import { groupCheckpoint, testSideOutputs } from '../helpers/side-outputs.js';
 
 const kafka = testKafka('sluice-test-side-output-topics');
 const topics: string[] = [];
@@ -31,16 +30,6 @@ function letters(topic: string, n: number): DeadLetter[] {
   }));
 }
 
-async function groupCheckpoint(name: string): Promise<number | undefined> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return await committedCheckpoint(admin, `${name}-group`, `${name}-in`);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 test('letters wait until their topics are created; a commit of offsets alone does not', async () => {
   const name = uniqueName('so-topics');
   const out = `${name}-dlq`;
@@ -57,7 +46,7 @@ test('letters wait until their topics are created; a commit of offsets alone doe
   try {
     // The start's commit of the restored offsets: no letters, so it does not wait.
     await sink.commit(0, new Map([[0, 0]]), Date.now() + 30_000);
-    assert.equal(await groupCheckpoint(name), 0, 'the offsets-only commit went through while the topics were being created');
+    assert.equal(await groupCheckpoint(kafka, name), 0, 'the offsets-only commit went through while the topics were being created');
 
     await sink.send(letters(out, 7));
     sink.seal(1);
@@ -68,7 +57,7 @@ test('letters wait until their topics are created; a commit of offsets alone doe
     // A commit that did not wait takes tens of milliseconds on this broker.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     assert.equal(committed, false, 'the letters were not committed before their topics were reported created');
-    assert.equal(await groupCheckpoint(name), 0);
+    assert.equal(await groupCheckpoint(kafka, name), 0);
     created();
     await committing;
   } finally {
@@ -80,7 +69,7 @@ test('letters wait until their topics are created; a commit of offsets alone doe
     [0, 1, 2, 3, 4, 5, 6],
     'each letter once',
   );
-  assert.equal(await groupCheckpoint(name), 1);
+  assert.equal(await groupCheckpoint(kafka, name), 1);
 });
 
 test('topics that could not be created fail the commit of letters with that error, and write nothing', async () => {
@@ -106,5 +95,5 @@ test('topics that could not be created fail the commit of letters with that erro
   } finally {
     await sink.close();
   }
-  assert.equal(await groupCheckpoint(name), undefined, 'no checkpoint was committed');
+  assert.equal(await groupCheckpoint(kafka, name), undefined, 'no checkpoint was committed');
 });
