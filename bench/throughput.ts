@@ -15,6 +15,9 @@
  *   kafkajs+decode+parse+count (--floors) and counting user windows in a Map as well: the least
  *                   work of the built-in job, all on one thread (no watermark, state, threads,
  *                   checkpoints or output);
+ *   kafkajs+decode | parse+count (--floors) the same work with the parse and the count on a
+ *                   second thread: the consuming thread decodes and hands over each batch's values,
+ *                   and gets the events' times back (the floor of parsing on the idle core);
  *   sluice          the daemon, sinks off (its stdout sink, piped to the bench and kept in a file);
  *   sluice ES+Redis the daemon with both sinks;
  *   flink (--flink) the reference job (/work/shared/peers/flink/run) with both sinks.
@@ -126,7 +129,7 @@ function systems(o: Options): System[] {
   const list: System[] = [];
   if (o.kafkajs) list.push({ name: CONSUMER_SYSTEMS.none, run: (ctx) => runKafkajs(ctx) });
   if (o.floors)
-    for (const work of ['decode', 'parse', 'parse+count'] as const)
+    for (const work of ['decode', 'parse', 'parse+count', 'parse+count in a thread'] as const)
       list.push({ name: CONSUMER_SYSTEMS[work], run: (ctx) => runKafkajs(ctx, work) });
   const builds: Array<{ cli: string | undefined; prefix: string }> = [
     ...(o.baselineCli ? [{ cli: o.baselineCli, prefix: 'baseline' }] : []),
@@ -252,12 +255,18 @@ function report(results: Measured[], names: string[], workload: Workload, o: Opt
     `perturbed/discarded: other processes used more than ${o.maxOtherCores} cores on average during the run (discarded runs were repeated, not in the medians).`,
   );
   // `medians` holds every system with a usable run (a single run is its own median).
-  const floors = [CONSUMER_SYSTEMS.decode, CONSUMER_SYSTEMS.parse, CONSUMER_SYSTEMS['parse+count']].filter((f) => medians.has(f));
+  const floors = [
+    CONSUMER_SYSTEMS.decode,
+    CONSUMER_SYSTEMS.parse,
+    CONSUMER_SYSTEMS['parse+count'],
+    CONSUMER_SYSTEMS['parse+count in a thread'],
+  ].filter((f) => medians.has(f));
   if (floors.length > 0) {
     out.push(
       `${CONSUMER_SYSTEMS.decode} = the raw kafkajs consumer with sluice's record decoding (kafka-record-decoding.ts), as the daemon runs kafkajs;`,
       `${CONSUMER_SYSTEMS.parse} = that + parseClick (sluice's parser and validation) on every value, on its one thread;`,
-      `${CONSUMER_SYSTEMS['parse+count']} = that + a count per user window (and per event type) in a Map: the least work of the job on one thread`,
+      `${CONSUMER_SYSTEMS['parse+count']} = that + a count per user window (and per event type) in a Map: the least work of the job on one thread;`,
+      `${CONSUMER_SYSTEMS['parse+count in a thread']} = the same work with the parse and the count on a second thread, the events' times sent back: the least work of the job when the consuming thread does not parse`,
       '  (no watermark, state store, threads, checkpoint or output). Every system against them (medians when several runs):',
     );
     for (const [name, m] of medians) {

@@ -19,6 +19,12 @@
  * usage: node dist/bench/lib/kafkajs-consumer.js <brokers> <topic> <groupId> <expectedRecords> --parse
  *   The same without the count: what reading the job's fields costs on the consuming thread, the
  *   floor under any job over this topic. The report gains `valid` and `invalid`.
+ * usage: node dist/bench/lib/kafkajs-consumer.js <brokers> <topic> <groupId> <expectedRecords> --count-windows-in-thread <windowMs>
+ *   The same work as --count-windows, but the consuming thread only decodes: it packs each batch's
+ *   values into one buffer and hands it to another thread (parse-count-thread.ts), which parses and
+ *   counts and sends back the valid events' times; the consuming thread keeps the latest time per
+ *   partition (what its watermark would need). The floor of a design that parses on the second
+ *   core. It is done when that thread has counted every record.
  * --sluice-decoding (after <expectedRecords>, with any of the above): kafkajs decodes records with
  *   sluice's record decoding (src/streams/sources/kafka-record-decoding.ts), as the daemon does.
  * All times are ms since this process started (performance.now()) unless named epoch.
@@ -26,6 +32,8 @@
 import { DEFAULT_FETCH_PARTITION_BYTES, fetchMaxBytes } from '../../src/config/runtime-defaults.js';
 import { parseClick } from '../../src/streams/operators/records.js';
 import { installFastRecordDecoding } from '../../src/streams/sources/kafka-record-decoding.js';
+import { Worker } from 'node:worker_threads';
+import type { PackedBatch, ParsedTimes, ThreadCounts } from './parse-count-thread.js';
 import { threadCpuSeconds } from './proc.js';
 
 export interface BaselineReport {
@@ -77,19 +85,20 @@ async function main(): Promise<void> {
   const [brokers, topic, groupId, expectedRaw, flag, flagArg] = args.filter((a) => a !== '--sluice-decoding');
   const expected = Number(expectedRaw);
   const watch = flag === '--watch-close' && flagArg ? flagArg.split(',').map(Number) : undefined;
-  const countWindowMs = flag === '--count-windows' ? Number(flagArg) : undefined;
-  const parse = flag === '--parse' || countWindowMs !== undefined;
+  const inThread = flag === '--count-windows-in-thread';
+  const countWindowMs = flag === '--count-windows' || inThread ? Number(flagArg) : undefined;
+  const parse = flag === '--parse' || (countWindowMs !== undefined && !inThread);
   if (
     !brokers ||
     !topic ||
     !groupId ||
     !Number.isSafeInteger(expected) ||
-    (flag !== undefined && !watch && !parse) ||
+    (flag !== undefined && !watch && !parse && !inThread) ||
     (watch && watch.length !== 3) ||
     (countWindowMs !== undefined && !(Number.isSafeInteger(countWindowMs) && countWindowMs > 0))
   ) {
     process.stderr.write(
-      'usage: kafkajs-consumer <brokers> <topic> <groupId> <expectedRecords> [--watch-close windowMs,boundMs,partitions | --count-windows windowMs | --parse] [--sluice-decoding]\n',
+      'usage: kafkajs-consumer <brokers> <topic> <groupId> <expectedRecords> [--watch-close windowMs,boundMs,partitions | --count-windows windowMs | --count-windows-in-thread windowMs | --parse] [--sluice-decoding]\n',
     );
     process.exit(2);
   }
@@ -136,6 +145,23 @@ async function main(): Promise<void> {
   let invalid = 0;
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
+  // --count-windows-in-thread: the thread that parses and counts, and the latest time per partition it reported.
+  const thread = inThread ? new Worker(new URL('./parse-count-thread.js', import.meta.url), { workerData: countWindowMs }) : undefined;
+  const latest = new Map<number, number>();
+  let threadCounts: ThreadCounts | undefined;
+  let countsArrived!: () => void;
+  const counted = new Promise<void>((resolve) => (countsArrived = resolve));
+  thread?.on('message', (m: ParsedTimes | ThreadCounts) => {
+    if ('times' in m) {
+      const times = new Float64Array(m.times, 0, m.valid);
+      let max = latest.get(m.partition) ?? Number.NEGATIVE_INFINITY;
+      for (let i = 0; i < times.length; i++) if ((times[i] as number) > max) max = times[i] as number;
+      latest.set(m.partition, max);
+      return;
+    }
+    threadCounts = m;
+    countsArrived();
+  });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   report.subscribedMs = performance.now();
@@ -160,6 +186,25 @@ async function main(): Promise<void> {
             process.stdout.write(JSON.stringify({ windowEnd: nextEnd, seenAtEpochMs: Date.now() } satisfies CloseSeen) + '\n');
           }
         }
+      }
+      if (thread) {
+        let size = 0;
+        for (const m of batch.messages) size += m.value ? m.value.length : 0;
+        const bytes = new Uint8Array(size);
+        const ends = new Int32Array(n);
+        let at = 0;
+        for (let i = 0; i < n; i++) {
+          const value = (batch.messages[i] as { value: Buffer | null }).value;
+          if (value === null) {
+            ends[i] = -1;
+            continue;
+          }
+          bytes.set(value, at);
+          at += value.length;
+          ends[i] = at;
+        }
+        const packed: PackedBatch = { partition: batch.partition, bytes: bytes.buffer, ends: ends.buffer };
+        thread.postMessage(packed, [bytes.buffer, ends.buffer]);
       }
       if (parse) {
         const now = Date.now();
@@ -188,6 +233,13 @@ async function main(): Promise<void> {
     },
   });
   await finished;
+  if (thread) {
+    // Done when the thread has counted every record: the floor includes its work.
+    thread.postMessage('done');
+    await counted;
+    report.lastRecordMs = performance.now();
+    await thread.terminate();
+  }
   const usage = process.resourceUsage();
   const threads = threadCpuSeconds('self');
   report.maxRssKiB = usage.maxRSS;
@@ -196,6 +248,7 @@ async function main(): Promise<void> {
   report.mainThreadCpuS = threads.find((t) => t.main)?.cpuS ?? 0;
   report.otherThreadsCpuS = Math.max(0, report.cpuUserS + report.cpuSystemS - report.mainThreadCpuS);
   if (parse) Object.assign(report, { valid, invalid, ...(countWindowMs !== undefined ? { windows: windows.size } : {}) });
+  if (threadCounts) Object.assign(report, threadCounts);
   process.stdout.write(JSON.stringify(report) + '\n');
   await consumer.disconnect();
 }

@@ -99,7 +99,7 @@ function servicesNote(services: readonly ServiceCpu[], busyCores: number): strin
  * as the daemon runs kafkajs; then (kafkajs-consumer.ts) parsing every value too, then counting user
  * windows too.
  */
-export type ConsumerWork = 'none' | 'decode' | 'parse' | 'parse+count';
+export type ConsumerWork = 'none' | 'decode' | 'parse' | 'parse+count' | 'parse+count in a thread';
 
 /** The system names of the four. */
 export const CONSUMER_SYSTEMS: Record<ConsumerWork, string> = {
@@ -107,6 +107,7 @@ export const CONSUMER_SYSTEMS: Record<ConsumerWork, string> = {
   decode: 'kafkajs+decode',
   parse: 'kafkajs+decode+parse',
   'parse+count': 'kafkajs+decode+parse+count',
+  'parse+count in a thread': 'kafkajs+decode | parse+count',
 };
 
 /**
@@ -119,7 +120,13 @@ export async function runKafkajs(ctx: RunContext, work: ConsumerWork = 'none'): 
   const { kafka, workload } = ctx;
   const system = CONSUMER_SYSTEMS[work];
   const extraArgs = [
-    ...(work === 'parse+count' ? ['--count-windows', String(WINDOW_MS)] : work === 'parse' ? ['--parse'] : []),
+    ...(work === 'parse+count'
+      ? ['--count-windows', String(WINDOW_MS)]
+      : work === 'parse+count in a thread'
+        ? ['--count-windows-in-thread', String(WINDOW_MS)]
+        : work === 'parse'
+          ? ['--parse']
+          : []),
     ...(work === 'none' ? [] : ['--sluice-decoding']),
   ];
   const groupId = uniqueName('bench-kafkajs');
@@ -153,7 +160,7 @@ export async function runKafkajs(ctx: RunContext, work: ConsumerWork = 'none'): 
   const windowsExpected = workload.expectedWindows + workload.trailers;
   const counted =
     (work === 'none' || work === 'decode' || report.valid === validExpected) &&
-    (work !== 'parse+count' || report.windows === windowsExpected);
+    ((work !== 'parse+count' && work !== 'parse+count in a thread') || report.windows === windowsExpected);
   const ok = report.records === workload.totalRecords && counted;
   return {
     system,
@@ -175,7 +182,9 @@ export async function runKafkajs(ctx: RunContext, work: ConsumerWork = 'none'): 
         ? []
         : [
             `parsed ${report.valid} valid (expected ${validExpected}, trailers included) and ${report.invalid} refused` +
-              (work === 'parse+count' ? `; counted ${report.windows} user windows (expected ${windowsExpected})` : ''),
+              (work === 'parse+count' || work === 'parse+count in a thread'
+                ? `; counted ${report.windows} user windows (expected ${windowsExpected})`
+                : ''),
           ]),
       `other processes using CPU meanwhile: ${others}`,
       servicesNote(services, busyCores),

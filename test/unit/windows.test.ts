@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { clickCountAggregate, type ClickCountAccumulator, type ClickCountResult } from '../../src/job/clickstream.js';
+import fc from 'fast-check';
+import { clickCountAggregate, sortedCounts, type ClickCountAccumulator, type ClickCountResult } from '../../src/job/clickstream.js';
 import type { ClickEvent } from '../../src/streams/operators/records.js';
 import {
   assignTumblingWindow,
@@ -49,8 +50,8 @@ describe('tumbling windows', () => {
     assert.deepEqual(
       fired.map((f) => f.result),
       [
-        { userId: 'a', windowStart: 0, windowEnd: MIN, count: 3, byEventType: Object.assign(Object.create(null), { click: 1, view: 2 }) },
-        { userId: 'b', windowStart: 0, windowEnd: MIN, count: 1, byEventType: Object.assign(Object.create(null), { click: 1 }) },
+        { userId: 'a', windowStart: 0, windowEnd: MIN, count: 3, byEventType: { click: 1, view: 2 } },
+        { userId: 'b', windowStart: 0, windowEnd: MIN, count: 1, byEventType: { click: 1 } },
       ],
     );
     assert.deepEqual(purged, [0]);
@@ -104,5 +105,46 @@ describe('tumbling windows', () => {
     add(ev('a', 3, '__proto__'), -Infinity);
     const result = advance(op, MIN).fired[0]?.result;
     assert.equal(JSON.stringify(result?.byEventType), '{"__proto__":2,"constructor":1}');
+  });
+});
+
+describe('the per-type counts of a result', () => {
+  /** What the counts printed as before sortedCounts: a null-prototype object filled in sorted order. */
+  const reference = (counts: Map<string, number>): string => {
+    const object = Object.create(null) as Record<string, number>;
+    for (const type of [...counts.keys()].sort()) object[type] = counts.get(type) as number;
+    return JSON.stringify(object);
+  };
+  const hostile = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '', '0', '10', '9', '-1', 'a.b', 'é', '😀', 'click', 'view'];
+
+  test('print as the sorted null-prototype object did, with every type an own count, whatever the types and their order', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.oneof(fc.constantFrom(...hostile), fc.string(), fc.string({ unit: 'binary' })), { maxLength: 12 }),
+        fc.array(fc.nat(), { minLength: 12, maxLength: 12 }),
+        (types, ns) => {
+          const counts = new Map(types.map((t, i) => [t, ns[i] as number]));
+          const sorted = sortedCounts(counts);
+          assert.equal(JSON.stringify(sorted), reference(counts));
+          assert.equal(Object.getPrototypeOf(sorted), Object.prototype);
+          assert.deepEqual(new Set(Object.keys(sorted)), new Set(types));
+          for (const [t, n] of counts) assert.equal(Object.getOwnPropertyDescriptor(sorted, t)?.value, n);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  test('"__proto__" is a count, not a prototype, and survives a copy to another thread', () => {
+    const sorted = sortedCounts(
+      new Map([
+        ['view', 2],
+        ['__proto__', 7],
+        ['click', 1],
+      ]),
+    );
+    assert.equal(Object.getPrototypeOf(sorted), Object.prototype);
+    assert.equal(JSON.stringify(sorted), '{"__proto__":7,"click":1,"view":2}');
+    assert.equal(JSON.stringify(structuredClone(sorted)), '{"__proto__":7,"click":1,"view":2}');
   });
 });
