@@ -11,7 +11,7 @@
  */
 import { systemClock, systemScheduler, type Cancel, type Clock, type Scheduler } from '../clock.js';
 import type { Worker } from 'node:worker_threads';
-import { Subject, concatMap, type Subscription } from 'rxjs';
+import { Subject, concatMap, type Subscription } from '../streams/rx.js';
 import { deserializeError, ErrorCode, SluiceError } from '../errors.js';
 import type { KeyedStage, KeyedStep, LateCandidatesCallback, ResultsCallback } from '../streams/operators/keyed-stage.js';
 import { discardPrestarted } from '../supervision/thread-prestart.js';

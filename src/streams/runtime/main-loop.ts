@@ -12,7 +12,7 @@
  *   each other, one stop), so only a handful can wait.
  * `concatMap` queues what arrives while an entry runs; the bounds above are what keep it short.
  */
-import { concatMap, filter, from, map, merge, Observable, Subject, type Subscription } from 'rxjs';
+import { concatMap, filter, from, map, merge, Observable, Subject, type Subscription } from '../rx.js';
 import type { Scheduler } from '../../clock.js';
 import type { PulledBatch } from '../sources/pulled-batches.js';
 

@@ -5,7 +5,7 @@
  * source also commits its side outputs with each checkpoint and says, at start-up, up to which
  * checkpoint it did (the restore decision).
  */
-import type { Observable } from 'rxjs';
+import type { Observable } from '../rx.js';
 import type { DeadLetterSink } from '../sinks/sink.js';
 import type { PulledBatch } from './pulled-batches.js';
 

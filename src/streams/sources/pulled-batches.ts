@@ -4,7 +4,7 @@
  * (kafkajs stops fetching and keeps heartbeating, the generator stops generating) and nothing
  * queues here: at most one batch per pushing caller is outstanding.
  */
-import { Observable, type Subscriber } from 'rxjs';
+import { Observable, type Subscriber } from '../rx.js';
 import type { SourceBatch } from './source.js';
 
 export interface PulledBatch {
