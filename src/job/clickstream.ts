@@ -26,21 +26,28 @@ export interface ClickCountAccumulator {
   byEventType: Map<string, number>;
 }
 
+/** Up to this many event types, sortedCounts sorts by insertion. */
+const INSERTION_SORT_MAX = 16;
+
 /**
  * The counts as an object with its keys in sorted order: the same accumulator always prints the same
- * document. A plain object filled in one order keeps one hidden class per set of types (fast to
- * fill, clone and print: a null-prototype object is a dictionary, ~2.6 CPU-µs per result in a
- * worker with the spread and default sort this replaces); "__proto__" is defined, not assigned, so it
- * stays a count and never a prototype.
+ * document. A plain object filled in one order keeps one hidden class per set of types, fast to
+ * fill, clone and print; a null-prototype object is a dictionary (in isolation, 0.19-0.23 µs per
+ * result against 0.41-0.45 µs for the null-prototype object, spread and default sort this replaces).
+ * "__proto__" is defined, not assigned, so it stays a count and never a prototype.
  */
 export function sortedCounts(counts: ReadonlyMap<string, number>): Record<string, number> {
-  const types: string[] = [];
-  for (const type of counts.keys()) {
-    // Insertion sort: a window holds a handful of event types.
-    let i = types.length;
-    types.push(type);
-    for (; i > 0 && (types[i - 1] as string) > type; i--) types[i] = types[i - 1] as string;
-    types[i] = type;
+  const types = [...counts.keys()];
+  if (types.length > INSERTION_SORT_MAX) {
+    types.sort(); // Event types are arbitrary input: many distinct ones must not cost n².
+  } else {
+    // A window holds a handful of event types: an insertion sort beats the generic one.
+    for (let j = 1; j < types.length; j++) {
+      const type = types[j] as string;
+      let i = j;
+      for (; i > 0 && (types[i - 1] as string) > type; i--) types[i] = types[i - 1] as string;
+      types[i] = type;
+    }
   }
   const sorted: Record<string, number> = {};
   for (let i = 0; i < types.length; i++) {
