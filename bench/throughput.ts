@@ -63,7 +63,7 @@ const FLAGS = {
   kafkajs: bool(true, 'run the raw kafkajs baseline'),
   floors: bool(
     true,
-    "run kafkajs+decode, kafkajs+decode+parse and kafkajs+decode+parse+count: the raw consumer on sluice's record decoding, plus the parse (and a window count), on one thread",
+    "run kafkajs+decode, kafkajs+decode+parse, kafkajs+decode+parse+count and kafkajs+decode | parse+count: the raw consumer on sluice's record decoding, plus the parse (and a window count), on one thread, then with the parse and count on a second thread",
   ),
   sinksOff: bool(true, 'run sluice with sinks off'),
   sinks: bool(true, 'run sluice with Elasticsearch + Redis'),

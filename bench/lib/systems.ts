@@ -97,11 +97,11 @@ function servicesNote(services: readonly ServiceCpu[], busyCores: number): strin
 /**
  * The raw consumer's work (kafkajs as published); `decode`: the same with sluice's record decoding,
  * as the daemon runs kafkajs; then (kafkajs-consumer.ts) parsing every value too, then counting user
- * windows too.
+ * windows too; and that count with the parse on a second thread (the consuming thread only decodes).
  */
 export type ConsumerWork = 'none' | 'decode' | 'parse' | 'parse+count' | 'parse+count in a thread';
 
-/** The system names of the four. */
+/** The system names of the five. */
 export const CONSUMER_SYSTEMS: Record<ConsumerWork, string> = {
   none: 'raw kafkajs',
   decode: 'kafkajs+decode',
