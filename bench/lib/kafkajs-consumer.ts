@@ -34,6 +34,7 @@ import { parseClick } from '../../src/streams/operators/records.js';
 import { installFastRecordDecoding } from '../../src/streams/sources/kafka-record-decoding.js';
 import { Worker } from 'node:worker_threads';
 import type { PackedBatch, ParsedTimes, ThreadCounts } from './parse-count-thread.js';
+import { UserWindowCounts } from './user-window-counts.js';
 import { threadCpuSeconds } from './proc.js';
 
 export interface BaselineReport {
@@ -55,12 +56,6 @@ export interface BaselineReport {
   valid?: number;
   invalid?: number;
   windows?: number;
-}
-
-/** One user window of --count-windows: what the built-in job's result holds. */
-interface WindowCount {
-  count: number;
-  byEventType: Map<string, number>;
 }
 
 export interface CloseSeen {
@@ -140,7 +135,7 @@ async function main(): Promise<void> {
   const maxTs = new Map<number, number>();
   let nextEnd = 0;
   // --count-windows: "userId:windowStart" -> counts.
-  const windows = new Map<string, WindowCount>();
+  const windows = countWindowMs !== undefined && !inThread ? new UserWindowCounts(countWindowMs) : undefined;
   let valid = 0;
   let invalid = 0;
   let done!: () => void;
@@ -215,13 +210,7 @@ async function main(): Promise<void> {
             continue;
           }
           valid++;
-          if (countWindowMs === undefined) continue;
-          const { userId, eventType, timestamp } = parsed.event;
-          const key = `${userId}:${timestamp - (timestamp % countWindowMs)}`;
-          let w = windows.get(key);
-          if (w === undefined) windows.set(key, (w = { count: 0, byEventType: new Map() }));
-          w.count++;
-          w.byEventType.set(eventType, (w.byEventType.get(eventType) ?? 0) + 1);
+          windows?.add(parsed.event);
         }
       }
       resolveOffset((batch.messages[n - 1] as { offset: string }).offset);
@@ -247,7 +236,7 @@ async function main(): Promise<void> {
   report.cpuSystemS = usage.systemCPUTime / 1e6;
   report.mainThreadCpuS = threads.find((t) => t.main)?.cpuS ?? 0;
   report.otherThreadsCpuS = Math.max(0, report.cpuUserS + report.cpuSystemS - report.mainThreadCpuS);
-  if (parse) Object.assign(report, { valid, invalid, ...(countWindowMs !== undefined ? { windows: windows.size } : {}) });
+  if (parse) Object.assign(report, { valid, invalid, ...(windows ? { windows: windows.size } : {}) });
   if (threadCounts) Object.assign(report, threadCounts);
   process.stdout.write(JSON.stringify(report) + '\n');
   await consumer.disconnect();

@@ -8,6 +8,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseClick } from '../../src/streams/operators/records.js';
+import { UserWindowCounts } from './user-window-counts.js';
 
 export interface PackedBatch {
   partition: number;
@@ -32,8 +33,7 @@ export interface ThreadCounts {
 
 const port = parentPort;
 if (!port) throw new Error('parse-count-thread.js must run as a worker thread');
-const windowMs = Number(workerData);
-const windows = new Map<string, { count: number; byEventType: Map<string, number> }>();
+const windows = new UserWindowCounts(Number(workerData));
 let valid = 0;
 let invalid = 0;
 
@@ -57,13 +57,8 @@ port.on('message', (message: PackedBatch | 'done') => {
       continue;
     }
     valid++;
-    const { userId, eventType, timestamp } = parsed.event;
-    times[n++] = timestamp;
-    const key = `${userId}:${timestamp - (timestamp % windowMs)}`;
-    let w = windows.get(key);
-    if (w === undefined) windows.set(key, (w = { count: 0, byEventType: new Map() }));
-    w.count++;
-    w.byEventType.set(eventType, (w.byEventType.get(eventType) ?? 0) + 1);
+    times[n++] = parsed.event.timestamp;
+    windows.add(parsed.event);
   }
   port.postMessage({ partition: message.partition, times: times.buffer, valid: n } satisfies ParsedTimes, [times.buffer]);
 });

@@ -110,6 +110,15 @@ export const CONSUMER_SYSTEMS: Record<ConsumerWork, string> = {
   'parse+count in a thread': 'kafkajs+decode | parse+count',
 };
 
+/** kafkajs-consumer.ts's arguments after <expectedRecords> for each work. */
+const CONSUMER_ARGS: Record<ConsumerWork, string[]> = {
+  none: [],
+  decode: ['--sluice-decoding'],
+  parse: ['--parse', '--sluice-decoding'],
+  'parse+count': ['--count-windows', String(WINDOW_MS), '--sluice-decoding'],
+  'parse+count in a thread': ['--count-windows-in-thread', String(WINDOW_MS), '--sluice-decoding'],
+};
+
 /**
  * The raw kafkajs consumer; with `decode`, the same consumer on sluice's record decoding; with
  * `parse`, that consumer also parses every value with sluice's parser; with `parse+count`, it also
@@ -119,16 +128,9 @@ export const CONSUMER_SYSTEMS: Record<ConsumerWork, string> = {
 export async function runKafkajs(ctx: RunContext, work: ConsumerWork = 'none'): Promise<Measured> {
   const { kafka, workload } = ctx;
   const system = CONSUMER_SYSTEMS[work];
-  const extraArgs = [
-    ...(work === 'parse+count'
-      ? ['--count-windows', String(WINDOW_MS)]
-      : work === 'parse+count in a thread'
-        ? ['--count-windows-in-thread', String(WINDOW_MS)]
-        : work === 'parse'
-          ? ['--parse']
-          : []),
-    ...(work === 'none' ? [] : ['--sluice-decoding']),
-  ];
+  const extraArgs = CONSUMER_ARGS[work];
+  const parses = work !== 'none' && work !== 'decode';
+  const countsWindows = work === 'parse+count' || work === 'parse+count in a thread';
   const groupId = uniqueName('bench-kafkajs');
   onCleanup(() => deleteGroups(kafka, [groupId]));
   const cpu = new CpuAccount(ctx.services);
@@ -158,9 +160,7 @@ export async function runKafkajs(ctx: RunContext, work: ConsumerWork = 'none'): 
   // Each trailing event (one per partition, a user of its own) opens a window that never closes.
   const validExpected = workload.validEvents + workload.trailers;
   const windowsExpected = workload.expectedWindows + workload.trailers;
-  const counted =
-    (work === 'none' || work === 'decode' || report.valid === validExpected) &&
-    ((work !== 'parse+count' && work !== 'parse+count in a thread') || report.windows === windowsExpected);
+  const counted = (!parses || report.valid === validExpected) && (!countsWindows || report.windows === windowsExpected);
   const ok = report.records === workload.totalRecords && counted;
   return {
     system,
@@ -178,13 +178,11 @@ export async function runKafkajs(ctx: RunContext, work: ConsumerWork = 'none'): 
     discarded: false,
     notes: [
       `saw ${report.records} of ${workload.totalRecords} records; group joined ${(report.joinedMs / 1000).toFixed(2)} s, first batch ${(report.firstBatchMs / 1000).toFixed(2)} s after its start`,
-      ...(work === 'none'
+      ...(!parses
         ? []
         : [
             `parsed ${report.valid} valid (expected ${validExpected}, trailers included) and ${report.invalid} refused` +
-              (work === 'parse+count' || work === 'parse+count in a thread'
-                ? `; counted ${report.windows} user windows (expected ${windowsExpected})`
-                : ''),
+              (countsWindows ? `; counted ${report.windows} user windows (expected ${windowsExpected})` : ''),
           ]),
       `other processes using CPU meanwhile: ${others}`,
       servicesNote(services, busyCores),
