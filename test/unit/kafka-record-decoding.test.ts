@@ -215,9 +215,45 @@ function batchBytes(spec: BatchSpec): Buffer {
   return Buffer.concat([int64Bytes(spec.firstOffset), length, afterLength]);
 }
 
+/**
+ * A decoded batch as its readers see it: each record as a plain object of kafkajs's record fields,
+ * in kafkajs's order, each read from the record (a record read in place has its key as a getter).
+ */
+function asRead(batch: unknown): unknown {
+  const { records, ...rest } = batch as { records: Array<Record<string, unknown>> };
+  const fields = ['magicByte', 'attributes', 'timestamp', 'offset', 'key', 'value', 'headers', 'isControlRecord', 'batchContext'];
+  return { ...rest, records: records.map((r) => Object.fromEntries(fields.map((f) => [f, r[f]]))) };
+}
+
+test("a record's fields as a reader sees them are kafkajs's record fields, no more, no fewer", async () => {
+  const spec: BatchSpec = {
+    firstOffset: 7n,
+    firstTimestamp: 1_796_385_960_000n,
+    maxTimestamp: 1_796_385_960_009n,
+    gzip: false,
+    flags: 0,
+    producerId: -1n,
+    records: [{ attributes: 0, timestampDelta: 1n, offsetDelta: 0, key: Buffer.from('k'), value: Buffer.from('v'), headers: [] }],
+  };
+  const [mine, theirs] = [
+    await fastBatch(new KafkajsDecoder(batchBytes(spec))),
+    await kafkajsBatchDecoder(new KafkajsDecoder(batchBytes(spec))),
+  ];
+  // Own enumerable fields, and the getters of a class's prototype.
+  const readable = (r: object): string[] => {
+    const proto = Object.getPrototypeOf(r) as object;
+    const getters = proto === Object.prototype ? [] : Object.entries(Object.getOwnPropertyDescriptors(proto)).filter(([, d]) => d.get);
+    return [...Object.keys(r), ...getters.map(([name]) => name)].sort();
+  };
+  const [m, t] = [(mine as { records: object[] }).records[0] as object, (theirs as { records: object[] }).records[0] as object];
+  assert.deepStrictEqual(readable(m), readable(t));
+  assert.deepStrictEqual((asRead(mine) as { records: unknown[] }).records, (theirs as { records: unknown[] }).records);
+  assert.deepStrictEqual((m as { key: Buffer }).key, Buffer.from('k'));
+});
+
 async function outcome(decode: (d: Decoder) => Promise<unknown>, d: Decoder): Promise<unknown> {
   try {
-    return { batch: await decode(d), offset: d.offset };
+    return { batch: asRead(await decode(d)), offset: d.offset };
   } catch (err) {
     return { error: (err as Error).name, offset: d.offset };
   }

@@ -13,7 +13,8 @@
  * - `fastBatchDecoder`: each record read in place in the fetch's buffer; a record whose lengths do
  *   not fit inside it is read kafkajs's way, from its own slice, for kafkajs's result or error;
  * - `fastConsumerBatch`: the offset filter on numbers.
- * Each record object has the same fields, values and strings as kafkajs's.
+ * Each record has the same fields, values and strings as kafkajs's (a record read in place reads
+ * its key only when asked, and one without headers shares one empty headers object).
  *
  * kafkajs has no hook for any of this. Its modules take each other when they are first loaded (the
  * consumer's batch with kafkajs itself, the record-batch decoder lazily at the first fetch).
@@ -179,15 +180,25 @@ export function fastRecordDecoding(Long: LongClass, headerDecoder: HeaderDecoder
     return record(batchContext, attributes, timestamp, offset, key, value, headersObject(headerList));
   };
 
-  /** A length-prefixed run of bytes within `end`: null for -1, NOT_IN_PLACE when out of bounds. */
-  const bytesWithin = (decoder: KafkajsDecoder, end: number): Buffer | null | typeof NOT_IN_PLACE => {
+  /**
+   * Past a length-prefixed run of bytes within `end`: its length (-1 for null; it starts at
+   * `decoder.offset - length` then), NOT_IN_PLACE when out of bounds.
+   */
+  const skipWithin = (decoder: KafkajsDecoder, end: number): number | typeof NOT_IN_PLACE => {
     const length = decoder.readVarInt();
     const at = decoder.offset;
     if (at > end) return NOT_IN_PLACE;
-    if (length === -1) return null;
+    if (length === -1) return -1;
     if (length < 0 || at + length > end) return NOT_IN_PLACE;
     decoder.offset = at + length;
-    return decoder.buffer.subarray(at, at + length);
+    return length;
+  };
+
+  /** A length-prefixed run of bytes within `end`: null for -1, NOT_IN_PLACE when out of bounds. */
+  const bytesWithin = (decoder: KafkajsDecoder, end: number): Buffer | null | typeof NOT_IN_PLACE => {
+    const length = skipWithin(decoder, end);
+    if (length === NOT_IN_PLACE || length === -1) return length === -1 ? null : NOT_IN_PLACE;
+    return decoder.buffer.subarray(decoder.offset - length, decoder.offset);
   };
 
   const decodeWithin = (decoder: KafkajsDecoder, batchContext: BatchContext, end: number): unknown => {
@@ -197,14 +208,15 @@ export function fastRecordDecoding(Long: LongClass, headerDecoder: HeaderDecoder
     const timestamp = readTimestamp(decoder, batchContext);
     const offsetDelta = decoder.readVarInt();
     if (decoder.offset > end) return NOT_IN_PLACE;
-    const key = bytesWithin(decoder, end);
-    if (key === NOT_IN_PLACE) return NOT_IN_PLACE;
+    const keyLength = skipWithin(decoder, end);
+    if (keyLength === NOT_IN_PLACE) return NOT_IN_PLACE;
+    const keyAt = decoder.offset - Math.max(keyLength, 0);
     const value = bytesWithin(decoder, end);
     if (value === NOT_IN_PLACE) return NOT_IN_PLACE;
     const count = decoder.readVarInt();
     // Each header takes at least two bytes (its two lengths).
     if (decoder.offset > end || count < -1 || count * 2 > end - decoder.offset) return NOT_IN_PLACE;
-    let headers: Record<string, unknown> = {};
+    let headers: Record<string, unknown> = NO_HEADERS;
     if (count > 0) {
       const list: Array<{ key: string; value: Buffer | null }> = [];
       for (let i = 0; i < count; i++) {
@@ -216,10 +228,63 @@ export function fastRecordDecoding(Long: LongClass, headerDecoder: HeaderDecoder
       }
       headers = headersObject(list);
     }
-    return record(batchContext, attributes, timestamp, offsetOf(offsetDelta, batchContext), key, value, headers);
+    return new InPlaceRecord(
+      batchContext,
+      attributes,
+      timestamp,
+      offsetOf(offsetDelta, batchContext),
+      decoder.buffer,
+      keyAt,
+      keyLength,
+      value,
+      headers,
+    );
   };
 
   return { decode, decodeWithin };
+}
+
+/**
+ * The headers of a record that has none: one object for all of them (kafkajs makes an empty object
+ * per record). Frozen, so that nothing can give one record's headers to every other.
+ */
+const NO_HEADERS: Record<string, unknown> = Object.freeze({});
+
+/**
+ * A record read in place, with kafkajs's fields and values. Its key stays in the fetch's buffer
+ * until something reads it: sluice never does on its hot path (the contract says not to rely on
+ * keys), and kafkajs reads keys only to find abort markers in a fetch that has aborted
+ * transactions, so a Buffer view per record was an object per record for nothing. The value is a view into the same buffer, which it keeps alive
+ * anyway. Each read of `key` gives a new view of the same bytes.
+ */
+class InPlaceRecord {
+  readonly magicByte: number | undefined;
+  readonly isControlRecord: boolean;
+  readonly #buffer: Buffer;
+  readonly #keyAt: number;
+  readonly #keyLength: number;
+
+  constructor(
+    readonly batchContext: BatchContext,
+    readonly attributes: number,
+    readonly timestamp: string,
+    readonly offset: string,
+    buffer: Buffer,
+    keyAt: number,
+    keyLength: number,
+    readonly value: Buffer | null,
+    readonly headers: Record<string, unknown>,
+  ) {
+    this.magicByte = batchContext.magicByte;
+    this.isControlRecord = batchContext.isControlBatch === undefined ? false : batchContext.isControlBatch;
+    this.#buffer = buffer;
+    this.#keyAt = keyAt;
+    this.#keyLength = keyLength;
+  }
+
+  get key(): Buffer | null {
+    return this.#keyLength < 0 ? null : this.#buffer.subarray(this.#keyAt, this.#keyAt + this.#keyLength);
+  }
 }
 
 /**
