@@ -487,14 +487,27 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
     await this.env.close();
   }
 
+  /**
+   * The open windows and their entry counts, from disk. Window by window within each key group: the
+   * first key past the previous window, then LMDB counts that window's keys itself. Reading every
+   * key instead decoded each one (its user key a new string) only to count it: ~0.2 s for 500,000
+   * entries, and a restore did it twice (here and after the rollback).
+   */
   private rebuildIndex(): void {
     this.windows.clear();
     this.diskWindows.clear();
     for (const keyGroup of this.keyGroups) {
-      for (const key of this.db.getKeys({ start: [keyGroup], end: [keyGroup + 1] })) {
-        const start = key[1];
-        this.windows.set(start, (this.windows.get(start) ?? 0) + 1);
+      let from: number[] = [keyGroup];
+      for (;;) {
+        let start: number | undefined;
+        for (const key of this.db.getKeys({ start: from, end: [keyGroup + 1], limit: 1 })) start = key[1];
+        if (start === undefined) break;
+        // Window starts are integer milliseconds (the window ranges here end at start + 1).
+        if (!Number.isSafeInteger(start)) throw new Error(`window state holds a window start that is not a safe integer: ${start}`);
+        const count = this.db.getKeysCount({ start: [keyGroup, start], end: [keyGroup, start + 1] });
+        this.windows.set(start, (this.windows.get(start) ?? 0) + count);
         this.diskWindows.add(start);
+        from = [keyGroup, start + 1];
       }
     }
     for (const start of this.bornAt.keys()) if (!this.windows.has(start)) this.bornAt.delete(start);

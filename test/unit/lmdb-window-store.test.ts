@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { mkdtempSync, rmSync, statSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -214,4 +215,49 @@ test('a worker with a 96 MiB heap holds 1,000,000 live keys in LMDB and fires th
   } finally {
     await stage.stop();
   }
+});
+
+test("a reopened store's window index is the disk's: each window open until its last entry of the store's key groups is deleted", async () => {
+  let run = 0;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.uniqueArray(fc.tuple(fc.string({ maxLength: 6 }), fc.constantFrom(0, 1, 59_999, 60_000, 120_000, 1_796_385_960_000)), {
+        // Dense enough that windows share key groups (a count per group would then be wrong).
+        maxLength: 200,
+        size: 'max',
+        selector: ([key, start]) => `${key}\u0000${start}`,
+      }),
+      fc.integer({ min: 0, max: 127 }),
+      fc.integer({ min: 1, max: 128 }),
+      fc.boolean(),
+      async (entries, firstGroup, groupCount, rollBack) => {
+        const path = join(root, `reindex-${run++}`);
+        const writer = freshStore(`reindex-${run - 1}`);
+        for (const [key, start] of entries) writer.put(start, key, { accumulator: acc(1), fired: false });
+        writer.commit();
+        writer.barrier(1);
+        await writer.flushed();
+        await writer.close();
+        // A worker's share: a contiguous range of key groups, cut at the last one.
+        const groups = allGroups.slice(firstGroup, Math.min(128, firstGroup + groupCount));
+        const owned = entries.filter(([key]) => groups.includes(keyGroupOf(key)));
+        const store = new LmdbWindowStore<ClickCountAccumulator>({ path, keyGroups: groups, keyGroupOf: (k) => keyGroupOf(k) });
+        // A restore reads the index again after its rollback.
+        if (rollBack) store.rollbackTo(1);
+        assert.equal(store.size, owned.length);
+        assert.deepEqual(
+          [...store.windowStarts()].sort((a, b) => a - b),
+          [...new Set(owned.map(([, start]) => start))].sort((a, b) => a - b),
+        );
+        for (const [i, [key, start]] of owned.entries()) {
+          store.delete(start, key);
+          const left = owned.slice(i + 1).some(([, s]) => s === start);
+          assert.equal([...store.windowStarts()].includes(start), left, `window ${start} after deleting ${JSON.stringify(key)}`);
+        }
+        await store.close();
+        rmSync(path, { recursive: true, force: true });
+      },
+    ),
+    { numRuns: 60 },
+  );
 });
