@@ -37,6 +37,13 @@ export const DISK_UPDATE_WEIGHT = 6;
 /** The estimated commit time at which the write buffer commits early (see commit-budget.ts). */
 export const DEFAULT_COMMIT_BUDGET_MS = 80;
 
+/**
+ * Rebuilding the window index: LMDB counting one window's keys costs about what decoding ~60-80 keys
+ * does (lmdb-js sets up a range each time), so windows with fewer entries than this in a key group
+ * are cheaper to count key by key.
+ */
+const COUNTED_WINDOW_ENTRIES = 256;
+
 /** Step commits return without waiting for the disk; barriers wait for `flushed`. */
 const STEP_COMMIT = TransactionFlags.ABORTABLE | TransactionFlags.SYNCHRONOUS_COMMIT | TransactionFlags.NO_SYNC_FLUSH;
 
@@ -73,6 +80,11 @@ export interface LmdbWindowStoreOptions {
   commitBudgetAgeMs?: number;
   /** Wall-clock milliseconds (default performance.now), for the budget's age. */
   now?: () => number;
+  /**
+   * Rebuilding the window index, a window with at least this many entries in a key group is
+   * counted by LMDB; below it, the rest of the key group is decoded key by key (default 256; tests).
+   */
+  countedWindowEntries?: number;
 }
 
 /** A consistent read view of the state (see `LmdbWindowStore.snapshot`). */
@@ -110,6 +122,7 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
   private readonly writeBufferEntries: number;
   private readonly commitBudget: CommitBudget;
   private readonly commitBudgetAgeMs: number;
+  private readonly countedWindowEntries: number;
   private readonly now: () => number;
   /** When each live window got its first write in this store's life (the commit budget's age). */
   private readonly bornAt = new Map<number, number>();
@@ -137,6 +150,7 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
     );
     this.commitBudgetAgeMs = Math.max(0, options.commitBudgetAgeMs ?? 2_000);
     this.now = options.now ?? (() => performance.now());
+    this.countedWindowEntries = Math.max(1, options.countedWindowEntries ?? COUNTED_WINDOW_ENTRIES);
     if (options.clear) {
       this.db.clearSync();
       this.undo.clearSync();
@@ -491,11 +505,17 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
    * The open windows and their entry counts, from disk. Window by window within each key group: the
    * first key past the previous window, then LMDB counts that window's keys itself. Reading every
    * key instead decoded each one (its user key a new string) only to count it: ~0.2 s for 500,000
-   * entries, and a restore did it twice (here and after the rollback).
+   * entries, and a restore did it twice (here and after the rollback). A count costs about as much
+   * as decoding a few dozen keys, so where windows turn out sparse (session windows: nearly one key
+   * each) the rest of the key group is decoded key by key after all.
    */
   private rebuildIndex(): void {
     this.windows.clear();
     this.diskWindows.clear();
+    const add = (start: number, count: number) => {
+      this.windows.set(start, (this.windows.get(start) ?? 0) + count);
+      this.diskWindows.add(start);
+    };
     for (const keyGroup of this.keyGroups) {
       let from: number[] = [keyGroup];
       for (;;) {
@@ -505,9 +525,12 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
         // Window starts are integer milliseconds (the window ranges here end at start + 1).
         if (!Number.isSafeInteger(start)) throw new Error(`window state holds a window start that is not a safe integer: ${start}`);
         const count = this.db.getKeysCount({ start: [keyGroup, start], end: [keyGroup, start + 1] });
-        this.windows.set(start, (this.windows.get(start) ?? 0) + count);
-        this.diskWindows.add(start);
+        add(start, count);
         from = [keyGroup, start + 1];
+        if (count < this.countedWindowEntries) {
+          for (const key of this.db.getKeys({ start: from, end: [keyGroup + 1] })) add(key[1], 1);
+          break;
+        }
       }
     }
     for (const start of this.bornAt.keys()) if (!this.windows.has(start)) this.bornAt.delete(start);
