@@ -13,8 +13,8 @@
  * - `fastBatchDecoder`: each record read in place in the fetch's buffer; a record whose lengths do
  *   not fit inside it is read kafkajs's way, from its own slice, for kafkajs's result or error;
  * - `fastConsumerBatch`: the offset filter on numbers.
- * Each record has the same fields, values and strings as kafkajs's (a record read in place reads
- * its key only when asked, and one without headers shares one empty headers object).
+ * Each record has the same fields, values and strings as kafkajs's (it reads its key only when
+ * asked, and one without headers read in place shares one empty headers object).
  *
  * kafkajs has no hook for any of this. Its modules take each other when they are first loaded (the
  * consumer's batch with kafkajs itself, the record-batch decoder lazily at the first fetch).
@@ -148,27 +148,6 @@ export function fastRecordDecoding(Long: LongClass, headerDecoder: HeaderDecoder
     return Number.isSafeInteger(sum) ? String(sum) : Long.fromValue(batchContext.firstOffset).add(offsetDelta).toString();
   };
 
-  // The record object, its fields in kafkajs's order.
-  const record = (
-    batchContext: BatchContext,
-    attributes: number,
-    timestamp: string,
-    offset: string,
-    key: Buffer | null,
-    value: Buffer | null,
-    headers: Record<string, unknown>,
-  ) => ({
-    magicByte: batchContext.magicByte,
-    attributes,
-    timestamp,
-    offset,
-    key,
-    value,
-    headers,
-    isControlRecord: batchContext.isControlBatch === undefined ? false : batchContext.isControlBatch,
-    batchContext,
-  });
-
   const decode: RecordDecoder = (decoder, batchContext = {} as BatchContext) => {
     useContext(batchContext);
     const attributes = decoder.readInt8();
@@ -177,7 +156,17 @@ export function fastRecordDecoding(Long: LongClass, headerDecoder: HeaderDecoder
     const key = decoder.readVarIntBytes();
     const value = decoder.readVarIntBytes();
     const headerList = decoder.readVarIntArray(headerDecoder);
-    return record(batchContext, attributes, timestamp, offset, key, value, headersObject(headerList));
+    return new KafkaRecord(
+      batchContext,
+      attributes,
+      timestamp,
+      offset,
+      key ?? NO_KEY,
+      0,
+      key === null ? -1 : key.length,
+      value,
+      headersObject(headerList),
+    );
   };
 
   /**
@@ -197,7 +186,8 @@ export function fastRecordDecoding(Long: LongClass, headerDecoder: HeaderDecoder
   /** A length-prefixed run of bytes within `end`: null for -1, NOT_IN_PLACE when out of bounds. */
   const bytesWithin = (decoder: KafkajsDecoder, end: number): Buffer | null | typeof NOT_IN_PLACE => {
     const length = skipWithin(decoder, end);
-    if (length === NOT_IN_PLACE || length === -1) return length === -1 ? null : NOT_IN_PLACE;
+    if (length === NOT_IN_PLACE) return NOT_IN_PLACE;
+    if (length === -1) return null;
     return decoder.buffer.subarray(decoder.offset - length, decoder.offset);
   };
 
@@ -228,7 +218,7 @@ export function fastRecordDecoding(Long: LongClass, headerDecoder: HeaderDecoder
       }
       headers = headersObject(list);
     }
-    return new InPlaceRecord(
+    return new KafkaRecord(
       batchContext,
       attributes,
       timestamp,
@@ -250,14 +240,19 @@ export function fastRecordDecoding(Long: LongClass, headerDecoder: HeaderDecoder
  */
 const NO_HEADERS: Record<string, unknown> = Object.freeze({});
 
+/** The buffer of a record whose key is null (its length -1 says so; nothing is read from it). */
+const NO_KEY = Buffer.alloc(0);
+
 /**
- * A record read in place, with kafkajs's fields and values. Its key stays in the fetch's buffer
- * until something reads it: sluice never does on its hot path (the contract says not to rely on
- * keys), and kafkajs reads keys only to find abort markers in a fetch that has aborted
- * transactions, so a Buffer view per record was an object per record for nothing. The value is a view into the same buffer, which it keeps alive
- * anyway. Each read of `key` gives a new view of the same bytes.
+ * A record, with kafkajs's fields and values. Its key stays in the buffer it was read from (the
+ * fetch's, for a record read in place) until something reads it: sluice never does on its hot path
+ * (the contract says not to rely on keys), and kafkajs reads keys only to find abort markers in a
+ * fetch that has aborted transactions, so a Buffer view per record was an object per record for
+ * nothing. The value is a view into the same buffer, which it keeps alive anyway. Each read of
+ * `key` gives a new view of the same bytes. One class for every record, so that the code reading
+ * records sees one shape.
  */
-class InPlaceRecord {
+class KafkaRecord {
   readonly magicByte: number | undefined;
   readonly isControlRecord: boolean;
   readonly #buffer: Buffer;
