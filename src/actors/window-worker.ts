@@ -31,6 +31,8 @@ try {
     path: init.statePath,
     keyGroups: init.keyGroups,
     keyGroupOf: (k) => keyGroupOf(k),
+    // No step comes before the restore message, which builds the index of open windows.
+    restoreFirst: true,
     ...(init.writeBufferEntries === undefined ? {} : { writeBufferEntries: init.writeBufferEntries }),
   });
   /** Savepoint exports still writing (a stop waits for them: they hold a read snapshot). */

@@ -85,6 +85,12 @@ export interface LmdbWindowStoreOptions {
    * counted by LMDB; below it, the rest of the key group is decoded key by key (default 256; tests).
    */
   countedWindowEntries?: number;
+  /**
+   * A restore (`rollbackTo`, `clearAll` or `load`) comes before any other use, and builds the window
+   * index: the open leaves it to that (a worker restoring 1M keys built it twice). A barrier or a
+   * snapshot before the restore throws.
+   */
+  restoreFirst?: boolean;
 }
 
 /** A consistent read view of the state (see `LmdbWindowStore.snapshot`). */
@@ -134,6 +140,8 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
   private pendingDiskUpdates = 0;
   /** What the last `get` found on disk; forgotten whenever the disk changes. */
   private lastRead: { windowStart: number; key: string; existed: boolean } | undefined;
+  /** False between an open with `restoreFirst` and the restore: the window index is not built yet. */
+  private indexed = true;
 
   constructor(options: LmdbWindowStoreOptions) {
     mkdirSync(options.path, { recursive: true });
@@ -154,7 +162,8 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
     if (options.clear) {
       this.db.clearSync();
       this.undo.clearSync();
-    } else this.rebuildIndex();
+    } else if (options.restoreFirst) this.indexed = false;
+    else this.rebuildIndex();
   }
 
   get(windowStart: number, key: string): WindowEntry<ACC> | undefined {
@@ -366,6 +375,7 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
    * Returns the entries changed since the previous barrier (the incremental size).
    */
   barrier(epoch: number): number {
+    this.mustBeIndexed('a barrier');
     this.commit();
     const changed = this.changedThisEpoch;
     this.epoch = epoch;
@@ -428,6 +438,7 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
    * Call `done()` when finished: an open snapshot keeps LMDB from reusing the pages freed meanwhile.
    */
   snapshot(): StateSnapshot<ACC> {
+    this.mustBeIndexed('a snapshot');
     this.commit();
     const db = this.db;
     const transaction = db.useReadTransaction();
@@ -476,6 +487,11 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
     this.windows.clear();
     this.bornAt.clear();
     this.diskWindows.clear();
+    this.indexed = true;
+  }
+
+  private mustBeIndexed(what: string): void {
+    if (!this.indexed) throw new Error(`${what} before the restore of a store opened with restoreFirst`);
   }
 
   /** Inside a write transaction: the first change of an entry in this epoch saves its old value. */
@@ -505,11 +521,12 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
    * The open windows and their entry counts, from disk. Window by window within each key group: the
    * first key past the previous window, then LMDB counts that window's keys itself. Reading every
    * key instead decoded each one (its user key a new string) only to count it: ~0.2 s for 500,000
-   * entries, and a restore did it twice (here and after the rollback). A count costs about as much
+   * entries (a worker's restore builds it once, after the rollback: `restoreFirst`). A count costs about as much
    * as decoding a few dozen keys, so where windows turn out sparse (session windows: nearly one key
    * each) the rest of the key group is decoded key by key after all.
    */
   private rebuildIndex(): void {
+    this.indexed = true;
     this.windows.clear();
     this.diskWindows.clear();
     const add = (start: number, count: number) => {

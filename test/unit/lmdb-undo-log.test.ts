@@ -16,8 +16,8 @@ const root = mkdtempSync(join(tmpdir(), 'sluice-undo-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 const groups = Array.from({ length: 128 }, (_, g) => g);
 let n = 0;
-const openStore = (path: string, clear: boolean, writeBufferEntries = 1) =>
-  new LmdbWindowStore<number>({ path, keyGroups: groups, keyGroupOf: (k) => keyGroupOf(k), clear, writeBufferEntries });
+const openStore = (path: string, clear: boolean, writeBufferEntries = 1, restoreFirst = false) =>
+  new LmdbWindowStore<number>({ path, keyGroups: groups, keyGroupOf: (k) => keyGroupOf(k), clear, writeBufferEntries, restoreFirst });
 
 /** The store's content as a plain map `${windowStart}/${key}` -> value. */
 function snapshot(store: LmdbWindowStore<number>): Map<string, number> {
@@ -46,7 +46,8 @@ test('rolling back to any barrier restores exactly the state at that barrier, wh
       fc.nat(),
       fc.integer({ min: 1, max: 8 }),
       fc.boolean(),
-      async (ops, pick, writeBuffer, reopen) => {
+      fc.boolean(),
+      async (ops, pick, writeBuffer, reopen, restoreFirst) => {
         const path = join(root, `prop-${n++}`);
         const store = openStore(path, true, writeBuffer);
         const atBarrier = new Map<number, Map<string, number>>();
@@ -79,12 +80,14 @@ test('rolling back to any barrier restores exactly the state at that barrier, wh
         if (atBarrier.size > 0) {
           const target = [...atBarrier.keys()][pick % atBarrier.size] as number;
           if (reopen) {
-            // A restart: what was committed is on disk; reopen it, then roll back.
+            // A restart: what was committed is on disk; reopen it (as a worker does, leaving the
+            // window index to the rollback, or indexing it at the open), then roll back.
             store.commit();
             await store.close();
-            const reopened = openStore(path, false);
+            const reopened = openStore(path, false, 1, restoreFirst);
             reopened.rollbackTo(target);
             assert.deepEqual(snapshot(reopened), atBarrier.get(target));
+            assert.equal(reopened.size, atBarrier.get(target)?.size);
             await reopened.close();
           } else {
             // A crash with writes still buffered: they are dropped, the rest rolls back.
@@ -99,6 +102,28 @@ test('rolling back to any barrier restores exactly the state at that barrier, wh
     ),
     { numRuns: 60 },
   );
+});
+
+test('a store opened to be restored first refuses a barrier or a snapshot until its restore', async () => {
+  const path = join(root, 'restore-first');
+  const store = openStore(path, true);
+  store.put(0, 'a', { accumulator: 1, fired: false });
+  store.barrier(1);
+  store.put(60_000, 'b', { accumulator: 2, fired: false });
+  store.commit();
+  await store.close();
+  const reopened = openStore(path, false, 1, true);
+  assert.throws(() => reopened.barrier(2), /a barrier before the restore of a store opened with restoreFirst/);
+  assert.throws(() => reopened.snapshot(), /a snapshot before the restore/);
+  reopened.rollbackTo(1);
+  assert.deepEqual(snapshot(reopened), new Map([['0/a', 1]]));
+  assert.equal(reopened.barrier(2), 0);
+  await reopened.close();
+  const cleared = openStore(path, false, 1, true);
+  cleared.clearAll();
+  assert.equal(cleared.barrier(1), 0, 'a clear is a restore (from empty)');
+  assert.equal(cleared.size, 0);
+  await cleared.close();
 });
 
 test('a barrier reports the entries changed since the previous one (the incremental size)', async () => {
