@@ -18,6 +18,9 @@
  * Beside it, in the same run: a raw kafkajs consumer of the same topic reports when it has seen
  * every partition pass e + 5 s (the earliest any Kafka consumer can know the window closed), and the
  * daemon's own sluice_window_fire_latency_seconds, consumer lag and watermark lag.
+ * --system floor runs the least work in the daemon's place (bench/lib/redis-window-floor.ts: one
+ * thread that consumes, parses, counts and writes each closed window through sluice's RedisSink),
+ * under the same input and load: what this machine allows, for the daemon's figure to be read against.
  *
  * usage: npm run bench:latency -- [--rate 50000] [--duration-s 420] [--sample 200]   (--help for all)
  */
@@ -28,7 +31,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deleteTopics, kafkaBrokers, testKafka } from '../test/helpers/kafka.js';
 import { redisCommandStat, uniqueName, waitForElasticsearch } from '../test/helpers/services.js';
-import { cleanEnv, Daemon, metricSum, metricsPort, parseDaemonEnv, sluiceEnv } from './lib/daemon.js';
+import { cleanEnv, Daemon, type Exit, metricSum, metricsPort, parseDaemonEnv, sluiceEnv } from './lib/daemon.js';
 import { deleteGroups, deleteRunGroups } from './lib/kafka.js';
 import type { CloseSeen } from './lib/kafkajs-consumer.js';
 import { bool, int, parseFlags, str } from './lib/options.js';
@@ -40,6 +43,7 @@ import { sinkTargets, type SinkTargets } from './lib/sinks.js';
 const BOUND_MS = 5_000;
 const TTL_S = 86_400;
 const WATCHER_JS = fileURLToPath(new URL('./lib/kafkajs-consumer.js', import.meta.url));
+const FLOOR_JS = fileURLToPath(new URL('./lib/redis-window-floor.js', import.meta.url));
 const PRODUCER_JAVA = fileURLToPath(new URL('../../bench/lib/java/PacedProducer.java', import.meta.url));
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -56,6 +60,10 @@ const FLAGS = {
   loadNice: int(
     0,
     'nice value (0-19) of the load: the producer JVM, the kafkajs watcher and this bench. 19: they take the CPU only when the daemon, broker, Redis and ES leave it idle, as on a host where the producers are elsewhere',
+  ),
+  system: str(
+    'sluice',
+    "sluice: the daemon; floor: the least work in its place (one thread: consume, parse, count, write each closed window through sluice's RedisSink; needs --no-es)",
   ),
   workers: int(0, "SLUICE_WORKERS; 0 = the daemon's default"),
   checkpointIntervalMs: int(0, "SLUICE_CHECKPOINT_INTERVAL_MS; 0 = the daemon's default"),
@@ -93,6 +101,42 @@ function kafkaLib(given: string | undefined): string {
   throw new Error('no kafka-clients jar found: start the stack (npm run stack -- up) or pass --kafka-lib DIR');
 }
 
+/** What the bench measures: the daemon, or the floor process in its place. */
+interface Subject {
+  pid: number;
+  /** The daemon's /metrics (the floor has none: empty). */
+  metrics(): Promise<Map<string, number>>;
+  stop(): Promise<Exit>;
+}
+
+/** The floor (redis-window-floor.ts) as a child process, started once its consumer has joined. */
+async function startFloor(env: NodeJS.ProcessEnv): Promise<Subject & { report(): string }> {
+  const child = track(spawn(process.execPath, [FLOOR_JS], { env, stdio: ['ignore', 'pipe', 'inherit'] }));
+  let report = '';
+  let ready!: () => void;
+  const joined = new Promise<void>((resolve) => (ready = resolve));
+  onLines(child.stdout, (line) => {
+    if (line === 'ready') ready();
+    else report = line;
+  });
+  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  await Promise.race([
+    joined,
+    exited.then((e) => {
+      throw new Error(`the floor exited before it consumed (${e.code ?? e.signal})`);
+    }),
+  ]);
+  return {
+    pid: child.pid as number,
+    metrics: async () => new Map(),
+    stop: () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+    report: () => report,
+  };
+}
+
 /** Lines of a child's stdout, one callback each. */
 function onLines(stream: NodeJS.ReadableStream | null, fn: (line: string) => void): void {
   let buf = '';
@@ -109,6 +153,9 @@ async function main(): Promise<number> {
   const o = parseFlags('usage: npm run bench:latency -- [flags]', FLAGS);
   keepData(o.keep);
   if (o.loadNice < 0 || o.loadNice > 19) throw new Error(`--load-nice: 0 to 19, got ${o.loadNice}`);
+  if (o.system !== 'sluice' && o.system !== 'floor') throw new Error(`--system: sluice or floor, got ${o.system}`);
+  const floor = o.system === 'floor';
+  if (floor && o.es) throw new Error('--system floor writes Redis only: add --no-es');
   // The load's own processes are started through nice(1) so that every thread they make inherits it.
   const niced = (cmd: string, args: string[]): [string, string[]] =>
     o.loadNice > 0 ? ['nice', ['-n', String(o.loadNice), cmd, ...args]] : [cmd, args];
@@ -152,17 +199,27 @@ async function main(): Promise<number> {
   });
   if (!o.es) for (const k of ['SLUICE_ES_NODE', 'SLUICE_ES_INDEX']) delete env[k];
   const nodeArgs = o.nodeArgs?.split(' ').filter((a) => a !== '');
-  const daemon = new Daemon(env, {
-    label: 'latency',
-    ...(o.cli ? { cli: o.cli } : {}),
-    ...(nodeArgs ? { nodeArgs } : {}),
-    metricsPort: port,
-  });
-  await daemon.whenReady();
+  let daemon: Subject;
+  let floorReport = () => '';
+  if (floor) {
+    const started = await startFloor(env);
+    daemon = started;
+    floorReport = started.report;
+    process.stdout.write(`floor consuming (one thread, sluice's parser and RedisSink); sinks: Redis; window ${o.windowMs} ms\n`);
+  } else {
+    const started = new Daemon(env, {
+      label: 'latency',
+      ...(o.cli ? { cli: o.cli } : {}),
+      ...(nodeArgs ? { nodeArgs } : {}),
+      metricsPort: port,
+    });
+    await started.whenReady();
+    daemon = started;
+    process.stdout.write(
+      `daemon consuming ${fmt((started.consumingUptimeMs() ?? Number.NaN) / 1000, 2)} s after its start; sinks: Redis${o.es ? ' + Elasticsearch' : ''}; window ${o.windowMs} ms\n`,
+    );
+  }
   const redisBefore = await redisWriteCost(sinks.redis);
-  process.stdout.write(
-    `daemon consuming ${fmt((daemon.consumingUptimeMs() ?? Number.NaN) / 1000, 2)} s after its start; sinks: Redis${o.es ? ' + Elasticsearch' : ''}; window ${o.windowMs} ms\n`,
-  );
 
   const windows = new Map<number, WindowTrack>();
   const at = (start: number) => windows.get(start) ?? (windows.set(start, { start }).get(start) as WindowTrack);
@@ -263,6 +320,7 @@ async function main(): Promise<number> {
   const watermarkLagSamples: number[] = [];
   const sampler = setInterval(() => {
     producerCpuS = processCpuSeconds(producer.pid as number) ?? producerCpuS;
+    if (floor) return;
     daemon.metrics().then(
       (m) => {
         lagSamples.push(metricSum(m, 'sluice_kafka_consumer_lag'));
@@ -319,7 +377,7 @@ async function main(): Promise<number> {
   const coresOf = (pid: number | undefined) =>
     pid === undefined ? 0 : ((cpuAfter.get(pid)?.cpuS ?? 0) - (cpuBefore.get(pid)?.cpuS ?? 0)) / inputS;
   const users: Array<[string, number]> = [
-    ['daemon', coresOf(daemon.pid)],
+    [floor ? 'floor' : 'daemon', coresOf(daemon.pid)],
     ['Kafka broker', coresOf(findPid('kafka.Kafka'))],
     // Gone by now (its time counts for this process, its parent): as last sampled, within a second of its exit.
     ['producer JVM', producerCpuS / inputS],
@@ -354,23 +412,31 @@ async function main(): Promise<number> {
       '',
       `input: ${fmtInt(made)} events in ${o.durationS} s = ${fmtInt(made / o.durationS)} events/s (asked ${fmtInt(o.rate)}; generation fell behind by ${behindMs} ms at worst); the producer JVM used ${fmt(producerCpuS / o.durationS, 2)} cores` +
         (o.loadNice > 0 ? `; the load (producer, watcher, this bench) ran at nice ${o.loadNice}` : ''),
-      `daemon: read ${fmtInt(metricSum(metrics, 'sluice_records_in_total'))} records, consumer lag at the end ${fmtInt(metricSum(metrics, 'sluice_kafka_consumer_lag'))}; SIGTERM -> exit ${stop.code ?? stop.signal}`,
-      `daemon during the input (its /metrics every 1 s): consumer lag p50 ${fmtInt(quantile(lagSamples, 0.5))} / max ${fmtInt(quantile(lagSamples, 1))} records; ` +
-        `watermark lag (wall clock - watermark) p50 ${fmtInt(quantile(watermarkLagSamples, 0.5))} / max ${fmtInt(quantile(watermarkLagSamples, 1))} ms, of which ${BOUND_MS} ms is the bound`,
+      ...(floor
+        ? [`floor: ${floorReport()}; SIGTERM -> exit ${stop.code ?? stop.signal}`]
+        : [
+            `daemon: read ${fmtInt(metricSum(metrics, 'sluice_records_in_total'))} records, consumer lag at the end ${fmtInt(metricSum(metrics, 'sluice_kafka_consumer_lag'))}; SIGTERM -> exit ${stop.code ?? stop.signal}`,
+            `daemon during the input (its /metrics every 1 s): consumer lag p50 ${fmtInt(quantile(lagSamples, 0.5))} / max ${fmtInt(quantile(lagSamples, 1))} records; ` +
+              `watermark lag (wall clock - watermark) p50 ${fmtInt(quantile(watermarkLagSamples, 0.5))} / max ${fmtInt(quantile(watermarkLagSamples, 1))} ms, of which ${BOUND_MS} ms is the bound`,
+          ]),
       '',
       table(rows),
       '',
       table([
         ['measure', 'n', 'p50 ms', 'p99 ms', 'max ms'],
-        line('sluice: window close -> result in Redis', all),
+        line(`${floor ? 'floor' : 'sluice'}: window close -> result in Redis`, all),
         line('baseline: window close -> a raw kafkajs consumer has seen it', base),
-        [
-          "daemon's histogram: fired windows reach main -> every sink accepted (bucket bounds)",
-          fmtInt(total),
-          bucketMs(0.5),
-          bucketMs(0.99),
-          '-',
-        ],
+        ...(floor
+          ? []
+          : [
+              [
+                "daemon's histogram: fired windows reach main -> every sink accepted (bucket bounds)",
+                fmtInt(total),
+                bucketMs(0.5),
+                bucketMs(0.99),
+                '-',
+              ],
+            ]),
       ]),
       '',
       `close = the broker's append time (LogAppendTime) of the first record with event time >= window end + ${BOUND_MS} ms, on the last`,
