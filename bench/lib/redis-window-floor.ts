@@ -1,8 +1,8 @@
 /**
  * The latency bench's floor (bench/latency.ts --system floor): the least work that gets a window's
  * result into Redis after its close, run on the same machine under the same load as the daemon.
- * One thread: kafkajs with sluice's record decoding, sluice's parser on every value, a count per
- * user and tumbling window in a Map, the watermark (min over partitions of the latest event time,
+ * One thread: kafkajs with sluice's record decoding, sluice's parser on every value, the built-in
+ * job's aggregate (clickCountAggregate) per user and tumbling window in a Map, the watermark (min over partitions of the latest event time,
  * minus the bound, minus 1 ms), and each closed window's results written through sluice's own
  * RedisSink (the same packed script, batch size and flush interval as the daemon's). No window
  * workers, state store, checkpoints, dead letters, late events or Elasticsearch: a bound on what
@@ -16,7 +16,7 @@
  */
 import { loadConfig } from '../../src/config.js';
 import { DEFAULT_FETCH_PARTITION_BYTES, fetchMaxBytes } from '../../src/config/runtime-defaults.js';
-import { clickstreamJob, type ClickCountResult } from '../../src/job/clickstream.js';
+import { type ClickCountAccumulator, clickCountAggregate, clickstreamJob, type ClickCountResult } from '../../src/job/clickstream.js';
 import { parseClick } from '../../src/streams/operators/records.js';
 import { RedisSink } from '../../src/streams/sinks/redis.js';
 import { installFastRecordDecoding } from '../../src/streams/sources/kafka-record-decoding.js';
@@ -28,18 +28,6 @@ export interface FloorReport {
   invalid: number;
   windowsFired: number;
   resultsWritten: number;
-}
-
-interface UserCount {
-  count: number;
-  byEventType: Map<string, number>;
-}
-
-/** The built-in job's result of one user's window (its per-type counts in key order, as the job gives them). */
-function resultOf(userId: string, windowStart: number, windowMs: number, c: UserCount): ClickCountResult {
-  const byEventType: Record<string, number> = {};
-  for (const type of [...c.byEventType.keys()].sort()) byEventType[type] = c.byEventType.get(type) as number;
-  return { userId, windowStart, windowEnd: windowStart + windowMs, count: c.count, byEventType };
 }
 
 async function main(): Promise<void> {
@@ -66,8 +54,8 @@ async function main(): Promise<void> {
   const { partitions } = (await admin.fetchTopicMetadata({ topics: [config.kafka.topic] })).topics[0] ?? { partitions: [] };
   await admin.disconnect();
   const report: FloorReport = { records: 0, valid: 0, invalid: 0, windowsFired: 0, resultsWritten: 0 };
-  /** Window start -> user -> counts, for the windows still open. */
-  const open = new Map<number, Map<string, UserCount>>();
+  /** Window start -> user -> the job's accumulator, for the windows still open. */
+  const open = new Map<number, Map<string, ClickCountAccumulator>>();
   const latest = new Map<number, number>();
   consumer.on(consumer.events.GROUP_JOIN, () => process.stdout.write('ready\n'));
   await consumer.connect();
@@ -86,25 +74,25 @@ async function main(): Promise<void> {
           continue;
         }
         report.valid++;
-        const { userId, eventType, timestamp } = parsed.event;
+        const { userId, timestamp } = parsed.event;
         if (timestamp > max) max = timestamp;
         const start = timestamp - (timestamp % windowMs);
         let users = open.get(start);
         if (users === undefined) open.set(start, (users = new Map()));
-        let c = users.get(userId);
-        if (c === undefined) users.set(userId, (c = { count: 0, byEventType: new Map() }));
-        c.count++;
-        c.byEventType.set(eventType, (c.byEventType.get(eventType) ?? 0) + 1);
+        let acc = users.get(userId);
+        if (acc === undefined) users.set(userId, (acc = clickCountAggregate.createAccumulator()));
+        clickCountAggregate.add(acc, parsed.event);
       }
       latest.set(batch.partition, max);
       if (latest.size < partitions.length) return;
       const watermark = Math.min(...latest.values()) - outOfOrdernessMs - 1;
       for (const start of [...open.keys()].sort((a, b) => a - b)) {
         if (start + windowMs - 1 > watermark) break;
-        const users = open.get(start) as Map<string, UserCount>;
+        const users = open.get(start) as Map<string, ClickCountAccumulator>;
         open.delete(start);
+        const window = { start, end: start + windowMs };
         const results: ClickCountResult[] = [];
-        for (const [userId, c] of users) results.push(resultOf(userId, start, windowMs, c));
+        for (const [userId, acc] of users) results.push(clickCountAggregate.result(acc, userId, window));
         report.windowsFired++;
         report.resultsWritten += results.length;
         // The sink's bounded buffer: a slow Redis holds the consumer back, as in the daemon.

@@ -521,9 +521,9 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
    * The open windows and their entry counts, from disk. Window by window within each key group: the
    * first key past the previous window, then LMDB counts that window's keys itself. Reading every
    * key instead decoded each one (its user key a new string) only to count it: ~0.2 s for 500,000
-   * entries (a worker's restore builds it once, after the rollback: `restoreFirst`). A count costs about as much
-   * as decoding a few dozen keys, so where windows turn out sparse (session windows: nearly one key
-   * each) the rest of the key group is decoded key by key after all.
+   * entries (a worker's restore builds it once, after the rollback: `restoreFirst`). A count costs
+   * about as much as decoding a few dozen keys, so where windows turn out sparse (session windows:
+   * nearly one key each) the rest of the key group is decoded key by key after all.
    */
   private rebuildIndex(): void {
     this.indexed = true;
