@@ -5,7 +5,9 @@
  * no threads and no Kafka: what a window worker's state costs per event, with the write buffer's
  * early-commit budget either
  *   fixed    8,000 cost units (the budget before commit-budget.ts), or
- *   learned  80 ms of commit time, a unit's cost learned from the commits measured (the default).
+ *   learned  80 ms of commit time, a unit's cost learned from the commits measured (the default);
+ *   cached   learned, with committed entries kept decoded in memory (SLUICE_STATE_CACHE_ENTRIES,
+ *            the daemon's default of 100,000), so reads and firings of committed windows skip LMDB.
  * Event time runs faster than the wall clock here, so the budget's age condition is off (0 ms): in
  * the daemon a real-time window is older than its 2 s within seconds anyway.
  * Prints per mode the median over --runs of CPU per event, early commits and their time, the longest
@@ -32,7 +34,9 @@ const FLAGS = {
   barrierMs: int(5_000, 'a barrier every this much event time'),
   seconds: int(30, 'event time covered'),
 };
-const MODES = ['fixed', 'learned'] as const;
+const MODES = ['fixed', 'learned', 'cached'] as const;
+/** SLUICE_STATE_CACHE_ENTRIES's default. */
+const CACHE_ENTRIES = 100_000;
 const BOUND_MS = 5_000;
 const OLD_FIXED_BUDGET_UNITS = 8_000;
 
@@ -57,6 +61,7 @@ function run(mode: (typeof MODES)[number], o: ReturnType<typeof parseFlags<typeo
     writeBufferEntries: 1_000_000,
     commitBudgetAgeMs: 0,
     ...(mode === 'fixed' ? { commitBudget: OLD_FIXED_BUDGET_UNITS } : {}),
+    ...(mode === 'cached' ? { cacheEntries: CACHE_ENTRIES } : {}),
   });
   // Early commits are the ones endStep makes: count commits that happen inside it.
   let inEndStep = false;
@@ -119,15 +124,19 @@ async function main(): Promise<number> {
   process.stdout.write(
     `${o.keys} hot keys, ${o.rate} events/s of event time in steps of ${o.step}, ${o.windowMs} ms windows, a barrier every ${o.barrierMs} ms, ${o.seconds} s\n\n`,
   );
-  const results: Record<string, RunResult[]> = { fixed: [], learned: [] };
+  const results: Record<string, RunResult[]> = { fixed: [], learned: [], cached: [] };
   for (let r = 0; r < o.runs; r++) {
     for (const mode of r % 2 === 0 ? MODES : [...MODES].reverse()) results[mode]?.push(run(mode, o));
   }
   const med = (mode: string, pick: (x: RunResult) => number) => median((results[mode] ?? []).map(pick)) ?? Number.NaN;
-  const rows = [['budget', 'CPU µs/event', 'early commits', 'their ms', 'longest firing ms', 'longest barrier ms']];
+  const rows = [['budget, cache', 'CPU µs/event', 'early commits', 'their ms', 'longest firing ms', 'longest barrier ms']];
   for (const mode of MODES) {
     rows.push([
-      mode === 'fixed' ? `fixed ${OLD_FIXED_BUDGET_UNITS} units` : 'learned, 80 ms',
+      mode === 'fixed'
+        ? `fixed ${OLD_FIXED_BUDGET_UNITS} units, none`
+        : mode === 'learned'
+          ? 'learned 80 ms, none'
+          : `learned 80 ms, ${CACHE_ENTRIES} entries`,
       fmt(
         med(mode, (x) => x.cpuUsPerEvent),
         2,

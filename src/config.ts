@@ -77,7 +77,7 @@ export interface SluiceConfig {
     | undefined;
   windows: { sizeMs: number; outOfOrdernessMs: number; allowedLatenessMs: number; idleTimeoutMs: number; stateTtlMs: number };
   /** `adminSocket`: absent in hand-built configs; see `adminSocketPath`. */
-  state: { dir: string; adminSocket?: string; writeBufferEntries: number };
+  state: { dir: string; adminSocket?: string; writeBufferEntries: number; cacheEntries: number };
   checkpoint: {
     intervalMs: number;
     minPauseMs: number;
@@ -288,6 +288,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
       dir: must('SLUICE_STATE_DIR'),
       adminSocket: get('SLUICE_ADMIN_SOCKET'),
       writeBufferEntries: must('SLUICE_STATE_WRITE_BUFFER_ENTRIES'),
+      cacheEntries: must('SLUICE_STATE_CACHE_ENTRIES'),
     },
     checkpoint: {
       intervalMs: must('SLUICE_CHECKPOINT_INTERVAL_MS'),

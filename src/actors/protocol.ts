@@ -26,6 +26,8 @@ export interface WorkerInit {
   statePath: string;
   /** SLUICE_STATE_WRITE_BUFFER_ENTRIES: writes buffered before a step's end commits them. */
   writeBufferEntries?: number;
+  /** SLUICE_STATE_CACHE_ENTRIES: committed entries kept decoded in memory. */
+  cacheEntries?: number;
   /** Test only (SLUICE_TEST_WORKER_EXIT_AFTER_STEPS): the worker thread exits after this many steps. */
   exitAfterSteps?: number;
 }

@@ -34,6 +34,7 @@ try {
     // No step comes before the restore message, which builds the index of open windows.
     restoreFirst: true,
     ...(init.writeBufferEntries === undefined ? {} : { writeBufferEntries: init.writeBufferEntries }),
+    ...(init.cacheEntries === undefined ? {} : { cacheEntries: init.cacheEntries }),
   });
   /** Savepoint exports still writing (a stop waits for them: they hold a read snapshot). */
   const exporting = new Set<Promise<unknown>>();

@@ -43,6 +43,8 @@ export interface WorkerStageOptions<OUT> {
   stateDir: string;
   /** Writes each worker buffers before committing them (LmdbWindowStore.endStep); default 1. */
   writeBufferEntries?: number;
+  /** Committed entries each worker keeps decoded in memory (LmdbWindowStore's cacheEntries); default 0. */
+  cacheEntries?: number;
   /** Inbox bound of each worker. */
   inbox: Credit;
   /** Heap limit of each worker thread (MiB); exceeding it is a worker failure, not a daemon crash. */
@@ -161,6 +163,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
         windows: this.options.windows,
         statePath: `${this.options.stateDir}/windows/worker-${index}`,
         ...(this.options.writeBufferEntries === undefined ? {} : { writeBufferEntries: this.options.writeBufferEntries }),
+        ...(this.options.cacheEntries === undefined ? {} : { cacheEntries: this.options.cacheEntries }),
         ...(this.options.exitAfterSteps === undefined ? {} : { exitAfterSteps: this.options.exitAfterSteps }),
       };
       const worker = this.supervisor.start({

@@ -288,6 +288,13 @@ export const VARIABLES = {
     meaning:
       'window-state entries a worker keeps in memory before one LMDB transaction writes them (1 = a transaction per step; about 330 bytes of worker heap each); a window that opens and fires within the buffer never reaches LMDB; barriers always commit',
   }),
+  SLUICE_STATE_CACHE_ENTRIES: v({
+    group: 'state',
+    default: '100000',
+    schema: int(0, 10_000_000),
+    meaning:
+      'committed window-state entries a worker keeps decoded in memory, so a window open longer than a commit is read and fired without LMDB (0 = none; about 330 bytes of worker heap each); a window whose entries pass the bound is read from LMDB',
+  }),
   SLUICE_ADMIN_SOCKET: v({
     group: 'state',
     default: undefined,

@@ -16,8 +16,16 @@ const root = mkdtempSync(join(tmpdir(), 'sluice-undo-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 const groups = Array.from({ length: 128 }, (_, g) => g);
 let n = 0;
-const openStore = (path: string, clear: boolean, writeBufferEntries = 1, restoreFirst = false) =>
-  new LmdbWindowStore<number>({ path, keyGroups: groups, keyGroupOf: (k) => keyGroupOf(k), clear, writeBufferEntries, restoreFirst });
+const openStore = (path: string, clear: boolean, writeBufferEntries = 1, restoreFirst = false, cacheEntries = 0) =>
+  new LmdbWindowStore<number>({
+    path,
+    keyGroups: groups,
+    keyGroupOf: (k) => keyGroupOf(k),
+    clear,
+    writeBufferEntries,
+    restoreFirst,
+    cacheEntries,
+  });
 
 /** The store's content as a plain map `${windowStart}/${key}` -> value. */
 function snapshot(store: LmdbWindowStore<number>): Map<string, number> {
@@ -34,6 +42,7 @@ const opArb = fc.oneof(
     value: fc.integer({ min: 0, max: 99 }),
   }),
   fc.record({ kind: fc.constant('deleteWindow' as const), start: fc.integer({ min: 0, max: 3 }) }),
+  fc.record({ kind: fc.constant('delete' as const), start: fc.integer({ min: 0, max: 3 }), key: fc.constantFrom('a', 'b', 'c', 'd', 'e') }),
   fc.record({ kind: fc.constant('commit' as const) }),
   fc.record({ kind: fc.constant('endStep' as const) }),
   fc.record({ kind: fc.constant('barrier' as const) }),
@@ -47,9 +56,11 @@ test('rolling back to any barrier restores exactly the state at that barrier, wh
       fc.integer({ min: 1, max: 8 }),
       fc.boolean(),
       fc.boolean(),
-      async (ops, pick, writeBuffer, reopen, restoreFirst) => {
+      // No cache, caches that windows outgrow (a window leaves it for good), and one nothing outgrows.
+      fc.constantFrom(0, 1, 3, 8, 1000),
+      async (ops, pick, writeBuffer, reopen, restoreFirst, cacheEntries) => {
         const path = join(root, `prop-${n++}`);
-        const store = openStore(path, true, writeBuffer);
+        const store = openStore(path, true, writeBuffer, false, cacheEntries);
         const atBarrier = new Map<number, Map<string, number>>();
         // What the store must show at every moment, buffered or not.
         const model = new Map<string, number>();
@@ -61,6 +72,9 @@ test('rolling back to any barrier restores exactly the state at that barrier, wh
           } else if (op.kind === 'deleteWindow') {
             store.deleteWindow(op.start * 60_000);
             for (const id of [...model.keys()]) if (id.startsWith(`${op.start * 60_000}/`)) model.delete(id);
+          } else if (op.kind === 'delete') {
+            store.delete(op.start * 60_000, op.key);
+            model.delete(`${op.start * 60_000}/${op.key}`);
           } else if (op.kind === 'commit') store.commit();
           else if (op.kind === 'endStep') {
             store.endStep();
@@ -84,15 +98,17 @@ test('rolling back to any barrier restores exactly the state at that barrier, wh
             // window index to the rollback, or indexing it at the open), then roll back.
             store.commit();
             await store.close();
-            const reopened = openStore(path, false, 1, restoreFirst);
+            const reopened = openStore(path, false, 1, restoreFirst, cacheEntries);
             reopened.rollbackTo(target);
             assert.deepEqual(snapshot(reopened), atBarrier.get(target));
             assert.equal(reopened.size, atBarrier.get(target)?.size);
+            await checkAfterRestore(reopened, atBarrier.get(target) as Map<string, number>);
             await reopened.close();
           } else {
             // A crash with writes still buffered: they are dropped, the rest rolls back.
             store.rollbackTo(target);
             assert.deepEqual(snapshot(store), atBarrier.get(target));
+            await checkAfterRestore(store, atBarrier.get(target) as Map<string, number>);
             await store.close();
           }
         } else {
@@ -100,9 +116,35 @@ test('rolling back to any barrier restores exactly the state at that barrier, wh
         }
       },
     ),
-    { numRuns: 60 },
+    { numRuns: 80 },
   );
 });
+
+/**
+ * After a rollback the store goes on: writes, commits and deletes over the restored state (which a
+ * cache must not hold in part) show what a model of it says, through `get` and `entries`.
+ */
+async function checkAfterRestore(store: LmdbWindowStore<number>, restored: Map<string, number>): Promise<void> {
+  const model = new Map(restored);
+  const check = (what: string) => {
+    assert.deepEqual(snapshot(store), model, what);
+    for (const start of [0, 1, 2, 3])
+      for (const key of ['a', 'b', 'c', 'd', 'e'])
+        assert.equal(store.get(start * 60_000, key)?.accumulator, model.get(`${start * 60_000}/${key}`), what);
+  };
+  store.put(0, 'a', { accumulator: 100, fired: false });
+  model.set('0/a', 100);
+  store.put(180_000, 'e', { accumulator: 101, fired: false });
+  model.set('180000/e', 101);
+  store.commit();
+  check('after a write and a commit over the restored state');
+  store.deleteWindow(60_000);
+  for (const id of [...model.keys()]) if (id.startsWith('60000/')) model.delete(id);
+  store.put(60_000, 'b', { accumulator: 102, fired: false });
+  model.set('60000/b', 102);
+  store.commit();
+  check('after a window deleted and written again');
+}
 
 test('a store opened to be restored first refuses a barrier or a snapshot until its restore', async () => {
   const path = join(root, 'restore-first');

@@ -144,6 +144,58 @@ describe('LmdbWindowStore', () => {
     await store.close();
   });
 
+  test('committed entries stay in memory up to cacheEntries, whole windows only; a rollback or a reopen reads LMDB again', async () => {
+    const path = join(root, 'cache');
+    const store = freshStore('cache', { writeBufferEntries: 1_000, cacheEntries: 3 });
+    const entry = (count: number) => ({ accumulator: acc(count), fired: false });
+    const [a, b, c, d] = [entry(1), entry(2), entry(3), entry(4)];
+    store.put(0, 'a', a);
+    store.put(0, 'b', b);
+    store.commit();
+    // LMDB decodes a new object at every read: the same object is the one kept in memory.
+    assert.equal(store.get(0, 'a'), a, 'a committed entry is read from memory');
+    assert.deepEqual(new Set([...store.entries(0)].map(([, e]) => e)), new Set([a, b]), 'and a window fires from memory');
+    store.put(60_000, 'c', c);
+    store.put(60_000, 'd', d);
+    store.commit();
+    const outgrown = store.get(60_000, 'c');
+    assert.notEqual(outgrown, c, 'the window that passed the bound is read from LMDB');
+    assert.equal(outgrown?.accumulator.count, 3);
+    assert.equal(store.get(0, 'a'), a, 'the others stay in memory');
+    store.delete(0, 'b');
+    store.commit();
+    assert.equal(store.get(0, 'b'), undefined, 'a deleted entry leaves the memory too');
+    assert.deepEqual(
+      [...store.entries(0)].map(([key]) => key),
+      ['a'],
+    );
+
+    store.barrier(1);
+    store.put(0, 'a', { accumulator: acc(10), fired: false });
+    store.commit();
+    assert.equal(store.get(0, 'a')?.accumulator.count, 10);
+    store.rollbackTo(1);
+    assert.equal(store.get(0, 'a')?.accumulator.count, 1, 'the rollback is read, not what memory held');
+    assert.notEqual(store.get(0, 'a'), a);
+    await store.close();
+
+    const reopened = new LmdbWindowStore<ClickCountAccumulator>({
+      path,
+      keyGroups: allGroups,
+      keyGroupOf: (k) => keyGroupOf(k),
+      cacheEntries: 100,
+    });
+    const e = entry(5);
+    reopened.put(0, 'e', e);
+    reopened.commit();
+    assert.notEqual(reopened.get(0, 'e'), e, 'a window found on disk at the open is never cached in part');
+    assert.deepEqual([...reopened.entries(0)].map(([key, entry]) => [key, entry.accumulator.count]).sort(), [
+      ['a', 1],
+      ['e', 5],
+    ]);
+    await reopened.close();
+  });
+
   test('a store only sees its own key groups', async () => {
     const path = join(root, 'groups');
     const key = 'user-1';

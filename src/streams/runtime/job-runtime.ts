@@ -400,6 +400,7 @@ export class JobRuntime<IN, ACC, OUT> {
       },
       stateDir: config.state.dir,
       writeBufferEntries: config.state.writeBufferEntries,
+      cacheEntries: config.state.cacheEntries,
       inbox: config.workerInbox,
       maxHeapMb: config.workerMaxHeapMb,
       onFailure: (err) => void this.fail(err),
