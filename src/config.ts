@@ -72,6 +72,8 @@ export interface SluiceConfig {
         batchSize: number;
         flushIntervalMs: number;
         bufferKeys?: number;
+        /** Batches in flight at once (SLUICE_REDIS_MAX_IN_FLIGHT); default 1. */
+        maxInFlight?: number;
         password?: string;
       }
     | undefined;
@@ -222,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
   const redisBatch = must('SLUICE_REDIS_BATCH_SIZE');
   const redisFlush = must('SLUICE_REDIS_FLUSH_INTERVAL_MS');
   const redisBufferKeys = must('SLUICE_REDIS_BUFFER_KEYS');
+  const redisInFlight = must('SLUICE_REDIS_MAX_IN_FLIGHT');
   const redisPassword = get('SLUICE_REDIS_PASSWORD');
   const queryToken = get('SLUICE_QUERY_TOKEN');
 
@@ -275,6 +278,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
             batchSize: redisBatch,
             flushIntervalMs: redisFlush,
             bufferKeys: Math.max(redisBufferKeys, redisBatch),
+            maxInFlight: redisInFlight,
             ...(redisPassword ? { password: redisPassword } : {}),
           },
     windows: {

@@ -238,7 +238,14 @@ export const VARIABLES = {
     default: '0',
     schema: int(0, 60_000),
     meaning:
-      'a partial pipeline is sent after this long; 0 (default) = as soon as no pipeline is in flight: a fired window reaches Redis within one round trip, and pipelines grow by themselves under load',
+      'a partial pipeline is sent after this long; 0 (default) = as soon as one may go (fewer than SLUICE_REDIS_MAX_IN_FLIGHT in flight): a fired window reaches Redis within one round trip, and pipelines grow by themselves under load',
+  }),
+  SLUICE_REDIS_MAX_IN_FLIGHT: v({
+    group: 'sinks',
+    default: '16',
+    schema: int(1, 256),
+    meaning:
+      'pipelines in flight at once on the one connection; a key is never in two at once, so its writes land in order; 1 = one at a time. Above 1, Redis writes the first results of a burst while the rest are still being handed over',
   }),
   SLUICE_REDIS_BUFFER_KEYS: v({
     group: 'sinks',

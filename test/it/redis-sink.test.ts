@@ -229,6 +229,41 @@ test('a Redis outage is retried with backoff until it is over; nothing is lost',
   }
 });
 
+test('pipelines in flight at once: each key ends with its last write, when an outage catches them in flight', async () => {
+  const proxy = await tcpProxy();
+  const sink = makeSink({ url: proxy.url, batchSize: 3, maxInFlight: 8, bufferKeys: 1_000 }, silentLogger, 0);
+  const prefix = prefixes.at(-1) as string;
+  const users = ['ann', 'bob', 'cid', 'dee', 'eve'];
+  const last = new Map<string, number>();
+  const writes: Array<Promise<void>> = [];
+  try {
+    await sink.start();
+    // 200 firings of 5 keys, each a write of its own: batches of at most 3 start while others fly,
+    // and every key's last writes are among those the outage catches.
+    for (let i = 0; i < 200; i++) {
+      const r = result(users[(i * 7) % users.length] as string, 0, i);
+      last.set(r.userId, i);
+      writes.push(sink.write([r]));
+      if (i % 40 === 39) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const inFlight = sink.stats().inFlight;
+    assert.ok(inFlight > 3, `more than one batch of 3 in flight when Redis goes away (${inFlight} items)`);
+    await proxy.down();
+    const deadline = Date.now() + 5_000;
+    while (sink.stats().retries < 2) {
+      assert.ok(Date.now() < deadline, 'retrying while Redis is down');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await proxy.up();
+    await Promise.all(writes);
+    await sink.flush();
+    for (const [userId, count] of last) assert.equal(await admin.get(keyOf(prefix, result(userId, 0, 0))), String(count), userId);
+  } finally {
+    await sink.close();
+    await proxy.close().catch(() => undefined);
+  }
+});
+
 test('close() during an outage ends the retries: pending flush() rejects with SINK_CLOSED; close() is idempotent', async () => {
   const proxy = await tcpProxy();
   const sink = makeSink({ url: proxy.url });

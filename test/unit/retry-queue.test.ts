@@ -192,3 +192,134 @@ describe('RetryingBatchQueue bounds', () => {
     assert.equal(queue.stats().heldBytes, 0);
   });
 });
+
+/** A target that holds each batch until the test settles that batch, in any order. */
+class PickTarget {
+  readonly sent: Array<{ batch: string[]; ack(): void; fail(): void }> = [];
+  readonly landed: string[] = [];
+  send = (batch: readonly string[]): Promise<{ retry: string[] }> =>
+    new Promise((resolve) =>
+      this.sent.push({
+        batch: [...batch],
+        ack: () => {
+          this.landed.push(...batch);
+          resolve({ retry: [] });
+        },
+        fail: () => resolve({ retry: [...batch] }),
+      }),
+    );
+}
+
+describe('RetryingBatchQueue with batches in flight at once', () => {
+  const keyOf = (item: string) => item.split('=')[0] as string;
+  const queueOn = (target: PickTarget, maxInFlight: number) =>
+    new RetryingBatchQueue<string>({
+      name: 'test',
+      maxBatch: 10,
+      capacity: 100,
+      flushIntervalMs: 0,
+      maxInFlight,
+      keyOf,
+      send: (batch) => target.send(batch),
+      describeError: String,
+      logger: silentLogger,
+      backoff: { baseMs: 1, capMs: 2 },
+    });
+
+  test('batches go while earlier ones are in flight, up to the limit; a flush waits for every batch before it, whichever lands first', async () => {
+    const target = new PickTarget();
+    const queue = queueOn(target, 3);
+    for (const write of [['a=1', 'b=1'], ['c=1'], ['d=1'], ['e=1']]) await queue.enqueue(write);
+    for (let n = 0; n < 5; n++) await tick();
+    assert.deepEqual(
+      target.sent.map((s) => s.batch),
+      [['a=1', 'b=1'], ['c=1'], ['d=1']],
+      'three in flight, the fourth waits',
+    );
+    assert.equal(queue.stats().inFlight, 4);
+    let flushed = false;
+    const flushing = queue.flush().then(() => (flushed = true));
+    target.sent[2]?.ack();
+    for (let n = 0; n < 5; n++) await tick();
+    assert.deepEqual(target.sent[3]?.batch, ['e=1'], 'a landed batch makes way for the next');
+    target.sent[1]?.ack();
+    target.sent[3]?.ack();
+    for (let n = 0; n < 5; n++) await tick();
+    assert.equal(flushed, false, 'the first batch is still in flight');
+    assert.equal(queue.stats().acknowledged, 0, 'acknowledged counts only an unbroken run from the start');
+    target.sent[0]?.ack();
+    await flushing;
+    assert.equal(queue.stats().acknowledged, 5);
+    queue.close();
+  });
+
+  test('a key is never in two batches in flight: a later write of it waits, and lands after the earlier one even when that one is sent again', async () => {
+    const target = new PickTarget();
+    const queue = queueOn(target, 4);
+    await queue.enqueue(['k=old', 'x=1']);
+    for (let n = 0; n < 3; n++) await tick();
+    await queue.enqueue(['y=1', 'k=new', 'z=1']);
+    for (let n = 0; n < 5; n++) await tick();
+    assert.deepEqual(
+      target.sent.map((s) => s.batch),
+      [['k=old', 'x=1'], ['y=1']],
+      'the second batch ends before the key in flight',
+    );
+    target.sent[0]?.fail();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(target.sent[2]?.batch, ['k=old', 'x=1'], 'the failed batch is sent again');
+    assert.equal(target.sent.length, 3, 'nothing else starts while a batch waits to be sent again');
+    target.sent[1]?.ack();
+    target.sent[2]?.ack();
+    for (let n = 0; n < 5; n++) await tick();
+    assert.deepEqual(target.sent[3]?.batch, ['k=new', 'z=1'], 'the later write of the key goes once the earlier one landed');
+    target.sent[3]?.ack();
+    await queue.flush();
+    assert.deepEqual(
+      target.landed.filter((item) => item.startsWith('k=')),
+      ['k=old', 'k=new'],
+      "the key's writes land in the order they were made",
+    );
+    assert.deepEqual([...target.landed].sort(), ['k=new', 'k=old', 'x=1', 'y=1', 'z=1']);
+    queue.close();
+  });
+
+  test('while a batch waits to be sent again, no other batch starts: an outage is not multiplied', async () => {
+    const target = new PickTarget();
+    const queue = queueOn(target, 4);
+    await queue.enqueue(['a=1']);
+    for (let n = 0; n < 3; n++) await tick();
+    target.sent[0]?.fail();
+    for (let n = 0; n < 3; n++) await tick();
+    await queue.enqueue(['b=1']);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(
+      target.sent.map((s) => s.batch),
+      [['a=1'], ['a=1']],
+      'only the failed batch is sent (again) until it lands',
+    );
+    target.sent[1]?.ack();
+    for (let n = 0; n < 5; n++) await tick();
+    assert.deepEqual(target.sent[2]?.batch, ['b=1'], 'then the others go');
+    target.sent[2]?.ack();
+    await queue.flush();
+    queue.close();
+  });
+
+  test('more than one batch in flight needs keyOf', () => {
+    assert.throws(
+      () =>
+        new RetryingBatchQueue<string>({
+          name: 'test',
+          maxBatch: 10,
+          capacity: 10,
+          flushIntervalMs: 0,
+          maxInFlight: 2,
+          send: async () => ({ retry: [] }),
+          describeError: String,
+          logger: silentLogger,
+        }),
+      /needs keyOf/,
+    );
+  });
+});

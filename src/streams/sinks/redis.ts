@@ -127,6 +127,8 @@ export class RedisSink<OUT> implements ResultSink<OUT> {
       maxBatch: options.config.batchSize,
       capacity: options.config.bufferKeys ?? options.config.batchSize * 2,
       flushIntervalMs: options.config.flushIntervalMs,
+      maxInFlight: options.config.maxInFlight ?? 1,
+      keyOf: (set) => set.key,
       send: traceSinkSend('pipeline SET', { 'db.system.name': 'redis', 'db.operation.name': 'PIPELINE' }, (batch) => this.sendBatch(batch)),
       describeError: (err) => this.describe(err),
       logger: options.logger,

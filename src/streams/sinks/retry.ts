@@ -1,7 +1,7 @@
 /**
  * The delivery machinery shared by the result sinks: a bounded buffer cut into batches, one batch in
- * flight at a time, and retry with jittered exponential backoff until the batch is acknowledged or
- * the sink is closed.
+ * flight at a time (or up to `maxInFlight`, never two holding the same key), and retry with
+ * jittered exponential backoff until the batch is acknowledged or the sink is closed.
  *
  * The bound counts items and, when the sink gives a size, bytes; it covers everything the queue
  * holds (waiting and in flight), and results are converted to their wire form only as room frees
@@ -86,8 +86,16 @@ export interface RetryingBatchQueueOptions<T> {
    * empty, so it cannot block for ever). At least `maxBatchBytes`. Needs `sizeOf`.
    */
   capacityBytes?: number;
-  /** A partial batch is sent this long after its first item arrived; 0 = as soon as none is in flight. */
+  /** A partial batch is sent this long after its first item arrived; 0 = as soon as one may go (see maxInFlight). */
   flushIntervalMs: number;
+  /**
+   * Batches in flight at once (default 1). Above 1 needs `keyOf`: a batch is not sent while an
+   * item of its key is in flight (or waits for a retry), so each key's writes land in the order
+   * they were made even when an earlier batch fails and is sent again after a later one.
+   */
+  maxInFlight?: number;
+  /** The target key an item writes (what must not be in two batches in flight at once). */
+  keyOf?: (item: T) => string;
   /**
    * Send a batch. Return the items to retry (transient per-item failures); throw a retriable error
    * to retry the whole batch; throw anything else to stop the queue for good.
@@ -142,10 +150,18 @@ export class RetryingBatchQueue<T> {
   private readonly capacityBytes: number;
   private readonly maxBatchBytes: number;
   private lastReason: string | undefined;
-  /** Monotonic counters: items are acknowledged in the order they were written (FIFO, one batch in flight). */
+  /**
+   * Monotonic counters. Batches are taken in order; `acked` is the end of the longest run of
+   * acknowledged batches from the start (a later batch may finish first: `ackedAhead`).
+   */
   private written = 0;
   private taken = 0;
   private acked = 0;
+  /** Acknowledged batches past `acked`: start -> end (in `written` numbering). */
+  private readonly ackedAhead = new Map<number, number>();
+  /** Items in flight per key (only with `keyOf`). */
+  private readonly keysInFlight = new Map<string, number>();
+  private readonly maxInFlight: number;
   private retries = 0;
   /** Highest `written` a flush() asked for: buffered items up to it are sent without waiting. */
   private flushTarget = 0;
@@ -153,7 +169,10 @@ export class RetryingBatchQueue<T> {
   private timerFired = false;
   private readonly clock: Clock;
   private readonly scheduler: Scheduler;
-  private pumping = false;
+  /** Batches in flight (each one a running `pump`). */
+  private pumps = 0;
+  /** Batches waiting to be sent again: no other batch starts meanwhile (an outage is not multiplied). */
+  private failing = 0;
   private failure: unknown;
   private closed = false;
   private writeChain: Promise<void> = Promise.resolve();
@@ -165,6 +184,8 @@ export class RetryingBatchQueue<T> {
     this.clock = options.clock ?? systemClock;
     this.scheduler = options.scheduler ?? systemScheduler;
     this.capacity = Math.max(options.capacity, options.maxBatch);
+    if ((options.maxInFlight ?? 1) > 1 && !options.keyOf) throw new Error(`${options.name}: maxInFlight above 1 needs keyOf`);
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? 1);
     this.maxBatchBytes = options.sizeOf ? (options.maxBatchBytes ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
     this.capacityBytes = options.sizeOf
       ? Math.max(options.capacityBytes ?? Number.POSITIVE_INFINITY, this.maxBatchBytes)
@@ -337,14 +358,17 @@ export class RetryingBatchQueue<T> {
     );
   }
 
-  /** Start the pump if a batch is due, else make sure the interval timer will send a partial one. */
+  /** Start pumps while batches are due and may go, else make sure the interval timer will send a partial one. */
   private kick(): void {
     if (this.stoppedError() || this.buffer.length === 0) return;
-    if (!this.pumping && this.due()) {
-      this.pumping = true;
+    let started = false;
+    // pump() takes its batch before its first await, so the loop sees the buffer shrink.
+    while (this.pumps < this.maxInFlight && this.buffer.length > 0 && this.due() && this.headIsFree()) {
+      this.pumps++;
+      started = true;
       void this.pump();
-      return;
     }
+    if (started || this.buffer.length === 0) return;
     if (this.timer === undefined && !this.timerFired) {
       this.timer = this.scheduler.schedule(this.options.flushIntervalMs, () => {
         this.timer = undefined;
@@ -354,32 +378,85 @@ export class RetryingBatchQueue<T> {
     }
   }
 
+  /** One batch in flight at a time per call; it goes on with the next batch while one is due and may go. */
   private async pump(): Promise<void> {
     try {
-      while (!this.stoppedError() && this.buffer.length > 0 && this.due()) {
+      while (!this.stoppedError() && this.buffer.length > 0 && this.due() && this.headIsFree()) {
         const { batch, bytes } = this.takeBatch();
+        const from = this.taken;
         this.taken += batch.length;
         this.timerFired = false;
         this.clearTimer();
-        this.inFlight = batch.length;
-        this.inFlightBytes = bytes;
-        await this.deliver(batch);
-        this.inFlight = 0;
-        this.inFlightBytes = 0;
-        this.acked += batch.length;
+        this.inFlight += batch.length;
+        this.inFlightBytes += bytes;
+        this.holdKeys(batch, 1);
+        try {
+          await this.deliver(batch);
+        } finally {
+          this.inFlight -= batch.length;
+          this.inFlightBytes -= bytes;
+          this.holdKeys(batch, -1);
+        }
+        this.acknowledge(from, from + batch.length);
         this.settle();
+        // Others may wait for a key this batch held.
+        if (this.maxInFlight > 1) this.kick();
       }
     } catch (err) {
       this.fail(err);
     } finally {
-      this.pumping = false;
+      this.pumps--;
       this.kick();
     }
   }
 
-  /** The next batch: up to `maxBatch` items and `maxBatchBytes` bytes, at least one item. */
+  /** Whether the next batch may go now: no batch waits to be sent again, and its first item's key is not in flight. */
+  private headIsFree(): boolean {
+    if (this.maxInFlight === 1) return true;
+    if (this.failing > 0) return false;
+    const { keyOf } = this.options;
+    return !keyOf || this.keysInFlight.size === 0 || !this.keysInFlight.has(keyOf(this.buffer[0] as T));
+  }
+
+  private holdKeys(batch: readonly T[], delta: 1 | -1): void {
+    const { keyOf } = this.options;
+    if (this.maxInFlight === 1 || !keyOf) return;
+    for (const item of batch) {
+      const key = keyOf(item);
+      const n = (this.keysInFlight.get(key) ?? 0) + delta;
+      if (n > 0) this.keysInFlight.set(key, n);
+      else this.keysInFlight.delete(key);
+    }
+  }
+
+  /** Batch [from, to) is acknowledged: `acked` moves over every acknowledged batch that now follows it. */
+  private acknowledge(from: number, to: number): void {
+    if (from !== this.acked) {
+      this.ackedAhead.set(from, to);
+      return;
+    }
+    this.acked = to;
+    for (let end = this.ackedAhead.get(this.acked); end !== undefined; end = this.ackedAhead.get(this.acked)) {
+      this.ackedAhead.delete(this.acked);
+      this.acked = end;
+    }
+  }
+
+  /**
+   * The next batch: up to `maxBatch` items and `maxBatchBytes` bytes, at least one item; with
+   * batches in flight, it ends before the first item whose key one of them holds.
+   */
   private takeBatch(): { batch: T[]; bytes: number } {
     let n = Math.min(this.buffer.length, this.options.maxBatch);
+    const { keyOf } = this.options;
+    if (keyOf && this.keysInFlight.size > 0) {
+      for (let k = 1; k < n; k++) {
+        if (this.keysInFlight.has(keyOf(this.buffer[k] as T))) {
+          n = k;
+          break;
+        }
+      }
+    }
     let bytes = 0;
     if (this.options.sizeOf) {
       let k = 0;
@@ -408,10 +485,14 @@ export class RetryingBatchQueue<T> {
         outcome = { retry: pending, reason: this.options.describeError(err) };
       }
       if (outcome.retry.length === 0) {
-        if (attempt > 1) logger.info({ sink: name, attempts: attempt }, 'sink recovered; batch acknowledged');
+        if (attempt > 1) {
+          this.failing--;
+          logger.info({ sink: name, attempts: attempt }, 'sink recovered; batch acknowledged');
+        }
         this.lastReason = undefined;
         return;
       }
+      if (attempt === 1) this.failing++;
       this.lastReason = outcome.reason;
       if (this.closed) throw this.closedError();
       const delayMs = Math.round(backoffDelay(attempt, this.options.backoff));
