@@ -2,9 +2,10 @@
  * The latency bench's floor (bench/latency.ts --system floor): the least work that gets a window's
  * result into Redis after its close, run on the same machine under the same load as the daemon.
  * One thread: kafkajs with sluice's record decoding, sluice's parser on every value, the built-in
- * job's aggregate (clickCountAggregate) per user and tumbling window in a Map, the watermark (min over partitions of the latest event time,
- * minus the bound, minus 1 ms), and each closed window's results written through sluice's own
- * RedisSink (the same packed script, batch size and flush interval as the daemon's). No window
+ * job's aggregate (clickCountAggregate) per user and tumbling window in a Map, the watermark (min
+ * over partitions of the latest event time, minus the bound, minus 1 ms), and each closed window's
+ * results written through sluice's own RedisSink (the same packed script, batch size, flush interval
+ * and pipelines in flight as the daemon's: the configuration is loaded the same way). No window
  * workers, state store, checkpoints, dead letters, late events or Elasticsearch: a bound on what
  * the daemon's close-to-Redis latency can be here, which its work can only add to.
  *
