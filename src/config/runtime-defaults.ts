@@ -26,3 +26,15 @@ export const DEFAULT_FETCH_PARTITION_BYTES = 128 * 1024;
 export function fetchMaxBytes(partitionBytes: number): number {
   return 8 * partitionBytes;
 }
+
+/** About what one window-state entry held in a worker's memory costs (the write buffer's estimate). */
+export const STATE_ENTRY_HEAP_BYTES = 330;
+
+/**
+ * SLUICE_STATE_CACHE_ENTRIES as a window worker with `heapMb` of heap holds it: at most an eighth of
+ * the heap, so a small SLUICE_WORKER_MAX_HEAP_MB that the write buffer fits in is not outgrown by
+ * the cache (the default 100,000 entries need ~33 MB of the default 512).
+ */
+export function stateCacheEntriesWithin(heapMb: number, entries: number): number {
+  return Math.min(entries, Math.floor((heapMb * 1024 * 1024) / 8 / STATE_ENTRY_HEAP_BYTES));
+}

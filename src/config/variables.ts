@@ -300,7 +300,7 @@ export const VARIABLES = {
     default: '100000',
     schema: int(0, 10_000_000),
     meaning:
-      'committed window-state entries a worker keeps decoded in memory, so a window open longer than a commit is read and fired without LMDB (0 = none; about 330 bytes of worker heap each); a window whose entries pass the bound is read from LMDB',
+      'committed window-state entries a worker keeps decoded in memory, so a window open longer than a commit is read and fired without LMDB (0 = none; about 330 bytes of worker heap each, at most an eighth of SLUICE_WORKER_MAX_HEAP_MB: lowered with a log line otherwise); a window whose entries pass the bound is read from LMDB',
   }),
   SLUICE_ADMIN_SOCKET: v({
     group: 'state',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { describeConfig, loadConfig, VARIABLES } from '../../src/config.js';
+import { STATE_ENTRY_HEAP_BYTES, stateCacheEntriesWithin } from '../../src/config/runtime-defaults.js';
 import { connectionOptions } from '../../src/streams/sinks/redis.js';
 import { ErrorCode, SluiceError } from '../../src/errors.js';
 
@@ -212,4 +213,13 @@ describe('configuration', () => {
     }
     assert.equal(connectionOptions(loadConfig({ SLUICE_REDIS_URL: 'redis://u:p%25zz@h:6379' }).redis!).password, 'p%zz');
   });
+});
+
+test("the window workers' cache of committed entries takes at most an eighth of a worker's heap", () => {
+  assert.equal(stateCacheEntriesWithin(512, 100_000), 100_000, 'the defaults fit as they are');
+  const eighthOf64Mb = Math.floor((64 * 1024 * 1024) / 8 / STATE_ENTRY_HEAP_BYTES);
+  assert.equal(stateCacheEntriesWithin(64, 100_000), eighthOf64Mb, 'a small heap lowers it');
+  assert.ok(eighthOf64Mb * STATE_ENTRY_HEAP_BYTES <= (64 * 1024 * 1024) / 8);
+  assert.equal(stateCacheEntriesWithin(64, 0), 0, 'off stays off');
+  assert.equal(loadConfig({}).state.cacheEntries, 100_000, 'SLUICE_STATE_CACHE_ENTRIES defaults to 100,000');
 });

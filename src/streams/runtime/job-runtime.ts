@@ -22,6 +22,7 @@ import { KEY_GROUPS } from '../../actors/key-groups.js';
 import { checkCompatible, readSavepoint } from '../../state/savepoints/savepoint-reader.js';
 import { SAVEPOINT_FORMAT_VERSION } from '../../state/savepoints/savepoint-format.js';
 import { StateDirectoryLock } from '../../state/state-lock.js';
+import { stateCacheEntriesWithin } from '../../config/runtime-defaults.js';
 import { DaemonTelemetry } from '../../telemetry/daemon-telemetry.js';
 import type { Logger } from '../../telemetry/logging.js';
 import { formatStatus } from '../../telemetry/status.js';
@@ -388,6 +389,12 @@ export class JobRuntime<IN, ACC, OUT> {
     const { config, job, options } = this;
     // The window workers start now (modules, LMDB), beside the source's checks; what they restore
     // is decided later and sent when the pipeline starts.
+    const cacheEntries = stateCacheEntriesWithin(config.workerMaxHeapMb, config.state.cacheEntries);
+    if (cacheEntries < config.state.cacheEntries)
+      options.logger.info(
+        { configured: config.state.cacheEntries, cacheEntries, workerMaxHeapMb: config.workerMaxHeapMb },
+        'SLUICE_STATE_CACHE_ENTRIES lowered to an eighth of SLUICE_WORKER_MAX_HEAP_MB',
+      );
     const stage = new WorkerKeyedStage<IN, OUT>({
       workers: config.workers,
       job: job.name,
@@ -400,7 +407,7 @@ export class JobRuntime<IN, ACC, OUT> {
       },
       stateDir: config.state.dir,
       writeBufferEntries: config.state.writeBufferEntries,
-      cacheEntries: config.state.cacheEntries,
+      cacheEntries,
       inbox: config.workerInbox,
       maxHeapMb: config.workerMaxHeapMb,
       onFailure: (err) => void this.fail(err),
