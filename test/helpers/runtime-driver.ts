@@ -90,8 +90,14 @@ class MemorySource implements CheckpointedSource {
     private readonly broker: MemoryBroker,
     private readonly batchSize: number,
     private readonly opening?: DriverOptions<unknown>['open'],
+    private readonly setUp?: DriverOptions<unknown>['sourceReady'],
   ) {
     this.sideOutputs = new MemorySideOutputs(broker);
+  }
+
+  /** What the start left going on beside the consuming (Kafka: side-output topics being created). */
+  ready(): Promise<void> {
+    return this.setUp ? this.setUp() : Promise.resolve();
   }
 
   async open(): Promise<SourceOpening> {
@@ -151,6 +157,8 @@ export interface DriverOptions<OUT> {
   fromSavepoint?: string;
   /** The source's open (Kafka's checks and fencing), in the test's hands: gets what it would return. */
   open?: (opening: SourceOpening) => Promise<SourceOpening>;
+  /** The source's setup left going on after its start (side-output topics being created), in the test's hands. */
+  sourceReady?: () => Promise<void>;
   /** The result sinks; default [results]. */
   sinks?: Array<ResultSink<OUT>>;
 }
@@ -181,7 +189,7 @@ export class RuntimeDriver<IN, ACC, OUT> {
       logger: silentLogger,
       clock: options.time,
       scheduler: options.time,
-      source: () => (this.source = new MemorySource(options.broker, options.batchSize ?? 50, options.open)),
+      source: () => (this.source = new MemorySource(options.broker, options.batchSize ?? 50, options.open, options.sourceReady)),
       sinks: options.sinks ?? [options.results],
       ...(options.workerExitAfterSteps === undefined ? {} : { workerExitAfterSteps: options.workerExitAfterSteps }),
       ...(options.fromSavepoint === undefined ? {} : { fromSavepoint: options.fromSavepoint }),

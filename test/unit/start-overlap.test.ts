@@ -153,4 +153,30 @@ describe('the start', () => {
     sink.setUp.reject(new Error('cannot create Elasticsearch index "clicks": illegal_argument_exception'));
     await assert.rejects(starting, /cannot create Elasticsearch index/);
   });
+
+  test(
+    "side-output topics refused after the source started consuming fail the start with that error (not retried: a start's failure)",
+    BOUNDED,
+    async () => {
+      const asked = deferred();
+      const topics = deferred();
+      const broker = new MemoryBroker(2);
+      for (let i = 0; i < 10; i++) broker.produce(i % 2, { userId: `user-${i % 5}`, eventType: 'click', timestamp: BASE + i * 1_000 });
+      const driver = new RuntimeDriver(clickstreamJob, {
+        broker,
+        time: new ManualTime(BASE),
+        results: new MemoryResults<ClickCountResult>(),
+        sourceReady: () => {
+          asked.resolve();
+          return topics.promise;
+        },
+      });
+      drivers.push(driver);
+      const starting = driver.start();
+      await asked.promise;
+      assert.equal(await driver.deliver(), 10, 'records go through while the topics are being created');
+      topics.reject(new Error('cannot create the dead-letter/late topics: "clicks_dlq": INVALID_TOPIC_EXCEPTION'));
+      await assert.rejects(starting, /INVALID_TOPIC_EXCEPTION/);
+    },
+  );
 });

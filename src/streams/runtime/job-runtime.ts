@@ -306,10 +306,10 @@ export class JobRuntime<IN, ACC, OUT> {
         source.checkpointed ? 'sluice is consuming' : 'sluice is running on the built-in click generator',
       );
       this.startStatusLine();
-      // What the sinks' start left going on (a missing index being created) overlaps the first
-      // batches, whose results wait for it in the sinks' buffers; the start is done (or failed,
-      // and not retried) only once it is.
-      await Promise.all(this.sinks.map((s) => s.ready?.()));
+      // What the sinks' and the source's start left going on (a missing index, missing side-output
+      // topics being created) overlaps the first batches, whose results and letters wait for it;
+      // the start is done (or failed, and not retried) only once it is.
+      await Promise.all([...this.sinks.map((s) => s.ready?.()), source.ready?.()]);
     } catch (err) {
       // A stop during the start (a signal while Kafka is still down at start-up) ends the wait
       // (isStopped) and is not a failure: stop() closes what was opened once this has unwound.

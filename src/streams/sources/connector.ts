@@ -56,6 +56,11 @@ interface SourceBase {
   readonly idleness: 'silence' | 'caught-up';
   /** Start handing over batches (resolves once consuming). */
   start(control: SourceControl): Promise<void>;
+  /**
+   * What the start left going on beside the consuming (missing side-output topics being created):
+   * the job's start is done, or failed and not retried, once this settles (as a sink's `ready`).
+   */
+  ready?(): Promise<void>;
   /** Hand over nothing more (a graceful stop): what was not handed over is re-read after a restore. */
   stopIntake(): void;
   close(): Promise<void>;

@@ -127,6 +127,11 @@ export class KafkaConnector implements CheckpointedSource {
     );
   }
 
+  /** The side-output topics a first start creates: a refusal fails the start, even after "consuming". */
+  ready(): Promise<void> {
+    return this.sideTopics ?? Promise.resolve();
+  }
+
   async start(control: SourceControl): Promise<void> {
     this.control = control;
     // Topics that could not be created stop the job now, not at its first checkpoint.
