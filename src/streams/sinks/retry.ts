@@ -159,9 +159,11 @@ export class RetryingBatchQueue<T> {
   private acked = 0;
   /** Acknowledged batches past `acked`: start -> end (in `written` numbering). */
   private readonly ackedAhead = new Map<number, number>();
-  /** Items in flight per key (only with `keyOf`). */
+  /** Items in flight per key (only with more than one batch in flight: `keyOf` set). */
   private readonly keysInFlight = new Map<string, number>();
   private readonly maxInFlight: number;
+  /** `options.keyOf` when more than one batch may be in flight; undefined otherwise (no keys tracked). */
+  private readonly keyOf: ((item: T) => string) | undefined;
   private retries = 0;
   /** Highest `written` a flush() asked for: buffered items up to it are sent without waiting. */
   private flushTarget = 0;
@@ -186,6 +188,7 @@ export class RetryingBatchQueue<T> {
     this.capacity = Math.max(options.capacity, options.maxBatch);
     if ((options.maxInFlight ?? 1) > 1 && !options.keyOf) throw new Error(`${options.name}: maxInFlight above 1 needs keyOf`);
     this.maxInFlight = Math.max(1, options.maxInFlight ?? 1);
+    this.keyOf = this.maxInFlight > 1 ? options.keyOf : undefined;
     this.maxBatchBytes = options.sizeOf ? (options.maxBatchBytes ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
     this.capacityBytes = options.sizeOf
       ? Math.max(options.capacityBytes ?? Number.POSITIVE_INFINITY, this.maxBatchBytes)
@@ -412,15 +415,15 @@ export class RetryingBatchQueue<T> {
 
   /** Whether the next batch may go now: no batch waits to be sent again, and its first item's key is not in flight. */
   private headIsFree(): boolean {
-    if (this.maxInFlight === 1) return true;
+    const { keyOf } = this;
+    if (!keyOf) return true;
     if (this.failing > 0) return false;
-    const { keyOf } = this.options;
-    return !keyOf || this.keysInFlight.size === 0 || !this.keysInFlight.has(keyOf(this.buffer[0] as T));
+    return this.keysInFlight.size === 0 || !this.keysInFlight.has(keyOf(this.buffer[0] as T));
   }
 
   private holdKeys(batch: readonly T[], delta: 1 | -1): void {
-    const { keyOf } = this.options;
-    if (this.maxInFlight === 1 || !keyOf) return;
+    const { keyOf } = this;
+    if (!keyOf) return;
     for (const item of batch) {
       const key = keyOf(item);
       const n = (this.keysInFlight.get(key) ?? 0) + delta;
@@ -448,7 +451,7 @@ export class RetryingBatchQueue<T> {
    */
   private takeBatch(): { batch: T[]; bytes: number } {
     let n = Math.min(this.buffer.length, this.options.maxBatch);
-    const { keyOf } = this.options;
+    const { keyOf } = this;
     if (keyOf && this.keysInFlight.size > 0) {
       for (let k = 1; k < n; k++) {
         if (this.keysInFlight.has(keyOf(this.buffer[k] as T))) {
