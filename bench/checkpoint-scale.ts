@@ -43,7 +43,7 @@ const FLAGS = {
   workers: int(0, "SLUICE_WORKERS; 0 = the daemon's default"),
   writeBufferEntries: int(0, "SLUICE_STATE_WRITE_BUFFER_ENTRIES; 0 = the daemon's default"),
   scrapeMs: int(250, 'how often /metrics is scraped'),
-  cli: str(undefined, 'the daemon to run; default dist/src/cli.js of this checkout'),
+  cli: str(undefined, 'the daemon to run; default dist/daemon/sluice.js of this checkout'),
   keep: bool(false, 'keep the topic and the state directory'),
 };
 

@@ -68,7 +68,7 @@ const FLAGS = {
   workers: int(0, "SLUICE_WORKERS; 0 = the daemon's default"),
   checkpointIntervalMs: int(0, "SLUICE_CHECKPOINT_INTERVAL_MS; 0 = the daemon's default"),
   kafkaLib: str(undefined, "a folder of jars with kafka-clients and slf4j-api; default the stack's Kafka lib (.stack/kafka/lib)"),
-  cli: str(undefined, 'the daemon to run; default dist/src/cli.js of this checkout'),
+  cli: str(undefined, 'the daemon to run; default dist/daemon/sluice.js of this checkout'),
   daemonEnv: str(undefined, 'extra variables for the daemon, K=V,K=V (e.g. SLUICE_WORKER_INBOX_EVENTS=2000)'),
   nodeArgs: str(undefined, 'node flags of the daemon, space-separated (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof")'),
   keep: bool(false, 'keep the topic, index and keys'),

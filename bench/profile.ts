@@ -31,7 +31,7 @@ const FLAGS = {
   kafkajs: bool(true, 'profile the raw kafkajs consumer too'),
   top: int(25, 'functions listed per thread'),
   checkpointIntervalMs: int(10_000, 'SLUICE_CHECKPOINT_INTERVAL_MS (min pause: half); 0 = the default'),
-  cli: str(undefined, 'the daemon to run; default dist/src/cli.js of this checkout'),
+  cli: str(undefined, 'the daemon to run; default dist/daemon/sluice.js of this checkout'),
   verifySample: int(2_000, 'values checked per sink (sinks off: every line)'),
   stallTimeoutS: int(120, 'fail after this long without progress'),
   keep: bool(false, 'keep the topic, index and keys'),

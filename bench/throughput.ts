@@ -78,15 +78,18 @@ const FLAGS = {
   checkpointIntervalMs: int(10_000, 'SLUICE_CHECKPOINT_INTERVAL_MS of sluice and Flink (min pause: half); 0 = their defaults (30 s)'),
   writeBufferEntries: int(0, "SLUICE_STATE_WRITE_BUFFER_ENTRIES; 0 = the daemon's default"),
   inboxEvents: int(0, "SLUICE_WORKER_INBOX_EVENTS; 0 = the daemon's default"),
-  cli: str(undefined, 'the daemon to run (a built cli.js); default dist/src/cli.js of this checkout'),
+  cli: str(
+    undefined,
+    'the daemon to run (a built dist/daemon/sluice.js, or dist/src/cli.js of a build before the bundle); default dist/daemon/sluice.js of this checkout',
+  ),
   baselineCli: str(
     undefined,
-    'another build of the daemon (a cli.js) run as well, on the same workload in the same session: the before of a before/after',
+    'another build of the daemon (its dist/daemon/sluice.js, or dist/src/cli.js before the bundle) run as well, on the same workload in the same session: the before of a before/after',
   ),
   nodeArgs: str(undefined, 'node flags of the sluice runs (not the baseline), space-separated, e.g. "--max-semi-space-size=32"'),
   daemonEnv: str(
     undefined,
-    'extra variables for the sluice runs (not the baseline), K=V,K=V (e.g. SLUICE_ES_BUFFER_DOCS=50000, or SLUICE_JOB=examples/clickstream.yaml with --baseline-cli dist/src/cli.js: job file vs built-in)',
+    'extra variables for the sluice runs (not the baseline), K=V,K=V (e.g. SLUICE_ES_BUFFER_DOCS=50000, or SLUICE_JOB=examples/clickstream.yaml with --baseline-cli dist/daemon/sluice.js: job file vs built-in)',
   ),
   verifySample: int(2_000, 'ES documents and Redis keys checked value by value per run (sinks off: every line)'),
   stallTimeoutS: int(60, 'fail a run after this long without progress'),

@@ -12,6 +12,7 @@
  * (the daemon adopts a prestarted thread only when its validated settings match).
  */
 import './gc-tuning.js';
+import { windowWorkerFile } from './actors/window-worker-file.js';
 import { DEFAULT_WORKER_MAX_HEAP_MB, MAX_WORKERS, workersByDefault } from './config/runtime-defaults.js';
 import { installFastProducing } from './streams/sinks/kafka-producing.js';
 import { installFastRecordDecoding } from './streams/sources/kafka-record-decoding.js';
@@ -33,7 +34,7 @@ if (process.argv[2] === 'run') {
   const workers = intFromEnv('SLUICE_WORKERS', workersByDefault(), MAX_WORKERS);
   const heapMb = intFromEnv('SLUICE_WORKER_MAX_HEAP_MB', DEFAULT_WORKER_MAX_HEAP_MB, 1_000_000);
   if (workers !== undefined && heapMb !== undefined) {
-    prestartThreads(new URL('./actors/window-worker.js', import.meta.url), workers, { maxOldGenerationSizeMb: heapMb });
+    prestartThreads(windowWorkerFile(), workers, { maxOldGenerationSizeMb: heapMb });
   }
 }
 

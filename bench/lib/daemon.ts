@@ -1,5 +1,5 @@
 /**
- * The sluice daemon as a child process, as a user runs it (`node dist/src/cli.js run`): its
+ * The sluice daemon as a child process, as a user runs it (`node dist/daemon/sluice.js run`): its
  * environment built from the bench's settings, its log (stderr) in a file and read back by message,
  * its stdout results counted as they arrive (and kept in a file to verify), /metrics and /readyz.
  */

@@ -21,6 +21,7 @@ import { assignmentTable, KEY_GROUPS, keyGroupOf, keyGroupsOfWorker } from './ke
 import type { MetricsSnapshot } from '../telemetry/metrics.js';
 import type { Credit, FromWorker, SavepointImport, StepToWorker, ToWorker, WorkerInit } from './protocol.js';
 import { encodeSteps, windowInputOf } from './step-codec.js';
+import { windowWorkerFile } from './window-worker-file.js';
 import { jobByName, loadJobSource } from '../job/registry.js';
 import type { JobSource } from '../job/job.js';
 import type { WindowSpec } from '../streams/operators/window-assigners.js';
@@ -168,7 +169,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
       };
       const worker = this.supervisor.start({
         id: `window-worker-${index}`,
-        file: new URL('./window-worker.js', import.meta.url),
+        file: windowWorkerFile(),
         workerData: init,
         ...(this.options.maxHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb } } : {}),
       });

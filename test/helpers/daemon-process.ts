@@ -1,6 +1,6 @@
 /**
- * Runs the built daemon (dist/src/cli.js) as a child process, as a user would, with its stderr
- * kept in a file for the test's failure message.
+ * Runs the built daemon (dist/daemon/sluice.js, the bundle `sluice` runs: scripts/bundle.mjs) as a
+ * child process, as a user would, with its stderr kept in a file for the test's failure message.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../daemon/sluice.js', import.meta.url));
 
 export interface DaemonProcess {
   child: ChildProcess;

@@ -19,7 +19,7 @@ export interface SwapInstall {
   swaps: Record<string, string>;
 }
 
-const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../daemon/sluice.js', import.meta.url));
 
 /** Runs `source` as an ES module in a fresh node process; the JSON its last stdout line prints. */
 function runModuleScript(source: string): unknown {

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const GC_TUNING = fileURLToPath(new URL('../../src/gc-tuning.js', import.meta.url));
-const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../daemon/sluice.js', import.meta.url));
 
 /** Objects from one allocation site that survive many scavenges: what V8 tenures by default. */
 const SURVIVORS = `
