@@ -4,7 +4,9 @@
  * daemon (sinks off by default). The profiles are kept under .bench/profiles and summarised here:
  * self time by function and by file for the kafkajs consumer's main thread, the daemon's main
  * thread and each window worker. Profiled runs are slower than unprofiled ones: read shares, not
- * rates (bench/throughput.ts measures rates).
+ * rates (bench/throughput.ts measures rates). The daemon runs as tsc's modules (dist/src/cli.js),
+ * not as the bundle `sluice` runs (dist/daemon/), so that the profiles name sluice's source files;
+ * `--cli dist/daemon/sluice.js` profiles the bundle.
  *
  * usage: npm run bench:profile -- [--events 1000000] [--workers 2] [--sinks] [--top 25]   (--help for all)
  */
@@ -24,6 +26,9 @@ import { setUpWorkload, WORKLOAD_FLAGS } from './lib/workload.js';
 
 const PROFILES = fileURLToPath(new URL('../../.bench/profiles/', import.meta.url));
 
+/** The daemon as tsc's modules: a profile of the bundle would name its chunks, not sluice's files. */
+const MODULES_CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
+
 const FLAGS = {
   ...WORKLOAD_FLAGS,
   workers: int(2, 'SLUICE_WORKERS of the profiled daemon'),
@@ -31,7 +36,10 @@ const FLAGS = {
   kafkajs: bool(true, 'profile the raw kafkajs consumer too'),
   top: int(25, 'functions listed per thread'),
   checkpointIntervalMs: int(10_000, 'SLUICE_CHECKPOINT_INTERVAL_MS (min pause: half); 0 = the default'),
-  cli: str(undefined, 'the daemon to run; default dist/daemon/sluice.js of this checkout'),
+  cli: str(
+    undefined,
+    "the daemon to run; default this checkout's dist/src/cli.js, tsc's modules rather than the bundle, so that the profiles name sluice's source files",
+  ),
   verifySample: int(2_000, 'values checked per sink (sinks off: every line)'),
   stallTimeoutS: int(120, 'fail after this long without progress'),
   keep: bool(false, 'keep the topic, index and keys'),
@@ -62,7 +70,8 @@ async function main(): Promise<number> {
   const o = parseFlags('usage: npm run bench:profile -- [flags]', FLAGS);
   keepData(o.keep);
   const kafka = testKafka('sluice-bench-profile');
-  process.stdout.write(`${header(o.cli)}\n`);
+  const cli = o.cli ?? MODULES_CLI;
+  process.stdout.write(`${header(cli)}\n`);
   if (o.sinks) await waitForElasticsearch(30_000);
   const workload = await setUpWorkload(kafka, o);
   const services = serviceProcesses();
@@ -92,7 +101,7 @@ async function main(): Promise<number> {
     checkpointIntervalMs: o.checkpointIntervalMs,
     writeBufferEntries: 0,
     inboxEvents: 0,
-    ...(o.cli ? { cli: o.cli } : {}),
+    cli,
   });
   ok &&= r.ok;
   out.push(...summarise(dir, `sluice ${o.sinks ? 'ES+Redis' : 'sinks off'} w${o.workers}`, o.top, r), ...r.notes.map((n) => `  ${n}`));
