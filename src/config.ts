@@ -97,6 +97,8 @@ export interface SluiceConfig {
   };
   workers: number;
   workerInbox: { events: number; bytes: number };
+  /** SLUICE_PARSE_ON; absent in hand-built configs (= workers). */
+  parseOn?: 'workers' | 'main';
   workerMaxHeapMb: number;
   metricsPort: number;
   /** The live-query API; absent in hand-built configs (= off). */
@@ -311,6 +313,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
     },
     workers: must('SLUICE_WORKERS'),
     workerInbox: { events: must('SLUICE_WORKER_INBOX_EVENTS'), bytes: must('SLUICE_WORKER_INBOX_BYTES') },
+    parseOn: must('SLUICE_PARSE_ON'),
     workerMaxHeapMb: must('SLUICE_WORKER_MAX_HEAP_MB'),
     metricsPort: must('SLUICE_METRICS_PORT'),
     query: {

@@ -11,6 +11,7 @@ import type { WorkerQuery, WorkerQueryAnswer } from '../query/query-types.js';
 import type { JobSource } from '../job/job.js';
 import type { WindowSpec } from '../streams/operators/window-assigners.js';
 import type { LateCandidates } from '../streams/operators/keyed-stage.js';
+import type { PackedValues, ParsedBatch } from './batch-parse.js';
 
 /** Sent once as workerData. */
 export interface WorkerInit {
@@ -30,6 +31,8 @@ export interface WorkerInit {
   cacheEntries?: number;
   /** Test only (SLUICE_TEST_WORKER_EXIT_AFTER_STEPS): the worker thread exits after this many steps. */
   exitAfterSteps?: number;
+  /** SLUICE_MAX_RECORD_BYTES: the job's parse refuses larger values here as on the main thread. */
+  maxRecordBytes?: number;
 }
 
 /**
@@ -78,6 +81,11 @@ export type ToWorker =
    * of the main thread's event loop travel together (worker-stage.ts), one post instead of many.
    */
   | { type: 'steps'; steps: StepToWorker[] }
+  /**
+   * Parse a source batch's values (batch-parse.ts) and reply `parsed` with the valid events split
+   * by owner. Touches no state: the main thread forwards each share as a step, in batch order.
+   */
+  | { type: 'parse'; seq: number; packed: PackedValues; nowMs: number }
   /** Reply `drained` once everything sent before has been processed. */
   | { type: 'drain'; seq: number }
   /** Reply with this thread's metrics (merged into the one /metrics endpoint). */
@@ -107,6 +115,7 @@ export type FromWorker =
    */
   | { type: 'results'; seq: number; results: unknown[]; credit: Credit; openWindows: number; last: boolean; candidates?: LateCandidates }
   | { type: 'drained'; seq: number }
+  | { type: 'parsed'; seq: number; parsed: ParsedBatch }
   | { type: 'metrics'; seq: number; snapshot: MetricsSnapshot }
   /** Checkpoint `id`'s state is on disk; `changed`: entries changed since the previous barrier. */
   | { type: 'barrier-ack'; id: number; changed: number; savepointFiles?: SavepointFile[] }

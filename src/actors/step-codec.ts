@@ -6,7 +6,10 @@
  * Columns of one step (n events, in step order):
  * - `keys`: every key concatenated, one string (one string clone per message, not n);
  * - `buffer` (transferred): Float64 event times [n], then Uint32 key ends [n];
- * - `values`: what the job's aggregate reads of each event (`WindowInput`), in the job's codec.
+ * - `values`: what the job's aggregate reads of each event (`WindowInput`), in the job's codec;
+ * - with `indexed` (a share a worker parsed: parse-in-worker.ts), the buffer also holds each event's
+ *   index in its source batch, Uint32 [n] after the key ends, so the main thread can tell which
+ *   record an event came from; `skip` lists positions the owner must leave out (found late).
  *
  * No per-event trace context travels: the pipeline records a traced event's window on the main
  * thread (`PipelineTelemetry.counted`), and firings are traced there when results come back.
@@ -22,6 +25,10 @@ export interface StepColumns {
   values: unknown;
   /** Late candidates (session windows), as pairs: [index in this step, candidate id, ...], by index. */
   candidates?: number[];
+  /** The buffer holds each event's index in its source batch (Uint32 [n], after the key ends). */
+  indexed?: true;
+  /** Positions in this step the owner leaves out (the main thread found them late), ascending. */
+  skip?: number[];
 }
 
 export interface EncodedStep {
@@ -68,11 +75,40 @@ export function encodeSteps<IN>(
   return shares.map((s) => s.finish());
 }
 
+/**
+ * Events a worker parsed (batch-parse.ts), as parallel columns of `n`: split by `owners` into one
+ * indexed share per owner, each event with its index in the batch (`batchIndices`).
+ */
+export function encodeParsed<IN>(
+  n: number,
+  keys: readonly string[],
+  timestamps: Float64Array,
+  projected: readonly unknown[],
+  batchIndices: Uint32Array,
+  owners: Uint8Array | Uint16Array,
+  parts: number,
+  input: WindowInput<IN, unknown>,
+): EncodedStep[] {
+  const counts = new Uint32Array(parts);
+  for (let i = 0; i < n; i++) counts[owners[i] as number]!++;
+  const shares = Array.from({ length: parts }, (_, p) => new ShareBuilder(counts[p] as number, input, true));
+  for (let i = 0; i < n; i++) {
+    (shares[owners[i] as number] as ShareBuilder<IN>).pushProjected(
+      keys[i] as string,
+      timestamps[i] as number,
+      projected[i],
+      batchIndices[i] as number,
+    );
+  }
+  return shares.map((s) => s.finish());
+}
+
 class ShareBuilder<IN> {
   private readonly keys: string[];
   private readonly buffer: ArrayBuffer;
   private readonly timestamps: Float64Array;
   private readonly keyEnds: Uint32Array;
+  private readonly indices: Uint32Array | undefined;
   private readonly values: ValueColumnBuilder<unknown>;
   private candidates: number[] | undefined;
   private at = 0;
@@ -81,11 +117,13 @@ class ShareBuilder<IN> {
   constructor(
     private readonly n: number,
     private readonly input: WindowInput<IN, unknown>,
+    indexed = false,
   ) {
     this.keys = new Array<string>(n);
-    this.buffer = new ArrayBuffer(n * 12);
+    this.buffer = new ArrayBuffer(n * (indexed ? 16 : 12));
     this.timestamps = new Float64Array(this.buffer, 0, n);
     this.keyEnds = new Uint32Array(this.buffer, n * 8, n);
+    this.indices = indexed ? new Uint32Array(this.buffer, n * 12, n) : undefined;
     this.values = input.values.builder(n);
   }
 
@@ -99,12 +137,30 @@ class ShareBuilder<IN> {
     if (e.lateCandidate !== undefined) (this.candidates ??= []).push(i, e.lateCandidate);
   }
 
+  /** An event already keyed, timed and projected, with its index in its source batch (`indexed`). */
+  pushProjected(key: string, timestamp: number, value: unknown, batchIndex: number): void {
+    const i = this.at++;
+    this.keys[i] = key;
+    this.keyEnd += key.length;
+    this.keyEnds[i] = this.keyEnd;
+    this.timestamps[i] = timestamp;
+    this.values.push(value);
+    if (this.indices) this.indices[i] = batchIndex;
+  }
+
   finish(): EncodedStep {
     if (this.at !== this.n) throw new Error(`a step share got ${this.at} events, ${this.n} expected`);
     const keys = this.keys.join('');
     const values = this.values.finish();
     return {
-      columns: { n: this.n, keys, buffer: this.buffer, values: values.column, ...(this.candidates ? { candidates: this.candidates } : {}) },
+      columns: {
+        n: this.n,
+        keys,
+        buffer: this.buffer,
+        values: values.column,
+        ...(this.candidates ? { candidates: this.candidates } : {}),
+        ...(this.indices ? { indexed: true as const } : {}),
+      },
       transfer: [this.buffer, ...values.transfer],
       // A string clones at up to 2 bytes per UTF-16 unit.
       bytes: this.buffer.byteLength + keys.length * 2 + values.bytes + (this.candidates?.length ?? 0) * 8,
@@ -118,15 +174,22 @@ export function forEachEvent<IN>(
   input: WindowInput<IN, unknown>,
   add: (key: string, timestamp: number, event: IN, lateCandidate?: number) => void,
 ): void {
-  const { n, keys, buffer, candidates } = columns;
+  const { n, keys, buffer, candidates, skip } = columns;
   const timestamps = new Float64Array(buffer, 0, n);
   const keyEnds = new Uint32Array(buffer, n * 8, n);
   const valueAt = input.values.reader(columns.values, n);
   let start = 0;
   /** The next candidate's position in `candidates` (pairs, ordered by index). */
   let c = 0;
+  /** The next position to leave out, in `skip`. */
+  let s = 0;
   for (let i = 0; i < n; i++) {
     const end = keyEnds[i] as number;
+    if (skip !== undefined && skip[s] === i) {
+      s++;
+      start = end;
+      continue;
+    }
     const key = keys.slice(start, end);
     const timestamp = timestamps[i] as number;
     if (candidates !== undefined && candidates[c] === i) {
@@ -146,4 +209,15 @@ export function decodeStep<IN>(columns: StepColumns, input: WindowInput<IN, unkn
     events.push(lateCandidate === undefined ? { key, timestamp, event } : { key, timestamp, event, lateCandidate }),
   );
   return events;
+}
+
+/** The source-batch index of each event of indexed columns (a share a worker parsed). */
+export function batchIndicesOf(columns: StepColumns): Uint32Array {
+  if (!columns.indexed) throw new Error('the columns hold no batch indices');
+  return new Uint32Array(columns.buffer, columns.n * 12, columns.n);
+}
+
+/** The event times of a step's columns. */
+export function timestampsOf(columns: StepColumns): Float64Array {
+  return new Float64Array(columns.buffer, 0, columns.n);
 }

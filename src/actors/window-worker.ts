@@ -11,7 +11,8 @@ import { queryResultMessage } from '../query/worker-query.js';
 import type { LateCandidates } from '../streams/operators/keyed-stage.js';
 import { supervisedThread } from '../supervision/thread-exit.js';
 import type { SluiceMetrics } from '../telemetry/metrics.js';
-import { keyGroupOf } from './key-groups.js';
+import { assignmentTable, keyGroupOf } from './key-groups.js';
+import { parseForOwners } from './batch-parse.js';
 import type { FromWorker, StepToWorker, ToWorker, WorkerInit, WorkerRestore } from './protocol.js';
 import { forEachEvent, windowInputOf } from './step-codec.js';
 import { WindowActor } from './window-actor.js';
@@ -25,7 +26,9 @@ const send = (message: FromWorker) => port.postMessage(message);
 try {
   // A job file is compiled again here (from the content the main thread validated); a module is
   // imported (and checked to be the one the main thread loaded). Messages wait in the port meanwhile.
-  const job = init.jobSource ? await loadJobSource(init.jobSource) : jobByName(init.job);
+  // Both with the daemon's SLUICE_MAX_RECORD_BYTES: batches are parsed here too (batch-parse.ts).
+  const parseOptions = init.maxRecordBytes === undefined ? {} : { maxRecordBytes: init.maxRecordBytes };
+  const job = init.jobSource ? await loadJobSource(init.jobSource, parseOptions) : jobByName(init.job, parseOptions);
   if (job.name !== init.job) throw new Error(`the job loaded in the worker is "${job.name}", the main thread runs "${init.job}"`);
   const store = new LmdbWindowStore<unknown>({
     path: init.statePath,
@@ -95,6 +98,9 @@ try {
     return undefined;
   };
   const input = windowInputOf(job);
+  // Who owns a key: the same table the main thread routes by (key-groups.ts).
+  const owners = assignmentTable(init.workers);
+  const ownerOf = (key: string) => owners[keyGroupOf(key)] as number;
   // This thread's heap and event-loop delay, sent to the main thread on request. prom-client takes
   // tens of ms of CPU to load: loaded at the first request (seconds in), not while the daemon
   // starts and the main thread loads its own modules on the same cores.
@@ -153,6 +159,11 @@ try {
           restored ? { state: store, job, windowMs: init.windows.sizeMs, workerIndex: init.workerIndex } : undefined,
           appliedWatermark,
         );
+      case 'parse': {
+        const { parsed, transfer } = parseForOwners(job, message.packed, message.nowMs, init.workers, ownerOf, input);
+        port.postMessage({ type: 'parsed', seq: message.seq, parsed } satisfies FromWorker, transfer);
+        return undefined;
+      }
       case 'drain':
         return { type: 'drained', seq: message.seq };
       case 'metrics':

@@ -20,7 +20,8 @@ import type { Logger } from '../telemetry/logging.js';
 import { assignmentTable, KEY_GROUPS, keyGroupOf, keyGroupsOfWorker } from './key-groups.js';
 import type { MetricsSnapshot } from '../telemetry/metrics.js';
 import type { Credit, FromWorker, SavepointImport, StepToWorker, ToWorker, WorkerInit } from './protocol.js';
-import { encodeSteps, windowInputOf } from './step-codec.js';
+import { encodeSteps, windowInputOf, type EncodedStep } from './step-codec.js';
+import type { PackedValues, ParsedBatch } from './batch-parse.js';
 import { windowWorkerFile } from './window-worker-file.js';
 import { jobByName, loadJobSource } from '../job/registry.js';
 import type { JobSource } from '../job/job.js';
@@ -74,6 +75,8 @@ export interface WorkerStageOptions<OUT> {
   scheduler?: Scheduler;
   /** Test only: each worker thread exits after this many steps (crash a worker on purpose). */
   exitAfterSteps?: number;
+  /** SLUICE_MAX_RECORD_BYTES, for the job's parse on the workers (`parseBatch`). */
+  maxRecordBytes?: number;
   logger: Logger;
 }
 
@@ -99,6 +102,9 @@ interface WorkerHandle {
   outbox: StepToWorker[];
   outboxTransfer: ArrayBuffer[];
   outboxEvents: number;
+  /** Batches this worker is parsing (`parseBatch`), by seq, and how many records they hold. */
+  parses: Map<number, { records: number; resolve: (parsed: ParsedBatch) => void }>;
+  parsing: number;
 }
 
 interface PendingQuery {
@@ -166,6 +172,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
         ...(this.options.writeBufferEntries === undefined ? {} : { writeBufferEntries: this.options.writeBufferEntries }),
         ...(this.options.cacheEntries === undefined ? {} : { cacheEntries: this.options.cacheEntries }),
         ...(this.options.exitAfterSteps === undefined ? {} : { exitAfterSteps: this.options.exitAfterSteps }),
+        ...(this.options.maxRecordBytes === undefined ? {} : { maxRecordBytes: this.options.maxRecordBytes }),
       };
       const worker = this.supervisor.start({
         id: `window-worker-${index}`,
@@ -256,10 +263,36 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
     this.throwIfFailed();
     if (!this.input) throw new SluiceError(ErrorCode.INTERNAL, 'process() before start()');
     const shares = encodeSteps(step.events, this.handles.length, this.ownerOf, this.input);
-    const { watermarkBefore, watermarkAfter, nowMs } = step;
+    await this.postShares(shares, step.watermarkBefore, step.watermarkAfter, step.nowMs);
+  }
+
+  /**
+   * Parse a source batch's values on the worker with the fewest records being parsed
+   * (batch-parse.ts). Nothing is applied: the caller forwards the shares with `processParsed`, in
+   * batch order. Rejects if a worker fails meanwhile.
+   */
+  parseBatch(packed: PackedValues, nowMs: number): Promise<ParsedBatch> {
+    this.throwIfFailed();
+    let handle = this.handles[0] as WorkerHandle;
+    for (const h of this.handles) if (h.parsing < handle.parsing) handle = h;
+    const seq = ++this.seq;
+    const target = handle;
+    target.parsing += packed.n;
+    const parsed = new Promise<ParsedBatch>((resolve) => target.parses.set(seq, { records: packed.n, resolve }));
+    this.post(target, { type: 'parse', seq, packed, nowMs }, [packed.bytes, packed.starts, packed.lengths]);
+    return this.untilFailure(parsed);
+  }
+
+  /** A step whose events a worker parsed and split by owner (`parseBatch`): each share goes to its owner. */
+  processParsed(shares: readonly EncodedStep[], watermarkBefore: number, watermarkAfter: number, nowMs: number): Promise<void> {
+    this.throwIfFailed();
+    return this.postShares(shares, watermarkBefore, watermarkAfter, nowMs);
+  }
+
+  private async postShares(shares: readonly EncodedStep[], watermarkBefore: number, watermarkAfter: number, nowMs: number): Promise<void> {
     const advancing = watermarkAfter > watermarkBefore;
     for (const handle of this.handles) {
-      const { columns, transfer, bytes } = shares[handle.index] as (typeof shares)[number];
+      const { columns, transfer, bytes } = shares[handle.index] as EncodedStep;
       if (columns.n === 0 && !advancing) continue;
       // The encoded size: what the message holds in the worker's inbox.
       const credit = { events: columns.n, bytes };
@@ -399,6 +432,8 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
       outbox: [],
       outboxTransfer: [],
       outboxEvents: 0,
+      parses: new Map(),
+      parsing: 0,
       subscription: undefined as unknown as Subscription,
     };
     // Replies are handled in arrival order; a step's credit comes back only after its results
@@ -409,6 +444,8 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
     worker.on('message', (message: FromWorker) => {
       // Answers to live queries go straight back: never queued behind results waiting for a sink.
       if (message.type === 'query-result') this.onQueryResult(handle, message);
+      // Parsed batches too: the main thread forwards them in batch order, whatever the sinks do.
+      else if (message.type === 'parsed') this.onParsed(handle, message);
       else replies.next(message);
     });
     return handle;
@@ -450,9 +487,18 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
         this.options.onMetrics?.(`worker-${handle.index}`, reply.snapshot);
         return;
       case 'query-result':
+      case 'parsed':
       case 'stopped':
         return;
     }
+  }
+
+  private onParsed(handle: WorkerHandle, reply: Extract<FromWorker, { type: 'parsed' }>): void {
+    const pending = handle.parses.get(reply.seq);
+    if (!pending) return;
+    handle.parses.delete(reply.seq);
+    handle.parsing -= pending.records;
+    pending.resolve(reply.parsed);
   }
 
   private onQueryResult(handle: WorkerHandle, reply: Extract<FromWorker, { type: 'query-result' }>): void {

@@ -393,6 +393,15 @@ export const VARIABLES = {
     meaning:
       'events in flight to one worker at most (credit): the bound between Kafka and the windows; a step larger than this still goes, alone. More buys no throughput and adds queueing latency to every window close',
   }),
+  SLUICE_PARSE_ON: v({
+    group: 'runtime',
+    // docs/decisions/0030: the main thread decodes Kafka's records and keeps every decision that
+    // needs the whole stream; the parse runs on the window workers' cores, which idled.
+    default: 'workers',
+    schema: z.enum(['workers', 'main'], { message: 'workers or main' }),
+    meaning:
+      'where records are parsed: workers (each batch on the least busy window worker; the main thread keeps watermarks, lateness, dead letters and offsets) or main (the main thread parses every record). Jobs with several aggregations or session windows, and every record while tracing is on, are parsed on the main thread',
+  }),
   SLUICE_WORKER_INBOX_BYTES: v({
     group: 'runtime',
     default: String(16 * 1024 * 1024),

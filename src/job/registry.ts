@@ -26,6 +26,7 @@ import { clickstreamJob, clickstreamJobWith } from './clickstream.js';
 import { compileJob } from './compile.js';
 import type { JobDefinition, JobSource } from './job.js';
 import type { JobSpec } from './job-spec.js';
+import type { ParseOptions } from '../streams/operators/records.js';
 
 type AnyJob = JobDefinition<unknown, unknown, unknown>;
 
@@ -33,9 +34,15 @@ const JOBS: Record<string, AnyJob> = {
   [clickstreamJob.name]: clickstreamJob as unknown as AnyJob,
 };
 
-export function jobByName(name: string): AnyJob {
+/**
+ * A built-in job by name; with `options`, shaped by them as on the main thread (a window worker
+ * parses batches too: src/actors/batch-parse.ts).
+ */
+export function jobByName(name: string, options?: ParseOptions): AnyJob {
   const job = Object.hasOwn(JOBS, name) ? JOBS[name] : undefined;
   if (!job) throw new SluiceError(ErrorCode.INTERNAL, `unknown job "${name}"; known: ${Object.keys(JOBS).join(', ')}`);
+  if (options?.maxRecordBytes !== undefined && name === clickstreamJob.name)
+    return jobFromConfig({ maxRecordBytes: options.maxRecordBytes });
   return job;
 }
 
@@ -324,12 +331,21 @@ const loaded = new Map<string, Promise<AnyJob>>();
  * A job from its source, in any thread (cached per thread): a job file's spec is compiled, a
  * module imported (refused if the file changed since the main thread loaded it).
  */
-export function loadJobSource(source: JobSource): Promise<AnyJob> {
-  const id = source.kind === 'file' ? `file:${JSON.stringify(source.spec)}` : `module:${source.path}:${source.sha256}`;
+export function loadJobSource(source: JobSource, options: ParseOptions = {}): Promise<AnyJob> {
+  const id =
+    source.kind === 'file'
+      ? `file:${options.maxRecordBytes ?? ''}:${JSON.stringify(source.spec)}`
+      : `module:${source.path}:${source.sha256}`;
   let job = loaded.get(id);
   if (!job) {
     job = (async (): Promise<AnyJob> => {
-      if (source.kind === 'file') return compileJob(source.spec as JobSpec, { source }) as unknown as AnyJob;
+      if (source.kind === 'file') {
+        const { maxRecordBytes } = options;
+        return compileJob(source.spec as JobSpec, {
+          source,
+          ...(maxRecordBytes === undefined ? {} : { maxRecordBytes }),
+        }) as unknown as AnyJob;
+      }
       const bytes = readJobFile(source.path, source.path);
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       if (sha256 !== source.sha256) {

@@ -158,6 +158,16 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
   private readonly cached = new Map<number, Map<string, WindowEntry<ACC>>>();
   private cachedEntries = 0;
   private readonly cacheEntries: number;
+  /**
+   * The entry the last `get` found in the write buffer, where: a `put` of that same entry back
+   * (the window operator's read-modify-write) changes nothing, and costs no lookups. Forgotten
+   * whenever the buffer changes otherwise.
+   */
+  private lastBuffered: { windowStart: number; key: string; entry: WindowEntry<ACC> | undefined } = {
+    windowStart: 0,
+    key: '',
+    entry: undefined,
+  };
   /** What the last `get` found on disk; forgotten whenever the disk changes. */
   private lastRead: { windowStart: number; key: string; existed: boolean } | undefined;
   /** False between an open with `restoreFirst` and the restore: the window index is not built yet. */
@@ -189,7 +199,14 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
 
   get(windowStart: number, key: string): WindowEntry<ACC> | undefined {
     const buffered = this.pending.get(windowStart)?.get(key);
-    if (buffered) return buffered === DELETED ? undefined : buffered;
+    if (buffered) {
+      if (buffered === DELETED) return undefined;
+      const last = this.lastBuffered;
+      last.windowStart = windowStart;
+      last.key = key;
+      last.entry = buffered;
+      return buffered;
+    }
     if (!this.readsDisk(windowStart)) return undefined;
     const cached = this.cached.get(windowStart);
     const entry = cached ? cached.get(key) : this.db.get([this.keyGroupOf(key), windowStart, key]);
@@ -198,6 +215,9 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
   }
 
   put(windowStart: number, key: string, entry: WindowEntry<ACC>): void {
+    const last = this.lastBuffered;
+    if (entry === last.entry && windowStart === last.windowStart && key === last.key) return;
+    last.entry = undefined;
     let window = this.pending.get(windowStart);
     if (!window) {
       window = new Map();
@@ -215,6 +235,7 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
 
   /** Delete one entry (session windows): buffered as a tombstone until the next commit. */
   delete(windowStart: number, key: string): void {
+    this.lastBuffered.entry = undefined;
     let window = this.pending.get(windowStart);
     const buffered = window?.get(key);
     if (buffered === DELETED) return;
@@ -313,6 +334,7 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
   }
 
   deleteWindow(windowStart: number): void {
+    this.lastBuffered.entry = undefined;
     this.pendingEntries -= this.pending.get(windowStart)?.size ?? 0;
     this.pending.delete(windowStart);
     this.unbufferWindow(windowStart);
@@ -430,6 +452,7 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
   /** Drop what is buffered, and the last read (the disk changed, or the buffer did). */
   private clearPending(): void {
     this.lastRead = undefined;
+    this.lastBuffered.entry = undefined;
     this.pending.clear();
     this.pendingBirths.clear();
     this.oldestPendingBirth = undefined;

@@ -107,6 +107,7 @@ export class DaemonTelemetry {
       parse: (batch, parse) => this.parse(batch, parse),
       counted: (trace, key, windowStart) => this.counted(trace, key, windowStart),
       fired: (fired, watermark) => this.fired(fired, watermark),
+      tracing: () => tracingEnabled(),
     };
   }
 

@@ -23,6 +23,11 @@ export interface PipelineTelemetry {
   counted(trace: TraceCarrier, key: string, windowStart: number): void;
   /** The watermark fired these windows; their results are handed to the sinks inside the scope. */
   fired(fired: readonly FiredWindowRef[], watermark: number): FireScope;
+  /**
+   * Whether records' trace contexts are followed now: then the main thread parses (`counted` needs
+   * each event there, and the parse its span). Absent: never.
+   */
+  tracing?(): boolean;
 }
 
 const IMMEDIATE: FireScope = { run: (handOver) => handOver() };

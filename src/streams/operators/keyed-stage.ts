@@ -3,6 +3,8 @@
  * the validated, on-time events of one source batch with the watermark before and after it. Where
  * the keyed state lives (this thread, or actors on worker threads) is the stage's business.
  */
+import type { PackedValues, ParsedBatch } from '../../actors/batch-parse.js';
+import type { EncodedStep } from '../../actors/step-codec.js';
 
 export interface KeyedEvent<IN> {
   key: string;
@@ -49,6 +51,13 @@ export interface KeyedStage<IN> {
   handedOverWatermark(): number;
   /** Where what became of late candidates goes (stages that may get them: session windows). */
   bindLate?(onLate: LateCandidatesCallback): void;
+  /**
+   * Parse a source batch's values beside the windows (a stage on worker threads): the valid events
+   * come back split by owner, keyed and timed, for `processParsed`. Nothing is applied before that.
+   */
+  parseBatch?(packed: PackedValues, nowMs: number): Promise<ParsedBatch>;
+  /** A step of events `parseBatch` split by owner (their late ones marked `skip`). */
+  processParsed?(shares: readonly EncodedStep[], watermarkBefore: number, watermarkAfter: number, nowMs: number): Promise<void>;
 }
 
 /**

@@ -223,6 +223,7 @@ export class JobRuntime<IN, ACC, OUT> {
         },
         telemetry: this.telemetry.pipeline,
         idleness: source.idleness,
+        parseOn: config.parseOn ?? 'workers',
       });
       // A savepoint replaces the checkpoints on disk: drop them before the workers import it, so a
       // crash in between can never restore a checkpoint whose undo logs the import cleared.
@@ -410,6 +411,7 @@ export class JobRuntime<IN, ACC, OUT> {
       cacheEntries,
       inbox: config.workerInbox,
       maxHeapMb: config.workerMaxHeapMb,
+      maxRecordBytes: config.maxRecordBytes,
       onFailure: (err) => void this.fail(err),
       onMetrics: (thread, snapshot) => this.telemetry.metrics.mergeThread(thread, snapshot),
       onBarrierAck: (worker, id, changed, files) => this.checkpointing?.workerAcked(worker, id, changed, files),
@@ -516,6 +518,8 @@ export class JobRuntime<IN, ACC, OUT> {
       const stage = this.stage;
       if (!pipeline || !stage || this.lifecycle.is('failed'))
         throw new SluiceError(ErrorCode.PIPELINE_STOPPED, 'the pipeline is not running');
+      // Batches still being parsed on the workers are part of this cut: their steps go first.
+      await pipeline.settled();
       const placement = pipeline.placement();
       stage.barrier(id, savepoint);
       // Every letter of a record before the barrier was sent already (same main loop).

@@ -17,6 +17,15 @@ import type { SourceBatch, SourceRecord } from '../sources/source.js';
 import { NO_WATERMARK, PartitionWatermarks } from '../operators/watermarks.js';
 import { windowSpecOf } from '../operators/windows.js';
 import { assignerFor, type WindowAssigner, type WindowSpec } from '../operators/window-assigners.js';
+import { packValues, type PackedValues, type ParsedBatch } from '../../actors/batch-parse.js';
+import { batchIndicesOf, timestampsOf, type EncodedStep } from '../../actors/step-codec.js';
+
+/**
+ * Batches being parsed on the workers at once, at most (SLUICE_PARSE_ON=workers): enough that every
+ * worker has one to parse while the main thread forwards another's shares, and few enough that the
+ * records held are a handful of fetches (the source's read-ahead holds one more).
+ */
+const BATCHES_PARSING = 4;
 
 /**
  * Where a checkpoint's barrier entered the pipeline, as JSON (infinite watermarks as null): all it
@@ -70,6 +79,11 @@ export interface PipelineOptions<IN, ACC, OUT> {
   telemetry?: PipelineTelemetry;
   /** How idleness is judged (see PartitionWatermarks): 'caught-up' when the source reports its log ends (Kafka). */
   idleness?: 'silence' | 'caught-up';
+  /**
+   * SLUICE_PARSE_ON: 'workers' has a stage that can (`parseBatch`) parse batches beside the windows,
+   * for a job with one aggregation and windows that do not merge, while tracing is off. Default 'main'.
+   */
+  parseOn?: 'workers' | 'main';
 }
 
 export class WindowPipeline<IN, ACC, OUT> {
@@ -92,6 +106,12 @@ export class WindowPipeline<IN, ACC, OUT> {
   /** Late candidates (session windows) sent to the stage, by id: their letter if the stage finds them late. */
   private readonly pendingLate = new Map<number, DeadLetter>();
   private nextCandidate = 0;
+  /** Batches parse on the stage (SLUICE_PARSE_ON=workers and a job that allows it). */
+  private readonly parseOnStage: boolean;
+  /** Batches handed to the stage's parse and not finished yet, oldest first: each one's finish. */
+  private readonly parsing: Array<Promise<void>> = [];
+  /** The finish of the last batch handed to the stage's parse (they finish in order). */
+  private lastParsing: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: PipelineOptions<IN, ACC, OUT>) {
     this.watermarks = new PartitionWatermarks({ ...options.windows, idleness: options.idleness ?? 'silence' });
@@ -109,6 +129,12 @@ export class WindowPipeline<IN, ACC, OUT> {
     if (options.checkpoint) this.restorePlacement(options.checkpoint);
     this.telemetry = options.telemetry ?? NO_PIPELINE_TELEMETRY;
     this.stage = options.keyedStage((results, epoch) => this.writeResults(results, epoch));
+    this.parseOnStage =
+      options.parseOn === 'workers' &&
+      this.stage.parseBatch !== undefined &&
+      this.stage.processParsed !== undefined &&
+      aggregations === undefined &&
+      !this.merging;
     if (this.merging) {
       if (!this.stage.bindLate) throw new Error('session windows need a keyed stage that reports late candidates (bindLate)');
       this.stage.bindLate((candidates, epoch) => this.resolveLate(candidates, epoch));
@@ -156,6 +182,9 @@ export class WindowPipeline<IN, ACC, OUT> {
   }
 
   async processBatch(batch: SourceBatch): Promise<void> {
+    if (this.parseOnStage && !this.telemetry.tracing?.()) return this.parseOnWorkers(batch);
+    // Batches still parsing on the workers come first: their events, letters and watermark.
+    await this.settled();
     const { job } = this.options;
     const now = this.options.now();
     const partition = batch.partition;
@@ -227,19 +256,136 @@ export class WindowPipeline<IN, ACC, OUT> {
     if (sending) await this.whileBlocked(sending);
   }
 
+  /**
+   * Every batch handed to the workers' parse is finished: its events are with their owners, its
+   * letters sent, the watermark past it. Call before a placement (`placement` reads the cut).
+   */
+  async settled(): Promise<void> {
+    while (this.parsing.length > 0) await this.parsing[this.parsing.length - 1];
+  }
+
+  /**
+   * SLUICE_PARSE_ON=workers (docs/decisions/0030): the batch's values go to a worker's parse now, and
+   * its finish (`finishParsed`) runs once parsed and after every earlier batch's, so the main thread
+   * decodes the next fetch meanwhile. Its records count as read from here: a rejoin seeks past them,
+   * and a barrier waits for their finish (`settled`). Waits only while BATCHES_PARSING are parsing.
+   */
+  private async parseOnWorkers(batch: SourceBatch): Promise<void> {
+    const { records, partition } = batch;
+    // The same run saw a prefix of this batch already (kafkajs re-fetches after a rejoin): skipped.
+    const alreadyProcessed = (this.positions.get(partition) ?? 0) - 1;
+    let first = 0;
+    while (first < records.length && Number((records[first] as SourceRecord).offset) <= alreadyProcessed) first++;
+    this.counters.redelivered += first;
+    if (first === records.length) return;
+    this.counters.recordsIn += records.length - first;
+    this.positions.set(partition, Number((records[records.length - 1] as SourceRecord).offset) + 1);
+    const now = this.options.now();
+    const parsed = this.stageParse(packValues(records, first), now);
+    // Only the finish below reads it; a failure fails that finish, and the next entry's wait.
+    parsed.catch(() => undefined);
+    const finished = this.lastParsing.then(async () => this.finishParsed(batch, first, await parsed));
+    this.lastParsing = finished;
+    this.parsing.push(finished);
+    void finished.then(
+      () => this.parsing.splice(this.parsing.indexOf(finished), 1),
+      () => undefined,
+    );
+    while (this.parsing.length > BATCHES_PARSING) await this.parsing[0];
+  }
+
+  /**
+   * A parsed batch, in batch order: what `processBatch` does after its parse. Refused records are
+   * dead letters, valid events move the partition's clock, and events behind the watermark by more
+   * than the allowed lateness are late letters, left out of their share (`skip`).
+   */
+  private async finishParsed(batch: SourceBatch, first: number, parsed: ParsedBatch): Promise<void> {
+    const now = this.options.now();
+    const watermark = this.watermarks.last;
+    const { assigner, latenessMs } = this.lanes[0] as (typeof this.lanes)[number];
+    const letters: Array<{ index: number; letter: DeadLetter }> = [];
+    const { refused } = parsed;
+    for (let r = 0; r < refused.index.length; r++) {
+      const index = refused.index[r] as number;
+      const record = batch.records[first + index] as SourceRecord;
+      letters.push({
+        index,
+        letter: this.letter(this.options.topics.dlq, batch, record, refused.code[r] as DeadLetter['code'], refused.message[r] as string),
+      });
+    }
+    this.counters.deadLetters += refused.index.length;
+    this.counters.filtered += parsed.filtered;
+    let late = 0;
+    if (parsed.valid > 0) {
+      this.watermarks.observe(batch.partition, parsed.maxTimestamp, now);
+      // lastEnd grows with the event time: if the earliest event is on time, every one is.
+      if (assigner.lastEnd(parsed.minTimestamp) - 1 + latenessMs <= watermark) {
+        for (const share of parsed.shares) {
+          const timestamps = timestampsOf(share.columns);
+          const indices = batchIndicesOf(share.columns);
+          let skip: number[] | undefined;
+          for (let j = 0; j < timestamps.length; j++) {
+            const timestamp = timestamps[j] as number;
+            if (assigner.lastEnd(timestamp) - 1 + latenessMs > watermark) continue;
+            (skip ??= []).push(j);
+            const index = indices[j] as number;
+            letters.push({
+              index,
+              letter: this.letter(
+                this.options.topics.late,
+                batch,
+                batch.records[first + index] as SourceRecord,
+                RecordErrorCode.LATE_EVENT,
+                `event time ${timestamp} is behind the watermark ${watermark} by more than the allowed lateness (${latenessMs} ms)`,
+              ),
+            });
+          }
+          if (skip) {
+            share.columns.skip = skip;
+            late += skip.length;
+          }
+        }
+      }
+    }
+    this.counters.lateEvents += late;
+    this.counters.eventsCounted += parsed.valid - late;
+    // In record order, as the main thread's parse sends them.
+    letters.sort((a, b) => a.index - b.index);
+    const sending = letters.length > 0 ? this.options.deadLetters.send(letters.map((l) => l.letter)) : undefined;
+    const watermarkAfter = this.watermarks.current(now);
+    if (parsed.valid - late > 0 || watermarkAfter > this.stageWatermark) {
+      this.stageWatermark = Math.max(this.stageWatermark, watermarkAfter);
+      await this.whileBlocked(this.stageProcessParsed(parsed.shares, watermark, watermarkAfter, now));
+    }
+    if (sending) await this.whileBlocked(sending);
+  }
+
+  private stageParse(packed: PackedValues, nowMs: number): Promise<ParsedBatch> {
+    if (!this.stage.parseBatch) throw new Error('the keyed stage cannot parse batches');
+    return this.stage.parseBatch(packed, nowMs);
+  }
+
+  private stageProcessParsed(shares: readonly EncodedStep[], before: number, after: number, nowMs: number): Promise<void> {
+    if (!this.stage.processParsed) throw new Error('the keyed stage cannot take parsed batches');
+    return this.stage.processParsed(shares, before, after, nowMs);
+  }
+
   /** Let wall-clock time pass: idle partitions may release the watermark and windows fire. */
   async tick(): Promise<void> {
+    await this.settled();
     const watermark = this.watermarks.current(this.options.now());
     if (watermark > this.stageWatermark) await this.step([], watermark, watermark);
   }
 
   /** End of a bounded input: every window fires, as with Flink's final watermark. */
   async finish(): Promise<void> {
+    await this.settled();
     await this.step([], this.watermarks.last, Number.POSITIVE_INFINITY);
   }
 
   /** Wait until the keyed stage handed over every result so far and every sink wrote it. */
   async flush(): Promise<void> {
+    await this.settled();
     await this.whileBlocked(this.stage.drain());
     await this.whileBlocked(Promise.all([...this.options.sinks.map((s) => s.flush()), this.options.deadLetters.flush()]));
   }
