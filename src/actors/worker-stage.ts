@@ -118,6 +118,8 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
   private readonly supervisor: ThreadSupervisor;
   private readonly handles: Array<WorkerHandle> = [];
   private seq = 0;
+  /** Which worker `parseBatch` looks at first (round the workers). */
+  private parseTurn = 0;
   /** A post of the workers' outboxes is due at the end of this turn of the event loop. */
   private outboxScheduled = false;
   private failure: SluiceError | undefined;
@@ -273,8 +275,14 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
    */
   parseBatch(packed: PackedValues, nowMs: number): Promise<ParsedBatch> {
     this.throwIfFailed();
-    let handle = this.handles[0] as WorkerHandle;
-    for (const h of this.handles) if (h.parsing < handle.parsing) handle = h;
+    // The fewest records being parsed; ties go round the workers, so none parses more than its share.
+    const n = this.handles.length;
+    const from = this.parseTurn++ % n;
+    let handle = this.handles[from] as WorkerHandle;
+    for (let k = 1; k < n; k++) {
+      const h = this.handles[(from + k) % n] as WorkerHandle;
+      if (h.parsing < handle.parsing) handle = h;
+    }
     const seq = ++this.seq;
     const target = handle;
     target.parsing += packed.n;

@@ -386,12 +386,15 @@ export const VARIABLES = {
   }),
   SLUICE_WORKER_INBOX_EVENTS: v({
     group: 'runtime',
-    // Every event queued here is latency for the window it closes: 20,000 held ~0.8 s at 50k events/s
-    // (bench/latency.ts: close -> Redis p50 ~1.1 s; 2,000: ~0.26 s), for no throughput (bench/throughput.ts).
-    default: '2000',
+    // Every event queued here is latency for the window it closes once the workers fall behind. When
+    // the main thread parsed, 2,000 cost no throughput (20,000 held ~0.8 s at a saturated 50k events/s).
+    // With the parse on the workers (decision 0030), 2,000 starved them between the main thread's
+    // turns: sinks off 3.09 s against 2.69 s at 10,000 (median of 5, 1M records); close -> Redis at
+    // 50k events/s, which no longer saturates: p50 72 / p99 184 ms at 2,000, 72 / 159 ms at 10,000.
+    default: '10000',
     schema: int(1, 10_000_000),
     meaning:
-      'events in flight to one worker at most (credit): the bound between Kafka and the windows; a step larger than this still goes, alone. More buys no throughput and adds queueing latency to every window close',
+      'events in flight to one worker at most (credit): the bound between Kafka and the windows; a step larger than this still goes, alone. More buys no throughput and adds queueing latency to every window close while the workers are behind',
   }),
   SLUICE_PARSE_ON: v({
     group: 'runtime',

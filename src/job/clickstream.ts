@@ -130,8 +130,8 @@ export const clickstreamJob: JobDefinition<ClickEvent, ClickCountAccumulator, Cl
 
 /**
  * The clickstream job reading records under the configured limits: the daemon builds its job with
- * `clickstreamJobWith({ maxRecordBytes: config.maxRecordBytes })` (SLUICE_MAX_RECORD_BYTES). Only
- * the main thread parses, so workers, which find jobs by name, can keep `clickstreamJob`.
+ * `clickstreamJobWith({ maxRecordBytes: config.maxRecordBytes })` (SLUICE_MAX_RECORD_BYTES), and so
+ * do the window workers, which parse batches too (`jobByName` with the same options).
  */
 export function clickstreamJobWith(options: ParseOptions): JobDefinition<ClickEvent, ClickCountAccumulator, ClickCountResult> {
   return { ...clickstreamJob, parse: clickParser(options) };

@@ -464,7 +464,7 @@ export class WindowPipeline<IN, ACC, OUT> {
   private letter(topic: string, batch: SourceBatch, record: SourceRecord, code: DeadLetter['code'], message: string): DeadLetter {
     return {
       topic,
-      // Copies: the record's buffers belong to the source and are reused after this batch.
+      // Copies: the record's buffers belong to the source; a letter outlives the batch.
       value: record.value ? Buffer.from(record.value) : null,
       key: record.key ? Buffer.from(record.key) : null,
       code,

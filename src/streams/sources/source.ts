@@ -5,8 +5,9 @@
 import type { TraceCarrier } from '../../telemetry/tracing.js';
 
 /**
- * `value` and `key` may be views into a source's buffer, valid only until `onBatch` resolves:
- * whatever outlives the call (a dead letter) must be copied.
+ * `value` and `key` may be views into a source's buffer, which the source never reuses: they stay
+ * valid while the pipeline holds the batch (a batch parsed on the workers finishes after `onBatch`
+ * resolved). Whatever outlives the batch (a dead letter) must be copied.
  */
 export interface SourceRecord {
   offset: string;
