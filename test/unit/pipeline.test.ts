@@ -63,7 +63,7 @@ const click = (userId: string, t: number, eventType = 'click') => ({ userId, eve
 for (const placement of ['main', 'workers'] as const)
   describe(`WindowPipeline (parse on ${placement})`, () => {
     test('counts per user and window once every partition passed the window, and diverts bad records', async () => {
-      const { pipeline, process, results, letters } = setup(0, placement);
+      const { process, results, letters } = setup(0, placement);
       await process({
         topic: 'in',
         partition: 0,
