@@ -108,6 +108,7 @@ export class DaemonTelemetry {
       counted: (trace, key, windowStart) => this.counted(trace, key, windowStart),
       fired: (fired, watermark) => this.fired(fired, watermark),
       tracing: () => tracingEnabled(),
+      batchFinished: (batch) => this.noteBatch(batch),
     };
   }
 
@@ -238,7 +239,7 @@ export class DaemonTelemetry {
     };
   }
 
-  /** One batch through the pipeline: its span (linked to the producer's trace), duration and lag. */
+  /** One batch through the pipeline: its span (linked to the producer's trace) and duration (its lag: `batchFinished`). */
   async timeBatch(batch: SourceBatch, process: () => Promise<void>): Promise<void> {
     const t0 = performance.now();
     const traced = startBatchSpan(batch);
@@ -248,7 +249,6 @@ export class DaemonTelemetry {
     } finally {
       traced?.span.end();
       this.metrics.batchDuration.observe((performance.now() - t0) / 1000);
-      this.noteBatch(batch);
     }
   }
 
@@ -409,7 +409,8 @@ export class DaemonTelemetry {
 
   // -------------------------------------------------------------------------------------------
 
-  private noteBatch(batch: SourceBatch): void {
+  /** The batch's offsets are processed: the lag watcher's position moves past its last record. */
+  private noteBatch(batch: { partition: number; records: ArrayLike<{ offset: string }>; highWatermark?: string }): void {
     const last = batch.records[batch.records.length - 1];
     if (!last || !this.lag) return;
     const high = batch.highWatermark === undefined ? undefined : Number(batch.highWatermark);

@@ -28,6 +28,11 @@ export interface PipelineTelemetry {
    * each event there, and the parse its span). Absent: never.
    */
   tracing?(): boolean;
+  /**
+   * A batch's records are counted in (`stats().recordsIn`), its letters counted: its offsets are
+   * processed (consumer lag). With the parse on the workers, after `processBatch` resolved.
+   */
+  batchFinished?(batch: { partition: number; records: ArrayLike<{ offset: string }>; highWatermark?: string }): void;
 }
 
 const IMMEDIATE: FireScope = { run: (handOver) => handOver() };

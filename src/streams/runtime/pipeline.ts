@@ -251,6 +251,7 @@ export class WindowPipeline<IN, ACC, OUT> {
         events.push(lateCandidate === undefined ? { key, timestamp, event } : { key, timestamp, event, lateCandidate });
       }
     }
+    this.telemetry.batchFinished?.(batch);
     const sending = letters.length > 0 ? this.options.deadLetters.send(letters) : undefined;
     await this.step(events, watermark, this.watermarks.current(now));
     if (sending) await this.whileBlocked(sending);
@@ -267,8 +268,9 @@ export class WindowPipeline<IN, ACC, OUT> {
   /**
    * SLUICE_PARSE_ON=workers (docs/decisions/0030): the batch's values go to a worker's parse now, and
    * its finish (`finishParsed`) runs once parsed and after every earlier batch's, so the main thread
-   * decodes the next fetch meanwhile. Its records count as read from here: a rejoin seeks past them,
-   * and a barrier waits for their finish (`settled`). Waits only while BATCHES_PARSING are parsing.
+   * decodes the next fetch meanwhile. The position moves past its records here (a rejoin seeks past
+   * them, the next batch skips them), and a barrier waits for their finish (`settled`); the counters
+   * count them when they finish. Waits only while BATCHES_PARSING are parsing.
    */
   private async parseOnWorkers(batch: SourceBatch): Promise<void> {
     const { records, partition } = batch;
@@ -278,7 +280,7 @@ export class WindowPipeline<IN, ACC, OUT> {
     while (first < records.length && Number((records[first] as SourceRecord).offset) <= alreadyProcessed) first++;
     this.counters.redelivered += first;
     if (first === records.length) return;
-    this.counters.recordsIn += records.length - first;
+    // Counted in when finished, with its letters and events: the counters always agree.
     this.positions.set(partition, Number((records[records.length - 1] as SourceRecord).offset) + 1);
     const now = this.options.now();
     const parsed = this.stageParse(packValues(records, first), now);
@@ -313,8 +315,10 @@ export class WindowPipeline<IN, ACC, OUT> {
         letter: this.letter(this.options.topics.dlq, batch, record, refused.code[r] as DeadLetter['code'], refused.message[r] as string),
       });
     }
+    this.counters.recordsIn += parsed.n;
     this.counters.deadLetters += refused.index.length;
     this.counters.filtered += parsed.filtered;
+    this.telemetry.batchFinished?.(batch);
     let late = 0;
     if (parsed.valid > 0) {
       this.watermarks.observe(batch.partition, parsed.maxTimestamp, now);
