@@ -683,3 +683,19 @@ describe('examples/clickstream.yaml is the built-in job', () => {
     );
   });
 });
+
+test("a window worker's job refuses what the main thread's refuses: SLUICE_MAX_RECORD_BYTES reaches jobByName and loadJobSource", async () => {
+  const { jobByName } = await import('../../src/job/registry.js');
+  const value = Buffer.from(JSON.stringify({ userId: 'u', eventType: 'click', timestamp: NOW }));
+  const limit = value.length - 1;
+  // The built-in job, as a worker loads it (by name, with the daemon's parse options).
+  assert.equal(jobByName('clickstream').parse(value, NOW).ok, true);
+  const builtIn = jobByName('clickstream', { maxRecordBytes: limit }).parse(value, NOW);
+  assert.equal(builtIn.ok ? undefined : builtIn.code, 'TOO_LARGE');
+  // A job file, as a worker compiles it again from the validated content.
+  const source = { kind: 'file' as const, path: 'examples/clickstream.yaml', spec: reference };
+  const fileJob = await loadJobSource(source, { maxRecordBytes: limit });
+  const fromFile = fileJob.parse(value, NOW);
+  assert.equal(fromFile.ok ? undefined : fromFile.code, 'TOO_LARGE');
+  assert.equal((await loadJobSource(source)).parse(value, NOW).ok, true);
+});
