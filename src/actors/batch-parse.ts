@@ -102,25 +102,9 @@ export function parseForOwners<IN>(
   ownerOf: (key: string) => number,
   input: WindowInput<IN, unknown>,
 ): { parsed: ParsedBatch; transfer: ArrayBuffer[] } {
+  const { n } = packed;
   const starts = new Int32Array(packed.starts);
   const lengths = new Int32Array(packed.lengths);
-  // A view, as the source's own records are: the job's parse reads it and keeps nothing of it.
-  const valueAt = (i: number): Buffer | null => {
-    const length = lengths[i] as number;
-    return length < 0 ? null : Buffer.from(packed.bytes, starts[i] as number, length);
-  };
-  return parseValues(job, packed.n, valueAt, nowMs, parts, ownerOf, input);
-}
-
-function parseValues<IN>(
-  job: Pick<JobDefinition<IN, unknown, unknown>, 'parse' | 'keyOf' | 'timestampOf'>,
-  n: number,
-  valueAt: (i: number) => Uint8Array | null,
-  nowMs: number,
-  parts: number,
-  ownerOf: (key: string) => number,
-  input: WindowInput<IN, unknown>,
-): { parsed: ParsedBatch; transfer: ArrayBuffer[] } {
   // The valid events as columns (no object per event beyond what the job's parse makes).
   const keys: string[] = [];
   const timestamps = new Float64Array(n);
@@ -133,7 +117,10 @@ function parseValues<IN>(
   let minTimestamp = Number.POSITIVE_INFINITY;
   let maxTimestamp = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
-    const parsed = job.parse(valueAt(i), nowMs);
+    const length = lengths[i] as number;
+    // A view, as the source's own records are: the job's parse reads it and keeps nothing of it.
+    const value = length < 0 ? null : Buffer.from(packed.bytes, starts[i] as number, length);
+    const parsed = job.parse(value, nowMs);
     if (!parsed.ok) {
       if (parsed.filtered) {
         filtered++;

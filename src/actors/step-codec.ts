@@ -7,7 +7,7 @@
  * - `keys`: every key concatenated, one string (one string clone per message, not n);
  * - `buffer` (transferred): Float64 event times [n], then Uint32 key ends [n];
  * - `values`: what the job's aggregate reads of each event (`WindowInput`), in the job's codec;
- * - with `indexed` (a share a worker parsed: parse-in-worker.ts), the buffer also holds each event's
+ * - with `indexed` (a share a worker parsed: batch-parse.ts), the buffer also holds each event's
  *   index in its source batch, Uint32 [n] after the key ends, so the main thread can tell which
  *   record an event came from; `skip` lists positions the owner must leave out (found late).
  *
@@ -128,13 +128,8 @@ class ShareBuilder<IN> {
   }
 
   push(e: KeyedEvent<IN>): void {
-    const i = this.at++;
-    this.keys[i] = e.key;
-    this.keyEnd += e.key.length;
-    this.keyEnds[i] = this.keyEnd;
-    this.timestamps[i] = e.timestamp;
-    this.values.push(this.input.project(e.event));
-    if (e.lateCandidate !== undefined) (this.candidates ??= []).push(i, e.lateCandidate);
+    if (e.lateCandidate !== undefined) (this.candidates ??= []).push(this.at, e.lateCandidate);
+    this.pushProjected(e.key, e.timestamp, this.input.project(e.event), 0);
   }
 
   /** An event already keyed, timed and projected, with its index in its source batch (`indexed`). */

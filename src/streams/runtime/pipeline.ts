@@ -108,10 +108,11 @@ export class WindowPipeline<IN, ACC, OUT> {
   private nextCandidate = 0;
   /** Batches parse on the stage (SLUICE_PARSE_ON=workers and a job that allows it). */
   private readonly parseOnStage: boolean;
-  /** Batches handed to the stage's parse and not finished yet, oldest first: each one's finish. */
+  /**
+   * Batches handed to the stage's parse and not finished yet, oldest first: each one's finish (they
+   * finish in order, each after the one before; a failed one stays, and fails those after it).
+   */
   private readonly parsing: Array<Promise<void>> = [];
-  /** The finish of the last batch handed to the stage's parse (they finish in order). */
-  private lastParsing: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: PipelineOptions<IN, ACC, OUT>) {
     this.watermarks = new PartitionWatermarks({ ...options.windows, idleness: options.idleness ?? 'silence' });
@@ -228,13 +229,7 @@ export class WindowPipeline<IN, ACC, OUT> {
         const lastEnd = assigner.lastEnd(timestamp);
         let lateCandidate: number | undefined;
         if (lastEnd - 1 + latenessMs <= watermark) {
-          const letter = this.letter(
-            this.options.topics.late,
-            batch,
-            record,
-            RecordErrorCode.LATE_EVENT,
-            `event time ${timestamp} is behind the watermark ${watermark} by more than the allowed lateness (${latenessMs} ms)${name === undefined ? '' : ` of aggregation ${name}`}`,
-          );
+          const letter = this.lateLetter(batch, record, timestamp, watermark, latenessMs, name);
           if (!assigner.merging) {
             this.counters.lateEvents++;
             letters.push(letter);
@@ -286,8 +281,8 @@ export class WindowPipeline<IN, ACC, OUT> {
     const parsed = this.stageParse(packValues(records, first), now);
     // Only the finish below reads it; a failure fails that finish, and the next entry's wait.
     parsed.catch(() => undefined);
-    const finished = this.lastParsing.then(async () => this.finishParsed(batch, first, await parsed));
-    this.lastParsing = finished;
+    const before = this.parsing[this.parsing.length - 1] ?? Promise.resolve();
+    const finished = before.then(async () => this.finishParsed(batch, first, await parsed));
     this.parsing.push(finished);
     void finished.then(
       () => this.parsing.splice(this.parsing.indexOf(finished), 1),
@@ -335,13 +330,7 @@ export class WindowPipeline<IN, ACC, OUT> {
             const index = indices[j] as number;
             letters.push({
               index,
-              letter: this.letter(
-                this.options.topics.late,
-                batch,
-                batch.records[first + index] as SourceRecord,
-                RecordErrorCode.LATE_EVENT,
-                `event time ${timestamp} is behind the watermark ${watermark} by more than the allowed lateness (${latenessMs} ms)`,
-              ),
+              letter: this.lateLetter(batch, batch.records[first + index] as SourceRecord, timestamp, watermark, latenessMs),
             });
           }
           if (skip) {
@@ -357,10 +346,7 @@ export class WindowPipeline<IN, ACC, OUT> {
     letters.sort((a, b) => a.index - b.index);
     const sending = letters.length > 0 ? this.options.deadLetters.send(letters.map((l) => l.letter)) : undefined;
     const watermarkAfter = this.watermarks.current(now);
-    if (parsed.valid - late > 0 || watermarkAfter > this.stageWatermark) {
-      this.stageWatermark = Math.max(this.stageWatermark, watermarkAfter);
-      await this.whileBlocked(this.stageProcessParsed(parsed.shares, watermark, watermarkAfter, now));
-    }
+    await this.toStage(parsed.valid - late, watermarkAfter, () => this.stageProcessParsed(parsed.shares, watermark, watermarkAfter, now));
     if (sending) await this.whileBlocked(sending);
   }
 
@@ -419,11 +405,18 @@ export class WindowPipeline<IN, ACC, OUT> {
     return { ...this.counters, watermark: this.watermarks.last, openWindows: this.stage.openWindows() };
   }
 
-  private async step(events: Array<KeyedEvent<IN>>, watermarkBefore: number, watermarkAfter: number): Promise<void> {
-    if (events.length === 0 && watermarkAfter <= this.stageWatermark) return;
+  private step(events: Array<KeyedEvent<IN>>, watermarkBefore: number, watermarkAfter: number): Promise<void> {
+    return this.toStage(events.length, watermarkAfter, () =>
+      this.stage.process({ events, watermarkBefore, watermarkAfter, nowMs: this.options.now() }),
+    );
+  }
+
+  /** Hand `events` events and the watermark to the stage (`post`), unless there is neither. */
+  private async toStage(events: number, watermarkAfter: number, post: () => Promise<void>): Promise<void> {
+    if (events === 0 && watermarkAfter <= this.stageWatermark) return;
     this.stageWatermark = Math.max(this.stageWatermark, watermarkAfter);
     // Waiting for worker credit is waiting on the sinks (credit returns once results are written).
-    await this.whileBlocked(this.stage.process({ events, watermarkBefore, watermarkAfter, nowMs: this.options.now() }));
+    await this.whileBlocked(post());
   }
 
   private async writeResults(results: OUT[], epoch: number | undefined): Promise<void> {
@@ -463,6 +456,24 @@ export class WindowPipeline<IN, ACC, OUT> {
     } finally {
       this.watermarks.resumeIdleness(this.options.now());
     }
+  }
+
+  /** The late topic's letter of an event behind `watermark` by more than `latenessMs` (of aggregation `name`). */
+  private lateLetter(
+    batch: SourceBatch,
+    record: SourceRecord,
+    timestamp: number,
+    watermark: number,
+    latenessMs: number,
+    name?: string,
+  ): DeadLetter {
+    return this.letter(
+      this.options.topics.late,
+      batch,
+      record,
+      RecordErrorCode.LATE_EVENT,
+      `event time ${timestamp} is behind the watermark ${watermark} by more than the allowed lateness (${latenessMs} ms)${name === undefined ? '' : ` of aggregation ${name}`}`,
+    );
   }
 
   private letter(topic: string, batch: SourceBatch, record: SourceRecord, code: DeadLetter['code'], message: string): DeadLetter {
