@@ -8,7 +8,7 @@
  */
 import type { JobDefinition } from '../job/job.js';
 import type { WindowInput } from '../job/window-input.js';
-import type { SourceRecord } from '../streams/sources/source.js';
+import { VALUE_AT, VALUE_BYTES, VALUE_LENGTH, type SourceRecord } from '../streams/sources/source.js';
 import { encodeParsed, type EncodedStep } from './step-codec.js';
 
 /**
@@ -43,7 +43,8 @@ export interface ParsedBatch {
 
 /**
  * Copy the values of `records` from `first` on into one buffer (the records stay untouched). Kafka's
- * values are views into one fetch response: the span from the first to the last is copied at once
+ * values lie in one fetch response, and its records say where (`VALUE_BYTES`, `VALUE_AT`,
+ * `VALUE_LENGTH`: no view per value): the span from the first to the last is copied at once
  * (record headers between them included, a few bytes each), which costs far less than a copy per
  * value. Values from different buffers are copied one by one.
  */
@@ -52,23 +53,40 @@ export function packValues(records: readonly SourceRecord[], first: number): Pac
   const starts = new Int32Array(n);
   const lengths = new Int32Array(n);
   let base: ArrayBufferLike | undefined;
+  let lastHolder: Buffer | undefined;
+  let lastHolderOffset = 0;
   let low = Number.POSITIVE_INFINITY;
   let high = 0;
   let total = 0;
   let shared = true;
   for (let i = 0; i < n; i++) {
-    const value = (records[first + i] as SourceRecord).value;
-    if (value === null) {
-      lengths[i] = -1;
-      continue;
+    const record = records[first + i] as SourceRecord;
+    let holder = record[VALUE_BYTES];
+    let at: number;
+    let length: number;
+    if (holder !== undefined) {
+      at = record[VALUE_AT] as number;
+      length = record[VALUE_LENGTH] as number;
+    } else {
+      const value = record.value;
+      holder = value ?? undefined;
+      at = 0;
+      length = value === null ? -1 : value.length;
     }
-    lengths[i] = value.length;
-    total += value.length;
-    if (base === undefined) base = value.buffer;
-    else if (value.buffer !== base) shared = false;
-    if (value.byteOffset < low) low = value.byteOffset;
-    if (value.byteOffset + value.length > high) high = value.byteOffset + value.length;
-    starts[i] = value.byteOffset;
+    lengths[i] = length;
+    if (length < 0 || holder === undefined) continue;
+    total += length;
+    // Records read in place from one fetch share one holder: its place in memory is read once.
+    if (holder !== lastHolder) {
+      lastHolder = holder;
+      lastHolderOffset = holder.byteOffset;
+      if (base === undefined) base = holder.buffer;
+      else if (holder.buffer !== base) shared = false;
+    }
+    const from = lastHolderOffset + at;
+    if (from < low) low = from;
+    if (from + length > high) high = from + length;
+    starts[i] = from;
   }
   if (base === undefined) return { n, bytes: new ArrayBuffer(0), starts: starts.buffer, lengths: lengths.buffer };
   // One span, unless it would copy much more than the values (views scattered over a large buffer).
@@ -78,13 +96,13 @@ export function packValues(records: readonly SourceRecord[], first: number): Pac
     return { n, bytes, starts: starts.buffer, lengths: lengths.buffer };
   }
   const into = new Uint8Array(total);
-  let at = 0;
+  let to = 0;
   for (let i = 0; i < n; i++) {
     const value = (records[first + i] as SourceRecord).value;
     if (value === null) continue;
-    into.set(value, at);
-    starts[i] = at;
-    at += value.length;
+    into.set(value, to);
+    starts[i] = to;
+    to += value.length;
   }
   return { n, bytes: into.buffer, starts: starts.buffer, lengths: lengths.buffer };
 }

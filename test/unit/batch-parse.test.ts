@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { packValues, parseForOwners } from '../../src/actors/batch-parse.js';
 import { batchIndicesOf, decodeStep, windowInputOf } from '../../src/actors/step-codec.js';
 import { clickstreamJobWith } from '../../src/job/clickstream.js';
-import type { SourceRecord } from '../../src/streams/sources/source.js';
+import { VALUE_AT, VALUE_BYTES, VALUE_LENGTH, type SourceRecord } from '../../src/streams/sources/source.js';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 const job = clickstreamJobWith({ maxRecordBytes: 200 });
@@ -37,54 +37,78 @@ const value = fc.oneof(
   fc.constant(Buffer.alloc(0)),
 );
 
-/** Records as kafkajs hands them: views into one fetch buffer (with bytes between), or values of their own. */
-function records(values: Array<Buffer | null>, shared: boolean): SourceRecord[] {
+type Layout = 'views' | 'own' | 'in place';
+
+/**
+ * Records as kafkajs hands them: views into one fetch buffer (with bytes between), values of their
+ * own, or (sluice's decoding) the fetch buffer with each value's place in it. The fetch buffer is
+ * itself a view that starts inside a larger allocation, as a response cut from a socket's is.
+ */
+function records(values: Array<Buffer | null>, layout: Layout): SourceRecord[] {
   const gap = Buffer.from([0xff, 0x00, 0x7b]);
-  const whole = Buffer.concat(values.flatMap((v) => [gap, v ?? Buffer.alloc(0)]));
+  const whole = Buffer.concat([Buffer.from('head'), ...values.flatMap((v) => [gap, v ?? Buffer.alloc(0)])]).subarray(4);
   let at = 0;
   return values.map((v, i) => {
     at += gap.length;
-    const view = v === null ? null : shared ? whole.subarray(at, at + v.length) : Buffer.from(v);
+    const from = at;
     at += v?.length ?? 0;
-    return { offset: String(i), value: view, key: null, timestamp: String(NOW) };
+    const record = { offset: String(i), key: null, timestamp: String(NOW) };
+    if (layout === 'in place') {
+      const length = v === null ? -1 : v.length;
+      return {
+        ...record,
+        get value() {
+          return length < 0 ? null : whole.subarray(from, from + length);
+        },
+        [VALUE_BYTES]: whole,
+        [VALUE_AT]: from,
+        [VALUE_LENGTH]: length,
+      };
+    }
+    return { ...record, value: v === null ? null : layout === 'views' ? whole.subarray(from, from + v.length) : Buffer.from(v) };
   });
 }
 
 test("a worker's parse of a packed batch is the main thread's parse of each record, split by owner", () => {
   fc.assert(
-    fc.property(fc.array(value, { maxLength: 40 }), fc.boolean(), fc.nat({ max: 3 }), (values, shared, skipped) => {
-      const batch = records(values, shared);
-      const first = Math.min(skipped, batch.length);
-      const { parsed } = parseForOwners(job, packValues(batch, first), NOW, PARTS, ownerOf, input);
+    fc.property(
+      fc.array(value, { maxLength: 40 }),
+      fc.constantFrom<Layout>('views', 'own', 'in place'),
+      fc.nat({ max: 3 }),
+      (values, layout, skipped) => {
+        const batch = records(values, layout);
+        const first = Math.min(skipped, batch.length);
+        const { parsed } = parseForOwners(job, packValues(batch, first), NOW, PARTS, ownerOf, input);
 
-      const expected = batch.slice(first).map((r) => job.parse(r.value, NOW));
-      assert.equal(parsed.n, expected.length);
-      const refused = expected.flatMap((r, index) => (r.ok ? [] : [[index, r.code, r.message]]));
-      assert.deepEqual(
-        parsed.refused.index.map((index, k) => [index, parsed.refused.code[k], parsed.refused.message[k]]),
-        refused,
-      );
-      const valid = expected.flatMap((r, index) => (r.ok ? [{ index, event: r.event }] : []));
-      assert.equal(parsed.valid, valid.length);
-      assert.equal(parsed.filtered, 0);
-      const times = valid.map((v) => v.event.timestamp);
-      assert.equal(parsed.minTimestamp, Math.min(...times));
-      assert.equal(parsed.maxTimestamp, Math.max(...times));
+        const expected = batch.slice(first).map((r) => job.parse(r.value, NOW));
+        assert.equal(parsed.n, expected.length);
+        const refused = expected.flatMap((r, index) => (r.ok ? [] : [[index, r.code, r.message]]));
+        assert.deepEqual(
+          parsed.refused.index.map((index, k) => [index, parsed.refused.code[k], parsed.refused.message[k]]),
+          refused,
+        );
+        const valid = expected.flatMap((r, index) => (r.ok ? [{ index, event: r.event }] : []));
+        assert.equal(parsed.valid, valid.length);
+        assert.equal(parsed.filtered, 0);
+        const times = valid.map((v) => v.event.timestamp);
+        assert.equal(parsed.minTimestamp, Math.min(...times));
+        assert.equal(parsed.maxTimestamp, Math.max(...times));
 
-      assert.equal(parsed.shares.length, PARTS);
-      for (let owner = 0; owner < PARTS; owner++) {
-        const { columns } = parsed.shares[owner] as (typeof parsed.shares)[number];
-        const mine = valid.filter((v) => ownerOf(v.event.userId) === owner);
-        assert.deepEqual(
-          decodeStep(columns, input).map((e) => [e.key, e.timestamp, e.event]),
-          mine.map((v) => [v.event.userId, v.event.timestamp, v.event]),
-        );
-        assert.deepEqual(
-          [...batchIndicesOf(columns)],
-          mine.map((v) => v.index),
-        );
-      }
-    }),
+        assert.equal(parsed.shares.length, PARTS);
+        for (let owner = 0; owner < PARTS; owner++) {
+          const { columns } = parsed.shares[owner] as (typeof parsed.shares)[number];
+          const mine = valid.filter((v) => ownerOf(v.event.userId) === owner);
+          assert.deepEqual(
+            decodeStep(columns, input).map((e) => [e.key, e.timestamp, e.event]),
+            mine.map((v) => [v.event.userId, v.event.timestamp, v.event]),
+          );
+          assert.deepEqual(
+            [...batchIndicesOf(columns)],
+            mine.map((v) => v.index),
+          );
+        }
+      },
+    ),
     { numRuns: 300 },
   );
 });

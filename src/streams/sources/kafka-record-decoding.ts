@@ -23,6 +23,7 @@
  * decoding, only slower, logged at start-up). cli.ts installs it before anything else.
  */
 import { kafkajsModule, kafkajsPath, loadedModule, moduleSwap, swapExport, type ModuleSwap } from '../kafkajs-modules.js';
+import { VALUE_AT, VALUE_BYTES, VALUE_LENGTH } from './source.js';
 
 const RECORD_DECODER = 'kafkajs/src/protocol/recordBatch/record/v0/decoder.js';
 const BATCH_DECODER = 'kafkajs/src/protocol/recordBatch/v0/decoder.js';
@@ -134,24 +135,44 @@ export function fastRecordDecoding(Long: LongClass, headerDecoder: HeaderDecoder
     firstTimestamp = safeInteger(batchContext.firstTimestamp);
   };
 
-  /** The timestamp delta, as a number when it fits in 7 bytes, else kafkajs's `Long`. */
-  const readTimestamp = (decoder: KafkajsDecoder, batchContext: BatchContext): string => {
+  /**
+   * The timestamp, for the record's constructor: its delta from the batch's first timestamp, or
+   * (`timestampText`) the whole timestamp as kafkajs gives it when the sum is not a safe integer
+   * or the broker set the time (kafkajs's `Long` path, or the batch's max timestamp).
+   */
+  let timestampText: string | undefined;
+  const readTimestamp = (decoder: KafkajsDecoder, batchContext: BatchContext): number => {
     const smallDelta = readSmallVarLong(decoder);
     const timestampDelta = smallDelta === undefined ? decoder.readVarLong() : smallDelta;
-    if (batchContext.timestampType === LOG_APPEND_TIME && batchContext.maxTimestamp) return batchContext.maxTimestamp;
+    if (batchContext.timestampType === LOG_APPEND_TIME && batchContext.maxTimestamp) {
+      timestampText = batchContext.maxTimestamp;
+      return 0;
+    }
     const sum = smallDelta === undefined ? Number.NaN : firstTimestamp + smallDelta;
-    return Number.isSafeInteger(sum) ? String(sum) : Long.fromValue(batchContext.firstTimestamp).add(timestampDelta).toString();
+    if (Number.isSafeInteger(sum)) {
+      timestampText = undefined;
+      return smallDelta as number;
+    }
+    timestampText = Long.fromValue(batchContext.firstTimestamp).add(timestampDelta).toString();
+    return 0;
   };
 
-  const offsetOf = (offsetDelta: number, batchContext: BatchContext): string => {
+  /** The offset as a number, NaN when it is not a safe integer (then `offsetText` of kafkajs's `Long`). */
+  let offsetText: string | undefined;
+  const offsetOf = (offsetDelta: number, batchContext: BatchContext): number => {
     const sum = firstOffset + offsetDelta;
-    return Number.isSafeInteger(sum) ? String(sum) : Long.fromValue(batchContext.firstOffset).add(offsetDelta).toString();
+    if (Number.isSafeInteger(sum)) {
+      offsetText = undefined;
+      return sum;
+    }
+    offsetText = Long.fromValue(batchContext.firstOffset).add(offsetDelta).toString();
+    return Number.NaN;
   };
 
   const decode: RecordDecoder = (decoder, batchContext = {} as BatchContext) => {
     useContext(batchContext);
     const attributes = decoder.readInt8();
-    const timestamp = readTimestamp(decoder, batchContext);
+    const timestampDelta = readTimestamp(decoder, batchContext);
     const offset = offsetOf(decoder.readVarInt(), batchContext);
     const key = decoder.readVarIntBytes();
     const value = decoder.readVarIntBytes();
@@ -159,12 +180,16 @@ export function fastRecordDecoding(Long: LongClass, headerDecoder: HeaderDecoder
     return new KafkaRecord(
       batchContext,
       attributes,
-      timestamp,
+      timestampDelta,
+      timestampText,
       offset,
-      key ?? NO_KEY,
+      offsetText,
+      key ?? NO_BYTES,
       0,
       key === null ? -1 : key.length,
-      value,
+      value ?? NO_BYTES,
+      0,
+      value === null ? -1 : value.length,
       headersObject(headerList),
     );
   };
@@ -195,14 +220,16 @@ export function fastRecordDecoding(Long: LongClass, headerDecoder: HeaderDecoder
     useContext(batchContext);
     if (decoder.offset >= end) return NOT_IN_PLACE;
     const attributes = decoder.readInt8();
-    const timestamp = readTimestamp(decoder, batchContext);
+    const timestampDelta = readTimestamp(decoder, batchContext);
+    const timestamp = timestampText;
     const offsetDelta = decoder.readVarInt();
     if (decoder.offset > end) return NOT_IN_PLACE;
     const keyLength = skipWithin(decoder, end);
     if (keyLength === NOT_IN_PLACE) return NOT_IN_PLACE;
     const keyAt = decoder.offset - Math.max(keyLength, 0);
-    const value = bytesWithin(decoder, end);
-    if (value === NOT_IN_PLACE) return NOT_IN_PLACE;
+    const valueLength = skipWithin(decoder, end);
+    if (valueLength === NOT_IN_PLACE) return NOT_IN_PLACE;
+    const valueAt = decoder.offset - Math.max(valueLength, 0);
     const count = decoder.readVarInt();
     // Each header takes at least two bytes (its two lengths).
     if (decoder.offset > end || count < -1 || count * 2 > end - decoder.offset) return NOT_IN_PLACE;
@@ -218,15 +245,20 @@ export function fastRecordDecoding(Long: LongClass, headerDecoder: HeaderDecoder
       }
       headers = headersObject(list);
     }
+    const offset = offsetOf(offsetDelta, batchContext);
     return new KafkaRecord(
       batchContext,
       attributes,
+      timestampDelta,
       timestamp,
-      offsetOf(offsetDelta, batchContext),
+      offset,
+      offsetText,
       decoder.buffer,
       keyAt,
       keyLength,
-      value,
+      decoder.buffer,
+      valueAt,
+      valueLength,
       headers,
     );
   };
@@ -240,45 +272,87 @@ export function fastRecordDecoding(Long: LongClass, headerDecoder: HeaderDecoder
  */
 const NO_HEADERS: Record<string, unknown> = Object.freeze({});
 
-/** The buffer of a record whose key is null (its length -1 says so; nothing is read from it). */
-const NO_KEY = Buffer.alloc(0);
+/** The buffer of a record whose key or value is null (its length -1 says so; nothing is read from it). */
+const NO_BYTES = Buffer.alloc(0);
 
 /**
- * A record, with kafkajs's fields and values. Its key stays in the buffer it was read from (the
- * fetch's, for a record read in place) until something reads it: sluice never does on its hot path
- * (the contract says not to rely on keys), and kafkajs reads keys only to find abort markers in a
- * fetch that has aborted transactions, so a Buffer view per record was an object per record for
- * nothing. The value is a view into the same buffer, which it keeps alive anyway. Each read of
- * `key` gives a new view of the same bytes. One class for every record, so that the code reading
- * records sees one shape.
+ * A record, with kafkajs's fields and values, made of one object. Its key and value stay in the
+ * buffer they were read from (the fetch's, for a record read in place) and its offset and
+ * timestamp stay numbers, until something reads them: kafkajs made two strings and a Buffer view
+ * per record, and sluice's hot path reads none of them (the contract says not to rely on keys,
+ * a batch's values are packed from `VALUE_BYTES`/`VALUE_AT`/`VALUE_LENGTH`, and offsets are
+ * compared as numbers). Each read of `key` or `value` gives a new view of the same bytes, and of
+ * `offset` or `timestamp` the same string as kafkajs's. One class for every record, so that the
+ * code reading records sees one shape.
  */
 class KafkaRecord {
   readonly magicByte: number | undefined;
   readonly isControlRecord: boolean;
+  readonly [VALUE_BYTES]: Buffer;
+  readonly [VALUE_AT]: number;
+  readonly [VALUE_LENGTH]: number;
   readonly #buffer: Buffer;
   readonly #keyAt: number;
   readonly #keyLength: number;
+  /** The offset; NaN when it is not a safe integer, then `#offsetText` is kafkajs's string. */
+  readonly #offset: number;
+  readonly #offsetText: string | undefined;
+  /** Added to the batch's first timestamp; unless `#timestampText`, kafkajs's string for it. */
+  readonly #timestampDelta: number;
+  readonly #timestampText: string | undefined;
 
   constructor(
     readonly batchContext: BatchContext,
     readonly attributes: number,
-    readonly timestamp: string,
-    readonly offset: string,
+    timestampDelta: number,
+    timestampText: string | undefined,
+    offset: number,
+    offsetText: string | undefined,
     buffer: Buffer,
     keyAt: number,
     keyLength: number,
-    readonly value: Buffer | null,
+    valueBytes: Buffer,
+    valueAt: number,
+    valueLength: number,
     readonly headers: Record<string, unknown>,
   ) {
     this.magicByte = batchContext.magicByte;
     this.isControlRecord = batchContext.isControlBatch === undefined ? false : batchContext.isControlBatch;
+    this[VALUE_BYTES] = valueBytes;
+    this[VALUE_AT] = valueAt;
+    this[VALUE_LENGTH] = valueLength;
     this.#buffer = buffer;
     this.#keyAt = keyAt;
     this.#keyLength = keyLength;
+    this.#offset = offset;
+    this.#offsetText = offsetText;
+    this.#timestampDelta = timestampDelta;
+    this.#timestampText = timestampText;
+  }
+
+  /** A record's offset as a number when it is one of these and a safe integer, else undefined. */
+  static offsetNumber(record: object): number | undefined {
+    if (!(#offset in record)) return undefined;
+    const offset = (record as KafkaRecord).#offset;
+    return Number.isNaN(offset) ? undefined : offset;
+  }
+
+  get offset(): string {
+    return this.#offsetText ?? String(this.#offset);
+  }
+
+  get timestamp(): string {
+    // Taken as a delta only when the batch's first timestamp is a safe integer (see readTimestamp).
+    return this.#timestampText ?? String(Number(this.batchContext.firstTimestamp) + this.#timestampDelta);
   }
 
   get key(): Buffer | null {
     return this.#keyLength < 0 ? null : this.#buffer.subarray(this.#keyAt, this.#keyAt + this.#keyLength);
+  }
+
+  get value(): Buffer | null {
+    const length = this[VALUE_LENGTH];
+    return length < 0 ? null : this[VALUE_BYTES].subarray(this[VALUE_AT], this[VALUE_AT] + length);
   }
 }
 
@@ -454,7 +528,7 @@ export function fastConsumerBatch(Batch: BatchClass, Long: LongClass, filterAbor
       const { messages, abortedTransactions } = partitionData;
       const from = safeInteger(fetchedOffset);
       const withinOffset = messages.filter((m) => {
-        const offset = safeInteger(m.offset);
+        const offset = KafkaRecord.offsetNumber(m) ?? safeInteger(m.offset);
         // NaN on either side: compared as kafkajs compares, with Longs.
         return Number.isNaN(offset) || Number.isNaN(from) ? Long.fromValue(m.offset).gte(fetchedOffset) : offset >= from;
       });

@@ -5,6 +5,16 @@
 import type { TraceCarrier } from '../../telemetry/tracing.js';
 
 /**
+ * Optional, on a record read in place in a larger buffer (a Kafka fetch's): the buffer holding its
+ * value, where the value starts in it and its length (-1: a null value). Code that only copies
+ * values (a batch packed for a worker's parse) reads these instead of `value`, which makes a view.
+ * Symbols, so that a record's string-named fields stay kafkajs's.
+ */
+export const VALUE_BYTES: unique symbol = Symbol('value bytes');
+export const VALUE_AT: unique symbol = Symbol('value at');
+export const VALUE_LENGTH: unique symbol = Symbol('value length');
+
+/**
  * `value` and `key` may be views into a source's buffer, which the source never reuses: they stay
  * valid while the pipeline holds the batch (a batch parsed on the workers finishes after `onBatch`
  * resolved). Whatever outlives the batch (a dead letter) must be copied.
@@ -17,6 +27,9 @@ export interface SourceRecord {
   timestamp: string;
   /** The producer's W3C trace context (`traceparent` header), when it sent one. */
   trace?: TraceCarrier;
+  readonly [VALUE_BYTES]?: Buffer;
+  readonly [VALUE_AT]?: number;
+  readonly [VALUE_LENGTH]?: number;
 }
 
 export interface SourceBatch {
