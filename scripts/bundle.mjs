@@ -39,6 +39,27 @@ const EXTERNAL = [
   'pino',
 ];
 
+/**
+ * zod's `z` namespace re-exports every locale's messages (`z.locales`, ~370 KB of the ~750 KB zod
+ * puts in the bundle): through a namespace object esbuild cannot tell them unused, so every start
+ * compiled them. sluice's messages are English (zod's default, which its schemas module imports by
+ * itself), and nothing in sluice calls `z.config(z.locales.xx())`: the locale index bundles as
+ * English alone.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'zod-english-only' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, () => ({
+      contents: "export { default as en } from 'zod/v4/locales/en.js';",
+      resolveDir: root,
+      loader: 'js',
+    }));
+  },
+};
+
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
@@ -63,4 +84,5 @@ await build({
   sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [zodEnglishOnly],
 });
