@@ -113,7 +113,7 @@ export function packValues(records: readonly SourceRecord[], first: number): Pac
  * parse does not. `transfer`: the buffers the reply moves rather than copies.
  */
 export function parseForOwners<IN>(
-  job: Pick<JobDefinition<IN, unknown, unknown>, 'parse' | 'keyOf' | 'timestampOf'>,
+  job: Pick<JobDefinition<IN, unknown, unknown>, 'parse' | 'parseSpan' | 'keyOf' | 'timestampOf'>,
   packed: PackedValues,
   nowMs: number,
   parts: number,
@@ -134,11 +134,17 @@ export function parseForOwners<IN>(
   let filtered = 0;
   let minTimestamp = Number.POSITIVE_INFINITY;
   let maxTimestamp = Number.NEGATIVE_INFINITY;
+  const bytes = Buffer.from(packed.bytes);
   for (let i = 0; i < n; i++) {
     const length = lengths[i] as number;
-    // A view, as the source's own records are: the job's parse reads it and keeps nothing of it.
-    const value = length < 0 ? null : Buffer.from(packed.bytes, starts[i] as number, length);
-    const parsed = job.parse(value, nowMs);
+    // Read in place when the job can (no view per value), else a view, as the source's own records
+    // are: the job's parse reads it and keeps nothing of it.
+    const parsed =
+      length < 0
+        ? job.parse(null, nowMs)
+        : job.parseSpan
+          ? job.parseSpan(bytes, starts[i] as number, length, nowMs)
+          : job.parse(bytes.subarray(starts[i] as number, (starts[i] as number) + length), nowMs);
     if (!parsed.ok) {
       if (parsed.filtered) {
         filtered++;

@@ -5,7 +5,7 @@
  *   source(user-clicks) -> parse + validate (bad -> DLQ) -> event time = timestamp, 5 s bound
  *     -> keyBy(userId) -> tumbling 1 min window -> count and count per eventType -> ES + Redis
  */
-import { clickParser, parseClick, type ClickEvent, type ParseOptions } from '../streams/operators/records.js';
+import { clickParser, parseClick, parseClickSpan, type ClickEvent, type ParseOptions } from '../streams/operators/records.js';
 import type { AggregateFunction, TimeWindow } from '../streams/operators/windows.js';
 import { ErrorCode, SluiceError } from '../errors.js';
 import type { JobDefinition, StateCodec } from './job.js';
@@ -112,6 +112,7 @@ export const clickWindowInput: WindowInput<ClickEvent, string> = {
 export const clickstreamJob: JobDefinition<ClickEvent, ClickCountAccumulator, ClickCountResult> = {
   name: 'clickstream',
   parse: (value, nowMs) => parseClick(value, nowMs),
+  parseSpan: (bytes, start, length, nowMs) => parseClickSpan(bytes, start, length, nowMs),
   timestampOf: (event) => event.timestamp,
   keyOf: (event) => event.userId,
   aggregate: clickCountAggregate,
@@ -134,5 +135,5 @@ export const clickstreamJob: JobDefinition<ClickEvent, ClickCountAccumulator, Cl
  * do the window workers, which parse batches too (`jobByName` with the same options).
  */
 export function clickstreamJobWith(options: ParseOptions): JobDefinition<ClickEvent, ClickCountAccumulator, ClickCountResult> {
-  return { ...clickstreamJob, parse: clickParser(options) };
+  return { ...clickstreamJob, ...clickParser(options) };
 }

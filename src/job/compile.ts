@@ -126,7 +126,7 @@ export function compileJob(spec: JobSpec, options: CompileOptions = {}): JobDefi
   for (const part of parts)
     for (const a of part.aggregates) if (a.field !== undefined && !read.some((f) => f.name === a.field)) read.push(fieldOf(a.field));
   const compiled = parts.map((part, i) => compileAggregation(part, multi ? i : undefined, read, fieldOf));
-  const parse = compileParser(
+  const { parse, parseSpan } = compileParser(
     spec,
     read,
     parts.map((part) => part.key.map(fieldOf)),
@@ -136,6 +136,7 @@ export function compileJob(spec: JobSpec, options: CompileOptions = {}): JobDefi
   const common = {
     name: spec.name,
     parse,
+    parseSpan,
     timestampOf: (event: CompiledEvent) => event.t,
     keyOf: (event: CompiledEvent) => event.k,
     definitionHash: specHash(spec),
@@ -323,7 +324,7 @@ function compileParser(
   /** Each aggregation's key fields (one list: a job with one aggregation, whose key is `k`). */
   keys: FieldSpec[][],
   maxRecordBytes: number,
-): JobDefinition<CompiledEvent, unknown, unknown>['parse'] {
+): Required<Pick<JobDefinition<CompiledEvent, unknown, unknown>, 'parse' | 'parseSpan'>> {
   if (!Number.isSafeInteger(maxRecordBytes) || maxRecordBytes < 1 || maxRecordBytes > MAX_RECORD_BYTES_LIMIT) {
     throw new RangeError(`maxRecordBytes must be an integer from 1 to ${MAX_RECORD_BYTES_LIMIT}, got ${maxRecordBytes}`);
   }
@@ -354,16 +355,12 @@ function compileParser(
   const keyOf = (at: number[]) => (at.length === 1 ? keyText(checked[at[0] as number]) : JSON.stringify(at.map((i) => checked[i])));
   const checked: unknown[] = new Array(validators.length);
 
-  return (value, nowMs): JobParseResult<CompiledEvent> => {
-    if (value === null || value === undefined || value.length === 0)
-      return reject(RecordErrorCode.MALFORMED_JSON, 'empty value: expected a JSON object');
-    if (value.length > maxRecordBytes) {
-      return reject(
-        RecordErrorCode.TOO_LARGE,
-        `value is ${value.length} bytes; the limit is ${maxRecordBytes} bytes (SLUICE_MAX_RECORD_BYTES)`,
-      );
+  const parseSpan = (bytes: Buffer, start: number, length: number, nowMs: number): JobParseResult<CompiledEvent> => {
+    if (length === 0) return reject(RecordErrorCode.MALFORMED_JSON, 'empty value: expected a JSON object');
+    if (length > maxRecordBytes) {
+      return reject(RecordErrorCode.TOO_LARGE, `value is ${length} bytes; the limit is ${maxRecordBytes} bytes (SLUICE_MAX_RECORD_BYTES)`);
     }
-    const scan = scanner.scan(value);
+    const scan = scanner.scanSpan(bytes, start, start + length);
     if (!scan.ok) {
       switch (scan.problem) {
         case 'not-utf8':
@@ -391,6 +388,12 @@ function compileParser(
     const k = single >= 0 ? keyText(checked[single]) : JSON.stringify(keyAt.map((i) => checked[i]));
     return { ok: true, event: { k, t, v } };
   };
+  const parse = (value: Uint8Array | null, nowMs: number): JobParseResult<CompiledEvent> => {
+    if (value === null || value === undefined) return reject(RecordErrorCode.MALFORMED_JSON, 'empty value: expected a JSON object');
+    const buf = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    return parseSpan(buf, 0, buf.length, nowMs);
+  };
+  return { parse, parseSpan };
 }
 
 function keyText(value: unknown): string {

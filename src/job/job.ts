@@ -109,6 +109,13 @@ export interface JobDefinition<IN, ACC, OUT> {
   name: string;
   /** Bytes in, an event or a dead-letter reason out. Must never throw. */
   parse(value: Uint8Array | null, nowMs: number): JobParseResult<IN>;
+  /**
+   * Optional: `parse` of the value `length` bytes from `start` in `bytes`, giving exactly what
+   * `parse(bytes.subarray(start, start + length))` gives, without making that view. A window worker
+   * parses a packed batch this way (batch-parse.ts): one Buffer view per record was an allocation
+   * per record for nothing.
+   */
+  parseSpan?(bytes: Buffer, start: number, length: number, nowMs: number): JobParseResult<IN>;
   timestampOf(event: IN): number;
   keyOf(event: IN): string;
   aggregate: AggregateFunction<IN, ACC, OUT>;

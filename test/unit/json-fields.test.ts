@@ -62,6 +62,10 @@ function comparable(scan: FieldScan): Expected {
   return scan;
 }
 
+/** Bytes around a value in a larger buffer that would change the scan if it read past its span. */
+const BEFORE = Buffer.from([0xff, 0x22, 0x7b, 0x20]);
+const AFTER = Buffer.from([0x22, 0xc3, 0x5c, 0x7d, 0x5d, 0x20]);
+
 function agrees(value: Buffer): void {
   const scan = scanner.scan(value);
   assert.deepStrictEqual(comparable(scan), reference(value, NAMES), value.toString('utf8').slice(0, 300));
@@ -69,6 +73,9 @@ function agrees(value: Buffer): void {
     assert.ok(scan.offset >= 0 && scan.offset <= value.length);
     assert.match(scan.message, /^unexpected .+/);
   }
+  // The same value as a span of a larger buffer: the same result, offsets and messages included.
+  const whole = Buffer.concat([BEFORE, value, AFTER]);
+  assert.deepStrictEqual(scanner.scanSpan(whole, BEFORE.length, BEFORE.length + value.length), scan);
 }
 
 const RUNS = 3_000;
@@ -256,16 +263,19 @@ describe('JsonFieldScanner', () => {
   test('builds nothing for what it skips: no JSON.parse, no string decoding of unrequested values', () => {
     const parse = mock.method(JSON, 'parse');
     const toString = mock.method(Buffer.prototype, 'toString');
+    // An ASCII string is decoded by Buffer's latin1 decoder directly (json-fields.ts `latin1Slice`).
+    const latin1 = mock.method(Buffer.prototype as unknown as { latin1Slice(start: number, end: number): string }, 'latin1Slice');
     try {
       const value = bytes(`{"page":"/p/\\u00e9","n":1.5e3,"nested":{"userId":"x","deep":[[["y"]]]},"eventType":"click","ok":true}`);
       const scan = scanner.scan(value);
       assert.deepStrictEqual(scan, { ok: true, values: [undefined, 'click', undefined, undefined, undefined] });
       assert.equal(parse.mock.callCount(), 0, 'JSON.parse');
       // One decode: the requested "click"; none for the page, the number or anything nested.
-      assert.equal(toString.mock.callCount(), 1, 'string decodes');
+      assert.equal(toString.mock.callCount() + latin1.mock.callCount(), 1, 'string decodes');
     } finally {
       parse.mock.restore();
       toString.mock.restore();
+      latin1.mock.restore();
     }
   });
 

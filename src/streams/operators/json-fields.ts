@@ -111,6 +111,22 @@ let failAt = 0;
 let sawEscape = false;
 /** Whether the value being scanned was found to be valid UTF-8 (checked at its first non-ASCII byte). */
 let utf8Checked = false;
+/** Where the value being scanned starts in its buffer (a span of a larger one: `scanSpan`). */
+let spanStart = 0;
+
+/** Whether the value being scanned, `spanStart` to `end`, is valid UTF-8. */
+function valueIsUtf8(buf: Buffer, end: number): boolean {
+  return isUtf8(spanStart === 0 && end === buf.length ? buf : buf.subarray(spanStart, end));
+}
+
+/**
+ * Bytes as a string of the same code units (Buffer's own latin1 decoder, without `toString`'s
+ * argument handling): for a run of ASCII bytes it is the UTF-8 decoding too.
+ */
+const latin1Slice: (buf: Buffer, start: number, end: number) => string =
+  typeof (Buffer.prototype as { latin1Slice?: unknown }).latin1Slice === 'function'
+    ? (buf, start, end) => (buf as unknown as { latin1Slice(start: number, end: number): string }).latin1Slice(start, end)
+    : (buf, start, end) => buf.toString('latin1', start, end);
 
 function pushLevel(depth: number, isObject: boolean): void {
   const word = depth >>> 5;
@@ -156,7 +172,7 @@ function skipString(buf: Buffer, i: number, n: number): number {
     if (c >= 0x80) {
       // The value's first non-ASCII byte: check all of it as UTF-8 once (natively), or refuse it.
       if (!utf8Checked) {
-        if (!isUtf8(buf)) {
+        if (!valueIsUtf8(buf, n)) {
           failAt = i;
           return -1;
         }
@@ -255,7 +271,8 @@ function numberValue(buf: Buffer, start: number, end: number): number {
 
 /** The contents of a valid string between `start` (after its quote) and `end` (its closing quote). */
 function stringValue(buf: Buffer, start: number, end: number, escaped: boolean): string {
-  if (!escaped) return buf.toString('utf8', start, end);
+  // No byte >= 0x80 so far in the value (the first would have set utf8Checked): this string is ASCII.
+  if (!escaped) return utf8Checked ? buf.toString('utf8', start, end) : latin1Slice(buf, start, end);
   let out = '';
   let run = start;
   let i = start;
@@ -286,12 +303,12 @@ function stringValue(buf: Buffer, start: number, end: number, escaped: boolean):
   return out;
 }
 
-function describeByte(buf: Buffer, at: number): string {
-  if (at >= buf.length) return 'unexpected end of input';
+function describeByte(buf: Buffer, at: number, end: number): string {
+  if (at >= end) return 'unexpected end of input';
   const c = buf[at] as number;
   const what =
     c > SPACE && c < 0x7f ? `'${String.fromCharCode(c)}'` : c < 0x80 ? `byte 0x${c.toString(16).padStart(2, '0')}` : 'non-ASCII character';
-  return `unexpected ${what} at byte ${at}`;
+  return `unexpected ${what} at byte ${at - spanStart}`;
 }
 
 function kindOf(first: number): TopLevelKind {
@@ -330,10 +347,19 @@ export class JsonFieldScanner {
 
   scan(input: Uint8Array): FieldScan {
     const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-    const n = buf.length;
+    return this.scanSpan(buf, 0, buf.length);
+  }
+
+  /**
+   * `scan` of the value in `buf` from `start` to `end` (exclusive), without a view of it: the same
+   * result as `scan(buf.subarray(start, end))`, error offsets counted from `start`.
+   */
+  scanSpan(buf: Buffer, start: number, end: number): FieldScan {
+    const n = end;
     utf8Checked = false;
+    spanStart = start;
     const values = this.unset.slice();
-    let i = skipWhitespace(buf, 0, n);
+    let i = skipWhitespace(buf, start, n);
     const first = i < n ? (buf[i] as number) : -1;
     let depth = 0;
     /** The requested field whose value comes next, or -1. */
@@ -379,14 +405,14 @@ export class JsonFieldScanner {
           end = -1;
           failAt = i;
         }
-        if (end < 0) return this.syntaxError(buf, failAt);
+        if (end < 0) return this.syntaxError(buf, failAt, n);
         capture = -1;
         i = end;
         state = AFTER_VALUE;
       } else if (state === KEY) {
-        if (i >= n || buf[i] !== QUOTE) return this.syntaxError(buf, i);
+        if (i >= n || buf[i] !== QUOTE) return this.syntaxError(buf, i, n);
         const end = skipString(buf, i, n);
-        if (end < 0) return this.syntaxError(buf, failAt);
+        if (end < 0) return this.syntaxError(buf, failAt, n);
         if (depth === 1) {
           const field = this.fieldOf(buf, i + 1, end - 1, sawEscape);
           if (field >= 0) {
@@ -395,14 +421,14 @@ export class JsonFieldScanner {
           }
         }
         i = skipWhitespace(buf, end, n);
-        if (i >= n || buf[i] !== COLON) return this.syntaxError(buf, i);
+        if (i >= n || buf[i] !== COLON) return this.syntaxError(buf, i, n);
         i = skipWhitespace(buf, i + 1, n);
         state = VALUE;
       } else {
         i = skipWhitespace(buf, i, n);
         if (depth === 0) {
           if (i === n) break;
-          return this.syntaxError(buf, i);
+          return this.syntaxError(buf, i, n);
         }
         const c = i < n ? (buf[i] as number) : -1;
         const inObject = isObjectLevel(depth - 1);
@@ -413,7 +439,7 @@ export class JsonFieldScanner {
           depth--;
           i++;
         } else {
-          return this.syntaxError(buf, i);
+          return this.syntaxError(buf, i, n);
         }
       }
     }
@@ -444,8 +470,8 @@ export class JsonFieldScanner {
    * that gets through without one read only ASCII outside strings and had the value checked at
    * the first non-ASCII byte inside one, so only a syntax error needs the whole value checked here.
    */
-  private syntaxError(buf: Buffer, at: number): FieldScan {
-    if (!isUtf8(buf)) return NOT_UTF8;
-    return { ok: false, problem: 'syntax', message: describeByte(buf, at), offset: at };
+  private syntaxError(buf: Buffer, at: number, end: number): FieldScan {
+    if (!valueIsUtf8(buf, end)) return NOT_UTF8;
+    return { ok: false, problem: 'syntax', message: describeByte(buf, at, end), offset: at - spanStart };
   }
 }

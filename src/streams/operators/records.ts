@@ -46,14 +46,21 @@ function reject(code: RecordErrorCode, message: string): ParseResult {
  * @param nowMs the wall clock, injected so tests control the "now + 1 day" bound
  */
 export function parseClick(value: Uint8Array | null | undefined, nowMs: number, options?: ParseOptions): ParseResult {
-  if (value === null || value === undefined || value.length === 0) {
-    return reject(RecordErrorCode.MALFORMED_JSON, 'empty value: expected a JSON object');
-  }
+  if (value === null || value === undefined) return EMPTY;
+  const buf = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  return parseClickSpan(buf, 0, buf.length, nowMs, options);
+}
+
+const EMPTY: ParseResult = Object.freeze(reject(RecordErrorCode.MALFORMED_JSON, 'empty value: expected a JSON object'));
+
+/** `parseClick` of the value `length` bytes from `start` in `bytes`, without a view of it. */
+export function parseClickSpan(bytes: Buffer, start: number, length: number, nowMs: number, options?: ParseOptions): ParseResult {
+  if (length === 0) return EMPTY;
   const limit = options?.maxRecordBytes ?? MAX_VALUE_BYTES;
-  if (value.length > limit) {
-    return reject(RecordErrorCode.TOO_LARGE, `value is ${value.length} bytes; the limit is ${limit} bytes (SLUICE_MAX_RECORD_BYTES)`);
+  if (length > limit) {
+    return reject(RecordErrorCode.TOO_LARGE, `value is ${length} bytes; the limit is ${limit} bytes (SLUICE_MAX_RECORD_BYTES)`);
   }
-  const scan = CLICK_FIELDS.scan(value);
+  const scan = CLICK_FIELDS.scanSpan(bytes, start, start + length);
   if (!scan.ok) {
     switch (scan.problem) {
       case 'not-utf8':
@@ -76,13 +83,19 @@ export function parseClick(value: Uint8Array | null | undefined, nowMs: number, 
  * `parseClick` with options, in the shape of `JobDefinition.parse`: how the daemon applies
  * SLUICE_MAX_RECORD_BYTES (through clickstreamJobWith in src/job/clickstream.ts).
  */
-export function clickParser(options: ParseOptions): (value: Uint8Array | null | undefined, nowMs: number) => ParseResult {
+export function clickParser(options: ParseOptions): {
+  parse: (value: Uint8Array | null | undefined, nowMs: number) => ParseResult;
+  parseSpan: (bytes: Buffer, start: number, length: number, nowMs: number) => ParseResult;
+} {
   const max = options.maxRecordBytes;
   if (max !== undefined && (!Number.isSafeInteger(max) || max < 1 || max > MAX_RECORD_BYTES_LIMIT)) {
     throw new RangeError(`maxRecordBytes must be an integer from 1 to ${MAX_RECORD_BYTES_LIMIT}, got ${max}`);
   }
   const fixed: ParseOptions = { ...options };
-  return (value, nowMs) => parseClick(value, nowMs, fixed);
+  return {
+    parse: (value, nowMs) => parseClick(value, nowMs, fixed),
+    parseSpan: (bytes, start, length, nowMs) => parseClickSpan(bytes, start, length, nowMs, fixed),
+  };
 }
 
 type Field = FieldValue | undefined;
