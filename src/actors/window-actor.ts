@@ -66,8 +66,18 @@ export class WindowActor<IN, ACC, OUT> {
     if (this.results.length >= this.chunkSize) this.handOver();
   };
   private readonly pushFired = (fired: FiredWindow<OUT>): void => this.push(fired.result);
+  /**
+   * The window start this step's last event touched: touching it again sets the same time (one
+   * step, one clock reading), so it costs no Map write. Reset at each step; `touched` entries are
+   * only deleted after a step's events.
+   */
+  private lastTouched = Number.NaN;
   private readonly events: AddEvents<OUT> = {
-    touched: (start) => this.touched.set(start, this.nowMs),
+    touched: (start) => {
+      if (start === this.lastTouched) return;
+      this.lastTouched = start;
+      this.touched.set(start, this.nowMs);
+    },
     refired: this.push,
   };
 
@@ -124,6 +134,7 @@ export class WindowActor<IN, ACC, OUT> {
     this.emit = emit;
     this.chunkSize = chunkSize;
     this.nowMs = step.nowMs;
+    this.lastTouched = Number.NaN;
     const events = this.events;
     let candidates: LateCandidates | undefined;
     forEachEvent((key, timestamp, event, lateCandidate) => {

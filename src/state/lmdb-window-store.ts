@@ -131,6 +131,13 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
   private readonly keyGroupOf: (key: string) => number;
   /** Writes not yet committed: window start -> key -> entry, or DELETED (one entry deleted). */
   private readonly pending = new Map<number, Map<string, WindowEntry<ACC> | typeof DELETED>>();
+  /**
+   * The write buffer's map of the window last looked up in it (undefined: none buffered), as
+   * `pendingOf` found it: an operator's events mostly fall in one window in a row. Kept true by
+   * every change of `pending`'s windows.
+   */
+  private lastPendingStart = Number.NaN;
+  private lastPendingWindow: Map<string, WindowEntry<ACC> | typeof DELETED> | undefined;
   private pendingEntries = 0;
   /** Windows whose entries on disk are to be deleted at the next commit. */
   private readonly pendingWindowDeletes = new Set<number>();
@@ -198,7 +205,7 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
   }
 
   get(windowStart: number, key: string): WindowEntry<ACC> | undefined {
-    const buffered = this.pending.get(windowStart)?.get(key);
+    const buffered = this.pendingOf(windowStart)?.get(key);
     if (buffered) {
       if (buffered === DELETED) return undefined;
       const last = this.lastBuffered;
@@ -218,11 +225,9 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
     const last = this.lastBuffered;
     if (entry === last.entry && windowStart === last.windowStart && key === last.key) return;
     last.entry = undefined;
-    let window = this.pending.get(windowStart);
+    let window = this.pendingOf(windowStart);
     if (!window) {
-      window = new Map();
-      this.pending.set(windowStart, window);
-      this.bufferWindow(windowStart);
+      window = this.addPendingWindow(windowStart);
     }
     const buffered = window.get(key);
     if (buffered === undefined) this.pendingEntries++;
@@ -236,16 +241,12 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
   /** Delete one entry (session windows): buffered as a tombstone until the next commit. */
   delete(windowStart: number, key: string): void {
     this.lastBuffered.entry = undefined;
-    let window = this.pending.get(windowStart);
+    let window = this.pendingOf(windowStart);
     const buffered = window?.get(key);
     if (buffered === DELETED) return;
     const existed = buffered !== undefined || this.existsOnDisk(windowStart, key);
     if (!existed) return;
-    if (!window) {
-      window = new Map();
-      this.pending.set(windowStart, window);
-      this.bufferWindow(windowStart);
-    }
+    if (!window) window = this.addPendingWindow(windowStart);
     if (buffered === undefined) {
       this.pendingEntries++;
       this.pendingDiskUpdates++;
@@ -257,6 +258,23 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
       this.windows.delete(windowStart);
       this.bornAt.delete(windowStart);
     }
+  }
+
+  private pendingOf(windowStart: number): Map<string, WindowEntry<ACC> | typeof DELETED> | undefined {
+    if (windowStart === this.lastPendingStart) return this.lastPendingWindow;
+    const window = this.pending.get(windowStart);
+    this.lastPendingStart = windowStart;
+    this.lastPendingWindow = window;
+    return window;
+  }
+
+  private addPendingWindow(windowStart: number): Map<string, WindowEntry<ACC> | typeof DELETED> {
+    const window = new Map<string, WindowEntry<ACC> | typeof DELETED>();
+    this.pending.set(windowStart, window);
+    this.lastPendingStart = windowStart;
+    this.lastPendingWindow = window;
+    this.bufferWindow(windowStart);
+    return window;
   }
 
   private bufferWindow(windowStart: number): void {
@@ -337,6 +355,7 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
     this.lastBuffered.entry = undefined;
     this.pendingEntries -= this.pending.get(windowStart)?.size ?? 0;
     this.pending.delete(windowStart);
+    this.lastPendingStart = Number.NaN;
     this.unbufferWindow(windowStart);
     this.bornAt.delete(windowStart);
     if (this.diskWindows.has(windowStart)) this.pendingWindowDeletes.add(windowStart);
@@ -454,6 +473,7 @@ export class LmdbWindowStore<ACC> implements WindowStateStore<ACC> {
     this.lastRead = undefined;
     this.lastBuffered.entry = undefined;
     this.pending.clear();
+    this.lastPendingStart = Number.NaN;
     this.pendingBirths.clear();
     this.oldestPendingBirth = undefined;
     this.oldestPendingStale = false;

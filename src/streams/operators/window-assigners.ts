@@ -34,6 +34,11 @@ export interface WindowAssigner {
   /** The windows an event at `timestamp` belongs to, earliest first (sessions: its own [t, t + gap)). */
   assign(timestamp: number): TimeWindow[];
   /**
+   * Tumbling windows: the start of the one window an event at `timestamp` belongs to (what
+   * `assign` gives, without its array and window object per event). Absent for the others.
+   */
+  startOf?(timestamp: number): number;
+  /**
    * The end of the latest window an event at `timestamp` belongs to. With a non-merging assigner the
    * event is late when `lastEnd - 1 + allowedLateness <= watermark`; with a merging one it may still
    * join a live session of its key, so that only makes it a candidate.
@@ -62,6 +67,7 @@ export function assignerFor(spec: WindowSpec): WindowAssigner {
           const start = timestamp - floorMod(timestamp, size);
           return [{ start, end: start + size }];
         },
+        startOf: (timestamp) => timestamp - floorMod(timestamp, size),
         lastEnd: (timestamp) => timestamp - floorMod(timestamp, size) + size,
         endOf: (start) => start + size,
       };

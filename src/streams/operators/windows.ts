@@ -179,9 +179,19 @@ export class AlignedWindowOperator<IN, ACC, OUT> implements WindowOperator<IN, O
   }
 
   addEvent(key: string, timestamp: number, value: IN, watermark: number, events: AddEvents<OUT>): boolean {
+    const startOf = this.assigner.startOf;
+    if (startOf !== undefined) {
+      // Tumbling: one window, found without assign's array and window object per event.
+      const start = startOf(timestamp);
+      const refired = this.addTo(start, this.assigner.endOf(start), key, value, watermark);
+      if (refired === LATE) return false;
+      events.touched(start);
+      if (refired !== undefined) events.refired(refired);
+      return true;
+    }
     let counted = false;
     for (const window of this.assigner.assign(timestamp)) {
-      const refired = this.addTo(window, key, value, watermark);
+      const refired = this.addTo(window.start, window.end, key, value, watermark);
       if (refired === LATE) continue;
       counted = true;
       events.touched(window.start);
@@ -191,19 +201,19 @@ export class AlignedWindowOperator<IN, ACC, OUT> implements WindowOperator<IN, O
   }
 
   /** Add to one window: LATE, the corrected result of a window that had fired, or undefined. */
-  protected addTo(window: TimeWindow, key: string, value: IN, watermark: number): OUT | typeof LATE | undefined {
-    const lastMs = window.end - 1;
+  protected addTo(start: number, end: number, key: string, value: IN, watermark: number): OUT | typeof LATE | undefined {
+    const lastMs = end - 1;
     if (lastMs + this.allowedLatenessMs <= watermark) return LATE;
-    const existing = this.store.get(window.start, key);
+    const existing = this.store.get(start, key);
     const entry: WindowEntry<ACC> = existing ?? { accumulator: this.aggregate.createAccumulator(), fired: false };
     entry.accumulator = this.aggregate.add(entry.accumulator, value);
     if (lastMs <= watermark) {
       // The watermark already passed this window: fire the corrected result now (a late firing).
       entry.fired = true;
-      this.store.put(window.start, key, entry);
-      return this.aggregate.result(entry.accumulator, key, window);
+      this.store.put(start, key, entry);
+      return this.aggregate.result(entry.accumulator, key, { start, end });
     }
-    this.store.put(window.start, key, entry);
+    this.store.put(start, key, entry);
     return undefined;
   }
 
@@ -256,7 +266,7 @@ export class TumblingWindowOperator<IN, ACC, OUT> extends AlignedWindowOperator<
 
   add(key: string, timestamp: number, value: IN, watermark: number): AddOutcome<OUT> {
     const window = this.assigner.assign(timestamp)[0] as TimeWindow;
-    const refired = this.addTo(window, key, value, watermark);
+    const refired = this.addTo(window.start, window.end, key, value, watermark);
     if (refired === LATE) return { kind: 'late', window };
     return refired === undefined ? { kind: 'added', window } : { kind: 'refired', window, result: refired };
   }
