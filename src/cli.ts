@@ -2,15 +2,16 @@
 /**
  * The `sluice` entry point. For `sluice run` it starts the window worker threads first, before the
  * rest of sluice is loaded, so that their start-up overlaps the main thread's module loading
- * (thread-prestart.ts); then the commands (commands.ts) take over. The garbage collector's settings
- * (gc-tuning.ts) come first of all, and the faster kafkajs record decoding
- * (streams/sources/kafka-record-decoding.ts) and producing (streams/sinks/kafka-producing.ts)
- * before kafkajs is loaded.
+ * (thread-prestart.ts); then the commands (commands.ts) take over. The memory allocator's and the
+ * garbage collector's settings (malloc-tuning.ts, gc-tuning.ts) come first of all, and the faster
+ * kafkajs record decoding (streams/sources/kafka-record-decoding.ts) and producing
+ * (streams/sinks/kafka-producing.ts) before kafkajs is loaded.
  *
  * The worker count and heap limit are read from the raw environment here, with the configuration's
  * defaults: a value the configuration later rejects or reads differently only wastes the threads
  * (the daemon adopts a prestarted thread only when its validated settings match).
  */
+import './malloc-tuning.js';
 import './gc-tuning.js';
 import { windowWorkerFile } from './actors/window-worker-file.js';
 import { DEFAULT_WORKER_MAX_HEAP_MB, MAX_WORKERS, workersByDefault } from './config/runtime-defaults.js';
