@@ -67,7 +67,9 @@ const BEFORE = Buffer.from([0xff, 0x22, 0x7b, 0x20]);
 const AFTER = Buffer.from([0x22, 0xc3, 0x5c, 0x7d, 0x5d, 0x20]);
 
 function agrees(value: Buffer): void {
-  const scan = scanner.scan(value);
+  // A copy: the scanner fills the same result again at its next scan.
+  const found = scanner.scan(value);
+  const scan = found.ok ? { ...found, values: [...found.values] } : found;
   assert.deepStrictEqual(comparable(scan), reference(value, NAMES), value.toString('utf8').slice(0, 300));
   if (!scan.ok && scan.problem === 'syntax') {
     assert.ok(scan.offset >= 0 && scan.offset <= value.length);

@@ -33,7 +33,11 @@ export type FieldValue = string | number | boolean | null | typeof NESTED_OBJECT
 export type TopLevelKind = 'an array' | 'a string' | 'a number' | 'a boolean' | 'null';
 
 export type FieldScan =
-  /** `values[i]` is the value of `names[i]`, undefined when the object has no such field. */
+  /**
+   * `values[i]` is the value of `names[i]`, undefined when the object has no such field. The
+   * object and its `values` are the scanner's own, filled again by its next scan (no allocation per
+   * value scanned): read them before that.
+   */
   | { ok: true; values: Array<FieldValue | undefined> }
   | { ok: false; problem: 'not-utf8' }
   | { ok: false; problem: 'syntax'; message: string; offset: number }
@@ -331,7 +335,8 @@ export class JsonFieldScanner {
   private readonly nameBytes: readonly Buffer[];
   /** A key longer than this, escapes and all, cannot spell a requested name (`\uXXXX` per UTF-16 unit). */
   private readonly maxEscapedKeyBytes: number;
-  private readonly unset: Array<FieldValue | undefined>;
+  /** What every successful scan returns, its values filled again each time. */
+  private readonly found: { ok: true; values: Array<FieldValue | undefined> };
 
   /** @param names the top-level fields to return, in the order of `values` */
   constructor(names: readonly string[]) {
@@ -342,7 +347,7 @@ export class JsonFieldScanner {
     this.names = [...names];
     this.nameBytes = names.map((name) => Buffer.from(name, 'utf8'));
     this.maxEscapedKeyBytes = 6 * Math.max(0, ...names.map((name) => name.length));
-    this.unset = names.map(() => undefined);
+    this.found = { ok: true, values: names.map(() => undefined) };
   }
 
   scan(input: Uint8Array): FieldScan {
@@ -358,7 +363,8 @@ export class JsonFieldScanner {
     const n = end;
     utf8Checked = false;
     spanStart = start;
-    const values = this.unset.slice();
+    const values = this.found.values;
+    for (let f = 0; f < values.length; f++) values[f] = undefined;
     let i = skipWhitespace(buf, start, n);
     const first = i < n ? (buf[i] as number) : -1;
     let depth = 0;
@@ -445,7 +451,7 @@ export class JsonFieldScanner {
     }
     if (first !== LBRACE) return { ok: false, problem: 'not-an-object', kind: kindOf(first) };
     if (duplicate >= 0) return { ok: false, problem: 'duplicate', field: this.names[duplicate] as string };
-    return { ok: true, values };
+    return this.found;
   }
 
   /** The index of the requested name a key spells, or -1. */
