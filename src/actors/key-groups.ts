@@ -44,3 +44,9 @@ export function assignmentTable(workers: number, keyGroups: number = KEY_GROUPS)
   for (let g = 0; g < keyGroups; g++) table[g] = workerOfKeyGroup(g, workers, keyGroups);
   return table;
 }
+
+/** key -> the worker that owns it, with `workers` workers: how steps and parsed shares are routed. */
+export function keyOwner(workers: number): (key: string) => number {
+  const table = assignmentTable(workers);
+  return (key) => table[keyGroupOf(key)] as number;
+}

@@ -170,7 +170,7 @@ export function forEachEvent<IN>(
   add: (key: string, timestamp: number, event: IN, lateCandidate?: number) => void,
 ): void {
   const { n, keys, buffer, candidates, skip } = columns;
-  const timestamps = new Float64Array(buffer, 0, n);
+  const timestamps = timestampsOf(columns);
   const keyEnds = new Uint32Array(buffer, n * 8, n);
   const valueAt = input.values.reader(columns.values, n);
   let start = 0;

@@ -11,7 +11,7 @@ import { queryResultMessage } from '../query/worker-query.js';
 import type { LateCandidates } from '../streams/operators/keyed-stage.js';
 import { supervisedThread } from '../supervision/thread-exit.js';
 import type { SluiceMetrics } from '../telemetry/metrics.js';
-import { assignmentTable, keyGroupOf } from './key-groups.js';
+import { keyGroupOf, keyOwner } from './key-groups.js';
 import { parseForOwners } from './batch-parse.js';
 import type { FromWorker, StepToWorker, ToWorker, WorkerInit, WorkerRestore } from './protocol.js';
 import { forEachEvent, windowInputOf } from './step-codec.js';
@@ -98,9 +98,8 @@ try {
     return undefined;
   };
   const input = windowInputOf(job);
-  // Who owns a key: the same table the main thread routes by (key-groups.ts).
-  const owners = assignmentTable(init.workers);
-  const ownerOf = (key: string) => owners[keyGroupOf(key)] as number;
+  // Who owns a key: the same routing as the main thread's (key-groups.ts).
+  const ownerOf = keyOwner(init.workers);
   // This thread's heap and event-loop delay, sent to the main thread on request. prom-client takes
   // tens of ms of CPU to load: loaded at the first request (seconds in), not while the daemon
   // starts and the main thread loads its own modules on the same cores.

@@ -17,7 +17,7 @@ import type { KeyedStage, KeyedStep, LateCandidatesCallback, ResultsCallback } f
 import { discardPrestarted } from '../supervision/thread-prestart.js';
 import { ThreadSupervisor } from '../supervision/thread-supervisor.js';
 import type { Logger } from '../telemetry/logging.js';
-import { assignmentTable, KEY_GROUPS, keyGroupOf, keyGroupsOfWorker } from './key-groups.js';
+import { KEY_GROUPS, keyGroupsOfWorker, keyOwner } from './key-groups.js';
 import type { MetricsSnapshot } from '../telemetry/metrics.js';
 import type { Credit, FromWorker, SavepointImport, StepToWorker, ToWorker, WorkerInit } from './protocol.js';
 import { encodeSteps, windowInputOf, type EncodedStep } from './step-codec.js';
@@ -114,7 +114,6 @@ interface PendingQuery {
 }
 
 export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
-  private readonly table: Uint16Array;
   private readonly supervisor: ThreadSupervisor;
   private readonly handles: Array<WorkerHandle> = [];
   private seq = 0;
@@ -130,7 +129,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
   private stopping = false;
   /** What the job's aggregate reads of an event: all a step message carries of it. */
   private input: WindowInput<IN, unknown> | undefined;
-  private readonly ownerOf = (key: string) => this.table[keyGroupOf(key)] as number;
+  private readonly ownerOf: (key: string) => number;
 
   private onResults: ResultsCallback<OUT>;
   private readonly clock: Clock;
@@ -151,7 +150,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
       ...(options.restoreTo === undefined ? {} : { restoreTo: options.restoreTo }),
       ...(options.importSavepoint ? { importSavepoint: options.importSavepoint } : {}),
     };
-    this.table = assignmentTable(options.workers);
+    this.ownerOf = keyOwner(options.workers);
     this.supervisor = new ThreadSupervisor(options.logger, (err) => this.fail(err));
   }
 

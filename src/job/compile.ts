@@ -14,16 +14,17 @@
  *   the aggregates in file order), written as it is to Elasticsearch and stdout.
  */
 import { createHash } from 'node:crypto';
-import { RecordErrorCode } from '../errors.js';
 import { JsonFieldScanner, type FieldValue } from '../streams/operators/json-fields.js';
 import {
   MAX_FUTURE_MS,
   MAX_RECORD_BYTES_LIMIT,
   MAX_VALUE_BYTES,
   MIN_TIMESTAMP_MS,
+  scanValue,
   stringProblem,
   timestampTypeName,
   typeName,
+  valueBytes,
 } from '../streams/operators/records.js';
 import type { AggregateFunction, TimeWindow } from '../streams/operators/windows.js';
 import { canonicalJson } from '../state/digest.js';
@@ -356,23 +357,8 @@ function compileParser(
   const checked: unknown[] = new Array(validators.length);
 
   const parseSpan = (bytes: Buffer, start: number, length: number, nowMs: number): JobParseResult<CompiledEvent> => {
-    if (length === 0) return reject(RecordErrorCode.MALFORMED_JSON, 'empty value: expected a JSON object');
-    if (length > maxRecordBytes) {
-      return reject(RecordErrorCode.TOO_LARGE, `value is ${length} bytes; the limit is ${maxRecordBytes} bytes (SLUICE_MAX_RECORD_BYTES)`);
-    }
-    const scan = scanner.scanSpan(bytes, start, start + length);
-    if (!scan.ok) {
-      switch (scan.problem) {
-        case 'not-utf8':
-          return reject(RecordErrorCode.MALFORMED_JSON, 'value is not valid UTF-8');
-        case 'syntax':
-          return reject(RecordErrorCode.MALFORMED_JSON, `not valid JSON: ${scan.message}`);
-        case 'not-an-object':
-          return reject(RecordErrorCode.NOT_AN_OBJECT, `expected a JSON object, got ${scan.kind}`);
-        case 'duplicate':
-          return reject(RecordErrorCode.DUPLICATE_KEY, `field "${scan.field}" appears more than once`);
-      }
-    }
+    const scan = scanValue(scanner, bytes, start, length, maxRecordBytes);
+    if (!scan.ok) return scan;
     const values = scan.values;
     for (const keep of filters) if (!keep(values)) return FILTERED;
     for (let i = 0; i < validators.length; i++) {
@@ -389,8 +375,7 @@ function compileParser(
     return { ok: true, event: { k, t, v } };
   };
   const parse = (value: Uint8Array | null, nowMs: number): JobParseResult<CompiledEvent> => {
-    if (value === null || value === undefined) return reject(RecordErrorCode.MALFORMED_JSON, 'empty value: expected a JSON object');
-    const buf = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    const buf = valueBytes(value);
     return parseSpan(buf, 0, buf.length, nowMs);
   };
   return { parse, parseSpan };

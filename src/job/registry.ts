@@ -30,20 +30,19 @@ import type { ParseOptions } from '../streams/operators/records.js';
 
 type AnyJob = JobDefinition<unknown, unknown, unknown>;
 
-const JOBS: Record<string, AnyJob> = {
-  [clickstreamJob.name]: clickstreamJob as unknown as AnyJob,
+/** The built-in jobs by name, each built for its parse options. */
+const JOBS: Record<string, (options: ParseOptions) => AnyJob> = {
+  [clickstreamJob.name]: (options) => clickstreamJobWith(options) as unknown as AnyJob,
 };
 
 /**
- * A built-in job by name; with `options`, shaped by them as on the main thread (a window worker
- * parses batches too: src/actors/batch-parse.ts).
+ * A built-in job by name, shaped by `options` as on the main thread (a window worker parses
+ * batches too: src/actors/batch-parse.ts).
  */
-export function jobByName(name: string, options?: ParseOptions): AnyJob {
-  const job = Object.hasOwn(JOBS, name) ? JOBS[name] : undefined;
-  if (!job) throw new SluiceError(ErrorCode.INTERNAL, `unknown job "${name}"; known: ${Object.keys(JOBS).join(', ')}`);
-  if (options?.maxRecordBytes !== undefined && name === clickstreamJob.name)
-    return jobFromConfig({ maxRecordBytes: options.maxRecordBytes });
-  return job;
+export function jobByName(name: string, options: ParseOptions = {}): AnyJob {
+  const build = Object.hasOwn(JOBS, name) ? JOBS[name] : undefined;
+  if (!build) throw new SluiceError(ErrorCode.INTERNAL, `unknown job "${name}"; known: ${Object.keys(JOBS).join(', ')}`);
+  return build(options);
 }
 
 /**

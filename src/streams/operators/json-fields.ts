@@ -325,6 +325,11 @@ function kindOf(first: number): TopLevelKind {
 
 const NOT_UTF8: FieldScan = Object.freeze({ ok: false, problem: 'not-utf8' });
 
+/** Bytes as a Buffer over the same memory (no copy): a Buffer as it is. */
+export function bufferOf(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 // What the scanner expects next.
 const VALUE = 0;
 const KEY = 1;
@@ -351,7 +356,7 @@ export class JsonFieldScanner {
   }
 
   scan(input: Uint8Array): FieldScan {
-    const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+    const buf = bufferOf(input);
     return this.scanSpan(buf, 0, buf.length);
   }
 

@@ -8,7 +8,7 @@
  * keys and other tricks cannot reach our objects.
  */
 import { RecordErrorCode } from '../../errors.js';
-import { JsonFieldScanner, NESTED_ARRAY, NESTED_OBJECT, type FieldValue } from './json-fields.js';
+import { bufferOf, JsonFieldScanner, NESTED_ARRAY, NESTED_OBJECT, type FieldValue } from './json-fields.js';
 
 /** The contract's limit on a value, and the default of SLUICE_MAX_RECORD_BYTES. */
 export const MAX_VALUE_BYTES = 1024 * 1024;
@@ -41,40 +41,70 @@ function reject(code: RecordErrorCode, message: string): ParseResult {
   return { ok: false, code, message };
 }
 
+/** A value refused: its dead-letter code and reason. */
+export interface Refusal {
+  ok: false;
+  code: RecordErrorCode;
+  message: string;
+}
+
+/**
+ * The requested fields of the value `length` bytes from `start` in `bytes` (the scanner's own
+ * result: read it before the next scan), or why the value is refused before any field is judged:
+ * empty, over `limit` bytes, not UTF-8, not JSON, not an object, or a requested field twice. One set
+ * of reasons for the built-in job and compiled job files.
+ */
+export function scanValue(
+  scanner: JsonFieldScanner,
+  bytes: Buffer,
+  start: number,
+  length: number,
+  limit: number,
+): { ok: true; values: Array<FieldValue | undefined> } | Refusal {
+  if (length === 0) return { ok: false, code: RecordErrorCode.MALFORMED_JSON, message: 'empty value: expected a JSON object' };
+  if (length > limit) {
+    return {
+      ok: false,
+      code: RecordErrorCode.TOO_LARGE,
+      message: `value is ${length} bytes; the limit is ${limit} bytes (SLUICE_MAX_RECORD_BYTES)`,
+    };
+  }
+  const scan = scanner.scanSpan(bytes, start, start + length);
+  if (scan.ok) return scan;
+  switch (scan.problem) {
+    case 'not-utf8':
+      return { ok: false, code: RecordErrorCode.MALFORMED_JSON, message: 'value is not valid UTF-8' };
+    case 'syntax':
+      return { ok: false, code: RecordErrorCode.MALFORMED_JSON, message: `not valid JSON: ${scan.message}` };
+    case 'not-an-object':
+      return { ok: false, code: RecordErrorCode.NOT_AN_OBJECT, message: `expected a JSON object, got ${scan.kind}` };
+    case 'duplicate':
+      // Readers disagree on duplicates (JSON.parse keeps the last, others the first), so
+      // `{"userId":"a","userId":"b"}` could be counted as "b" here and as "a" elsewhere.
+      return { ok: false, code: RecordErrorCode.DUPLICATE_KEY, message: `field "${scan.field}" appears more than once` };
+  }
+}
+
 /**
  * @param value the raw Kafka value (may be null for a tombstone)
  * @param nowMs the wall clock, injected so tests control the "now + 1 day" bound
  */
 export function parseClick(value: Uint8Array | null | undefined, nowMs: number, options?: ParseOptions): ParseResult {
-  if (value === null || value === undefined) return EMPTY;
-  const buf = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  const buf = valueBytes(value);
   return parseClickSpan(buf, 0, buf.length, nowMs, options);
 }
 
-const EMPTY: ParseResult = Object.freeze(reject(RecordErrorCode.MALFORMED_JSON, 'empty value: expected a JSON object'));
+const EMPTY_VALUE = Buffer.alloc(0);
+
+/** A value's bytes as a Buffer (no copy); a tombstone (null) reads as an empty value, refused the same way. */
+export function valueBytes(value: Uint8Array | null | undefined): Buffer {
+  return value === null || value === undefined ? EMPTY_VALUE : bufferOf(value);
+}
 
 /** `parseClick` of the value `length` bytes from `start` in `bytes`, without a view of it. */
 export function parseClickSpan(bytes: Buffer, start: number, length: number, nowMs: number, options?: ParseOptions): ParseResult {
-  if (length === 0) return EMPTY;
-  const limit = options?.maxRecordBytes ?? MAX_VALUE_BYTES;
-  if (length > limit) {
-    return reject(RecordErrorCode.TOO_LARGE, `value is ${length} bytes; the limit is ${limit} bytes (SLUICE_MAX_RECORD_BYTES)`);
-  }
-  const scan = CLICK_FIELDS.scanSpan(bytes, start, start + length);
-  if (!scan.ok) {
-    switch (scan.problem) {
-      case 'not-utf8':
-        return reject(RecordErrorCode.MALFORMED_JSON, 'value is not valid UTF-8');
-      case 'syntax':
-        return reject(RecordErrorCode.MALFORMED_JSON, `not valid JSON: ${scan.message}`);
-      case 'not-an-object':
-        return reject(RecordErrorCode.NOT_AN_OBJECT, `expected a JSON object, got ${scan.kind}`);
-      case 'duplicate':
-        // Readers disagree on duplicates (JSON.parse keeps the last, others the first), so
-        // `{"userId":"a","userId":"b"}` could be counted as "b" here and as "a" elsewhere.
-        return reject(RecordErrorCode.DUPLICATE_KEY, `field "${scan.field}" appears more than once`);
-    }
-  }
+  const scan = scanValue(CLICK_FIELDS, bytes, start, length, options?.maxRecordBytes ?? MAX_VALUE_BYTES);
+  if (!scan.ok) return scan;
   const [userId, eventType, timestamp] = scan.values;
   return validateFields(userId, eventType, timestamp, nowMs);
 }
