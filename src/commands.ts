@@ -48,6 +48,7 @@ usage:
   sluice status    how a running daemon is doing: events/s, watermark, windows, last checkpoint, lag,
                    backpressure (asks http://127.0.0.1:$SLUICE_METRICS_PORT; --url URL, --interval MS)
   sluice config    print every setting (environment variables) with its value, default and meaning
+  sluice version   print sluice's version (also --version, -v)
   sluice help      this text
 
 Configuration is by environment variables only; see \`sluice config\`.
@@ -327,6 +328,11 @@ async function main(argv: string[]): Promise<number> {
       return printConfig();
     case 'check':
       return check(argv.slice(1));
+    case 'version':
+    case '--version':
+    case '-v':
+      process.stdout.write(`sluice ${version()}\n`);
+      return 0;
     case 'help':
     case '--help':
     case '-h':
