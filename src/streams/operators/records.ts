@@ -28,7 +28,7 @@ export interface ClickEvent {
   timestamp: number;
 }
 
-export type ParseResult = { ok: true; event: ClickEvent } | { ok: false; code: RecordErrorCode; message: string };
+export type ParseResult = { ok: true; event: ClickEvent } | Refusal;
 
 export interface ParseOptions {
   /** Larger values are refused with TOO_LARGE before they are read (SLUICE_MAX_RECORD_BYTES). Default MAX_VALUE_BYTES. */
@@ -37,15 +37,15 @@ export interface ParseOptions {
 
 const CLICK_FIELDS = new JsonFieldScanner(['userId', 'eventType', 'timestamp']);
 
-function reject(code: RecordErrorCode, message: string): ParseResult {
-  return { ok: false, code, message };
-}
-
 /** A value refused: its dead-letter code and reason. */
 export interface Refusal {
   ok: false;
   code: RecordErrorCode;
   message: string;
+}
+
+function reject(code: RecordErrorCode, message: string): Refusal {
+  return { ok: false, code, message };
 }
 
 /**
@@ -61,27 +61,23 @@ export function scanValue(
   length: number,
   limit: number,
 ): { ok: true; values: Array<FieldValue | undefined> } | Refusal {
-  if (length === 0) return { ok: false, code: RecordErrorCode.MALFORMED_JSON, message: 'empty value: expected a JSON object' };
+  if (length === 0) return reject(RecordErrorCode.MALFORMED_JSON, 'empty value: expected a JSON object');
   if (length > limit) {
-    return {
-      ok: false,
-      code: RecordErrorCode.TOO_LARGE,
-      message: `value is ${length} bytes; the limit is ${limit} bytes (SLUICE_MAX_RECORD_BYTES)`,
-    };
+    return reject(RecordErrorCode.TOO_LARGE, `value is ${length} bytes; the limit is ${limit} bytes (SLUICE_MAX_RECORD_BYTES)`);
   }
   const scan = scanner.scanSpan(bytes, start, start + length);
   if (scan.ok) return scan;
   switch (scan.problem) {
     case 'not-utf8':
-      return { ok: false, code: RecordErrorCode.MALFORMED_JSON, message: 'value is not valid UTF-8' };
+      return reject(RecordErrorCode.MALFORMED_JSON, 'value is not valid UTF-8');
     case 'syntax':
-      return { ok: false, code: RecordErrorCode.MALFORMED_JSON, message: `not valid JSON: ${scan.message}` };
+      return reject(RecordErrorCode.MALFORMED_JSON, `not valid JSON: ${scan.message}`);
     case 'not-an-object':
-      return { ok: false, code: RecordErrorCode.NOT_AN_OBJECT, message: `expected a JSON object, got ${scan.kind}` };
+      return reject(RecordErrorCode.NOT_AN_OBJECT, `expected a JSON object, got ${scan.kind}`);
     case 'duplicate':
       // Readers disagree on duplicates (JSON.parse keeps the last, others the first), so
       // `{"userId":"a","userId":"b"}` could be counted as "b" here and as "a" elsewhere.
-      return { ok: false, code: RecordErrorCode.DUPLICATE_KEY, message: `field "${scan.field}" appears more than once` };
+      return reject(RecordErrorCode.DUPLICATE_KEY, `field "${scan.field}" appears more than once`);
   }
 }
 
