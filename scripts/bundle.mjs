@@ -10,15 +10,20 @@
  * the OpenTelemetry API and RxJS. In one bundle per thread, "sluice is consuming" came ~100 ms
  * sooner (docs/decisions/0029).
  *
+ * kafkajs is bundled too (its ~150 files cost ~50 ms of the start when Node resolved and loaded
+ * each: docs/decisions/0033). sluice swaps some of its internal modules before they load
+ * (src/streams/kafkajs-modules.ts): in the bundle they are reached through a host of the bundle's
+ * own (`kafkajsModuleHost` below) in place of src/streams/kafkajs-host.ts.
+ *
  * Left outside (imported from node_modules as before):
- * - kafkajs: sluice swaps two of its internal modules through the require cache before it loads
- *   (src/streams/kafkajs-modules.ts), which needs kafkajs's own files;
  * - lmdb and msgpackr: native addons;
  * - what loads only when asked and is large: the OpenTelemetry SDK (tracing on), fastify (the
  *   query API), the Elasticsearch client and ioredis (their sinks);
  * - pino: it resolves its transports' files at run time.
  */
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -26,7 +31,6 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/daemon`;
 
 const EXTERNAL = [
-  'kafkajs',
   'lmdb',
   'msgpackr',
   '@opentelemetry/sdk-node',
@@ -60,6 +64,83 @@ const zodEnglishOnly = {
   },
 };
 
+/** Every `kafkajs/src/...` module named in sluice's sources (string literals): what its swaps reach. */
+function kafkajsModulesNamed() {
+  const named = new Set();
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.ts'))
+        for (const m of readFileSync(path, 'utf8').matchAll(/'(kafkajs\/src\/[\w/.-]+\.js)'/g)) named.add(m[1]);
+    }
+  };
+  walk(`${root}src`);
+  return [...named].sort();
+}
+
+/**
+ * kafkajs's internal modules in the bundle, as Node's require cache holds them unbundled: each
+ * module sluice names registers its `module` object with the host when it has loaded (a line
+ * appended to its source, so that its own loading, cycles included, is unchanged), and the host
+ * loads one through a `require` esbuild resolves to the same bundled copy. A swap replaces
+ * `module.exports` there, and esbuild's `require` of a bundled module returns its `module.exports`
+ * as it is then: kafkajs's own requires, from then on, take the swap, as they would from Node's
+ * cache. src/streams/kafkajs-host.ts is the same interface over node_modules.
+ */
+const kafkajsModuleHost = {
+  name: 'kafkajs-module-host',
+  setup(b) {
+    const require = createRequire(`${root}package.json`);
+    const named = kafkajsModulesNamed();
+    const paths = new Map(named.map((m) => [require.resolve(m), m]));
+    const version = require('kafkajs/package.json').version;
+    const registered = new Set();
+    b.onResolve({ filter: /^\.\/kafkajs-host\.js$/ }, (args) =>
+      args.importer.endsWith(join('src', 'streams', 'kafkajs-modules.ts')) ? { path: 'host', namespace: 'kafkajs-module-host' } : undefined,
+    );
+    b.onResolve({ filter: /^sluice-kafkajs-module-host$/ }, () => ({ path: 'host', namespace: 'kafkajs-module-host' }));
+    b.onLoad({ filter: /.*/, namespace: 'kafkajs-module-host' }, () => ({
+      contents: `
+        const modules = new Map();
+        const loaders = { ${named.map((m) => `${JSON.stringify(m)}: () => require(${JSON.stringify(m)})`).join(',\n')} };
+        const cached = (module) => {
+          if (!(module in loaders)) throw new Error(module + ' is not among the kafkajs modules the bundle gives sluice (scripts/bundle.mjs)');
+          return modules.get(module);
+        };
+        exports.registerKafkajsModule = (name, module) => void modules.set(name, module);
+        exports.kafkajsHost = {
+          kind: 'bundled',
+          version: () => ${JSON.stringify(version)},
+          load: (module) => (cached(module), loaders[module]()),
+          isLoaded: (module) => cached(module) !== undefined,
+          isReplaced: (module) => cached(module)?.exports?.sluiceSwapped === true,
+          replace(module, replacement) {
+            loaders[module]();
+            cached(module).exports = Object.assign(replacement, { sluiceSwapped: true });
+          },
+        };`,
+      resolveDir: root,
+      loader: 'js',
+    }));
+    b.onLoad({ filter: /[\\/]node_modules[\\/]kafkajs[\\/]src[\\/].*\.js$/ }, (args) => {
+      const name = paths.get(args.path);
+      if (name === undefined) return undefined;
+      registered.add(name);
+      return {
+        contents: `${readFileSync(args.path, 'utf8')}\n;require('sluice-kafkajs-module-host').registerKafkajsModule(${JSON.stringify(name)}, module);\n`,
+        loader: 'js',
+      };
+    });
+    b.onEnd((result) => {
+      const missing = named.filter((m) => !registered.has(m));
+      if (result.errors.length === 0 && missing.length > 0) {
+        result.errors.push({ text: `kafkajs modules sluice names but the bundle does not hold: ${missing.join(', ')}` });
+      }
+    });
+  },
+};
+
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
@@ -84,5 +165,5 @@ await build({
   sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [zodEnglishOnly],
+  plugins: [zodEnglishOnly, kafkajsModuleHost],
 });

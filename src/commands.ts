@@ -23,6 +23,9 @@ import { DaemonTelemetry } from './telemetry/daemon-telemetry.js';
 import { createLogger } from './telemetry/logging.js';
 import { runStatus } from './telemetry/status-command.js';
 import { startTracing } from './telemetry/tracing.js';
+import { kafkajsCarriage, type ModuleSwap } from './streams/kafkajs-modules.js';
+import { fastProducingStatus } from './streams/sinks/kafka-producing.js';
+import { fastRecordDecodingStatus } from './streams/sources/kafka-record-decoding.js';
 
 function version(): string {
   try {
@@ -30,6 +33,17 @@ function version(): string {
   } catch {
     return 'unknown';
   }
+}
+
+/**
+ * The kafkajs this build runs and whether cli.ts's swaps of its modules took: a swap that did not
+ * leaves the daemon correct but slower (docs/decisions/0016, 0017).
+ */
+function kafkajsLine(): string {
+  const { version: kafkajs, kind } = kafkajsCarriage();
+  const swap = (name: string, status: ModuleSwap | undefined) =>
+    status === undefined ? `${name} not tried` : status.installed ? `${name} on` : `${name} off (${status.reason})`;
+  return `kafkajs ${kafkajs} (${kind}): ${swap('fast record decoding', fastRecordDecodingStatus())}, ${swap('fast producing', fastProducingStatus())}`;
 }
 
 const USAGE = `sluice: a stream processor for clickstream windows (Kafka in, Elasticsearch and Redis out)
@@ -48,7 +62,7 @@ usage:
   sluice status    how a running daemon is doing: events/s, watermark, windows, last checkpoint, lag,
                    backpressure (asks http://127.0.0.1:$SLUICE_METRICS_PORT; --url URL, --interval MS)
   sluice config    print every setting (environment variables) with its value, default and meaning
-  sluice version   print sluice's version (also --version, -v)
+  sluice version   print sluice's version, and kafkajs's with its fast paths (also --version, -v)
   sluice help      this text
 
 Configuration is by environment variables only; see \`sluice config\`.
@@ -331,7 +345,7 @@ async function main(argv: string[]): Promise<number> {
     case 'version':
     case '--version':
     case '-v':
-      process.stdout.write(`sluice ${version()}\n`);
+      process.stdout.write(`sluice ${version()}\n${kafkajsLine()}\n`);
       return 0;
     case 'help':
     case '--help':

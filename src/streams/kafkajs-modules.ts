@@ -7,53 +7,36 @@
  * its users load: cli.ts swaps before anything imports kafkajs. Each swap is written against one
  * kafkajs release and checks it; for another release, or once the users are loaded, it does
  * nothing and says why (the daemon then runs on kafkajs's own code, only slower).
+ *
+ * The modules are reached through a host (kafkajs-host.ts): kafkajs's files in node_modules through
+ * Node's require cache, or, in the daemon's bundle, the bundle's own copies of them.
  */
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
+import { kafkajsHost } from './kafkajs-host.js';
 
 /** The kafkajs release the swapped modules mirror. */
 export const KAFKAJS_VERSION = '2.2.4';
 
 export type ModuleSwap = { installed: true } | { installed: false; reason: string };
 
+/** Which kafkajs this thread runs, and how it is carried. */
+export function kafkajsCarriage(): { version: string; kind: 'node_modules' | 'bundled' } {
+  return { version: kafkajsHost.version(), kind: kafkajsHost.kind };
+}
+
 /** Why no module of this kafkajs may be swapped, or undefined if they may. */
 function kafkajsVersionProblem(): string | undefined {
-  const version = (require('kafkajs/package.json') as { version: string }).version;
+  const version = kafkajsHost.version();
   return version === KAFKAJS_VERSION ? undefined : `kafkajs ${version} is not ${KAFKAJS_VERSION}`;
 }
 
-/** The absolute path of a kafkajs module (`kafkajs/src/...`). */
-export function kafkajsPath(module: string): string {
-  return require.resolve(module);
+/** Replaces the export of a kafkajs module (`kafkajs/src/...`, loaded first) with `replacement`, marked as swapped. */
+export function swapExport(module: string, replacement: object): void {
+  kafkajsHost.replace(module, replacement);
 }
 
-/** Whether the module at `path` is loaded (its users may have taken its export already). */
-function isLoaded(path: string): boolean {
-  return require.cache[path] !== undefined;
-}
-
-/** Whether the module at `path` holds a swapped export. */
-function isSwapped(path: string): boolean {
-  return (require.cache[path]?.exports as { sluiceSwapped?: boolean } | undefined)?.sluiceSwapped === true;
-}
-
-/** The module at `path`, loaded through `require`, as the require cache holds it. */
-export function loadedModule(path: string): NodeJS.Module {
-  require(path);
-  const module = require.cache[path];
-  if (!module) throw new Error(`${path} is not in the require cache`);
-  return module;
-}
-
-/** Replaces the export of the module at `path` (loading it first) with `replacement`, marked as swapped. */
-export function swapExport(path: string, replacement: object): void {
-  loadedModule(path).exports = Object.assign(replacement, { sluiceSwapped: true });
-}
-
-/** kafkajs's own module, for the parts a swapped one keeps. */
+/** kafkajs's own module (`kafkajs/src/...`), for the parts a swapped one keeps. */
 export function kafkajsModule<T>(module: string): T {
-  return require(module) as T;
+  return kafkajsHost.load<T>(module);
 }
 
 export interface SwapPlan {
@@ -77,8 +60,8 @@ export function moduleSwap(plan: SwapPlan): { install(): ModuleSwap; status(): M
     try {
       const versionProblem = kafkajsVersionProblem();
       if (versionProblem) return { installed: false, reason: versionProblem };
-      if (plan.replaces.every((module) => isSwapped(kafkajsPath(module)))) return { installed: true };
-      if (plan.takenBy.some((module) => isLoaded(kafkajsPath(module)))) {
+      if (plan.replaces.every((module) => kafkajsHost.isReplaced(module))) return { installed: true };
+      if (plan.takenBy.some((module) => kafkajsHost.isLoaded(module))) {
         return { installed: false, reason: 'kafkajs is loaded already (install before importing kafkajs)' };
       }
       plan.swap();

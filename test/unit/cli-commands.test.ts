@@ -15,11 +15,14 @@ function sluice(...args: string[]) {
   return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
 }
 
-test('sluice version, --version and -v print the package version on stdout and exit 0', () => {
+test('sluice version, --version and -v print the package version, and the bundled kafkajs with its fast paths on, on stdout and exit 0', () => {
+  const kafkajs = (
+    JSON.parse(readFileSync(new URL('../../../node_modules/kafkajs/package.json', import.meta.url), 'utf8')) as { version: string }
+  ).version;
   for (const flag of ['version', '--version', '-v']) {
     const r = sluice(flag);
     assert.equal(r.status, 0, `${flag}: ${r.stderr}`);
-    assert.equal(r.stdout, `sluice ${PACKAGE_VERSION}\n`, flag);
+    assert.equal(r.stdout, `sluice ${PACKAGE_VERSION}\nkafkajs ${kafkajs} (bundled): fast record decoding on, fast producing on\n`, flag);
     assert.equal(r.stderr, '', flag);
   }
 });

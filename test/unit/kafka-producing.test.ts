@@ -188,6 +188,7 @@ testSwapInstall({
   module: fileURLToPath(new URL('../../src/streams/sinks/kafka-producing.js', import.meta.url)),
   install: 'installFastProducing',
   status: 'fastProducingStatus',
+  versionLabel: 'fast producing',
   swaps: {
     grouping: 'kafkajs/src/producer/groupMessagesPerPartition.js',
     record: 'kafkajs/src/protocol/recordBatch/record/v0/index.js',

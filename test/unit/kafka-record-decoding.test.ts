@@ -368,6 +368,7 @@ testSwapInstall({
   module: fileURLToPath(new URL('../../src/streams/sources/kafka-record-decoding.js', import.meta.url)),
   install: 'installFastRecordDecoding',
   status: 'fastRecordDecodingStatus',
+  versionLabel: 'fast record decoding',
   swaps: {
     record: 'kafkajs/src/protocol/recordBatch/record/v0/decoder.js',
     recordBatch: 'kafkajs/src/protocol/recordBatch/v0/decoder.js',

@@ -229,8 +229,10 @@ export class JobRuntime<IN, ACC, OUT> {
       // crash in between can never restore a checkpoint whose undo logs the import cleared.
       if (plan?.from === 'savepoint') await (this.checkpoints as CheckpointStore).dropAfter(0);
       await this.pipeline.start();
-      if (plan && source.checkpointed) await this.afterRestore(plan, opening);
-      else logger.info('no checkpoints with the built-in generator: starting from empty window state');
+      const restored = plan && source.checkpointed ? await this.afterRestore(plan, opening) : undefined;
+      if (!restored) logger.info('no checkpoints with the built-in generator: starting from empty window state');
+      // Waited for below, with the consumer's join.
+      restored?.committed.catch(() => undefined);
 
       this.loop = new MainLoop({
         batches: source.batches,
@@ -294,6 +296,7 @@ export class JobRuntime<IN, ACC, OUT> {
           onFatal: (err) => void this.fail(err),
         }),
       );
+      await restored?.committed;
       // A failure reported while the source was starting (topics that could not be created) has
       // stopped the job already: it is not consuming.
       if (this.lifecycle.is('failed')) throw this.failure;
@@ -453,7 +456,13 @@ export class JobRuntime<IN, ACC, OUT> {
   }
 
   /** The state is restored: make the disk and Kafka agree with it before the first record is read. */
-  private async afterRestore(plan: RestorePlan, opening: SourceOpening): Promise<void> {
+  /**
+   * What the start does once the state is restored: drops the checkpoints after it, records an
+   * imported savepoint as a checkpoint, and starts Kafka's record of what was restored (`committed`:
+   * a transaction, which goes on while the consumer joins its group; the side outputs commit one
+   * transaction at a time, so a first checkpoint's comes after it).
+   */
+  private async afterRestore(plan: RestorePlan, opening: SourceOpening): Promise<{ committed: Promise<void> }> {
     const { config, options } = this;
     const store = this.checkpoints as CheckpointStore;
     const source = this.source as Extract<SourceConnector, { checkpointed: true }>;
@@ -506,7 +515,7 @@ export class JobRuntime<IN, ACC, OUT> {
     // Kafka's record of what was restored: a restart after a crash before the next commit finds
     // it again (and the group's lag is measured from it). Partitions never read: their log start.
     const offsets = new Map([...opening.logStarts, ...pipeline.nextOffsets()]);
-    await source.sideOutputs.commit(restoredId, offsets, this.clock.now() + config.checkpoint.timeoutMs);
+    return { committed: source.sideOutputs.commit(restoredId, offsets, this.clock.now() + config.checkpoint.timeoutMs) };
   }
 
   /** In the main loop, between two batches: the placement and the barrier describe the same cut. */

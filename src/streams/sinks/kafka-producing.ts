@@ -21,7 +21,7 @@
  * kafkajs 2.2.4 only; otherwise the producer works kafkajs's way, only slower, and
  * `fastProducingStatus` says why). cli.ts installs it.
  */
-import { kafkajsModule, kafkajsPath, moduleSwap, swapExport, type ModuleSwap } from '../kafkajs-modules.js';
+import { kafkajsModule, moduleSwap, swapExport, type ModuleSwap } from '../kafkajs-modules.js';
 
 const GROUPING = 'kafkajs/src/producer/groupMessagesPerPartition.js';
 const RECORD_ENCODER = 'kafkajs/src/protocol/recordBatch/record/v0/index.js';
@@ -198,9 +198,9 @@ const producingSwap = moduleSwap({
   takenBy: [SEND_MESSAGES, PRODUCE_REQUEST],
   swap() {
     // Wrappers, not the functions themselves: a swap marks what it installs.
-    swapExport(kafkajsPath(GROUPING), (input: GroupingInput<unknown>) => groupMessagesPerPartition(input));
+    swapExport(GROUPING, (input: GroupingInput<unknown>) => groupMessagesPerPartition(input));
     const encode = fastRecordEncoder(kafkajsModule<EncoderClass>('kafkajs/src/protocol/encoder.js'));
-    swapExport(kafkajsPath(RECORD_ENCODER), (record: RecordInput) => encode(record));
+    swapExport(RECORD_ENCODER, (record: RecordInput) => encode(record));
   },
 });
 

@@ -62,6 +62,8 @@ export class TransactionalSideOutputs implements DeadLetterSink {
   private ready: Promise<void> = Promise.resolve();
   /** A checkpoint whose transaction failed with an unknown outcome (`knowable`: it carried offsets). */
   private unsettled: { checkpointId: number; knowable: boolean } | undefined;
+  /** The last commit asked for (settled either way): the next one starts after it. */
+  private commits: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: SideOutputOptions) {}
 
@@ -140,7 +142,15 @@ export class TransactionalSideOutputs implements DeadLetterSink {
    * outcome unknown (its EndTxn may have committed with the reply lost), so the next attempt (of
    * this checkpoint or a later one) first settles it: see `settle`.
    */
-  async commit(checkpointId: number, offsets: ReadonlyMap<number, number>, deadline: number): Promise<void> {
+  commit(checkpointId: number, offsets: ReadonlyMap<number, number>, deadline: number): Promise<void> {
+    // One transaction at a time, in the order asked: the start's commit of what it restored may
+    // still be in flight when a checkpoint (or a savepoint) commits.
+    const turn = this.commits.then(() => this.commitNow(checkpointId, offsets, deadline));
+    this.commits = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async commitNow(checkpointId: number, offsets: ReadonlyMap<number, number>, deadline: number): Promise<void> {
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     for (let attempt = 1; ; attempt++) {
       if (this.fenced) throw this.fenced;

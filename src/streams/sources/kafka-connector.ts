@@ -4,7 +4,8 @@
  * (docs/kafka-failures.md):
  *
  *   wait for Kafka -> refuse if another daemon runs the job -> start the side-output producer
- *   (fences older ones, settles their transaction) -> read the committed checkpoint (final now)
+ *   (fences older ones, settles their transaction; the log start offsets are read meanwhile) ->
+ *   read the committed checkpoint (final now)
  */
 import type { Admin, Kafka } from 'kafkajs';
 import type { SluiceConfig } from '../../config.js';
@@ -107,11 +108,14 @@ export class KafkaConnector implements CheckpointedSource {
             this.sideTopics.catch(() => undefined);
             this.sideOutputs.writeAfter(this.sideTopics);
           }
+          // Where each partition's log starts does not depend on the fencing: asked meanwhile.
+          const logStarts = this.source.logStartOffsets(admin);
+          logStarts.catch(() => undefined); // awaited below, unless the fencing fails first
           // Fences any older producer of this job and settles the transaction it left open: from
           // here on, the committed checkpoint read below is final.
           await this.sideOutputs.start();
-          const [committed, logStarts] = await Promise.all([this.readCommittedCheckpoint(admin), this.source.logStartOffsets(admin)]);
-          return { committed, logStarts };
+          const [committed, starts] = await Promise.all([this.readCommittedCheckpoint(admin), logStarts]);
+          return { committed, logStarts: starts };
         } catch (err) {
           // A broker just back may answer "coordinator loading", "not coordinator"...: waited out too.
           if (err instanceof SluiceError) throw err;

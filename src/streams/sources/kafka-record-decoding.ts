@@ -22,7 +22,7 @@
  * for kafkajs 2.2.4 only, and not once kafkajs is loaded; the daemon then reads with kafkajs's
  * decoding, only slower, logged at start-up). cli.ts installs it before anything else.
  */
-import { kafkajsModule, kafkajsPath, loadedModule, moduleSwap, swapExport, type ModuleSwap } from '../kafkajs-modules.js';
+import { kafkajsModule, moduleSwap, swapExport, type ModuleSwap } from '../kafkajs-modules.js';
 import { VALUE_AT, VALUE_BYTES, VALUE_LENGTH } from './source.js';
 
 const RECORD_DECODER = 'kafkajs/src/protocol/recordBatch/record/v0/decoder.js';
@@ -550,7 +550,7 @@ const decodingSwap = moduleSwap({
   swap() {
     const Long = kafkajsModule<LongClass>('kafkajs/src/utils/long.js');
     const records = fastRecordDecoding(Long, kafkajsModule<HeaderDecoder>('kafkajs/src/protocol/recordBatch/header/v0/decoder.js'));
-    swapExport(kafkajsPath(RECORD_DECODER), records.decode);
+    swapExport(RECORD_DECODER, records.decode);
     const batchDecoder = fastBatchDecoder({
       Decoder: kafkajsModule<DecoderClass>('kafkajs/src/protocol/decoder.js'),
       records,
@@ -560,13 +560,11 @@ const decodingSwap = moduleSwap({
       PartialMessageError: kafkajsModule<{ KafkaJSPartialMessageError: BatchDecoderParts['PartialMessageError'] }>('kafkajs/src/errors.js')
         .KafkaJSPartialMessageError,
     });
-    swapExport(kafkajsPath(BATCH_DECODER), batchDecoder);
-    const batchPath = kafkajsPath(CONSUMER_BATCH);
-    const batchModule = loadedModule(batchPath);
+    swapExport(BATCH_DECODER, batchDecoder);
     swapExport(
-      batchPath,
+      CONSUMER_BATCH,
       fastConsumerBatch(
-        batchModule.exports as BatchClass,
+        kafkajsModule<BatchClass>(CONSUMER_BATCH),
         Long,
         kafkajsModule<AbortedFilter>('kafkajs/src/consumer/filterAbortedMessages.js'),
       ),
