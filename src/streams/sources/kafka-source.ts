@@ -29,7 +29,7 @@ import type { Logger } from '../../telemetry/logging.js';
 import { carrierFromHeaders } from '../../telemetry/tracing.js';
 import { fastRecordDecodingStatus } from './kafka-record-decoding.js';
 import { ReadAhead } from './read-ahead.js';
-import { judgeStall } from './stall-watch.js';
+import { judgeStall, progressOnLogEnds } from './stall-watch.js';
 import type { SourceBatch, SourceHandler, SourceRecord } from './source.js';
 
 type KafkaSettings = NonNullable<SluiceConfig['kafka']>;
@@ -106,6 +106,8 @@ export class KafkaSource {
   private readonly fetched = new Map<number, number>();
   /** The last log ends seen and when; undefined while unknown. */
   private logEnds: { at: number; ends: Map<number, { start: number; end: number }> } | undefined;
+  /** When a poll of the log ends first failed since the last that answered (Kafka unreachable). */
+  private logEndsUnknownSince: number | undefined;
   private polling = false;
 
   constructor(
@@ -427,11 +429,15 @@ export class KafkaSource {
     try {
       const offsets = await withTimeout(admin.fetchTopicOffsets(this.settings.topic), 5_000);
       const ends = new Map(offsets.map((o) => [o.partition, { start: Number(o.low), end: Number(o.high) }]));
-      this.logEnds = { at: this.now(), ends };
+      const now = this.now();
+      this.lastProgressAt = progressOnLogEnds(this.lastProgressAt, this.logEndsUnknownSince, now, 5 * LOG_END_POLL_MS);
+      this.logEndsUnknownSince = undefined;
+      this.logEnds = { at: now, ends };
       handler.onLogEnds?.(ends, this.fetched);
     } catch (err) {
       if (this.logEnds !== undefined) this.logger.debug({ err }, 'cannot learn where the partitions end; none counts as caught up');
       this.logEnds = undefined;
+      this.logEndsUnknownSince ??= this.now();
       handler.onLogEndsUnknown?.();
     } finally {
       this.polling = false;

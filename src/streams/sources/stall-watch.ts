@@ -42,3 +42,15 @@ export function judgeStall(inputs: StallInputs): StallVerdict {
   const forMs = now - inputs.lastProgressAt;
   return forMs < inputs.timeoutMs ? { kind: 'behind', records: behind } : { kind: 'stalled', records: behind, forMs };
 }
+
+/**
+ * Where the stall clock stands once Kafka tells the log ends again, after `unknownSince` (when a
+ * poll first failed; undefined: the last poll answered). While nothing answered, nothing proved that
+ * records waited: after an outage longer than `maxLogEndAgeMs` (one failed poll is not one), the
+ * consumer gets the whole timeout from Kafka's return to rejoin and fetch, instead of being judged
+ * stalled for the outage itself (the broker is back, its coordinator still loading).
+ */
+export function progressOnLogEnds(lastProgressAt: number, unknownSince: number | undefined, now: number, maxLogEndAgeMs: number): number {
+  if (unknownSince === undefined || now - unknownSince < maxLogEndAgeMs) return lastProgressAt;
+  return Math.max(lastProgressAt, now);
+}
