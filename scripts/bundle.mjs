@@ -10,7 +10,7 @@
  * the OpenTelemetry API and RxJS. In one bundle per thread, "sluice is consuming" came ~100 ms
  * sooner (docs/decisions/0029).
  *
- * kafkajs is bundled too (its ~150 files cost ~50 ms of the start when Node resolved and loaded
+ * kafkajs is bundled too (its ~145 files cost ~65 ms of the start when Node resolved and loaded
  * each: docs/decisions/0033). sluice swaps some of its internal modules before they load
  * (src/streams/kafkajs-modules.ts): in the bundle they are reached through a host of the bundle's
  * own (`kafkajsModuleHost` below) in place of src/streams/kafkajs-host.ts.

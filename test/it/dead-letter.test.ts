@@ -1,15 +1,18 @@
 /**
  * Transactional side outputs on the real broker: dead letters and late events become visible to a
  * read_committed reader only with their checkpoint's transaction, exactly once, together with the
- * checkpoint's offsets in the job's group; a second producer of the same job fences the first.
+ * checkpoint's offsets in the job's group; commits asked at once run in turn; a second producer of
+ * the same job fences the first.
  */
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { after, test } from 'node:test';
 import { ErrorCode, RecordErrorCode, SluiceError } from '../../src/errors.js';
 import { committedCheckpoint, type TransactionalSideOutputs } from '../../src/streams/sinks/side-outputs.js';
 import type { DeadLetter } from '../../src/streams/sinks/sink.js';
 import { committedOffsets, createTopics, deleteTopics, readTopic, testKafka } from '../helpers/kafka.js';
 import { uniqueName } from '../helpers/services.js';
+import { createLogger } from '../../src/telemetry/logging.js';
 import { testSideOutputs } from '../helpers/side-outputs.js';
 
 const kafka = testKafka('sluice-test-side-outputs');
@@ -112,6 +115,60 @@ test('letters after a barrier wait for the next checkpoint; a result letter join
     );
   } finally {
     await sink.close();
+  }
+});
+
+test("commits asked at once run one after the other, in order: the start's record of its restore (offsets only) and a first checkpoint with letters both land", async () => {
+  const name = uniqueName('side-outputs-queue');
+  const { out } = await newTopics(name);
+  const warnings: string[] = [];
+  const sink = testSideOutputs(kafka, name, {
+    logger: createLogger(
+      'warn',
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          warnings.push(chunk.toString());
+          done();
+        },
+      }),
+    ),
+  });
+  await sink.start();
+  try {
+    await sink.send(letters(out, 0, 4));
+    sink.seal(6);
+    // Not awaited one by one: kafkajs refuses a second transaction while one is open, so both
+    // landing means the second waited for the first.
+    await Promise.all([
+      sink.commit(5, new Map([[0, 10]]), Date.now() + 60_000),
+      sink.commit(
+        6,
+        new Map([
+          [0, 14],
+          [1, 3],
+        ]),
+        Date.now() + 60_000,
+      ),
+    ]);
+    assert.deepEqual(sink.held, { letters: 0, bytes: 0 });
+    // Each landed at its first attempt: none failed on the other's open transaction and was retried.
+    assert.deepEqual(warnings, []);
+  } finally {
+    await sink.close();
+  }
+  const records = await readTopic(kafka, out, 4);
+  assert.deepEqual(
+    records.map((r) => Number(r.headers['sluice-source-offset'])),
+    [0, 1, 2, 3],
+    'each letter once',
+  );
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    assert.equal(await committedCheckpoint(admin, `${name}-group`, `${name}-in`), 6, 'the later commit is the last');
+    assert.deepEqual(Object.fromEntries(await committedOffsets(admin, `${name}-group`, `${name}-in`)), { 0: 14, 1: 3 });
+  } finally {
+    await admin.disconnect();
   }
 });
 

@@ -455,7 +455,6 @@ export class JobRuntime<IN, ACC, OUT> {
     return plan;
   }
 
-  /** The state is restored: make the disk and Kafka agree with it before the first record is read. */
   /**
    * What the start does once the state is restored: drops the checkpoints after it, records an
    * imported savepoint as a checkpoint, and starts Kafka's record of what was restored (`committed`:
