@@ -5,6 +5,7 @@
 import type { Kafka } from 'kafkajs';
 import { RecordErrorCode } from '../../src/errors.js';
 import { committedCheckpoint, type SideOutputOptions, TransactionalSideOutputs } from '../../src/streams/sinks/side-outputs.js';
+import { committedOffsets } from './kafka.js';
 import { deadLetterHeaders } from '../../src/streams/sinks/sink.js';
 import { silentLogger } from '../../src/telemetry/logging.js';
 
@@ -27,6 +28,23 @@ export async function groupCheckpoint(kafka: Kafka, name: string): Promise<numbe
   await admin.connect();
   try {
     return await committedCheckpoint(admin, `${name}-group`, `${name}-in`);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** What the group of `testSideOutputs(kafka, name)` records as committed: the checkpoint and the input's offsets by partition. */
+export async function groupCommit(
+  kafka: Kafka,
+  name: string,
+): Promise<{ checkpoint: number | undefined; offsets: Record<number, number> }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return {
+      checkpoint: await committedCheckpoint(admin, `${name}-group`, `${name}-in`),
+      offsets: Object.fromEntries(await committedOffsets(admin, `${name}-group`, `${name}-in`)),
+    };
   } finally {
     await admin.disconnect();
   }

@@ -5,15 +5,14 @@
  * the same job fences the first.
  */
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { after, test } from 'node:test';
 import { ErrorCode, RecordErrorCode, SluiceError } from '../../src/errors.js';
-import { committedCheckpoint, type TransactionalSideOutputs } from '../../src/streams/sinks/side-outputs.js';
+import type { TransactionalSideOutputs } from '../../src/streams/sinks/side-outputs.js';
 import type { DeadLetter } from '../../src/streams/sinks/sink.js';
-import { committedOffsets, createTopics, deleteTopics, readTopic, testKafka } from '../helpers/kafka.js';
+import { createTopics, deleteTopics, readTopic, testKafka } from '../helpers/kafka.js';
 import { uniqueName } from '../helpers/services.js';
-import { createLogger } from '../../src/telemetry/logging.js';
-import { testSideOutputs } from '../helpers/side-outputs.js';
+import { capturingLogger } from '../helpers/capturing-logger.js';
+import { groupCommit, testSideOutputs } from '../helpers/side-outputs.js';
 
 const kafka = testKafka('sluice-test-side-outputs');
 const topics: string[] = [];
@@ -77,14 +76,9 @@ test('a checkpoint of 5,000 letters (2.5 MB) commits in one transaction to a top
     Array.from({ length: 5_000 }, (_, i) => i),
     'all of them, once, in order',
   );
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    assert.equal(await committedCheckpoint(admin, `${name}-group`, `${name}-in`), 7, 'the group records the checkpoint');
-    assert.deepEqual(Object.fromEntries(await committedOffsets(admin, `${name}-group`, `${name}-in`)), { 0: 5_000, 1: 12 });
-  } finally {
-    await admin.disconnect();
-  }
+  const committed = await groupCommit(kafka, name);
+  assert.equal(committed.checkpoint, 7, 'the group records the checkpoint');
+  assert.deepEqual(committed.offsets, { 0: 5_000, 1: 12 });
 });
 
 test('letters after a barrier wait for the next checkpoint; a result letter joins the checkpoint of its epoch; nothing is visible before its commit', async () => {
@@ -121,18 +115,8 @@ test('letters after a barrier wait for the next checkpoint; a result letter join
 test("commits asked at once run one after the other, in order: the start's record of its restore (offsets only) and a first checkpoint with letters both land", async () => {
   const name = uniqueName('side-outputs-queue');
   const { out } = await newTopics(name);
-  const warnings: string[] = [];
-  const sink = testSideOutputs(kafka, name, {
-    logger: createLogger(
-      'warn',
-      new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          warnings.push(chunk.toString());
-          done();
-        },
-      }),
-    ),
-  });
+  const { logger, lines: warnings } = capturingLogger('warn');
+  const sink = testSideOutputs(kafka, name, { logger });
   await sink.start();
   try {
     await sink.send(letters(out, 0, 4));
@@ -162,14 +146,9 @@ test("commits asked at once run one after the other, in order: the start's recor
     [0, 1, 2, 3],
     'each letter once',
   );
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    assert.equal(await committedCheckpoint(admin, `${name}-group`, `${name}-in`), 6, 'the later commit is the last');
-    assert.deepEqual(Object.fromEntries(await committedOffsets(admin, `${name}-group`, `${name}-in`)), { 0: 14, 1: 3 });
-  } finally {
-    await admin.disconnect();
-  }
+  const committed = await groupCommit(kafka, name);
+  assert.equal(committed.checkpoint, 6, 'the later commit is the last');
+  assert.deepEqual(committed.offsets, { 0: 14, 1: 3 });
 });
 
 test('a second daemon of the same job fences the first: its commit fails with KAFKA_FENCED and its letters never become visible', async () => {

@@ -6,16 +6,15 @@
 import assert from 'node:assert/strict';
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { Client } from '@elastic/elasticsearch';
-import { pino } from 'pino';
 import type { SluiceConfig } from '../../src/config.js';
 import { ErrorCode, RecordErrorCode, SluiceError } from '../../src/errors.js';
 import { clickstreamJob, type ClickCountResult } from '../../src/job/clickstream.js';
 import { ElasticsearchSink, type ElasticsearchSinkOptions } from '../../src/streams/sinks/elasticsearch.js';
 import type { DeadLetter, DeadLetterSink } from '../../src/streams/sinks/sink.js';
-import { silentLogger, type Logger } from '../../src/telemetry/logging.js';
+import { silentLogger } from '../../src/telemetry/logging.js';
+import { capturingLogger } from '../helpers/capturing-logger.js';
 import { esNode, uniqueName, waitForElasticsearch } from '../helpers/services.js';
 
 type EsConfig = NonNullable<SluiceConfig['elasticsearch']>;
@@ -95,18 +94,6 @@ async function countDocs(index: string): Promise<number> {
   await admin.indices.refresh({ index });
   const res = await admin.count({ index });
   return (res.body as { count: number }).count;
-}
-
-/** A pino logger writing JSON lines into an array, to check what the sink logs. */
-function capturingLogger(): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, stream), lines };
 }
 
 type Fault = 'forward' | 'destroy' | { status: number; body: unknown };

@@ -6,15 +6,14 @@
 import assert from 'node:assert/strict';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { after, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { pino } from 'pino';
 import type { SluiceConfig } from '../../src/config.js';
 import { ErrorCode, SluiceError } from '../../src/errors.js';
 import { clickstreamJob, type ClickCountResult } from '../../src/job/clickstream.js';
 import { RedisSink, connectionOptions, type RedisSinkOptions } from '../../src/streams/sinks/redis.js';
 import { silentLogger, type Logger } from '../../src/telemetry/logging.js';
+import { capturingLogger } from '../helpers/capturing-logger.js';
 import { redisCommandStat, redisUrl, uniqueName } from '../helpers/services.js';
 
 type RedisConfig = NonNullable<SluiceConfig['redis']>;
@@ -62,17 +61,6 @@ function makeSink(
 
 function keyOf(prefix: string, r: ClickCountResult): string {
   return `${prefix}${r.userId}:${r.windowStart}`;
-}
-
-function capturingLogger(): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, stream), lines };
 }
 
 /** A TCP proxy to the real Redis that can go down (drop and refuse connections) and come back. */
