@@ -104,20 +104,20 @@ const kafkajsModuleHost = {
       contents: `
         const modules = new Map();
         const loaders = { ${named.map((m) => `${JSON.stringify(m)}: () => require(${JSON.stringify(m)})`).join(',\n')} };
-        const cached = (module) => {
+        const known = (module) => {
           if (!(module in loaders)) throw new Error(module + ' is not among the kafkajs modules the bundle gives sluice (scripts/bundle.mjs)');
-          return modules.get(module);
+          return module;
         };
         exports.registerKafkajsModule = (name, module) => void modules.set(name, module);
         exports.kafkajsHost = {
           kind: 'bundled',
           version: () => ${JSON.stringify(version)},
-          load: (module) => (cached(module), loaders[module]()),
-          isLoaded: (module) => cached(module) !== undefined,
-          isReplaced: (module) => cached(module)?.exports?.sluiceSwapped === true,
+          load: (module) => loaders[known(module)](),
+          isLoaded: (module) => modules.has(known(module)),
+          isReplaced: (module) => modules.get(known(module))?.exports?.sluiceSwapped === true,
           replace(module, replacement) {
-            loaders[module]();
-            cached(module).exports = Object.assign(replacement, { sluiceSwapped: true });
+            loaders[known(module)]();
+            modules.get(module).exports = Object.assign(replacement, { sluiceSwapped: true });
           },
         };`,
       resolveDir: root,
