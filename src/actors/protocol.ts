@@ -10,7 +10,7 @@ import type { SavepointFile } from '../state/savepoints/savepoint-format.js';
 import type { WorkerQuery, WorkerQueryAnswer } from '../query/query-types.js';
 import type { JobSource } from '../job/job.js';
 import type { WindowSpec } from '../streams/operators/window-assigners.js';
-import type { LateCandidates } from '../streams/operators/keyed-stage.js';
+import type { LateCandidates, PrintedResults } from '../streams/operators/keyed-stage.js';
 import type { PackedValues, ParsedBatch } from './batch-parse.js';
 
 /** Sent once as workerData. */
@@ -33,6 +33,8 @@ export interface WorkerInit {
   exitAfterSteps?: number;
   /** SLUICE_MAX_RECORD_BYTES: the job's parse refuses larger values here as on the main thread. */
   maxRecordBytes?: number;
+  /** Results go back printed as stdout's JSON lines (`printed`), not as objects: stdout is the only sink. */
+  printResults?: boolean;
 }
 
 /**
@@ -113,7 +115,17 @@ export type FromWorker =
    * `last` marks the step's final chunk, which carries its credit and what became of the step's
    * late candidates (session windows).
    */
-  | { type: 'results'; seq: number; results: unknown[]; credit: Credit; openWindows: number; last: boolean; candidates?: LateCandidates }
+  | {
+      type: 'results';
+      seq: number;
+      /** Empty when the worker prints its results (`WorkerInit.printResults`): they are in `printed`. */
+      results: unknown[];
+      printed?: PrintedResults;
+      credit: Credit;
+      openWindows: number;
+      last: boolean;
+      candidates?: LateCandidates;
+    }
   | { type: 'drained'; seq: number }
   | { type: 'parsed'; seq: number; parsed: ParsedBatch }
   | { type: 'metrics'; seq: number; snapshot: MetricsSnapshot }

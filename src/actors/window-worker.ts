@@ -8,6 +8,7 @@ import { serializeError } from '../errors.js';
 import { jobByName, loadJobSource } from '../job/registry.js';
 import { LmdbWindowStore } from '../state/lmdb-window-store.js';
 import { queryResultMessage } from '../query/worker-query.js';
+import { printLines } from '../streams/sinks/stdout.js';
 import type { LateCandidates } from '../streams/operators/keyed-stage.js';
 import { supervisedThread } from '../supervision/thread-exit.js';
 import type { SluiceMetrics } from '../telemetry/metrics.js';
@@ -113,12 +114,17 @@ try {
   const noCredit = { events: 0, bytes: 0 };
   // One emit function for every step (the step it answers is `answering`): see WindowActor's callbacks.
   let answering: StepToWorker | undefined;
+  // Stdout the only sink: results leave as its lines (the same text the main thread would print).
+  const toDocument = job.toDocument?.bind(job);
+  const noResults: unknown[] = [];
   const emitResults = (results: unknown[], last: boolean, candidates?: LateCandidates): void => {
     const message = answering as StepToWorker;
+    const printed = init.printResults && results.length > 0;
     send({
       type: 'results',
       seq: message.seq,
-      results,
+      results: printed ? noResults : results,
+      ...(printed ? { printed: { lines: printLines(results, toDocument), count: results.length } } : {}),
       credit: last ? message.credit : noCredit,
       openWindows: actor.openWindows(),
       last,

@@ -13,7 +13,13 @@ import { systemClock, systemScheduler, type Cancel, type Clock, type Scheduler }
 import type { Worker } from 'node:worker_threads';
 import { Subject, concatMap, type Subscription } from '../streams/rx.js';
 import { deserializeError, ErrorCode, SluiceError } from '../errors.js';
-import type { KeyedStage, KeyedStep, LateCandidatesCallback, ResultsCallback } from '../streams/operators/keyed-stage.js';
+import type {
+  KeyedStage,
+  KeyedStep,
+  LateCandidatesCallback,
+  PrintedResultsCallback,
+  ResultsCallback,
+} from '../streams/operators/keyed-stage.js';
 import { discardPrestarted } from '../supervision/thread-prestart.js';
 import { ThreadSupervisor } from '../supervision/thread-supervisor.js';
 import type { Logger } from '../telemetry/logging.js';
@@ -77,6 +83,11 @@ export interface WorkerStageOptions<OUT> {
   exitAfterSteps?: number;
   /** SLUICE_MAX_RECORD_BYTES, for the job's parse on the workers (`parseBatch`). */
   maxRecordBytes?: number;
+  /**
+   * The workers print their results as stdout's lines and hand them to `bindPrinted`'s callback,
+   * not to `onResults` (stdout is the only sink, and no trace needs the results' windows).
+   */
+  printResults?: boolean;
   logger: Logger;
 }
 
@@ -132,6 +143,9 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
   private readonly ownerOf: (key: string) => number;
 
   private onResults: ResultsCallback<OUT>;
+  private onPrinted: PrintedResultsCallback = async () => {
+    throw new SluiceError(ErrorCode.INTERNAL, 'printed results before bindPrinted()');
+  };
   private readonly clock: Clock;
   private readonly scheduler: Scheduler;
   private onLate: LateCandidatesCallback | undefined;
@@ -174,6 +188,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
         ...(this.options.cacheEntries === undefined ? {} : { cacheEntries: this.options.cacheEntries }),
         ...(this.options.exitAfterSteps === undefined ? {} : { exitAfterSteps: this.options.exitAfterSteps }),
         ...(this.options.maxRecordBytes === undefined ? {} : { maxRecordBytes: this.options.maxRecordBytes }),
+        ...(this.options.printResults ? { printResults: true } : {}),
       };
       const worker = this.supervisor.start({
         id: `window-worker-${index}`,
@@ -190,6 +205,11 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
   /** Where results go (when the stage was built before the pipeline that consumes them). */
   bindResults(onResults: ResultsCallback<OUT>): void {
     this.onResults = onResults;
+  }
+
+  /** Where results the workers printed go (`printResults`). */
+  bindPrinted(onPrinted: PrintedResultsCallback): void {
+    this.onPrinted = onPrinted;
   }
 
   /** Where what became of late candidates goes (session windows). */
@@ -462,7 +482,8 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
     switch (reply.type) {
       case 'results':
         handle.openWindows = reply.openWindows;
-        if (reply.results.length > 0) await this.onResults(reply.results as OUT[], handle.barriersPassed);
+        if (reply.printed) await this.onPrinted(reply.printed, handle.barriersPassed);
+        else if (reply.results.length > 0) await this.onResults(reply.results as OUT[], handle.barriersPassed);
         if (reply.candidates) {
           if (!this.onLate) throw new SluiceError(ErrorCode.INTERNAL, 'late candidates reported, and nothing to hand them to (bindLate)');
           await this.onLate(reply.candidates, handle.barriersPassed);

@@ -10,6 +10,7 @@ import type { Kafka } from 'kafkajs';
 import type { SluiceConfig } from '../config.js';
 import type { PipelineStats } from '../streams/runtime/pipeline.js';
 import type { DeadLetter, DeadLetterSink, ResultSink } from '../streams/sinks/sink.js';
+import type { PrintedResults } from '../streams/operators/keyed-stage.js';
 import type { SourceBatch } from '../streams/sources/source.js';
 import { startOpsServer, type OpsServer, type Probe } from './http-server.js';
 import { KafkaLagWatcher } from './kafka-lag.js';
@@ -106,7 +107,7 @@ export class DaemonTelemetry {
     this.pipeline = {
       parse: (batch, parse) => this.parse(batch, parse),
       counted: (trace, key, windowStart) => this.counted(trace, key, windowStart),
-      fired: (fired, watermark) => this.fired(fired, watermark),
+      fired: (count, refs, watermark) => this.fired(count, refs, watermark),
       tracing: () => tracingEnabled(),
       batchFinished: (batch) => this.noteBatch(batch),
     };
@@ -265,20 +266,31 @@ export class DaemonTelemetry {
       ...(sink.ready ? { ready: () => (sink.ready as () => Promise<void>).call(sink) } : {}),
       flush: () => sink.flush(),
       close: () => sink.close(),
-      write: async (results, epoch) => {
-        this.metrics.sinkResults.inc(labels, results.length);
-        const t0 = performance.now();
-        this.busy.enter();
-        try {
-          await sink.write(results, epoch);
-        } finally {
-          this.busy.exit();
-          this.metrics.sinkWriteWait.inc(labels, (performance.now() - t0) / 1000);
-        }
-      },
+      write: (results, epoch) => this.meteredWrite(labels, results.length, () => sink.write(results, epoch)),
+      ...(sink.writePrinted
+        ? {
+            writePrinted: (printed: PrintedResults, epoch?: number) =>
+              this.meteredWrite(labels, printed.count, () =>
+                (sink.writePrinted as NonNullable<typeof sink.writePrinted>).call(sink, printed, epoch),
+              ),
+          }
+        : {}),
       // The wrapped sink's own statistics stay reachable.
       ...(typeof withStats.stats === 'function' ? { stats: () => (withStats.stats as () => QueueStatsLike).call(sink) } : {}),
     } as ResultSink<OUT>;
+  }
+
+  /** A sink's write of `count` results: counted, and its wait (the sink's backpressure) timed. */
+  private async meteredWrite(labels: { sink: string }, count: number, write: () => Promise<void>): Promise<void> {
+    this.metrics.sinkResults.inc(labels, count);
+    const t0 = performance.now();
+    this.busy.enter();
+    try {
+      await write();
+    } finally {
+      this.busy.exit();
+      this.metrics.sinkWriteWait.inc(labels, (performance.now() - t0) / 1000);
+    }
   }
 
   /** Dead letters by code, late events, and the wait when too many sends are in flight. */
@@ -367,12 +379,13 @@ export class DaemonTelemetry {
     if (tracingEnabled()) this.windowIndex.add(trace, key, windowStart);
   }
 
-  private fired(fired: readonly FiredWindowRef[], watermark: number): FireScope {
-    if (fired.length === 0) return IMMEDIATE_SCOPE;
+  private fired(count: number, refs: () => readonly FiredWindowRef[], watermark: number): FireScope {
+    if (count === 0) return IMMEDIATE_SCOPE;
     const t0 = performance.now();
-    this.metrics.windowsFired.inc(fired.length);
+    this.metrics.windowsFired.inc(count);
     let span: ReturnType<typeof startSpan>;
     if (tracingEnabled()) {
+      const fired = refs();
       const links = new LinkSet();
       let first = Number.POSITIVE_INFINITY;
       let last = Number.NEGATIVE_INFINITY;
@@ -386,7 +399,7 @@ export class DaemonTelemetry {
       span = startSpan('window fire', {
         links: links.links,
         attributes: {
-          'sluice.windows.fired': fired.length,
+          'sluice.windows.fired': count,
           'sluice.window.start.first': first,
           'sluice.window.start.last': last,
           ...(Number.isFinite(watermark) ? { 'sluice.watermark': watermark } : { 'sluice.watermark.final': true }),
@@ -401,7 +414,7 @@ export class DaemonTelemetry {
         } finally {
           span?.end();
           const seconds = (performance.now() - t0) / 1000;
-          for (let i = 0; i < fired.length; i++) this.metrics.windowFireLatency.observe(seconds);
+          for (let i = 0; i < count; i++) this.metrics.windowFireLatency.observe(seconds);
         }
       },
     };

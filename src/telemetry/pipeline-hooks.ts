@@ -21,8 +21,12 @@ export interface PipelineTelemetry {
   parse<T>(batch: { topic: string; partition: number; records: { length: number } }, parse: () => T): T;
   /** An event carrying a trace context was counted into window (key, windowStart). */
   counted(trace: TraceCarrier, key: string, windowStart: number): void;
-  /** The watermark fired these windows; their results are handed to the sinks inside the scope. */
-  fired(fired: readonly FiredWindowRef[], watermark: number): FireScope;
+  /**
+   * The watermark fired `count` windows; their results are handed to the sinks inside the scope.
+   * `refs` names them, and is called only when tracing needs them (its spans link their events):
+   * results printed on a worker (RenderedResults) have none to give, and are made only with tracing off.
+   */
+  fired(count: number, refs: () => readonly FiredWindowRef[], watermark: number): FireScope;
   /**
    * Whether records' trace contexts are followed now: then the main thread parses (`counted` needs
    * each event there, and the parse its span). Absent: never.

@@ -175,7 +175,8 @@ describe('daemon telemetry', () => {
   test('window fire latency is observed per fired window once the sinks accepted the results', async () => {
     const t = setup();
     const scope = t.telemetry.pipeline.fired(
-      [
+      2,
+      () => [
         { key: 'a', window: { start: 0, end: 60_000 } },
         { key: 'b', window: { start: 0, end: 60_000 } },
       ],

@@ -14,10 +14,11 @@ import type { ToWorker } from '../../src/actors/protocol.js';
 import { POST_AT_EVENTS, WorkerKeyedStage } from '../../src/actors/worker-stage.js';
 import { clickstreamJob, type ClickCountResult } from '../../src/job/clickstream.js';
 import type { JobDefinition } from '../../src/job/job.js';
-import type { KeyedStage, ResultsCallback } from '../../src/streams/operators/keyed-stage.js';
+import type { KeyedStage, PrintedResults, ResultsCallback } from '../../src/streams/operators/keyed-stage.js';
 import { LocalKeyedStage } from '../../src/streams/operators/local-stage.js';
 import { WindowPipeline } from '../../src/streams/runtime/pipeline.js';
 import type { DeadLetter, DeadLetterSink, ResultSink } from '../../src/streams/sinks/sink.js';
+import { printLines } from '../../src/streams/sinks/stdout.js';
 import type { SourceBatch } from '../../src/streams/sources/source.js';
 import { InMemoryWindowStore } from '../../src/streams/operators/windows.js';
 import { silentLogger } from '../../src/telemetry/logging.js';
@@ -90,7 +91,15 @@ class Collect implements ResultSink<ClickCountResult>, DeadLetterSink {
   readonly name = 'collect';
   readonly results: ClickCountResult[] = [];
   readonly letters: string[] = [];
+  /** The lines of results printed on the workers (`printResults`), as the stdout sink gets them. */
+  readonly printed: string[] = [];
   async start() {}
+  async writePrinted(printed: PrintedResults) {
+    const lines = printed.lines.split('\n');
+    assert.equal(lines.pop(), '', 'every printed line ends in a newline');
+    assert.equal(lines.length, printed.count, 'the count is the number of lines');
+    this.printed.push(...lines);
+  }
   async write(results: readonly ClickCountResult[]) {
     for (const r of results) this.results.push({ ...r, byEventType: { ...r.byEventType } });
   }
@@ -143,8 +152,10 @@ function workerStage(o: {
   inboxEvents: number;
   onResults: ResultsCallback<ClickCountResult>;
   onFailure?: (err: unknown) => void;
+  printResults?: boolean;
 }): WorkerKeyedStage<unknown, ClickCountResult> {
   return new WorkerKeyedStage({
+    ...(o.printResults ? { printResults: true } : {}),
     workers: o.workers,
     job: job.name,
     windows: o.windows,
@@ -192,6 +203,50 @@ test('1, 2 and 4 window workers write what the single-threaded reference writes'
         }
       }),
       { numRuns: 15 },
+    );
+  } finally {
+    rmSync(stateRoot, { recursive: true, force: true });
+  }
+});
+
+test('window workers that print their results print, key by key, the lines stdout prints of the reference results', {
+  timeout: 240_000,
+}, async () => {
+  const stateRoot = mkdtempSync(join(tmpdir(), 'sluice-print-'));
+  let runs = 0;
+  // Each key's lines in order (workers interleave keys; a key's results keep their order).
+  const linesByKey = (lines: string[]) => {
+    const m = new Map<string, string[]>();
+    for (const line of lines) {
+      const userId = (JSON.parse(line) as ClickCountResult).userId;
+      m.set(userId, [...(m.get(userId) ?? []), line]);
+    }
+    return m;
+  };
+  try {
+    await fc.assert(
+      fc.asyncProperty(streamArb, async (stream) => {
+        const batches = schedule(stream);
+        const windows = { sizeMs: MIN, allowedLatenessMs: stream.allowedLatenessMs };
+        const reference = await run(
+          batches,
+          stream.allowedLatenessMs,
+          (onResults) => new LocalKeyedStage(windows, job.aggregate, new InMemoryWindowStore(), onResults),
+        );
+        // What the stdout sink prints of the reference's result objects.
+        const expected = printLines(reference.results).split('\n').slice(0, -1);
+        for (const workers of [1, 2]) {
+          const stateDir = join(stateRoot, `run-${runs++}`);
+          const actual = await run(batches, stream.allowedLatenessMs, (onResults) =>
+            workerStage({ workers, windows, stateDir, inboxEvents: 7, onResults, printResults: true }),
+          );
+          assert.equal(actual.results.length, 0, 'no result objects reach the sinks');
+          assert.deepEqual(linesByKey(actual.printed), linesByKey(expected), `printed lines with ${workers} workers`);
+          assert.equal(actual.printed.length, expected.length);
+          assert.deepEqual(actual.letters, reference.letters, `dead letters with ${workers} workers`);
+        }
+      }),
+      { numRuns: 10 },
     );
   } finally {
     rmSync(stateRoot, { recursive: true, force: true });

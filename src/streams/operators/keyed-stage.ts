@@ -52,6 +52,11 @@ export interface KeyedStage<IN> {
   /** Where what became of late candidates goes (stages that may get them: session windows). */
   bindLate?(onLate: LateCandidatesCallback): void;
   /**
+   * Where results printed where they were made go (a stage on worker threads, told to print them:
+   * `WorkerStageOptions.printResults`); such a stage hands no result objects to its results callback.
+   */
+  bindPrinted?(onPrinted: PrintedResultsCallback): void;
+  /**
    * Parse a source batch's values beside the windows (a stage on worker threads): the valid events
    * come back split by owner, keyed and timed, for `processParsed`. Nothing is applied before that.
    */
@@ -66,6 +71,20 @@ export interface KeyedStage<IN> {
  * document's dead letter) is committed with the right checkpoint.
  */
 export type ResultsCallback<OUT> = (results: OUT[], epoch?: number) => Promise<void>;
+
+/**
+ * Results as the stdout sink prints them, printed by the thread that made them: one JSON line per
+ * result (the job's document, `JSON.stringify`), each ending in a newline. When stdout is the only
+ * output, the main thread then neither rebuilds result objects from a worker's message nor prints
+ * them, work that was a tenth of the daemon's CPU with the sinks off (docs/decisions/0034).
+ */
+export interface PrintedResults {
+  readonly lines: string;
+  readonly count: number;
+}
+
+/** Where a stage hands results it printed (`PrintedResults`), as `ResultsCallback` does objects. */
+export type PrintedResultsCallback = (printed: PrintedResults, epoch?: number) => Promise<void>;
 
 /**
  * Where a stage tells what became of a step's late candidates, after that step's results; `epoch`

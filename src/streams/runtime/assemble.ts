@@ -52,6 +52,20 @@ export function preloadSinks(config: Pick<SluiceConfig, 'elasticsearch' | 'redis
   ]);
 }
 
+/**
+ * Whether stdout is the only sink `sinksFromConfig` makes for this job: no Elasticsearch or Redis
+ * output configured for it, one aggregation. The window workers may then print the results
+ * themselves (`WorkerStageOptions.printResults`).
+ */
+export function printsOnly(config: Pick<SluiceConfig, 'elasticsearch' | 'redis'>, job: JobDefinition<unknown, unknown, unknown>): boolean {
+  if (job.aggregations && job.aggregationOf) return false;
+  const outputs = job.outputs ?? DEFAULT_OUTPUTS;
+  return !(config.elasticsearch && outputs.elasticsearch) && !(config.redis && outputs.redis);
+}
+
+/** The built-in job writes every output configured. */
+const DEFAULT_OUTPUTS = { elasticsearch: true, redis: true, stdout: false };
+
 export async function sinksFromConfig<OUT>(
   config: SluiceConfig,
   job: JobDefinition<unknown, unknown, OUT>,
@@ -61,7 +75,7 @@ export async function sinksFromConfig<OUT>(
 ): Promise<Array<ResultSink<OUT>>> {
   if (job.aggregations && job.aggregationOf) return aggregationSinks(config, job, deadLetters, resultsOut, logger);
   const sinks = await storeSinks(config, job, deadLetters, logger);
-  const outputs = job.outputs ?? { elasticsearch: true, redis: true, stdout: false };
+  const outputs = job.outputs ?? DEFAULT_OUTPUTS;
   if (sinks.length === 0 || outputs.stdout) sinks.push(new JsonLinesSink<OUT>(resultsOut, job.toDocument?.bind(job)));
   return sinks;
 }
@@ -74,8 +88,8 @@ async function storeSinks<OUT>(
   logger: Logger,
 ): Promise<Array<ResultSink<OUT>>> {
   const sinks: Array<ResultSink<OUT>> = [];
-  // A job file says which outputs it writes; the built-in job writes every one configured.
-  const outputs = job.outputs ?? { elasticsearch: true, redis: true, stdout: false };
+  // A job file says which outputs it writes.
+  const outputs = job.outputs ?? DEFAULT_OUTPUTS;
   if (config.elasticsearch && outputs.elasticsearch) {
     const { ElasticsearchSink } = await import('../sinks/elasticsearch.js');
     sinks.push(

@@ -16,6 +16,7 @@ import type { SluiceConfig } from '../../config.js';
 import { stateCacheEntriesWithin } from '../../config/runtime-defaults.js';
 import { ErrorCode, SluiceError } from '../../errors.js';
 import type { JobDefinition } from '../../job/job.js';
+import { tracingEnabled } from '../../telemetry/tracing.js';
 import type { WorkerQuery, WorkerQueryReply } from '../../query/query-types.js';
 import { Checkpointing } from '../../state/checkpoints/checkpointing.js';
 import { CHECKPOINT_FORMAT_VERSION, CheckpointStore } from '../../state/checkpoints/checkpoint-store.js';
@@ -28,7 +29,7 @@ import type { Logger } from '../../telemetry/logging.js';
 import { formatStatus } from '../../telemetry/status.js';
 import type { ResultSink } from '../sinks/sink.js';
 import type { SourceConnector, SourceOpening } from '../sources/connector.js';
-import { preloadSinks, sinksFromConfig, sourceFromConfig, type SourceHooks } from './assemble.js';
+import { preloadSinks, printsOnly, sinksFromConfig, sourceFromConfig, type SourceHooks } from './assemble.js';
 import { Lifecycle, type JobState } from './lifecycle.js';
 import { MainLoop } from './main-loop.js';
 import { WindowPipeline, type PipelineStats } from './pipeline.js';
@@ -415,6 +416,10 @@ export class JobRuntime<IN, ACC, OUT> {
       inbox: config.workerInbox,
       maxHeapMb: config.workerMaxHeapMb,
       maxRecordBytes: config.maxRecordBytes,
+      // Stdout alone (the sinks off, the embedded default): the workers print, the main thread
+      // passes their text on. Not for sinks a caller gave, nor with tracing (its spans link the
+      // windows of the results, which printed results no longer name).
+      printResults: !options.sinks && printsOnly(config, job as JobDefinition<unknown, unknown, unknown>) && !tracingEnabled(),
       onFailure: (err) => void this.fail(err),
       onMetrics: (thread, snapshot) => this.telemetry.metrics.mergeThread(thread, snapshot),
       onBarrierAck: (worker, id, changed, files) => this.checkpointing?.workerAcked(worker, id, changed, files),

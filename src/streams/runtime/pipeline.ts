@@ -7,11 +7,11 @@
  * the next starts (the caller serializes them), so the window state, the positions and what the
  * sinks hold always agree. Time is read from an injected clock.
  */
-import { RecordErrorCode } from '../../errors.js';
+import { ErrorCode, RecordErrorCode, SluiceError } from '../../errors.js';
 import type { JobDefinition } from '../../job/job.js';
 import type { Logger } from '../../telemetry/logging.js';
 import { NO_PIPELINE_TELEMETRY, type PipelineTelemetry } from '../../telemetry/pipeline-hooks.js';
-import type { KeyedEvent, KeyedStage, LateCandidates, ResultsCallback } from '../operators/keyed-stage.js';
+import type { KeyedEvent, KeyedStage, LateCandidates, PrintedResults, ResultsCallback } from '../operators/keyed-stage.js';
 import type { DeadLetter, DeadLetterSink, ResultSink } from '../sinks/sink.js';
 import type { SourceBatch, SourceRecord } from '../sources/source.js';
 import { NO_WATERMARK, PartitionWatermarks } from '../operators/watermarks.js';
@@ -136,6 +136,7 @@ export class WindowPipeline<IN, ACC, OUT> {
       this.stage.processParsed !== undefined &&
       aggregations === undefined &&
       !this.merging;
+    this.stage.bindPrinted?.((printed, epoch) => this.writePrinted(printed, epoch));
     if (this.merging) {
       if (!this.stage.bindLate) throw new Error('session windows need a keyed stage that reports late candidates (bindLate)');
       this.stage.bindLate((candidates, epoch) => this.resolveLate(candidates, epoch));
@@ -424,10 +425,26 @@ export class WindowPipeline<IN, ACC, OUT> {
     // Results reach here per worker, possibly long after the watermark moved on: telemetry may
     // only forget traced windows every worker has handed over, or later results would lose links.
     const scope = this.telemetry.fired(
-      results.map((r) => this.options.job.resultRef(r)),
+      results.length,
+      () => results.map((r) => this.options.job.resultRef(r)),
       this.stage.handedOverWatermark(),
     );
     await scope.run(() => Promise.all(this.options.sinks.map((sink) => sink.write(results, epoch))));
+  }
+
+  /** Results a worker printed (stdout is the only sink, tracing is off: `printResultsOnWorkers`). */
+  private async writePrinted(printed: PrintedResults, epoch: number | undefined): Promise<void> {
+    this.counters.resultsOut += printed.count;
+    const scope = this.telemetry.fired(printed.count, () => [], this.stage.handedOverWatermark());
+    await scope.run(() =>
+      Promise.all(
+        this.options.sinks.map((sink) => {
+          if (!sink.writePrinted)
+            throw new SluiceError(ErrorCode.INTERNAL, `printed results reached the ${sink.name} sink, which takes result objects`);
+          return sink.writePrinted(printed, epoch);
+        }),
+      ),
+    );
   }
 
   /** The stage found what became of late candidates: the late ones' letters go out now. */

@@ -5,6 +5,7 @@
  * committed (and, later, checkpoints only completed) after `flush` resolves.
  */
 import type { RecordErrorCode } from '../../errors.js';
+import type { PrintedResults } from '../operators/keyed-stage.js';
 
 export interface ResultSink<OUT> {
   readonly name: string;
@@ -17,6 +18,8 @@ export interface ResultSink<OUT> {
   ready?(): Promise<void>;
   /** `epoch`: barriers the producing worker had passed (see DeadLetter.epoch), for sinks that dead-letter. */
   write(results: readonly OUT[], epoch?: number): Promise<void>;
+  /** As `write`, for results already printed as JSON lines (a sink that prints them as they are: stdout). */
+  writePrinted?(printed: PrintedResults, epoch?: number): Promise<void>;
   flush(): Promise<void>;
   close(): Promise<void>;
 }

@@ -4,7 +4,15 @@
  * quietly instead of crashing the daemon.
  */
 import type { Writable } from 'node:stream';
+import type { PrintedResults } from '../operators/keyed-stage.js';
 import type { ResultSink } from './sink.js';
+
+/** Results as stdout prints them: one JSON line each (the job's document when it has one), each ending in a newline. */
+export function printLines<OUT>(results: readonly OUT[], toDocument?: (result: OUT) => unknown): string {
+  let text = '';
+  for (let i = 0; i < results.length; i++) text += `${JSON.stringify(toDocument ? toDocument(results[i] as OUT) : results[i])}\n`;
+  return text;
+}
 
 export class JsonLinesSink<OUT> implements ResultSink<OUT> {
   readonly name = 'stdout';
@@ -25,7 +33,16 @@ export class JsonLinesSink<OUT> implements ResultSink<OUT> {
   async write(results: readonly OUT[]): Promise<void> {
     if (this.closedPipe || results.length === 0) return;
     const toDocument = this.toDocument;
-    const text = results.map((r) => JSON.stringify(toDocument ? toDocument(r) : r)).join('\n') + '\n';
+    await this.print(printLines(results, toDocument));
+  }
+
+  /** Lines `printLines` made where the results were (a window worker): the same text, printed as it is. */
+  async writePrinted(printed: PrintedResults): Promise<void> {
+    if (this.closedPipe || printed.count === 0) return;
+    await this.print(printed.lines);
+  }
+
+  private async print(text: string): Promise<void> {
     if (!this.out.write(text)) await this.drained();
   }
 
