@@ -364,6 +364,25 @@ test("the consumer batch keeps the messages kafkajs's keeps, past the fetched of
   );
 });
 
+test('a consumer batch that filters nothing out keeps the fetched message array, not a copy of it', () => {
+  const messages: Message[] = [5, 6, 7].map((o) => ({
+    offset: String(o),
+    key: null,
+    isControlRecord: false,
+    batchContext: { producerId: '1', inTransaction: false },
+  }));
+  const batch = new FastBatch('t', '5', { messages, abortedTransactions: [] }) as unknown as Record<string, unknown>;
+  assert.equal(batch.messages, messages);
+  assert.equal(batch.messagesWithinOffset, messages);
+  // One below the fetched offset: filtered, as kafkajs filters (a copy; the fetched array untouched).
+  const from6 = new FastBatch('t', '6', { messages, abortedTransactions: [] }) as unknown as Record<string, Message[]>;
+  assert.deepEqual(
+    from6.messages?.map((m) => m.offset),
+    ['6', '7'],
+  );
+  assert.equal(messages.length, 3);
+});
+
 testSwapInstall({
   module: fileURLToPath(new URL('../../src/streams/sources/kafka-record-decoding.js', import.meta.url)),
   install: 'installFastRecordDecoding',

@@ -527,7 +527,7 @@ export function fastConsumerBatch(Batch: BatchClass, Long: LongClass, filterAbor
       super(topic, fetchedOffset, { ...partitionData, messages: [] });
       const { messages, abortedTransactions } = partitionData;
       const from = safeInteger(fetchedOffset);
-      const withinOffset = messages.filter((m) => {
+      const withinOffset = kept(messages, (m) => {
         const offset = KafkaRecord.offsetNumber(m) ?? safeInteger(m.offset);
         // NaN on either side: compared as kafkajs compares, with Longs.
         return Number.isNaN(offset) || Number.isNaN(from) ? Long.fromValue(m.offset).gte(fetchedOffset) : offset >= from;
@@ -535,10 +535,23 @@ export function fastConsumerBatch(Batch: BatchClass, Long: LongClass, filterAbor
       Object.assign(this, {
         rawMessages: messages,
         messagesWithinOffset: withinOffset,
-        messages: filterAborted({ messages: withinOffset, abortedTransactions }).filter((m) => !m.isControlRecord),
+        messages: kept(filterAborted({ messages: withinOffset, abortedTransactions }), (m) => !m.isControlRecord),
       });
     }
   };
+}
+
+/**
+ * `messages.filter(keep)`, or `messages` itself when every message is kept: what a fetch almost
+ * always gives (no record below the fetched offset, no control record), so the usual batch makes
+ * no copy of its message array, where kafkajs made three (~55 MB a 1M-record run, a seventh of
+ * what the consuming thread allocated). The batch never changes the arrays it holds.
+ */
+function kept<T>(messages: T[], keep: (message: T) => boolean): T[] {
+  for (let i = 0; i < messages.length; i++) {
+    if (!keep(messages[i] as T)) return messages.filter(keep);
+  }
+  return messages;
 }
 
 export type FastDecodingInstall = ModuleSwap;
