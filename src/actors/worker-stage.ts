@@ -27,14 +27,22 @@ import { KEY_GROUPS, keyGroupsOfWorker, keyOwner } from './key-groups.js';
 import type { MetricsSnapshot } from '../telemetry/metrics.js';
 import type { Credit, FromWorker, SavepointImport, StepToWorker, ToWorker, WorkerInit } from './protocol.js';
 import { encodeSteps, windowInputOf, type EncodedStep } from './step-codec.js';
-import type { PackedValues, ParsedBatch } from './batch-parse.js';
+import { parseForOwners, type PackedValues, type ParsedBatch } from './batch-parse.js';
 import { windowWorkerFile } from './window-worker-file.js';
 import { jobByName, loadJobSource } from '../job/registry.js';
-import type { JobSource } from '../job/job.js';
+import type { JobDefinition, JobSource } from '../job/job.js';
 import type { WindowSpec } from '../streams/operators/window-assigners.js';
 import type { WindowInput } from '../job/window-input.js';
 import type { SavepointFile } from '../state/savepoints/savepoint-format.js';
 import type { WorkerQuery, WorkerQueryReply } from '../query/query-types.js';
+
+/**
+ * `parseBatch` parses on the main thread once every worker has this many batches waiting for their
+ * parse: the workers are behind, and the main thread would otherwise wait for them (with the
+ * results printed on the workers, it idled half of a one-worker run while the worker was the
+ * slowest thread: docs/decisions/0034).
+ */
+export const PARSE_HERE_WHEN_QUEUED = 2;
 
 /** Steps holding this many events are posted at once rather than at the end of the turn (`postStep`). */
 export const POST_AT_EVENTS = 1_000;
@@ -128,6 +136,8 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
   private readonly supervisor: ThreadSupervisor;
   private readonly handles: Array<WorkerHandle> = [];
   private seq = 0;
+  /** Batches `parseBatch` parsed on this thread because every worker was behind. */
+  parsedHere = 0;
   /** Which worker `parseBatch` looks at first (round the workers). */
   private parseTurn = 0;
   /** A post of the workers' outboxes is due at the end of this turn of the event loop. */
@@ -140,6 +150,8 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
   private stopping = false;
   /** What the job's aggregate reads of an event: all a step message carries of it. */
   private input: WindowInput<IN, unknown> | undefined;
+  /** The job as the workers load it (the same parse options): for batches parsed here (`parseBatch`). */
+  private parser: JobDefinition<IN, unknown, unknown> | undefined;
   private readonly ownerOf: (key: string) => number;
 
   private onResults: ResultsCallback<OUT>;
@@ -257,8 +269,12 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
     }
     await Promise.all(ready);
     // After the workers: an unknown job fails as a worker that cannot start (the workers know jobs by name too).
-    const job = this.options.jobSource ? await loadJobSource(this.options.jobSource) : jobByName(this.options.job);
+    const parseOptions = this.options.maxRecordBytes === undefined ? {} : { maxRecordBytes: this.options.maxRecordBytes };
+    const job = this.options.jobSource
+      ? await loadJobSource(this.options.jobSource, parseOptions)
+      : jobByName(this.options.job, parseOptions);
     this.input = windowInputOf(job as { windowInput?: WindowInput<IN, unknown> });
+    this.parser = job as JobDefinition<IN, unknown, unknown>;
     if (this.options.onMetrics) {
       const every = this.options.metricsIntervalMs ?? 5_000;
       const ask = () => {
@@ -301,6 +317,11 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
     for (let k = 1; k < n; k++) {
       const h = this.handles[(from + k) % n] as WorkerHandle;
       if (h.parsing < handle.parsing) handle = h;
+    }
+    // Every worker is behind: parse here (the same function the workers run, so the same result).
+    if (this.parser && this.input && this.handles.every((h) => h.parses.size >= PARSE_HERE_WHEN_QUEUED)) {
+      this.parsedHere++;
+      return Promise.resolve(parseForOwners(this.parser, packed, nowMs, n, this.ownerOf, this.input).parsed);
     }
     const seq = ++this.seq;
     const target = handle;

@@ -114,9 +114,11 @@ async function run(
   batches: SourceBatch[],
   allowedLatenessMs: number,
   stage: (onResults: ResultsCallback<ClickCountResult>) => KeyedStage<unknown>,
+  parseOn: 'main' | 'workers' = 'main',
 ) {
   const out = new Collect();
   const pipeline = new WindowPipeline({
+    parseOn,
     job,
     windows: { sizeMs: MIN, outOfOrdernessMs: 5000, allowedLatenessMs, idleTimeoutMs: 0 },
     topics: { dlq: 'dlq', late: 'late' },
@@ -207,6 +209,49 @@ test('1, 2 and 4 window workers write what the single-threaded reference writes'
   } finally {
     rmSync(stateRoot, { recursive: true, force: true });
   }
+});
+
+test('with the parse on the workers (and here when every worker is behind), 1 and 2 workers write what the reference writes', {
+  timeout: 240_000,
+}, async () => {
+  const stateRoot = mkdtempSync(join(tmpdir(), 'sluice-parse-'));
+  let runs = 0;
+  let parsedHere = 0;
+  try {
+    await fc.assert(
+      fc.asyncProperty(streamArb, async (stream) => {
+        const batches = schedule(stream);
+        const windows = { sizeMs: MIN, allowedLatenessMs: stream.allowedLatenessMs };
+        const reference = await run(
+          batches,
+          stream.allowedLatenessMs,
+          (onResults) => new LocalKeyedStage(windows, job.aggregate, new InMemoryWindowStore(), onResults),
+        );
+        for (const workers of [1, 2]) {
+          const stateDir = join(stateRoot, `run-${runs++}`);
+          let stage: WorkerKeyedStage<unknown, ClickCountResult> | undefined;
+          const actual = await run(
+            batches,
+            stream.allowedLatenessMs,
+            (onResults) => {
+              stage = workerStage({ workers, windows, stateDir, inboxEvents: 7, onResults });
+              return stage;
+            },
+            'workers',
+          );
+          parsedHere += stage?.parsedHere ?? 0;
+          assert.deepEqual(actual.letters, reference.letters, `dead letters with ${workers} workers`);
+          assert.deepEqual(byKey(actual.results), byKey(reference.results), `results with ${workers} workers`);
+          assert.equal(actual.results.length, reference.results.length);
+        }
+      }),
+      { numRuns: 10 },
+    );
+  } finally {
+    rmSync(stateRoot, { recursive: true, force: true });
+  }
+  // Batches come faster than a worker parses them here: some were parsed on this thread.
+  assert.ok(parsedHere > 0, 'no batch was parsed on the main thread');
 });
 
 test('window workers that print their results print, key by key, the lines stdout prints of the reference results', {
