@@ -44,6 +44,17 @@ import type { WorkerQuery, WorkerQueryReply } from '../query/query-types.js';
  */
 export const PARSE_HERE_WHEN_QUEUED = 2;
 
+/**
+ * How many of `workers` window workers parse batches (the first ones): all but one, and at least
+ * one. The main thread parses when they are behind (`PARSE_HERE_WHEN_QUEUED`), so as many threads
+ * as there are workers can still parse, and one isolate fewer warms the parser up (TurboFan compiles
+ * it in each; decision 0032). Two workers on two cores, 6 interleaved pairs: 3.31 against 3.49 s,
+ * CPU 5.31 against 5.69 s (docs/decisions/0034).
+ */
+export function parsingWorkers(workers: number): number {
+  return Math.max(1, workers - 1);
+}
+
 /** Steps holding this many events are posted at once rather than at the end of the turn (`postStep`). */
 export const POST_AT_EVENTS = 1_000;
 
@@ -310,16 +321,20 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
    */
   parseBatch(packed: PackedValues, nowMs: number): Promise<ParsedBatch> {
     this.throwIfFailed();
-    // The fewest records being parsed; ties go round the workers, so none parses more than its share.
+    // Among the parsing workers, the fewest records being parsed; ties go round them, so none
+    // parses more than its share.
     const n = this.handles.length;
-    const from = this.parseTurn++ % n;
+    const m = parsingWorkers(n);
+    const from = this.parseTurn++ % m;
     let handle = this.handles[from] as WorkerHandle;
-    for (let k = 1; k < n; k++) {
-      const h = this.handles[(from + k) % n] as WorkerHandle;
+    for (let k = 1; k < m; k++) {
+      const h = this.handles[(from + k) % m] as WorkerHandle;
       if (h.parsing < handle.parsing) handle = h;
     }
-    // Every worker is behind: parse here (the same function the workers run, so the same result).
-    if (this.parser && this.input && this.handles.every((h) => h.parses.size >= PARSE_HERE_WHEN_QUEUED)) {
+    // Every parsing worker is behind: parse here (the same function the workers run, so the same result).
+    let behind = true;
+    for (let k = 0; k < m; k++) if ((this.handles[k] as WorkerHandle).parses.size < PARSE_HERE_WHEN_QUEUED) behind = false;
+    if (this.parser && this.input && behind) {
       this.parsedHere++;
       return Promise.resolve(parseForOwners(this.parser, packed, nowMs, n, this.ownerOf, this.input).parsed);
     }

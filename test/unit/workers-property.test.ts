@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { type TransferListItem, Worker } from 'node:worker_threads';
 import type { ToWorker } from '../../src/actors/protocol.js';
-import { POST_AT_EVENTS, WorkerKeyedStage } from '../../src/actors/worker-stage.js';
+import { parsingWorkers, POST_AT_EVENTS, WorkerKeyedStage } from '../../src/actors/worker-stage.js';
 import { clickstreamJob, type ClickCountResult } from '../../src/job/clickstream.js';
 import type { JobDefinition } from '../../src/job/job.js';
 import type { KeyedStage, PrintedResults, ResultsCallback } from '../../src/streams/operators/keyed-stage.js';
@@ -169,11 +169,11 @@ function workerStage(o: {
   });
 }
 
-/** `seen` gets every message posted to any worker until the returned function puts postMessage back. */
-function spyOnPosts(seen: (message: ToWorker) => void): () => void {
+/** `seen` gets every message posted to any worker (`this`: the worker) until the returned function puts postMessage back. */
+function spyOnPosts(seen: (this: Worker, message: ToWorker) => void): () => void {
   const original = Worker.prototype.postMessage;
   Worker.prototype.postMessage = function (this: Worker, message: ToWorker, transfer?: readonly TransferListItem[]) {
-    seen(message);
+    seen.call(this, message);
     return original.call(this, message, transfer);
   } as typeof original;
   return () => {
@@ -252,6 +252,44 @@ test('with the parse on the workers (and here when every worker is behind), 1 an
   }
   // Batches come faster than a worker parses them here: some were parsed on this thread.
   assert.ok(parsedHere > 0, 'no batch was parsed on the main thread');
+});
+
+test('of two window workers only the first parses (the main thread parses when it is behind); both count their keys', async () => {
+  const stream = fc.sample(streamArb, { seed: 11, numRuns: 1 })[0] as Stream;
+  const batches = schedule(stream);
+  const windows = { sizeMs: MIN, allowedLatenessMs: stream.allowedLatenessMs };
+  const reference = await run(
+    batches,
+    stream.allowedLatenessMs,
+    (onResults) => new LocalKeyedStage(windows, job.aggregate, new InMemoryWindowStore(), onResults),
+  );
+  const stateDir = mkdtempSync(join(tmpdir(), 'sluice-parsers-'));
+  // Which thread got which message types.
+  const posted = new Map<number, Set<string>>();
+  const restore = spyOnPosts(function (this: Worker, message: ToWorker) {
+    const types = posted.get(this.threadId) ?? new Set<string>();
+    types.add(message.type === 'steps' ? 'step' : message.type);
+    posted.set(this.threadId, types);
+  });
+  try {
+    const actual = await run(
+      batches,
+      stream.allowedLatenessMs,
+      (onResults) => workerStage({ workers: 2, windows, stateDir, inboxEvents: 7, onResults }),
+      'workers',
+    );
+    assert.deepEqual(byKey(actual.results), byKey(reference.results));
+    const parsing = [...posted.values()].filter((types) => types.has('parse'));
+    const counting = [...posted.values()].filter((types) => types.has('step'));
+    assert.equal(parsing.length, 1, 'one worker parses');
+    assert.equal(counting.length, 2, 'both workers count');
+  } finally {
+    restore();
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+  assert.equal(parsingWorkers(1), 1);
+  assert.equal(parsingWorkers(2), 1);
+  assert.equal(parsingWorkers(4), 3);
 });
 
 test('window workers that print their results print, key by key, the lines stdout prints of the reference results', {
