@@ -37,17 +37,17 @@ import type { SavepointFile } from '../state/savepoints/savepoint-format.js';
 import type { WorkerQuery, WorkerQueryReply } from '../query/query-types.js';
 
 /**
- * `parseBatch` parses on the main thread once every worker has this many batches waiting for their
- * parse: the workers are behind, and the main thread would otherwise wait for them (with the
+ * `parseBatch` parses on the main thread (when it prints only stdout's text: `printResults`) once
+ * every parsing worker has this many batches waiting for their parse: the workers are behind, and the main thread would otherwise wait for them (with the
  * results printed on the workers, it idled half of a one-worker run while the worker was the
  * slowest thread: docs/decisions/0034).
  */
 export const PARSE_HERE_WHEN_QUEUED = 2;
 
 /**
- * How many of `workers` window workers parse batches (the first ones): all but one, and at least
- * one. The main thread parses when they are behind (`PARSE_HERE_WHEN_QUEUED`), so as many threads
- * as there are workers can still parse, and one isolate fewer warms the parser up (TurboFan compiles
+ * How many of `workers` window workers parse batches (the first ones) when the main thread may
+ * parse too (`printResults`): all but one, and at least one. The main thread parses when they are
+ * behind (`PARSE_HERE_WHEN_QUEUED`), so as many threads as there are workers can still parse, and one isolate fewer warms the parser up (TurboFan compiles
  * it in each; decision 0032). Two workers on two cores, 6 interleaved pairs: 3.31 against 3.49 s,
  * CPU 5.31 against 5.69 s (docs/decisions/0034).
  */
@@ -324,7 +324,10 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
     // Among the parsing workers, the fewest records being parsed; ties go round them, so none
     // parses more than its share.
     const n = this.handles.length;
-    const m = parsingWorkers(n);
+    // The main thread helps only when it prints no more than stdout's text: with Elasticsearch or
+    // Redis it feeds their sinks, and a parse there slowed the run (docs/decisions/0034).
+    const mainParses = this.options.printResults === true;
+    const m = mainParses ? parsingWorkers(n) : n;
     const from = this.parseTurn++ % m;
     let handle = this.handles[from] as WorkerHandle;
     for (let k = 1; k < m; k++) {
@@ -334,7 +337,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
     // Every parsing worker is behind: parse here (the same function the workers run, so the same result).
     let behind = true;
     for (let k = 0; k < m; k++) if ((this.handles[k] as WorkerHandle).parses.size < PARSE_HERE_WHEN_QUEUED) behind = false;
-    if (this.parser && this.input && behind) {
+    if (mainParses && this.parser && this.input && behind) {
       this.parsedHere++;
       return Promise.resolve(parseForOwners(this.parser, packed, nowMs, n, this.ownerOf, this.input).parsed);
     }

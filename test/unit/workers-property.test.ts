@@ -140,6 +140,19 @@ async function run(
   return out;
 }
 
+/** Each key's printed lines in order (workers interleave keys; a key's results keep their order). */
+const linesByKey = (lines: string[]) => {
+  const m = new Map<string, string[]>();
+  for (const line of lines) {
+    const userId = (JSON.parse(line) as ClickCountResult).userId;
+    m.set(userId, [...(m.get(userId) ?? []), line]);
+  }
+  return m;
+};
+
+/** What the stdout sink prints of result objects, line by line. */
+const printedOf = (results: ClickCountResult[]) => printLines(results).split('\n').slice(0, -1);
+
 const byKey = (results: ClickCountResult[]) => {
   const m = new Map<string, string[]>();
   for (const r of results) m.set(r.userId, [...(m.get(r.userId) ?? []), JSON.stringify(r)]);
@@ -211,7 +224,7 @@ test('1, 2 and 4 window workers write what the single-threaded reference writes'
   }
 });
 
-test('with the parse on the workers (and here when every worker is behind), 1 and 2 workers write what the reference writes', {
+test('with the parse on the workers (and here when every worker is behind and the workers print), 1 and 2 workers write what the reference writes', {
   timeout: 240_000,
 }, async () => {
   const stateRoot = mkdtempSync(join(tmpdir(), 'sluice-parse-'));
@@ -228,21 +241,30 @@ test('with the parse on the workers (and here when every worker is behind), 1 an
           (onResults) => new LocalKeyedStage(windows, job.aggregate, new InMemoryWindowStore(), onResults),
         );
         for (const workers of [1, 2]) {
-          const stateDir = join(stateRoot, `run-${runs++}`);
-          let stage: WorkerKeyedStage<unknown, ClickCountResult> | undefined;
-          const actual = await run(
-            batches,
-            stream.allowedLatenessMs,
-            (onResults) => {
-              stage = workerStage({ workers, windows, stateDir, inboxEvents: 7, onResults });
-              return stage;
-            },
-            'workers',
-          );
-          parsedHere += stage?.parsedHere ?? 0;
-          assert.deepEqual(actual.letters, reference.letters, `dead letters with ${workers} workers`);
-          assert.deepEqual(byKey(actual.results), byKey(reference.results), `results with ${workers} workers`);
-          assert.equal(actual.results.length, reference.results.length);
+          for (const printResults of [false, true]) {
+            const stateDir = join(stateRoot, `run-${runs++}`);
+            let stage: WorkerKeyedStage<unknown, ClickCountResult> | undefined;
+            const actual = await run(
+              batches,
+              stream.allowedLatenessMs,
+              (onResults) => {
+                stage = workerStage({ workers, windows, stateDir, inboxEvents: 7, onResults, printResults });
+                return stage;
+              },
+              'workers',
+            );
+            const what = `${workers} workers${printResults ? ', printing' : ''}`;
+            assert.deepEqual(actual.letters, reference.letters, `dead letters with ${what}`);
+            if (printResults) {
+              parsedHere += stage?.parsedHere ?? 0;
+              assert.deepEqual(linesByKey(actual.printed), linesByKey(printedOf(reference.results)), `printed with ${what}`);
+            } else {
+              // Feeding Elasticsearch or Redis, the main thread never parses.
+              assert.equal(stage?.parsedHere, 0, `parsed on the main thread with ${what}`);
+              assert.deepEqual(byKey(actual.results), byKey(reference.results), `results with ${what}`);
+              assert.equal(actual.results.length, reference.results.length);
+            }
+          }
         }
       }),
       { numRuns: 10 },
@@ -254,7 +276,7 @@ test('with the parse on the workers (and here when every worker is behind), 1 an
   assert.ok(parsedHere > 0, 'no batch was parsed on the main thread');
 });
 
-test('of two window workers only the first parses (the main thread parses when it is behind); both count their keys', async () => {
+test('of two window workers that print, only the first parses (the main thread parses when it is behind); both count their keys', async () => {
   const stream = fc.sample(streamArb, { seed: 11, numRuns: 1 })[0] as Stream;
   const batches = schedule(stream);
   const windows = { sizeMs: MIN, allowedLatenessMs: stream.allowedLatenessMs };
@@ -275,10 +297,10 @@ test('of two window workers only the first parses (the main thread parses when i
     const actual = await run(
       batches,
       stream.allowedLatenessMs,
-      (onResults) => workerStage({ workers: 2, windows, stateDir, inboxEvents: 7, onResults }),
+      (onResults) => workerStage({ workers: 2, windows, stateDir, inboxEvents: 7, onResults, printResults: true }),
       'workers',
     );
-    assert.deepEqual(byKey(actual.results), byKey(reference.results));
+    assert.deepEqual(linesByKey(actual.printed), linesByKey(printedOf(reference.results)));
     const parsing = [...posted.values()].filter((types) => types.has('parse'));
     const counting = [...posted.values()].filter((types) => types.has('step'));
     assert.equal(parsing.length, 1, 'one worker parses');
@@ -297,15 +319,6 @@ test('window workers that print their results print, key by key, the lines stdou
 }, async () => {
   const stateRoot = mkdtempSync(join(tmpdir(), 'sluice-print-'));
   let runs = 0;
-  // Each key's lines in order (workers interleave keys; a key's results keep their order).
-  const linesByKey = (lines: string[]) => {
-    const m = new Map<string, string[]>();
-    for (const line of lines) {
-      const userId = (JSON.parse(line) as ClickCountResult).userId;
-      m.set(userId, [...(m.get(userId) ?? []), line]);
-    }
-    return m;
-  };
   try {
     await fc.assert(
       fc.asyncProperty(streamArb, async (stream) => {
@@ -317,7 +330,7 @@ test('window workers that print their results print, key by key, the lines stdou
           (onResults) => new LocalKeyedStage(windows, job.aggregate, new InMemoryWindowStore(), onResults),
         );
         // What the stdout sink prints of the reference's result objects.
-        const expected = printLines(reference.results).split('\n').slice(0, -1);
+        const expected = printedOf(reference.results);
         for (const workers of [1, 2]) {
           const stateDir = join(stateRoot, `run-${runs++}`);
           const actual = await run(batches, stream.allowedLatenessMs, (onResults) =>
