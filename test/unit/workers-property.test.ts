@@ -140,6 +140,15 @@ async function run(
   return out;
 }
 
+/** The single-threaded reference run: what every worker run must write. */
+function referenceRun(batches: SourceBatch[], windows: { sizeMs: number; allowedLatenessMs: number }) {
+  return run(
+    batches,
+    windows.allowedLatenessMs,
+    (onResults) => new LocalKeyedStage(windows, job.aggregate, new InMemoryWindowStore(), onResults),
+  );
+}
+
 /** Each key's printed lines in order (workers interleave keys; a key's results keep their order). */
 const linesByKey = (lines: string[]) => {
   const m = new Map<string, string[]>();
@@ -202,11 +211,7 @@ test('1, 2 and 4 window workers write what the single-threaded reference writes'
       fc.asyncProperty(streamArb, async (stream) => {
         const batches = schedule(stream);
         const windows = { sizeMs: MIN, allowedLatenessMs: stream.allowedLatenessMs };
-        const reference = await run(
-          batches,
-          stream.allowedLatenessMs,
-          (onResults) => new LocalKeyedStage(windows, job.aggregate, new InMemoryWindowStore(), onResults),
-        );
+        const reference = await referenceRun(batches, windows);
         for (const workers of [1, 2, 4]) {
           const stateDir = join(stateRoot, `run-${runs++}`);
           const actual = await run(batches, stream.allowedLatenessMs, (onResults) =>
@@ -235,11 +240,7 @@ test('with the parse on the workers (and here when every worker is behind and th
       fc.asyncProperty(streamArb, async (stream) => {
         const batches = schedule(stream);
         const windows = { sizeMs: MIN, allowedLatenessMs: stream.allowedLatenessMs };
-        const reference = await run(
-          batches,
-          stream.allowedLatenessMs,
-          (onResults) => new LocalKeyedStage(windows, job.aggregate, new InMemoryWindowStore(), onResults),
-        );
+        const reference = await referenceRun(batches, windows);
         for (const workers of [1, 2]) {
           for (const printResults of [false, true]) {
             const stateDir = join(stateRoot, `run-${runs++}`);
@@ -280,11 +281,7 @@ test('of two window workers that print, only the first parses (the main thread p
   const stream = fc.sample(streamArb, { seed: 11, numRuns: 1 })[0] as Stream;
   const batches = schedule(stream);
   const windows = { sizeMs: MIN, allowedLatenessMs: stream.allowedLatenessMs };
-  const reference = await run(
-    batches,
-    stream.allowedLatenessMs,
-    (onResults) => new LocalKeyedStage(windows, job.aggregate, new InMemoryWindowStore(), onResults),
-  );
+  const reference = await referenceRun(batches, windows);
   const stateDir = mkdtempSync(join(tmpdir(), 'sluice-parsers-'));
   // Which thread got which message types.
   const posted = new Map<number, Set<string>>();
@@ -324,11 +321,7 @@ test('window workers that print their results print, key by key, the lines stdou
       fc.asyncProperty(streamArb, async (stream) => {
         const batches = schedule(stream);
         const windows = { sizeMs: MIN, allowedLatenessMs: stream.allowedLatenessMs };
-        const reference = await run(
-          batches,
-          stream.allowedLatenessMs,
-          (onResults) => new LocalKeyedStage(windows, job.aggregate, new InMemoryWindowStore(), onResults),
-        );
+        const reference = await referenceRun(batches, windows);
         // What the stdout sink prints of the reference's result objects.
         const expected = printedOf(reference.results);
         for (const workers of [1, 2]) {
@@ -362,7 +355,7 @@ test('the steps of batches processed in one turn of the event loop reach a worke
   stream.batchSizes = [2, 3];
   const batches = schedule(stream);
   const windows = { sizeMs: MIN, allowedLatenessMs: 0 };
-  const reference = await run(batches, 0, (onResults) => new LocalKeyedStage(windows, job.aggregate, new InMemoryWindowStore(), onResults));
+  const reference = await referenceRun(batches, windows);
   const stateDir = mkdtempSync(join(tmpdir(), 'sluice-steps-'));
   // What the stage posts, by message type.
   const posted = new Map<string, number>();
