@@ -38,18 +38,18 @@ import type { WorkerQuery, WorkerQueryReply } from '../query/query-types.js';
 
 /**
  * `parseBatch` parses on the main thread (when it prints only stdout's text: `printResults`) once
- * every parsing worker has this many batches waiting for their parse: the workers are behind, and the main thread would otherwise wait for them (with the
- * results printed on the workers, it idled half of a one-worker run while the worker was the
- * slowest thread: docs/decisions/0034).
+ * every parsing worker has this many batches waiting for their parse: the workers are behind, and
+ * the main thread would otherwise wait for them (with the results printed on the workers, it idled
+ * half of a one-worker run while the worker was the slowest thread: docs/decisions/0034).
  */
 export const PARSE_HERE_WHEN_QUEUED = 2;
 
 /**
  * How many of `workers` window workers parse batches (the first ones) when the main thread may
  * parse too (`printResults`): all but one, and at least one. The main thread parses when they are
- * behind (`PARSE_HERE_WHEN_QUEUED`), so as many threads as there are workers can still parse, and one isolate fewer warms the parser up (TurboFan compiles
- * it in each; decision 0032). Two workers on two cores, 6 interleaved pairs: 3.31 against 3.49 s,
- * CPU 5.31 against 5.69 s (docs/decisions/0034).
+ * behind (`PARSE_HERE_WHEN_QUEUED`), so as many threads as there are workers can still parse, and
+ * one isolate fewer warms the parser up (TurboFan compiles it in each; decision 0032). Two workers
+ * on two cores, 6 interleaved pairs: 3.31 against 3.49 s, CPU 5.31 against 5.69 s (decision 0034).
  */
 export function parsingWorkers(workers: number): number {
   return Math.max(1, workers - 1);
@@ -335,9 +335,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
       if (h.parsing < handle.parsing) handle = h;
     }
     // Every parsing worker is behind: parse here (the same function the workers run, so the same result).
-    let behind = true;
-    for (let k = 0; k < m; k++) if ((this.handles[k] as WorkerHandle).parses.size < PARSE_HERE_WHEN_QUEUED) behind = false;
-    if (mainParses && this.parser && this.input && behind) {
+    if (mainParses && this.parser && this.input && this.parsingWorkersBehind(m)) {
       this.parsedHere++;
       return Promise.resolve(parseForOwners(this.parser, packed, nowMs, n, this.ownerOf, this.input).parsed);
     }
@@ -347,6 +345,12 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
     const parsed = new Promise<ParsedBatch>((resolve) => target.parses.set(seq, { records: packed.n, resolve }));
     this.post(target, { type: 'parse', seq, packed, nowMs }, [packed.bytes, packed.starts, packed.lengths]);
     return this.untilFailure(parsed);
+  }
+
+  /** Whether each of the first `m` workers (the parsing ones) has PARSE_HERE_WHEN_QUEUED batches waiting for their parse. */
+  private parsingWorkersBehind(m: number): boolean {
+    for (let k = 0; k < m; k++) if ((this.handles[k] as WorkerHandle).parses.size < PARSE_HERE_WHEN_QUEUED) return false;
+    return true;
   }
 
   /** A step whose events a worker parsed and split by owner (`parseBatch`): each share goes to its owner. */
