@@ -149,6 +149,35 @@ function referenceRun(batches: SourceBatch[], windows: { sizeMs: number; allowed
   );
 }
 
+/** What a property over random streams gets for each stream: its batches, windows, the reference run, and fresh state dirs. */
+interface StreamCase {
+  stream: Stream;
+  batches: SourceBatch[];
+  windows: { sizeMs: number; allowedLatenessMs: number };
+  reference: Collect;
+  /** A new state directory for one worker run (all removed when the property ends). */
+  stateDir: () => string;
+}
+
+/** Check `body` on `numRuns` random streams, each with the single-threaded reference run. */
+async function forEachStream(numRuns: number, body: (c: StreamCase) => Promise<void>): Promise<void> {
+  const stateRoot = mkdtempSync(join(tmpdir(), 'sluice-prop-'));
+  let runs = 0;
+  try {
+    await fc.assert(
+      fc.asyncProperty(streamArb, async (stream) => {
+        const batches = schedule(stream);
+        const windows = { sizeMs: MIN, allowedLatenessMs: stream.allowedLatenessMs };
+        const reference = await referenceRun(batches, windows);
+        await body({ stream, batches, windows, reference, stateDir: () => join(stateRoot, `run-${runs++}`) });
+      }),
+      { numRuns },
+    );
+  } finally {
+    rmSync(stateRoot, { recursive: true, force: true });
+  }
+}
+
 /** Each key's printed lines in order (workers interleave keys; a key's results keep their order). */
 const linesByKey = (lines: string[]) => {
   const m = new Map<string, string[]>();
@@ -204,75 +233,49 @@ function spyOnPosts(seen: (this: Worker, message: ToWorker) => void): () => void
 }
 
 test('1, 2 and 4 window workers write what the single-threaded reference writes', { timeout: 240_000 }, async () => {
-  const stateRoot = mkdtempSync(join(tmpdir(), 'sluice-prop-'));
-  let runs = 0;
-  try {
-    await fc.assert(
-      fc.asyncProperty(streamArb, async (stream) => {
-        const batches = schedule(stream);
-        const windows = { sizeMs: MIN, allowedLatenessMs: stream.allowedLatenessMs };
-        const reference = await referenceRun(batches, windows);
-        for (const workers of [1, 2, 4]) {
-          const stateDir = join(stateRoot, `run-${runs++}`);
-          const actual = await run(batches, stream.allowedLatenessMs, (onResults) =>
-            workerStage({ workers, windows, stateDir, inboxEvents: 7, onResults }),
-          );
-          assert.deepEqual(actual.letters, reference.letters, `dead letters with ${workers} workers`);
-          assert.deepEqual(byKey(actual.results), byKey(reference.results), `results with ${workers} workers`);
-          assert.equal(actual.results.length, reference.results.length);
-        }
-      }),
-      { numRuns: 15 },
-    );
-  } finally {
-    rmSync(stateRoot, { recursive: true, force: true });
-  }
+  await forEachStream(15, async ({ stream, batches, windows, reference, stateDir }) => {
+    for (const workers of [1, 2, 4]) {
+      const actual = await run(batches, stream.allowedLatenessMs, (onResults) =>
+        workerStage({ workers, windows, stateDir: stateDir(), inboxEvents: 7, onResults }),
+      );
+      assert.deepEqual(actual.letters, reference.letters, `dead letters with ${workers} workers`);
+      assert.deepEqual(byKey(actual.results), byKey(reference.results), `results with ${workers} workers`);
+      assert.equal(actual.results.length, reference.results.length);
+    }
+  });
 });
 
 test('with the parse on the workers (and here when every worker is behind and the workers print), 1 and 2 workers write what the reference writes', {
   timeout: 240_000,
 }, async () => {
-  const stateRoot = mkdtempSync(join(tmpdir(), 'sluice-parse-'));
-  let runs = 0;
   let parsedHere = 0;
-  try {
-    await fc.assert(
-      fc.asyncProperty(streamArb, async (stream) => {
-        const batches = schedule(stream);
-        const windows = { sizeMs: MIN, allowedLatenessMs: stream.allowedLatenessMs };
-        const reference = await referenceRun(batches, windows);
-        for (const workers of [1, 2]) {
-          for (const printResults of [false, true]) {
-            const stateDir = join(stateRoot, `run-${runs++}`);
-            let stage: WorkerKeyedStage<unknown, ClickCountResult> | undefined;
-            const actual = await run(
-              batches,
-              stream.allowedLatenessMs,
-              (onResults) => {
-                stage = workerStage({ workers, windows, stateDir, inboxEvents: 7, onResults, printResults });
-                return stage;
-              },
-              'workers',
-            );
-            const what = `${workers} workers${printResults ? ', printing' : ''}`;
-            assert.deepEqual(actual.letters, reference.letters, `dead letters with ${what}`);
-            if (printResults) {
-              parsedHere += stage?.parsedHere ?? 0;
-              assert.deepEqual(linesByKey(actual.printed), linesByKey(printedOf(reference.results)), `printed with ${what}`);
-            } else {
-              // Feeding Elasticsearch or Redis, the main thread never parses.
-              assert.equal(stage?.parsedHere, 0, `parsed on the main thread with ${what}`);
-              assert.deepEqual(byKey(actual.results), byKey(reference.results), `results with ${what}`);
-              assert.equal(actual.results.length, reference.results.length);
-            }
-          }
+  await forEachStream(10, async ({ stream, batches, windows, reference, stateDir }) => {
+    for (const workers of [1, 2]) {
+      for (const printResults of [false, true]) {
+        let stage: WorkerKeyedStage<unknown, ClickCountResult> | undefined;
+        const actual = await run(
+          batches,
+          stream.allowedLatenessMs,
+          (onResults) => {
+            stage = workerStage({ workers, windows, stateDir: stateDir(), inboxEvents: 7, onResults, printResults });
+            return stage;
+          },
+          'workers',
+        );
+        const what = `${workers} workers${printResults ? ', printing' : ''}`;
+        assert.deepEqual(actual.letters, reference.letters, `dead letters with ${what}`);
+        if (printResults) {
+          parsedHere += stage?.parsedHere ?? 0;
+          assert.deepEqual(linesByKey(actual.printed), linesByKey(printedOf(reference.results)), `printed with ${what}`);
+        } else {
+          // Feeding Elasticsearch or Redis, the main thread never parses.
+          assert.equal(stage?.parsedHere, 0, `parsed on the main thread with ${what}`);
+          assert.deepEqual(byKey(actual.results), byKey(reference.results), `results with ${what}`);
+          assert.equal(actual.results.length, reference.results.length);
         }
-      }),
-      { numRuns: 10 },
-    );
-  } finally {
-    rmSync(stateRoot, { recursive: true, force: true });
-  }
+      }
+    }
+  });
   // Batches come faster than a worker parses them here: some were parsed on this thread.
   assert.ok(parsedHere > 0, 'no batch was parsed on the main thread');
 });
@@ -314,32 +317,19 @@ test('of two window workers that print, only the first parses (the main thread p
 test('window workers that print their results print, key by key, the lines stdout prints of the reference results', {
   timeout: 240_000,
 }, async () => {
-  const stateRoot = mkdtempSync(join(tmpdir(), 'sluice-print-'));
-  let runs = 0;
-  try {
-    await fc.assert(
-      fc.asyncProperty(streamArb, async (stream) => {
-        const batches = schedule(stream);
-        const windows = { sizeMs: MIN, allowedLatenessMs: stream.allowedLatenessMs };
-        const reference = await referenceRun(batches, windows);
-        // What the stdout sink prints of the reference's result objects.
-        const expected = printedOf(reference.results);
-        for (const workers of [1, 2]) {
-          const stateDir = join(stateRoot, `run-${runs++}`);
-          const actual = await run(batches, stream.allowedLatenessMs, (onResults) =>
-            workerStage({ workers, windows, stateDir, inboxEvents: 7, onResults, printResults: true }),
-          );
-          assert.equal(actual.results.length, 0, 'no result objects reach the sinks');
-          assert.deepEqual(linesByKey(actual.printed), linesByKey(expected), `printed lines with ${workers} workers`);
-          assert.equal(actual.printed.length, expected.length);
-          assert.deepEqual(actual.letters, reference.letters, `dead letters with ${workers} workers`);
-        }
-      }),
-      { numRuns: 10 },
-    );
-  } finally {
-    rmSync(stateRoot, { recursive: true, force: true });
-  }
+  await forEachStream(10, async ({ stream, batches, windows, reference, stateDir }) => {
+    // What the stdout sink prints of the reference's result objects.
+    const expected = printedOf(reference.results);
+    for (const workers of [1, 2]) {
+      const actual = await run(batches, stream.allowedLatenessMs, (onResults) =>
+        workerStage({ workers, windows, stateDir: stateDir(), inboxEvents: 7, onResults, printResults: true }),
+      );
+      assert.equal(actual.results.length, 0, 'no result objects reach the sinks');
+      assert.deepEqual(linesByKey(actual.printed), linesByKey(expected), `printed lines with ${workers} workers`);
+      assert.equal(actual.printed.length, expected.length);
+      assert.deepEqual(actual.letters, reference.letters, `dead letters with ${workers} workers`);
+    }
+  });
 });
 
 test('the steps of batches processed in one turn of the event loop reach a worker in one message, applied as if each came alone', async () => {
