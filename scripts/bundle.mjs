@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
- * Bundles the daemon for `sluice` (package.json `bin`, `npm start`): dist/daemon/sluice.js (the
- * CLI, src/cli.ts), dist/daemon/window-worker.js (a window worker thread's entry) and their shared
- * chunks, from the TypeScript sources (tsc type-checks and emits dist/src for the tests; esbuild
- * only strips types here).
+ * Bundles the daemon for `sluice` (package.json `bin`, `npm start`): one CommonJS bundle per thread,
+ * dist/daemon/sluice.cjs (the CLI, src/cli.ts) and dist/daemon/window-worker.cjs (a window worker
+ * thread's entry), each started by a small ES module beside it (sluice.js, window-worker.js:
+ * src/code-cache.ts) that runs it through V8's code cache, from the TypeScript sources (tsc
+ * type-checks and emits dist/src for the tests; esbuild only strips types here).
  *
  * Why: Node's ES module loader costs ~1 ms per module, and a start loaded ~220 of them on the main
  * thread (sluice's 80, zod's 95) and ~54 in each worker, plus ~140 CommonJS files of prom-client,
@@ -20,7 +21,13 @@
  * - what loads only when asked and is large: the OpenTelemetry SDK (tracing on), fastify (the
  *   query API), the Elasticsearch client and ioredis (their sinks);
  * - pino: it resolves its transports' files at run time.
+ *
+ * CommonJS, not ES modules: Node 20 keeps no compiled code of an ES module between runs, and a
+ * CommonJS script compiled by `vm` takes V8's code cache (src/code-cache.ts, docs/decisions/0035).
+ * So the sources' `import.meta.url` is the bundle file's URL (`__sluiceModuleUrl`, the banner's),
+ * and their `import()` of what is not bundled (import-module.ts) goes through the loader.
  */
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -141,29 +148,78 @@ const kafkajsModuleHost = {
   },
 };
 
+/**
+ * src/import-module.ts in the bundle: `import()` through the loader's, given to the bundle's code as
+ * `__sluiceImport` (code-cache.ts), since a script compiled by `vm` has no module loader of its own.
+ */
+const importThroughLoader = {
+  name: 'import-through-loader',
+  setup(b) {
+    b.onResolve({ filter: /[\\/]import-module\.js$/ }, (args) =>
+      args.importer.startsWith(join(root, 'src')) ? { path: 'import-module', namespace: 'import-through-loader' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'import-through-loader' }, () => ({
+      // Under Node's own loader (source maps on: code-cache.ts) there is no __sluiceImport, and
+      // a CommonJS module's import() is Node's.
+      contents:
+        "export function importModule(specifier) { return typeof __sluiceImport === 'function' ? __sluiceImport(specifier) : import(specifier); }",
+      loader: 'js',
+    }));
+  },
+};
+
+/** Each thread's bundle (dist/daemon/<name>.cjs) and its source entry. */
+const BUNDLES = { sluice: 'src/cli.ts', 'window-worker': 'src/actors/window-worker.ts' };
+
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { sluice: 'src/cli.ts', 'window-worker': 'src/actors/window-worker.ts' },
-  outdir,
-  // One directory: the chunks, the CLI and the worker entry side by side, so that a module's
-  // `new URL('./window-worker.js', import.meta.url)` finds the worker from any chunk, and
+  entryPoints: BUNDLES,
+  // One directory: the bundles and their loaders side by side, so that the sources'
+  // `new URL('./window-worker.js', import.meta.url)` finds the worker's loader, and
   // `../../package.json` is the package's, as from dist/src/*.
-  chunkNames: 'chunk-[hash]',
+  outdir,
+  outExtension: { '.js': '.cjs' },
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   external: EXTERNAL,
-  // The bundled CommonJS packages (prom-client, the OpenTelemetry API, RxJS) call require() for
-  // Node's own modules; an ES module has none unless it makes one.
-  banner: {
-    js: "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);",
-  },
-  // For a stack trace in the sources: node --enable-source-maps dist/daemon/sluice.js ...
+  define: { 'import.meta.url': '__sluiceModuleUrl' },
+  // Strict, as the ES modules it is made of (and as the earlier ES module bundle ran).
+  banner: { js: '"use strict";\nvar __sluiceModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  // For a stack trace in the sources: node --enable-source-maps dist/daemon/sluice.js ... (the
+  // loader then leaves the bundle to Node's own CommonJS loader: code-cache.ts).
   sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [zodEnglishOnly, kafkajsModuleHost],
+  plugins: [zodEnglishOnly, kafkajsModuleHost, importThroughLoader],
 });
+
+// Each bundle's loader, with the bundle's content hash (the name of its code cache).
+for (const name of Object.keys(BUNDLES)) {
+  const bundle = `${outdir}/${name}.cjs`;
+  const contentHash = createHash('sha256').update(readFileSync(bundle)).digest('hex').slice(0, 16);
+  await build({
+    absWorkingDir: root,
+    stdin: {
+      contents: [
+        // V8's flags first: a code cache is taken only under the flags it was made with.
+        "import './src/gc-tuning.ts';",
+        "import { runBundle } from './src/code-cache.ts';",
+        `runBundle(new URL('./${name}.cjs', import.meta.url), ${JSON.stringify(contentHash)}, (specifier) => import(specifier));`,
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'js',
+      sourcefile: `${name}-loader.js`,
+    },
+    outfile: `${outdir}/${name}.js`,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    ...(name === 'sluice' ? { banner: { js: '#!/usr/bin/env node' } } : {}),
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+}

@@ -39,4 +39,6 @@ if (process.argv[2] === 'run') {
   }
 }
 
-await import('./commands.js');
+// Not awaited at the top level: the bundle is a CommonJS script (code-cache.ts), which has no
+// top-level await. A failure to load still ends the process with the error (an unhandled rejection).
+void import('./commands.js');

@@ -27,6 +27,7 @@ import { compileJob } from './compile.js';
 import type { JobDefinition, JobSource } from './job.js';
 import type { JobSpec } from './job-spec.js';
 import type { ParseOptions } from '../streams/operators/records.js';
+import { importModule } from '../import-module.js';
 
 type AnyJob = JobDefinition<unknown, unknown, unknown>;
 
@@ -281,7 +282,7 @@ async function loadModuleJob(abs: string, config: SluiceConfig, env: NodeJS.Proc
 async function importJob(abs: string, sha256: string): Promise<{ job: AnyJob; exportName: string }> {
   let module: Record<string, unknown>;
   try {
-    module = (await import(`${pathToFileURL(abs).href}?sha256=${sha256}`)) as Record<string, unknown>;
+    module = await importModule<Record<string, unknown>>(`${pathToFileURL(abs).href}?sha256=${sha256}`);
   } catch (err) {
     throw new SluiceError(ErrorCode.JOB_INVALID, `job module ${abs} cannot be imported: ${(err as Error).message}`, {
       cause: err,

@@ -32,12 +32,18 @@ export function requestExit(flag: Int32Array): void {
   Atomics.store(flag, 0, 1);
 }
 
+/** A supervised thread's start: its data (the envelope's) and the handler of every later message. */
+export interface SupervisedThread<T, M> {
+  data: T;
+  onMessage: (handler: (message: M) => void) => () => void;
+}
+
 /**
  * In a supervised thread: its workerData, and `onMessage` to receive its parent's messages with
  * the exit check in front of each one. A prestarted thread (thread-prestart.ts) was started with
  * no workerData: its envelope is its first message, awaited here (later messages wait in the port).
  */
-export async function supervisedThread<T, M>(): Promise<{ data: T; onMessage: (handler: (message: M) => void) => () => void }> {
+export async function supervisedThread<T, M>(): Promise<SupervisedThread<T, M>> {
   const port = parentPort;
   if (!port) throw new Error('this module must run as a worker thread');
   const envelope =

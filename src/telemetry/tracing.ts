@@ -38,6 +38,7 @@ import {
 } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Logger } from './logging.js';
+import { importModule } from '../import-module.js';
 
 /** A span context, as a sink item keeps it. */
 export type SpanContextRef = SpanContext;
@@ -85,7 +86,7 @@ export async function startTracing(
   const env = options.env ?? process.env;
   if (!options.spanProcessors && !tracingRequested(env)) return { enabled: false, shutdown: async () => undefined };
   // Loaded only when used: the SDK and its exporters take a while to import.
-  const { NodeSDK } = await import('@opentelemetry/sdk-node');
+  const { NodeSDK } = await importModule<typeof import('@opentelemetry/sdk-node')>('@opentelemetry/sdk-node');
   const named = Boolean(env.OTEL_SERVICE_NAME) || /(^|,)\s*service\.name\s*=/.test(env.OTEL_RESOURCE_ATTRIBUTES ?? '');
   const sdk = new NodeSDK({
     ...(named ? {} : { serviceName: 'sluice' }),

@@ -36,6 +36,7 @@ import { WindowPipeline, type PipelineStats } from './pipeline.js';
 import { planRestore, type RestorePlan } from './restore-plan.js';
 import { jobDescriptor, type JobDescriptor } from '../../job/definition.js';
 import { assignerFor, type WindowSpec } from '../operators/window-assigners.js';
+import { codeCacheState } from '../../code-cache.js';
 
 export interface JobRuntimeOptions<OUT> {
   logger: Logger;
@@ -307,6 +308,8 @@ export class JobRuntime<IN, ACC, OUT> {
           sinks: this.sinks.map((s) => s.name),
           processUptimeMs: Math.round(process.uptime() * 1000),
           startMs: this.clock.now() - startedAt,
+          // The bundle's compiled code from an earlier run: used, none yet, rejected (code-cache.ts).
+          ...(codeCacheState() ? { codeCache: codeCacheState() } : {}),
         },
         source.checkpointed ? 'sluice is consuming' : 'sluice is running on the built-in click generator',
       );
