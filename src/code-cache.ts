@@ -16,11 +16,17 @@
  * only means no cache. The content hash, fixed at build time, keeps a cache from being taken by
  * another build of the same length (V8 checks only the length). `npm run build` empties the directory.
  *
+ * Each cache file starts with the SHA-256 of the cache after it, checked before V8 sees the cache: V8
+ * checks its header, not its contents, and a cache damaged inside (a bad disk, a copy cut short)
+ * stopped the process with a fatal error in V8's deserializer at every start. A file that fails the
+ * check counts as rejected and is written anew.
+ *
  * V8 rejects a cache made under other flags: the loader imports gc-tuning.ts (the daemon's own flag)
  * before this module compiles the bundle, as the bundle would set it a moment later anyway. With `--enable-source-maps`
  * the bundle is loaded by Node's own CommonJS loader instead (no cache), so that stack traces map to
  * the sources.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -63,8 +69,10 @@ export function runBundle(bundleUrl: URL, contentHash: string, importModule: (sp
   }
   const cacheFile = codeCacheFile(file, contentHash);
   let cachedData: Buffer | undefined;
+  let damaged = false;
   try {
-    cachedData = readFileSync(cacheFile);
+    cachedData = checkedCache(readFileSync(cacheFile));
+    damaged = cachedData === undefined;
   } catch {
     // No cache yet: this run writes it.
   }
@@ -74,15 +82,16 @@ export function runBundle(bundleUrl: URL, contentHash: string, importModule: (sp
     filename: file,
     ...(cachedData ? { cachedData } : {}),
   });
-  const cacheRejected = cachedData !== undefined && script.cachedDataRejected === true;
+  const cacheRejected = damaged || (cachedData !== undefined && script.cachedDataRejected === true);
   let pending = cachedData === undefined || cacheRejected;
   const writeCache = (): boolean => {
     if (!pending) return false;
     pending = false;
-    return writeAtomically(cacheFile, script.createCachedData());
+    const data = script.createCachedData();
+    return writeAtomically(cacheFile, Buffer.concat([digest(data), data]));
   };
   if (pending) setTimeout(writeCache, CODE_CACHE_WRITE_AFTER_MS).unref();
-  const cache: CodeCacheState = cachedData === undefined ? 'none' : cacheRejected ? 'rejected' : 'used';
+  const cache: CodeCacheState = cacheRejected ? 'rejected' : cachedData === undefined ? 'none' : 'used';
   const module: { exports: unknown } = { exports: {} };
   const started = { exports: module.exports, cache, writeCache };
   // Recorded before the bundle runs: its code reads it (`codeCacheState`).
@@ -103,6 +112,19 @@ function record(run: BundleRun): BundleRun {
 /** This thread's bundle's code cache at its start; undefined when sluice runs from dist/src, not its bundle. */
 export function codeCacheState(): CodeCacheState | undefined {
   return (globalThis as Record<symbol, unknown>)[STATE] as CodeCacheState | undefined;
+}
+
+const DIGEST_BYTES = 32;
+
+function digest(data: Buffer): Buffer {
+  return createHash('sha256').update(data).digest();
+}
+
+/** The cache a cache file holds, or undefined if it does not match the digest in front of it. */
+function checkedCache(file: Buffer): Buffer | undefined {
+  if (file.length <= DIGEST_BYTES) return undefined;
+  const data = file.subarray(DIGEST_BYTES);
+  return digest(data).equals(file.subarray(0, DIGEST_BYTES)) ? data : undefined;
 }
 
 /** Write `data` to `file` through a temporary file and a rename; false (nothing left behind) if the directory is not writable. */

@@ -1,8 +1,8 @@
 /**
  * A daemon bundle run through V8's code cache (code-cache.ts): it runs as a CommonJS module would,
  * the first run writes the cache and the next takes it, a cache that is not the bundle's is never
- * taken (not another build's, not a damaged one), and a cache it cannot write costs nothing but the
- * cache. The daemon's own bundles: a start after a run takes both threads' caches.
+ * taken (not another build's, not a damaged one, which would stop V8), and a cache it cannot write
+ * costs nothing but the cache. The daemon's own bundles: a start after a run takes both threads' caches.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -136,20 +136,27 @@ test(
 );
 
 test(
-  'a damaged cache is rejected: the bundle runs from its source and writes the cache anew',
+  'a damaged cache is never given to V8 (its deserializer stops the process on a damaged payload): rejected, run from the source, written anew',
   withDir((dir) => {
     const file = join(dir, 'b.cjs');
     writeFileSync(file, bundleSource(5));
     assert.equal(runInProcess(file, 'h').wrote, true);
     const cacheFile = codeCacheFile(file, 'h');
-    const damaged = readFileSync(cacheFile);
-    damaged.fill(0x5a, 0, 64);
-    writeFileSync(cacheFile, damaged);
-    const run = runInProcess(file, 'h');
-    assert.equal(run.cache, 'rejected');
-    assert.equal(run.value, 10);
-    assert.equal(run.wrote, true);
-    assert.equal(runInProcess(file, 'h').cache, 'used');
+    const whole = readFileSync(cacheFile);
+    // One byte in the middle of V8's payload, its header intact; then the header; then a file cut short.
+    const middle = Buffer.from(whole);
+    const at = Math.floor(middle.length * 0.75);
+    middle[at] = (middle[at] as number) ^ 0x5a;
+    const header = Buffer.from(whole);
+    header.fill(0x5a, 32, 64);
+    for (const damaged of [middle, header, whole.subarray(0, whole.length - 100)]) {
+      writeFileSync(cacheFile, damaged);
+      const run = runInProcess(file, 'h');
+      assert.equal(run.cache, 'rejected');
+      assert.equal(run.value, 10);
+      assert.equal(run.wrote, true);
+      assert.equal(runInProcess(file, 'h').cache, 'used');
+    }
   }),
 );
 
