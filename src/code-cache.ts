@@ -82,8 +82,8 @@ export function runBundle(bundleUrl: URL, contentHash: string, importModule: (sp
     filename: file,
     ...(cachedData ? { cachedData } : {}),
   });
-  const cacheRejected = damaged || (cachedData !== undefined && script.cachedDataRejected === true);
-  let pending = cachedData === undefined || cacheRejected;
+  const cache: CodeCacheState = damaged || script.cachedDataRejected === true ? 'rejected' : cachedData === undefined ? 'none' : 'used';
+  let pending = cache !== 'used';
   const writeCache = (): boolean => {
     if (!pending) return false;
     pending = false;
@@ -91,7 +91,6 @@ export function runBundle(bundleUrl: URL, contentHash: string, importModule: (sp
     return writeAtomically(cacheFile, Buffer.concat([digest(data), data]));
   };
   if (pending) setTimeout(writeCache, CODE_CACHE_WRITE_AFTER_MS).unref();
-  const cache: CodeCacheState = cacheRejected ? 'rejected' : cachedData === undefined ? 'none' : 'used';
   const module: { exports: unknown } = { exports: {} };
   const started = { exports: module.exports, cache, writeCache };
   // Recorded before the bundle runs: its code reads it (`codeCacheState`).

@@ -77,6 +77,14 @@ function runInProcess(file: string, contentHash: string, args: string[] = []): R
   return JSON.parse(child.stdout) as Reported;
 }
 
+/** `bundleSource(value)` as `dir`/b.cjs, run once in a process of its own, which wrote its cache under `contentHash`. */
+function bundleWithCache(dir: string, value: number, contentHash: string): string {
+  const file = join(dir, 'b.cjs');
+  writeFileSync(file, bundleSource(value));
+  assert.equal(runInProcess(file, contentHash).wrote, true);
+  return file;
+}
+
 test(
   'a bundle runs as a CommonJS module, with import() through the loader; the first run writes its cache and the next takes it',
   withDir((dir) => {
@@ -108,9 +116,7 @@ test(
 test(
   'a cache made under other V8 flags is rejected, and written anew',
   withDir((dir) => {
-    const file = join(dir, 'b.cjs');
-    writeFileSync(file, bundleSource(3));
-    assert.equal(runInProcess(file, 'h').wrote, true);
+    const file = bundleWithCache(dir, 3, 'h');
     const other = runInProcess(file, 'h', ['--max-lazy']);
     assert.equal(other.cache, 'rejected');
     assert.equal(other.value, 6);
@@ -122,9 +128,7 @@ test(
 test(
   "another build's cache is never taken, even when V8 would (the same length): each build has its own",
   withDir((dir) => {
-    const file = join(dir, 'b.cjs');
-    writeFileSync(file, bundleSource(21));
-    assert.equal(runInProcess(file, 'build-1').wrote, true);
+    const file = bundleWithCache(dir, 21, 'build-1');
     // The next build: other code, the same length (V8 checks only the length).
     const next = bundleSource(34);
     assert.equal(next.length, bundleSource(21).length);
@@ -138,9 +142,7 @@ test(
 test(
   'a damaged cache is never given to V8 (its deserializer stops the process on a damaged payload): rejected, run from the source, written anew',
   withDir((dir) => {
-    const file = join(dir, 'b.cjs');
-    writeFileSync(file, bundleSource(5));
-    assert.equal(runInProcess(file, 'h').wrote, true);
+    const file = bundleWithCache(dir, 5, 'h');
     const cacheFile = codeCacheFile(file, 'h');
     const whole = readFileSync(cacheFile);
     // One byte in the middle of V8's payload, its header intact; then the header; then a file cut short.
