@@ -5,7 +5,7 @@
  */
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import { serializeError } from '../errors.js';
-import { jobByName, loadJobSource } from '../job/registry.js';
+import { loadThreadJob } from '../job/registry.js';
 import { LmdbWindowStore } from '../state/lmdb-window-store.js';
 import { queryResultMessage } from '../query/worker-query.js';
 import { printLines } from '../streams/sinks/stdout.js';
@@ -31,8 +31,7 @@ async function serve(thread: SupervisedThread<WorkerInit, ToWorker>): Promise<vo
     // A job file is compiled again here (from the content the main thread validated); a module is
     // imported (and checked to be the one the main thread loaded). Messages wait in the port meanwhile.
     // Both with the daemon's SLUICE_MAX_RECORD_BYTES: batches are parsed here too (batch-parse.ts).
-    const parseOptions = init.maxRecordBytes === undefined ? {} : { maxRecordBytes: init.maxRecordBytes };
-    const job = init.jobSource ? await loadJobSource(init.jobSource, parseOptions) : jobByName(init.job, parseOptions);
+    const job = await loadThreadJob(init.job, init.jobSource, init.maxRecordBytes);
     if (job.name !== init.job) throw new Error(`the job loaded in the worker is "${job.name}", the main thread runs "${init.job}"`);
     const store = new LmdbWindowStore<unknown>({
       path: init.statePath,

@@ -29,7 +29,7 @@ import type { Credit, FromWorker, SavepointImport, StepToWorker, ToWorker, Worke
 import { encodeSteps, windowInputOf, type EncodedStep } from './step-codec.js';
 import { parseForOwners, type PackedValues, type ParsedBatch } from './batch-parse.js';
 import { windowWorkerFile } from './window-worker-file.js';
-import { jobByName, loadJobSource } from '../job/registry.js';
+import { loadThreadJob } from '../job/registry.js';
 import type { JobDefinition, JobSource } from '../job/job.js';
 import type { WindowSpec } from '../streams/operators/window-assigners.js';
 import type { WindowInput } from '../job/window-input.js';
@@ -280,10 +280,7 @@ export class WorkerKeyedStage<IN, OUT> implements KeyedStage<IN> {
     }
     await Promise.all(ready);
     // After the workers: an unknown job fails as a worker that cannot start (the workers know jobs by name too).
-    const parseOptions = this.options.maxRecordBytes === undefined ? {} : { maxRecordBytes: this.options.maxRecordBytes };
-    const job = this.options.jobSource
-      ? await loadJobSource(this.options.jobSource, parseOptions)
-      : jobByName(this.options.job, parseOptions);
+    const job = await loadThreadJob(this.options.job, this.options.jobSource, this.options.maxRecordBytes);
     this.input = windowInputOf(job as { windowInput?: WindowInput<IN, unknown> });
     this.parser = job as JobDefinition<IN, unknown, unknown>;
     if (this.options.onMetrics) {

@@ -328,6 +328,15 @@ function jobDefinitionProblem(job: unknown): string | undefined {
 const loaded = new Map<string, Promise<AnyJob>>();
 
 /**
+ * The job as a window worker loads it, and as the main thread's stage parses like it: from its
+ * source when it has one, else by name, with SLUICE_MAX_RECORD_BYTES.
+ */
+export async function loadThreadJob(name: string, source: JobSource | undefined, maxRecordBytes: number | undefined): Promise<AnyJob> {
+  const options: ParseOptions = maxRecordBytes === undefined ? {} : { maxRecordBytes };
+  return source ? loadJobSource(source, options) : jobByName(name, options);
+}
+
+/**
  * A job from its source, in any thread (cached per thread): a job file's spec is compiled, a
  * module imported (refused if the file changed since the main thread loaded it).
  */

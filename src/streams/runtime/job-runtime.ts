@@ -302,6 +302,7 @@ export class JobRuntime<IN, ACC, OUT> {
       // A failure reported while the source was starting (topics that could not be created) has
       // stopped the job already: it is not consuming.
       if (this.lifecycle.is('failed')) throw this.failure;
+      const codeCache = codeCacheState();
       logger.info(
         {
           ...source.identity,
@@ -309,7 +310,7 @@ export class JobRuntime<IN, ACC, OUT> {
           processUptimeMs: Math.round(process.uptime() * 1000),
           startMs: this.clock.now() - startedAt,
           // The bundle's compiled code from an earlier run: used, none yet, rejected (code-cache.ts).
-          ...(codeCacheState() ? { codeCache: codeCacheState() } : {}),
+          ...(codeCache ? { codeCache } : {}),
         },
         source.checkpointed ? 'sluice is consuming' : 'sluice is running on the built-in click generator',
       );
