@@ -8,7 +8,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { kafkaBrokers } from './kafka.js';
 
 /** Kafka protocol API keys the tests cut on. */
-export const ApiKey = { EndTxn: 26, TxnOffsetCommit: 28 } as const;
+export const ApiKey = { Produce: 0, EndTxn: 26, TxnOffsetCommit: 28 } as const;
 
 /**
  * - `drop-request`: the connection closes instead of sending the request: the broker never sees it.

@@ -73,16 +73,24 @@ export interface TopicRead {
 }
 
 /**
- * Read a topic from the beginning with a fresh consumer group (read_committed, kafkajs's default)
- * until `expected` records arrived AND every partition was read to its end (the end offsets are
- * taken once `expected` records are in, so records beyond the expected count, e.g. duplicates,
- * are read too, never cut off), or the time is up. Control records (transaction markers) and
- * aborted records count as read (the position moves past them) but are not returned.
+ * Read a topic from the beginning with a fresh consumer group (read_committed, kafkajs's default;
+ * `readUncommitted` also returns the records of open and aborted transactions) until `expected`
+ * records arrived AND every partition was read to its end (the end offsets are taken once
+ * `expected` records are in, so records beyond the expected count, e.g. duplicates, are read too,
+ * never cut off), or the time is up. Control records (transaction markers), and for
+ * read_committed aborted records, count as read (the position moves past them) but are not returned.
  */
-export async function readTopicToEnd(kafka: Kafka, topic: string, expected: number, timeoutMs = 60_000): Promise<TopicRead> {
+export async function readTopicToEnd(
+  kafka: Kafka,
+  topic: string,
+  expected: number,
+  timeoutMs = 60_000,
+  { readUncommitted = false }: { readUncommitted?: boolean } = {},
+): Promise<TopicRead> {
   const consumer = kafka.consumer({
     groupId: `reader-${topic}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
     maxWaitTimeInMs: 200,
+    readUncommitted,
   });
   const admin = kafka.admin();
   const records: ReadRecord[] = [];

@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import type { TransactionalSideOutputs } from '../../src/streams/sinks/side-outputs.js';
 import type { DeadLetter } from '../../src/streams/sinks/sink.js';
 import { RecordErrorCode } from '../../src/errors.js';
-import { createTopics, deleteTopics, readTopic, testKafka } from '../helpers/kafka.js';
+import { createTopics, deleteTopics, readTopic, readTopicToEnd, testKafka } from '../helpers/kafka.js';
 import { ApiKey, type Cut, CuttableKafka } from '../helpers/kafka-cut.js';
 import { uniqueName } from '../helpers/services.js';
 import { groupCheckpoint, testSideOutputs } from '../helpers/side-outputs.js';
@@ -102,3 +102,27 @@ for (const [cut, what] of failedAtDeadline) {
     assert.equal(await groupCheckpoint(kafka, name), 2);
   });
 }
+
+// The broker appended the produce, but its reply never came (as when a broker stops between the
+// two). kafkajs would send it again inside the same transaction, and the committed transaction would
+// then hold whatever the broker made of both copies. The sink sends a produce once per transaction:
+// the transaction fails, is aborted with its copy, and the letters commit once in a new one.
+test('a produce whose reply is lost is not sent again inside its transaction: that transaction is aborted, and every letter commits once in a new one', async () => {
+  const { name, out, cuts, sink } = await setUp('so-produce-lost');
+  try {
+    await sink.send(letters(out, 0, 12));
+    sink.seal(1);
+    const hit = cuts.arm(ApiKey.Produce, 'lose-reply');
+    await sink.commit(1, new Map([[0, 12]]), Date.now() + 30_000);
+    await hit;
+    assert.deepEqual(sink.held, { letters: 0, bytes: 0 }, 'nothing held after the commit');
+  } finally {
+    await sink.close();
+  }
+  assert.deepEqual(await written(out, 12), range(0, 12), 'each letter once, for a read_committed reader');
+  // In the log: the lost produce's copy (its transaction aborted), then the committed one.
+  const all = await readTopicToEnd(kafka, out, 24, 20_000, { readUncommitted: true });
+  const offsets = all.records.map((r) => Number(r.headers['sluice-source-offset']));
+  assert.deepEqual(offsets, [...range(0, 12), ...range(0, 12)], 'the first copy is in the log, in an aborted transaction');
+  assert.equal(await groupCheckpoint(kafka, name), 1);
+});

@@ -31,6 +31,10 @@ import { deadLetterHeaders, type DeadLetter, type DeadLetterSink } from './sink.
 const MAX_SEND_BYTES = 512 * 1024;
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 5_000;
+/** The previous transaction's markers take a few ms: waits of 20, 40, ... 200 ms, about 2 s in all. */
+const CONCURRENT_TXN_WAIT_MS = 20;
+const CONCURRENT_TXN_MAX_WAIT_MS = 200;
+const CONCURRENT_TXN_ATTEMPTS = 15;
 
 export interface SideOutputOptions {
   kafka: Kafka;
@@ -88,7 +92,18 @@ export class TransactionalSideOutputs implements DeadLetterSink {
   private async openProducer(what: string): Promise<Producer> {
     const producer = this.options.kafka.producer({
       transactionalId: this.options.transactionalId,
-      idempotent: true,
+      // A produce is sent once per transaction: kafkajs would otherwise re-send a produce that
+      // failed (a connection lost after the request left, a "not the leader" answer while a broker
+      // stops) inside the same transaction, and the transaction would commit whatever the broker
+      // made of both copies; exactly-once then rests on the idempotent sequence numbers of the
+      // client and of a broker that restarted between the copies (a duplicate dead letter was seen
+      // so, docs/kafka-failures.md). Failing instead makes `commitNow` settle the transaction on a
+      // new producer (aborting it, copies and all) and write the letters again in a new one.
+      // kafkajs refuses `retries: 0` on an idempotent producer; its transactions are idempotent
+      // regardless (`transaction()` sends with idempotence on), and the coordinator requests
+      // (InitProducerId, offsets, EndTxn) keep the client's retries.
+      idempotent: false,
+      retry: { retries: 0 },
       maxInFlightRequests: 1,
       // kafkajs 2's default, named so it does not warn about the 1.x one at every start.
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -236,6 +251,11 @@ export class TransactionalSideOutputs implements DeadLetterSink {
     if (!producer) throw new SluiceError(ErrorCode.PIPELINE_STOPPED, 'the side-output producer is closed');
     const tx: Transaction = await producer.transaction();
     try {
+      // Offsets first: their AddOffsetsToTxn is where a transaction begun while the previous one is
+      // still completing (its markers being written) meets CONCURRENT_TRANSACTIONS, and it is safe
+      // to repeat. Once it has passed, the letters' produces (sent once each, see `openProducer`)
+      // do not meet it.
+      if (offsets.size > 0) await this.sendOffsets(tx, offsets, checkpointId);
       for (const chunk of chunks(letters)) {
         await tx.sendBatch({
           acks: -1,
@@ -246,8 +266,23 @@ export class TransactionalSideOutputs implements DeadLetterSink {
           })),
         });
       }
-      if (offsets.size > 0) {
-        const metadata = JSON.stringify({ checkpoint: checkpointId });
+      await tx.commit();
+    } catch (err) {
+      if (tx.isActive()) await tx.abort().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * The checkpoint's offsets into `tx`, repeated while the coordinator is still completing the
+   * previous transaction (kafkajs does not retry AddOffsetsToTxn). Repeating is harmless: adding
+   * the group again and committing the same offsets again change nothing.
+   */
+  private async sendOffsets(tx: Transaction, offsets: ReadonlyMap<number, number>, checkpointId: number): Promise<void> {
+    const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const metadata = JSON.stringify({ checkpoint: checkpointId });
+    for (let attempt = 1; ; attempt++) {
+      try {
         await tx.sendOffsets({
           consumerGroupId: this.options.groupId,
           topics: [
@@ -257,11 +292,11 @@ export class TransactionalSideOutputs implements DeadLetterSink {
             },
           ],
         });
+        return;
+      } catch (err) {
+        if (attempt >= CONCURRENT_TXN_ATTEMPTS || !hasErrorType(err, 'CONCURRENT_TRANSACTIONS')) throw err;
+        await sleep(Math.min(CONCURRENT_TXN_MAX_WAIT_MS, CONCURRENT_TXN_WAIT_MS * attempt));
       }
-      await tx.commit();
-    } catch (err) {
-      if (tx.isActive()) await tx.abort().catch(() => undefined);
-      throw err;
     }
   }
 
@@ -308,6 +343,15 @@ function checkpointOf(metadata: string | null | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Whether `err`, or an error it was caused by, is the broker's error `type` (kafkajs wraps them). */
+function hasErrorType(err: unknown, type: string): boolean {
+  for (let e = err as { type?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.type === type) return true;
+    if (e.cause === e) break;
+  }
+  return false;
 }
 
 /** kafkajs reports fencing as INVALID_PRODUCER_EPOCH, or PRODUCER_FENCED (code 90, unknown to it). */
