@@ -16,7 +16,7 @@ type KafkaSettings = NonNullable<SluiceConfig['kafka']>;
 export const EXPECTED_KAFKAJS_WARNINGS: ReadonlyArray<{ startsWith: string; why: string }> = [
   {
     startsWith: 'Limiting retries for the idempotent producer',
-    why: 'the side-output producer is transactional: a send that still fails after its retries aborts its transaction, so nothing is duplicated or lost',
+    why: 'sluice limits retries on purpose: its only producer is transactional and sends each produce once per transaction (a send that fails aborts its transaction, whose letters are written again in a new one), so nothing is duplicated or lost',
   },
 ];
 
