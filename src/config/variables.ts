@@ -415,7 +415,8 @@ export const VARIABLES = {
     group: 'runtime',
     default: String(DEFAULT_WORKER_MAX_HEAP_MB),
     schema: int(16, 1_000_000),
-    meaning: 'heap limit of each worker thread; exceeding it fails the worker, not the process',
+    meaning:
+      'heap limit of each worker thread; exceeding it fails the worker (WORKER_FAILED, the job restarts from its checkpoint), not the process, except that Node enforces it on a best-effort basis: rarely it aborts the whole process instead (then a restart restores the last checkpoint)',
   }),
   SLUICE_METRICS_PORT: v({
     group: 'runtime',
