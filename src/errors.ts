@@ -168,3 +168,21 @@ export function isRetriable(err: unknown): boolean {
   const candidate = err as { retriable?: unknown } | null;
   return typeof candidate === 'object' && candidate !== null && candidate.retriable === true;
 }
+
+/** What an error in a `cause` chain may carry (kafkajs's errors: `type`, `code`, `retriable`). */
+export interface CauseLike {
+  name?: string;
+  message?: string;
+  type?: string;
+  code?: number;
+  retriable?: boolean;
+  cause?: unknown;
+}
+
+/** `err`, then what caused it, and so on (kafkajs wraps a broker's error in its retry errors). */
+export function* causeChain(err: unknown): Generator<CauseLike> {
+  for (let e = err as CauseLike | undefined; e; e = e.cause as CauseLike | undefined) {
+    yield e;
+    if (e.cause === e) return;
+  }
+}

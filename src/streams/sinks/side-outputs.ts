@@ -21,7 +21,7 @@
  */
 import { type Admin, type Kafka, Partitioners, type Producer, type Transaction } from 'kafkajs';
 import { systemClock, type Clock } from '../../clock.js';
-import { ErrorCode, SluiceError } from '../../errors.js';
+import { causeChain, ErrorCode, SluiceError } from '../../errors.js';
 import type { Logger } from '../../telemetry/logging.js';
 import { fastProducingStatus } from './kafka-producing.js';
 import { LetterBuckets, letterBytes } from './letter-buckets.js';
@@ -166,7 +166,6 @@ export class TransactionalSideOutputs implements DeadLetterSink {
   }
 
   private async commitNow(checkpointId: number, offsets: ReadonlyMap<number, number>, deadline: number): Promise<void> {
-    const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     for (let attempt = 1; ; attempt++) {
       if (this.fenced) throw this.fenced;
       let due = this.buckets.due(checkpointId);
@@ -190,7 +189,7 @@ export class TransactionalSideOutputs implements DeadLetterSink {
         if (failure.code === ErrorCode.KAFKA_FENCED || (this.options.clock ?? systemClock).now() >= deadline || this.closed) throw failure;
         const wait = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(attempt - 1, 5));
         this.options.logger.warn({ err: failure, checkpointId, attempt, retryInMs: wait }, 'side-output transaction failed; retrying');
-        await sleep(wait);
+        await this.sleep(wait);
       }
     }
   }
@@ -279,7 +278,6 @@ export class TransactionalSideOutputs implements DeadLetterSink {
    * the group again and committing the same offsets again change nothing.
    */
   private async sendOffsets(tx: Transaction, offsets: ReadonlyMap<number, number>, checkpointId: number): Promise<void> {
-    const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     const metadata = JSON.stringify({ checkpoint: checkpointId });
     for (let attempt = 1; ; attempt++) {
       try {
@@ -295,9 +293,13 @@ export class TransactionalSideOutputs implements DeadLetterSink {
         return;
       } catch (err) {
         if (attempt >= CONCURRENT_TXN_ATTEMPTS || !hasErrorType(err, 'CONCURRENT_TRANSACTIONS')) throw err;
-        await sleep(Math.min(CONCURRENT_TXN_MAX_WAIT_MS, CONCURRENT_TXN_WAIT_MS * attempt));
+        await this.sleep(Math.min(CONCURRENT_TXN_MAX_WAIT_MS, CONCURRENT_TXN_WAIT_MS * attempt));
       }
     }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return this.options.sleep ? this.options.sleep(ms) : new Promise<void>((resolve) => setTimeout(resolve, ms));
   }
 
   private classify(err: unknown, what: string): SluiceError {
@@ -347,18 +349,14 @@ function checkpointOf(metadata: string | null | undefined): number | undefined {
 
 /** Whether `err`, or an error it was caused by, is the broker's error `type` (kafkajs wraps them). */
 function hasErrorType(err: unknown, type: string): boolean {
-  for (let e = err as { type?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.type === type) return true;
-    if (e.cause === e) break;
-  }
+  for (const e of causeChain(err)) if (e.type === type) return true;
   return false;
 }
 
 /** kafkajs reports fencing as INVALID_PRODUCER_EPOCH, or PRODUCER_FENCED (code 90, unknown to it). */
 export function isFenced(err: unknown): boolean {
-  for (let e = err as { type?: string; code?: number; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+  for (const e of causeChain(err)) {
     if (e.type === 'INVALID_PRODUCER_EPOCH' || e.type === 'PRODUCER_FENCED' || e.code === 90 || e.code === 47) return true;
-    if (e.cause === e) break;
   }
   return false;
 }

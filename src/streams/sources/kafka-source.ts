@@ -24,7 +24,7 @@ import { randomBytes } from 'node:crypto';
 import kafkajs, { type Admin, type Consumer, type EachBatchPayload, type Kafka } from 'kafkajs';
 import type { SluiceConfig } from '../../config.js';
 import { DEFAULT_FETCH_PARTITION_BYTES, fetchMaxBytes } from '../../config/runtime-defaults.js';
-import { ErrorCode, SluiceError } from '../../errors.js';
+import { type CauseLike, causeChain, ErrorCode, SluiceError } from '../../errors.js';
 import type { Logger } from '../../telemetry/logging.js';
 import { carrierFromHeaders } from '../../telemetry/tracing.js';
 import { fastRecordDecodingStatus } from './kafka-record-decoding.js';
@@ -533,11 +533,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  */
 export function connectionRetriable(err: unknown): boolean {
   // kafkajs wraps the original error (retries exhausted: not retriable itself): the deepest cause decides.
-  let deepest = err as { name?: string; retriable?: boolean; message?: string; cause?: unknown } | undefined;
-  for (let e = deepest; e; e = e.cause as typeof e) {
+  let deepest: CauseLike | undefined;
+  for (const e of causeChain(err)) {
     if (/SASL|Authentication|AUTHORIZATION/i.test(`${e.name ?? ''} ${e.message ?? ''}`)) return false;
     deepest = e;
-    if (e.cause === e) break;
   }
   return deepest?.retriable !== false;
 }
